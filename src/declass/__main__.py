@@ -1,0 +1,5 @@
+"""``python -m declass``: the command line."""
+
+from declass.cli import run
+
+run()

@@ -1,0 +1,247 @@
+"""The ``declass`` command line: argument parsing over the `Archive` API.
+
+Exit codes: 0 success; 1 some documents failed, or the archive could not
+be used; 2 a usage error (bad option, unknown document or label).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from declass import __version__
+from declass.archive import Archive
+from declass.errors import DeclassError, UsageError
+from declass.export import write_csv, write_jsonl
+from declass.ingest import FileResult, count_files
+from declass.store import Hit
+
+app = typer.Typer(
+    name="declass",
+    help="Turn declassified documents into a structured, searchable, checkable archive.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", envvar="DECLASS_DB", help="Archive database (default ./declass.db)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def fail(exc: DeclassError) -> typer.Exit:
+    """Print a one-line error and choose the exit code for it."""
+    err.print(f"declass: error: {exc.message}", markup=False)
+    return typer.Exit(2 if isinstance(exc, UsageError) else 1)
+
+
+def open_archive(db: str | None, *, readonly: bool = False) -> Archive:
+    try:
+        return Archive(db, readonly=readonly)
+    except DeclassError as exc:
+        raise fail(exc) from None
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"declass {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """declass: read, structure and search declassified documents."""
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (searched recursively) or globs.")],
+    db: DbOption = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
+    max_size: Annotated[int, typer.Option(min=1, help="Largest file to read, in MiB.")] = 64,
+    ocr: Annotated[bool, typer.Option("--ocr/--no-ocr", help="OCR scans and images with Tesseract.")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Ingest documents into the archive (re-running is safe: unchanged files are skipped)."""
+    archive = open_archive(db)
+    started = time.perf_counter()
+    show_bar = not quiet and err.is_terminal
+    total = count_files(paths) if show_bar else None
+    with Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=err, disable=not show_bar, transient=True,
+    ) as bar:
+        task = bar.add_task("ingesting", total=total)
+
+        def on_result(res: FileResult) -> None:
+            bar.advance(task)
+            if res.status == "failed":
+                err.print(f"declass: failed: {res.error}", markup=False)
+
+        try:
+            report = archive.ingest(paths, workers=workers, max_bytes=max_size * 2**20, ocr=ocr,
+                                    on_result=on_result)
+        except DeclassError as exc:
+            raise fail(exc) from None
+        finally:
+            archive.close()
+    elapsed = time.perf_counter() - started
+    n = len(report.results)
+    if n == 0:
+        err.print("declass: error: no documents found in " + " ".join(paths))
+        raise typer.Exit(1)
+    err.print(
+        f"{n} file{'s' if n != 1 else ''}: {report.count('added')} added, "
+        f"{report.count('replaced')} replaced, {report.count('unchanged')} unchanged, "
+        f"{len(report.failed)} failed; {report.pages} pages in {elapsed:.1f} s",
+        markup=False,
+    )
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_documents(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List the documents in the archive."""
+    archive = open_archive(db, readonly=True)
+    with archive:
+        docs = archive.documents()
+    if as_json:
+        print_json(docs)
+        return
+    table = Table("id", "type", "number", "date", "class.", "pages", "blocks", "title")
+    for d in docs:
+        table.add_row(d["id"], d["doc_type"] or "", d["doc_number"] or "", d["date"] or "",
+                      d["classification"] or "", str(d["pages"]), str(d["blocks"]),
+                      (d["title"] or "")[:60])
+    out.print(table)
+    out.print(f"{len(docs)} document{'s' if len(docs) != 1 else ''}")
+
+
+@app.command()
+def show(
+    doc: Annotated[str, typer.Argument(help="Document id, id prefix, or number (e.g. NIE-58).")],
+    label: Annotated[str | None, typer.Argument(help="A block label (e.g. 23.b).")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show a document's outline, or one block of it."""
+    with open_archive(db, readonly=True) as archive:
+        try:
+            record = archive.get(doc)
+            block = archive.block(doc, label) if label else None
+        except DeclassError as exc:
+            raise fail(exc) from None
+    if block is not None:
+        if as_json:
+            print_json({"document": record["id"], **block})
+            return
+        out.print(Text(f"{record['id']} {block['label']} ({block['kind']}, page {block['page']})",
+                       style="bold"))
+        out.print(block["text"], markup=False)
+        return
+    if as_json:
+        print_json(record)
+        return
+    out.print(Text(record["id"], style="bold"))
+    for key, value in record["metadata"].items():
+        v = value.get("value") if isinstance(value, dict) else value
+        if v not in (None, "", []):
+            out.print(f"  {key}: {v}", markup=False)
+    table = Table("label", "kind", "page", "text", box=None, pad_edge=False)
+    for b in record["blocks"]:
+        depth = 0
+        parent = b["parent"]
+        parents = {x["label"]: x["parent"] for x in record["blocks"]}
+        while parent and depth < 6:
+            depth += 1
+            parent = parents.get(parent)
+        label_text = "  " * depth + b["label"] + ("*" if b.get("label_inferred") else "")
+        table.add_row(label_text, b["kind"], str(b["page"]), b["text"][:70])
+    out.print(table)
+
+
+def render_snippet(hit: Hit) -> Text:
+    text = Text(hit.snippet)
+    for s, e in hit.highlights:
+        text.stylize("bold reverse", s, e)
+    return text
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='FTS5 query: words, "a phrase", AND/OR/NOT, prefix*.')],
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="Most hits to show.")] = 20,
+    document: Annotated[str | None, typer.Option("--doc", help="Search one document only.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Search the archive's text; each hit cites document and block label."""
+    with open_archive(db, readonly=True) as archive:
+        try:
+            hits = archive.search(query, limit=limit, document=document)
+        except DeclassError as exc:
+            raise fail(exc) from None
+    if as_json:
+        print_json([h.to_dict() for h in hits])
+        return
+    table = Table("document", "label", "page", "snippet", "score")
+    for h in hits:
+        table.add_row(h.doc_number or h.document, h.label, str(h.page or ""), render_snippet(h),
+                      f"{h.score:.2f}")
+    out.print(table)
+    out.print(f"{len(hits)} hit{'s' if len(hits) != 1 else ''}")
+
+
+@app.command()
+def export(
+    db: DbOption = None,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", help="jsonl: a record per document; csv: a row per block.")
+    ] = ExportFormat.jsonl,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write here instead of standard output.")] = None,
+) -> None:
+    """Export the archive (JSONL records or a CSV of blocks)."""
+    with open_archive(db, readonly=True) as archive:
+        records = archive.records()
+        writer = write_jsonl if fmt is ExportFormat.jsonl else write_csv
+        if out_file is None:
+            writer(records, sys.stdout)
+            return
+        tmp = out_file.with_name(out_file.name + ".partial")
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            n = writer(records, fh)
+        tmp.replace(out_file)
+    err.print(f"wrote {n} {'records' if fmt is ExportFormat.jsonl else 'rows'} to {out_file}")
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()

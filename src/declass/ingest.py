@@ -1,0 +1,219 @@
+"""Corpus ingest: a streaming map of the pipeline over files, into a store.
+
+Files are discovered lazily (folders walked, globs expanded), parsed in a
+pool of worker processes with a bounded number in flight — so memory stays
+flat however large the corpus — and written by the parent, one transaction
+per document.  A worker first hashes the file and skips content the archive
+already holds, so re-running an interrupted ingest redoes only what is
+missing.  One bad file is one failed result; the rest go on.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import multiprocessing as mp
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from declass.errors import DeclassError, InputError, StoreError
+from declass.export import to_record
+from declass.pipeline import run_stages
+from declass.read import DEFAULT_MAX_BYTES, read_bytes
+from declass.store import Store, open_store
+
+DOCUMENT_SUFFIXES = frozenset(
+    {".txt", ".text", ".md", ".markdown", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+)
+GLOB_CHARS = frozenset("*?[")
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """What became of one file: ``added``, ``replaced``, ``unchanged`` or ``failed``."""
+
+    path: str
+    status: str
+    id: str | None = None
+    error: str | None = None
+    pages: int = 0
+
+
+@dataclass(slots=True)
+class IngestReport:
+    results: list[FileResult] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def pages(self) -> int:
+        return sum(r.pages for r in self.results if r.status in ("added", "replaced"))
+
+
+def discover(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files named by ``paths``: files as given, folders walked for document
+    files (hidden entries skipped), globs expanded; each file once."""
+    seen: set[str] = set()
+    for raw in paths:
+        p = str(raw)
+        if any(c in GLOB_CHARS for c in p) and not Path(p).exists():
+            matches: Iterable[str] = sorted(glob.iglob(p, recursive=True))
+        else:
+            matches = [p]
+        for m in matches:
+            for f in _expand(Path(m)):
+                key = os.path.abspath(f)
+                if key not in seen:
+                    seen.add(key)
+                    yield f
+
+
+def _expand(p: Path) -> Iterator[Path]:
+    if not p.is_dir():
+        yield p  # files, and missing paths (reported as vanished by the reader)
+        return
+    for root, dirs, files in os.walk(p):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and Path(name).suffix.lower() in DOCUMENT_SUFFIXES:
+                yield Path(root) / name
+
+
+def count_files(paths: Iterable[str | Path]) -> int:
+    return sum(1 for _ in discover(paths))
+
+
+# -- worker side ---------------------------------------------------------------
+
+_worker_store: Store | None = None
+_worker_db: str | None = None
+
+
+def _known(db: str | None, sha: str) -> bool:
+    global _worker_store, _worker_db
+    if db is None:
+        return False
+    if _worker_store is None or _worker_db != db:
+        try:
+            _worker_store = open_store(db, readonly=True)
+            _worker_db = db
+        except StoreError:
+            return False
+    try:
+        return _worker_store.has_sha(sha)
+    except StoreError:
+        return False
+
+
+def process_file(path: str, db: str | None, max_bytes: int, ocr: bool) -> tuple[FileResult, Any]:
+    """Read, hash and parse one file: ``(result, record or None)``.  Never raises."""
+    try:
+        try:
+            size = os.path.getsize(path)
+            if size > max_bytes:
+                raise InputError("E103", f"{size / 2**20:.0f} MiB > {max_bytes / 2**20:.0f} MiB limit",
+                                 path=path)
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except FileNotFoundError:
+            raise InputError("E105", path=path) from None
+        except IsADirectoryError:
+            raise InputError("E106", "a directory", path=path) from None
+        except PermissionError as exc:
+            raise InputError("E109", exc.strerror or "permission denied", path=path) from None
+        sha = hashlib.sha256(data).hexdigest()
+        if _known(db, sha):
+            return FileResult(path, "unchanged"), None
+        doc = run_stages(read_bytes(data, name=path, max_bytes=max_bytes, ocr=ocr))
+        record = to_record(doc)
+        return FileResult(path, "parsed", doc.id, pages=len(doc.pages)), record
+    except DeclassError as exc:
+        if exc.path is None:
+            exc.path = path
+        return FileResult(path, "failed", error=exc.message), None
+    except Exception as exc:  # a bug must not stop the corpus run
+        msg = DeclassError("E201", f"{type(exc).__name__}: {exc}", path=path).message
+        return FileResult(path, "failed", error=msg), None
+
+
+# -- parent side ----------------------------------------------------------------
+
+
+def _store_result(store: Store, res: FileResult, record: Any) -> FileResult:
+    if record is None:
+        return res
+    try:
+        put = store.put(record)
+    except StoreError:
+        raise
+    except DeclassError as exc:
+        return FileResult(res.path, "failed", error=exc.message)
+    pages = res.pages if put.status != "unchanged" else 0
+    return FileResult(res.path, put.status, put.id, pages=pages)
+
+
+def ingest(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    db: str | None = None,
+    workers: int | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    ocr: bool = True,
+    on_result: Callable[[FileResult], None] | None = None,
+) -> IngestReport:
+    """Ingest every file under ``paths`` into ``store``.
+
+    ``db`` lets workers skip content already stored; ``workers`` defaults
+    to the number of cores (1 runs in this process).
+    """
+    report = IngestReport()
+    workers = workers or os.cpu_count() or 1
+    files = (str(f) for f in discover(paths))
+
+    def done(res: FileResult, record: Any) -> None:
+        final = _store_result(store, res, record)
+        report.results.append(final)
+        if on_result:
+            on_result(final)
+
+    if workers == 1:
+        for f in files:
+            done(*process_file(f, db, max_bytes, ocr))
+        return report
+
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["declass.pipeline", "declass.lexicon"])
+    limit = workers * 4
+    pending = iter(files)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        inflight: dict[Future[tuple[FileResult, Any]], str] = {}
+        exhausted = False
+        while True:
+            while not exhausted and len(inflight) < limit:
+                nxt = next(pending, None)
+                if nxt is None:
+                    exhausted = True
+                    break
+                inflight[pool.submit(process_file, nxt, db, max_bytes, ocr)] = nxt
+            if not inflight:
+                break
+            finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                path = inflight.pop(fut)
+                try:
+                    res, record = fut.result()
+                except BrokenProcessPool:
+                    res, record = FileResult(path, "failed", error=f"{path}: a worker process died [E201]"), None
+                done(res, record)
+    return report

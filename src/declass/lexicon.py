@@ -1,0 +1,101 @@
+"""The English lexicon and OCR confusion table behind text repair.
+
+Words come from the `english-words` package (Webster's Second and GCIDE
+lists, both public domain), plus a few suffix rules so inflected forms
+("eliminating", "rejoined") count as words without shipping a full
+morphological dictionary.  Loaded once per process.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping
+from functools import lru_cache
+from importlib import resources
+
+_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ing", ("", "e")),
+    ("ed", ("", "e")),
+    ("es", ("", "e")),
+    ("ies", ("y",)),
+    ("s", ("",)),
+    ("ly", ("", "le")),
+    ("ions", ("e", "")),
+    ("ion", ("e", "")),
+    ("ation", ("e", "")),
+    ("er", ("", "e")),
+    ("ers", ("", "e")),
+    ("ment", ("",)),
+    ("ments", ("",)),
+    ("ness", ("",)),
+    ("ity", ("", "e")),
+    ("al", ("", "e")),
+)
+
+
+@lru_cache(maxsize=1)
+def words() -> frozenset[str]:
+    """All known words, lower-cased."""
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["web2", "gcide"], lower=True, alpha=True))
+
+
+def is_word(token: str) -> bool:
+    """True if ``token`` (any case) is an English word or a regular inflection of one."""
+    w = token.lower()
+    vocab = words()
+    if w in vocab:
+        return True
+    for suffix, restores in _SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            stem = w[: -len(suffix)]
+            if any(stem + r in vocab for r in restores):
+                return True
+            if len(stem) > 3 and stem[-1] == stem[-2] and stem[:-1] in vocab:
+                return True  # doubled consonant: "controlled", "billetting"
+    return False
+
+
+@lru_cache(maxsize=1)
+def confusions() -> tuple[tuple[str, str], ...]:
+    """``(seen, meant)`` pairs from ``data/ocr_confusions.tsv``."""
+    text = resources.files("declass.data").joinpath("ocr_confusions.tsv").read_text("utf-8")
+    rows = csv.reader((ln for ln in text.splitlines() if ln and not ln.startswith("#")), delimiter="\t")
+    next(rows)  # header
+    return tuple((seen, meant) for seen, meant in rows)
+
+
+def candidates(token: str) -> set[str]:
+    """Every single-confusion substitute of ``token``."""
+    out: set[str] = set()
+    low = token.lower()
+    for seen, meant in confusions():
+        start = low.find(seen)
+        while start >= 0:
+            cand = token[:start] + meant + token[start + len(seen) :]
+            if token[:1].isupper():
+                cand = cand[:1].upper() + cand[1:]
+            out.add(cand)
+            start = low.find(seen, start + 1)
+    out.discard(token)
+    return out
+
+
+def repair(token: str, seen: Mapping[str, int] | None = None) -> str | None:
+    """The single repair of an unknown ``token``, or None.
+
+    ``seen`` counts the words of the same document: a candidate seen intact
+    there (a proper name the lexicon lacks, such as "Changchun") counts as a
+    word, and a token seen three times or more is taken as a real name.  A
+    repair is made only when exactly one candidate is a word: ambiguity
+    means leave it alone.
+    """
+    seen = seen or {}
+    if len(token) < 4 or not token.isalpha() or token.isupper():
+        return None
+    if seen.get(token, 0) >= 3 or is_word(token):
+        return None
+    vocab = words()
+    hits = {c for c in candidates(token) if seen.get(c, 0) > 0 or c.lower() in vocab}
+    return hits.pop() if len(hits) == 1 else None

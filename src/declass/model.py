@@ -1,0 +1,182 @@
+"""The shared document model.
+
+A `Document` owns the raw source text; everything else is a record that
+points into it by character offsets (``start``/``end`` in `Document.text`)
+and carries the page it sits on.  Stages never edit the source: they add
+records, and return a new `Document` (`dataclasses.replace`).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from declass.textmap import MappedText
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a document came from and how it was read."""
+
+    path: str
+    sha256: str
+    media_type: str = "text/plain"
+    size: int = 0
+    encoding: str | None = None
+    ocr: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page: a span of the source text.
+
+    ``inferred`` pages come from printed page numbers in a plain-text source
+    (which has no physical pages); otherwise pages are the reader's own.
+    """
+
+    number: int
+    start: int
+    end: int
+    inferred: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One source line as the clean stage classified it.
+
+    ``kind`` is ``body``, ``blank`` or ``furniture``.
+    """
+
+    start: int
+    end: int
+    kind: str
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
+class Furniture:
+    """Page furniture kept out of the body: stamps, banners, page numbers."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+    page: int
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """An OCR repair applied to body text; the source keeps the original."""
+
+    original: str
+    corrected: str
+    start: int
+    end: int
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A run of body lines the clean stage joined into one piece of text.
+
+    ``after_break`` says page furniture (a page break) stands before it;
+    ``first_line`` is the first source line, as printed, for layout cues;
+    ``before`` lists the furniture kinds between it and the previous chunk.
+    """
+
+    view: MappedText
+    page: int
+    after_break: bool
+    first_line: str
+    before: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return self.view.text
+
+    @property
+    def start(self) -> int:
+        return self.view.source_start
+
+    @property
+    def end(self) -> int:
+        return self.view.source_end
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A labelled unit of the document's structure (paragraph, point, ...).
+
+    ``view`` is the block's text as typed, mapped to the source; ``start``
+    and ``end`` bound all its source segments (a block split by a page
+    break or a footnote has several, see `segments`).
+    """
+
+    label: str
+    kind: str
+    parent: str | None
+    view: MappedText
+    page: int
+    label_inferred: bool = False
+    number: str | None = None
+    heading: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.view.text
+
+    @property
+    def start(self) -> int:
+        return self.view.source_start
+
+    @property
+    def end(self) -> int:
+        return self.view.source_end
+
+    @property
+    def segments(self) -> list[tuple[int, int]]:
+        return self.view.source_segments()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One document: its untouched source text and everything derived from it."""
+
+    id: str
+    text: str
+    source: Source
+    pages: tuple[Page, ...] = ()
+    lines: tuple[Line, ...] = ()
+    furniture: tuple[Furniture, ...] = ()
+    corrections: tuple[Correction, ...] = ()
+    chunks: tuple[Chunk, ...] = ()
+    blocks: tuple[Block, ...] = ()
+    metadata: dict[str, Any] = field(default_factory=dict)
+    redactions: tuple[dict[str, Any], ...] = ()
+    edits: tuple[dict[str, Any], ...] = ()
+    entities: tuple[dict[str, Any], ...] = ()
+    judgments: tuple[dict[str, Any], ...] = ()
+    events: tuple[dict[str, Any], ...] = ()
+    warnings: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+
+    def evolve(self, **changes: Any) -> Document:
+        """A copy with ``changes`` applied (documents are immutable)."""
+        return replace(self, **changes)
+
+    def page_at(self, offset: int) -> int:
+        """The page number holding source ``offset`` (1 if there are no pages)."""
+        if not self.pages:
+            return 1
+        k = bisect_right([p.start for p in self.pages], offset) - 1
+        return self.pages[max(k, 0)].number
+
+    def block(self, label: str) -> Block | None:
+        """The block with ``label`` (case-insensitive), if any."""
+        want = label.casefold()
+        for b in self.blocks:
+            if b.label.casefold() == want:
+                return b
+        return None

@@ -1,0 +1,75 @@
+"""The per-document pipeline: pure stages run in order by a small runner.
+
+A stage is a `Document -> Document` function that declares the stages it
+requires and the fields it assigns.  The runner checks prerequisites up
+front and names the failing stage in any error, so a bug in one stage on
+one document is reported as exactly that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from declass.clean import clean
+from declass.errors import DeclassError, StageError
+from declass.metadata import extract_metadata
+from declass.model import Document
+from declass.read import read_path, read_text
+from declass.structure import structure
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    name: str
+    run: Callable[[Document], Document]
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("clean", clean, ("read",), ("pages", "lines", "furniture", "chunks", "corrections")),
+    Stage("structure", structure, ("clean",), ("blocks",)),
+    Stage("metadata", extract_metadata, ("structure",), ("metadata",)),
+)
+
+
+def check_order(stages: Sequence[Stage], available: Sequence[str] = ("read",)) -> None:
+    """Raise if a stage would run before a stage it requires."""
+    done = set(available)
+    for st in stages:
+        missing = [r for r in st.requires if r not in done]
+        if missing:
+            raise StageError("E202", f"{st.name} needs {', '.join(missing)}")
+        done.add(st.name)
+
+
+def run_stages(doc: Document, stages: Sequence[Stage] = STAGES) -> Document:
+    """Run ``stages`` over ``doc``; errors name the stage and the document."""
+    check_order(stages, doc.stages)
+    for st in stages:
+        try:
+            doc = st.run(doc)
+        except DeclassError:
+            raise
+        except Exception as exc:  # a bug in a stage: report it, don't crash the run
+            raise StageError(
+                "E201", f"stage {st.name}: {type(exc).__name__}: {exc}", path=doc.source.path
+            ) from exc
+    return doc
+
+
+def parse(path_or_text: str | Path, *, ocr: bool = True) -> Document:
+    """Run the whole per-document pipeline, with no store.
+
+    A `Path`, or a string naming an existing file, is read from disk; any
+    other string is taken as the document's text.
+    """
+    if isinstance(path_or_text, Path) or (
+        "\n" not in path_or_text and len(path_or_text) < 4096 and Path(path_or_text).is_file()
+    ):
+        doc = read_path(path_or_text, ocr=ocr)
+    else:
+        doc = read_text(str(path_or_text))
+    return run_stages(doc)

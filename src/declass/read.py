@@ -1,0 +1,256 @@
+"""Read a file into a `Document`: text, PDF with a text layer, or OCR.
+
+The reader is the pipeline's I/O edge.  It decides what a file *is* from
+its bytes (not its name), decodes text in whatever encoding it was saved
+in, and keeps pages: every character of `Document.text` belongs to one
+page.  PDF pages are joined with a form feed on a line of its own, so a
+page never shares a line with the next.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from declass.errors import InputError
+from declass.model import Document, Page, Source
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown", ""}
+PAGE_SEPARATOR = "\n\f\n"
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def document_id(path: str | Path) -> str:
+    """A readable, stable id from a file name: ``1952-09-10_nie-58_...``."""
+    stem = Path(path).stem.lower()
+    return _SLUG.sub("-", stem).strip("-")[:120] or "document"
+
+
+def sniff(data: bytes) -> str:
+    """The media type of ``data`` judged from its first bytes."""
+    head = data[:16]
+    if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return "image/tiff"
+    return "text/plain"
+
+
+def read_path(
+    path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr: bool = True
+) -> Document:
+    """Read one file from disk; raises `InputError` naming the file."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                "E103", f"{size / 2**20:.0f} MiB > {max_bytes / 2**20:.0f} MiB limit", path=p
+            )
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError("E105", path=p) from None
+    except IsADirectoryError:
+        raise InputError("E106", "a directory", path=p) from None
+    except OSError as exc:
+        raise InputError("E109", exc.strerror or str(exc), path=p) from None
+    return read_bytes(data, name=str(p), max_bytes=max_bytes, ocr=ocr)
+
+
+def read_bytes(
+    data: bytes, name: str = "<bytes>", *, max_bytes: int = DEFAULT_MAX_BYTES, ocr: bool = True
+) -> Document:
+    """Read a document from its bytes; ``name`` is used for its id and errors."""
+    if not data.strip():
+        raise InputError("E101", path=name)
+    if len(data) > max_bytes:
+        raise InputError("E103", f"{len(data) / 2**20:.0f} MiB", path=name)
+    sha = hashlib.sha256(data).hexdigest()
+    kind = sniff(data)
+    if kind == "application/pdf":
+        text, pages, used_ocr = _read_pdf(data, name, ocr=ocr)
+        encoding = None
+    elif kind.startswith("image/"):
+        if not ocr:
+            raise InputError("E106", "an image, and OCR is switched off", path=name)
+        text, pages = _ocr_image(data, name)
+        used_ocr, encoding = True, None
+    else:
+        text, encoding = decode_text(data, name)
+        pages = (Page(1, 0, len(text)),)
+        used_ocr = False
+    check_readable(text, name)
+    source = Source(name, sha, kind, len(data), encoding, used_ocr)
+    return Document(id=document_id(name), text=text, source=source, pages=pages, stages=("read",))
+
+
+def read_text(text: str, name: str = "<text>") -> Document:
+    """Wrap a string already in memory as a one-page document."""
+    if not text.strip():
+        raise InputError("E101", path=name)
+    text = normalise_newlines(text)
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    source = Source(name, sha, "text/plain", len(text.encode("utf-8")), "utf-8", False)
+    return Document(
+        id=document_id(name) if name != "<text>" else f"text-{sha[:12]}",
+        text=text,
+        source=source,
+        pages=(Page(1, 0, len(text)),),
+        stages=("read",),
+    )
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, str]:
+    """Decode text in any encoding; binary data is refused."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    probe = data[:65536]
+    if b"\x00" in probe and not probe.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("E102", "it contains NUL bytes", path=name)
+    try:
+        return normalise_newlines(data.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError("E102", "no text encoding fits it", path=name)
+    text = str(best)
+    controls = sum(1 for c in text[:65536] if ord(c) < 32 and c not in "\n\r\t\f")
+    if controls > 0.01 * min(len(text), 65536):
+        raise InputError("E102", "too many control characters", path=name)
+    return normalise_newlines(text), best.encoding
+
+
+_WORD = re.compile(r"[A-Za-z]{2,}")
+_TOKEN = re.compile(r"\S+")
+
+
+def check_readable(text: str, name: str) -> None:
+    """Refuse text with no readable words (failed OCR, noise, junk)."""
+    sample = text[:200_000]
+    tokens = _TOKEN.findall(sample)
+    if not tokens:
+        raise InputError("E107", "no words at all", path=name)
+    wordlike = sum(
+        1 for t in tokens if _WORD.search(t) and sum(c.isalpha() for c in t) >= 0.6 * len(t)
+    )
+    if wordlike < 0.35 * len(tokens):
+        share = 100 * wordlike / len(tokens)
+        raise InputError("E107", f"only {share:.0f}% of tokens look like words", path=name)
+
+
+def _join_pages(texts: list[str]) -> tuple[str, tuple[Page, ...]]:
+    parts: list[str] = []
+    pages: list[Page] = []
+    pos = 0
+    for i, t in enumerate(texts, start=1):
+        t = normalise_newlines(t).strip("\n")
+        if i > 1:
+            parts.append(PAGE_SEPARATOR)
+            pos += len(PAGE_SEPARATOR)
+        pages.append(Page(i, pos, pos + len(t)))
+        parts.append(t)
+        pos += len(t)
+    return "".join(parts), tuple(pages)
+
+
+def _open_pdf(data: bytes, name: str):
+    import pymupdf
+
+    tail = data[-2048:]
+    if b"%%EOF" not in tail:
+        raise InputError("E104", "truncated: no end-of-file marker", path=name)
+    try:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except Exception as exc:  # pymupdf raises its own FileDataError and RuntimeError
+        raise InputError("E104", str(exc).splitlines()[0] if str(exc) else "", path=name) from None
+    if doc.needs_pass:
+        raise InputError("E104", "encrypted with a password", path=name)
+    if doc.page_count == 0:
+        raise InputError("E104", "no pages", path=name)
+    return doc
+
+
+def _read_pdf(data: bytes, name: str, *, ocr: bool) -> tuple[str, tuple[Page, ...], bool]:
+    doc = _open_pdf(data, name)
+    try:
+        texts = [page.get_text("text", sort=True) for page in doc]
+    except Exception as exc:
+        raise InputError("E104", str(exc), path=name) from None
+    finally:
+        doc.close()
+    needs_ocr = [i for i, t in enumerate(texts) if len(t.strip()) < 20]
+    used_ocr = False
+    if needs_ocr and ocr:
+        texts = ocr_pdf_pages(data, name, texts, needs_ocr)
+        used_ocr = True
+    text, pages = _join_pages(texts)
+    return text, pages, used_ocr
+
+
+def tesseract_available() -> bool:
+    return shutil.which("tesseract") is not None
+
+
+def ocr_pdf_pages(data: bytes, name: str, texts: list[str], which: list[int]) -> list[str]:
+    """OCR the pages of a PDF that lack a text layer, with ocrmypdf + Tesseract."""
+    if not tesseract_available():
+        raise InputError("E108", "Tesseract is not installed (apt-get install tesseract-ocr)", path=name)
+    import logging
+
+    import ocrmypdf
+    import pymupdf
+
+    logging.getLogger("ocrmypdf").setLevel(logging.ERROR)
+    with tempfile.TemporaryDirectory(prefix="declass-ocr-") as tmp:
+        src = os.path.join(tmp, "in.pdf")
+        out = os.path.join(tmp, "out.pdf")
+        Path(src).write_bytes(data)
+        try:
+            ocrmypdf.ocr(
+                src,
+                out,
+                output_type="pdf",
+                skip_text=True,
+                progress_bar=False,
+                jobs=1,
+                pages=",".join(str(i + 1) for i in which),
+            )
+        except Exception as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError("E108", first, path=name) from None
+        with pymupdf.open(out) as done:
+            new = list(texts)
+            for i in which:
+                new[i] = done[i].get_text("text", sort=True)
+    return new
+
+
+def _ocr_image(data: bytes, name: str) -> tuple[str, tuple[Page, ...]]:
+    """OCR an image file (PNG, JPEG, TIFF; every frame of a TIFF is a page)."""
+    import pymupdf
+
+    try:
+        with pymupdf.open(stream=data) as img:
+            pdf_bytes = img.convert_to_pdf()
+    except Exception as exc:
+        raise InputError("E106", f"unreadable image: {exc}", path=name) from None
+    with pymupdf.open(stream=pdf_bytes, filetype="pdf") as pdf:
+        n = pdf.page_count
+    texts = ocr_pdf_pages(pdf_bytes, name, [""] * n, list(range(n)))
+    return _join_pages(texts)

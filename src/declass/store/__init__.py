@@ -1,0 +1,26 @@
+"""Stores: where the archive lives.  `open_store` picks the backend from a URL."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from declass.store.base import Hit, PutResult, Store
+from declass.store.sqlite import SQLiteStore
+
+DEFAULT_DB = "declass.db"
+
+__all__ = ["DEFAULT_DB", "Hit", "PutResult", "SQLiteStore", "Store", "default_db", "open_store"]
+
+
+def default_db() -> str:
+    """The archive named by ``DECLASS_DB``, else ``./declass.db``."""
+    return os.environ.get("DECLASS_DB") or DEFAULT_DB
+
+
+def open_store(db: str | Path | None = None, *, readonly: bool = False) -> Store:
+    """Open the archive at ``db`` (a SQLite path; a URL scheme picks another backend)."""
+    target = str(db or default_db())
+    if target.startswith("sqlite:///"):
+        target = target[len("sqlite:///"):]
+    return SQLiteStore(target, readonly=readonly)

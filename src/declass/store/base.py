@@ -1,0 +1,102 @@
+"""The store interface every backend implements, and its result types."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class PutResult:
+    """What storing one document did: ``added``, ``replaced`` or ``unchanged``."""
+
+    id: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search hit: a block, with a snippet and where its matches are."""
+
+    document: str
+    label: str
+    kind: str
+    page: int | None
+    start: int
+    end: int
+    snippet: str
+    score: float
+    title: str | None = None
+    doc_number: str | None = None
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+
+    @classmethod
+    def from_marked(
+        cls, document: str, label: str, kind: str, page: int | None, start: int, end: int,
+        marked: str, score: float, title: str | None, doc_number: str | None,
+        open_mark: str, close_mark: str,
+    ) -> Hit:
+        """Build a hit from a snippet with inline highlight marks."""
+        out: list[str] = []
+        spans: list[tuple[int, int]] = []
+        pos = 0
+        i = 0
+        opened = -1
+        while i < len(marked):
+            ch = marked[i]
+            if ch == open_mark:
+                opened = pos
+            elif ch == close_mark and opened >= 0:
+                spans.append((opened, pos))
+                opened = -1
+            else:
+                out.append(ch)
+                pos += 1
+            i += 1
+        return cls(document, label, kind, page, start, end, "".join(out), round(score, 4),
+                   title, doc_number, spans)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["highlights"] = [list(h) for h in self.highlights]
+        return d
+
+
+class Store(Protocol):
+    """What an archive backend offers (SQLite now, PostgreSQL later)."""
+
+    backend: str
+
+    def has_sha(self, sha256: str) -> bool: ...
+    def put(self, record: dict[str, Any]) -> PutResult: ...
+    def documents(self) -> list[dict[str, Any]]: ...
+    def count(self) -> tuple[int, int]: ...
+    def get(self, doc_id: str) -> dict[str, Any] | None: ...
+    def resolve(self, ref: str) -> str | None: ...
+    def iter_records(self) -> Iterator[dict[str, Any]]: ...
+    def search(self, query: str, *, limit: int = 20, doc_id: str | None = None) -> list[Hit]: ...
+    def close(self) -> None: ...
+
+
+def summary_fields(record: dict[str, Any]) -> dict[str, Any]:
+    """The columns a store keeps beside the record, for listing and sorting."""
+    md = record.get("metadata") or {}
+
+    def val(key: str) -> Any:
+        v = md.get(key)
+        return v.get("value") if isinstance(v, dict) else v
+
+    return {
+        "media_type": record["source"].get("media_type"),
+        "size": record["source"].get("size"),
+        "pages": len(record.get("pages") or []) or 1,
+        "blocks": len(record["blocks"]),
+        "doc_type": val("doc_type"),
+        "doc_number": val("doc_number"),
+        "title": val("title"),
+        "date": val("date"),
+        "classification": val("classification"),
+        "archive_id": val("archive_id"),
+        "released": val("released"),
+    }

@@ -1,0 +1,118 @@
+"""Schema migrations for the SQLite store: small recorded functions.
+
+Each migration runs once, in its own transaction, and is recorded in
+``schema_migrations``; opening an archive applies any that are missing, so
+opening twice is safe.  Append new migrations; never edit a published one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+Migration = tuple[int, str, Callable[[sqlite3.Connection], None]]
+
+
+def run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run SQL statements one by one, inside the caller's transaction
+    (``executescript`` would commit it first)."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            db.execute(pending)
+            pending = ""
+    if pending.strip():
+        db.execute(pending)
+
+
+def _v1_initial(db: sqlite3.Connection) -> None:
+    run_script(db,
+        """
+        CREATE TABLE documents (
+            id TEXT PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE,
+            path TEXT NOT NULL,
+            media_type TEXT,
+            size INTEGER,
+            pages INTEGER,
+            blocks INTEGER,
+            doc_type TEXT,
+            doc_number TEXT,
+            title TEXT,
+            date TEXT,
+            classification TEXT,
+            archive_id TEXT,
+            released TEXT,
+            ingested_at TEXT NOT NULL,
+            record BLOB NOT NULL
+        );
+        CREATE INDEX documents_path ON documents(path);
+        CREATE INDEX documents_number ON documents(doc_number);
+        CREATE TABLE blocks (
+            rowid INTEGER PRIMARY KEY,
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            parent TEXT,
+            text TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            page INTEGER,
+            label_inferred INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (doc_id, seq)
+        );
+        CREATE INDEX blocks_doc_label ON blocks(doc_id, label);
+        CREATE VIRTUAL TABLE blocks_fts USING fts5(
+            text, content='blocks', content_rowid='rowid',
+            tokenize='porter unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER blocks_ai AFTER INSERT ON blocks BEGIN
+            INSERT INTO blocks_fts(rowid, text) VALUES (new.rowid, new.text);
+        END;
+        CREATE TRIGGER blocks_ad AFTER DELETE ON blocks BEGIN
+            INSERT INTO blocks_fts(blocks_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+        END;
+        CREATE TRIGGER blocks_au AFTER UPDATE ON blocks BEGIN
+            INSERT INTO blocks_fts(blocks_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+            INSERT INTO blocks_fts(rowid, text) VALUES (new.rowid, new.text);
+        END;
+        """
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = ((1, "initial schema", _v1_initial),)
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(db: sqlite3.Connection) -> int:
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    row = db.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    return row[0] or 0
+
+
+def apply(db: sqlite3.Connection) -> list[int]:
+    """Apply missing migrations, each in one transaction; return those applied."""
+    applied: list[int] = []
+    for version, name, fn in MIGRATIONS:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if current_version(db) >= version:
+                db.execute("ROLLBACK")
+                continue
+            fn(db)
+            db.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                (version, name, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+            db.execute("COMMIT")
+            applied.append(version)
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    return applied

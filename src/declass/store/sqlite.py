@@ -1,0 +1,229 @@
+"""The embedded store: one SQLite file, WAL mode, FTS5 over block text.
+
+All writes go through one connection and one ``BEGIN IMMEDIATE``
+transaction per document, so a crash (even ``kill -9``) leaves either the
+whole document or none of it.  Documents are keyed by the SHA-256 of their
+bytes: putting the same content twice is a no-op; a new version of a file
+already in the archive (same path, new content) replaces the old one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from declass.errors import StoreError, UsageError
+from declass.store import migrations
+from declass.store.base import Hit, PutResult, summary_fields
+
+HIGHLIGHT_OPEN = "\x02"
+HIGHLIGHT_CLOSE = "\x03"
+
+
+def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # A WAL archive on read-only media cannot create its shared-memory
+            # file; nobody can be writing it there, so read it as immutable.
+            db.close()
+            db = sqlite3.connect(
+                f"file:{path}?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=False
+            )
+    else:
+        db = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
+    db.row_factory = sqlite3.Row
+    return db
+
+
+class SQLiteStore:
+    """The archive in one SQLite file."""
+
+    backend = "sqlite"
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        self.readonly = readonly
+        if not readonly and self.path.exists() and not os.access(self.path, os.W_OK):
+            raise StoreError("E301", "open it read-only, or fix its permissions", path=self.path)
+        if not readonly and not self.path.exists() and not os.access(self.path.parent or ".", os.W_OK):
+            raise StoreError("E301", "its folder is not writable", path=self.path)
+        if readonly and not self.path.exists():
+            raise StoreError("E303", "no such file (ingest documents first)", path=self.path)
+        try:
+            self.db = _connect(self.path, readonly=readonly)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = NORMAL")
+                migrations.apply(self.db)
+            version = migrations.current_version(self.db) if not readonly else self._version_ro()
+        except sqlite3.DatabaseError as exc:
+            if hasattr(self, "db"):
+                self.db.close()
+            raise self._error(exc) from None
+        if version > migrations.LATEST:
+            self.db.close()
+            raise StoreError("E304", f"schema {version} > {migrations.LATEST}", path=self.path)
+
+    def _version_ro(self) -> int:
+        row = self.db.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        return row[0] or 0
+
+    def _error(self, exc: sqlite3.Error) -> StoreError:
+        msg = str(exc)
+        if "readonly" in msg or "read-only" in msg:
+            return StoreError("E301", msg, path=self.path)
+        if "not a database" in msg or "malformed" in msg or "no such table" in msg:
+            return StoreError("E302", msg, path=self.path)
+        return StoreError("E303", msg, path=self.path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- writing ---------------------------------------------------------
+
+    def has_sha(self, sha256: str) -> bool:
+        row = self.db.execute("SELECT 1 FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        return row is not None
+
+    def put(self, record: dict[str, Any]) -> PutResult:
+        """Store one export record in one transaction."""
+        sha = record["source"]["sha256"]
+        path = record["source"]["path"]
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                result = self._put(record, sha, path)
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+        except sqlite3.DatabaseError as exc:
+            raise self._error(exc) from None
+        return result
+
+    def _put(self, record: dict[str, Any], sha: str, path: str) -> PutResult:
+        row = self.db.execute("SELECT id FROM documents WHERE sha256 = ?", (sha,)).fetchone()
+        if row:
+            return PutResult(row["id"], "unchanged")
+        status = "added"
+        doc_id = record["id"]
+        old = self.db.execute("SELECT id FROM documents WHERE path = ?", (path,)).fetchone()
+        if old:
+            doc_id, status = old["id"], "replaced"
+            self._delete(doc_id)
+        elif self.db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
+            doc_id = f"{doc_id}-{sha[:8]}"
+        record = {**record, "id": doc_id}
+        f = summary_fields(record)
+        blob = zlib.compress(json.dumps(record, ensure_ascii=False).encode("utf-8"), 6)
+        self.db.execute(
+            "INSERT INTO documents (id, sha256, path, media_type, size, pages, blocks, doc_type,"
+            " doc_number, title, date, classification, archive_id, released, ingested_at, record)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (doc_id, sha, path, f["media_type"], f["size"], f["pages"], f["blocks"], f["doc_type"],
+             f["doc_number"], f["title"], f["date"], f["classification"], f["archive_id"],
+             f["released"], datetime.now(UTC).isoformat(timespec="seconds"), blob),
+        )
+        self.db.executemany(
+            'INSERT INTO blocks (doc_id, seq, label, kind, parent, text, start, "end", page,'
+            " label_inferred) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                (doc_id, i, b["label"], b["kind"], b["parent"], b["text"], b["start"], b["end"],
+                 b["page"], int(b.get("label_inferred", False)))
+                for i, b in enumerate(record["blocks"])
+            ),
+        )
+        return PutResult(doc_id, status)
+
+    def _delete(self, doc_id: str) -> None:
+        self.db.execute("DELETE FROM blocks WHERE doc_id = ?", (doc_id,))
+        self.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    # -- reading ---------------------------------------------------------
+
+    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        try:
+            return self.db.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise self._error(exc) from None
+
+    def documents(self) -> list[dict[str, Any]]:
+        rows = self._read(
+            "SELECT id, path, sha256, media_type, size, pages, blocks, doc_type, doc_number, title,"
+            " date, classification, archive_id, released, ingested_at FROM documents ORDER BY date, id"
+        )
+        return [dict(r) for r in rows]
+
+    def count(self) -> tuple[int, int]:
+        row = self._read("SELECT count(*), coalesce(sum(blocks), 0) FROM documents")[0]
+        return row[0], row[1]
+
+    def get(self, doc_id: str) -> dict[str, Any] | None:
+        rows = self._read("SELECT id, record FROM documents WHERE id = ?", (doc_id,))
+        if not rows:
+            return None
+        record = json.loads(zlib.decompress(rows[0]["record"]))
+        record["id"] = rows[0]["id"]
+        return record
+
+    def resolve(self, ref: str) -> str | None:
+        """A document id from an id, a unique id prefix, a SHA-256 prefix or a doc number."""
+        for sql, arg in (
+            ("SELECT id FROM documents WHERE id = ?", ref),
+            ("SELECT id FROM documents WHERE lower(doc_number) = lower(?)", ref),
+            ("SELECT id FROM documents WHERE id LIKE ? ESCAPE '\\'", _like_prefix(ref)),
+            ("SELECT id FROM documents WHERE sha256 LIKE ? ESCAPE '\\'", _like_prefix(ref.lower())),
+        ):
+            rows = self._read(sql + " LIMIT 2", (arg,))
+            if len(rows) == 1:
+                return rows[0]["id"]
+        return None
+
+    def iter_records(self) -> Iterator[dict[str, Any]]:
+        ids = [r["id"] for r in self._read("SELECT id FROM documents ORDER BY date, id")]
+        for doc_id in ids:
+            rec = self.get(doc_id)
+            if rec is not None:
+                yield rec
+
+    def search(self, query: str, *, limit: int = 20, doc_id: str | None = None) -> list[Hit]:
+        sql = (
+            "SELECT b.doc_id, b.label, b.kind, b.page, b.start, b.\"end\", d.title, d.doc_number,"
+            f" snippet(blocks_fts, 0, '{HIGHLIGHT_OPEN}', '{HIGHLIGHT_CLOSE}', '…', 16) AS snip,"
+            " bm25(blocks_fts) AS rank"
+            " FROM blocks_fts JOIN blocks b ON b.rowid = blocks_fts.rowid"
+            " JOIN documents d ON d.id = b.doc_id WHERE blocks_fts MATCH ?"
+        )
+        params: list[Any] = [query]
+        if doc_id:
+            sql += " AND b.doc_id = ?"
+            params.append(doc_id)
+        sql += " ORDER BY rank LIMIT ?"
+        params.append(limit)
+        try:
+            rows = self.db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if any(w in str(exc) for w in ("fts5", "syntax", "no such column", "unterminated", "unknown special")):
+                raise UsageError("E403", f"{query!r}: {exc}") from None
+            raise self._error(exc) from None
+        return [
+            Hit.from_marked(
+                r["doc_id"], r["label"], r["kind"], r["page"], r["start"], r["end"], r["snip"],
+                -r["rank"], r["title"], r["doc_number"], HIGHLIGHT_OPEN, HIGHLIGHT_CLOSE,
+            )
+            for r in rows
+        ]
+
+
+def _like_prefix(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

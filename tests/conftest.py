@@ -1,0 +1,61 @@
+"""Shared fixtures: the bundled sample corpus, parsed once, and fresh archives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import declass
+from declass.model import Document
+from declass.samples import sample_dir
+
+NIE58 = "1952-09-10_nie-58_sino-soviet-relations.txt"
+BRIEFING = "1953-11-04_nsc-briefing_sino-soviet-relations.txt"
+
+
+@pytest.fixture(scope="session")
+def samples() -> Path:
+    return sample_dir()
+
+
+@pytest.fixture(scope="session")
+def nie58_path(samples: Path) -> Path:
+    return samples / NIE58
+
+
+@pytest.fixture(scope="session")
+def briefing_path(samples: Path) -> Path:
+    return samples / BRIEFING
+
+
+@pytest.fixture(scope="session")
+def nie58(nie58_path: Path) -> Document:
+    return declass.parse(nie58_path)
+
+
+@pytest.fixture(scope="session")
+def briefing(briefing_path: Path) -> Document:
+    return declass.parse(briefing_path)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "archive.db"
+
+
+@pytest.fixture
+def archive(db_path: Path) -> Iterator[declass.Archive]:
+    with declass.Archive(db_path) as a:
+        yield a
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory, samples: Path) -> Path:
+    """An archive holding both samples (read-only use)."""
+    path = tmp_path_factory.mktemp("sampledb") / "samples.db"
+    with declass.Archive(path) as a:
+        report = a.ingest([samples], workers=1)
+        assert not report.failed
+    return path

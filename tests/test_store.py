@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import declass
+from declass.errors import StoreError, UsageError
+from declass.export import to_record
+from declass.store import open_store
+from declass.store.migrations import LATEST
+
+
+def test_schema_is_versioned_and_reopening_is_safe(db_path: Path) -> None:
+    for _ in range(2):
+        store = open_store(db_path)
+        store.close()
+    db = sqlite3.connect(db_path)
+    assert db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == LATEST
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.close()
+
+
+def test_same_content_twice_is_a_no_op(archive: declass.Archive, nie58_path: Path) -> None:
+    first = archive.add(nie58_path)
+    second = archive.add(nie58_path)
+    assert (first.status, second.status) == ("added", "unchanged")
+    assert first.id == second.id
+    assert len(archive.documents()) == 1
+
+
+def test_changed_file_replaces_its_record(archive: declass.Archive, tmp_path: Path) -> None:
+    p = tmp_path / "memo.txt"
+    p.write_text("MEMORANDUM\n\n1. The first version mentions Dairen.\n")
+    assert archive.add(p).status == "added"
+    p.write_text("MEMORANDUM\n\n1. The second version mentions Port Arthur.\n")
+    result = archive.add(p)
+    assert result.status == "replaced"
+    assert len(archive.documents()) == 1
+    assert archive.search("Dairen") == []
+    assert [h.document for h in archive.search('"Port Arthur"')] == [result.id]
+
+
+def test_same_name_in_two_folders_gets_two_ids(archive: declass.Archive, tmp_path: Path) -> None:
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "memo.txt").write_text(f"MEMORANDUM from folder {sub} about Formosa.\n")
+        archive.add(tmp_path / sub / "memo.txt")
+    ids = sorted(d["id"] for d in archive.documents())
+    assert len(ids) == 2 and ids[0] == "memo" and ids[1].startswith("memo-")
+
+
+def test_search_ranks_and_highlights(sample_db: Path) -> None:
+    with declass.Archive(sample_db, readonly=True) as a:
+        hits = a.search('"Port Arthur"')
+        assert {h.document for h in hits} == {
+            "1952-09-10-nie-58-sino-soviet-relations",
+            "1953-11-04-nsc-briefing-sino-soviet-relations",
+        }
+        assert hits == sorted(hits, key=lambda h: -h.score)
+        for h in hits:
+            marked = [h.snippet[s:e].lower() for s, e in h.highlights]
+            assert marked and set(marked) <= {"port arthur", "port", "arthur"}
+
+
+def test_bad_query_is_a_usage_error(sample_db: Path) -> None:
+    with declass.Archive(sample_db, readonly=True) as a, pytest.raises(UsageError) as info:
+        a.search('"unbalanced')
+    assert info.value.code == "E403"
+
+
+def test_get_round_trips_the_record(archive: declass.Archive, nie58: declass.Document) -> None:
+    archive.add(nie58)
+    assert archive.get("1952-09-10-nie-58") == to_record(nie58)
+
+
+def test_corrupt_database_is_reported(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError) as info:
+        open_store(bad)
+    assert info.value.code == "E302" and "bad.db" in str(info.value)
+
+
+def test_missing_database_for_reading(tmp_path: Path) -> None:
+    with pytest.raises(StoreError) as info:
+        open_store(tmp_path / "none.db", readonly=True)
+    assert info.value.code == "E303"
+
+
+def make_corpus(folder: Path, samples: Path, n: int) -> Path:
+    """``n`` distinct documents made from the samples (distinct content, so distinct hashes)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    texts = [p.read_text("utf-8") for p in sorted(samples.glob("*.txt"))]
+    for i in range(n):
+        (folder / f"doc-{i:04d}.txt").write_text(f"Copy {i}\n\n" + texts[i % len(texts)], "utf-8")
+    return folder
+
+
+def archive_state(db: Path) -> list[tuple[str, str, int]]:
+    con = sqlite3.connect(db)
+    rows = con.execute(
+        "SELECT d.id, d.sha256, (SELECT count(*) FROM blocks b WHERE b.doc_id = d.id) FROM documents d"
+        " ORDER BY d.id"
+    ).fetchall()
+    fts = con.execute("SELECT count(*) FROM blocks_fts WHERE blocks_fts MATCH 'Peiping'").fetchone()[0]
+    con.close()
+    return [*rows, ("fts", "", fts)]
+
+
+@pytest.mark.slow
+def test_killed_ingest_resumes_to_the_same_archive(tmp_path: Path, samples: Path) -> None:
+    corpus = make_corpus(tmp_path / "corpus", samples, 240)
+    db = tmp_path / "killed.db"
+    cmd = [sys.executable, "-m", "declass", "ingest", "--db", str(db), "--workers", "2", "-q", str(corpus)]
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    stored = 0
+    while time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+        if db.exists():
+            try:
+                con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+                stored = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+                con.close()
+            except sqlite3.Error:
+                continue
+            if stored >= 40:
+                break
+    assert proc.poll() is None, "ingest finished before it could be killed; make the corpus larger"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert 0 < stored < 240
+
+    rerun = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "unchanged" in rerun.stderr
+
+    clean_db = tmp_path / "clean.db"
+    with declass.Archive(clean_db) as a:
+        assert not a.ingest([corpus], workers=2).failed
+    assert archive_state(db) == archive_state(clean_db)
+    assert len(archive_state(db)) == 241
