@@ -147,3 +147,8 @@ def test_vanished_file(tmp_path: Path) -> None:
 def test_read_bytes_names_document(tmp_path: Path) -> None:
     doc = read_bytes(b"A memorandum for the record.\n", name="dir/Memo 12.txt")
     assert doc.id == "memo-12"
+
+
+def test_form_feeds_split_text_pages() -> None:
+    doc = read_bytes(b"page one text\n\x0cpage two text\n\x0cpage three\n", name="ff.txt")
+    assert [doc.text[p.start : p.end].strip() for p in doc.pages] == ["page one text", "page two text", "page three"]

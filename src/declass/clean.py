@@ -181,7 +181,7 @@ def build_chunks(doc: Document, lines: list[Line], furniture: list[Furniture]) -
             pending.append(fur_at.get(lo, "furniture"))
             continue
         raw = text[ln.start : ln.end]
-        if current and LIST_ITEM.match(raw):
+        if current and (LIST_ITEM.match(raw) or BULLET.match(raw)):
             flush()
         if not current:
             first_line = raw

@@ -56,6 +56,7 @@ def to_record(doc: Document) -> dict[str, Any]:
                 "page": b.page,
                 "label_inferred": b.label_inferred,
                 "segments": [list(s) for s in b.segments],
+                "attrs": dict(b.attrs),
             }
             for b in doc.blocks
         ],

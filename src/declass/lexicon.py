@@ -41,6 +41,7 @@ def words() -> frozenset[str]:
     return frozenset(get_english_words_set(["web2", "gcide"], lower=True, alpha=True))
 
 
+@lru_cache(maxsize=262144)
 def is_word(token: str) -> bool:
     """True if ``token`` (any case) is an English word or a regular inflection of one."""
     w = token.lower()
@@ -66,7 +67,8 @@ def confusions() -> tuple[tuple[str, str], ...]:
     return tuple((seen, meant) for seen, meant in rows)
 
 
-def candidates(token: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def candidates(token: str) -> frozenset[str]:
     """Every single-confusion substitute of ``token``."""
     out: set[str] = set()
     low = token.lower()
@@ -79,7 +81,14 @@ def candidates(token: str) -> set[str]:
             out.add(cand)
             start = low.find(seen, start + 1)
     out.discard(token)
-    return out
+    return frozenset(out)
+
+
+@lru_cache(maxsize=65536)
+def lexicon_candidates(token: str) -> frozenset[str]:
+    """The candidates of ``token`` that are dictionary words as they stand."""
+    vocab = words()
+    return frozenset(c for c in candidates(token) if c.lower() in vocab)
 
 
 def repair(token: str, seen: Mapping[str, int] | None = None) -> str | None:
@@ -96,6 +105,6 @@ def repair(token: str, seen: Mapping[str, int] | None = None) -> str | None:
         return None
     if seen.get(token, 0) >= 3 or is_word(token):
         return None
-    vocab = words()
-    hits = {c for c in candidates(token) if seen.get(c, 0) > 0 or c.lower() in vocab}
+    hits = set(lexicon_candidates(token))
+    hits.update(c for c in candidates(token) if seen.get(c, 0) > 0)
     return hits.pop() if len(hits) == 1 else None

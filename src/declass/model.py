@@ -121,7 +121,7 @@ class Block:
     page: int
     label_inferred: bool = False
     number: str | None = None
-    heading: str | None = None
+    attrs: dict[str, Any] = field(default_factory=dict)
 
     @property
     def text(self) -> str:

@@ -88,11 +88,23 @@ def read_bytes(
         used_ocr, encoding = True, None
     else:
         text, encoding = decode_text(data, name)
-        pages = (Page(1, 0, len(text)),)
+        pages = text_pages(text)
         used_ocr = False
     check_readable(text, name)
     source = Source(name, sha, kind, len(data), encoding, used_ocr)
     return Document(id=document_id(name), text=text, source=source, pages=pages, stages=("read",))
+
+
+def text_pages(text: str) -> tuple[Page, ...]:
+    """Pages of plain text: split at form feeds (as pdftotext writes them)."""
+    if "\f" not in text:
+        return (Page(1, 0, len(text)),)
+    pages: list[Page] = []
+    start = 0
+    for i, part in enumerate(text.split("\f"), start=1):
+        pages.append(Page(i, start, start + len(part)))
+        start += len(part) + 1
+    return tuple(pages)
 
 
 def read_text(text: str, name: str = "<text>") -> Document:
@@ -106,7 +118,7 @@ def read_text(text: str, name: str = "<text>") -> Document:
         id=document_id(name) if name != "<text>" else f"text-{sha[:12]}",
         text=text,
         source=source,
-        pages=(Page(1, 0, len(text)),),
+        pages=text_pages(text),
         stages=("read",),
     )
 
@@ -136,22 +148,19 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     return normalise_newlines(text), best.encoding
 
 
-_WORD = re.compile(r"[A-Za-z]{2,}")
 _TOKEN = re.compile(r"\S+")
+_WORDLIKE = re.compile(r"(?<!\S)[\"'(\[]?[^\W\d_]{2,}(?:[-'][^\W\d_]+)*[.,;:!?'\")\]]{0,3}(?!\S)")
 
 
 def check_readable(text: str, name: str) -> None:
     """Refuse text with no readable words (failed OCR, noise, junk)."""
-    sample = text[:200_000]
-    tokens = _TOKEN.findall(sample)
+    sample = text[:100_000]
+    tokens = len(_TOKEN.findall(sample))
     if not tokens:
         raise InputError("E107", "no words at all", path=name)
-    wordlike = sum(
-        1 for t in tokens if _WORD.search(t) and sum(c.isalpha() for c in t) >= 0.6 * len(t)
-    )
-    if wordlike < 0.35 * len(tokens):
-        share = 100 * wordlike / len(tokens)
-        raise InputError("E107", f"only {share:.0f}% of tokens look like words", path=name)
+    wordlike = len(_WORDLIKE.findall(sample))
+    if wordlike < 0.35 * tokens:
+        raise InputError("E107", f"only {100 * wordlike / tokens:.0f}% of tokens look like words", path=name)
 
 
 def _join_pages(texts: list[str]) -> tuple[str, tuple[Page, ...]]:

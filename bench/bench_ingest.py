@@ -1,0 +1,147 @@
+"""Ingest benchmark: pages/s, cores used and peak memory, against a baseline.
+
+The baseline, measured in the same run on the same files, reads every file
+and runs one regular-expression pass over it (the least any ingest must
+do).  The figure that matters is the ratio, which does not depend on how
+fast this particular machine is.
+
+    python bench/bench_ingest.py [--pages 20000] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).parent))
+from corpus import generate
+
+HERE = Path(__file__).parent
+WORD = re.compile(r"\w+")
+
+
+def ensure_corpus(pages: int, seed: int) -> Path:
+    folder = HERE / "corpus" / f"p{pages}-s{seed}"
+    done = folder / ".complete"
+    if not done.exists():
+        docs, n = generate(folder, pages, seed=seed)
+        done.write_text(f"{docs} {n}\n")
+    return folder
+
+
+def count_pages(folder: Path) -> tuple[int, int]:
+    docs, pages = (folder / ".complete").read_text().split()
+    return int(docs), int(pages)
+
+
+def baseline(folder: Path) -> float:
+    """Seconds to read every file and run one regex pass over it."""
+    t = time.perf_counter()
+    n = 0
+    for p in sorted(folder.glob("*.txt")):
+        n += len(WORD.findall(p.read_bytes().decode("utf-8")))
+    assert n > 0
+    return time.perf_counter() - t
+
+
+class PeakRSS:
+    """Samples the resident memory of a process and its children."""
+
+    def __init__(self, pid: int) -> None:
+        self.proc = psutil.Process(pid)
+        self.peak_total = 0
+        self.peak_single = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                procs = [self.proc, *self.proc.children(recursive=True)]
+                rss = []
+                for p in procs:
+                    try:
+                        rss.append(p.memory_info().rss)
+                    except psutil.Error:
+                        pass
+                self.peak_total = max(self.peak_total, sum(rss))
+                self.peak_single = max(self.peak_single, max(rss, default=0))
+            except psutil.Error:
+                pass
+            self._stop.wait(0.05)
+
+    def __enter__(self) -> PeakRSS:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_ingest(folder: Path, workers: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="declass-bench-") as tmp:
+        db = Path(tmp) / "bench.db"
+        cmd = [sys.executable, "-m", "declass", "ingest", "--db", str(db), "-q", "--workers", str(workers),
+               str(folder)]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        with PeakRSS(proc.pid) as mem:
+            _, err = proc.communicate()
+        wall = time.perf_counter() - t
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if proc.returncode != 0:
+            raise SystemExit(f"ingest failed: {err}")
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return {"seconds": wall, "cpu_seconds": cpu, "cores_used": cpu / wall,
+                "peak_rss_mb": mem.peak_total / 2**20, "peak_rss_single_mb": mem.peak_single / 2**20,
+                "db_mb": db.stat().st_size / 2**20}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pages", type=int, default=20_000)
+    ap.add_argument("--seed", type=int, default=1952)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    args = ap.parse_args()
+
+    folder = ensure_corpus(args.pages, args.seed)
+    docs, pages = count_pages(folder)
+    base = baseline(folder)
+    ing = run_ingest(folder, args.workers)
+    result = {
+        "corpus": {"documents": docs, "pages": pages, "bytes": sum(p.stat().st_size for p in folder.glob("*.txt"))},
+        "baseline": {"seconds": base, "pages_per_s": pages / base},
+        "ingest": {**ing, "workers": args.workers, "pages_per_s": pages / ing["seconds"],
+                   "pages_per_s_per_core": pages / ing["cpu_seconds"]},
+    }
+    result["ratio_ingest_to_baseline"] = result["ingest"]["pages_per_s"] / result["baseline"]["pages_per_s"]
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    (out / "ingest.json").write_text(json.dumps(result, indent=2) + "\n")
+
+    i = result["ingest"]
+    print(f"corpus: {docs} documents, {pages} pages, {result['corpus']['bytes'] / 2**20:.1f} MiB")
+    print(f"baseline (read + one regex pass, 1 process): {result['baseline']['pages_per_s']:,.0f} pages/s")
+    print(f"ingest ({args.workers} workers): {i['pages_per_s']:,.0f} pages/s "
+          f"({i['pages_per_s_per_core']:,.0f} pages/s per core), {i['seconds']:.1f} s, "
+          f"cores used {i['cores_used']:.2f}")
+    print(f"ingest / baseline: {result['ratio_ingest_to_baseline']:.4f}")
+    print(f"peak RSS: {i['peak_rss_mb']:.0f} MB for the whole process tree, "
+          f"{i['peak_rss_single_mb']:.0f} MB the largest process; archive {i['db_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""Reading the start of a chunk: numbering markers, headings, footnotes.
+
+These are pure string tests.  Which of several readings a marker gets
+("I." is roman one or the letter I) is decided by the builder from the
+sequence it would continue.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+_ROMAN_OK = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
+
+_LEAD = r"^\s*(?:~~)?(?:[-\u2013\u2022\u00b7>]\s*)?(?:~~)?"
+_ARTICLE = re.compile(r"^\s*(?:ARTICLE|Article)\s+(\d{1,3}|[IVXLC]{1,6})\b\.?\s*(?:[-\u2014:.]\s*)?")
+_ANNEX = re.compile(
+    r"^\s*(?:ANNEX|Annex|APPENDIX|Appendix|ENCLOSURE|Enclosure|TAB|Tab)\s+[\"\u201c']?([A-Z]|\d{1,2}|[IVX]{1,4})[\"\u201d']?\.?(?:\s+|$)"
+)
+_ROMAN = re.compile(_LEAD + r"([IVXLC]{1,7})\.\s+")
+_ROMAN_BARE = re.compile(_LEAD + r"([IVXLC]{1,7})\s+(?=[A-Z])")
+_UPPER = re.compile(_LEAD + r"([A-Z])[.)]\s+")
+_NUMBER = re.compile(_LEAD + r"(\d{1,3})[.)]\s+(?=\S)")
+_LOWER = re.compile(_LEAD + r"(?:([a-z])[.)]|\(([a-z])\))\s+")
+_PNUM = re.compile(_LEAD + r"\((\d{1,2})\)\s+")
+_BULLET = re.compile(r"^\s*[-\u2013\u2022\u00b7]\s+(?=\S)")
+
+FOOTNOTE_START = re.compile(
+    r"^\s*(?:\[[^\]\n]{1,10}\]|\^\{[^}\n]{0,10}\}|[*\u2020\u2021\u00a7]+(?=\s*[A-Z\"'])"
+    r"|[\u00b9\u00b2\u00b3\u2074-\u2079\u2070]+|\d{1,2}/(?=\s*[A-Z])|\^\d{1,2}(?=\s))"
+    r"(?:&?#?x?[0-9a-f]{1,4};|&?[a-z]{2,6};)?[\"'\u2018\u201c]?\s*"
+)
+SOURCE_NOTE = re.compile(r"^\s*\^?\d{1,2}\s+(?=Source:)")
+ANCHOR_MARK = re.compile(r"[\u00b9\u00b2\u00b3\u2074-\u2079]+|\^\{?\d{1,2}\}?|\[\d{1,2}\]|(?<=[a-z.,;])\*(?=\s|$)")
+
+MAJOR_HEADINGS = frozenset(
+    {
+        "THE PROBLEM", "CONCLUSIONS", "CONCLUSION", "DISCUSSION", "SUMMARY", "ESTIMATE", "THE ESTIMATE",
+        "BACKGROUND", "ASSUMPTIONS", "RECOMMENDATIONS", "ANALYSIS", "FACTS BEARING ON THE PROBLEM",
+        "SCOPE NOTE", "KEY JUDGMENTS", "PRINCIPAL JUDGMENTS", "ANNEX", "APPENDIX", "COMMENT", "COMMENTS",
+    }
+)
+KNOWN_SINGLE_HEADINGS = frozenset(
+    {"introduction", "summary", "background", "conclusions", "conclusion", "discussion", "recommendations",
+     "comment", "comments", "assessment", "outlook", "annex", "appendix", "enclosure", "attachment", "subject"}
+)
+HEADER_FIELD = re.compile(
+    r"^\s*(MEMORANDUM FOR(?: THE RECORD)?|TO|FROM|THRU|THROUGH|SUBJECT|SUBJ|REFERENCE|REF|DATE|ATTENTION|CC|INFO)\s*:\s*",
+    re.IGNORECASE,
+)
+CLOSING = re.compile(r"^\s*(?:Done (?:in|at)\b|DONE (?:IN|AT)\b|IN WITNESS WHEREOF|Signed (?:at|in)\b)")
+SIGNATURE_LINE = re.compile(
+    r"^\s*(?:>\s*)?(?:On (?:the )?(?:authorization|behalf) of|For the (?:Government|President)|/s/|Signed\b)",
+    re.IGNORECASE,
+)
+FRUS_HEAD = re.compile(
+    r"^\s*(\d{1,4})\.\s+(?=(?:Memorandum|Telegram|Letter|Despatch|Dispatch|Paper|Editorial Note|Minutes|Notes|"
+    r"Report|National Intelligence Estimate|Special National Intelligence Estimate|Draft|Message|Record|"
+    r"Circular|Airgram|Instruction|Statement|Diary Entry|Briefing)\b)"
+)
+TERMINAL = re.compile(r"[.!?;:][\"'\u201d\u2019)\]*~]*$")
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
+
+
+def roman_value(s: str) -> int | None:
+    """The value of an upper-case roman numeral, or None if it is not one."""
+    if not s or not _ROMAN_OK.fullmatch(s):
+        return None
+    total = 0
+    for a, b in zip(s, s[1:] + " ", strict=True):
+        va, vb = ROMAN_VALUES[a], ROMAN_VALUES.get(b, 0)
+        total += -va if va < vb else va
+    return total
+
+
+def to_roman(n: int) -> str:
+    out = []
+    for v, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                   (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out.append(sym)
+            n -= v
+    return "".join(out)
+
+
+def letter_token(kind: str, value: int) -> str:
+    if kind == "roman":
+        return to_roman(value)
+    if kind == "upper":
+        return chr(ord("A") + value - 1)
+    if kind == "lower":
+        return chr(ord("a") + value - 1)
+    if kind == "pnum":
+        return f"({value})"
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """One reading of a chunk's leading marker: its type, value and length."""
+
+    kind: str  # roman, upper, number, lower, pnum, bullet, article, annex
+    value: int
+    token: str
+    end: int  # where the text after the marker starts
+    bare: bool = False  # a roman numeral without its full stop
+
+
+def readings(text: str) -> list[Marker]:
+    """Every plausible reading of the marker at the start of ``text``."""
+    out: list[Marker] = []
+    if m := _ARTICLE.match(text):
+        tok = m.group(1)
+        val = int(tok) if tok.isdigit() else (roman_value(tok) or 0)
+        return [Marker("article", val, tok, m.end())]
+    if m := _ANNEX.match(text):
+        tok = m.group(1)
+        val = ord(tok) - 64 if tok.isalpha() and len(tok) == 1 else (int(tok) if tok.isdigit() else 0)
+        return [Marker("annex", val, tok, m.end())]
+    if m := _ROMAN.match(text):
+        v = roman_value(m.group(1))
+        if v:
+            out.append(Marker("roman", v, m.group(1), m.end()))
+    elif m := _ROMAN_BARE.match(text):
+        v = roman_value(m.group(1))
+        if v:
+            out.append(Marker("roman", v, m.group(1), m.end(), bare=True))
+    if m := _UPPER.match(text):
+        out.append(Marker("upper", ord(m.group(1)) - 64, m.group(1), m.end()))
+    if m := _NUMBER.match(text):
+        out.append(Marker("number", int(m.group(1)), m.group(1), m.end()))
+    if m := _LOWER.match(text):
+        ch = m.group(1) or m.group(2)
+        out.append(Marker("lower", ord(ch) - 96, ch, m.end()))
+    if m := _PNUM.match(text):
+        out.append(Marker("pnum", int(m.group(1)), f"({m.group(1)})", m.end()))
+    if not out and (m := _BULLET.match(text)):
+        out.append(Marker("bullet", 0, "-", m.end()))
+    return out
+
+
+def words(text: str) -> list[str]:
+    return _WORDS.findall(text)
+
+
+def is_closed(text: str) -> bool:
+    """True if ``text`` ends a sentence (so a following fragment is not its tail)."""
+    return bool(TERMINAL.search(text.rstrip()))
+
+
+def heading_level(text: str) -> int | None:
+    """1 for a major heading, 2 for another all-capitals heading, 3 for a
+    title-case run-in heading; None if ``text`` is not a heading."""
+    t = text.strip()
+    if not t or len(t) > 200 or (t.endswith((".", ",", ";")) and not t.isupper()):
+        return None
+    ws = words(t)
+    if not ws or len(ws) > 24:
+        return None
+    letters = [c for c in t if c.isalpha()]
+    if not letters:
+        return None
+    norm = " ".join(t.upper().rstrip(":.").split())
+    if norm in MAJOR_HEADINGS:
+        return 1
+    upper_share = sum(c.isupper() for c in letters) / len(letters)
+    if upper_share > 0.9 and len(letters) >= 4:
+        return 2
+    if len(ws) > 12 or (TERMINAL.search(t) and not t.endswith(":")):
+        return None
+    if len(ws) == 1:
+        return 3 if ws[0].lower() in KNOWN_SINGLE_HEADINGS else None
+    if not ws[0][0].isupper():
+        return None
+    minor = {"a", "an", "the", "of", "in", "on", "and", "or", "for", "to", "by", "with", "at", "from", "its"}
+    content = [w for w in ws if w.lower() not in minor]
+    caps = sum(w[0].isupper() for w in content)
+    return 3 if content and caps / len(content) >= 0.75 else None

@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import declass
+from declass.model import Document
+
+# NIE-58, paragraph by paragraph: how each begins and ends once the OCR's
+# page breaks, banners and interleaved footnotes are put right.
+NIE58_PARAGRAPHS = {
+    "1": ("The Peiping regime accepts Moscow leadership", "formulation of Communist policy in the Far East."),
+    "2": ("We believe that Moscow will try to extend", "to achieve such control by military force."),
+    "3": ("Over the long run, Sino-Soviet solidarity", "in relation to other world Communist objectives."),
+    "4": ("We believe that during the period", "elimination of Western influence from the Far East."),
+    "5": ("Although the Peiping regime will undoubtedly", "solidarity during the period of this estimate."),
+    "6": ("Communist China and the USSR present a united front", "relations between the two states.²"),
+    "7": ("The Chinese Communist Party (CCP), unlike", "during the period from 1945 to 1949."),
+    "8": ("The high command of most Communist parties", "it possesses a capacity for independent action."),
+    "9": ("The Chinese Communists claim for Mao Tse-tung", "Both desire to spread the Communist world revolu-"),
+    "10": ("Soviet political and economic", "or the implementation of these policies."),
+    "11": ("The Korean war greatly increased", "(outside of Manchuria and Sinkiang)."),
+    "12": ("The Korean war appears to be directed", "in the Korean war without Soviet approval."),
+    "13": ("Except for captured equipment", "dependent upon the USSR for equipment and supply."),
+    "14": ("In Manchuria, the influence", "would not greatly lessen Soviet influence in Manchuria."),
+    "15": ("Soviet advisors and commercial enterprises", "strength of Chinese influence appears to be growing."),
+    "16": ("In Sinkiang, Peiping has stationed 70,000 troops", "in the service of the provincial government."),
+    "17": ("Soviet influence in the border areas", "an increase in Chinese Communist administrative control."),
+    "18": ("From a consideration of the available evidence", "in developing its economy."),
+    "19": ("We believe also that the size and potential", "shaping of Communist policy in the Far East."),
+    "20": ("The Chinese Communist regime appears willing", "without ending China's independence."),
+    "21": ("The Kremlin appears to recognize", "an important political and psychological asset."),
+    "22": ("We believe that the following factors", "during the period of this estimate:"),
+    "23": ("On the other hand, the following factors may", "weaken Sino-Soviet solidarity:"),
+    "24": ("We believe that Moscow will try to extend", "a long, difficult, and expensive process."),
+    "25": ("We believe that for the period of this estimate", "elimination of Western influence from the Far East."),
+    "26": ("Although the Peiping regime will undoubtedly", "solidarity during the period of this estimate."),
+}
+NIE58_SUBPARAGRAPHS = {
+    "22.a": "The cohesive force of common ideology",
+    "22.b": "The military and economic dependence",
+    "22.c": "Continued US assistance to the Nationalist Government",
+    "22.d": "Neither the USSR nor Communist China now appears capable",
+    "23.a": "The history of Sino-Russian relations is full of conflicts",
+    "23.b": "Having provided assistance and advice",
+    "23.c": "At present, the interests of China",
+    "23.d": "The Chinese Communist program of industrialization",
+    "23.e": "We have estimated that the ultimate objective",
+}
+# Fragments the OCR moved away from their paragraph, and where they belong.
+NIE58_TAILS = {
+    "3": "disputes over Soviet economic and military assistance",
+    "5": "Moreover, as we have previously estimated",
+    "8": "have been dictated from Moscow. In contrast, the CCP",
+    "18": "in the world Communist movement, a common ideology",
+    "21": "borderlands. Furthermore, a friendly Communist China",
+    "23.a": "ended such border disputes. It is difficult to believe",
+    "23.e": "Whether future leaders of China will do so is a question",
+}
+FOREIGN = ("SECRET", "Approved For Release", "APPROVED FOR RELEASE", "Special Assistant", "published text",
+           "See Annex", "quot;", "^{")
+
+
+def numbered(doc: Document) -> list[str]:
+    return [b.label for b in doc.blocks if b.kind == "paragraph" and b.label.isdigit()]
+
+
+def test_nie58_paragraphs_1_to_26_in_order(nie58: Document) -> None:
+    assert numbered(nie58) == [str(i) for i in range(1, 27)]
+
+
+@pytest.mark.parametrize(("label", "ends"), NIE58_PARAGRAPHS.items())
+def test_nie58_paragraph_holds_its_own_text(nie58: Document, label: str, ends: tuple[str, str]) -> None:
+    block = nie58.block(label)
+    assert block is not None
+    assert block.text.startswith(ends[0]), block.text[:80]
+    assert block.text.endswith(ends[1]), block.text[-80:]
+    for junk in FOREIGN:
+        assert junk not in block.text, (label, junk)
+
+
+@pytest.mark.parametrize(("label", "tail"), NIE58_TAILS.items())
+def test_nie58_broken_paragraphs_are_rejoined(nie58: Document, label: str, tail: str) -> None:
+    block = nie58.block(label)
+    assert block is not None and tail in block.text
+
+
+@pytest.mark.parametrize(("label", "start"), NIE58_SUBPARAGRAPHS.items())
+def test_nie58_subparagraphs(nie58: Document, label: str, start: str) -> None:
+    block = nie58.block(label)
+    assert block is not None and block.kind == "sub-paragraph"
+    assert block.text.startswith(start)
+    assert block.parent == label.split(".")[0]
+
+
+def test_nie58_lost_numbers_are_inferred(nie58: Document) -> None:
+    inferred = {b.label for b in nie58.blocks if b.label_inferred and b.kind == "paragraph"}
+    assert inferred == {"1", "3", "8", "23"}
+
+
+def test_nie58_sections_and_headings(nie58: Document) -> None:
+    heads = {b.label: b for b in nie58.blocks if b.kind == "heading"}
+    assert {"THE PROBLEM", "CONCLUSIONS", "DISCUSSION", "Situation in the Border Areas"} <= set(heads)
+    assert nie58.block("1").parent == "CONCLUSIONS"
+    assert nie58.block("14").parent == "Situation in the Border Areas"
+    assert nie58.block("THE PROBLEM ¶1").text.startswith("To estimate the present nature")
+
+
+def test_nie58_annexes_and_articles(nie58: Document) -> None:
+    annexes = [b for b in nie58.blocks if b.kind == "annex"]
+    assert [a.label for a in annexes] == ["Annex A", "Annex B"]
+    assert "TREATY OF FRIENDSHIP, ALLIANCE, AND MUTUAL ASSISTANCE" in annexes[0].text
+    assert "CHANGCHUN RAILWAY, PORT ARTHUR, AND DAIREN" in annexes[1].text
+    for annex, n in (("Annex A", 6), ("Annex B", 4)):
+        arts = [b.label for b in nie58.blocks if b.kind == "article" and b.parent == annex]
+        assert arts == [f"{annex} / Article {i}" for i in range(1, n + 1)]
+    art6 = nie58.block("Annex A / Article 6")
+    assert "valid for thirty years" in art6.text
+    art5 = nie58.block("Annex A / Article 5")
+    assert art5.text.endswith("to carry out necessary economic cooperation.")  # rejoined over a page break
+    assert "not later than the end of 1952" in nie58.block("Annex B / Article 1").text
+
+
+def test_nie58_footnotes_linked(nie58: Document) -> None:
+    notes = [b for b in nie58.blocks if b.kind == "footnote"]
+    assert len(notes) == 4
+    anchors = {b.text[:30]: (b.parent, b.attrs["anchor_method"]) for b in notes}
+    assert anchors["The published text of the treat"[:30]] == ("6", "mark")
+    by_parent = {b.parent: b for b in notes}
+    assert "paragraph five" in by_parent["5"].text
+    assert "paragraph twenty-six" in by_parent["26"].text
+    assert by_parent["14"].text.startswith("See Annex")
+
+
+BRIEFING_POINTS = {
+    "I": "ABCD", "II": "ABCDFG", "III": "ABCD", "IV": "ABCDEF", "V": "AFGHIJKLMN", "VI": "ACD",
+    "VII": "ABCD", "VIII": "ABCDEFG", "IX": "", "X": "",
+}
+
+
+def test_briefing_sections_and_points_as_printed(briefing: Document) -> None:
+    sections = [b.label for b in briefing.blocks if b.kind == "section"]
+    assert sections == list(BRIEFING_POINTS)
+    for sec, letters in BRIEFING_POINTS.items():
+        points = [b.label for b in briefing.blocks if b.kind == "point" and b.parent == sec]
+        assert points == [f"{sec}.{c}" for c in letters], sec
+    assert not any(b.label_inferred for b in briefing.blocks if b.kind in ("section", "point"))
+
+
+@pytest.mark.parametrize(
+    ("label", "start", "end"),
+    [
+        ("II.A", "Moscow gives Mao Tse-tung special stature", "non-Russian Communist leaders:"),
+        ("III.C", "Recognizing Peiping's fidelity, Malenkov", 'the future of China is "in reliable hands";'),
+        ("V.J", "Other evidence of integration", "will be about the same this year;"),
+        ("VIII.D", "Moscow may attempt to intervene", 'moves from "new democracy" to "socialism";'),
+        ("VII.A", "Soviet propaganda, while recognizing", "rather than originating his own;"),
+    ],
+)
+def test_briefing_points_rejoined_across_markers(briefing: Document, label: str, start: str, end: str) -> None:
+    b = briefing.block(label)
+    assert b is not None and b.text.startswith(start) and b.text.endswith(end)
+    assert "25X1" not in b.text and "Approved For Release" not in b.text
+
+
+def test_briefing_margin_words_are_not_body(briefing: Document) -> None:
+    margins = [b.text for b in briefing.blocks if b.kind == "margin_note"]
+    assert {"Shuo-", "Chart", "clean"} <= set(margins)
+
+
+@pytest.mark.parametrize("which", ["nie58", "briefing"])
+def test_blocks_point_into_the_source(which: str, request: pytest.FixtureRequest) -> None:
+    doc: Document = request.getfixturevalue(which)
+    labels = [b.label for b in doc.blocks]
+    assert len(labels) == len(set(labels))
+    for b in doc.blocks:
+        assert 0 <= b.start <= b.end <= len(doc.text)
+        assert b.parent is None or b.parent in labels
+        for s, e in b.segments:
+            assert 0 <= s <= e <= len(doc.text)
+        # the first words of a block are found at its start in the source
+        head = b.text.split()[0] if b.text.split() else ""
+        assert head[:3] in doc.text[b.start : b.start + 200]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("IVXabcdAB12.-()\n \t:;~*^{}[]Article ANNEX SECRET 25X1")), max_size=400))
+def test_any_text_parses_and_spans_stay_inside(text: str) -> None:
+    try:
+        doc = declass.parse(text)
+    except declass.InputError:
+        return  # empty or unreadable input is refused, not crashed on
+    for b in doc.blocks:
+        assert 0 <= b.start <= b.end <= len(doc.text)
+        for s, e in b.segments:
+            assert 0 <= s <= e <= len(doc.text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=600))
+def test_arbitrary_unicode_never_crashes(text: str) -> None:
+    try:
+        doc = declass.parse(text)
+    except declass.InputError:
+        return
+    assert all(0 <= b.start <= b.end <= len(doc.text) for b in doc.blocks)
