@@ -11,6 +11,7 @@ fast this particular machine is.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -71,10 +72,8 @@ class PeakRSS:
                 procs = [self.proc, *self.proc.children(recursive=True)]
                 rss = []
                 for p in procs:
-                    try:
+                    with contextlib.suppress(psutil.Error):
                         rss.append(p.memory_info().rss)
-                    except psutil.Error:
-                        pass
                 self.peak_total = max(self.peak_total, sum(rss))
                 self.peak_single = max(self.peak_single, max(rss, default=0))
             except psutil.Error:

@@ -89,7 +89,8 @@ def generate(out: Path, pages: int, *, seed: int = 1952, noise: float = 0.02) ->
         lines: list[str] = []
         for _ in range(rng.randint(1, 3)):  # documents of 1-3 samples' length
             lines += variant(rng.choice(texts), rng, noise=noise * rng.uniform(0.2, 2.0))
-        archive_id = f"CIA-RDP{rng.randint(70, 99)}R{rng.randint(10000, 99999)}R{rng.randint(10**11, 10**12 - 1)}-{rng.randint(0, 9)}"
+        archive_id = (f"CIA-RDP{rng.randint(70, 99)}R{rng.randint(10000, 99999)}"
+                      f"R{rng.randint(10**11, 10**12 - 1)}-{rng.randint(0, 9)}")
         text, n = paginate(lines, rng, archive_id)
         (out / f"gen-{docs:06d}.txt").write_text(text, "utf-8")
         docs += 1

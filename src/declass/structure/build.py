@@ -137,10 +137,9 @@ class Builder:
         if not self.started and (m := FRUS_HEAD.match(text)):
             self.new("heading", None, chunk, view, level=1, heading=text, token=m.group(1))
             return
-        if m := HEADER_FIELD.match(text):
-            if not self.started:
-                self.new("header", None, chunk, view, token=m.group(1).lower())
-                return
+        if (m := HEADER_FIELD.match(text)) and not self.started:
+            self.new("header", None, chunk, view, token=m.group(1).lower())
+            return
         marks = readings(text)
         if marks and marks[0].kind == "article":
             self.article(chunk, marks[0])

@@ -25,7 +25,12 @@ _UNITS = {
 }
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
          "ninety": 90}
-_NUM = r"(?:\d{1,3}(?:\.[a-z])?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"  # noqa: E501
+_NUM = (
+    r"(?:\d{1,3}(?:\.[a-z])?"
+    r"|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    r"|seventeen|eighteen|nineteen)"
+)
 PARA_REF = re.compile(rf"\bparagraphs?\s+({_NUM}(?:\s*(?:,|and|&)\s*{_NUM})*)", re.IGNORECASE)
 _ONE_NUM = re.compile(_NUM, re.IGNORECASE)
 _STOP = frozenset(

@@ -46,7 +46,8 @@ KNOWN_SINGLE_HEADINGS = frozenset(
      "comment", "comments", "assessment", "outlook", "annex", "appendix", "enclosure", "attachment", "subject"}
 )
 HEADER_FIELD = re.compile(
-    r"^\s*(MEMORANDUM FOR(?: THE RECORD)?|TO|FROM|THRU|THROUGH|SUBJECT|SUBJ|REFERENCE|REF|DATE|ATTENTION|CC|INFO)\s*:\s*",
+    r"^\s*(MEMORANDUM FOR(?: THE RECORD)?|TO|FROM|THRU|THROUGH|SUBJECT|SUBJ|REFERENCE|REF|DATE|ATTENTION|CC|INFO)"
+    r"\s*:\s*",
     re.IGNORECASE,
 )
 CLOSING = re.compile(r"^\s*(?:Done (?:in|at)\b|DONE (?:IN|AT)\b|IN WITNESS WHEREOF|Signed (?:at|in)\b)")
