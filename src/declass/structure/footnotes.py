@@ -27,14 +27,19 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
          "ninety": 90}
 _NUM = (
     r"(?:\d{1,3}(?:\.[a-z])?"
-    r"|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
     r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
     r"|seventeen|eighteen|nineteen)"
 )
 PARA_REF = re.compile(rf"\bparagraphs?\s+({_NUM}(?:\s*(?:,|and|&)\s*{_NUM})*)", re.IGNORECASE)
 _ONE_NUM = re.compile(_NUM, re.IGNORECASE)
 _STOP = frozenset(
-    ["the", "a", "an", "of", "and", "or", "to", "in", "on", "for", "by", "with", "at", "from", "as", "is", "are", "was", "were", "be", "been", "has", "have", "had", "that", "this", "these", "those", "it", "its", "which", "who", "will", "would", "may", "might", "can", "could", "not", "no", "see", "also", "other", "such", "than", "more", "most", "their", "there", "into", "upon", "over", "between", "under"]
+    (
+        "the a an of and or to in on for by with at from as is are was were be been has have had that this these "
+        "those it its which who will would may might can could not no see also other such than more most their "
+        "there into upon over between under"
+    ).split()
 )
 _TOKEN = re.compile(r"[A-Za-z]{3,}")
 
