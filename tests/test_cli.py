@@ -155,3 +155,32 @@ def test_read_only_database_is_refused_and_untouched(sample_db: Path, samples: P
         assert code == 0, err
         assert len(json.loads(out)) == 2
     assert db.read_bytes() == before
+
+
+def test_cite_and_show_block(sample_db: Path) -> None:
+    code, out, _ = invoke("cite", "--db", str(sample_db), "NIE-58", "23.b")
+    assert code == 0
+    assert out.strip().startswith("National Intelligence Estimate NIE-58, \u201cRelations Between")
+    assert "10 September 1952, paragraph 23.b." in out
+    code, out, _ = invoke("cite", "--db", str(sample_db), "1953-11-04", "V.F")
+    assert code == 0 and "4 November 1953, point V.F. CIA-RDP80R01443R000200010007-3" in out
+    code, out, _ = invoke("show", "--db", str(sample_db), "NIE-58", "23.b", "--json")
+    block = json.loads(out)
+    assert code == 0 and block["label"] == "23.b" and block["text"].startswith("Having provided assistance")
+    assert "paragraph 23.b" in block["citation"]
+    code, _, err = invoke("show", "--db", str(sample_db), "NIE-58", "99.z")
+    assert code == 2 and "E402" in err
+
+
+def test_show_outline_lists_labels_in_order(sample_db: Path) -> None:
+    code, out, _ = invoke("show", "--db", str(sample_db), "NIE-58")
+    assert code == 0
+    lines = [ln.split()[0] for ln in out.splitlines() if ln.strip()]
+    order = [lines.index(label) for label in ("CONCLUSIONS", "22.d", "23*", "23.a", "Annex")]
+    assert order == sorted(order)
+
+
+def test_search_hits_carry_labels(sample_db: Path) -> None:
+    code, out, _ = invoke("search", "--db", str(sample_db), "--json", "Dairen harbour")
+    hits = json.loads(out)
+    assert code == 0 and hits[0]["label"] == "Annex B / Article 3"

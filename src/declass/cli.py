@@ -21,6 +21,7 @@ from rich.text import Text
 
 from declass import __version__
 from declass.archive import Archive
+from declass.cite import citation
 from declass.errors import DeclassError, UsageError
 from declass.export import write_csv, write_jsonl
 from declass.ingest import FileResult, count_files
@@ -161,31 +162,59 @@ def show(
             raise fail(exc) from None
     if block is not None:
         if as_json:
-            print_json({"document": record["id"], **block})
+            print_json({"document": record["id"], "citation": citation(record, block), **block})
             return
-        out.print(Text(f"{record['id']} {block['label']} ({block['kind']}, page {block['page']})",
-                       style="bold"))
+        out.print(Text(citation(record, block), style="bold"))
+        out.print(f"[{block['kind']}, page {block['page']}, characters {block['start']}-{block['end']}]",
+                  markup=False, style="dim")
         out.print(block["text"], markup=False)
         return
     if as_json:
         print_json(record)
         return
-    out.print(Text(record["id"], style="bold"))
+    print_outline(record)
+
+
+def print_outline(record: dict[str, Any]) -> None:
+    """Metadata, then one line per block, indented by depth."""
+    out.print(Text(citation(record), style="bold"))
+    out.print(f"  id: {record['id']}", markup=False)
     for key, value in record["metadata"].items():
         v = value.get("value") if isinstance(value, dict) else value
+        if isinstance(value, list):
+            v = "; ".join(f"{r['by']} on {', '.join(r.get('paragraphs', []))} ({r.get('source')})"
+                          for r in value if isinstance(r, dict) and "by" in r and "source" in r) or None
         if v not in (None, "", []):
-            out.print(f"  {key}: {v}", markup=False)
+            out.print(f"  {key}: {', '.join(v) if isinstance(v, list) else v}", markup=False)
+    for w in record.get("warnings", []):
+        out.print(f"  warning: {w}", markup=False, style="yellow")
+    parents = {b["label"]: b["parent"] for b in record["blocks"]}
     table = Table("label", "kind", "page", "text", box=None, pad_edge=False)
     for b in record["blocks"]:
-        depth = 0
-        parent = b["parent"]
-        parents = {x["label"]: x["parent"] for x in record["blocks"]}
-        while parent and depth < 6:
+        depth, parent = 0, b["parent"]
+        while parent and depth < 8:
             depth += 1
             parent = parents.get(parent)
         label_text = "  " * depth + b["label"] + ("*" if b.get("label_inferred") else "")
-        table.add_row(label_text, b["kind"], str(b["page"]), b["text"][:70])
+        table.add_row(label_text, b["kind"], str(b["page"]), b["text"][:70].replace("\n", " "))
     out.print(table)
+    out.print("* number inferred from the sequence (lost in OCR)", style="dim")
+
+
+@app.command("cite")
+def cite_command(
+    doc: Annotated[str, typer.Argument(help="Document id, id prefix, or number (e.g. NIE-58).")],
+    label: Annotated[str | None, typer.Argument(help="A block label (e.g. 23.b); omit to cite the document.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Print a full citation: type, number, title, date, paragraph, archive id."""
+    with open_archive(db, readonly=True) as archive:
+        try:
+            record = archive.get(doc)
+            block = archive.block(doc, label) if label else None
+        except DeclassError as exc:
+            raise fail(exc) from None
+    sys.stdout.write(citation(record, block) + "\n")
 
 
 def render_snippet(hit: Hit) -> Text:

@@ -101,7 +101,7 @@ def repair(token: str, seen: Mapping[str, int] | None = None) -> str | None:
     means leave it alone.
     """
     seen = seen or {}
-    if len(token) < 4 or not token.isalpha() or token.isupper():
+    if len(token) < 4 or not token.isalpha() or token.isupper() or (token[0].isupper() and len(token) < 5):
         return None
     if seen.get(token, 0) >= 3 or is_word(token):
         return None

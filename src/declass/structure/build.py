@@ -89,6 +89,7 @@ class Builder:
         self.awaiting: list[Node] = []  # items known to be numbered, number not yet known
         self.started = False  # past the front matter
         self.signatures: Node | None = None
+        self.subject: Node | None = None  # a SUBJECT line whose subject is on the next line
         self.annex_count = 0
 
     # -- helpers ---------------------------------------------------------
@@ -139,6 +140,13 @@ class Builder:
             return
         if (m := HEADER_FIELD.match(text)) and not self.started:
             self.new("header", None, chunk, view, token=m.group(1).lower())
+            return
+        if not self.started and text.strip().upper() in ("SUBJECT", "SUBJ"):
+            self.subject = self.new("header", None, chunk, view, token="subject")
+            return
+        if self.subject is not None and not self.started:
+            self.subject.add(view, wrap=False)
+            self.subject = None
             return
         marks = readings(text)
         if marks and marks[0].kind == "article":
@@ -376,7 +384,7 @@ class Builder:
             return
         first = text.lstrip("\"'(\u201c~*^{[")[:1]
         level = None if bullet else heading_level(text)
-        if level is not None and (self.started or level == 1):
+        if level is not None and self.started:
             self.heading(chunk, level)
             return
         if not self.started:
@@ -440,11 +448,38 @@ def _name_like(text: str) -> bool:
     return 1 <= len(ws) <= 5 and text.isupper()
 
 
+def body_start(chunks: tuple[Chunk, ...]) -> int:
+    """Index of the chunk where the body begins (the rest before it is cover).
+
+    The first major heading or numbered item; in a document with neither,
+    the first chunk of running prose.
+    """
+    for i, c in enumerate(chunks):
+        text = c.view.text
+        if FOOTNOTE_START.match(text) or HEADER_FIELD.match(text) or FRUS_HEAD.match(text):
+            continue
+        if heading_level(text) == 1:
+            return i
+        marks = [m for m in readings(text) if m.kind not in ("bullet",) and not m.bare]
+        if marks and not _name_like(text[marks[0].end :]):
+            return i
+    for i, c in enumerate(chunks):
+        text = c.view.text
+        if FOOTNOTE_START.match(text) or HEADER_FIELD.match(text) or FRUS_HEAD.match(text):
+            continue
+        if len(words(text)) >= 12 and is_closed(text):
+            return i
+    return len(chunks)
+
+
 def build(chunks: tuple[Chunk, ...]) -> list[Node]:
     """The block nodes of a document, in reading order."""
     b = Builder()
+    start = body_start(chunks)
     for i, chunk in enumerate(chunks):
         b.followed_by_article = _article_follows(chunks, i)
+        if i == start:
+            b.started = True
         b.feed(chunk)
     b.resolve_pending()
     return b.nodes

@@ -42,6 +42,7 @@ _STOP = frozenset(
     ).split()
 )
 _TOKEN = re.compile(r"[A-Za-z]{3,}")
+SOURCE = re.compile(r"\s*Source:")
 
 
 def number_value(token: str) -> str:
@@ -79,6 +80,9 @@ def anchor(nodes: list[Node], labels: dict[int, str]) -> None:
     claimed: set[int] = set()
     for i, fn in enumerate(nodes):
         if fn.kind != "footnote":
+            continue
+        if SOURCE.match(fn.text):
+            fn.attrs["anchor_method"] = "source_note"  # annotates the whole document
             continue
         before = [n for n in nodes[:i] if n.kind in BODY_KINDS]
         method, target = "position", (before[-1] if before else None)

@@ -1,0 +1,232 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import declass
+from declass.cite import citation
+from declass.export import to_record
+from declass.model import Document
+
+
+def value(doc: Document, key: str) -> Any:
+    field = doc.metadata[key]
+    return field["value"] if isinstance(field, dict) else field
+
+
+NIE58 = {
+    "doc_type": "National Intelligence Estimate",
+    "doc_number": "NIE-58",
+    "title": "Relations Between the Chinese Communist Regime and the USSR: Their Present Character and "
+             "Probable Future Courses",
+    "date": "1952-09-10",
+    "classification": "SECRET",
+    "archive_id": None,
+    "released": "2004-05",
+    "agencies": ["Central Intelligence Agency", "Department of State", "Department of the Army",
+                 "Department of the Navy", "Department of the Air Force", "Joint Staff"],
+    "concurred": "1952-09-04",
+    "period_end": "1954-09-10",
+}
+BRIEFING = {
+    "doc_type": "NSC Briefing",
+    "title": "Sino-Soviet Relations",
+    "date": "1953-11-04",
+    "archive_id": "CIA-RDP80R01443R000200010007-3",
+    "released": "2003-08-08",
+}
+
+
+@pytest.mark.parametrize(("key", "expected"), NIE58.items())
+def test_nie58_metadata(nie58: Document, key: str, expected: Any) -> None:
+    assert value(nie58, key) == expected
+
+
+@pytest.mark.parametrize(("key", "expected"), BRIEFING.items())
+def test_briefing_metadata(briefing: Document, key: str, expected: Any) -> None:
+    assert value(briefing, key) == expected
+
+
+@pytest.mark.parametrize("which", ["nie58", "briefing"])
+def test_every_field_cites_its_source(which: str, request: pytest.FixtureRequest) -> None:
+    doc: Document = request.getfixturevalue(which)
+    for key, field in doc.metadata.items():
+        fields = field if isinstance(field, list) else [field]
+        for f in fields:
+            if not isinstance(f, dict) or "start" not in f:
+                continue
+            assert 0 <= f["start"] < f["end"] <= len(doc.text), key
+            if f.get("block"):
+                assert doc.block(f["block"]) is not None
+
+
+def test_field_spans_hold_what_was_read(nie58: Document, briefing: Document) -> None:
+    md = nie58.metadata
+    assert nie58.text[md["date"]["start"] : md["date"]["end"]] == "10 September 1952"
+    assert nie58.text[md["concurred"]["start"] : md["concurred"]["end"]] == "4 September 1952"
+    assert nie58.text[md["period_end"]["start"] : md["period_end"]["end"]] == "over the next two years"
+    assert nie58.text[md["released"]["start"] : md["released"]["end"]] == "MAY 2004"
+    a = briefing.metadata["archive_id"]
+    assert briefing.text[a["start"] : a["end"]] == "CIA-RDP80R01443R000200010007-3"
+    for m in md["agencies"]["mentions"]:
+        assert nie58.text[m["start"] : m["end"]] == m["text"]
+
+
+def test_nie58_reservation_read_from_cover_and_notes_and_conflict_flagged(nie58: Document) -> None:
+    res = nie58.metadata["reservations"]
+    cover = [r for r in res if r["source"] == "cover"]
+    notes = [r for r in res if r["source"] == "footnote"]
+    assert [r["paragraphs"] for r in cover] == [["5", "36"]]
+    assert sorted(p for r in notes for p in r["paragraphs"]) == ["26", "5"]
+    assert {r["by"] for r in res} == {"Special Assistant, Intelligence, Department of State"}
+    assert cover[0]["missing"] == ["36"]
+    (conflict,) = nie58.metadata["reservation_conflicts"]
+    assert conflict["cover"] == ["5", "36"] and conflict["footnotes"] == ["5", "26"]
+    assert any("36 does not exist" in w for w in nie58.warnings)
+
+
+def test_self_referencing_supersession_is_not_believed(nie58: Document) -> None:
+    sup = nie58.metadata["superseded_by"]
+    assert sup["value"] is None and "own number" in sup["note"]
+    assert sup["printed"] == "Supersided by"
+
+
+def test_document_date_distinct_from_release(briefing: Document) -> None:
+    assert value(briefing, "date") != value(briefing, "released")
+
+
+def test_citations(nie58: Document, briefing: Document) -> None:
+    rec = to_record(nie58)
+    block = next(b for b in rec["blocks"] if b["label"] == "23.b")
+    assert citation(rec, block) == (
+        "National Intelligence Estimate NIE-58, \u201cRelations Between the Chinese Communist Regime and the USSR: "
+        "Their Present Character and Probable Future Courses\u201d, 10 September 1952, paragraph 23.b. "
+        "Released May 2004."
+    )
+    rec = to_record(briefing)
+    block = next(b for b in rec["blocks"] if b["label"] == "V.F")
+    assert citation(rec, block) == (
+        "NSC Briefing, \u201cSino-Soviet Relations\u201d, 4 November 1953, point V.F. "
+        "CIA-RDP80R01443R000200010007-3, released 8 August 2003."
+    )
+
+
+MEMO = """\
+SECRET
+
+MEMORANDUM FOR: Director of Central Intelligence
+
+FROM: Assistant Director, National Estimates
+
+SUBJECT: Soviet Reactions to a Formosa Defense Treaty
+
+DATE: 14 March 1954
+
+1. The Kremlin would probably regard such a treaty as a further step in the
+encirclement of the Bloc.
+
+2. We believe the USSR would not take military action:
+
+a. Its commitments in Europe come first;
+
+b. Peiping's own forces are sufficient for a local war.
+
+3. We do not believe the treaty would change Peiping's course over the next
+six months.
+
+SECRET
+"""
+
+FRUS = """\
+123. Memorandum From the Secretary of State (Dulles) to President Eisenhower\u00b9
+
+Washington, March 3, 1953.
+
+SUBJECT
+
+Sino-Soviet Relations After Stalin
+
+The death of Stalin may affect relations between Moscow and Peiping.\u00b2 We have no evidence yet of any change.
+
+Our Embassy in Moscow reports that Chou En-lai attended the funeral.
+
+\u00b9 Source: Department of State, Central Files, 661.93/3-353. Secret.
+
+\u00b2 See Document 120.
+"""
+
+OUTLINE = """\
+THE OUTLOOK FOR COMMUNIST CHINA
+
+I. Political situation
+
+A. The regime is firmly in control.
+
+1. No organized opposition exists.
+
+2. The party apparatus is loyal:
+
+a. Purges have removed dissidents;
+
+b. Cadres are well trained.
+
+B. Popular support is limited.
+
+II. Economic situation
+
+A. Industrial growth depends on Soviet aid.
+
+1. Credits are small.
+
+2. Technicians are many.
+"""
+
+
+def test_memorandum_layout() -> None:
+    doc = declass.parse(MEMO)
+    labels = [b.label for b in doc.blocks if b.kind in ("paragraph", "sub-paragraph")]
+    assert labels == ["1", "2", "2.a", "2.b", "3"]
+    headers = {b.label for b in doc.blocks if b.kind == "header"}
+    assert {"header.memorandum for", "header.from", "header.subject", "header.date"} <= headers
+    assert value(doc, "doc_type") == "Memorandum"
+    assert value(doc, "title") == "Soviet Reactions to a Formosa Defense Treaty"
+    assert value(doc, "date") == "1954-03-14"
+    assert value(doc, "classification") == "SECRET"
+    assert value(doc, "period_end") == "1954-09-14"
+    assert doc.block("1").text.endswith("encirclement of the Bloc.")
+
+
+def test_frus_layout_with_source_note_and_footnotes() -> None:
+    doc = declass.parse(FRUS)
+    notes = [b for b in doc.blocks if b.kind == "footnote"]
+    assert len(notes) == 2
+    assert notes[0].text.startswith("Source: Department of State, Central Files")
+    assert value(doc, "doc_type") == "Memorandum"
+    assert value(doc, "doc_number") == "Document 123"
+    assert value(doc, "date") == "1953-03-03"
+    assert value(doc, "title").startswith("Memorandum From the Secretary of State (Dulles) to President Eisenhower")
+    paras = [b for b in doc.blocks if b.kind == "paragraph"]
+    assert len(paras) == 2 and paras[0].text.startswith("The death of Stalin")
+    assert notes[1].parent == paras[0].label and notes[1].attrs["anchor_method"] == "mark"
+    assert notes[0].parent is None and notes[0].attrs["anchor_method"] == "source_note"
+    assert value(doc, "subject") == "Sino-Soviet Relations After Stalin"
+
+
+def test_three_level_outline() -> None:
+    doc = declass.parse(OUTLINE)
+    assert value(doc, "title") == "The Outlook for Communist China"
+    got = [(b.label, b.kind, b.parent) for b in doc.blocks if b.kind in ("section", "point", "sub-paragraph")]
+    assert got == [
+        ("I", "section", None),
+        ("I.A", "point", "I"),
+        ("I.A.1", "point", "I.A"),
+        ("I.A.2", "point", "I.A"),
+        ("I.A.2.a", "sub-paragraph", "I.A.2"),
+        ("I.A.2.b", "sub-paragraph", "I.A.2"),
+        ("I.B", "point", "I"),
+        ("II", "section", None),
+        ("II.A", "point", "II"),
+        ("II.A.1", "point", "II.A"),
+        ("II.A.2", "point", "II.A"),
+    ]
