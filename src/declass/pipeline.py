@@ -66,10 +66,17 @@ def parse(path_or_text: str | Path, *, ocr: bool = True) -> Document:
     A `Path`, or a string naming an existing file, is read from disk; any
     other string is taken as the document's text.
     """
-    if isinstance(path_or_text, Path) or (
-        "\n" not in path_or_text and len(path_or_text) < 4096 and Path(path_or_text).is_file()
-    ):
+    if isinstance(path_or_text, Path) or _names_a_file(path_or_text):
         doc = read_path(path_or_text, ocr=ocr)
     else:
         doc = read_text(str(path_or_text))
     return run_stages(doc)
+
+
+def _names_a_file(text: str) -> bool:
+    if "\n" in text or len(text) > 4096:
+        return False
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):  # too long for a file name, or a NUL byte
+        return False
