@@ -22,7 +22,7 @@ from importlib import resources
 import yaml
 
 from declass import lexicon
-from declass.model import Chunk, Correction, Document, Furniture, Line, Page
+from declass.model import Chunk, Correction, Document, Furniture, Line, Page, page_lookup
 from declass.textmap import MappedText, TextBuilder, iter_lines
 
 HEAD_LINES = 5
@@ -100,8 +100,9 @@ def clean(doc: Document) -> Document:
 
     lines: list[Line] = []
     furniture: list[Furniture] = []
+    page_at = page_lookup(pages)
     for s, e, kind, fields in raw_lines:
-        page = doc.page_at(s)
+        page = page_at(s)
         if kind.startswith("furniture:"):
             lines.append(Line(s, e, "furniture", page))
             lo = s + len(text[s:e]) - len(text[s:e].lstrip())
@@ -251,9 +252,10 @@ def repair_chunks(chunks: list[Chunk]) -> tuple[list[Chunk], list[Correction]]:
         return chunks, []
     out: list[Chunk] = []
     corrections: list[Correction] = []
+    wanted = re.compile(r"\b(?:" + "|".join(map(re.escape, fixes)) + r")\b")
     for c in chunks:
         view = c.view
-        if not any(t in fixes for t in _TOKEN.findall(view.text)):
+        if not wanted.search(view.text):
             out.append(c)
             continue
         b = TextBuilder()

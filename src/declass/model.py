@@ -9,6 +9,7 @@ records, and return a new `Document` (`dataclasses.replace`).
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -140,6 +141,19 @@ class Block:
         return self.view.source_segments()
 
 
+def page_lookup(pages: tuple[Page, ...]) -> Callable[[int], int]:
+    """A fast ``offset -> page number`` function for ``pages``."""
+    if not pages:
+        return lambda _offset: 1
+    starts = [p.start for p in pages]
+    numbers = [p.number for p in pages]
+
+    def at(offset: int) -> int:
+        return numbers[max(bisect_right(starts, offset) - 1, 0)]
+
+    return at
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """One document: its untouched source text and everything derived from it."""
@@ -168,10 +182,7 @@ class Document:
 
     def page_at(self, offset: int) -> int:
         """The page number holding source ``offset`` (1 if there are no pages)."""
-        if not self.pages:
-            return 1
-        k = bisect_right([p.start for p in self.pages], offset) - 1
-        return self.pages[max(k, 0)].number
+        return page_lookup(self.pages)(offset)
 
     def block(self, label: str) -> Block | None:
         """The block with ``label`` (case-insensitive), if any."""

@@ -154,7 +154,7 @@ _WORDLIKE = re.compile(r"(?<!\S)[\"'(\[]?[^\W\d_]{2,}(?:[-'][^\W\d_]+)*[.,;:!?'\
 
 def check_readable(text: str, name: str) -> None:
     """Refuse text with no readable words (failed OCR, noise, junk)."""
-    sample = text[:100_000]
+    sample = text[:20_000]
     tokens = len(_TOKEN.findall(sample))
     if not tokens:
         raise InputError("E107", "no words at all", path=name)

@@ -8,7 +8,7 @@ sequence (``label_inferred``).  Unnumbered blocks are labelled by place:
 
 from __future__ import annotations
 
-from declass.model import Block, Document
+from declass.model import Block, Document, page_lookup
 from declass.structure.build import Node, build, text_of
 from declass.structure.footnotes import anchor
 from declass.structure.markers import letter_token
@@ -86,6 +86,7 @@ def structure(doc: Document) -> Document:
     labels = make_labels(nodes)
     anchor(nodes, labels)
     blocks: list[Block] = []
+    page_at = page_lookup(doc.pages)
     for n in nodes:
         view = text_of(n)
         attrs = dict(n.attrs)
@@ -99,7 +100,7 @@ def structure(doc: Document) -> Document:
                 kind=n.kind,
                 parent=labels.get(id(n.parent)) if n.parent is not None else None,
                 view=view,
-                page=doc.page_at(view.source_start) if view.runs else n.page,
+                page=page_at(view.source_start) if view.runs else n.page,
                 label_inferred=n.inferred,
                 number=n.token,
                 attrs=attrs,

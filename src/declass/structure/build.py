@@ -476,8 +476,9 @@ def build(chunks: tuple[Chunk, ...]) -> list[Node]:
     """The block nodes of a document, in reading order."""
     b = Builder()
     start = body_start(chunks)
+    follows = _article_follows(chunks)
     for i, chunk in enumerate(chunks):
-        b.followed_by_article = _article_follows(chunks, i)
+        b.followed_by_article = follows[i]
         if i == start:
             b.started = True
         b.feed(chunk)
@@ -485,14 +486,21 @@ def build(chunks: tuple[Chunk, ...]) -> list[Node]:
     return b.nodes
 
 
-def _article_follows(chunks: tuple[Chunk, ...], i: int, window: int = 6) -> bool:
-    for c in chunks[i + 1 : i + 1 + window]:
-        marks = readings(c.view.text)
-        if marks and marks[0].kind == "article":
-            return True
-        if marks and marks[0].kind in ("number", "roman", "annex"):
-            return False
-    return False
+def _article_follows(chunks: tuple[Chunk, ...], window: int = 6) -> list[bool]:
+    """For each chunk: does an "Article N" follow within ``window`` chunks,
+    before any numbered paragraph or annex?"""
+    kinds = [(readings(c.view.text)[:1] or [None])[0] for c in chunks]
+    out: list[bool] = []
+    for i in range(len(chunks)):
+        found = False
+        for m in kinds[i + 1 : i + 1 + window]:
+            if m is not None and m.kind == "article":
+                found = True
+                break
+            if m is not None and m.kind in ("number", "roman", "annex"):
+                break
+        out.append(found)
+    return out
 
 
 def text_of(node: Node) -> MappedText:

@@ -73,10 +73,18 @@ def _stem(w: str) -> str:
 
 def anchor(nodes: list[Node], labels: dict[int, str]) -> None:
     """Set each footnote's ``parent`` to its anchor block, recording the method."""
+    if not any(n.kind == "footnote" for n in nodes):
+        return
     body = [n for n in nodes if n.kind in BODY_KINDS]
     by_label = {labels[id(n)]: n for n in body}
-    docs = [set(map(_stem, _TOKEN.findall(n.text))) - _STOP for n in body]
-    df = Counter(w for d in docs for w in d)
+    bags: dict[int, set[str]] = {}
+
+    def bag(n: Node) -> set[str]:
+        if id(n) not in bags:
+            bags[id(n)] = set(map(_stem, _TOKEN.findall(n.text))) - _STOP
+        return bags[id(n)]
+
+    df: Counter[str] | None = None
     claimed: set[int] = set()
     for i, fn in enumerate(nodes):
         if fn.kind != "footnote":
@@ -94,11 +102,13 @@ def anchor(nodes: list[Node], labels: dict[int, str]) -> None:
         elif marked:
             method, target = "mark", marked[0]
         else:
-            words = set(map(_stem, _TOKEN.findall(fn.text))) - _STOP
+            if df is None:
+                df = Counter(w for n in body for w in bag(n))
+            words = bag(fn)
             best, best_score = None, 0.0
             window = [n for n in before if abs(n.page - fn.page) <= 1][-15:]
             for n in window:
-                common = words & (set(map(_stem, _TOKEN.findall(n.text))) - _STOP)
+                common = words & bag(n)
                 score = sum(math.log(len(body) / df[w]) for w in common if df[w])
                 if score > best_score:
                     best, best_score = n, score

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 _ROMAN_OK = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
@@ -110,6 +111,15 @@ class Marker:
 
 def readings(text: str) -> list[Marker]:
     """Every plausible reading of the marker at the start of ``text``."""
+    return list(_readings(text[:40]))
+
+
+@lru_cache(maxsize=4096)
+def _readings(text: str) -> tuple[Marker, ...]:
+    return tuple(_read_markers(text))
+
+
+def _read_markers(text: str) -> list[Marker]:
     out: list[Marker] = []
     if m := _ARTICLE.match(text):
         tok = m.group(1)
