@@ -19,13 +19,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from declass.errors import DeclassError, InputError, StoreError
 from declass.export import to_record
 from declass.pipeline import run_stages
 from declass.read import DEFAULT_MAX_BYTES, read_bytes
 from declass.store import Store, open_store
+from declass.store.base import Prepared, prepare
 
 DOCUMENT_SUFFIXES = frozenset(
     {".txt", ".text", ".md", ".markdown", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
@@ -115,8 +115,8 @@ def _known(db: str | None, sha: str) -> bool:
         return False
 
 
-def process_file(path: str, db: str | None, max_bytes: int, ocr: bool) -> tuple[FileResult, Any]:
-    """Read, hash and parse one file: ``(result, record or None)``.  Never raises."""
+def process_file(path: str, db: str | None, max_bytes: int, ocr: bool) -> tuple[FileResult, Prepared | None]:
+    """Read, hash, parse and serialise one file: ``(result, prepared or None)``.  Never raises."""
     try:
         try:
             size = os.path.getsize(path)
@@ -135,8 +135,7 @@ def process_file(path: str, db: str | None, max_bytes: int, ocr: bool) -> tuple[
         if _known(db, sha):
             return FileResult(path, "unchanged"), None
         doc = run_stages(read_bytes(data, name=path, max_bytes=max_bytes, ocr=ocr))
-        record = to_record(doc)
-        return FileResult(path, "parsed", doc.id, pages=len(doc.pages)), record
+        return FileResult(path, "parsed", doc.id, pages=len(doc.pages)), prepare(to_record(doc))
     except DeclassError as exc:
         if exc.path is None:
             exc.path = path
@@ -149,17 +148,19 @@ def process_file(path: str, db: str | None, max_bytes: int, ocr: bool) -> tuple[
 # -- parent side ----------------------------------------------------------------
 
 
-def _store_result(store: Store, res: FileResult, record: Any) -> FileResult:
-    if record is None:
-        return res
-    try:
-        put = store.put(record)
-    except StoreError:
-        raise
-    except DeclassError as exc:
-        return FileResult(res.path, "failed", error=exc.message)
-    pages = res.pages if put.status != "unchanged" else 0
-    return FileResult(res.path, put.status, put.id, pages=pages)
+def _store_batch(store: Store, batch: list[tuple[FileResult, Prepared | None]]) -> list[FileResult]:
+    """Write the parsed documents of ``batch`` in one transaction."""
+    ready = [(res, prep) for res, prep in batch if prep is not None]
+    puts = iter(store.put_many([p for _, p in ready]) if ready else [])
+    out: list[FileResult] = []
+    for res, prep in batch:
+        if prep is None:
+            out.append(res)
+            continue
+        put = next(puts)
+        pages = res.pages if put.status != "unchanged" else 0
+        out.append(FileResult(res.path, put.status, put.id, pages=pages))
+    return out
 
 
 def ingest(
@@ -181,15 +182,15 @@ def ingest(
     workers = workers or os.cpu_count() or 1
     files = (str(f) for f in discover(paths))
 
-    def done(res: FileResult, record: Any) -> None:
-        final = _store_result(store, res, record)
-        report.results.append(final)
-        if on_result:
-            on_result(final)
+    def done(batch: list[tuple[FileResult, Prepared | None]]) -> None:
+        for final in _store_batch(store, batch):
+            report.results.append(final)
+            if on_result:
+                on_result(final)
 
     if workers == 1:
         for f in files:
-            done(*process_file(f, db, max_bytes, ocr))
+            done([process_file(f, db, max_bytes, ocr)])
         return report
 
     ctx = mp.get_context("forkserver")
@@ -197,7 +198,7 @@ def ingest(
     limit = workers * 4
     pending = iter(files)
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        inflight: dict[Future[tuple[FileResult, Any]], str] = {}
+        inflight: dict[Future[tuple[FileResult, Prepared | None]], str] = {}
         exhausted = False
         while True:
             while not exhausted and len(inflight) < limit:
@@ -209,11 +210,12 @@ def ingest(
             if not inflight:
                 break
             finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
-            for fut in finished:
+            batch: list[tuple[FileResult, Prepared | None]] = []
+            for fut in sorted(finished, key=lambda f: inflight[f]):
                 path = inflight.pop(fut)
                 try:
-                    res, record = fut.result()
+                    batch.append(fut.result())
                 except BrokenProcessPool:
-                    res, record = FileResult(path, "failed", error=f"{path}: a worker process died [E201]"), None
-                done(res, record)
+                    batch.append((FileResult(path, "failed", error=f"{path}: a worker process died [E201]"), None))
+            done(batch)
     return report

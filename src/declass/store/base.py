@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import zlib
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
@@ -63,6 +65,31 @@ class Hit:
         return d
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A document ready to store: everything a backend writes, computed
+    where the document was parsed (a worker), so the writer only writes."""
+
+    id: str
+    sha256: str
+    path: str
+    summary: dict[str, Any]
+    blob: bytes
+    blocks: list[tuple[Any, ...]]
+
+
+def prepare(record: dict[str, Any]) -> Prepared:
+    """Serialise an export record for storage (zlib-compressed JSON)."""
+    blob = zlib.compress(json.dumps(record, ensure_ascii=False).encode("utf-8"), 1)
+    blocks = [
+        (i, b["label"], b["kind"], b["parent"], b["text"], b["start"], b["end"], b["page"],
+         int(b.get("label_inferred", False)))
+        for i, b in enumerate(record["blocks"])
+    ]
+    src = record["source"]
+    return Prepared(record["id"], src["sha256"], src["path"], summary_fields(record), blob, blocks)
+
+
 class Store(Protocol):
     """What an archive backend offers (SQLite now, PostgreSQL later)."""
 
@@ -70,6 +97,7 @@ class Store(Protocol):
 
     def has_sha(self, sha256: str) -> bool: ...
     def put(self, record: dict[str, Any]) -> PutResult: ...
+    def put_many(self, docs: list[Prepared]) -> list[PutResult]: ...
     def documents(self) -> list[dict[str, Any]]: ...
     def count(self) -> tuple[int, int]: ...
     def get(self, doc_id: str) -> dict[str, Any] | None: ...

@@ -20,7 +20,7 @@ from typing import Any
 
 from declass.errors import StoreError, UsageError
 from declass.store import migrations
-from declass.store.base import Hit, PutResult, summary_fields
+from declass.store.base import Hit, Prepared, PutResult, prepare
 
 HIGHLIGHT_OPEN = "\x02"
 HIGHLIGHT_CLOSE = "\x03"
@@ -97,51 +97,47 @@ class SQLiteStore:
 
     def put(self, record: dict[str, Any]) -> PutResult:
         """Store one export record in one transaction."""
-        sha = record["source"]["sha256"]
-        path = record["source"]["path"]
+        return self.put_many([prepare(record)])[0]
+
+    def put_many(self, docs: list[Prepared]) -> list[PutResult]:
+        """Store prepared documents in one transaction: all of them or none."""
         try:
             self.db.execute("BEGIN IMMEDIATE")
             try:
-                result = self._put(record, sha, path)
+                results = [self._put(d) for d in docs]
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
         except sqlite3.DatabaseError as exc:
             raise self._error(exc) from None
-        return result
+        return results
 
-    def _put(self, record: dict[str, Any], sha: str, path: str) -> PutResult:
-        row = self.db.execute("SELECT id FROM documents WHERE sha256 = ?", (sha,)).fetchone()
+    def _put(self, doc: Prepared) -> PutResult:
+        row = self.db.execute("SELECT id FROM documents WHERE sha256 = ?", (doc.sha256,)).fetchone()
         if row:
             return PutResult(row["id"], "unchanged")
         status = "added"
-        doc_id = record["id"]
-        old = self.db.execute("SELECT id FROM documents WHERE path = ?", (path,)).fetchone()
+        doc_id = doc.id
+        old = self.db.execute("SELECT id FROM documents WHERE path = ?", (doc.path,)).fetchone()
         if old:
             doc_id, status = old["id"], "replaced"
             self._delete(doc_id)
         elif self.db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
-            doc_id = f"{doc_id}-{sha[:8]}"
-        record = {**record, "id": doc_id}
-        f = summary_fields(record)
-        blob = zlib.compress(json.dumps(record, ensure_ascii=False).encode("utf-8"), 6)
+            doc_id = f"{doc_id}-{doc.sha256[:8]}"
+        f = doc.summary
         self.db.execute(
             "INSERT INTO documents (id, sha256, path, media_type, size, pages, blocks, doc_type,"
             " doc_number, title, date, classification, archive_id, released, ingested_at, record)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (doc_id, sha, path, f["media_type"], f["size"], f["pages"], f["blocks"], f["doc_type"],
+            (doc_id, doc.sha256, doc.path, f["media_type"], f["size"], f["pages"], f["blocks"], f["doc_type"],
              f["doc_number"], f["title"], f["date"], f["classification"], f["archive_id"],
-             f["released"], datetime.now(UTC).isoformat(timespec="seconds"), blob),
+             f["released"], datetime.now(UTC).isoformat(timespec="seconds"), doc.blob),
         )
         self.db.executemany(
             'INSERT INTO blocks (doc_id, seq, label, kind, parent, text, start, "end", page,'
             " label_inferred) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (
-                (doc_id, i, b["label"], b["kind"], b["parent"], b["text"], b["start"], b["end"],
-                 b["page"], int(b.get("label_inferred", False)))
-                for i, b in enumerate(record["blocks"])
-            ),
+            ((doc_id, *row) for row in doc.blocks),
         )
         return PutResult(doc_id, status)
 
