@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import declass
+from declass.ingest import FileResult, discover
+
+
+def corpus(tmp_path: Path, samples: Path, n: int = 4) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    text = (samples / "1953-11-04_nsc-briefing_sino-soviet-relations.txt").read_text("utf-8")
+    for i in range(n):
+        (folder / f"doc{i}.txt").write_text(f"Copy {i}\n\n{text}", "utf-8")
+    return folder
+
+
+def test_file_vanishing_mid_run_is_one_error(tmp_path: Path, samples: Path) -> None:
+    folder = corpus(tmp_path, samples)
+    seen: list[FileResult] = []
+
+    def delete_a_later_file(res: FileResult) -> None:
+        seen.append(res)
+        if len(seen) == 1:
+            (folder / "doc2.txt").unlink()
+
+    with declass.Archive(tmp_path / "a.db") as a:
+        report = a.ingest([folder], workers=1, on_result=delete_a_later_file)
+        assert [r.status for r in report.results] == ["added", "added", "failed", "added"]
+        assert "doc2.txt" in report.failed[0].error and "E105" in report.failed[0].error
+        assert len(a.documents()) == 3
+
+
+def test_oversized_file_refused_without_reading(tmp_path: Path, samples: Path) -> None:
+    folder = corpus(tmp_path, samples, 1)
+    with (folder / "huge.txt").open("wb") as fh:
+        fh.truncate(200 * 2**20)  # 200 MB on disk, never read
+    with declass.Archive(tmp_path / "a.db") as a:
+        report = a.ingest([folder], workers=2)
+    (bad,) = report.failed
+    assert "huge.txt" in bad.error and "E103" in bad.error
+    assert report.count("added") == 1
+
+
+def test_globs_and_folders_expand_once(tmp_path: Path, samples: Path) -> None:
+    folder = corpus(tmp_path, samples, 3)
+    (folder / ".hidden.txt").write_text("hidden")
+    (folder / "notes.json").write_text("{}")
+    found = list(discover([str(folder / "*.txt"), folder, folder / "doc0.txt"]))
+    assert sorted(p.name for p in found) == ["doc0.txt", "doc1.txt", "doc2.txt"]
+
+
+def test_parallel_and_serial_ingest_store_the_same(tmp_path: Path, samples: Path) -> None:
+    folder = tmp_path / "both"
+    folder.mkdir()
+    for p in samples.glob("*.txt"):
+        shutil.copy(p, folder)
+    results = []
+    for workers in (1, 2):
+        with declass.Archive(tmp_path / f"w{workers}.db") as a:
+            a.ingest([folder], workers=workers)
+            results.append([a.get(d["id"]) for d in a.documents()])
+    assert results[0] == results[1]
