@@ -57,6 +57,9 @@ def to_record(doc: Document) -> dict[str, Any]:
                 "label_inferred": b.label_inferred,
                 "segments": [list(s) for s in b.segments],
                 "attrs": dict(b.attrs),
+                "amended_text": b.amended_text if b.amended_text is not None else b.text,
+                "handwritten": b.handwritten,
+                "deleted": b.deleted,
             }
             for b in doc.blocks
         ],

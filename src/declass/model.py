@@ -123,10 +123,16 @@ class Block:
     label_inferred: bool = False
     number: str | None = None
     attrs: dict[str, Any] = field(default_factory=dict)
+    amended_text: str | None = None
+    handwritten: bool = False
+    deleted: bool = False
 
     @property
     def text(self) -> str:
         return self.view.text
+
+    def evolve(self, **changes: Any) -> Block:
+        return replace(self, **changes)
 
     @property
     def start(self) -> int:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from declass.clean import clean
 from declass.errors import DeclassError, StageError
+from declass.markup import amend, markup
 from declass.metadata import extract_metadata
 from declass.model import Document
 from declass.read import read_path, read_text
@@ -30,7 +31,9 @@ class Stage:
 
 STAGES: tuple[Stage, ...] = (
     Stage("clean", clean, ("read",), ("pages", "lines", "furniture", "chunks", "corrections")),
+    Stage("markup", markup, ("clean",), ("chunks", "edits")),
     Stage("structure", structure, ("clean",), ("blocks",)),
+    Stage("amend", amend, ("markup", "structure"), ("blocks", "edits")),
     Stage("metadata", extract_metadata, ("structure",), ("metadata",)),
 )
 

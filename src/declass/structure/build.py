@@ -422,6 +422,8 @@ class Builder:
             if self.accepts(n, view.text):
                 target = n
                 break
+            if n.kind == "section":
+                break  # a fragment does not reach back past the start of its section
         if target is None:
             if (len(words(view.text)) <= SHORT and not view.text.rstrip().endswith(".")) or not scope:
                 self.new("margin_note", self.stack[-1] if self.stack else self.container, chunk, view)
