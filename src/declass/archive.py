@@ -6,6 +6,7 @@ returns is plain data (dicts and small dataclasses).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
@@ -17,6 +18,7 @@ from declass.ingest import FileResult, IngestReport, ingest
 from declass.model import Document
 from declass.pipeline import parse
 from declass.read import DEFAULT_MAX_BYTES
+from declass.redactions import statistics
 from declass.store import Hit, PutResult, default_db, open_store
 
 
@@ -88,6 +90,21 @@ class Archive:
             raise UsageError("E403", "empty query")
         doc_id = self.resolve(document) if document else None
         return self.store.search(query, limit=limit, doc_id=doc_id)
+
+    def redaction_report(self, ref: str | None = None) -> dict[str, Any]:
+        """Redactions of one document, or of every document plus corpus totals."""
+        records = [self.get(ref)] if ref else self.records()
+        docs: list[dict[str, Any]] = []
+        totals: Counter[str] = Counter()
+        by_exemption: Counter[str] = Counter()
+        for rec in records:
+            stats = statistics(rec["redactions"], rec["blocks"], len(rec.get("pages") or []) or 1)
+            docs.append({"id": rec["id"], "statistics": stats, "redactions": rec["redactions"]})
+            totals.update({k: stats[k] for k in ("markers", "withheld_blocks", "pages")})
+            by_exemption.update(stats["by_exemption"])
+        corpus = {**totals, "documents": len(docs), "by_exemption": dict(sorted(by_exemption.items())),
+                  "per_page": round(totals["markers"] / totals["pages"], 3) if totals["pages"] else 0.0}
+        return {"documents": docs, "corpus": corpus}
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Every document's export record, one at a time."""

@@ -25,6 +25,7 @@ from declass.cite import citation
 from declass.errors import DeclassError, UsageError
 from declass.export import write_csv, write_jsonl
 from declass.ingest import FileResult, count_files
+from declass.markup import OPS_STYLE
 from declass.store import Hit
 
 app = typer.Typer(
@@ -42,6 +43,12 @@ DbOption = Annotated[
     typer.Option("--db", envvar="DECLASS_DB", help="Archive database (default ./declass.db)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+class Reading(StrEnum):
+    typed = "typed"
+    amended = "amended"
+    redline = "redline"
 
 
 class ExportFormat(StrEnum):
@@ -152,8 +159,11 @@ def show(
     label: Annotated[str | None, typer.Argument(help="A block label (e.g. 23.b).")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
+    reading: Annotated[
+        Reading, typer.Option(help="typed: as typed; amended: handwritten edits applied; redline: both, marked.")
+    ] = Reading.typed,
 ) -> None:
-    """Show a document's outline, or one block of it."""
+    """Show a document's outline, or one block of it, in a chosen reading."""
     with open_archive(db, readonly=True) as archive:
         try:
             record = archive.get(doc)
@@ -167,12 +177,28 @@ def show(
         out.print(Text(citation(record, block), style="bold"))
         out.print(f"[{block['kind']}, page {block['page']}, characters {block['start']}-{block['end']}]",
                   markup=False, style="dim")
-        out.print(block["text"], markup=False)
+        out.print(render_reading(block, reading))
         return
     if as_json:
         print_json(record)
         return
+    if reading is not Reading.typed:
+        for b in record["blocks"]:
+            out.print(Text(b["label"], style="bold"), render_reading(b, reading))
+        return
     print_outline(record)
+
+
+def render_reading(block: dict[str, Any], reading: Reading) -> Text:
+    """A block's text as typed, as amended, or as a redline with Rich styles."""
+    if reading is Reading.amended:
+        return Text(block.get("amended_text", block["text"]))
+    if reading is Reading.redline and block.get("redline"):
+        text = Text()
+        for op, part in block["redline"]:
+            text.append(part, style=OPS_STYLE.get(op, ""))
+        return text
+    return Text(block["text"])
 
 
 def print_outline(record: dict[str, Any]) -> None:
@@ -215,6 +241,36 @@ def cite_command(
         except DeclassError as exc:
             raise fail(exc) from None
     sys.stdout.write(citation(record, block) + "\n")
+
+
+@app.command("redactions")
+def redactions_command(
+    doc: Annotated[str | None, typer.Argument(help="One document (default: the whole archive).")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """What the release withholds: exemption markers and withheld points, with statistics."""
+    with open_archive(db, readonly=True) as archive:
+        try:
+            report = archive.redaction_report(doc)
+        except DeclassError as exc:
+            raise fail(exc) from None
+    if as_json:
+        print_json(report)
+        return
+    for d in report["documents"]:
+        st = d["statistics"]
+        out.print(Text(d["id"], style="bold"))
+        out.print(f"  {st['markers']} markers {st['by_exemption']}, {st['withheld_blocks']} withheld points "
+                  f"({100 * st['withheld_share']:.1f}% of numbered blocks), {st['per_page']} markers per page",
+                  markup=False)
+        for r in d["redactions"]:
+            if r["kind"] == "withheld_block":
+                out.print(f"  withheld {', '.join(r['inferred_labels'])} (between {r['after']} and {r['before']}; "
+                          f"{r['reason']}; confidence {r['confidence']})", markup=False)
+    c = report["corpus"]
+    out.print(f"corpus: {c['documents']} documents, {c['markers']} markers {c['by_exemption']}, "
+              f"{c['withheld_blocks']} withheld points, {c['per_page']} markers per page", markup=False)
 
 
 def render_snippet(hit: Hit) -> Text:

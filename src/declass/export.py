@@ -60,6 +60,7 @@ def to_record(doc: Document) -> dict[str, Any]:
                 "amended_text": b.amended_text if b.amended_text is not None else b.text,
                 "handwritten": b.handwritten,
                 "deleted": b.deleted,
+                "redline": [list(seg) for seg in b.redline],
             }
             for b in doc.blocks
         ],

@@ -201,10 +201,11 @@ def amend(doc: Document) -> Document:
     blocks = []
     for b in doc.blocks:
         mine = by_block.get(b.label, [])
-        amended = amended_text(redline(b, mine)) if mine else b.text
+        segments = redline(b, mine) if mine else []
+        amended = amended_text(segments) if mine else b.text
         deleted = bool(b.text.strip()) and not amended.strip() and any(e["op"] == "delete" for e in mine)
         hand = b.label in handwritten or b.kind == "margin_note" or _all_notes(b, mine)
-        blocks.append(b.evolve(amended_text=amended, deleted=deleted, handwritten=hand))
+        blocks.append(b.evolve(amended_text=amended, deleted=deleted, handwritten=hand, redline=tuple(segments)))
     return doc.evolve(blocks=tuple(blocks), edits=tuple(edits), stages=(*doc.stages, "amend"))
 
 

@@ -126,6 +126,7 @@ class Block:
     amended_text: str | None = None
     handwritten: bool = False
     deleted: bool = False
+    redline: tuple[tuple[str, str], ...] = ()
 
     @property
     def text(self) -> str:

@@ -18,6 +18,7 @@ from declass.markup import amend, markup
 from declass.metadata import extract_metadata
 from declass.model import Document
 from declass.read import read_path, read_text
+from declass.redactions import redactions
 from declass.structure import structure
 
 
@@ -35,6 +36,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("structure", structure, ("clean",), ("blocks",)),
     Stage("amend", amend, ("markup", "structure"), ("blocks", "edits")),
     Stage("metadata", extract_metadata, ("structure",), ("metadata",)),
+    Stage("redactions", redactions, ("structure",), ("redactions",)),
 )
 
 

@@ -127,4 +127,8 @@ def summary_fields(record: dict[str, Any]) -> dict[str, Any]:
         "classification": val("classification"),
         "archive_id": val("archive_id"),
         "released": val("released"),
+        "redactions": sum(1 for r in record.get("redactions", []) if r.get("kind") == "marker"),
+        "withheld": sum(len(r.get("inferred_labels", [])) for r in record.get("redactions", [])
+                        if r.get("kind") == "withheld_block"),
+        "edits": len(record.get("edits", [])),
     }

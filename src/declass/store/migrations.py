@@ -83,7 +83,16 @@ def _v1_initial(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = ((1, "initial schema", _v1_initial),)
+def _v2_redaction_counts(db: sqlite3.Connection) -> None:
+    db.execute("ALTER TABLE documents ADD COLUMN redactions INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE documents ADD COLUMN withheld INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE documents ADD COLUMN edits INTEGER NOT NULL DEFAULT 0")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    (1, "initial schema", _v1_initial),
+    (2, "redaction and edit counts", _v2_redaction_counts),
+)
 LATEST = MIGRATIONS[-1][0]
 
 

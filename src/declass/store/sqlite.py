@@ -128,11 +128,12 @@ class SQLiteStore:
         f = doc.summary
         self.db.execute(
             "INSERT INTO documents (id, sha256, path, media_type, size, pages, blocks, doc_type,"
-            " doc_number, title, date, classification, archive_id, released, ingested_at, record)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " doc_number, title, date, classification, archive_id, released, ingested_at, record,"
+            " redactions, withheld, edits) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (doc_id, doc.sha256, doc.path, f["media_type"], f["size"], f["pages"], f["blocks"], f["doc_type"],
              f["doc_number"], f["title"], f["date"], f["classification"], f["archive_id"],
-             f["released"], datetime.now(UTC).isoformat(timespec="seconds"), doc.blob),
+             f["released"], datetime.now(UTC).isoformat(timespec="seconds"), doc.blob,
+             f["redactions"], f["withheld"], f["edits"]),
         )
         self.db.executemany(
             'INSERT INTO blocks (doc_id, seq, label, kind, parent, text, start, "end", page,'
@@ -156,7 +157,8 @@ class SQLiteStore:
     def documents(self) -> list[dict[str, Any]]:
         rows = self._read(
             "SELECT id, path, sha256, media_type, size, pages, blocks, doc_type, doc_number, title,"
-            " date, classification, archive_id, released, ingested_at FROM documents ORDER BY date, id"
+            " date, classification, archive_id, released, ingested_at, redactions, withheld, edits"
+            " FROM documents ORDER BY date, id"
         )
         return [dict(r) for r in rows]
 

@@ -51,6 +51,8 @@ def make_labels(nodes: list[Node]) -> dict[int, str]:
             out = f"fn{count('fn')}"
         elif n.kind == "margin_note":
             out = f"margin.{count('margin')}"
+        elif n.kind == "redaction":
+            out = f"withheld.{count('withheld')}"
         elif n.kind in ("closing", "signature"):
             base = plabel if p is not None and p.kind == "annex" else ""
             name = "Closing" if n.kind == "closing" else "Signatures"
@@ -94,6 +96,8 @@ def structure(doc: Document) -> Document:
             attrs["heading"] = " ".join(n.heading.split())
         if n.kind == "heading":
             attrs["level"] = n.level
+        if n.mtype in NUMBERED and n.value is not None:
+            attrs["sequence"], attrs["value"] = n.mtype, n.value
         blocks.append(
             Block(
                 label=labels[id(n)],

@@ -21,6 +21,7 @@ from declass.structure.markers import (
     FOOTNOTE_START,
     FRUS_HEAD,
     HEADER_FIELD,
+    PLACEHOLDER,
     SIGNATURE_LINE,
     SOURCE_NOTE,
     Marker,
@@ -119,6 +120,9 @@ class Builder:
             m = FOOTNOTE_START.match(text) or SOURCE_NOTE.match(text)
             assert m is not None
             self.new("footnote", None, chunk, view.slice(m.end(), len(text)), token=m.group().strip())
+            return
+        if PLACEHOLDER.sub("", text).strip(" .;,") == "":
+            self.new("redaction", self.stack[-1] if self.stack else self.container, chunk, view)
             return
         if self.signatures is not None:
             if (heading_level(text) in (1, 2) and not _name_like(text)) or (readings(text)[:1] and \

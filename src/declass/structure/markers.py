@@ -61,6 +61,13 @@ FRUS_HEAD = re.compile(
     r"Report|National Intelligence Estimate|Special National Intelligence Estimate|Draft|Message|Record|"
     r"Circular|Airgram|Instruction|Statement|Diary Entry|Briefing)\b)"
 )
+PLACEHOLDER = re.compile(
+    r"\[(?:(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:lines?|paragraphs?|pages?|words?)"
+    r"(?:\s*\([^)\]]*\))?\s+|(?:text|name|names|date|number|title|source text|word|words)\s+)?not\s+declassified\]"
+    r"|\[(?:redacted|deleted|withheld|excised|sanitized|illegible)\]",
+    re.IGNORECASE,
+)
+"""A placeholder printed where text was withheld (FRUS conventions, CREST)."""
 TERMINAL = re.compile(r"[.!?;:][\"'\u201d\u2019)\]*~]*$")
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
 

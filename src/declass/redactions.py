@@ -1,0 +1,184 @@
+"""Redactions: what a release withholds, marked or inferred.
+
+Two kinds of record:
+
+* ``marker`` — an exemption code or a placeholder printed where text was
+  withheld: ``25X1``, ``(b)(3)``, ``[redacted]``, FRUS's ``[1 line not
+  declassified]`` ... each with its exemption, the block it sits in (or
+  after), and the size where stated;
+* ``withheld_block`` — numbered points missing from a sequence (section II
+  of the 1953 briefing runs A, B, C, D, F: point E is withheld), with the
+  evidence beside the gap and a confidence.  Complete sequences yield none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from declass.model import Block, Document
+from declass.structure.markers import PLACEHOLDER, letter_token
+
+INLINE = re.compile(
+    rf"(?P<code>\b25\s?X\s?[1-9][A-Z]?\b)|(?P<foia>\(b\)\s?\(\d\)(?:\s?\([A-Za-z]\))?)|(?P<bracket>{PLACEHOLDER.pattern})",
+    re.IGNORECASE,
+)
+SIZE = re.compile(r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(line|paragraph|page|word)s?", re.I)
+WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+         "ten": 10}
+SEQUENCED = {"section": "roman", "point": None, "paragraph": "number", "sub-paragraph": None}
+
+
+@lru_cache(maxsize=1)
+def exemptions() -> dict[str, str]:
+    raw = resources.files("declass.data").joinpath("exemptions.yaml").read_text("utf-8")
+    return {str(k): str(v) for k, v in yaml.safe_load(raw)["codes"].items()}
+
+
+def exemption_of(marker: str) -> dict[str, str] | None:
+    """``{code, description}`` for ``25X1``, ``(b)(3)``, ...; None for placeholders."""
+    code = re.sub(r"\s+", "", marker).upper().replace("(B)", "(b)")
+    m = re.match(r"(25X[1-9])", code) or re.match(r"(\(b\)\(\d\))", code)
+    if not m:
+        return None
+    base = m.group(1)
+    return {"code": code, "description": exemptions().get(base, "")}
+
+
+def size_of(text: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for m in SIZE.finditer(text):
+        n = m.group(1).lower()
+        out[m.group(2).lower() + "s"] = int(n) if n.isdigit() else WORDS[n]
+    return out
+
+
+def redactions(doc: Document) -> Document:
+    """The redactions stage."""
+    records = find_markers(doc) + find_withheld(doc)
+    records.sort(key=lambda r: (r["start"], r["kind"]))
+    return doc.evolve(redactions=tuple(records), stages=(*doc.stages, "redactions"))
+
+
+def _locate(doc: Document, offset: int) -> tuple[Block | None, str]:
+    """The block a marker sits in, else the last block before it."""
+    before = None
+    for b in doc.blocks:
+        if b.kind in ("heading", "annex", "margin_note", "footnote", "redaction"):
+            continue
+        if any(s <= offset < e for s, e in b.segments):
+            return b, "in"
+        if b.start <= offset:
+            before = b
+    return before, "after"
+
+
+def _marker_record(doc: Document, marker: str, start: int, end: int, page: int) -> dict[str, Any]:
+    block, where = _locate(doc, start)
+    rec: dict[str, Any] = {
+        "kind": "marker", "marker": marker, "exemption": exemption_of(marker), "block": block.label if block else None,
+        "position": where, "start": start, "end": end, "page": page,
+    }
+    size = size_of(marker)
+    if size:
+        rec["size"] = size
+    return rec
+
+
+def find_markers(doc: Document) -> list[dict[str, Any]]:
+    out = [_marker_record(doc, f.text, f.start, f.end, f.page) for f in doc.furniture
+           if f.kind == "exemption_marker"]
+    for b in doc.blocks:
+        for m in INLINE.finditer(b.text):
+            s, e = b.view.span_to_source(m.start(), m.end())
+            rec = _marker_record(doc, m.group(), s, e, b.page)
+            if b.kind != "redaction":  # a placeholder standing alone is "after" the block before it
+                rec["block"], rec["position"] = b.label, "in"
+            out.append(rec)
+    return out
+
+
+def _sequence_key(b: Block, parents: dict[str, Block]) -> tuple[str, str] | None:
+    seq = b.attrs.get("sequence")
+    if not seq:
+        return None
+    parent = parents.get(b.parent or "")
+    numbered_parent = parent is not None and parent.attrs.get("sequence")
+    return (seq, b.parent if numbered_parent else "__top__")  # type: ignore[return-value]
+
+
+def find_withheld(doc: Document) -> list[dict[str, Any]]:
+    """Gaps in numbered sequences, with the evidence between their neighbours."""
+    parents = {b.label: b for b in doc.blocks}
+    groups: dict[tuple[str, str], list[Block]] = {}
+    for b in doc.blocks:
+        key = _sequence_key(b, parents)
+        if key and b.attrs.get("value"):
+            groups.setdefault(key, []).append(b)
+    out: list[dict[str, Any]] = []
+    for (seq, parent), items in groups.items():
+        prev_value, prev = 0 if parent != "__top__" else None, None
+        for b in items:
+            value = int(b.attrs["value"])
+            if prev_value is not None and value > prev_value + 1:
+                missing = list(range(prev_value + 1, value))
+                out.append(_withheld(doc, seq, missing, prev, b, parent))
+            prev_value, prev = value, b
+    return out
+
+
+def _withheld(doc: Document, seq: str, missing: list[int], prev: Block | None, nxt: Block,
+              parent: str) -> dict[str, Any]:
+    lo = prev.end if prev else parents_start(doc, parent)
+    hi = nxt.start
+    evidence = [
+        {"kind": f.kind, "text": f.text, "start": f.start, "end": f.end}
+        for f in doc.furniture if lo <= f.start < hi and f.kind in ("exemption_marker", "release_stamp",
+                                                                     "page_number", "classification")
+    ]
+    evidence += [
+        {"kind": "placeholder", "text": b.text, "start": b.start, "end": b.end}
+        for b in doc.blocks if b.kind == "redaction" and lo <= b.start < hi
+    ]
+    has_marker = any(e["kind"] in ("exemption_marker", "placeholder") for e in evidence)
+    page_break = any(e["kind"] in ("page_number", "classification", "release_stamp") for e in evidence)
+    confidence = 0.9 if has_marker else 0.7 if page_break else 0.5
+    prefix = f"{parent}." if parent != "__top__" else ""
+    labels = [prefix + letter_token(seq, v) for v in missing]
+    return {
+        "kind": "withheld_block", "inferred_labels": labels, "marker": None, "exemption": None,
+        "block": prev.label if prev else parent, "after": prev.label if prev else None, "before": nxt.label,
+        "start": lo, "end": hi, "page": nxt.page, "evidence": evidence, "confidence": confidence,
+        "reason": ("exemption marker beside the gap" if has_marker else
+                   "page break beside the gap" if page_break else "gap in the numbering only"),
+    }
+
+
+def parents_start(doc: Document, label: str) -> int:
+    b = doc.block(label)
+    return b.end if b else 0
+
+
+def statistics(records: list[dict[str, Any]], blocks: list[dict[str, Any]], pages: int) -> dict[str, Any]:
+    """Counts for one document (or, summed by the caller, a corpus)."""
+    markers = [r for r in records if r["kind"] == "marker"]
+    withheld = [r for r in records if r["kind"] == "withheld_block"]
+    by_exemption = Counter((r.get("exemption") or {}).get("code") or r["marker"] for r in markers)
+    withheld_labels = sum(len(r["inferred_labels"]) for r in withheld)
+    numbered = sum(1 for b in blocks if (b.get("attrs") or {}).get("sequence"))
+    return {
+        "markers": len(markers),
+        "by_exemption": dict(sorted(by_exemption.items())),
+        "withheld_blocks": withheld_labels,
+        "withheld_share": round(withheld_labels / (numbered + withheld_labels), 4) if numbered else 0.0,
+        "pages": pages,
+        "per_page": round(len(markers) / pages, 3) if pages else 0.0,
+    }
+
+
+__all__ = ["exemption_of", "redactions", "statistics"]
