@@ -147,3 +147,38 @@ def test_killed_ingest_resumes_to_the_same_archive(tmp_path: Path, samples: Path
         assert not a.ingest([corpus], workers=2).failed
     assert archive_state(db) == archive_state(clean_db)
     assert len(archive_state(db)) == 241
+
+
+def test_old_archive_is_migrated_in_place(tmp_path: Path, nie58: declass.Document) -> None:
+    from declass.store import migrations
+
+    path = tmp_path / "v1.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    migrations.current_version(db)
+    db.execute("BEGIN")
+    migrations.MIGRATIONS[0][2](db)
+    db.execute("INSERT INTO schema_migrations VALUES (1, 'initial schema', 'then')")
+    db.execute("COMMIT")
+    db.execute(
+        "INSERT INTO documents (id, sha256, path, ingested_at, record) VALUES ('old', 'abc', 'old.txt', 'then', x'00')"
+    )
+    db.close()
+    with declass.Archive(path) as a:
+        assert [d["id"] for d in a.documents()] == ["old"]
+        assert a.documents()[0]["redactions"] == 0
+        assert a.add(nie58).status == "added"
+    con = sqlite3.connect(path)
+    assert [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY version")] == [1, 2]
+    con.close()
+
+
+def test_newer_archive_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    open_store(path).close()
+    con = sqlite3.connect(path)
+    con.execute("INSERT INTO schema_migrations VALUES (99, 'from the future', 'later')")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError) as info:
+        open_store(path)
+    assert info.value.code == "E304"
