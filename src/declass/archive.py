@@ -7,16 +7,19 @@ returns is plain data (dicts and small dataclasses).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from declass.cite import citation
+from declass.entities import counts as entity_counts
 from declass.errors import UsageError
 from declass.export import to_record
+from declass.gazetteer import load as load_gazetteer
 from declass.ingest import FileResult, IngestReport, ingest
 from declass.model import Document
-from declass.pipeline import parse
+from declass.pipeline import Options, parse
 from declass.read import DEFAULT_MAX_BYTES
 from declass.redactions import statistics
 from declass.store import Hit, PutResult, default_db, open_store
@@ -45,13 +48,19 @@ class Archive:
         workers: int | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
         ocr: bool = True,
+        gazetteer: Sequence[str | Path] = (),
         on_result: Callable[[FileResult], None] | None = None,
     ) -> IngestReport:
-        """Ingest files, folders or globs; returns what became of each file."""
+        """Ingest files, folders or globs; returns what became of each file.
+
+        ``gazetteer`` names the user's gazetteer files, merged over the built-in one.
+        """
         if isinstance(paths, (str, Path)):
             paths = [paths]
+        options = Options(gazetteer=tuple(str(g) for g in gazetteer))
+        load_gazetteer(options.gazetteer)  # a bad gazetteer file fails here, once, not per document
         return ingest(self.store, paths, db=self.db, workers=workers, max_bytes=max_bytes,
-                      ocr=ocr, on_result=on_result)
+                      ocr=ocr, options=options, on_result=on_result)
 
     def add(self, doc: Document | str | Path) -> PutResult:
         """Store one document (parsed here if given as a path or text)."""
@@ -84,12 +93,54 @@ class Archive:
                 return b
         raise UsageError("E402", f"{label!r} in {record['id']}")
 
-    def search(self, query: str, *, limit: int = 20, document: str | None = None) -> list[Hit]:
-        """Full-text search (FTS5 syntax: words, "phrases", AND/OR/NOT, prefix*)."""
-        if not query.strip():
+    def search(self, query: str | None = None, *, limit: int = 20, document: str | None = None,
+               entity: str | None = None, gazetteer: Sequence[str | Path] = ()) -> list[Hit]:
+        """Full-text search (FTS5 syntax: words, "phrases", AND/OR/NOT, prefix*);
+        ``entity`` keeps blocks mentioning that entity under any of its names."""
+        if not (query and query.strip()) and not entity:
             raise UsageError("E403", "empty query")
         doc_id = self.resolve(document) if document else None
-        return self.store.search(query, limit=limit, doc_id=doc_id)
+        ids: list[str] = []
+        if entity:
+            ids = self.entity_ids(entity, gazetteer)
+        return self.store.search(query or None, limit=limit, doc_id=doc_id, entity_ids=ids)
+
+    def entity_ids(self, name: str, gazetteer: Sequence[str | Path] = ()) -> list[str]:
+        """The entity ids ``name`` may mean: the gazetteer's, plus the government it stands for."""
+        gaz = load_gazetteer(tuple(str(g) for g in gazetteer))
+        ent = gaz.lookup(name)
+        if ent is None:
+            raise UsageError("E401", f"no entity called {name!r} in the gazetteer (try 'declass entities')")
+        ids = [ent.id]
+        ids += [e.id for e in gaz.entities.values() if e.metonym_for == ent.id]
+        return ids
+
+    def entities(self, ref: str | None = None, *, type_: str | None = None) -> list[dict[str, Any]]:
+        """Mentions per canonical entity, in one document or the whole archive."""
+        doc_id = self.resolve(ref) if ref else None
+        return entity_counts(self.store.mentions(doc_id=doc_id, type_=type_))
+
+    def entity(self, name: str, *, gazetteer: Sequence[str | Path] = ()) -> dict[str, Any]:
+        """An entity's canonical record, the names it appears under, and every mention, cited."""
+        gaz = load_gazetteer(tuple(str(g) for g in gazetteer))
+        ent = gaz.lookup(name)
+        if ent is None:
+            raise UsageError("E401", f"no entity called {name!r} in the gazetteer (try 'declass entities')")
+        mentions = self.store.mentions(entity_ids=[ent.id])
+        seen: dict[str, int] = {}
+        for m in mentions:
+            seen[m["text"]] = seen.get(m["text"], 0) + 1
+        records: dict[str, dict[str, Any]] = {}
+        for m in mentions:
+            rec = records.setdefault(m["document"], self.get(m["document"]))
+            block = next((b for b in rec["blocks"] if b["label"] == m["block"]), None)
+            m["citation"] = citation(rec, block)
+        return {"entity": ent.to_dict(), "forms_seen": seen, "mentions": mentions,
+                "documents": sorted({m["document"] for m in mentions})}
+
+    def cooccurrence(self, *, min_weight: int = 1) -> list[dict[str, Any]]:
+        """Entity pairs mentioned in the same blocks (an edge list for network tools)."""
+        return self.store.cooccurrence(min_weight=min_weight)
 
     def redaction_report(self, ref: str | None = None) -> dict[str, Any]:
         """Redactions of one document, or of every document plus corpus totals."""

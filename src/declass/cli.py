@@ -6,6 +6,7 @@ be used; 2 a usage error (bad option, unknown document or label).
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
 import time
@@ -43,6 +44,10 @@ DbOption = Annotated[
     typer.Option("--db", envvar="DECLASS_DB", help="Archive database (default ./declass.db)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+GazetteerOption = Annotated[
+    list[Path] | None,
+    typer.Option("--gazetteer", help="Your own gazetteer file (YAML), merged over the built-in one; repeatable."),
+]
 
 
 class Reading(StrEnum):
@@ -96,6 +101,7 @@ def ingest(
     max_size: Annotated[int, typer.Option(min=1, help="Largest file to read, in MiB.")] = 64,
     ocr: Annotated[bool, typer.Option("--ocr/--no-ocr", help="OCR scans and images with Tesseract.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    gazetteer: GazetteerOption = None,
 ) -> None:
     """Ingest documents into the archive (re-running is safe: unchanged files are skipped)."""
     archive = open_archive(db)
@@ -115,7 +121,7 @@ def ingest(
 
         try:
             report = archive.ingest(paths, workers=workers, max_bytes=max_size * 2**20, ocr=ocr,
-                                    on_result=on_result)
+                                    gazetteer=gazetteer or (), on_result=on_result)
         except DeclassError as exc:
             raise fail(exc) from None
         finally:
@@ -273,6 +279,82 @@ def redactions_command(
               f"{c['withheld_blocks']} withheld points, {c['per_page']} markers per page", markup=False)
 
 
+@app.command("entities")
+def entities_command(
+    doc: Annotated[str | None, typer.Argument(help="One document (default: the whole archive).")] = None,
+    db: DbOption = None,
+    type_: Annotated[
+        str | None, typer.Option("--type", help="person, place, organisation, group, treaty, event or unknown.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """People, places and organisations: mentions per canonical entity."""
+    with open_archive(db, readonly=True) as archive:
+        try:
+            rows = archive.entities(doc, type_=type_)
+        except DeclassError as exc:
+            raise fail(exc) from None
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("entity", "type", "id", "mentions", "as written")
+    for r in rows:
+        forms = ", ".join(f"{f} ({n})" if n > 1 else f for f, n in sorted(r["forms"].items(), key=lambda kv: -kv[1]))
+        table.add_row(r["name"], r["type"], r["id"] or "", str(r["mentions"]), forms)
+    out.print(table)
+
+
+@app.command("entity")
+def entity_command(
+    name: Annotated[str, typer.Argument(help="Any name or spelling: Peking, Peiping, Chou En-lai, Port Arthur.")],
+    db: DbOption = None,
+    gazetteer: GazetteerOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One entity: its canonical record, the names it appears under, every mention cited."""
+    with open_archive(db, readonly=True) as archive:
+        try:
+            found = archive.entity(name, gazetteer=gazetteer or ())
+        except DeclassError as exc:
+            raise fail(exc) from None
+    if as_json:
+        print_json(found)
+        return
+    e = found["entity"]
+    out.print(Text(f"{e['name']} ({e['type']}, {e['id']})", style="bold"))
+    if e.get("variants"):
+        out.print(f"  also: {', '.join(e['variants'])}", markup=False)
+    if e.get("lat") is not None:
+        out.print(f"  at {e['lat']}, {e['lon']} ({e.get('country', '')})", markup=False)
+    seen = ", ".join(f"{k} ({v})" for k, v in found["forms_seen"].items())
+    out.print(f"  seen as: {seen or 'not mentioned in this archive'}", markup=False)
+    for m in found["mentions"]:
+        flag = " [as the government]" if m["metonymy"] else ""
+        flag += " [struck through]" if m["in_deleted_text"] else ""
+        out.print(f"  \u201c{m['text']}\u201d{flag}: {m['citation']}", markup=False)
+
+
+@app.command("cooccurrence")
+def cooccurrence_command(
+    db: DbOption = None,
+    min_weight: Annotated[int, typer.Option("--min", min=1, help="Fewest shared blocks for an edge.")] = 1,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write the CSV here.")] = None,
+) -> None:
+    """Entities mentioned in the same blocks, as a CSV edge list for network tools."""
+    with open_archive(db, readonly=True) as archive:
+        edges = archive.cooccurrence(min_weight=min_weight)
+    cols = ["source", "source_name", "target", "target_name", "weight", "documents"]
+    fh = out_file.open("w", newline="", encoding="utf-8") if out_file else sys.stdout
+    try:
+        w = csv.DictWriter(fh, fieldnames=cols)
+        w.writeheader()
+        w.writerows(edges)
+    finally:
+        if out_file:
+            fh.close()
+            err.print(f"wrote {len(edges)} edges to {out_file}")
+
+
 def render_snippet(hit: Hit) -> Text:
     text = Text(hit.snippet)
     for s, e in hit.highlights:
@@ -282,16 +364,20 @@ def render_snippet(hit: Hit) -> Text:
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help='FTS5 query: words, "a phrase", AND/OR/NOT, prefix*.')],
+    query: Annotated[str | None, typer.Argument(help='FTS5 query: words, "a phrase", AND/OR/NOT, prefix*.')] = None,
     db: DbOption = None,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Most hits to show.")] = 20,
     document: Annotated[str | None, typer.Option("--doc", help="Search one document only.")] = None,
+    entity: Annotated[
+        str | None, typer.Option("--entity", help="Only blocks mentioning this entity, under any spelling.")
+    ] = None,
+    gazetteer: GazetteerOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Search the archive's text; each hit cites document and block label."""
     with open_archive(db, readonly=True) as archive:
         try:
-            hits = archive.search(query, limit=limit, document=document)
+            hits = archive.search(query, limit=limit, document=document, entity=entity, gazetteer=gazetteer or ())
         except DeclassError as exc:
             raise fail(exc) from None
     if as_json:

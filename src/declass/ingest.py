@@ -22,7 +22,7 @@ from pathlib import Path
 
 from declass.errors import DeclassError, InputError, StoreError
 from declass.export import to_record
-from declass.pipeline import run_stages
+from declass.pipeline import DEFAULT_OPTIONS, Options, run_stages, stages_for
 from declass.read import DEFAULT_MAX_BYTES, read_bytes
 from declass.store import Store, open_store
 from declass.store.base import Prepared, prepare
@@ -115,7 +115,9 @@ def _known(db: str | None, sha: str) -> bool:
         return False
 
 
-def process_file(path: str, db: str | None, max_bytes: int, ocr: bool) -> tuple[FileResult, Prepared | None]:
+def process_file(
+    path: str, db: str | None, max_bytes: int, ocr: bool, options: Options = DEFAULT_OPTIONS
+) -> tuple[FileResult, Prepared | None]:
     """Read, hash, parse and serialise one file: ``(result, prepared or None)``.  Never raises."""
     try:
         try:
@@ -134,7 +136,7 @@ def process_file(path: str, db: str | None, max_bytes: int, ocr: bool) -> tuple[
         sha = hashlib.sha256(data).hexdigest()
         if _known(db, sha):
             return FileResult(path, "unchanged"), None
-        doc = run_stages(read_bytes(data, name=path, max_bytes=max_bytes, ocr=ocr))
+        doc = run_stages(read_bytes(data, name=path, max_bytes=max_bytes, ocr=ocr), stages_for(options))
         return FileResult(path, "parsed", doc.id, pages=len(doc.pages)), prepare(to_record(doc))
     except DeclassError as exc:
         if exc.path is None:
@@ -171,6 +173,7 @@ def ingest(
     workers: int | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     ocr: bool = True,
+    options: Options = DEFAULT_OPTIONS,
     on_result: Callable[[FileResult], None] | None = None,
 ) -> IngestReport:
     """Ingest every file under ``paths`` into ``store``.
@@ -190,7 +193,7 @@ def ingest(
 
     if workers == 1:
         for f in files:
-            done([process_file(f, db, max_bytes, ocr)])
+            done([process_file(f, db, max_bytes, ocr, options)])
         return report
 
     ctx = mp.get_context("forkserver")
@@ -206,7 +209,7 @@ def ingest(
                 if nxt is None:
                     exhausted = True
                     break
-                inflight[pool.submit(process_file, nxt, db, max_bytes, ocr)] = nxt
+                inflight[pool.submit(process_file, nxt, db, max_bytes, ocr, options)] = nxt
             if not inflight:
                 break
             finished, _ = wait(inflight, return_when=FIRST_COMPLETED)

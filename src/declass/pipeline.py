@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
+from declass import gazetteer
 from declass.clean import clean
+from declass.entities import make_stage as entities_stage
 from declass.errors import DeclassError, StageError
 from declass.markup import amend, markup
 from declass.metadata import extract_metadata
@@ -30,7 +33,16 @@ class Stage:
     assigns: tuple[str, ...]
 
 
-STAGES: tuple[Stage, ...] = (
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What a user can change about the pipeline (hashable: stages are cached per options)."""
+
+    gazetteer: tuple[str, ...] = ()
+
+
+DEFAULT_OPTIONS = Options()
+
+BASE_STAGES: tuple[Stage, ...] = (
     Stage("clean", clean, ("read",), ("pages", "lines", "furniture", "chunks", "corrections")),
     Stage("markup", markup, ("clean",), ("chunks", "edits")),
     Stage("structure", structure, ("clean",), ("blocks",)),
@@ -38,6 +50,13 @@ STAGES: tuple[Stage, ...] = (
     Stage("metadata", extract_metadata, ("structure",), ("metadata",)),
     Stage("redactions", redactions, ("structure",), ("redactions",)),
 )
+
+
+@lru_cache(maxsize=8)
+def stages_for(options: Options = DEFAULT_OPTIONS) -> tuple[Stage, ...]:
+    """The full pipeline for ``options`` (the gazetteer is loaded once per process)."""
+    gaz = gazetteer.load(options.gazetteer)
+    return (*BASE_STAGES, Stage("entities", entities_stage(gaz), ("amend",), ("entities",)))
 
 
 def check_order(stages: Sequence[Stage], available: Sequence[str] = ("read",)) -> None:
@@ -50,8 +69,9 @@ def check_order(stages: Sequence[Stage], available: Sequence[str] = ("read",)) -
         done.add(st.name)
 
 
-def run_stages(doc: Document, stages: Sequence[Stage] = STAGES) -> Document:
-    """Run ``stages`` over ``doc``; errors name the stage and the document."""
+def run_stages(doc: Document, stages: Sequence[Stage] | None = None) -> Document:
+    """Run ``stages`` (default: the full pipeline) over ``doc``; errors name the stage and the document."""
+    stages = stages_for() if stages is None else stages
     check_order(stages, doc.stages)
     for st in stages:
         try:
@@ -65,7 +85,7 @@ def run_stages(doc: Document, stages: Sequence[Stage] = STAGES) -> Document:
     return doc
 
 
-def parse(path_or_text: str | Path, *, ocr: bool = True) -> Document:
+def parse(path_or_text: str | Path, *, ocr: bool = True, options: Options = DEFAULT_OPTIONS) -> Document:
     """Run the whole per-document pipeline, with no store.
 
     A `Path`, or a string naming an existing file, is read from disk; any
@@ -75,7 +95,7 @@ def parse(path_or_text: str | Path, *, ocr: bool = True) -> Document:
         doc = read_path(path_or_text, ocr=ocr)
     else:
         doc = read_text(str(path_or_text))
-    return run_stages(doc)
+    return run_stages(doc, stages_for(options))
 
 
 def _names_a_file(text: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -76,6 +76,7 @@ class Prepared:
     summary: dict[str, Any]
     blob: bytes
     blocks: list[tuple[Any, ...]]
+    mentions: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 def prepare(record: dict[str, Any]) -> Prepared:
@@ -86,8 +87,13 @@ def prepare(record: dict[str, Any]) -> Prepared:
          int(b.get("label_inferred", False)))
         for i, b in enumerate(record["blocks"])
     ]
+    mentions = [
+        (m["block"], m.get("id"), m.get("canonical"), m["type"], m["text"], m["start"], m["end"],
+         int(bool(m.get("metonymy"))), int(bool(m.get("in_deleted_text"))), m.get("method"))
+        for m in record.get("entities", [])
+    ]
     src = record["source"]
-    return Prepared(record["id"], src["sha256"], src["path"], summary_fields(record), blob, blocks)
+    return Prepared(record["id"], src["sha256"], src["path"], summary_fields(record), blob, blocks, mentions)
 
 
 class Store(Protocol):
@@ -103,7 +109,11 @@ class Store(Protocol):
     def get(self, doc_id: str) -> dict[str, Any] | None: ...
     def resolve(self, ref: str) -> str | None: ...
     def iter_records(self) -> Iterator[dict[str, Any]]: ...
-    def search(self, query: str, *, limit: int = 20, doc_id: str | None = None) -> list[Hit]: ...
+    def search(self, query: str | None, *, limit: int = 20, doc_id: str | None = None,
+               entity_ids: Sequence[str] = ()) -> list[Hit]: ...
+    def mentions(self, *, entity_ids: Sequence[str] = (), doc_id: str | None = None,
+                 type_: str | None = None) -> list[dict[str, Any]]: ...
+    def cooccurrence(self, *, min_weight: int = 1) -> list[dict[str, Any]]: ...
     def close(self) -> None: ...
 
 

@@ -89,9 +89,33 @@ def _v2_redaction_counts(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE documents ADD COLUMN edits INTEGER NOT NULL DEFAULT 0")
 
 
+def _v3_mentions(db: sqlite3.Connection) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE mentions (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            block TEXT NOT NULL,
+            entity_id TEXT,
+            canonical TEXT,
+            type TEXT NOT NULL,
+            text TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            metonymy INTEGER NOT NULL DEFAULT 0,
+            in_deleted INTEGER NOT NULL DEFAULT 0,
+            method TEXT
+        );
+        CREATE INDEX mentions_entity ON mentions(entity_id);
+        CREATE INDEX mentions_doc_block ON mentions(doc_id, block);
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "initial schema", _v1_initial),
     (2, "redaction and edit counts", _v2_redaction_counts),
+    (3, "entity mentions", _v3_mentions),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -13,7 +13,7 @@ import json
 import os
 import sqlite3
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -140,9 +140,15 @@ class SQLiteStore:
             " label_inferred) VALUES (?,?,?,?,?,?,?,?,?,?)",
             ((doc_id, *row) for row in doc.blocks),
         )
+        self.db.executemany(
+            'INSERT INTO mentions (doc_id, block, entity_id, canonical, type, text, start, "end", metonymy,'
+            " in_deleted, method) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            ((doc_id, *row) for row in doc.mentions),
+        )
         return PutResult(doc_id, status)
 
     def _delete(self, doc_id: str) -> None:
+        self.db.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM blocks WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
 
@@ -194,19 +200,31 @@ class SQLiteStore:
             if rec is not None:
                 yield rec
 
-    def search(self, query: str, *, limit: int = 20, doc_id: str | None = None) -> list[Hit]:
-        sql = (
-            "SELECT b.doc_id, b.label, b.kind, b.page, b.start, b.\"end\", d.title, d.doc_number,"
-            f" snippet(blocks_fts, 0, '{HIGHLIGHT_OPEN}', '{HIGHLIGHT_CLOSE}', '…', 16) AS snip,"
-            " bm25(blocks_fts) AS rank"
-            " FROM blocks_fts JOIN blocks b ON b.rowid = blocks_fts.rowid"
-            " JOIN documents d ON d.id = b.doc_id WHERE blocks_fts MATCH ?"
-        )
-        params: list[Any] = [query]
+    def search(self, query: str | None, *, limit: int = 20, doc_id: str | None = None,
+               entity_ids: Sequence[str] = ()) -> list[Hit]:
+        """Blocks matching an FTS5 ``query`` and/or mentioning any of ``entity_ids``."""
+        where: list[str] = []
+        params: list[Any] = []
+        if query:
+            source = "blocks_fts JOIN blocks b ON b.rowid = blocks_fts.rowid"
+            snip = f"snippet(blocks_fts, 0, '{HIGHLIGHT_OPEN}', '{HIGHLIGHT_CLOSE}', '…', 16)"
+            rank = "bm25(blocks_fts)"
+            where.append("blocks_fts MATCH ?")
+            params.append(query)
+        else:
+            source = "blocks b"
+            snip, rank = "substr(b.text, 1, 200)", "0"
         if doc_id:
-            sql += " AND b.doc_id = ?"
+            where.append("b.doc_id = ?")
             params.append(doc_id)
-        sql += " ORDER BY rank LIMIT ?"
+        if entity_ids:
+            marks = ",".join("?" * len(entity_ids))
+            where.append(f"EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = b.doc_id AND m.block = b.label"
+                         f" AND m.entity_id IN ({marks}))")
+            params.extend(entity_ids)
+        sql = (f"SELECT b.doc_id, b.label, b.kind, b.page, b.start, b.\"end\", d.title, d.doc_number,"
+               f" {snip} AS snip, {rank} AS rank FROM {source} JOIN documents d ON d.id = b.doc_id"
+               f" WHERE {' AND '.join(where) or '1'} ORDER BY rank, d.date, b.doc_id, b.seq LIMIT ?")
         params.append(limit)
         try:
             rows = self.db.execute(sql, params).fetchall()
@@ -214,13 +232,68 @@ class SQLiteStore:
             if any(w in str(exc) for w in ("fts5", "syntax", "no such column", "unterminated", "unknown special")):
                 raise UsageError("E403", f"{query!r}: {exc}") from None
             raise self._error(exc) from None
-        return [
+        hits = [
             Hit.from_marked(
                 r["doc_id"], r["label"], r["kind"], r["page"], r["start"], r["end"], r["snip"],
                 -r["rank"], r["title"], r["doc_number"], HIGHLIGHT_OPEN, HIGHLIGHT_CLOSE,
             )
             for r in rows
         ]
+        if entity_ids:
+            hits = [self._highlight_mentions(h, entity_ids) if not query else h for h in hits]
+        return hits
+
+    def _highlight_mentions(self, hit: Hit, entity_ids: Sequence[str]) -> Hit:
+        """For an entity-only search: the snippet is the block, its mentions highlighted."""
+        row = self.db.execute("SELECT text FROM blocks WHERE doc_id = ? AND label = ?",
+                              (hit.document, hit.label)).fetchone()
+        rec = self.get(hit.document) or {}
+        block = next((b for b in rec.get("blocks", []) if b["label"] == hit.label), None)
+        text = row["text"] if row else hit.snippet
+        spans: list[tuple[int, int]] = []
+        if block is not None:
+            for m in rec.get("entities", []):
+                if m["block"] == hit.label and m.get("id") in entity_ids:
+                    i = text.find(m["text"], max(0, m["start"] - block["start"] - 40))
+                    if i >= 0:
+                        spans.append((i, i + len(m["text"])))
+        return Hit(hit.document, hit.label, hit.kind, hit.page, hit.start, hit.end, text, hit.score, hit.title,
+                   hit.doc_number, sorted(set(spans)))
+
+    def mentions(self, *, entity_ids: Sequence[str] = (), doc_id: str | None = None,
+                 type_: str | None = None) -> list[dict[str, Any]]:
+        where, params = [], []
+        if entity_ids:
+            where.append(f"m.entity_id IN ({','.join('?' * len(entity_ids))})")
+            params.extend(entity_ids)
+        if doc_id:
+            where.append("m.doc_id = ?")
+            params.append(doc_id)
+        if type_:
+            where.append("m.type = ?")
+            params.append(type_)
+        rows = self._read(
+            'SELECT m.doc_id AS document, m.block, m.entity_id AS id, m.canonical, m.type, m.text, m.start,'
+            ' m."end", m.metonymy, m.in_deleted AS in_deleted_text, m.method, d.date, d.doc_number, d.title'
+            " FROM mentions m JOIN documents d ON d.id = m.doc_id"
+            f" WHERE {' AND '.join(where) or '1'} ORDER BY d.date, m.doc_id, m.start",
+            tuple(params),
+        )
+        return [{**dict(r), "metonymy": bool(r["metonymy"]), "in_deleted_text": bool(r["in_deleted_text"])}
+                for r in rows]
+
+    def cooccurrence(self, *, min_weight: int = 1) -> list[dict[str, Any]]:
+        """Pairs of entities mentioned in the same block: how many blocks, and documents."""
+        rows = self._read(
+            "WITH e AS (SELECT DISTINCT doc_id, block, entity_id, canonical FROM mentions"
+            " WHERE entity_id IS NOT NULL)"
+            " SELECT a.entity_id AS source, a.canonical AS source_name, b.entity_id AS target,"
+            " b.canonical AS target_name, count(*) AS weight, count(DISTINCT a.doc_id) AS documents"
+            " FROM e a JOIN e b ON a.doc_id = b.doc_id AND a.block = b.block AND a.entity_id < b.entity_id"
+            " GROUP BY a.entity_id, b.entity_id HAVING count(*) >= ? ORDER BY weight DESC, source, target",
+            (min_weight,),
+        )
+        return [dict(r) for r in rows]
 
 
 def _like_prefix(s: str) -> str:
