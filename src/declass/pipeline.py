@@ -17,6 +17,7 @@ from declass import gazetteer
 from declass.clean import clean
 from declass.entities import make_stage as entities_stage
 from declass.errors import DeclassError, StageError
+from declass.judgments import judgments
 from declass.markup import amend, markup
 from declass.metadata import extract_metadata
 from declass.model import Document
@@ -56,7 +57,11 @@ BASE_STAGES: tuple[Stage, ...] = (
 def stages_for(options: Options = DEFAULT_OPTIONS) -> tuple[Stage, ...]:
     """The full pipeline for ``options`` (the gazetteer is loaded once per process)."""
     gaz = gazetteer.load(options.gazetteer)
-    return (*BASE_STAGES, Stage("entities", entities_stage(gaz), ("amend",), ("entities",)))
+    return (
+        *BASE_STAGES,
+        Stage("entities", entities_stage(gaz), ("amend",), ("entities",)),
+        Stage("judgments", judgments, ("amend", "metadata"), ("judgments",)),
+    )
 
 
 def check_order(stages: Sequence[Stage], available: Sequence[str] = ("read",)) -> None:
