@@ -18,10 +18,12 @@ from declass.errors import UsageError
 from declass.export import to_record
 from declass.gazetteer import load as load_gazetteer
 from declass.ingest import FileResult, IngestReport, ingest
+from declass.judgments import range_under
 from declass.model import Document
 from declass.pipeline import Options, parse
 from declass.read import DEFAULT_MAX_BYTES
 from declass.redactions import statistics
+from declass.scales import load_scale
 from declass.store import Hit, PutResult, default_db, open_store
 
 
@@ -156,6 +158,24 @@ class Archive:
         corpus = {**totals, "documents": len(docs), "by_exemption": dict(sorted(by_exemption.items())),
                   "per_page": round(totals["markers"] / totals["pages"], 3) if totals["pages"] else 0.0}
         return {"documents": docs, "corpus": corpus}
+
+    def judgments(self, ref: str | None = None, *, scale: str = "kent", low: float = 0.0,
+                  high: float = 1.0) -> list[dict[str, Any]]:
+        """Judgments (one document or all) with their range under ``scale``,
+        kept when that range lies within ``[low, high]`` (unmapped ones only
+        when no bound is set)."""
+        load_scale(scale)  # a bad scale fails here, once
+        rows: list[dict[str, Any]] = []
+        records = [self.get(ref)] if ref else self.records()
+        for rec in records:
+            for j in rec["judgments"]:
+                rng = range_under(j, scale)
+                if rng is None and (low > 0.0 or high < 1.0):
+                    continue
+                if rng is not None and not (low <= rng[0] and rng[1] <= high):
+                    continue
+                rows.append({"document": rec["id"], **j, "range": rng, "scale": scale})
+        return rows
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Every document's export record, one at a time."""

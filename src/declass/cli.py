@@ -279,6 +279,48 @@ def redactions_command(
               f"{c['withheld_blocks']} withheld points, {c['per_page']} markers per page", markup=False)
 
 
+@app.command("judgments")
+def judgments_command(
+    doc: Annotated[str | None, typer.Argument(help="One document (default: the whole archive).")] = None,
+    db: DbOption = None,
+    scale: Annotated[str, typer.Option(help="kent, icd203, phia, survey, or a scale file (YAML).")] = "kent",
+    low: Annotated[float, typer.Option("--min", min=0.0, max=1.0, help="Keep ranges at or above this.")] = 0.0,
+    high: Annotated[float, typer.Option("--max", min=0.0, max=1.0, help="Keep ranges at or below this.")] = 1.0,
+    as_json: JsonOption = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+) -> None:
+    """Estimative judgments: term, probability range under a scale, horizon, dissent."""
+    with open_archive(db, readonly=True) as archive:
+        try:
+            rows = archive.judgments(doc, scale=scale, low=low, high=high)
+        except DeclassError as exc:
+            raise fail(exc) from None
+    if as_json:
+        print_json(rows)
+        return
+    cols = ["document", "block", "term", "expression", "polarity", "low", "high", "horizon_end", "dissent",
+            "in_deleted_text", "claim"]
+
+    def flat(r: dict[str, Any]) -> dict[str, Any]:
+        rng = r["range"] or [None, None]
+        return {**{k: r[k] for k in cols if k in r}, "low": rng[0], "high": rng[1],
+                "dissent": "; ".join(d["by"] for d in r["dissent"])}
+
+    if as_csv:
+        w = csv.DictWriter(sys.stdout, fieldnames=cols, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(flat(r) for r in rows)
+        return
+    table = Table("document", "block", "term", "range", "horizon", "claim")
+    for r in rows:
+        rng = f"{r['range'][0]:.2f}-{r['range'][1]:.2f}" if r["range"] else "unmapped"
+        mark = (" [dissent]" if r["dissent"] else "") + (" [struck]" if r["in_deleted_text"] else "")
+        table.add_row(r["document"][:24], r["block"], r["term"], rng, r["horizon_end"] or r["horizon"]["kind"],
+                      r["claim"][:80] + mark)
+    out.print(table)
+    out.print(f"{len(rows)} judgments, scale {scale}")
+
+
 @app.command("entities")
 def entities_command(
     doc: Annotated[str | None, typer.Argument(help="One document (default: the whole archive).")] = None,

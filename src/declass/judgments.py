@@ -39,7 +39,7 @@ PRIORITY = ("almost certainly not", "impossible", "certain", "almost certain", "
 NEGATIVE_TERMS = frozenset({"almost certainly not", "impossible", "unlikely", "we doubt"})
 ADJECTIVAL = re.compile(r"\b(?:the|a|an|its|their|his|her|our|these|those|this|that|all|any|some)\s+$", re.I)
 ADJ_FORMS = frozenset({"certain", "possible", "probable", "likely", "remote"})
-NEGATION = re.compile(r"\b(?:not(?!\s+only)|never)\b|n't\b", re.IGNORECASE)
+NEGATION = re.compile(r"\b(?:not(?!\s+only)|never|neither)\b|n't\b", re.IGNORECASE)
 ABBREV = re.compile(r"(?:\b(?:[A-Z]\.){1,4}|\b(?:Mr|Mrs|Dr|St|Sov|No|Nos|Gen|Adm|Col|Lt|Capt|etc|e\.g|i\.e|vs|cf))$")
 SENTENCE_END = re.compile(r"[.;?!](?=[\"'\u201d)]*\s+[\"'\u201c(]?[A-Z0-9])")
 OPEN_ENDED = re.compile(
@@ -84,9 +84,11 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 CLAUSE_BREAK = re.compile(r";\s+")
 CONCESSIVE = re.compile(r"^(?:Although|Though|While|Whereas|Even though)\b[^,]{8,}?,\s+(?=[a-z])")
+COORDINATE = re.compile(r",\s+and\s+((?:it is|we|there is)\b)")
 QUESTION = re.compile(r"^\s*(?:Whether|Why|How|What)\b")
 REPORTED = re.compile(r"\b(?:insisted|said|stated|claimed|announced|declared|asserted|proclaimed|promised|"
-                      r"reaffirmed|argued)\s+(?:publicly\s+)?that\b[^;]*$", re.IGNORECASE)
+                      r"reaffirmed|argued|suggests|suggested|shows|indicates)\s+(?:publicly\s+)?that\b[^;]*$",
+                      re.IGNORECASE)
 
 
 def units(text: str) -> list[tuple[int, int]]:
@@ -101,12 +103,27 @@ def units(text: str) -> list[tuple[int, int]]:
         out.append((pos, e))
     split: list[tuple[int, int]] = []
     for s, e in out:
-        m = CONCESSIVE.match(text[s:e])
-        if m and hedges(text[s + m.end() : e]) and hedges(text[s : s + m.end()]):
-            split += [(s, s + m.end()), (s + m.end(), e)]
-        else:
-            split.append((s, e))
+        split.extend(_split_clauses(text, s, e))
     return split
+
+
+def _split_clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Split ``text[s:e]`` where two hedged clauses meet: after an opening
+    concessive ("Although X will undoubtedly ..., we do not believe ..."),
+    or at ", and it is probable that ..."."""
+    unit = text[s:e]
+    found = hedges(unit)
+    if len(found) < 2:
+        return [(s, e)]
+    last = found[-1]
+    if CONCESSIVE.match(unit) and found[0].end < last.start:
+        cut = unit.rfind(", ", found[0].end, last.start)
+        if cut > 0:
+            return [(s, s + cut + 1), (s + cut + 2, e)]
+    m = COORDINATE.search(unit, found[0].end)
+    if m and m.start() < last.start:
+        return [(s, s + m.start() + 1), (s + m.end() - len(m.group(1)), e)]
+    return [(s, e)]
 
 
 def hedges(sentence: str) -> list[Hedge]:
@@ -159,8 +176,16 @@ SEEM = [
 PREDICATE = re.compile(r"\s+(?:is|are|was|were|be)\s+$", re.I)
 
 
-def claim_of(sentence: str, hedge: Hedge) -> str:
-    """The clause ``hedge`` governs, as a statement."""
+def claim_of(sentence: str, hedge: Hedge, others: list[Hedge] | None = None) -> str:
+    """The clause ``hedge`` governs, as a statement.  When an outer hedge
+    opens a "that" clause holding it ("we estimate that X will probably Y"),
+    the claim is that clause without the inner hedge."""
+    for outer in others or []:
+        m = THAT.match(sentence[outer.end :]) if outer.end <= hedge.start else None
+        if m and outer is not hedge:
+            start = outer.end + m.end()
+            inner = Hedge(hedge.term, hedge.form, hedge.start - start, hedge.end - start)
+            return claim_of(sentence[start:], inner)
     after = sentence[hedge.end :]
     m = THAT.match(after)
     if m and hedge.term not in ("may", "will"):
@@ -251,7 +276,7 @@ def judgments_in_block(doc: Document, block: Block, context: dict[str, Any]) -> 
         if opening and h.end <= opening.end():  # the hedge scopes over the "Although ..." clause only
             claim = claim_of(sent[: opening.end()].rstrip(" ,"), h)
         else:
-            claim = claim_of(sent, h)
+            claim = claim_of(sent, h, [x for x in found if x.term not in ("may", "will")])
         claim_pos, negated = positive(claim)
         negative_term = h.term in NEGATIVE_TERMS
         invert = negated
@@ -344,3 +369,15 @@ def link_restatements(found: list[dict[str, Any]], threshold: float = 85.0) -> N
             if fuzz.token_set_ratio(a["claim"], b["claim"]) >= threshold and len(a["claim"]) > 30:
                 a["restates"].append(b["id"])
                 b["restates"].append(a["id"])
+
+
+def range_under(j: dict[str, Any], scale_spec: str) -> list[float] | None:
+    """A judgment's probability range under any scale, built-in or a user's file."""
+    if scale_spec in j.get("probability", {}):
+        return j["probability"][scale_spec]
+    band, _ = probability(j["term"], j["expression"], load_scale(scale_spec))
+    if band is None:
+        return None
+    if j.get("negated_claim"):
+        return [round(1 - band.high, 4), round(1 - band.low, 4)]
+    return [band.low, band.high]
