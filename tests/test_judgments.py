@@ -61,7 +61,7 @@ def test_conclusion_2_three_judgments(nie58: Document) -> None:
     assert all(j["horizon_end"] == "1954-09-10" for j in js)
     assert js[0]["claim"] == "Moscow will try to extend and intensify its control over Communist China"
     assert js[2]["claim"] == "the Kremlin will attempt to achieve such control by military force"
-    lo, hi = js[2]["probability"]["kent"]
+    _, hi = js[2]["probability"]["kent"]
     assert hi <= 0.13  # almost certainly not
     assert js[1]["probability"]["kent"] == [0.2, 0.3]  # Kent: unlikely, about one in four
 
