@@ -17,6 +17,7 @@ from declass import gazetteer
 from declass.clean import clean
 from declass.entities import make_stage as entities_stage
 from declass.errors import DeclassError, StageError
+from declass.events import events
 from declass.judgments import judgments
 from declass.markup import amend, markup
 from declass.metadata import extract_metadata
@@ -61,6 +62,7 @@ def stages_for(options: Options = DEFAULT_OPTIONS) -> tuple[Stage, ...]:
         *BASE_STAGES,
         Stage("entities", entities_stage(gaz), ("amend",), ("entities",)),
         Stage("judgments", judgments, ("amend", "metadata"), ("judgments",)),
+        Stage("events", events, ("structure", "metadata"), ("events",)),
     )
 
 
