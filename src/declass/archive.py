@@ -12,6 +12,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from declass.cite import citation
 from declass.entities import counts as entity_counts
 from declass.errors import UsageError
@@ -19,6 +21,9 @@ from declass.export import to_record
 from declass.gazetteer import load as load_gazetteer
 from declass.ingest import FileResult, IngestReport, ingest
 from declass.judgments import range_under
+from declass.link import DEFAULT_THRESHOLD, judgment_entities
+from declass.link import candidates as link_candidates
+from declass.link import signature as link_signature
 from declass.model import Document
 from declass.pipeline import Options, parse
 from declass.read import DEFAULT_MAX_BYTES
@@ -176,6 +181,107 @@ class Archive:
                     continue
                 rows.append({"document": rec["id"], **j, "range": rng, "scale": scale})
         return rows
+
+    def timeline(self, *, entity: str | None = None, start: str | None = None, end: str | None = None,
+                 gazetteer: Sequence[str | Path] = ()) -> list[dict[str, Any]]:
+        """The corpus's events in date order, each cited; optionally only those
+        whose sentence names ``entity``, and only between ``start`` and ``end``."""
+        ids = set(self.entity_ids(entity, gazetteer)) if entity else set()
+        rows: list[dict[str, Any]] = []
+        for rec in self.records():
+            blocks = {b["label"]: b for b in rec["blocks"]}
+            for ev in rec["events"]:
+                if ids and not any(m.get("id") in ids and ev["sentence_start"] <= m["start"] < ev["sentence_end"]
+                                   for m in rec["entities"]):
+                    continue
+                last = ev["date_end"] or ev["date"]
+                if (start and last < start) or (end and ev["date"] > end + "\uffff"):
+                    continue
+                rows.append({"document": rec["id"], **ev,
+                             "citation": citation(rec, blocks.get(ev["block"]))})
+        rows.sort(key=lambda r: (r["date"], r["document"], r["start"]))
+        return rows
+
+    # -- judgments across documents --------------------------------------
+
+    def find_links(self, *, threshold: float = DEFAULT_THRESHOLD) -> list[dict[str, Any]]:
+        """Propose links between judgments restated across documents, and store them."""
+        found = link_candidates(list(self.records()), threshold)
+        self.store.save_links(found)
+        return self.store.links()
+
+    def links(self, *, include_rejected: bool = False) -> list[dict[str, Any]]:
+        return self.store.links(include_rejected=include_rejected)
+
+    def judge_link(self, a: str, b: str, status: str) -> None:
+        """Confirm or reject the link between two judgments (``DOC:BLOCK#N``)."""
+        if status not in ("confirmed", "rejected"):
+            raise UsageError("E404", f"link status {status!r} (confirmed or rejected)")
+        (da, ja), (db_, jb) = self.judgment_ref(a), self.judgment_ref(b)
+        self.store.set_link_status(da, ja["id"], db_, jb["id"], status)
+
+    def judgment_ref(self, ref: str) -> tuple[str, dict[str, Any]]:
+        """``(document id, judgment)`` for ``DOC:BLOCK#N`` (DOC: id, prefix or number)."""
+        doc, sep, jid = ref.rpartition(":")
+        if not sep:
+            raise UsageError("E402", f"{ref!r}: a judgment is named DOC:BLOCK#N, e.g. NIE-58:2#1")
+        rec = self.get(doc)
+        for j in rec["judgments"]:
+            if j["id"] == jid:
+                return rec["id"], j
+        raise UsageError("E402", f"no judgment {jid!r} in {rec['id']} (see 'declass judgments {doc}')")
+
+    def track(self, ref: str, *, scale: str = "kent") -> dict[str, Any]:
+        """A judgment's trajectory: every restatement (linked or restated in
+        the same document), in date order, with its term and probability on
+        the anchor's side of the question."""
+        records = {r["id"]: r for r in self.records()}
+        if ":" in ref:
+            anchor_doc, anchor = self.judgment_ref(ref)
+        else:
+            scored = [(fuzz.token_set_ratio(ref, j["claim"]), rid, j) for rid, r in records.items()
+                      for j in r["judgments"]]
+            if not scored or max(s for s, _, _ in scored) < 60:
+                raise UsageError("E402", f"no judgment like {ref!r}")
+            _, anchor_doc, anchor = max(scored, key=lambda t: t[0])
+        edges: dict[tuple[str, str], set[tuple[str, str]]] = {}
+        for lk in self.store.links():
+            a, b = (lk["a_doc"], lk["a"]), (lk["b_doc"], lk["b"])
+            edges.setdefault(a, set()).add(b)
+            edges.setdefault(b, set()).add(a)
+        for rid, r in records.items():
+            for j in r["judgments"]:
+                for other in j.get("restates", []):
+                    edges.setdefault((rid, j["id"]), set()).add((rid, other))
+        seen = {(anchor_doc, anchor["id"])}
+        todo = [(anchor_doc, anchor["id"])]
+        while todo:
+            for nxt in edges.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        # a range is for its claim as stated: restatements whose claim points the other
+        # way on the durability axis ("can be weakened" vs "will continue") are flipped
+        anchor_sign = link_signature(anchor["claim"], judgment_entities(records[anchor_doc], anchor))[1]
+        rows = []
+        for rid, jid in seen:
+            rec = records.get(rid)
+            j = next((x for x in (rec or {}).get("judgments", []) if x["id"] == jid), None)
+            if rec is None or j is None:
+                continue
+            rng = range_under(j, scale)
+            sign = link_signature(j["claim"], judgment_entities(rec, j))[1]
+            flipped = bool(anchor_sign and sign and sign != anchor_sign)
+            aligned = None if rng is None else ([round(1 - rng[1], 4), round(1 - rng[0], 4)] if flipped else rng)
+            md = rec["metadata"]
+            rows.append({"document": rid, "date": (md.get("date") or {}).get("value"), "judgment": jid,
+                         "block": j["block"], "term": j["term"], "expression": j["expression"],
+                         "claim": j["claim"], "range": rng, "aligned_range": aligned, "flipped": flipped,
+                         "citation": citation(rec, next((b for b in rec["blocks"] if b["label"] == j["block"]),
+                                                        None))})
+        order = {rid: i for i, rid in enumerate(records)}
+        rows.sort(key=lambda r: (r["date"] or "", order[r["document"]], r["judgment"]))
+        return {"anchor": {"document": anchor_doc, **anchor}, "scale": scale, "trajectory": rows}
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Every document's export record, one at a time."""

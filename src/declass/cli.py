@@ -321,6 +321,133 @@ def judgments_command(
     out.print(f"{len(rows)} judgments, scale {scale}")
 
 
+@app.command("timeline")
+def timeline_command(
+    db: DbOption = None,
+    entity: Annotated[str | None, typer.Option("--entity", help="Only events whose sentence names it.")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="ISO date (or year) to start from.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="ISO date (or year) to end at.")] = None,
+    gazetteer: GazetteerOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Dated events, deadlines and durations across the archive, in order, cited."""
+    with open_archive(db, readonly=True) as archive:
+        try:
+            rows = archive.timeline(entity=entity, start=start, end=end, gazetteer=gazetteer or ())
+        except DeclassError as exc:
+            raise fail(exc) from None
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("date", "until", "kind", "what", "where")
+    for r in rows:
+        table.add_row(r["date"], r["date_end"] or "", r["kind"], r["text"][:70], r["citation"][-60:])
+    out.print(table)
+    out.print(f"{len(rows)} events")
+
+
+link_app = typer.Typer(help="Judgments restated across documents: find, list, confirm, reject.",
+                       no_args_is_help=True)
+app.add_typer(link_app, name="link")
+
+
+@link_app.command("find")
+def link_find(
+    db: DbOption = None,
+    threshold: Annotated[float, typer.Option(min=0.0, max=1.0, help="Least similarity for a link.")] = 0.5,
+    as_json: JsonOption = False,
+) -> None:
+    """Propose links between judgments of different documents (kept in the archive)."""
+    with open_archive(db) as archive:
+        try:
+            links = archive.find_links(threshold=threshold)
+        except DeclassError as exc:
+            raise fail(exc) from None
+    print_links(links, as_json)
+
+
+@link_app.command("list")
+def link_list(
+    db: DbOption = None,
+    include_rejected: Annotated[bool, typer.Option("--all", help="Show rejected links too.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """The stored links, best first."""
+    with open_archive(db, readonly=True) as archive:
+        print_links(archive.links(include_rejected=include_rejected), as_json)
+
+
+def _judge(a: str, b: str, db: str | None, status: str) -> None:
+    with open_archive(db) as archive:
+        try:
+            archive.judge_link(a, b, status)
+        except DeclassError as exc:
+            raise fail(exc) from None
+    err.print(f"{status}: {a} <-> {b}")
+
+
+@link_app.command("confirm")
+def link_confirm(
+    a: Annotated[str, typer.Argument(help="A judgment: DOC:BLOCK#N, e.g. NIE-58:22#1.")],
+    b: Annotated[str, typer.Argument(help="Another judgment.")],
+    db: DbOption = None,
+) -> None:
+    """Confirm that two judgments are the same judgment restated."""
+    _judge(a, b, db, "confirmed")
+
+
+@link_app.command("reject")
+def link_reject(
+    a: Annotated[str, typer.Argument(help="A judgment: DOC:BLOCK#N.")],
+    b: Annotated[str, typer.Argument(help="Another judgment.")],
+    db: DbOption = None,
+) -> None:
+    """Reject a proposed link (it stays rejected when links are found again)."""
+    _judge(a, b, db, "rejected")
+
+
+def print_links(links: list[dict[str, Any]], as_json: bool) -> None:
+    if as_json:
+        print_json(links)
+        return
+    table = Table("score", "status", "agree", "judgment", "restated as")
+    for lk in links:
+        agree = {True: "agrees", False: "flips", None: ""}[lk["agree"]]
+        table.add_row(f"{lk['score']:.2f}", lk["status"], agree, f"{lk['a_doc'][:20]}:{lk['a']}",
+                      f"{lk['b_doc'][:20]}:{lk['b']}")
+    out.print(table)
+    out.print(f"{len(links)} links")
+
+
+def fmt_range(r: list[float] | None) -> str:
+    return f"{r[0]:.2f}-{r[1]:.2f}" if r else "unmapped"
+
+
+@app.command("track")
+def track_command(
+    judgment: Annotated[str, typer.Argument(help="DOC:BLOCK#N, or words of the claim.")],
+    db: DbOption = None,
+    scale: Annotated[str, typer.Option(help="kent, icd203, phia, survey, or a scale file.")] = "kent",
+    as_json: JsonOption = False,
+) -> None:
+    """How a judgment was restated over time, with its term and probability."""
+    with open_archive(db, readonly=True) as archive:
+        try:
+            found = archive.track(judgment, scale=scale)
+        except DeclassError as exc:
+            raise fail(exc) from None
+    if as_json:
+        print_json(found)
+        return
+    a = found["anchor"]
+    out.print(Text(f"{a['document']}:{a['id']} \u2014 {a['claim']}", style="bold"))
+    table = Table("date", "judgment", "term", "range", "on this side", "claim")
+    for r in found["trajectory"]:
+        table.add_row(r["date"] or "", f"{r['document'][:18]}:{r['judgment']}", r["expression"], fmt_range(r["range"]),
+                      fmt_range(r["aligned_range"]) + (" (flipped)" if r["flipped"] else ""), r["claim"][:60])
+    out.print(table)
+
+
 @app.command("entities")
 def entities_command(
     doc: Annotated[str | None, typer.Argument(help="One document (default: the whole archive).")] = None,

@@ -112,10 +112,31 @@ def _v3_mentions(db: sqlite3.Connection) -> None:
     )
 
 
+def _v4_links(db: sqlite3.Connection) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE links (
+            a_doc TEXT NOT NULL,
+            a TEXT NOT NULL,
+            b_doc TEXT NOT NULL,
+            b TEXT NOT NULL,
+            score REAL NOT NULL,
+            agree INTEGER,
+            method TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed', 'confirmed', 'rejected')),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (a_doc, a, b_doc, b)
+        );
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "initial schema", _v1_initial),
     (2, "redaction and edit counts", _v2_redaction_counts),
     (3, "entity mentions", _v3_mentions),
+    (4, "judgment links", _v4_links),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -282,6 +282,47 @@ class SQLiteStore:
         return [{**dict(r), "metonymy": bool(r["metonymy"]), "in_deleted_text": bool(r["in_deleted_text"])}
                 for r in rows]
 
+    def save_links(self, links: list[dict[str, Any]]) -> int:
+        """Store proposed links; a link a user confirmed or rejected keeps its status."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("DELETE FROM links WHERE status = 'proposed'")
+            self.db.executemany(
+                "INSERT INTO links (a_doc, a, b_doc, b, score, agree, method, status, updated_at)"
+                " VALUES (?,?,?,?,?,?,?, 'proposed', ?) ON CONFLICT (a_doc, a, b_doc, b) DO UPDATE SET"
+                " score = excluded.score, agree = excluded.agree, method = excluded.method",
+                [(x["a_doc"], x["a"], x["b_doc"], x["b"], x["score"],
+                  None if x["agree"] is None else int(x["agree"]), x["method"], now) for x in links],
+            )
+            self.db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            self.db.execute("ROLLBACK")
+            raise self._error(exc) from None
+        return len(links)
+
+    def set_link_status(self, a_doc: str, a: str, b_doc: str, b: str, status: str) -> bool:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        pairs = ((a_doc, a, b_doc, b), (b_doc, b, a_doc, a))
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            done = 0
+            for p in pairs:
+                done += self.db.execute("UPDATE links SET status = ?, updated_at = ? WHERE a_doc = ? AND a = ?"
+                                        " AND b_doc = ? AND b = ?", (status, now, *p)).rowcount
+            if not done:  # a link the user asserts that the linker did not propose
+                self.db.execute("INSERT INTO links VALUES (?,?,?,?, 0, NULL, 'user', ?, ?)", (*pairs[0], status, now))
+            self.db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            self.db.execute("ROLLBACK")
+            raise self._error(exc) from None
+        return True
+
+    def links(self, *, include_rejected: bool = False) -> list[dict[str, Any]]:
+        where = "" if include_rejected else " WHERE status != 'rejected'"
+        rows = self._read(f"SELECT * FROM links{where} ORDER BY score DESC")
+        return [{**dict(r), "agree": None if r["agree"] is None else bool(r["agree"])} for r in rows]
+
     def cooccurrence(self, *, min_weight: int = 1) -> list[dict[str, Any]]:
         """Pairs of entities mentioned in the same block: how many blocks, and documents."""
         rows = self._read(
