@@ -29,6 +29,8 @@ from declass.pipeline import Options, parse
 from declass.read import DEFAULT_MAX_BYTES
 from declass.redactions import statistics
 from declass.scales import load_scale
+from declass.score import load_outcomes
+from declass.score import score as score_outcomes
 from declass.store import Hit, PutResult, default_db, open_store
 
 
@@ -282,6 +284,13 @@ class Archive:
         order = {rid: i for i, rid in enumerate(records)}
         rows.sort(key=lambda r: (r["date"] or "", order[r["document"]], r["judgment"]))
         return {"anchor": {"document": anchor_doc, **anchor}, "scale": scale, "trajectory": rows}
+
+    def score(self, outcomes: str | Path, *, scale: str = "kent", by: str | None = None) -> dict[str, Any]:
+        """Brier and log scores, calibration, of the judgments an outcomes file resolves."""
+        load_scale(scale)
+        items = load_outcomes(outcomes)
+        records = {r["id"]: r for r in self.records()}
+        return score_outcomes(records, items, self.resolve, scale=scale, by=by)
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Every document's export record, one at a time."""

@@ -27,6 +27,7 @@ from declass.errors import DeclassError, UsageError
 from declass.export import write_csv, write_jsonl
 from declass.ingest import FileResult, count_files
 from declass.markup import OPS_STYLE
+from declass.score import plot as plot_calibration
 from declass.store import Hit
 
 app = typer.Typer(
@@ -446,6 +447,55 @@ def track_command(
         table.add_row(r["date"] or "", f"{r['document'][:18]}:{r['judgment']}", r["expression"], fmt_range(r["range"]),
                       fmt_range(r["aligned_range"]) + (" (flipped)" if r["flipped"] else ""), r["claim"][:60])
     out.print(table)
+
+
+@app.command("score")
+def score_command(
+    outcomes: Annotated[Path, typer.Argument(help="Outcomes file (YAML), e.g. data/outcomes/samples.yaml.")],
+    db: DbOption = None,
+    scale: Annotated[str, typer.Option(help="kent, icd203, phia, survey, or a scale file.")] = "kent",
+    by: Annotated[str | None, typer.Option(help="Also score by document, term or agency.")] = None,
+    plot_to: Annotated[Path, typer.Option("--plot", help="Calibration plot path, without extension.")] = Path(
+        "calibration"),
+    as_json: JsonOption = False,
+) -> None:
+    """Score judgments against what happened: Brier, log score, calibration table and plot."""
+    with open_archive(db, readonly=True) as archive:
+        try:
+            result = archive.score(outcomes, scale=scale, by=by)
+        except DeclassError as exc:
+            raise fail(exc) from None
+    paths = plot_calibration(result, plot_to)
+    result["plots"] = [str(p) for p in paths]
+    if as_json:
+        print_json(result)
+        return
+    s = result["summary"]
+    out.print(Text(f"{s['n']} judgments scored on the {scale} scale", style="bold"))
+    if s["n"]:
+        out.print(f"  Brier {s['brier']:.4f} (0-2 form {s['brier_0_2']:.4f}), log score {s['log']:.4f}; "
+                  f"mean stated probability {s['mean_probability']:.3f}, observed frequency {s['observed']:.3f}")
+    out.print(f"  excluded: {len(result['ambiguous'])} ambiguous, {len(result['no_probability'])} without a usable "
+              f"probability, {len(result['unmatched'])} unmatched; {result['unresolved']} judgments unresolved")
+    table = Table("stated", "n", "mean stated", "observed")
+    for r in result["calibration"]:
+        if r["n"]:
+            table.add_row(r["band"], str(r["n"]), f"{r['mean_probability']:.3f}", f"{r['observed']:.3f}")
+    out.print(table)
+    for group, rows in (result.get("by") or {}).items():
+        t = Table(group, "n", "Brier", "log")
+        for name, v in rows.items():
+            b, lg = (f"{v['brier']:.4f}", f"{v['log']:.4f}") if v["n"] else ("", "")
+            t.add_row(name[:50], str(v["n"]), b, lg)
+        out.print(t)
+    if result["no_probability"]:
+        out.print("resolved, but stated without a usable probability:")
+        for r in result["no_probability"]:
+            out.print(f"  {r['document']}:{r['judgment']} ({r['term']}) -> {r['outcome']}: {r['claim'][:70]}",
+                      markup=False)
+    for r in result["unmatched"]:
+        out.print(f"  unmatched: {r['document']} {r['block']} {r.get('match', '')!r}: {r['reason']}", markup=False)
+    err.print("wrote " + ", ".join(str(p) for p in paths))
 
 
 @app.command("entities")
