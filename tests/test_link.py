@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+import declass
+from declass.cli import app
+from declass.link import signature, similarity, stance
+
+
+def test_synonyms_make_the_same_judgment() -> None:
+    a, sa = signature("the continuation of Sino-Soviet solidarity during the period of this estimate")
+    b, sb = signature("the Sino-Soviet alliance to remain firm")
+    assert similarity(a, b) == 1.0 and sa == sb == 1
+    c, sc = signature("there will be significant weakening of the Sino-Soviet alliance")
+    assert similarity(a, c) == 1.0 and sc == -1
+    assert stance("negative", sc) == stance("positive", sb) == 1  # "no weakening" agrees with "remain firm"
+
+
+def test_unrelated_claims_do_not_link() -> None:
+    a, _ = signature("the Korean war is directed from joint Sino-Soviet military headquarters")
+    b, _ = signature("the Sino-Soviet alliance to remain firm")
+    assert similarity(a, b) < 0.5
+
+
+def test_nie58_to_briefing_alliance_link_and_track(tmp_path: Path, samples: Path) -> None:
+    db = tmp_path / "a.db"
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", "--db", str(db), "-q", str(samples)]).exit_code == 0
+    res = runner.invoke(app, ["link", "find", "--db", str(db), "--json"])
+    links = json.loads(res.stdout)
+    pair = next(lk for lk in links if lk["a"] == "22#1" and lk["b"] == "I.D#1")
+    assert pair["agree"] is True and pair["a_doc"].startswith("1952") and pair["b_doc"].startswith("1953")
+    res = runner.invoke(app, ["track", "--db", str(db), "NIE-58:22#1", "--json"])
+    track = json.loads(res.stdout)["trajectory"]
+    assert [r["date"] for r in track] == sorted(r["date"] for r in track)
+    assert {"1952-09-10", "1953-11-04"} <= {r["date"] for r in track}
+    firm = next(r for r in track if r["judgment"] == "I.D#1")
+    assert firm["aligned_range"] == firm["range"] == [0.63, 0.87]
+    weakened = next(r for r in track if r["judgment"] == "26#2")
+    assert weakened["flipped"] and weakened["aligned_range"] == [0.6, 0.8]
+    # a rejected link stays rejected when links are found again
+    assert runner.invoke(app, ["link", "reject", "--db", str(db), "NIE-58:22#1", "1953-11-04:I.D#1"]).exit_code == 0
+    runner.invoke(app, ["link", "find", "--db", str(db)])
+    with declass.Archive(db, readonly=True) as a:
+        assert not any(lk["a"] == "22#1" and lk["b"] == "I.D#1" for lk in a.links())
+        assert any(lk["status"] == "rejected" for lk in a.links(include_rejected=True))
+    assert runner.invoke(app, ["track", "--db", str(db), "no such thing at all whatsoever"]).exit_code == 2
