@@ -72,6 +72,7 @@ def mentions_in_block(doc: Document, block: Block, gaz: Gazetteer) -> list[dict[
     def add(s: int, e: int, ent: Entity | None, method: str) -> None:
         src_s, src_e = block.view.span_to_source(s, e)
         rec: dict[str, Any] = {"text": text[s:e], "block": block.label, "start": src_s, "end": src_e,
+                               "in_block": [s, e],
                                "method": method, "metonymy": False,
                                "in_deleted_text": in_deleted_text(doc, src_s, src_e)}
         if ent is None:

@@ -126,6 +126,7 @@ class _Sentence:
         sent_s, sent_e = view.span_to_source(self.s, self.e)
         self.found.append({"date": iso, "date_end": end_iso, "precision": precision, "kind": kind,
                            "phrase": self.sent[a:b], "text": " ".join(self.sent.split()), "block": self.block.label,
+                           "in_block": [self.s + a, self.s + b],
                            "start": src_s, "end": src_e, "sentence_start": sent_s, "sentence_end": sent_e,
                            "page": self.block.page, **extra})
 

@@ -311,6 +311,7 @@ def judgments_in_block(doc: Document, block: Block, context: dict[str, Any]) -> 
             "in_deleted_text": in_deleted_text(doc, src_s, src_e),
             "start": src_s,
             "end": src_e,
+            "in_block": [s, e],
             "page": block.page,
         })
     return out

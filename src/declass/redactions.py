@@ -99,6 +99,7 @@ def find_markers(doc: Document) -> list[dict[str, Any]]:
             rec = _marker_record(doc, m.group(), s, e, b.page)
             if b.kind != "redaction":  # a placeholder standing alone is "after" the block before it
                 rec["block"], rec["position"] = b.label, "in"
+                rec["in_block"] = [m.start(), m.end()]
             out.append(rec)
     return out
 
