@@ -28,7 +28,7 @@ from declass.export import write_csv, write_jsonl
 from declass.ingest import FileResult, count_files
 from declass.markup import OPS_STYLE
 from declass.score import plot as plot_calibration
-from declass.store import Hit
+from declass.store import Hit, default_db
 
 app = typer.Typer(
     name="declass",
@@ -496,6 +496,31 @@ def score_command(
     for r in result["unmatched"]:
         out.print(f"  unmatched: {r['document']} {r['block']} {r.get('match', '')!r}: {r['reason']}", markup=False)
     err.print("wrote " + ", ".join(str(p) for p in paths))
+
+
+@app.command("serve")
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (default: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    outcomes: Annotated[Path | None, typer.Option(help="Outcomes file: enables the Scores page.")] = None,
+    gazetteer: GazetteerOption = None,
+) -> None:
+    """Serve the reading room (web pages and JSON API), read-only."""
+    import uvicorn
+
+    from declass.web import create_app
+
+    try:
+        web = create_app(db or default_db(), outcomes=str(outcomes) if outcomes else None,
+                         gazetteer=tuple(str(g) for g in gazetteer or ()))
+    except DeclassError as exc:
+        raise fail(exc) from None
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"declass: warning: listening on {host}: anyone who can reach this address can read the archive",
+                  markup=False)
+    out.print(f"declass reading room at http://{'127.0.0.1' if host == '127.0.0.1' else host}:{port}  (Ctrl-C to stop)")
+    uvicorn.run(web, host=host, port=port, log_level="warning")
 
 
 @app.command("entities")

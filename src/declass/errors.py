@@ -32,6 +32,7 @@ CATALOGUE: dict[str, str] = {
     "E302": "the database file is corrupt or not a declass archive",
     "E303": "the database cannot be opened",
     "E304": "the database was written by a newer declass",
+    "E305": "the query took too long and was stopped",
     "E401": "no such document",
     "E402": "no such block in the document",
     "E403": "invalid search query",

@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -88,6 +90,20 @@ class SQLiteStore:
 
     def close(self) -> None:
         self.db.close()
+
+    @contextmanager
+    def time_limit(self, seconds: float) -> Iterator[None]:
+        """Abort any query that runs longer than ``seconds`` (StoreError E305)."""
+        deadline = time.monotonic() + seconds
+        self.db.set_progress_handler(lambda: int(time.monotonic() > deadline), 2000)
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if "interrupted" in str(exc):
+                raise StoreError("E305", f"over {seconds:g} s") from None
+            raise
+        finally:
+            self.db.set_progress_handler(None, 0)
 
     # -- writing ---------------------------------------------------------
 
@@ -229,6 +245,8 @@ class SQLiteStore:
         try:
             rows = self.db.execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
+            if "interrupted" in str(exc):
+                raise
             if any(w in str(exc) for w in ("fts5", "syntax", "no such column", "unterminated", "unknown special")):
                 raise UsageError("E403", f"{query!r}: {exc}") from None
             raise self._error(exc) from None

@@ -1,0 +1,81 @@
+"""The reading room: server-rendered pages and a JSON API over an archive.
+
+Read-only by construction (GET routes only, the store opened read-only),
+all document text escaped by Jinja2, assets bundled (no CDN), and every
+page sent with a Content-Security-Policy that allows nothing from outside.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from declass import __version__
+from declass.errors import DeclassError, StoreError, UsageError
+from declass.web.data import Library
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def templates() -> Jinja2Templates:
+    folder = Path(str(resources.files("declass.web").joinpath("templates")))
+    t = Jinja2Templates(directory=str(folder))
+    t.env.globals["version"] = __version__
+    return t
+
+
+def create_app(db: str | Path, *, outcomes: str | None = None, gazetteer: tuple[str, ...] = ()) -> FastAPI:
+    """The web application for the archive at ``db``."""
+    from declass.web import api, pages
+
+    app = FastAPI(title="declass", version=__version__, openapi_url="/api/openapi.json", docs_url=None,
+                  redoc_url=None, description="Read-only JSON API over a declass archive.")
+    app.state.library = Library(db, outcomes=outcomes, gazetteer=gazetteer)
+    app.state.templates = templates()
+    static = Path(str(resources.files("declass.web").joinpath("static")))
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    def error(request: Request, status: int, title: str, detail: str) -> HTMLResponse | JSONResponse:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": title, "detail": detail}, status_code=status)
+        return app.state.templates.TemplateResponse(
+            request, "error.html", {"status": status, "title": title, "detail": detail}, status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse | JSONResponse:
+        title = "Not found" if exc.status_code == 404 else "Error"
+        return error(request, exc.status_code, title, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> HTMLResponse | JSONResponse:
+        parts = "; ".join(f"{'.'.join(str(x) for x in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
+        return error(request, 422, "Invalid request", parts)
+
+    @app.exception_handler(DeclassError)
+    async def declass_error(request: Request, exc: DeclassError) -> HTMLResponse | JSONResponse:
+        if isinstance(exc, UsageError):
+            status = 404 if exc.code in ("E401", "E402") else 422
+        else:
+            status = 503 if isinstance(exc, StoreError) else 500
+        return error(request, status, "Not found" if status == 404 else "Cannot answer", exc.message)
+
+    return app

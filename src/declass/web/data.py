@@ -1,0 +1,80 @@
+"""The reading room's access to the archive: read-only, one connection per
+thread (FastAPI runs plain handlers in a thread pool), records cached."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from declass.archive import Archive
+from declass.gazetteer import Gazetteer
+from declass.gazetteer import load as load_gazetteer
+
+SEARCH_SECONDS = 2.0
+MAX_QUERY = 500
+CACHE = 64
+
+
+class Library:
+    """Everything the pages and the API read, behind one small object."""
+
+    def __init__(self, db: str | Path, *, outcomes: str | None = None, gazetteer: tuple[str, ...] = ()) -> None:
+        self.db = str(db)
+        self.outcomes = outcomes
+        self.gazetteer_files = gazetteer
+        Archive(self.db, readonly=True).close()  # fail now, with a clear error, if the archive is unusable
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._records: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._scores: dict[tuple[str, str | None], dict[str, Any]] = {}
+
+    @property
+    def archive(self) -> Archive:
+        a = getattr(self._local, "archive", None)
+        if a is None:
+            a = Archive(self.db, readonly=True)
+            self._local.archive = a
+        return a
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        return load_gazetteer(self.gazetteer_files)
+
+    def record(self, ref: str) -> dict[str, Any]:
+        """A document's record (raises UsageError E401 for an unknown id)."""
+        doc_id = self.archive.resolve(ref)
+        with self._lock:
+            rec = self._records.get(doc_id)
+            if rec is not None:
+                self._records.move_to_end(doc_id)
+                return rec
+        rec = self.archive.get(doc_id)
+        with self._lock:
+            self._records[doc_id] = rec
+            while len(self._records) > CACHE:
+                self._records.popitem(last=False)
+        return rec
+
+    def search(self, query: str | None, **kw: Any) -> list[Any]:
+        with self.archive.store.time_limit(SEARCH_SECONDS):
+            return self.archive.search(query, gazetteer=self.gazetteer_files, **kw)
+
+    def scores(self, scale: str = "kent", by: str | None = None) -> dict[str, Any] | None:
+        if not self.outcomes:
+            return None
+        key = (scale, by)
+        if key not in self._scores:
+            self._scores[key] = self.archive.score(self.outcomes, scale=scale, by=by)
+        return self._scores[key]
+
+    def outcome_of(self, scale: str = "kent") -> dict[tuple[str, str], Any]:
+        s = self.scores(scale)
+        if not s:
+            return {}
+        out: dict[tuple[str, str], Any] = {}
+        for group in ("scored", "ambiguous", "no_probability"):
+            for r in s[group]:
+                out[(r["document"], r["judgment"])] = r["outcome"]
+        return out

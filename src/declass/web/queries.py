@@ -1,0 +1,59 @@
+"""Queries shared by the pages and the API."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from declass.errors import UsageError
+from declass.web.data import Library
+
+SORTABLE = ("date", "doc_type", "doc_number", "title", "classification", "pages", "redactions", "withheld", "id")
+
+
+def documents_filtered(lib: Library, *, type: str | None = None, classification: str | None = None,
+                       date_from: str | None = None, date_to: str | None = None, redacted: bool | None = None,
+                       entity: str | None = None, sort: str = "date") -> list[dict[str, Any]]:
+    docs = lib.archive.documents()
+    if type:
+        docs = [d for d in docs if (d["doc_type"] or "") == type]
+    if classification:
+        docs = [d for d in docs if (d["classification"] or "") == classification]
+    if date_from:
+        docs = [d for d in docs if d["date"] and d["date"] >= date_from]
+    if date_to:
+        docs = [d for d in docs if d["date"] and d["date"][: len(date_to)] <= date_to]
+    if redacted is not None:
+        docs = [d for d in docs if bool(d["redactions"] or d["withheld"]) == redacted]
+    if entity:
+        ids = lib.archive.entity_ids(entity, lib.gazetteer_files)
+        having = {m["document"] for m in lib.archive.store.mentions(entity_ids=ids)}
+        docs = [d for d in docs if d["id"] in having]
+    key = sort.lstrip("-")
+    if key not in SORTABLE:
+        raise UsageError("E404", f"sort by {key!r} (one of {', '.join(SORTABLE)})")
+    docs.sort(key=lambda d: (d[key] is None, d[key] if d[key] is not None else ""), reverse=sort.startswith("-"))
+    return docs
+
+
+def expand_any_spelling(lib: Library, query: str) -> str:
+    """A query naming an entity becomes an OR of all its names ("Peking" finds Peiping, Beijing)."""
+    ent = lib.gazetteer.lookup(query.strip().strip('"'))
+    if ent is None:
+        return query
+    forms = sorted({f for f in ent.forms if f.strip()}, key=str.lower)
+    return " OR ".join('"' + f.replace('"', '""') + '"' for f in forms)
+
+
+def facets(lib: Library, hits: list[Any]) -> dict[str, list[tuple[str, int]]]:
+    """Counts of search hits by document type, year and entity named."""
+    docs = {d["id"]: d for d in lib.archive.documents()}
+    types = Counter((docs.get(h.document) or {}).get("doc_type") or "unknown" for h in hits)
+    years = Counter(((docs.get(h.document) or {}).get("date") or "undated")[:4] for h in hits)
+    blocks = {(h.document, h.label) for h in hits}
+    ents: Counter[str] = Counter()
+    for doc_id in {h.document for h in hits}:
+        for m in lib.archive.store.mentions(doc_id=doc_id):
+            if (doc_id, m["block"]) in blocks and m["canonical"]:
+                ents[m["canonical"]] += 1
+    return {"type": types.most_common(), "year": sorted(years.items()), "entity": ents.most_common(12)}

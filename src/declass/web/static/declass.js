@@ -1,0 +1,93 @@
+// declass reading room: small progressive enhancements (every page works without it).
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+  document.querySelectorAll("button.nojs").forEach(function (b) { b.hidden = true; });
+  document.querySelectorAll("select.autosubmit").forEach(function (s) {
+    s.addEventListener("change", function () { s.form.submit(); });
+  });
+
+  // Reading switch: as typed / as amended / redline, without a reload.
+  document.querySelectorAll("a.reading-switch").forEach(function (a) {
+    a.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      var r = a.getAttribute("data-reading");
+      document.body.classList.remove("reading-typed", "reading-amended", "reading-redline");
+      document.body.classList.add("reading-" + r);
+      document.querySelectorAll("a.reading-switch").forEach(function (x) {
+        var on = x === a;
+        x.classList.toggle("current", on);
+        x.setAttribute("aria-pressed", on ? "true" : "false");
+      });
+      var u = new URL(window.location.href);
+      u.searchParams.set("reading", r);
+      history.replaceState(null, "", u.toString());
+    });
+  });
+
+  // Page furniture toggle.
+  document.querySelectorAll("a.furniture-switch").forEach(function (a) {
+    a.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      var on = document.body.classList.toggle("show-furniture");
+      a.setAttribute("aria-pressed", on ? "true" : "false");
+      a.textContent = (on ? "hide" : "show") + " page furniture";
+    });
+  });
+
+  // Copy a citation.
+  document.querySelectorAll("button.copy").forEach(function (b) {
+    b.addEventListener("click", function () {
+      var text = b.getAttribute("data-citation");
+      var done = function () { var old = b.textContent; b.textContent = "copied"; setTimeout(function () { b.textContent = old; }, 1200); };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(done, function () { fallback(text); done(); });
+      } else { fallback(text); done(); }
+      b.setAttribute("data-copied", text);
+    });
+  });
+  function fallback(text) {
+    var t = document.createElement("textarea");
+    t.value = text; t.setAttribute("readonly", ""); t.style.position = "absolute"; t.style.left = "-9999px";
+    document.body.appendChild(t); t.select();
+    try { document.execCommand("copy"); } catch (e) { /* nothing more to try */ }
+    document.body.removeChild(t);
+  }
+
+  // Keyboard navigation of the outline: arrows, Home, End.
+  var links = Array.prototype.slice.call(document.querySelectorAll("#outline a"));
+  links.forEach(function (a, i) {
+    a.addEventListener("keydown", function (ev) {
+      var j = null;
+      if (ev.key === "ArrowDown") j = Math.min(i + 1, links.length - 1);
+      else if (ev.key === "ArrowUp") j = Math.max(i - 1, 0);
+      else if (ev.key === "Home") j = 0;
+      else if (ev.key === "End") j = links.length - 1;
+      if (j !== null) { ev.preventDefault(); links[j].focus(); }
+    });
+  });
+
+  // Sortable tables (columns with data-sort).
+  document.querySelectorAll("table.sortable th[data-sort]").forEach(function (th) {
+    th.setAttribute("tabindex", "0");
+    th.setAttribute("role", "columnheader button");
+    var sort = function () {
+      var table = th.closest("table"), body = table.tBodies[0];
+      var idx = Array.prototype.indexOf.call(th.parentNode.children, th);
+      var asc = th.getAttribute("aria-sort") !== "ascending";
+      var num = th.getAttribute("data-sort") === "num";
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (a, b) {
+        var x = a.cells[idx], y = b.cells[idx];
+        var vx = num ? parseFloat(x.getAttribute("data-value")) : x.textContent.trim().toLowerCase();
+        var vy = num ? parseFloat(y.getAttribute("data-value")) : y.textContent.trim().toLowerCase();
+        return (vx < vy ? -1 : vx > vy ? 1 : 0) * (asc ? 1 : -1);
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
+      th.parentNode.querySelectorAll("th").forEach(function (o) { o.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+    };
+    th.addEventListener("click", sort);
+    th.addEventListener("keydown", function (ev) { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); sort(); } });
+  });
+})();
