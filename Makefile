@@ -6,8 +6,11 @@ BIN := $(VENV)/bin
 DB ?= declass.db
 STAMP := $(VENV)/.installed
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng
+APT_TEST_PACKAGES := $(APT_PACKAGES) chromium chromium-driver
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
-.PHONY: install system-deps run test lint bench clean
+.PHONY: install install-test system-deps run test lint bench clean
 
 install: $(STAMP)
 
@@ -17,6 +20,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+install-test: install
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(APT_TEST_PACKAGES)"
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -31,11 +37,13 @@ run: install
 	$(BIN)/declass list --db $(DB)
 	$(BIN)/declass search --db $(DB) --limit 5 '"Port Arthur"'
 	$(BIN)/declass search --db $(DB) --limit 5 'Sino-Soviet alliance'
+	$(BIN)/declass link find --db $(DB) > /dev/null
+	$(BIN)/declass serve --db $(DB) --host $(HOST) --port $(PORT) --outcomes src/declass/data/outcomes/samples.yaml
 
 lint: install
 	$(BIN)/ruff check src tests bench
 
-test: install lint
+test: install-test lint
 	$(BIN)/python -m pytest
 
 bench: install
