@@ -1,0 +1,243 @@
+"""The reading room in a real browser: Debian's Chromium driven by Playwright.
+
+Screenshots are kept in tests/artifacts/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import declass
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+OUTCOMES = str(Path(declass.__file__).parent / "data" / "outcomes" / "samples.yaml")
+BRIEF = "1953-11-04-nsc-briefing-sino-soviet-relations"
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI") == "true":
+        raise RuntimeError("Chromium is missing: 'make test' installs it (apt-get install chromium)")
+    pytest.skip("Chromium is not installed: 'make test' installs it", allow_module_level=True)
+
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory, samples: Path) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("browser") / "b.db"
+    with declass.Archive(db) as a:
+        a.ingest([samples], workers=1)
+        a.find_links()
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "declass", "serve", "--db", str(db), "--port", str(port),
+                             "--outcomes", OUTCOMES], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "/api/documents", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the server did not start: " + proc.stderr.read().decode() if proc.stderr else "")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Page]:
+    ctx = browser.new_context(viewport={"width": 1366, "height": 900})
+    pg = ctx.new_page()
+    yield pg
+    ctx.close()
+
+
+def shot(page: Page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+
+
+def test_archive(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    rows = page.locator("#documents tbody tr")
+    expect(rows).to_have_count(2)
+    expect(page.locator("#documents")).to_contain_text("NIE-58")
+    shot(page, "archive")
+
+
+def test_open_nie58_and_jump_to_23b(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    page.get_by_role("link", name="Relations Between the Chinese Communist Regime").click()
+    expect(page.locator("h1#doc-title")).to_contain_text("Relations Between")
+    page.locator('#outline a[data-label="23.b"]').click()
+    assert page.url.endswith("#23.b")
+    target = page.locator('section[id="23.b"]')
+    expect(target).to_be_in_viewport()
+    expect(target).to_contain_text("Having provided assistance")
+    assert page.evaluate("document.querySelector(':target').id") == "23.b"
+    shot(page, "nie58-23b")
+
+
+def test_copy_citation(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/doc/NIE-58#23.b")
+    button = page.locator('section[id="23.b"] button.copy')
+    button.click()
+    assert "paragraph 23.b" in (button.get_attribute("data-copied") or "")
+
+
+def test_briefing_readings_and_redline(page: Page, base_url: str) -> None:
+    page.goto(base_url + f"/doc/{BRIEF}#V.A")
+    va = page.locator('section[id="V.A"]')
+    expect(va.locator(".text.typed")).to_contain_text("fairly")
+    page.get_by_role("link", name="redline").click()
+    assert "reading-redline" in (page.locator("body").get_attribute("class") or "")
+    expect(va.locator(".text.redline del")).to_have_text("fairly")
+    expect(va.locator(".text.redline ins")).to_contain_text("with consideration")
+    expect(va.locator(".text.typed")).to_be_hidden()
+    shot(page, "briefing-redline")
+    page.get_by_role("link", name="as amended").click()
+    expect(va.locator(".text.amended")).to_be_visible()
+    expect(va.locator(".text.amended")).to_contain_text("with consideration")
+    assert "reading=amended" in page.url
+    page.get_by_role("link", name="as typed").click()
+    expect(va.locator(".text.typed")).to_be_visible()
+    expect(page.locator(".withheld").first).to_contain_text("Withheld: II.E")
+
+
+def test_furniture_toggle(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/doc/NIE-58")
+    stamp = page.locator(".furniture.k-release_stamp").first
+    expect(stamp).to_be_hidden()
+    page.locator("a.furniture-switch").click()
+    expect(stamp).to_be_visible()
+
+
+def test_search(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    page.get_by_label("Search the archive").fill("Peking")
+    page.get_by_label("Search the archive").press("Enter")
+    expect(page.locator("ol.hits li").first).to_be_visible()
+    expect(page.locator("ol.hits")).to_contain_text("Peiping")
+    expect(page.locator("mark").first).to_be_visible()
+    shot(page, "search")
+
+
+def test_entity_page(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/entity/Port%20Arthur")
+    expect(page.locator("h1")).to_be_visible()
+    expect(page.locator("svg.map circle.here")).to_have_count(1)
+    expect(page.locator("ol.mentions li").first).to_be_visible()
+    shot(page, "entity-port-arthur")
+
+
+def test_sort_judgments(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/judgments")
+    header = page.locator('#judgments th[data-sort="num"]')
+    header.click()
+    values = page.locator("#judgments tbody td[data-value]").evaluate_all(
+        "cells => cells.map(c => parseFloat(c.getAttribute('data-value')))")
+    assert values == sorted(values) and len(values) > 20
+    assert header.get_attribute("aria-sort") == "ascending"
+    header.click()
+    values = page.locator("#judgments tbody td[data-value]").evaluate_all(
+        "cells => cells.map(c => parseFloat(c.getAttribute('data-value')))")
+    assert values == sorted(values, reverse=True)
+    shot(page, "judgments")
+
+
+def test_timeline_and_scores(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/timeline")
+    expect(page.locator("ol.timeline")).to_contain_text("1952-12-31")
+    page.goto(base_url + "/scores")
+    img = page.locator("figure img")
+    expect(img).to_be_visible()
+    assert page.evaluate("document.querySelector('figure img').naturalWidth") > 100
+    shot(page, "scores")
+
+
+def test_narrow_phone_width(browser: Any, base_url: str) -> None:
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    pg = ctx.new_page()
+    for url in ("/", "/doc/NIE-58", "/search?q=Dairen", "/judgments"):
+        pg.goto(base_url + url)
+        overflow = pg.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 1, (url, overflow)
+    pg.goto(base_url + "/doc/NIE-58")
+    outline = pg.locator("nav.outline").bounding_box()
+    text = pg.locator("article.doc").bounding_box()
+    assert outline and text and outline["y"] < text["y"]  # stacked, not side by side
+    pg.screenshot(path=str(ARTIFACTS / "phone-reader.png"))
+    ctx.close()
+
+
+def test_keyboard_navigation_of_outline(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/doc/NIE-58")
+    links = page.locator("#outline a")
+    links.nth(0).focus()
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.getAttribute('data-label')") == links.nth(1).get_attribute(
+        "data-label")
+    page.keyboard.press("End")
+    assert page.evaluate("document.activeElement === [...document.querySelectorAll('#outline a')].pop()")
+    page.keyboard.press("Enter")
+    assert "#" in page.url
+
+
+CONTRAST = """
+(sel) => {
+  const lum = (rgb) => { const c = rgb.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number).map(v => v / 255)
+      .map(v => v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4));
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]; };
+  const el = document.querySelector(sel);
+  let bg = null, node = el;
+  while (node) { const b = getComputedStyle(node).backgroundColor;
+    if (b && !b.startsWith('rgba(0, 0, 0, 0)') && b !== 'transparent') { bg = b; break; } node = node.parentElement; }
+  const a = lum(getComputedStyle(el).color), b = lum(bg || 'rgb(255,255,255)');
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}
+"""
+
+
+def test_accessibility_basics(page: Page, base_url: str) -> None:
+    for url in ("/", "/doc/NIE-58", "/search?q=Dairen", "/judgments", "/timeline", "/scores"):
+        page.goto(base_url + url)
+        for landmark in ("banner", "navigation", "main", "contentinfo"):
+            assert page.get_by_role(landmark).count() >= 1, (url, landmark)
+        unlabeled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
+            .filter(e => e.type !== 'hidden' && e.offsetParent !== null)
+            .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.name)""")
+        assert unlabeled == [], (url, unlabeled)
+        assert page.evaluate("document.documentElement.lang") == "en"
+    page.goto(base_url + "/doc/NIE-58")
+    for sel in ("section[id='2'] .text", "section[id='2'] .label", "footer", ".cite-line", "header.top a.brand"):
+        ratio = page.evaluate(CONTRAST, sel)
+        assert ratio >= 4.5, (sel, ratio)
