@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from declass import lexicon
@@ -43,25 +44,55 @@ CAPITALISED = re.compile(r"\b[A-Z][A-Za-z'\u2019]*(?:-[A-Za-z][A-Za-z'\u2019]*)*
                          r"(?:\s+(?:of\s+|the\s+|de\s+|van\s+)?[A-Z][A-Za-z'\u2019]*(?:-[A-Za-z]+)*)*")
 ROMAN = re.compile(r"^[IVXLC]+$")
 STOP = frozenset("a an the of and or in on at to for by with from as i".split())
+COMBINING = frozenset({"sino", "russo", "anglo", "franco", "indo", "afro", "euro", "soviet"})
+ACTOR_BEFORE = re.compile(
+    r"(?:\b(?:directives|policy|policies|authority|control|leadership|request|regime|government|consent|approval|"
+    r"behalf|orders|instructions|wishes|leaders|propaganda)\s+of"          # "directives of Peiping"
+    r"|\bby"                                                               # "accepted by Moscow"
+    r"|\b(?:dictated|directed|dominated|controlled|ordered|run|aid|assistance|support|credits|loans)"
+    r"(?:\s+\w+ly)?\s+from"                                               # "dominated from Moscow"
+    r"|\b(?:fidelity|loyalty|allegiance|subservience|deference|hostility|subordination)\s+to"
+    r"|\b(?:control|controlling|dominate|dominating|influence|treat|treating|deter|deterring|pressure|recognize|"
+    r"recognizing|support|supporting|persuade|urge|urged)"                 # "to control Peiping"
+    r")\s+(?:the\s+)?$", re.IGNORECASE,
+)
+FUNCTION_WORDS = frozenset("the of in to a an and or as for with on at from by its their this that".split())
 
 
 def _is_actor(text: str, start: int, end: int, entity: Entity) -> bool:
     """Does the name at ``text[start:end]`` stand for its government here?"""
-    before = text[max(0, start - 30) : start]
+    before = text[max(0, start - 40) : start]
     after = text[end : end + 60]
+    if ACTOR_BEFORE.search(before) or re.match(r"['\u2019]s\b", after):
+        return True
     if LOCATIVE.search(before):
         return False
     if entity.type == "place" and entity.name.lower().endswith("kremlin"):
         return True
+    coordinated = re.search(r"\b[A-Z][\w'-]+\s+and\s+$", before)
     m = AND_NAME.match(after)
     if m:
         after = after[m.end() :]
+        coordinated = True
+    if coordinated:  # "Moscow and Peiping take ...": a plural verb follows the pair
+        nxt = re.match(r"\s+(?:both\s+|still\s+|also\s+|jointly\s+)?([a-z]+)\b", after)
+        if nxt and nxt.group(1) not in FUNCTION_WORDS:
+            return True
     return bool(ACTOR_NEXT.match(after) or ACTOR_NOUN.match(after))
 
 
 def _word_like(token: str) -> bool:
     base = token.strip("'\u2019").removesuffix("'s").removesuffix("\u2019s")
-    return all(lexicon.is_word(p) or p.lower() in STOP for p in re.split(r"[-\s]+", base) if p)
+    return all(lexicon.is_word(p) or p.lower() in STOP or p.lower() in COMBINING or p in _series()
+               for p in re.split(r"[-\s]+", base) if p)
+
+
+@lru_cache(maxsize=1)
+def _series() -> frozenset[str]:
+    """Document-series prefixes (NIE, SNIE, ...): names of documents, not entities."""
+    from declass.metadata import doc_types
+
+    return frozenset(t["number"] for t in doc_types() if t.get("number"))
 
 
 def mentions_in_block(doc: Document, block: Block, gaz: Gazetteer) -> list[dict[str, Any]]:
