@@ -172,10 +172,12 @@ class Gazetteer:
         key = norm(token)
         best: dict[str, tuple[float, str]] = {}
         for form, eid in self._fuzzy_index.get(key[:1], ()):
-            if abs(len(form) - len(key)) > 2 or form[-1] != key[-1]:
+            if abs(len(form) - len(key)) > 2:
                 continue
             score = Levenshtein.normalized_similarity(key, form)
-            if score >= threshold and score > best.get(eid, (0.0, ""))[0]:
+            # a damaged ending needs a closer match than damage inside the word
+            needed = threshold if form[-1] == key[-1] else threshold + 0.1
+            if score >= needed and score > best.get(eid, (0.0, ""))[0]:
                 best[eid] = (score, form)
         if not best:
             return None

@@ -90,7 +90,8 @@ def prepare(record: dict[str, Any]) -> Prepared:
     ]
     mentions = [
         (m["block"], m.get("id"), m.get("canonical"), m["type"], m["text"], m["start"], m["end"],
-         int(bool(m.get("metonymy"))), int(bool(m.get("in_deleted_text"))), m.get("method"))
+         int(bool(m.get("metonymy"))), int(bool(m.get("in_deleted_text"))), m.get("method"),
+         m.get("as_named") or m.get("id"))
         for m in record.get("entities", [])
     ]
     src = record["source"]

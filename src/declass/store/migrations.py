@@ -132,11 +132,20 @@ def _v4_links(db: sqlite3.Connection) -> None:
     )
 
 
+def _v5_named_entity(db: sqlite3.Connection) -> None:
+    # a capital standing for its government is stored under the government;
+    # the entity the name itself refers to (Peiping -> Beijing) is kept too
+    db.execute("ALTER TABLE mentions ADD COLUMN named_id TEXT")
+    db.execute("UPDATE mentions SET named_id = entity_id")
+    db.execute("CREATE INDEX mentions_named ON mentions(named_id)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "initial schema", _v1_initial),
     (2, "redaction and edit counts", _v2_redaction_counts),
     (3, "entity mentions", _v3_mentions),
     (4, "judgment links", _v4_links),
+    (5, "named entity of each mention", _v5_named_entity),
 )
 LATEST = MIGRATIONS[-1][0]
 

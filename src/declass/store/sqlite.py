@@ -158,7 +158,7 @@ class SQLiteStore:
         )
         self.db.executemany(
             'INSERT INTO mentions (doc_id, block, entity_id, canonical, type, text, start, "end", metonymy,'
-            " in_deleted, method) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            " in_deleted, method, named_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             ((doc_id, *row) for row in doc.mentions),
         )
         return PutResult(doc_id, status)
@@ -236,8 +236,8 @@ class SQLiteStore:
         if entity_ids:
             marks = ",".join("?" * len(entity_ids))
             where.append(f"EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = b.doc_id AND m.block = b.label"
-                         f" AND m.entity_id IN ({marks}))")
-            params.extend(entity_ids)
+                         f" AND (m.entity_id IN ({marks}) OR m.named_id IN ({marks})))")
+            params.extend([*entity_ids, *entity_ids])
         sql = (f"SELECT b.doc_id, b.label, b.kind, b.page, b.start, b.\"end\", d.title, d.doc_number,"
                f" {snip} AS snip, {rank} AS rank FROM {source} JOIN documents d ON d.id = b.doc_id"
                f" WHERE {' AND '.join(where) or '1'} ORDER BY rank, d.date, b.doc_id, b.seq LIMIT ?")
@@ -271,7 +271,7 @@ class SQLiteStore:
         spans: list[tuple[int, int]] = []
         if block is not None:
             for m in rec.get("entities", []):
-                if m["block"] == hit.label and m.get("id") in entity_ids:
+                if m["block"] == hit.label and (m.get("id") in entity_ids or m.get("as_named") in entity_ids):
                     i = text.find(m["text"], max(0, m["start"] - block["start"] - 40))
                     if i >= 0:
                         spans.append((i, i + len(m["text"])))
@@ -282,8 +282,9 @@ class SQLiteStore:
                  type_: str | None = None) -> list[dict[str, Any]]:
         where, params = [], []
         if entity_ids:
-            where.append(f"m.entity_id IN ({','.join('?' * len(entity_ids))})")
-            params.extend(entity_ids)
+            marks = ",".join("?" * len(entity_ids))
+            where.append(f"(m.entity_id IN ({marks}) OR m.named_id IN ({marks}))")
+            params.extend([*entity_ids, *entity_ids])
         if doc_id:
             where.append("m.doc_id = ?")
             params.append(doc_id)
@@ -292,7 +293,8 @@ class SQLiteStore:
             params.append(type_)
         rows = self._read(
             'SELECT m.doc_id AS document, m.block, m.entity_id AS id, m.canonical, m.type, m.text, m.start,'
-            ' m."end", m.metonymy, m.in_deleted AS in_deleted_text, m.method, d.date, d.doc_number, d.title'
+            ' m."end", m.metonymy, m.in_deleted AS in_deleted_text, m.method, m.named_id, d.date, d.doc_number,'
+            ' d.title'
             " FROM mentions m JOIN documents d ON d.id = m.doc_id"
             f" WHERE {' AND '.join(where) or '1'} ORDER BY d.date, m.doc_id, m.start",
             tuple(params),
