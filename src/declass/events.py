@@ -50,6 +50,8 @@ WITHIN_AFTER = re.compile(
 )
 BEFORE_EXPIRY = re.compile(rf"\b{NUM}\s+{UNIT}\s+before\s+the\s+expiration\b", re.I)
 DONE_ON = re.compile(r"\b(?:Done|Signed|Concluded)\s+(?:in|at)\s+[A-Z][a-z]+\s+on\s+", re.I)
+DATELIKE = re.compile(r"\d|\bthis year\b", re.IGNORECASE)
+"""Absolute dates all contain a digit; durations in words need a treaty's date to count from."""
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
          "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50}
 
@@ -79,32 +81,35 @@ def _part(part: str | None, year: int) -> tuple[str, str | None, str]:
     return str(year), None, "year"
 
 
-def treaty_anchor(doc: Document, block: Block) -> str | None:
-    """The date of the treaty or agreement ``block`` belongs to ("Done in ... on ...")."""
-    annex = _annex_of(doc, block)
-    if annex is None:
-        return None
-    for b in doc.blocks:
-        if _annex_of(doc, b) == annex and b.kind == "closing":
-            m = DONE_ON.search(b.text)
-            if m:
-                d = dates.first_date(b.text[m.end() :], precision="day")
-                if d:
-                    return d.iso
-    return None
-
-
-def _annex_of(doc: Document, block: Block) -> str | None:
+def annex_map(doc: Document) -> dict[str, str]:
+    """Block label → the label of the annex it sits in (blocks outside annexes are absent)."""
     parents = {b.label: b.parent for b in doc.blocks}
     kinds = {b.label: b.kind for b in doc.blocks}
-    label: str | None = block.label
-    for _ in range(10):
-        if label is None:
-            return None
-        if kinds.get(label) == "annex":
-            return label
-        label = parents.get(label)
-    return None
+    out: dict[str, str] = {}
+    for b in doc.blocks:
+        label: str | None = b.label
+        for _ in range(10):
+            if label is None:
+                break
+            if kinds.get(label) == "annex":
+                out[b.label] = label
+                break
+            label = parents.get(label)
+    return out
+
+
+def treaty_anchors(doc: Document, annexes: dict[str, str]) -> dict[str, str]:
+    """Annex label → the date its treaty or agreement was done ("Done in ... on ...")."""
+    out: dict[str, str] = {}
+    for b in doc.blocks:
+        annex = annexes.get(b.label)
+        if annex is None or annex in out or b.kind != "closing":
+            continue
+        m = DONE_ON.search(b.text)
+        d = dates.first_date(b.text[m.end() :], precision="day") if m else None
+        if d:
+            out[annex] = d.iso
+    return out
 
 
 class _Sentence:
@@ -131,10 +136,12 @@ class _Sentence:
                            "page": self.block.page, **extra})
 
 
-def _relative(c: _Sentence, text: str, anchor: str) -> None:
-    """Durations and deadlines counted from a treaty's date."""
+def _relative(c: _Sentence, anchor: str, first_term: re.Match[str] | None) -> None:
+    """Durations and deadlines counted from a treaty's date (``first_term``: the treaty's term)."""
     base = date.fromisoformat(anchor)
-    first_term = next((t for t in VALID_FOR.finditer(text) if "another" not in t.group().lower()), None)
+    low = c.sent.lower()
+    if "valid" not in low and "force" not in low and "within" not in low and "before" not in low:
+        return
     for m in VALID_FOR.finditer(c.sent):
         start = base
         if "another" in m.group().lower() and first_term is not None:
@@ -156,40 +163,56 @@ def _relative(c: _Sentence, text: str, anchor: str) -> None:
 def _absolute(c: _Sentence, doc_year: int | None) -> None:
     """Dates, seasons, parts of years, ranges, and "this year"."""
     sent = c.sent
-    for m in DEADLINE.finditer(sent):
-        c.add(m.span(), f"{m.group('year')}-12-31", "day", "deadline")
+    low = sent.lower()
+    if "end of" in low:
+        for m in DEADLINE.finditer(sent):
+            c.add(m.span(), f"{m.group('year')}-12-31", "day", "deadline")
     for d in dates.find_dates(sent):
         c.add((d.start, d.end), d.iso, d.precision, "event")
-    for m in RANGE.finditer(sent):
-        a0, _, pa = _part("mid" if m.group("a").lower().startswith("mid") else None, int(m.group("a")[-4:]))
-        b0, b1, _ = _part("mid" if m.group("b").lower().startswith("mid") else None, int(m.group("b")[-4:]))
-        c.add(m.span(), a0, pa, "period", end_iso=b1 or b0)
-    for m in SEASON.finditer(sent):
-        y = int(m.group("year"))
-        a, b = SEASONS[m.group("season").lower()]
-        end_year = y + 1 if m.group("season").lower() == "winter" else y
-        c.add(m.span(), f"{y}-{a}", "season", "event", end_iso=f"{end_year}-{b}")
-    for m in SINCE.finditer(sent):
-        iso, _, prec = _part(m.group("part"), int(m.group("year")))
-        c.add(m.span(), iso, prec, "period", open_end=True)
-    for m in PART_YEAR.finditer(sent):
-        iso, end_iso, prec = _part(m.group("part"), int(m.group("year")))
-        c.add(m.span(), iso, prec, "event", end_iso=end_iso)
+    if "from" in low:
+        _ranges(c, sent)
+    if any(w in low for w in ("spring", "summer", "autumn", "fall", "winter")):
+        for m in SEASON.finditer(sent):
+            y = int(m.group("year"))
+            a, b = SEASONS[m.group("season").lower()]
+            end_year = y + 1 if m.group("season").lower() == "winter" else y
+            c.add(m.span(), f"{y}-{a}", "season", "event", end_iso=f"{end_year}-{b}")
+    if "since" in low:
+        for m in SINCE.finditer(sent):
+            iso, _, prec = _part(m.group("part"), int(m.group("year")))
+            c.add(m.span(), iso, prec, "period", open_end=True)
+    if any(w in low for w in ("mid", "early", "late", "end of", "beginning of")):
+        for m in PART_YEAR.finditer(sent):
+            iso, end_iso, prec = _part(m.group("part"), int(m.group("year")))
+            c.add(m.span(), iso, prec, "event", end_iso=end_iso)
     for rx in (IN_YEAR, BARE_YEAR):
         for m in rx.finditer(sent):
             c.add(m.span(), m.group("year"), "year", "event")
-    if doc_year:
+    if doc_year and "this year" in low:
         for m in THIS_YEAR.finditer(sent):
             c.add(m.span(), str(doc_year), "year", "event", relative_to="the document's date")
 
 
-def events_in_block(doc: Document, block: Block, doc_year: int | None) -> list[dict[str, Any]]:
-    anchor = treaty_anchor(doc, block)
+def _ranges(c: _Sentence, sent: str) -> None:
+    for m in RANGE.finditer(sent):
+        a0, _, pa = _part("mid" if m.group("a").lower().startswith("mid") else None, int(m.group("a")[-4:]))
+        b0, b1, _ = _part("mid" if m.group("b").lower().startswith("mid") else None, int(m.group("b")[-4:]))
+        c.add(m.span(), a0, pa, "period", end_iso=b1 or b0)
+
+
+def events_in_block(block: Block, doc_year: int | None, anchor: str | None) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
+    if not anchor and not DATELIKE.search(block.text):
+        return out
+    first_term = None
+    if anchor:
+        first_term = next((t for t in VALID_FOR.finditer(block.text) if "another" not in t.group().lower()), None)
     for s, e in sentences(block.text):
+        if not anchor and not DATELIKE.search(block.text, s, e):
+            continue
         c = _Sentence(block, block.text, s, e)
         if anchor:
-            _relative(c, block.text, anchor)
+            _relative(c, anchor, first_term)
         _absolute(c, doc_year)
         out.extend(c.found)
     return out
@@ -200,10 +223,12 @@ def events(doc: Document) -> Document:
     md_date = doc.metadata.get("date") or {}
     iso = md_date.get("value") if isinstance(md_date, dict) else None
     year = int(iso[:4]) if iso else None
+    annexes = annex_map(doc)
+    anchors = treaty_anchors(doc, annexes)
     found: list[dict[str, Any]] = []
     for b in doc.blocks:
         if b.kind in SKIP:
             continue
-        found.extend(events_in_block(doc, b, year))
+        found.extend(events_in_block(b, year, anchors.get(annexes.get(b.label, ""))))
     found.sort(key=lambda ev: ev["start"])
     return doc.evolve(events=tuple(found), stages=(*doc.stages, "events"))

@@ -343,19 +343,9 @@ def judgments(doc: Document) -> Document:
 
 def _annex_labels(doc: Document) -> set[str]:
     """Blocks inside annexes (treaty texts are not estimates)."""
-    parent = {b.label: b.parent for b in doc.blocks}
-    kinds = {b.label: b.kind for b in doc.blocks}
-    out: set[str] = set()
-    for b in doc.blocks:
-        p: str | None = b.label
-        for _ in range(10):
-            if p is None:
-                break
-            if kinds.get(p) == "annex":
-                out.add(b.label)
-                break
-            p = parent.get(p)
-    return out
+    from declass.events import annex_map
+
+    return set(annex_map(doc))
 
 
 def link_restatements(found: list[dict[str, Any]], threshold: float = 85.0) -> None:

@@ -16,6 +16,7 @@ redline between them.  Unbalanced markup is left as text: nothing is lost.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from declass.model import Block, Chunk, Document
@@ -158,13 +159,15 @@ def redline(block: Block, edits: list[dict[str, object]]) -> list[tuple[str, str
         lead = "" if not segments or segments[-1][1].endswith((" ", "\n")) else " "
         put(op, f"{lead}{text} ")
 
+    starts = [s for s, _ in deletes]
     k = 0
     for i, ch in enumerate(view.text):
         src = view.to_source(i)
         while k < len(adds) and adds[k][0] <= src:
             add(adds[k][1], adds[k][2])
             k += 1
-        deleted = any(s <= src < e for s, e in deletes)
+        d = bisect_right(starts, src) - 1
+        deleted = d >= 0 and src < deletes[d][1]
         put("delete" if deleted else "same", ch)
     for _, op, text in adds[k:]:
         add(op, text)
@@ -218,6 +221,8 @@ def _block_at(blocks: tuple[Block, ...], offset: int, reach: int = 12) -> Block 
     found: Block | None = None
     for i, b in enumerate(blocks):
         if b.kind in ("heading", "annex", "front_matter") or not b.view.runs:
+            continue
+        if b.start - reach > offset or b.end + reach < offset:
             continue
         distance = 0 if b.start <= offset <= b.end else min(abs(offset - b.start), abs(offset - b.end))
         if distance > reach:

@@ -29,9 +29,12 @@ class MappedText:
     text: str
     runs: tuple[Run, ...]
     _starts: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    _extent: tuple[int, int] = field(default=(0, 0), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_starts", tuple(r[0] for r in self.runs))
+        if self.runs:
+            object.__setattr__(self, "_extent", (self.runs[0][1], max(r[1] + r[3] for r in self.runs)))
 
     def __len__(self) -> int:
         return len(self.text)
@@ -47,13 +50,11 @@ class MappedText:
 
     @property
     def source_start(self) -> int:
-        return self.runs[0][1] if self.runs else 0
+        return self._extent[0]
 
     @property
     def source_end(self) -> int:
-        if not self.runs:
-            return 0
-        return max(r[1] + r[3] for r in self.runs)
+        return self._extent[1]
 
     def to_source(self, i: int, *, end: bool = False) -> int:
         """Source offset of text position ``i`` (``end=True`` for an exclusive end)."""
