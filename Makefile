@@ -47,7 +47,9 @@ test: install-test lint
 	$(BIN)/python -m pytest
 
 bench: install
-	$(BIN)/python bench/bench_ingest.py
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="wrk"
+	$(BIN)/python bench/bench_ingest.py --pages 20000
+	$(BIN)/python bench/bench_web.py --pages 10000 --clients 200 --seconds 30
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm build *.egg-info src/*.egg-info .pytest_cache

@@ -62,7 +62,11 @@ def base_url(tmp_path_factory: pytest.TempPathFactory, samples: Path) -> Iterato
         yield url
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 @pytest.fixture(scope="module")

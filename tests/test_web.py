@@ -188,3 +188,18 @@ def test_serve_refuses_a_corrupt_archive(tmp_path: Path) -> None:
     bad.write_bytes(b"junk" * 100)
     res = CliRunner().invoke(app, ["serve", "--db", str(bad)])
     assert res.exit_code == 1 and "E302" in res.stderr
+
+
+def test_cached_pages_expire_when_the_archive_changes(tmp_path: Path, samples: Path) -> None:
+    db = tmp_path / "c.db"
+    with declass.Archive(db) as a:
+        a.ingest([samples / "1953-11-04_nsc-briefing_sino-soviet-relations.txt"], workers=1)
+    client = Client(create_app(db))
+    first = client.get("/")
+    again = client.get("/")
+    assert again.headers.get("X-Cache") == "hit" and again.text == first.text
+    assert "1 of 1 documents" in again.text
+    with declass.Archive(db) as a:
+        a.ingest([samples / "1952-09-10_nie-58_sino-soviet-relations.txt"], workers=1)
+    fresh = client.get("/")
+    assert fresh.headers.get("X-Cache") is None and "2 of 2 documents" in fresh.text

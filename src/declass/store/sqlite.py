@@ -263,20 +263,24 @@ class SQLiteStore:
 
     def _highlight_mentions(self, hit: Hit, entity_ids: Sequence[str]) -> Hit:
         """For an entity-only search: the snippet is the block, its mentions highlighted."""
-        row = self.db.execute("SELECT text FROM blocks WHERE doc_id = ? AND label = ?",
+        row = self.db.execute('SELECT text, start FROM blocks WHERE doc_id = ? AND label = ?',
                               (hit.document, hit.label)).fetchone()
-        rec = self.get(hit.document) or {}
-        block = next((b for b in rec.get("blocks", []) if b["label"] == hit.label), None)
         text = row["text"] if row else hit.snippet
+        marks = ",".join("?" * len(entity_ids))
+        found = self.db.execute(
+            f"SELECT text FROM mentions WHERE doc_id = ? AND block = ? AND (entity_id IN ({marks})"
+            f" OR named_id IN ({marks})) ORDER BY start",
+            (hit.document, hit.label, *entity_ids, *entity_ids),
+        ).fetchall()
         spans: list[tuple[int, int]] = []
-        if block is not None:
-            for m in rec.get("entities", []):
-                if m["block"] == hit.label and (m.get("id") in entity_ids or m.get("as_named") in entity_ids):
-                    i = text.find(m["text"], max(0, m["start"] - block["start"] - 40))
-                    if i >= 0:
-                        spans.append((i, i + len(m["text"])))
+        pos = 0
+        for m in found:
+            i = text.find(m["text"], pos)
+            if i >= 0:
+                spans.append((i, i + len(m["text"])))
+                pos = i + len(m["text"])
         return Hit(hit.document, hit.label, hit.kind, hit.page, hit.start, hit.end, text, hit.score, hit.title,
-                   hit.doc_number, sorted(set(spans)))
+                   hit.doc_number, spans)
 
     def mentions(self, *, entity_ids: Sequence[str] = (), doc_id: str | None = None,
                  type_: str | None = None) -> list[dict[str, Any]]:
@@ -342,6 +346,32 @@ class SQLiteStore:
         where = "" if include_rejected else " WHERE status != 'rejected'"
         rows = self._read(f"SELECT * FROM links{where} ORDER BY score DESC")
         return [{**dict(r), "agree": None if r["agree"] is None else bool(r["agree"])} for r in rows]
+
+    def block_rows(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+        """Label, kind and inferred flag of the given ``(document, label)`` blocks."""
+        if not pairs:
+            return {}
+        values = ",".join("(?,?)" * 1 for _ in pairs)
+        rows = self._read(
+            f"WITH want(d, l) AS (VALUES {values}) SELECT b.doc_id, b.label, b.kind, b.label_inferred, b.parent"
+            " FROM blocks b JOIN want ON b.doc_id = want.d AND b.label = want.l",
+            tuple(x for p in pairs for x in p),
+        )
+        return {(r["doc_id"], r["label"]): {"label": r["label"], "kind": r["kind"], "parent": r["parent"],
+                                            "label_inferred": bool(r["label_inferred"])} for r in rows}
+
+    def mention_counts(self, pairs: Sequence[tuple[str, str]], limit: int = 12) -> list[tuple[str, int]]:
+        """Entities named in the given ``(document, label)`` blocks, most named first."""
+        if not pairs:
+            return []
+        values = ",".join("(?,?)" for _ in pairs)
+        rows = self._read(
+            f"WITH want(d, l) AS (VALUES {values}) SELECT m.canonical, count(*) AS n FROM mentions m"
+            " JOIN want ON m.doc_id = want.d AND m.block = want.l WHERE m.canonical IS NOT NULL"
+            " GROUP BY m.canonical ORDER BY n DESC, m.canonical LIMIT ?",
+            (*(x for p in pairs for x in p), limit),
+        )
+        return [(r["canonical"], r["n"]) for r in rows]
 
     def cooccurrence(self, *, min_weight: int = 1) -> list[dict[str, Any]]:
         """Pairs of entities mentioned in the same block: how many blocks, and documents."""

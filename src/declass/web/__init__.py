@@ -7,12 +7,13 @@ page sent with a Content-Security-Policy that allows nothing from outside.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -32,8 +33,35 @@ def templates() -> Jinja2Templates:
     return t
 
 
-def create_app(db: str | Path, *, outcomes: str | None = None, gazetteer: tuple[str, ...] = ()) -> FastAPI:
-    """The web application for the archive at ``db``."""
+class ResponseCache:
+    """Rendered responses by URL, valid while the archive file is unchanged.
+
+    The server only reads, so a page depends on its URL and the archive
+    alone; re-rendering NIE-58's reader for every visitor would be waste.
+    """
+
+    def __init__(self, entries: int = 512, max_body: int = 2 * 2**20) -> None:
+        self.entries, self.max_body = entries, max_body
+        self.store: OrderedDict[str, tuple[tuple[int, ...], bytes, dict[str, str]]] = OrderedDict()
+
+    def get(self, key: str, sig: tuple[int, ...]) -> Response | None:
+        hit = self.store.get(key)
+        if hit is None or hit[0] != sig:
+            return None
+        self.store.move_to_end(key)
+        return Response(hit[1], status_code=200, headers={**hit[2], "X-Cache": "hit"})
+
+    def put(self, key: str, sig: tuple[int, ...], body: bytes, headers: dict[str, str]) -> None:
+        if len(body) > self.max_body:
+            return
+        self.store[key] = (sig, body, headers)
+        while len(self.store) > self.entries:
+            self.store.popitem(last=False)
+
+
+def create_app(db: str | Path, *, outcomes: str | None = None, gazetteer: tuple[str, ...] = (),
+               cache: bool = True) -> FastAPI:
+    """The web application for the archive at ``db`` (``cache``: keep rendered responses)."""
     from declass.web import api, pages
 
     app = FastAPI(title="declass", version=__version__, openapi_url="/api/openapi.json", docs_url=None,
@@ -44,6 +72,25 @@ def create_app(db: str | Path, *, outcomes: str | None = None, gazetteer: tuple[
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+
+    responses = ResponseCache()
+
+    @app.middleware("http")
+    async def cached(request: Request, call_next):  # type: ignore[no-untyped-def]
+        if not cache or request.method != "GET" or request.url.path.startswith("/static/"):
+            return await call_next(request)
+        key = f"{request.url.path}?{request.url.query}"
+        sig = app.state.library.signature()
+        hit = responses.get(key, sig)
+        if hit is not None:
+            return hit
+        response = await call_next(request)
+        if response.status_code != 200:
+            return response
+        body = b"".join([chunk async for chunk in response.body_iterator])
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+        responses.put(key, sig, body, headers)
+        return Response(body, status_code=200, headers=headers)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):

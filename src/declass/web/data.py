@@ -30,6 +30,17 @@ class Library:
         self._records: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._scores: dict[tuple[str, str | None], dict[str, Any]] = {}
 
+    def signature(self) -> tuple[int, ...]:
+        """Changes whenever the archive file does (an ingest, a link confirmed): cached pages expire."""
+        out: list[int] = []
+        for suffix in ("", "-wal"):
+            try:
+                st = Path(self.db + suffix).stat()
+                out += [st.st_mtime_ns, st.st_size]
+            except OSError:
+                out += [0, 0]
+        return tuple(out)
+
     @property
     def archive(self) -> Archive:
         a = getattr(self._local, "archive", None)

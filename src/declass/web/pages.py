@@ -17,7 +17,7 @@ from declass.dates import format_date
 from declass.errors import UsageError
 from declass.scales import BUILTIN
 from declass.web.data import MAX_QUERY, Library
-from declass.web.queries import documents_filtered, expand_any_spelling, facets
+from declass.web.queries import documents_filtered, expand_any_spelling, facets, summary_record
 from declass.web.render import annotate, block_spans, probability_bar, redline_html
 
 router = APIRouter()
@@ -103,7 +103,7 @@ def search(request: Request, q: Text = None, entity: Text = None, any_spelling: 
     if query or entity:
         try:
             expanded = expand_any_spelling(lib(request), query) if any_spelling and query else query
-            hits = lib(request).search(expanded or None, limit=100, entity=entity or None)
+            hits = lib(request).search(expanded or None, limit=50, entity=entity or None)
         except UsageError as exc:
             error = exc.message
     docs = {d["id"]: d for d in lib(request).archive.documents()}
@@ -114,9 +114,10 @@ def search(request: Request, q: Text = None, entity: Text = None, any_spelling: 
     if date_to:
         hits = [h for h in hits if ((docs.get(h.document) or {}).get("date") or "9999")[: len(date_to)] <= date_to]
     rows = []
+    blocks = lib(request).archive.store.block_rows([(h.document, h.label) for h in hits])
     for h in hits:
-        rec = lib(request).record(h.document)
-        block = next((b for b in rec["blocks"] if b["label"] == h.label), None)
+        rec = summary_record(docs.get(h.document) or {"id": h.document})
+        block = blocks.get((h.document, h.label))
         spans = sorted(h.highlights)
         out, pos = [], 0
         for s, e in spans:
@@ -126,7 +127,7 @@ def search(request: Request, q: Text = None, entity: Text = None, any_spelling: 
         rows.append({"hit": h, "snippet": Markup("".join(out)), "citation": citation(rec, block),
                      "href": f"/doc/{quote(h.document)}#{quote(h.label)}"})
     return page(request, "search.html", q=query, entity=entity or "", any_spelling=any_spelling, rows=rows,
-                error=error, facets=facets(lib(request), hits) if hits else None, type=type or "",
+                error=error, facets=facets(lib(request), hits, docs) if hits else None, type=type or "",
                 date_from=date_from or "", date_to=date_to or "")
 
 

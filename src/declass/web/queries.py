@@ -45,15 +45,15 @@ def expand_any_spelling(lib: Library, query: str) -> str:
     return " OR ".join('"' + f.replace('"', '""') + '"' for f in forms)
 
 
-def facets(lib: Library, hits: list[Any]) -> dict[str, list[tuple[str, int]]]:
+def summary_record(doc: dict[str, Any]) -> dict[str, Any]:
+    """Just enough of a document's record to cite it, from its summary row."""
+    keys = ("doc_type", "doc_number", "title", "date", "archive_id", "released")
+    return {"id": doc["id"], "metadata": {k: {"value": doc[k]} for k in keys if doc.get(k)}}
+
+
+def facets(lib: Library, hits: list[Any], docs: dict[str, dict[str, Any]]) -> dict[str, list[tuple[str, int]]]:
     """Counts of search hits by document type, year and entity named."""
-    docs = {d["id"]: d for d in lib.archive.documents()}
     types = Counter((docs.get(h.document) or {}).get("doc_type") or "unknown" for h in hits)
     years = Counter(((docs.get(h.document) or {}).get("date") or "undated")[:4] for h in hits)
-    blocks = {(h.document, h.label) for h in hits}
-    ents: Counter[str] = Counter()
-    for doc_id in {h.document for h in hits}:
-        for m in lib.archive.store.mentions(doc_id=doc_id):
-            if (doc_id, m["block"]) in blocks and m["canonical"]:
-                ents[m["canonical"]] += 1
-    return {"type": types.most_common(), "year": sorted(years.items()), "entity": ents.most_common(12)}
+    ents = lib.archive.store.mention_counts(sorted({(h.document, h.label) for h in hits}))
+    return {"type": types.most_common(), "year": sorted(years.items()), "entity": ents}
