@@ -10,9 +10,10 @@ import csv
 import json
 import sys
 import time
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -29,6 +30,8 @@ from declass.ingest import FileResult, count_files
 from declass.markup import OPS_STYLE
 from declass.score import plot as plot_calibration
 from declass.store import Hit, default_db
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="declass",
@@ -73,6 +76,15 @@ def open_archive(db: str | None, *, readonly: bool = False) -> Archive:
         return Archive(db, readonly=readonly)
     except DeclassError as exc:
         raise fail(exc) from None
+
+
+def ask(db: str | None, question: Callable[[Archive], T], *, readonly: bool = True) -> T:
+    """Open the archive, ask it one thing, close it; errors become one line and an exit code."""
+    with open_archive(db, readonly=readonly) as archive:
+        try:
+            return question(archive)
+        except DeclassError as exc:
+            raise fail(exc) from None
 
 
 def print_json(data: Any) -> None:
@@ -257,11 +269,7 @@ def redactions_command(
     as_json: JsonOption = False,
 ) -> None:
     """What the release withholds: exemption markers and withheld points, with statistics."""
-    with open_archive(db, readonly=True) as archive:
-        try:
-            report = archive.redaction_report(doc)
-        except DeclassError as exc:
-            raise fail(exc) from None
+    report = ask(db, lambda archive: archive.redaction_report(doc))
     if as_json:
         print_json(report)
         return
@@ -291,11 +299,7 @@ def judgments_command(
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
 ) -> None:
     """Estimative judgments: term, probability range under a scale, horizon, dissent."""
-    with open_archive(db, readonly=True) as archive:
-        try:
-            rows = archive.judgments(doc, scale=scale, low=low, high=high)
-        except DeclassError as exc:
-            raise fail(exc) from None
+    rows = ask(db, lambda archive: archive.judgments(doc, scale=scale, low=low, high=high))
     if as_json:
         print_json(rows)
         return
@@ -332,11 +336,7 @@ def timeline_command(
     as_json: JsonOption = False,
 ) -> None:
     """Dated events, deadlines and durations across the archive, in order, cited."""
-    with open_archive(db, readonly=True) as archive:
-        try:
-            rows = archive.timeline(entity=entity, start=start, end=end, gazetteer=gazetteer or ())
-        except DeclassError as exc:
-            raise fail(exc) from None
+    rows = ask(db, lambda archive: archive.timeline(entity=entity, start=start, end=end, gazetteer=gazetteer or ()))
     if as_json:
         print_json(rows)
         return
@@ -432,11 +432,7 @@ def track_command(
     as_json: JsonOption = False,
 ) -> None:
     """How a judgment was restated over time, with its term and probability."""
-    with open_archive(db, readonly=True) as archive:
-        try:
-            found = archive.track(judgment, scale=scale)
-        except DeclassError as exc:
-            raise fail(exc) from None
+    found = ask(db, lambda archive: archive.track(judgment, scale=scale))
     if as_json:
         print_json(found)
         return
@@ -460,11 +456,7 @@ def score_command(
     as_json: JsonOption = False,
 ) -> None:
     """Score judgments against what happened: Brier, log score, calibration table and plot."""
-    with open_archive(db, readonly=True) as archive:
-        try:
-            result = archive.score(outcomes, scale=scale, by=by)
-        except DeclassError as exc:
-            raise fail(exc) from None
+    result = ask(db, lambda archive: archive.score(outcomes, scale=scale, by=by))
     paths = plot_calibration(result, plot_to)
     result["plots"] = [str(p) for p in paths]
     if as_json:
@@ -533,11 +525,7 @@ def entities_command(
     as_json: JsonOption = False,
 ) -> None:
     """People, places and organisations: mentions per canonical entity."""
-    with open_archive(db, readonly=True) as archive:
-        try:
-            rows = archive.entities(doc, type_=type_)
-        except DeclassError as exc:
-            raise fail(exc) from None
+    rows = ask(db, lambda archive: archive.entities(doc, type_=type_))
     if as_json:
         print_json(rows)
         return
@@ -556,11 +544,7 @@ def entity_command(
     as_json: JsonOption = False,
 ) -> None:
     """One entity: its canonical record, the names it appears under, every mention cited."""
-    with open_archive(db, readonly=True) as archive:
-        try:
-            found = archive.entity(name, gazetteer=gazetteer or ())
-        except DeclassError as exc:
-            raise fail(exc) from None
+    found = ask(db, lambda archive: archive.entity(name, gazetteer=gazetteer or ()))
     if as_json:
         print_json(found)
         return
@@ -619,11 +603,8 @@ def search(
     as_json: JsonOption = False,
 ) -> None:
     """Search the archive's text; each hit cites document and block label."""
-    with open_archive(db, readonly=True) as archive:
-        try:
-            hits = archive.search(query, limit=limit, document=document, entity=entity, gazetteer=gazetteer or ())
-        except DeclassError as exc:
-            raise fail(exc) from None
+    hits = ask(db, lambda archive: archive.search(query, limit=limit, document=document, entity=entity,
+                                                  gazetteer=gazetteer or ()))
     if as_json:
         print_json([h.to_dict() for h in hits])
         return

@@ -20,10 +20,10 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from declass.errors import DeclassError, InputError, StoreError
+from declass.errors import DeclassError, StoreError
 from declass.export import to_record
 from declass.pipeline import DEFAULT_OPTIONS, Options, run_stages, stages_for
-from declass.read import DEFAULT_MAX_BYTES, read_bytes
+from declass.read import DEFAULT_MAX_BYTES, load_bytes, read_bytes
 from declass.store import Store, open_store
 from declass.store.base import Prepared, prepare
 
@@ -120,19 +120,7 @@ def process_file(
 ) -> tuple[FileResult, Prepared | None]:
     """Read, hash, parse and serialise one file: ``(result, prepared or None)``.  Never raises."""
     try:
-        try:
-            size = os.path.getsize(path)
-            if size > max_bytes:
-                raise InputError("E103", f"{size / 2**20:.0f} MiB > {max_bytes / 2**20:.0f} MiB limit",
-                                 path=path)
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except FileNotFoundError:
-            raise InputError("E105", path=path) from None
-        except IsADirectoryError:
-            raise InputError("E106", "a directory", path=path) from None
-        except PermissionError as exc:
-            raise InputError("E109", exc.strerror or "permission denied", path=path) from None
+        data = load_bytes(path, max_bytes)
         sha = hashlib.sha256(data).hexdigest()
         if _known(db, sha):
             return FileResult(path, "unchanged"), None

@@ -78,20 +78,11 @@ class Correction:
     rule: str
 
 
-@dataclass(frozen=True, slots=True)
-class Chunk:
-    """A run of body lines the clean stage joined into one piece of text.
+class Viewed:
+    """Text and source extent of a record that holds a `MappedText` ``view``."""
 
-    ``after_break`` says page furniture (a page break) stands before it;
-    ``first_line`` is the first source line, as printed, for layout cues;
-    ``before`` lists the furniture kinds between it and the previous chunk.
-    """
-
+    __slots__ = ()
     view: MappedText
-    page: int
-    after_break: bool
-    first_line: str
-    before: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -107,7 +98,23 @@ class Chunk:
 
 
 @dataclass(frozen=True, slots=True)
-class Block:
+class Chunk(Viewed):
+    """A run of body lines the clean stage joined into one piece of text.
+
+    ``after_break`` says page furniture (a page break) stands before it;
+    ``first_line`` is the first source line, as printed, for layout cues;
+    ``before`` lists the furniture kinds between it and the previous chunk.
+    """
+
+    view: MappedText
+    page: int
+    after_break: bool
+    first_line: str
+    before: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Block(Viewed):
     """A labelled unit of the document's structure (paragraph, point, ...).
 
     ``view`` is the block's text as typed, mapped to the source; ``start``
@@ -128,20 +135,8 @@ class Block:
     deleted: bool = False
     redline: tuple[tuple[str, str], ...] = ()
 
-    @property
-    def text(self) -> str:
-        return self.view.text
-
     def evolve(self, **changes: Any) -> Block:
         return replace(self, **changes)
-
-    @property
-    def start(self) -> int:
-        return self.view.source_start
-
-    @property
-    def end(self) -> int:
-        return self.view.source_end
 
     @property
     def segments(self) -> list[tuple[int, int]]:

@@ -47,25 +47,27 @@ def sniff(data: bytes) -> str:
     return "text/plain"
 
 
-def read_path(
-    path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr: bool = True
-) -> Document:
-    """Read one file from disk; raises `InputError` naming the file."""
+def load_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """A file's bytes, refusing oversized files before reading them; errors name the file."""
     p = Path(path)
     try:
         size = p.stat().st_size
         if size > max_bytes:
-            raise InputError(
-                "E103", f"{size / 2**20:.0f} MiB > {max_bytes / 2**20:.0f} MiB limit", path=p
-            )
-        data = p.read_bytes()
+            raise InputError("E103", f"{size / 2**20:.0f} MiB > {max_bytes / 2**20:.0f} MiB limit", path=p)
+        return p.read_bytes()
     except FileNotFoundError:
         raise InputError("E105", path=p) from None
     except IsADirectoryError:
         raise InputError("E106", "a directory", path=p) from None
     except OSError as exc:
         raise InputError("E109", exc.strerror or str(exc), path=p) from None
-    return read_bytes(data, name=str(p), max_bytes=max_bytes, ocr=ocr)
+
+
+def read_path(
+    path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr: bool = True
+) -> Document:
+    """Read one file from disk; raises `InputError` naming the file."""
+    return read_bytes(load_bytes(path, max_bytes), name=str(path), max_bytes=max_bytes, ocr=ocr)
 
 
 def read_bytes(
