@@ -184,3 +184,23 @@ def test_newer_archive_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as info:
         open_store(path)
     assert info.value.code == "E304"
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("Sino-Soviet solidarity", '"Sino-Soviet" solidarity'),
+    ("Chou En-lai", 'Chou "En-lai"'),
+    ('"Port Arthur"', '"Port Arthur"'),
+    ("Sino-Soviet AND treaty", "Sino-Soviet AND treaty"),
+    ("Dairen", "Dairen"),
+])
+def test_plain_queries_are_made_safe(query: str, expected: str) -> None:
+    from declass.archive import fts_query
+
+    assert fts_query(query) == expected
+
+
+def test_hyphenated_search_finds_text(sample_db: Path) -> None:
+    with declass.Archive(sample_db, readonly=True) as a:
+        hits = a.search("Sino-Soviet solidarity")
+        assert hits and all("Sino-Soviet" in h.snippet for h in hits[:3])
+        assert a.search("Chou En-lai")

@@ -6,6 +6,7 @@ returns is plain data (dicts and small dataclasses).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -32,6 +33,17 @@ from declass.scales import load_scale
 from declass.score import load_outcomes
 from declass.score import score as score_outcomes
 from declass.store import Hit, PutResult, default_db, open_store
+
+_FTS_SYNTAX = re.compile(r'["():*^]|\b(?:AND|OR|NOT|NEAR)\b')
+_HYPHENATED = re.compile(r"[^\s\"]*\w-\w[^\s\"]*")
+
+
+def fts_query(query: str) -> str:
+    """A plain query made safe for FTS5: hyphenated words ("Sino-Soviet", "Chou En-lai")
+    become phrases.  A query using FTS5 syntax (quotes, AND/OR/NOT, NEAR, prefix*) is left as written."""
+    if _FTS_SYNTAX.search(query):
+        return query
+    return _HYPHENATED.sub(lambda m: '"' + m.group().replace('"', "") + '"', query)
 
 
 class Archive:
@@ -108,6 +120,7 @@ class Archive:
         ``entity`` keeps blocks mentioning that entity under any of its names."""
         if not (query and query.strip()) and not entity:
             raise UsageError("E403", "empty query")
+        query = fts_query(query) if query else query
         doc_id = self.resolve(document) if document else None
         ids: list[str] = []
         if entity:

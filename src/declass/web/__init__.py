@@ -7,16 +7,18 @@ page sent with a Content-Security-Policy that allows nothing from outside.
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from declass import __version__
 from declass.errors import DeclassError, StoreError, UsageError
@@ -33,30 +35,92 @@ def templates() -> Jinja2Templates:
     return t
 
 
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+class SecurityHeaders:
+    """Plain ASGI middleware: every response gets the security headers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 class ResponseCache:
-    """Rendered responses by URL, valid while the archive file is unchanged.
+    """Plain ASGI middleware: rendered GET responses by URL, valid while the
+    archive file is unchanged.  The server only reads, so a page depends on
+    its URL and the archive alone; re-rendering for every visitor is waste."""
 
-    The server only reads, so a page depends on its URL and the archive
-    alone; re-rendering NIE-58's reader for every visitor would be waste.
-    """
-
-    def __init__(self, entries: int = 512, max_body: int = 2 * 2**20) -> None:
+    def __init__(self, app: ASGIApp, library: Library, entries: int = 512, max_body: int = 2 * 2**20) -> None:
+        self.app, self.library = app, library
         self.entries, self.max_body = entries, max_body
-        self.store: OrderedDict[str, tuple[tuple[int, ...], bytes, dict[str, str]]] = OrderedDict()
+        self.store: OrderedDict[str, tuple[tuple[int, ...], list[tuple[bytes, bytes]], bytes]] = OrderedDict()
+        self.rendering: dict[str, asyncio.Event] = {}  # one render per URL; the others wait for it
 
-    def get(self, key: str, sig: tuple[int, ...]) -> Response | None:
+    async def _replay(self, key: str, sig: tuple[int, ...], send: Send) -> bool:
         hit = self.store.get(key)
         if hit is None or hit[0] != sig:
-            return None
+            return False
         self.store.move_to_end(key)
-        return Response(hit[1], status_code=200, headers={**hit[2], "X-Cache": "hit"})
+        await send({"type": "http.response.start", "status": 200, "headers": [*hit[1], (b"x-cache", b"hit")]})
+        await send({"type": "http.response.body", "body": hit[2]})
+        return True
 
-    def put(self, key: str, sig: tuple[int, ...], body: bytes, headers: dict[str, str]) -> None:
-        if len(body) > self.max_body:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
             return
-        self.store[key] = (sig, body, headers)
-        while len(self.store) > self.entries:
-            self.store.popitem(last=False)
+        key = scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
+        sig = self.library.signature()
+        if await self._replay(key, sig, send):
+            return
+        busy = self.rendering.get(key)
+        if busy is not None:
+            await busy.wait()
+            if await self._replay(key, sig, send):
+                return
+        done = self.rendering.setdefault(key, asyncio.Event())
+        try:
+            await self._render(key, sig, scope, receive, send)
+        finally:
+            done.set()
+            if self.rendering.get(key) is done:
+                del self.rendering[key]
+
+    async def _render(self, key: str, sig: tuple[int, ...], scope: Scope, receive: Receive, send: Send) -> None:
+        status, headers, chunks = 0, [], []
+
+        async def keep(message: Message) -> None:
+            nonlocal status, headers
+            if message["type"] == "http.response.start":
+                status, headers = message["status"], list(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body") and status == 200:
+                    body = b"".join(chunks)
+                    if len(body) <= self.max_body:
+                        self.store[key] = (sig, headers, body)
+                        while len(self.store) > self.entries:
+                            self.store.popitem(last=False)
+            await send(message)
+
+        await self.app(scope, receive, keep)
 
 
 def create_app(db: str | Path, *, outcomes: str | None = None, gazetteer: tuple[str, ...] = (),
@@ -73,33 +137,9 @@ def create_app(db: str | Path, *, outcomes: str | None = None, gazetteer: tuple[
     app.include_router(api.router)
     app.include_router(pages.router)
 
-    responses = ResponseCache()
-
-    @app.middleware("http")
-    async def cached(request: Request, call_next):  # type: ignore[no-untyped-def]
-        if not cache or request.method != "GET" or request.url.path.startswith("/static/"):
-            return await call_next(request)
-        key = f"{request.url.path}?{request.url.query}"
-        sig = app.state.library.signature()
-        hit = responses.get(key, sig)
-        if hit is not None:
-            return hit
-        response = await call_next(request)
-        if response.status_code != 200:
-            return response
-        body = b"".join([chunk async for chunk in response.body_iterator])
-        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
-        responses.put(key, sig, body, headers)
-        return Response(body, status_code=200, headers=headers)
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "DENY"
-        return response
+    if cache:
+        app.add_middleware(ResponseCache, library=app.state.library)
+    app.add_middleware(SecurityHeaders)
 
     def error(request: Request, status: int, title: str, detail: str) -> HTMLResponse | JSONResponse:
         if request.url.path.startswith("/api/"):
