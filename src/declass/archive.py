@@ -219,9 +219,10 @@ class Archive:
 
     # -- judgments across documents --------------------------------------
 
-    def find_links(self, *, threshold: float = DEFAULT_THRESHOLD) -> list[dict[str, Any]]:
-        """Propose links between judgments restated across documents, and store them."""
-        found = link_candidates(list(self.records()), threshold)
+    def find_links(self, *, threshold: float = DEFAULT_THRESHOLD, method: str = "auto") -> list[dict[str, Any]]:
+        """Propose links between judgments restated across documents, and store them
+        (``method``: lexical, embeddings, or auto = embeddings when installed)."""
+        found = link_candidates(list(self.records()), threshold, method)
         self.store.save_links(found)
         return self.store.links()
 

@@ -356,12 +356,13 @@ app.add_typer(link_app, name="link")
 def link_find(
     db: DbOption = None,
     threshold: Annotated[float, typer.Option(min=0.0, max=1.0, help="Least similarity for a link.")] = 0.5,
+    method: Annotated[str, typer.Option(help="lexical, embeddings (optional extra), or auto.")] = "auto",
     as_json: JsonOption = False,
 ) -> None:
     """Propose links between judgments of different documents (kept in the archive)."""
     with open_archive(db) as archive:
         try:
-            links = archive.find_links(threshold=threshold)
+            links = archive.find_links(threshold=threshold, method=method)
         except DeclassError as exc:
             raise fail(exc) from None
     print_links(links, as_json)

