@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 DB ?= declass.db
 STAMP := $(VENV)/.installed
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng
-APT_TEST_PACKAGES := $(APT_PACKAGES) chromium chromium-driver
+APT_TEST_PACKAGES := $(APT_PACKAGES) chromium chromium-driver postgresql
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

@@ -59,3 +59,32 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory, samples: Path) -> Path:
         report = a.ingest([samples], workers=1)
         assert not report.failed
     return path
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """A throwaway PostgreSQL server (make test installs Debian's postgresql)."""
+    import os
+
+    import pgserver
+
+    if not pgserver.available():
+        if os.environ.get("CI") == "true":
+            raise RuntimeError("PostgreSQL is missing: 'make test' installs it (apt-get install postgresql)")
+        pytest.skip("PostgreSQL is not installed: 'make test' installs it")
+    server = pgserver.Server()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: str, request: pytest.FixtureRequest) -> str:
+    """A fresh, empty database for one test."""
+    import re
+
+    import pgserver
+
+    name = "t_" + re.sub(r"\W", "_", request.node.name)[:50].lower()
+    return pgserver.fresh_database(pg_server, name)

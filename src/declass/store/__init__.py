@@ -21,6 +21,10 @@ def default_db() -> str:
 def open_store(db: str | Path | None = None, *, readonly: bool = False) -> Store:
     """Open the archive at ``db`` (a SQLite path; a URL scheme picks another backend)."""
     target = str(db or default_db())
+    if target.startswith(("postgresql://", "postgres://")):
+        from declass.store.postgres import PostgresStore
+
+        return PostgresStore(target, readonly=readonly)
     if target.startswith("sqlite:///"):
         target = target[len("sqlite:///"):]
     return SQLiteStore(target, readonly=readonly)

@@ -30,8 +30,13 @@ class Library:
         self._records: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._scores: dict[tuple[str, str | None], dict[str, Any]] = {}
 
-    def signature(self) -> tuple[int, ...]:
-        """Changes whenever the archive file does (an ingest, a link confirmed): cached pages expire."""
+    def signature(self) -> tuple[Any, ...]:
+        """Changes whenever the archive does (an ingest, a link confirmed): cached pages expire."""
+        if self.db.startswith(("postgresql://", "postgres://")):
+            rows = self.archive.store._read(  # type: ignore[attr-defined]
+                "SELECT (SELECT count(*) FROM documents) AS n, (SELECT max(ingested_at) FROM documents) AS d,"
+                " (SELECT max(updated_at) FROM links) AS l")
+            return tuple(rows[0].values())
         out: list[int] = []
         for suffix in ("", "-wal"):
             try:

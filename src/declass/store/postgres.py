@@ -1,0 +1,359 @@
+"""The shared store: PostgreSQL (psycopg 3), for an archive a group uses.
+
+Same concepts as the SQLite store: documents keyed by SHA-256 (the same
+content twice is a no-op, a new version of a path replaces the old one),
+one transaction per batch of documents, recorded migrations.  Full text is
+a generated ``tsvector`` column with a GIN index, queried with
+``websearch_to_tsquery`` ("quoted phrases", ``OR``, ``-word``) and ranked
+with ``ts_rank``; blocks and mentions are bulk-loaded with ``COPY``.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from declass.errors import StoreError, UsageError
+from declass.store.base import Hit, Prepared, PutResult, prepare
+
+OPEN, CLOSE = "\x02", "\x03"
+
+MIGRATIONS: tuple[tuple[int, str, str], ...] = ((1, "initial schema", """
+CREATE TABLE documents (
+    id TEXT PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, path TEXT NOT NULL, media_type TEXT, size BIGINT,
+    pages INTEGER, blocks INTEGER, doc_type TEXT, doc_number TEXT, title TEXT, date TEXT, classification TEXT,
+    archive_id TEXT, released TEXT, ingested_at TEXT NOT NULL, record BYTEA NOT NULL,
+    redactions INTEGER NOT NULL DEFAULT 0, withheld INTEGER NOT NULL DEFAULT 0, edits INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX documents_path ON documents(path);
+CREATE INDEX documents_number ON documents(lower(doc_number));
+CREATE TABLE blocks (
+    rowid BIGSERIAL PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL, label TEXT NOT NULL, kind TEXT NOT NULL, parent TEXT, text TEXT NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, page INTEGER, label_inferred BOOLEAN NOT NULL DEFAULT FALSE,
+    tsv TSVECTOR GENERATED ALWAYS AS (to_tsvector('english', text)) STORED,
+    UNIQUE (doc_id, seq)
+);
+CREATE INDEX blocks_tsv ON blocks USING GIN (tsv);
+CREATE INDEX blocks_doc_label ON blocks(doc_id, label);
+CREATE TABLE mentions (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, block TEXT NOT NULL, entity_id TEXT,
+    canonical TEXT, type TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    metonymy BOOLEAN NOT NULL DEFAULT FALSE, in_deleted BOOLEAN NOT NULL DEFAULT FALSE, method TEXT, named_id TEXT
+);
+CREATE INDEX mentions_entity ON mentions(entity_id);
+CREATE INDEX mentions_named ON mentions(named_id);
+CREATE INDEX mentions_doc_block ON mentions(doc_id, block);
+CREATE TABLE links (
+    a_doc TEXT NOT NULL, a TEXT NOT NULL, b_doc TEXT NOT NULL, b TEXT NOT NULL, score DOUBLE PRECISION NOT NULL,
+    agree BOOLEAN, method TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed', 'confirmed', 'rejected')),
+    updated_at TEXT NOT NULL, PRIMARY KEY (a_doc, a, b_doc, b)
+);
+"""),)
+LATEST = MIGRATIONS[-1][0]
+
+
+class PostgresStore:
+    """The archive in a PostgreSQL database (``postgresql://...``)."""
+
+    backend = "postgresql"
+
+    def __init__(self, url: str, *, readonly: bool = False) -> None:
+        import psycopg
+        from psycopg.rows import dict_row
+
+        self.url, self.readonly = url, readonly
+        self._psycopg = psycopg
+        try:
+            self.db = psycopg.connect(url, autocommit=True, row_factory=dict_row, connect_timeout=10)
+        except psycopg.Error as exc:
+            raise StoreError("E303", _first_line(exc), path=_safe(url)) from None
+        try:
+            if not readonly:
+                self._migrate()
+            version = self._version()
+            if readonly:
+                self.db.execute("SET default_transaction_read_only = on")
+        except psycopg.Error as exc:
+            self.db.close()
+            raise StoreError("E302", _first_line(exc), path=_safe(url)) from None
+        if version > LATEST:
+            self.db.close()
+            raise StoreError("E304", f"schema {version} > {LATEST}", path=_safe(url))
+        if version == 0:
+            self.db.close()
+            raise StoreError("E302", "no declass schema in this database (ingest documents first)", path=_safe(url))
+
+    def _version(self) -> int:
+        row = self.db.execute("SELECT to_regclass('schema_migrations') AS t").fetchone()
+        if not row or row["t"] is None:
+            return 0
+        return self.db.execute("SELECT coalesce(max(version), 0) AS v FROM schema_migrations").fetchone()["v"]
+
+    def _migrate(self) -> None:
+        self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+        for version, name, sql in MIGRATIONS:
+            with self.db.transaction():
+                self.db.execute("LOCK TABLE schema_migrations IN EXCLUSIVE MODE")
+                if self._version() >= version:
+                    continue
+                self.db.execute(sql)
+                self.db.execute("INSERT INTO schema_migrations VALUES (%s, %s, %s)",
+                                (version, name, datetime.now(UTC).isoformat(timespec="seconds")))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        try:
+            return self.db.execute(sql, params).fetchall()
+        except self._psycopg.errors.QueryCanceled:
+            raise StoreError("E305", "statement timeout", path=_safe(self.url)) from None
+        except self._psycopg.Error as exc:
+            raise StoreError("E303", _first_line(exc), path=_safe(self.url)) from None
+
+    @contextmanager
+    def time_limit(self, seconds: float) -> Iterator[None]:
+        """Cancel any statement that runs longer than ``seconds`` (StoreError E305)."""
+        self.db.execute(f"SET statement_timeout = {max(int(seconds * 1000), 1)}")
+        try:
+            yield
+        finally:
+            self.db.execute("SET statement_timeout = 0")
+
+    # -- writing ---------------------------------------------------------
+
+    def has_sha(self, sha256: str) -> bool:
+        return bool(self._read("SELECT 1 FROM documents WHERE sha256 = %s", (sha256,)))
+
+    def put(self, record: dict[str, Any]) -> PutResult:
+        return self.put_many([prepare(record)])[0]
+
+    def put_many(self, docs: list[Prepared]) -> list[PutResult]:
+        """Store prepared documents in one transaction: all of them or none."""
+        if self.readonly:
+            raise StoreError("E301", "opened read-only", path=_safe(self.url))
+        try:
+            with self.db.transaction():
+                return [self._put(d) for d in docs]
+        except self._psycopg.errors.ReadOnlySqlTransaction as exc:
+            raise StoreError("E301", _first_line(exc), path=_safe(self.url)) from None
+        except self._psycopg.Error as exc:
+            raise StoreError("E303", _first_line(exc), path=_safe(self.url)) from None
+
+    def _put(self, doc: Prepared) -> PutResult:
+        row = self.db.execute("SELECT id FROM documents WHERE sha256 = %s", (doc.sha256,)).fetchone()
+        if row:
+            return PutResult(row["id"], "unchanged")
+        status, doc_id = "added", doc.id
+        old = self.db.execute("SELECT id FROM documents WHERE path = %s", (doc.path,)).fetchone()
+        if old:
+            doc_id, status = old["id"], "replaced"
+            self.db.execute("DELETE FROM documents WHERE id = %s", (doc_id,))
+        elif self.db.execute("SELECT 1 FROM documents WHERE id = %s", (doc_id,)).fetchone():
+            doc_id = f"{doc_id}-{doc.sha256[:8]}"
+        f = doc.summary
+        self.db.execute(
+            "INSERT INTO documents (id, sha256, path, media_type, size, pages, blocks, doc_type, doc_number, title,"
+            " date, classification, archive_id, released, ingested_at, record, redactions, withheld, edits)"
+            " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            (doc_id, doc.sha256, doc.path, f["media_type"], f["size"], f["pages"], f["blocks"], f["doc_type"],
+             f["doc_number"], f["title"], f["date"], f["classification"], f["archive_id"], f["released"],
+             datetime.now(UTC).isoformat(timespec="seconds"), doc.blob, f["redactions"], f["withheld"], f["edits"]),
+        )
+        with self.db.cursor().copy('COPY blocks (doc_id, seq, label, kind, parent, text, start, "end", page, '
+                                   "label_inferred) FROM STDIN") as copy:
+            for seq, label, kind, parent, text, start, end, page, inferred in doc.blocks:
+                copy.write_row((doc_id, seq, label, kind, parent, text, start, end, page, bool(inferred)))
+        with self.db.cursor().copy('COPY mentions (doc_id, block, entity_id, canonical, type, text, start, "end", '
+                                   "metonymy, in_deleted, method, named_id) FROM STDIN") as copy:
+            for block, eid, canonical, type_, text, start, end, meto, deleted, method, named in doc.mentions:
+                copy.write_row((doc_id, block, eid, canonical, type_, text, start, end, bool(meto), bool(deleted),
+                                method, named))
+        return PutResult(doc_id, status)
+
+    # -- reading ---------------------------------------------------------
+
+    def documents(self) -> list[dict[str, Any]]:
+        return self._read(
+            "SELECT id, path, sha256, media_type, size, pages, blocks, doc_type, doc_number, title, date,"
+            " classification, archive_id, released, ingested_at, redactions, withheld, edits FROM documents"
+            " ORDER BY date NULLS FIRST, id")
+
+    def count(self) -> tuple[int, int]:
+        row = self._read("SELECT count(*) AS n, coalesce(sum(blocks), 0) AS b FROM documents")[0]
+        return int(row["n"]), int(row["b"])
+
+    def get(self, doc_id: str) -> dict[str, Any] | None:
+        rows = self._read("SELECT id, record FROM documents WHERE id = %s", (doc_id,))
+        if not rows:
+            return None
+        record = json.loads(zlib.decompress(bytes(rows[0]["record"])))
+        record["id"] = rows[0]["id"]
+        return record
+
+    def resolve(self, ref: str) -> str | None:
+        like = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        for sql, arg in (("SELECT id FROM documents WHERE id = %s", ref),
+                         ("SELECT id FROM documents WHERE lower(doc_number) = lower(%s)", ref),
+                         ("SELECT id FROM documents WHERE id LIKE %s", like),
+                         ("SELECT id FROM documents WHERE sha256 LIKE %s", like.lower())):
+            rows = self._read(sql + " LIMIT 2", (arg,))
+            if len(rows) == 1:
+                return str(rows[0]["id"])
+        return None
+
+    def iter_records(self) -> Iterator[dict[str, Any]]:
+        for r in self._read("SELECT id FROM documents ORDER BY date NULLS FIRST, id"):
+            rec = self.get(r["id"])
+            if rec is not None:
+                yield rec
+
+    def search(self, query: str | None, *, limit: int = 20, doc_id: str | None = None,
+               entity_ids: Sequence[str] = ()) -> list[Hit]:
+        where: list[str] = []
+        params: list[Any] = []
+        if query:
+            snip = (f"ts_headline('english', b.text, q, 'StartSel={OPEN}, StopSel={CLOSE}, MaxWords=30, "
+                    "MinWords=12, ShortWord=2')")
+            source = "blocks b JOIN documents d ON d.id = b.doc_id, websearch_to_tsquery('english', %s) q"
+            params.append(query)
+            where.append("b.tsv @@ q")
+            rank, order = "ts_rank(b.tsv, q)", "rank DESC, d.date, b.doc_id, b.seq"
+        else:
+            source, snip = "blocks b JOIN documents d ON d.id = b.doc_id", "substr(b.text, 1, 200)"
+            rank, order = "0.0", "d.date NULLS FIRST, b.doc_id, b.seq"
+        if doc_id:
+            where.append("b.doc_id = %s")
+            params.append(doc_id)
+        if entity_ids:
+            where.append("EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = b.doc_id AND m.block = b.label"
+                         " AND (m.entity_id = ANY(%s) OR m.named_id = ANY(%s)))")
+            params += [list(entity_ids), list(entity_ids)]
+        params.append(limit)
+        rows = self._read(
+            f"SELECT b.doc_id, b.label, b.kind, b.page, b.start, b.\"end\", d.title, d.doc_number, {snip} AS snip,"
+            f" {rank} AS rank FROM {source} WHERE {' AND '.join(where) or 'TRUE'} ORDER BY {order} LIMIT %s",
+            params)
+        hits = [Hit.from_marked(r["doc_id"], r["label"], r["kind"], r["page"], r["start"], r["end"], r["snip"],
+                                float(r["rank"]), r["title"], r["doc_number"], OPEN, CLOSE) for r in rows]
+        if entity_ids and not query:
+            hits = [self._highlight_mentions(h, entity_ids) for h in hits]
+        return hits
+
+    def _highlight_mentions(self, hit: Hit, entity_ids: Sequence[str]) -> Hit:
+        """For an entity-only search: the snippet is the block, its mentions highlighted."""
+        rows = self._read("SELECT text FROM blocks WHERE doc_id = %s AND label = %s", (hit.document, hit.label))
+        text = rows[0]["text"] if rows else hit.snippet
+        found = self._read(
+            "SELECT text FROM mentions WHERE doc_id = %s AND block = %s AND (entity_id = ANY(%s) OR named_id = ANY(%s))"
+            " ORDER BY start", (hit.document, hit.label, list(entity_ids), list(entity_ids)))
+        spans, pos = [], 0
+        for m in found:
+            i = text.find(m["text"], pos)
+            if i >= 0:
+                spans.append((i, i + len(m["text"])))
+                pos = i + len(m["text"])
+        return Hit(hit.document, hit.label, hit.kind, hit.page, hit.start, hit.end, text, hit.score, hit.title,
+                   hit.doc_number, spans)
+
+    def mentions(self, *, entity_ids: Sequence[str] = (), doc_id: str | None = None,
+                 type_: str | None = None) -> list[dict[str, Any]]:
+        where, params = [], []
+        if entity_ids:
+            where.append("(m.entity_id = ANY(%s) OR m.named_id = ANY(%s))")
+            params += [list(entity_ids), list(entity_ids)]
+        if doc_id:
+            where.append("m.doc_id = %s")
+            params.append(doc_id)
+        if type_:
+            where.append("m.type = %s")
+            params.append(type_)
+        return self._read(
+            'SELECT m.doc_id AS document, m.block, m.entity_id AS id, m.canonical, m.type, m.text, m.start,'
+            ' m."end", m.metonymy, m.in_deleted AS in_deleted_text, m.method, m.named_id, d.date, d.doc_number,'
+            " d.title FROM mentions m JOIN documents d ON d.id = m.doc_id"
+            f" WHERE {' AND '.join(where) or 'TRUE'} ORDER BY d.date NULLS FIRST, m.doc_id, m.start", params)
+
+    def cooccurrence(self, *, min_weight: int = 1) -> list[dict[str, Any]]:
+        return self._read(
+            "WITH e AS (SELECT DISTINCT doc_id, block, entity_id, canonical FROM mentions"
+            " WHERE entity_id IS NOT NULL)"
+            " SELECT a.entity_id AS source, min(a.canonical) AS source_name, b.entity_id AS target,"
+            " min(b.canonical) AS target_name, count(*) AS weight, count(DISTINCT a.doc_id) AS documents"
+            " FROM e a JOIN e b ON a.doc_id = b.doc_id AND a.block = b.block AND a.entity_id < b.entity_id"
+            " GROUP BY a.entity_id, b.entity_id HAVING count(*) >= %s ORDER BY weight DESC, source, target",
+            (min_weight,))
+
+    def block_rows(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+        if not pairs:
+            return {}
+        rows = self._read(
+            "SELECT b.doc_id, b.label, b.kind, b.parent, b.label_inferred FROM blocks b"
+            " JOIN unnest(%s::text[], %s::text[]) AS w(d, l) ON b.doc_id = w.d AND b.label = w.l",
+            ([p[0] for p in pairs], [p[1] for p in pairs]))
+        return {(r["doc_id"], r["label"]): {"label": r["label"], "kind": r["kind"], "parent": r["parent"],
+                                            "label_inferred": r["label_inferred"]} for r in rows}
+
+    def mention_counts(self, pairs: Sequence[tuple[str, str]], limit: int = 12) -> list[tuple[str, int]]:
+        if not pairs:
+            return []
+        rows = self._read(
+            "SELECT m.canonical, count(*) AS n FROM mentions m"
+            " JOIN unnest(%s::text[], %s::text[]) AS w(d, l) ON m.doc_id = w.d AND m.block = w.l"
+            " WHERE m.canonical IS NOT NULL GROUP BY m.canonical ORDER BY n DESC, m.canonical LIMIT %s",
+            ([p[0] for p in pairs], [p[1] for p in pairs], limit))
+        return [(r["canonical"], int(r["n"])) for r in rows]
+
+    # -- links -------------------------------------------------------------
+
+    def save_links(self, links: list[dict[str, Any]]) -> int:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.db.transaction():
+            self.db.execute("DELETE FROM links WHERE status = 'proposed'")
+            with self.db.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO links (a_doc, a, b_doc, b, score, agree, method, status, updated_at)"
+                    " VALUES (%s,%s,%s,%s,%s,%s,%s,'proposed',%s) ON CONFLICT (a_doc, a, b_doc, b) DO UPDATE SET"
+                    " score = excluded.score, agree = excluded.agree, method = excluded.method",
+                    [(x["a_doc"], x["a"], x["b_doc"], x["b"], x["score"], x["agree"], x["method"], now)
+                     for x in links])
+        return len(links)
+
+    def set_link_status(self, a_doc: str, a: str, b_doc: str, b: str, status: str) -> bool:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.db.transaction():
+            done = 0
+            for p in ((a_doc, a, b_doc, b), (b_doc, b, a_doc, a)):
+                done += self.db.execute("UPDATE links SET status = %s, updated_at = %s WHERE a_doc = %s AND a = %s"
+                                        " AND b_doc = %s AND b = %s", (status, now, *p)).rowcount
+            if not done:
+                self.db.execute("INSERT INTO links VALUES (%s,%s,%s,%s,0,NULL,'user',%s,%s)",
+                                (a_doc, a, b_doc, b, status, now))
+        return True
+
+    def links(self, *, include_rejected: bool = False) -> list[dict[str, Any]]:
+        where = "" if include_rejected else " WHERE status <> 'rejected'"
+        return self._read(f"SELECT * FROM links{where} ORDER BY score DESC")
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        return f"{scheme}://{creds.split(':')[0]}@{host}"
+    return url
+
+
+__all__ = ["PostgresStore", "UsageError"]
