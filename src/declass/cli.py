@@ -115,6 +115,9 @@ def ingest(
     ocr: Annotated[bool, typer.Option("--ocr/--no-ocr", help="OCR scans and images with Tesseract.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     gazetteer: GazetteerOption = None,
+    dask: Annotated[
+        str | None, typer.Option("--dask", help="Run the pipeline on a Dask cluster (scheduler address).")
+    ] = None,
 ) -> None:
     """Ingest documents into the archive (re-running is safe: unchanged files are skipped)."""
     archive = open_archive(db)
@@ -134,7 +137,7 @@ def ingest(
 
         try:
             report = archive.ingest(paths, workers=workers, max_bytes=max_size * 2**20, ocr=ocr,
-                                    gazetteer=gazetteer or (), on_result=on_result)
+                                    gazetteer=gazetteer or (), on_result=on_result, dask=dask)
         except DeclassError as exc:
             raise fail(exc) from None
         finally:

@@ -20,7 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from declass.errors import DeclassError, StoreError
+from declass.errors import DeclassError, StoreError, UsageError
 from declass.export import to_record
 from declass.pipeline import DEFAULT_OPTIONS, Options, run_stages, stages_for
 from declass.read import DEFAULT_MAX_BYTES, load_bytes, read_bytes
@@ -163,6 +163,7 @@ def ingest(
     ocr: bool = True,
     options: Options = DEFAULT_OPTIONS,
     on_result: Callable[[FileResult], None] | None = None,
+    dask_address: str | None = None,
 ) -> IngestReport:
     """Ingest every file under ``paths`` into ``store``.
 
@@ -179,9 +180,13 @@ def ingest(
             if on_result:
                 on_result(final)
 
-    if workers == 1:
+    if workers == 1 and not dask_address:
         for f in files:
             done([process_file(f, db, max_bytes, ocr, options)])
+        return report
+
+    if dask_address:
+        ingest_on_dask(dask_address, files, db, max_bytes, ocr, options, done, limit=max(workers, 2) * 8)
         return report
 
     ctx = mp.get_context("forkserver")
@@ -210,3 +215,45 @@ def ingest(
                     batch.append((FileResult(path, "failed", error=f"{path}: a worker process died [E201]"), None))
             done(batch)
     return report
+
+
+def ingest_on_dask(address: str, files: Iterable[str], db: str | None, max_bytes: int, ocr: bool,
+                   options: Options, done: Callable[[list[tuple[FileResult, Prepared | None]]], None],
+                   *, limit: int) -> None:
+    """The same per-document pipeline on a Dask cluster: files are submitted a
+    window at a time (memory stays flat), results stream back and are written
+    in batches here.  A worker lost mid-document fails that document only.
+
+    The workers need declass installed; they read the files by path, so the
+    paths must be visible to them (a shared file system)."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError as exc:
+        raise UsageError("E404", "Dask is not installed: pip install 'declass[dask]'") from exc
+    try:
+        client = Client(address, timeout=10)
+    except (OSError, TimeoutError) as exc:
+        raise UsageError("E404", f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        pending = iter(files)
+        futures = {}
+        for path in pending:
+            futures[client.submit(process_file, path, db, max_bytes, ocr, options, pure=False)] = path
+            if len(futures) >= limit:
+                break
+        stream = as_completed(list(futures), with_results=False)
+        for fut in stream:
+            path = futures.pop(fut)
+            try:
+                res, prepared = fut.result()
+            except Exception as exc:  # a worker died or the task failed outside the pipeline
+                msg = f"{path}: the Dask worker failed: {type(exc).__name__}: {exc} [E201]"
+                res, prepared = FileResult(path, "failed", error=" ".join(msg.split())), None
+            done([(res, prepared)])
+            nxt = next(pending, None)
+            if nxt is not None:
+                new = client.submit(process_file, nxt, db, max_bytes, ocr, options, pure=False)
+                futures[new] = nxt
+                stream.add(new)
+    finally:
+        client.close()
