@@ -9,6 +9,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-eng
 APT_TEST_PACKAGES := $(APT_PACKAGES) chromium chromium-driver postgresql
 HOST ?= 127.0.0.1
 PORT ?= 8000
+SCALE_SIZES ?= 1000,10000,100000
 
 .PHONY: install install-test system-deps run test lint bench clean
 
@@ -52,6 +53,7 @@ bench: install
 	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="wrk"
 	$(BIN)/python bench/bench_ingest.py --pages 20000
 	$(BIN)/python bench/bench_web.py --pages 10000 --clients 200 --seconds 30
+	$(BIN)/python bench/bench_scale.py --sizes $(SCALE_SIZES) --dask-pages 10000
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm build *.egg-info src/*.egg-info .pytest_cache
