@@ -98,6 +98,19 @@ def prepare(record: dict[str, Any]) -> Prepared:
     return Prepared(record["id"], src["sha256"], src["path"], summary_fields(record), blob, blocks, mentions)
 
 
+def with_mentions_marked(hit: Hit, text: str, mention_texts: list[str]) -> Hit:
+    """An entity search hit whose snippet is the whole block, the mentions (in order) highlighted."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in mention_texts:
+        i = text.find(m, pos)
+        if i >= 0:
+            spans.append((i, i + len(m)))
+            pos = i + len(m)
+    return Hit(hit.document, hit.label, hit.kind, hit.page, hit.start, hit.end, text, hit.score, hit.title,
+               hit.doc_number, spans)
+
+
 class Store(Protocol):
     """What an archive backend offers (SQLite now, PostgreSQL later)."""
 

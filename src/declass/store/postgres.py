@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from declass.errors import StoreError, UsageError
-from declass.store.base import Hit, Prepared, PutResult, prepare
+from declass.store.base import Hit, Prepared, PutResult, prepare, with_mentions_marked
 
 OPEN, CLOSE = "\x02", "\x03"
 
@@ -254,14 +254,7 @@ class PostgresStore:
         found = self._read(
             "SELECT text FROM mentions WHERE doc_id = %s AND block = %s AND (entity_id = ANY(%s) OR named_id = ANY(%s))"
             " ORDER BY start", (hit.document, hit.label, list(entity_ids), list(entity_ids)))
-        spans, pos = [], 0
-        for m in found:
-            i = text.find(m["text"], pos)
-            if i >= 0:
-                spans.append((i, i + len(m["text"])))
-                pos = i + len(m["text"])
-        return Hit(hit.document, hit.label, hit.kind, hit.page, hit.start, hit.end, text, hit.score, hit.title,
-                   hit.doc_number, spans)
+        return with_mentions_marked(hit, text, [m["text"] for m in found])
 
     def mentions(self, *, entity_ids: Sequence[str] = (), doc_id: str | None = None,
                  type_: str | None = None) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from declass.errors import StoreError, UsageError
 from declass.store import migrations
-from declass.store.base import Hit, Prepared, PutResult, prepare
+from declass.store.base import Hit, Prepared, PutResult, prepare, with_mentions_marked
 
 HIGHLIGHT_OPEN = "\x02"
 HIGHLIGHT_CLOSE = "\x03"
@@ -272,15 +272,7 @@ class SQLiteStore:
             f" OR named_id IN ({marks})) ORDER BY start",
             (hit.document, hit.label, *entity_ids, *entity_ids),
         ).fetchall()
-        spans: list[tuple[int, int]] = []
-        pos = 0
-        for m in found:
-            i = text.find(m["text"], pos)
-            if i >= 0:
-                spans.append((i, i + len(m["text"])))
-                pos = i + len(m["text"])
-        return Hit(hit.document, hit.label, hit.kind, hit.page, hit.start, hit.end, text, hit.score, hit.title,
-                   hit.doc_number, spans)
+        return with_mentions_marked(hit, text, [m["text"] for m in found])
 
     def mentions(self, *, entity_ids: Sequence[str] = (), doc_id: str | None = None,
                  type_: str | None = None) -> list[dict[str, Any]]:
