@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
@@ -72,6 +73,13 @@ def search_bench(db: str) -> dict[str, object]:
             "overhead_p95": full["p95_ms"] / max(floor["p95_ms"], 1e-6)}
 
 
+def report_search(s: dict[str, Any]) -> None:
+    q = s["search"]
+    print(f"  search {s['engine']}, {s['blocks']:,} blocks: p50 {q['p50_ms']:.1f} ms, p95 {q['p95_ms']:.1f} ms, "
+          f"p99 {q['p99_ms']:.1f} ms; bare p95 {s['bare']['p95_ms']:.1f} ms (overhead x{s['overhead_p95']:.1f})",
+          flush=True)
+
+
 def dask_speedup(corpus: Path) -> dict[str, float]:
     from distributed import LocalCluster
 
@@ -121,18 +129,14 @@ def main() -> None:
                     a.ingest([corpus])
                 s = {"engine": "sqlite", **search_bench(lite)}
                 result["search"].append(s)  # type: ignore[union-attr]
-                print(f"  search sqlite, {s['blocks']:,} blocks: p50 {s['search']['p50_ms']:.1f} ms, "
-                      f"p95 {s['search']['p95_ms']:.1f} ms, p99 {s['search']['p99_ms']:.1f} ms; bare FTS p95 "
-                      f"{s['bare']['p95_ms']:.1f} ms (overhead x{s['overhead_p95']:.1f})", flush=True)
+                report_search(s)
             if server is not None:
                 url = pgserver.fresh_database(pg_root, f"scale_{pages}")
                 with declass.Archive(url) as a:
                     a.ingest([corpus])
                 s = {"engine": "postgresql", **search_bench(url)}
                 result["search"].append(s)  # type: ignore[union-attr]
-                print(f"  search postgresql, {s['blocks']:,} blocks: p50 {s['search']['p50_ms']:.1f} ms, "
-                      f"p95 {s['search']['p95_ms']:.1f} ms, p99 {s['search']['p99_ms']:.1f} ms; bare p95 "
-                      f"{s['bare']['p95_ms']:.1f} ms (overhead x{s['overhead_p95']:.1f})", flush=True)
+                report_search(s)
         if args.dask_pages:
             d = dask_speedup(ensure_corpus(args.dask_pages, 1952))
             result["dask"] = d

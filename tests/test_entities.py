@@ -3,7 +3,6 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -121,9 +120,17 @@ def test_mentions_in_struck_text(briefing: Document) -> None:
 
 
 def test_mention_fields_and_spans(nie58: Document) -> None:
+    blocks = {b.label: b for b in nie58.blocks}
     for m in nie58.entities:
         assert set(m) >= {"text", "type", "canonical", "id", "block", "start", "end", "metonymy", "in_deleted_text"}
-        assert " ".join(nie58.text[m["start"] : m["end"]].split()) == " ".join(m["text"].split()) or m["method"]
+        s, e = m["in_block"]
+        assert blocks[m["block"]].text[s:e] == m["text"]
+        # the source span, with the OCR repairs inside it applied, holds the same letters
+        source = nie58.text[m["start"] : m["end"]]
+        for c in nie58.corrections:
+            if m["start"] <= c.start and c.end <= m["end"]:
+                source = source.replace(c.original, c.corrected, 1)
+        assert [ch for ch in source if ch.isalnum()] == [ch for ch in m["text"] if ch.isalnum()], m
 
 
 def test_user_gazetteer_merges_over_builtin(tmp_path: Path) -> None:
@@ -176,6 +183,3 @@ def test_entities_and_cooccurrence_cli(sample_db: Path, tmp_path: Path) -> None:
     assert lines[0] == "source,source_name,target,target_name,weight,documents" and len(lines) > 5
     assert all(int(line.rsplit(",", 2)[1]) >= 2 for line in lines[1:] if line.count(",") >= 5)
 
-
-def entity_ids(rows: list[dict[str, Any]]) -> set[str]:
-    return {r["id"] for r in rows if r["id"]}

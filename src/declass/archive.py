@@ -109,10 +109,16 @@ class Archive:
 
     def block(self, ref: str, label: str) -> dict[str, Any]:
         """One block of a document, by label (case-insensitive)."""
+        return self.record_and_block(ref, label)[1]  # type: ignore[return-value]
+
+    def record_and_block(self, ref: str, label: str | None) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """A document's record and, if ``label`` is given, that block of it (read once)."""
         record = self.get(ref)
+        if label is None:
+            return record, None
         for b in record["blocks"]:
             if b["label"].casefold() == label.casefold():
-                return b
+                return record, b
         raise UsageError("E402", f"{label!r} in {record['id']}")
 
     def search(self, query: str | None = None, *, limit: int = 20, document: str | None = None,

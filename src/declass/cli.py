@@ -186,12 +186,7 @@ def show(
     ] = Reading.typed,
 ) -> None:
     """Show a document's outline, or one block of it, in a chosen reading."""
-    with open_archive(db, readonly=True) as archive:
-        try:
-            record = archive.get(doc)
-            block = archive.block(doc, label) if label else None
-        except DeclassError as exc:
-            raise fail(exc) from None
+    record, block = ask(db, lambda archive: archive.record_and_block(doc, label))
     if block is not None:
         if as_json:
             print_json({"document": record["id"], "citation": citation(record, block), **block})
@@ -256,12 +251,7 @@ def cite_command(
     db: DbOption = None,
 ) -> None:
     """Print a full citation: type, number, title, date, paragraph, archive id."""
-    with open_archive(db, readonly=True) as archive:
-        try:
-            record = archive.get(doc)
-            block = archive.block(doc, label) if label else None
-        except DeclassError as exc:
-            raise fail(exc) from None
+    record, block = ask(db, lambda archive: archive.record_and_block(doc, label))
     sys.stdout.write(citation(record, block) + "\n")
 
 

@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from declass.model import Block, Chunk, Document
 from declass.textmap import MappedText, TextBuilder
 
-OPS = ("delete", "insert", "note", "mark")
-
 
 @dataclass(frozen=True, slots=True)
 class Span:
@@ -255,8 +253,3 @@ def _handwritten_tail(doc: Document) -> set[str]:
 
 
 OPS_STYLE = {"same": "", "delete": "strike red", "insert": "underline green", "note": "italic cyan"}
-
-
-def reading(block: dict[str, object], which: str) -> str:
-    """A block's text in one reading (``typed`` or ``amended``) from its export record."""
-    return str(block.get("amended_text") if which == "amended" else block["text"])

@@ -22,7 +22,6 @@ from declass.errors import InputError
 from declass.model import Document, Page, Source
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown", ""}
 PAGE_SEPARATOR = "\n\f\n"
 _SLUG = re.compile(r"[^a-z0-9]+")
 

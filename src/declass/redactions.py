@@ -31,7 +31,6 @@ INLINE = re.compile(
 SIZE = re.compile(r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(line|paragraph|page|word)s?", re.I)
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
          "ten": 10}
-SEQUENCED = {"section": "roman", "point": None, "paragraph": "number", "sub-paragraph": None}
 
 
 @lru_cache(maxsize=1)

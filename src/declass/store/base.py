@@ -111,6 +111,19 @@ def with_mentions_marked(hit: Hit, text: str, mention_texts: list[str]) -> Hit:
                hit.doc_number, spans)
 
 
+DOCUMENT_COLUMNS = ("id", "sha256", "path", "media_type", "size", "pages", "blocks", "doc_type", "doc_number", "title",
+                    "date", "classification", "archive_id", "released", "ingested_at", "record", "redactions",
+                    "withheld", "edits")
+
+
+def document_values(doc: Prepared, doc_id: str, ingested_at: str) -> tuple[Any, ...]:
+    """The row of ``documents`` for a prepared document, in `DOCUMENT_COLUMNS` order."""
+    f = doc.summary
+    return (doc_id, doc.sha256, doc.path, f["media_type"], f["size"], f["pages"], f["blocks"], f["doc_type"],
+            f["doc_number"], f["title"], f["date"], f["classification"], f["archive_id"], f["released"],
+            ingested_at, doc.blob, f["redactions"], f["withheld"], f["edits"])
+
+
 class Store(Protocol):
     """What an archive backend offers (SQLite now, PostgreSQL later)."""
 

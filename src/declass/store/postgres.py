@@ -18,7 +18,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from declass.errors import StoreError, UsageError
-from declass.store.base import Hit, Prepared, PutResult, prepare, with_mentions_marked
+from declass.store.base import (
+    DOCUMENT_COLUMNS,
+    Hit,
+    Prepared,
+    PutResult,
+    document_values,
+    prepare,
+    with_mentions_marked,
+)
 
 OPEN, CLOSE = "\x02", "\x03"
 
@@ -158,14 +166,10 @@ class PostgresStore:
             self.db.execute("DELETE FROM documents WHERE id = %s", (doc_id,))
         elif self.db.execute("SELECT 1 FROM documents WHERE id = %s", (doc_id,)).fetchone():
             doc_id = f"{doc_id}-{doc.sha256[:8]}"
-        f = doc.summary
         self.db.execute(
-            "INSERT INTO documents (id, sha256, path, media_type, size, pages, blocks, doc_type, doc_number, title,"
-            " date, classification, archive_id, released, ingested_at, record, redactions, withheld, edits)"
-            " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-            (doc_id, doc.sha256, doc.path, f["media_type"], f["size"], f["pages"], f["blocks"], f["doc_type"],
-             f["doc_number"], f["title"], f["date"], f["classification"], f["archive_id"], f["released"],
-             datetime.now(UTC).isoformat(timespec="seconds"), doc.blob, f["redactions"], f["withheld"], f["edits"]),
+            f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)})"
+            f" VALUES ({', '.join(['%s'] * len(DOCUMENT_COLUMNS))})",
+            document_values(doc, doc_id, datetime.now(UTC).isoformat(timespec="seconds")),
         )
         with self.db.cursor().copy('COPY blocks (doc_id, seq, label, kind, parent, text, start, "end", page, '
                                    "label_inferred) FROM STDIN") as copy:

@@ -22,7 +22,15 @@ from typing import Any
 
 from declass.errors import StoreError, UsageError
 from declass.store import migrations
-from declass.store.base import Hit, Prepared, PutResult, prepare, with_mentions_marked
+from declass.store.base import (
+    DOCUMENT_COLUMNS,
+    Hit,
+    Prepared,
+    PutResult,
+    document_values,
+    prepare,
+    with_mentions_marked,
+)
 
 HIGHLIGHT_OPEN = "\x02"
 HIGHLIGHT_CLOSE = "\x03"
@@ -141,15 +149,9 @@ class SQLiteStore:
             self._delete(doc_id)
         elif self.db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
             doc_id = f"{doc_id}-{doc.sha256[:8]}"
-        f = doc.summary
         self.db.execute(
-            "INSERT INTO documents (id, sha256, path, media_type, size, pages, blocks, doc_type,"
-            " doc_number, title, date, classification, archive_id, released, ingested_at, record,"
-            " redactions, withheld, edits) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (doc_id, doc.sha256, doc.path, f["media_type"], f["size"], f["pages"], f["blocks"], f["doc_type"],
-             f["doc_number"], f["title"], f["date"], f["classification"], f["archive_id"],
-             f["released"], datetime.now(UTC).isoformat(timespec="seconds"), doc.blob,
-             f["redactions"], f["withheld"], f["edits"]),
+            f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)}) VALUES ({','.join('?' * len(DOCUMENT_COLUMNS))})",
+            document_values(doc, doc_id, datetime.now(UTC).isoformat(timespec="seconds")),
         )
         self.db.executemany(
             'INSERT INTO blocks (doc_id, seq, label, kind, parent, text, start, "end", page,'

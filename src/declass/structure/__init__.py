@@ -9,7 +9,7 @@ sequence (``label_inferred``).  Unnumbered blocks are labelled by place:
 from __future__ import annotations
 
 from declass.model import Block, Document, page_lookup
-from declass.structure.build import Node, build, text_of
+from declass.structure.build import Node, build
 from declass.structure.footnotes import anchor
 from declass.structure.markers import letter_token
 
@@ -90,7 +90,7 @@ def structure(doc: Document) -> Document:
     blocks: list[Block] = []
     page_at = page_lookup(doc.pages)
     for n in nodes:
-        view = text_of(n)
+        view = n.joined()
         attrs = dict(n.attrs)
         if n.heading and n.kind in ("heading", "article", "annex"):
             attrs["heading"] = " ".join(n.heading.split())

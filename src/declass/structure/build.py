@@ -30,7 +30,7 @@ from declass.structure.markers import (
     readings,
     words,
 )
-from declass.textmap import MappedText, TextBuilder
+from declass.textmap import MappedText
 
 BODY_KINDS = frozenset({"paragraph", "sub-paragraph", "point", "section", "article", "item"})
 KIND_OF = {"roman": "section", "upper": "point", "number": "paragraph", "lower": "sub-paragraph",
@@ -507,12 +507,3 @@ def _article_follows(chunks: tuple[Chunk, ...], window: int = 6) -> list[bool]:
                 break
         out.append(found)
     return out
-
-
-def text_of(node: Node) -> MappedText:
-    view = node.joined()
-    if view.text.endswith(("\n",)):
-        b = TextBuilder()
-        b.extend(view.strip())
-        return b.build()
-    return view

@@ -186,9 +186,8 @@ def judgments(request: Request, scale: Scale = "kent", doc: Text = None, term: T
         r["outcome"] = outcomes.get((r["document"], r["id"]))
         r["bar"] = Markup(probability_bar(r["range"]))
     key = sort.lstrip("-")
-    getters = {"document": lambda r: (r["document"], 0), "block": lambda r: (r["block"], 0),
-               "term": lambda r: (r["term"], 0), "low": lambda r: ((r["range"] or [2])[0], 0),
-               "horizon": lambda r: (r["horizon_end"] or "9999", 0)}
+    getters = {"block": lambda r: r["block"], "term": lambda r: r["term"],
+               "low": lambda r: (r["range"] or [2])[0], "horizon": lambda r: r["horizon_end"] or "9999"}
     if key != "document":
         rows.sort(key=getters[key], reverse=sort.startswith("-"))
     terms = sorted({r["term"] for r in lib(request).archive.judgments(doc or None, scale=scale)})
