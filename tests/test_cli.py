@@ -79,7 +79,7 @@ def test_export_jsonl_and_csv(tmp_path: Path, sample_db: Path) -> None:
 
 def test_usage_errors_exit_2(sample_db: Path) -> None:
     assert invoke("show", "--db", str(sample_db), "no-such-doc")[0] == 2
-    assert invoke("search", "--db", str(sample_db), '"unbalanced')[0] == 2
+    assert invoke("search", "--db", str(sample_db), '(unbalanced')[0] == 2
     assert invoke("export", "--db", str(sample_db), "--format", "xml")[0] == 2
     assert invoke("ingest")[0] == 2
 

@@ -138,7 +138,7 @@ def test_document_text_is_escaped(client: Client) -> None:
         ("/judgments?scale=bogus", 422),
         ("/api/search?q=" + "x" * 600, 422),
         ("/api/search?q=Dairen&limit=5000", 422),
-        ("/api/search?q=%22unbalanced", 422),
+        ("/api/search?q=%28unbalanced", 422),
         ("/?date_from=yesterday", 422),
         ("/nowhere", 404),
     ],

@@ -6,7 +6,6 @@ returns is plain data (dicts and small dataclasses).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -33,17 +32,6 @@ from declass.scales import load_scale
 from declass.score import load_outcomes
 from declass.score import score as score_outcomes
 from declass.store import Hit, PutResult, default_db, open_store
-
-_FTS_SYNTAX = re.compile(r'["():*^]|\b(?:AND|OR|NOT|NEAR)\b')
-_HYPHENATED = re.compile(r"[^\s\"]*\w-\w[^\s\"]*")
-
-
-def fts_query(query: str) -> str:
-    """A plain query made safe for FTS5: hyphenated words ("Sino-Soviet", "Chou En-lai")
-    become phrases.  A query using FTS5 syntax (quotes, AND/OR/NOT, NEAR, prefix*) is left as written."""
-    if _FTS_SYNTAX.search(query):
-        return query
-    return _HYPHENATED.sub(lambda m: '"' + m.group().replace('"', "") + '"', query)
 
 
 class Archive:
@@ -121,13 +109,21 @@ class Archive:
                 return record, b
         raise UsageError("E402", f"{label!r} in {record['id']}")
 
+    def reindex(self) -> int:
+        """Rebuild the search index from the archive's blocks; returns the blocks indexed.
+
+        Only SQLite archives keep a separate index (tantivy, beside the file);
+        PostgreSQL indexes as it writes, so there it does nothing."""
+        sync = getattr(self.store, "sync_index", None)
+        return sync(rebuild=True) if sync is not None else 0
+
     def search(self, query: str | None = None, *, limit: int = 20, document: str | None = None,
                entity: str | None = None, gazetteer: Sequence[str | Path] = ()) -> list[Hit]:
-        """Full-text search (FTS5 syntax: words, "phrases", AND/OR/NOT, prefix*);
-        ``entity`` keeps blocks mentioning that entity under any of its names."""
+        """Full-text search (words, "phrases", prefix*, AND/OR/NOT or -word,
+        parentheses, NEAR(a b, N): see `declass.store.query`); ``entity`` keeps
+        blocks mentioning that entity under any of its names."""
         if not (query and query.strip()) and not entity:
             raise UsageError("E403", "empty query")
-        query = fts_query(query) if query else query
         doc_id = self.resolve(document) if document else None
         ids: list[str] = []
         if entity:

@@ -157,6 +157,13 @@ def ingest(
         raise typer.Exit(1)
 
 
+@app.command()
+def reindex(db: DbOption = None) -> None:
+    """Rebuild the search index (e.g. after copying an archive file without its .tantivy folder)."""
+    n = ask(db, lambda archive: archive.reindex(), readonly=False)
+    err.print(f"indexed {n:,} blocks")
+
+
 @app.command("list")
 def list_documents(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List the documents in the archive."""

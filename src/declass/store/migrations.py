@@ -140,12 +140,35 @@ def _v5_named_entity(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX mentions_named ON mentions(named_id)")
 
 
+def _v6_search_log(db: sqlite3.Connection) -> None:
+    # every change to a block is logged for the tantivy index (store/textindex.py)
+    # in the same transaction as the change; the index clears what it applied
+    run_script(
+        db,
+        """
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE search_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, block INTEGER NOT NULL);
+        CREATE TRIGGER blocks_log_ai AFTER INSERT ON blocks BEGIN
+            INSERT INTO search_log (block) VALUES (new.rowid);
+        END;
+        CREATE TRIGGER blocks_log_ad AFTER DELETE ON blocks BEGIN
+            INSERT INTO search_log (block) VALUES (old.rowid);
+        END;
+        CREATE TRIGGER blocks_log_au AFTER UPDATE ON blocks BEGIN
+            INSERT INTO search_log (block) VALUES (old.rowid);
+            INSERT INTO search_log (block) VALUES (new.rowid);
+        END;
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "initial schema", _v1_initial),
     (2, "redaction and edit counts", _v2_redaction_counts),
     (3, "entity mentions", _v3_mentions),
     (4, "judgment links", _v4_links),
     (5, "named entity of each mention", _v5_named_entity),
+    (6, "change log for the search index", _v6_search_log),
 )
 LATEST = MIGRATIONS[-1][0]
 

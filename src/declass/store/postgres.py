@@ -3,9 +3,9 @@
 Same concepts as the SQLite store: documents keyed by SHA-256 (the same
 content twice is a no-op, a new version of a path replaces the old one),
 one transaction per batch of documents, recorded migrations.  Full text is
-a generated ``tsvector`` column with a GIN index, queried with
-``websearch_to_tsquery`` ("quoted phrases", ``OR``, ``-word``) and ranked
-with ``ts_rank``; blocks and mentions are bulk-loaded with ``COPY``.
+a generated ``tsvector`` column with a GIN index, queried in the same
+query language as SQLite (`store.query`, rendered as a ``tsquery``) and
+ranked with ``ts_rank``; blocks and mentions are bulk-loaded with ``COPY``.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from declass.store.base import (
     prepare,
     with_mentions_marked,
 )
+from declass.store.query import parse, to_tsquery
 
 OPEN, CLOSE = "\x02", "\x03"
 
@@ -226,8 +227,9 @@ class PostgresStore:
         if query:
             snip = (f"ts_headline('english', b.text, q, 'StartSel={OPEN}, StopSel={CLOSE}, MaxWords=30, "
                     "MinWords=12, ShortWord=2')")
-            source = "blocks b JOIN documents d ON d.id = b.doc_id, websearch_to_tsquery('english', %s) q"
-            params.append(query)
+            tsquery, tsparams = to_tsquery(parse(query))
+            source = f"blocks b JOIN documents d ON d.id = b.doc_id, (SELECT {tsquery} AS q) tq"
+            params.extend(tsparams)
             where.append("b.tsv @@ q")
             rank, order = "ts_rank(b.tsv, q)", "rank DESC, d.date, b.doc_id, b.seq"
         else:

@@ -22,6 +22,7 @@ from typing import Any
 
 from declass.errors import StoreError, UsageError
 from declass.store import migrations
+from declass.store import query as query_mod
 from declass.store.base import (
     DOCUMENT_COLUMNS,
     Hit,
@@ -31,6 +32,10 @@ from declass.store.base import (
     prepare,
     with_mentions_marked,
 )
+from declass.store.textindex import BlockIndex
+
+SYNC_BLOCKS = 50_000  # blocks written before the search index catches up mid-ingest
+SYNC_SECONDS = 30.0
 
 HIGHLIGHT_OPEN = "\x02"
 HIGHLIGHT_CLOSE = "\x03"
@@ -83,6 +88,9 @@ class SQLiteStore:
         if version > migrations.LATEST:
             self.db.close()
             raise StoreError("E304", f"schema {version} > {migrations.LATEST}", path=self.path)
+        self.index = BlockIndex(self.db, self.path, readonly=readonly or version < 6)
+        self._unindexed = 0
+        self._synced_at = time.monotonic()
 
     def _version_ro(self) -> int:
         row = self.db.execute("SELECT max(version) FROM schema_migrations").fetchone()
@@ -97,7 +105,21 @@ class SQLiteStore:
         return StoreError("E303", msg, path=self.path)
 
     def close(self) -> None:
-        self.db.close()
+        try:
+            if self._unindexed:
+                self.sync_index()
+        finally:
+            self.db.close()
+
+    def sync_index(self, *, rebuild: bool = False) -> int:
+        """Bring the tantivy index up to date with the blocks (``rebuild``: from scratch)."""
+        try:
+            n = self.index.rebuild() if rebuild else self.index.sync()
+        except sqlite3.DatabaseError as exc:
+            raise self._error(exc) from None
+        self._unindexed = 0
+        self._synced_at = time.monotonic()
+        return n
 
     @contextmanager
     def time_limit(self, seconds: float) -> Iterator[None]:
@@ -135,6 +157,10 @@ class SQLiteStore:
                 raise
         except sqlite3.DatabaseError as exc:
             raise self._error(exc) from None
+        self._unindexed += sum(len(d.blocks) for d, r in zip(docs, results, strict=True) if r.status != "unchanged")
+        if self._unindexed >= SYNC_BLOCKS or (
+                self._unindexed and time.monotonic() - self._synced_at > SYNC_SECONDS):
+            self.sync_index()
         return results
 
     def _put(self, doc: Prepared) -> PutResult:
@@ -219,16 +245,51 @@ class SQLiteStore:
                 yield rec
 
     def search(self, query: str | None, *, limit: int = 20, doc_id: str | None = None,
-               entity_ids: Sequence[str] = ()) -> list[Hit]:
-        """Blocks matching an FTS5 ``query`` and/or mentioning any of ``entity_ids``."""
+               entity_ids: Sequence[str] = (), engine: str = "auto") -> list[Hit]:
+        """Blocks matching ``query`` (the language of `store.query`) and/or
+        mentioning any of ``entity_ids``.  The tantivy index answers when it is
+        current; FTS5 answers otherwise, and for NEAR and entity filters.
+        ``engine="fts5"`` asks FTS5 whatever the index's state."""
+        node = query_mod.parse(query) if query else None
+        if engine != "fts5" and node is not None and not entity_ids and not query_mod.has_near(node):
+            index = self.index.usable()
+            if index is not None:
+                return self._search_index(index, node, limit, doc_id)
+        return self._search_fts(node, limit, doc_id, entity_ids)
+
+    def search_engine(self) -> str:
+        """Which engine answers a plain query now: ``tantivy`` or ``fts5``."""
+        return "tantivy" if self.index.usable() is not None else "fts5"
+
+    def _search_index(self, index: Any, node: query_mod.Node, limit: int, doc_id: str | None) -> list[Hit]:
+        found = self.index.search(index, node, limit=limit, doc_id=doc_id)
+        if not found:
+            return []
+        score = {f.rowid: f.score for f in found}
+        rows = self._read(
+            'SELECT b.rowid AS rowid, b.doc_id, b.label, b.kind, b.page, b.start, b."end", b.seq, b.text,'
+            " d.title, d.doc_number, d.date FROM blocks b JOIN documents d ON d.id = b.doc_id"
+            f" WHERE b.rowid IN ({','.join('?' * len(score))})",
+            tuple(score),
+        )
+        rows.sort(key=lambda r: (-score[r["rowid"]], r["date"] or "", r["doc_id"], r["seq"]))
+        snippets = self.index.snippets(index, node, [r["text"] for r in rows])
+        return [
+            Hit(r["doc_id"], r["label"], r["kind"], r["page"], r["start"], r["end"], snip,
+                round(score[r["rowid"]], 4), r["title"], r["doc_number"], spans)
+            for r, (snip, spans) in zip(rows, snippets, strict=True)
+        ]
+
+    def _search_fts(self, node: query_mod.Node | None, limit: int, doc_id: str | None,
+                    entity_ids: Sequence[str]) -> list[Hit]:
         where: list[str] = []
         params: list[Any] = []
-        if query:
+        if node is not None:
             source = "blocks_fts JOIN blocks b ON b.rowid = blocks_fts.rowid"
             snip = f"snippet(blocks_fts, 0, '{HIGHLIGHT_OPEN}', '{HIGHLIGHT_CLOSE}', '…', 16)"
             rank = "bm25(blocks_fts)"
             where.append("blocks_fts MATCH ?")
-            params.append(query)
+            params.append(query_mod.to_fts5(node))
         else:
             source = "blocks b"
             snip, rank = "substr(b.text, 1, 200)", "0"
@@ -250,7 +311,7 @@ class SQLiteStore:
             if "interrupted" in str(exc):
                 raise
             if any(w in str(exc) for w in ("fts5", "syntax", "no such column", "unterminated", "unknown special")):
-                raise UsageError("E403", f"{query!r}: {exc}") from None
+                raise UsageError("E403", f"{params[0]!r}: {exc}") from None
             raise self._error(exc) from None
         hits = [
             Hit.from_marked(
@@ -259,8 +320,8 @@ class SQLiteStore:
             )
             for r in rows
         ]
-        if entity_ids:
-            hits = [self._highlight_mentions(h, entity_ids) if not query else h for h in hits]
+        if entity_ids and node is None:
+            hits = [self._highlight_mentions(h, entity_ids) for h in hits]
         return hits
 
     def _highlight_mentions(self, hit: Hit, entity_ids: Sequence[str]) -> Hit:

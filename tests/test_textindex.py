@@ -1,0 +1,134 @@
+"""The tantivy index beside a SQLite archive: same answers as FTS5, never stale."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import declass
+from declass.store import SQLiteStore
+from declass.store.textindex import index_path
+
+QUERIES = ['"Port Arthur"', "Peiping", "Sino-Soviet solidarity", "Dairen OR Formosa", "Manchuria -railway",
+           "treat*", '"Chinese Communist"', "(Korea OR Korean) AND armistice", "Chou En-lai", "25X1"]
+
+
+@pytest.fixture()
+def indexed(tmp_path: Path, samples: Path) -> Path:
+    db = tmp_path / "indexed.db"
+    with declass.Archive(db) as a:
+        assert not a.ingest([samples], workers=1).failed
+    return db
+
+
+def blocks(hits: list[declass.Hit]) -> set[tuple[str, str]]:
+    return {(h.document, h.label) for h in hits}
+
+
+def test_ingest_builds_the_index_and_it_answers(indexed: Path) -> None:
+    assert (index_path(indexed) / "meta.json").exists()
+    store = SQLiteStore(indexed, readonly=True)
+    try:
+        assert store.search_engine() == "tantivy"
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_index_finds_the_blocks_fts5_finds(indexed: Path, query: str) -> None:
+    store = SQLiteStore(indexed, readonly=True)
+    try:
+        fast = store.search(query, limit=1000)
+        slow = store.search(query, limit=1000, engine="fts5")
+        assert blocks(fast) == blocks(slow)
+        assert fast == sorted(fast, key=lambda h: -h.score)
+        for h in fast:
+            assert h.highlights, (query, h.snippet)
+            for s, e in h.highlights:
+                assert h.snippet[s:e].strip() and not h.snippet[s:e].isspace()
+    finally:
+        store.close()
+
+
+def test_a_phrase_is_one_highlight(indexed: Path) -> None:
+    with declass.Archive(indexed, readonly=True) as a:
+        hits = a.search('"Port Arthur"')
+    assert hits and all(h.snippet[s:e].casefold() == "port arthur" for h in hits for s, e in h.highlights)
+
+
+def test_document_filter(indexed: Path) -> None:
+    with declass.Archive(indexed, readonly=True) as a:
+        hits = a.search("Soviet", document="NIE-58", limit=500)
+        assert hits and {h.document for h in hits} == {"1952-09-10-nie-58-sino-soviet-relations"}
+        assert a.store.search_engine() == "tantivy"
+
+
+def test_unindexed_changes_fall_back_to_fts5_until_synced(indexed: Path, tmp_path: Path) -> None:
+    memo = tmp_path / "memo.txt"
+    memo.write_text("MEMORANDUM\n\n1. The Zanzibar question was discussed.\n")
+    writer = declass.Archive(indexed)
+    reader = SQLiteStore(indexed, readonly=True)
+    try:
+        writer.add(memo)
+        assert reader.search_engine() == "fts5"
+        assert [h.document for h in reader.search("Zanzibar")] == ["memo"]
+        writer.store.sync_index()  # type: ignore[attr-defined]
+        assert reader.search_engine() == "tantivy"
+        assert [h.document for h in reader.search("Zanzibar")] == ["memo"]
+        # a new version of the file replaces the old text in the index too
+        memo.write_text("MEMORANDUM\n\n1. The Mauritius question was discussed.\n")
+        writer.add(memo)
+        writer.store.sync_index()  # type: ignore[attr-defined]
+        assert reader.search_engine() == "tantivy"
+        assert reader.search("Zanzibar") == []
+        assert [h.document for h in reader.search("Mauritius")] == ["memo"]
+    finally:
+        writer.close()
+        reader.close()
+
+
+def test_a_lost_index_is_rebuilt_and_a_foreign_one_ignored(indexed: Path, tmp_path: Path, samples: Path) -> None:
+    shutil.rmtree(index_path(indexed))
+    with declass.Archive(indexed, readonly=True) as a:
+        assert a.store.search_engine() == "fts5"
+        before = blocks(a.search("Peiping", limit=500))
+    store = SQLiteStore(indexed)
+    assert store.sync_index() > 0
+    store.close()
+    with declass.Archive(indexed, readonly=True) as a:
+        assert a.store.search_engine() == "tantivy"
+        assert blocks(a.search("Peiping", limit=500)) == before
+
+    # another archive's index copied beside this one is not believed
+    other = tmp_path / "other.db"
+    with declass.Archive(other) as a:
+        a.ingest([next(samples.glob("*nie-58*"))], workers=1)
+    shutil.rmtree(index_path(indexed))
+    shutil.copytree(index_path(other), index_path(indexed))
+    with declass.Archive(indexed, readonly=True) as a:
+        assert a.store.search_engine() == "fts5"
+
+
+def test_near_and_entity_searches_are_answered_by_fts5(indexed: Path) -> None:
+    with declass.Archive(indexed, readonly=True) as a:
+        near = a.search("NEAR(Soviet Manchuria, 5)")
+        assert near and all("Soviet" in h.snippet or "Manchuria" in h.snippet for h in near)
+        assert a.search("Dairen", entity="Port Arthur")
+
+
+def test_reindex_command_rebuilds_a_missing_index(indexed: Path) -> None:
+    from typer.testing import CliRunner
+
+    from declass.cli import app
+
+    shutil.rmtree(index_path(indexed))
+    result = CliRunner().invoke(app, ["reindex", "--db", str(indexed)])
+    assert result.exit_code == 0, result.stderr
+    n = int(result.stderr.split()[1].replace(",", ""))
+    with declass.Archive(indexed, readonly=True) as a:
+        assert n == a.store.count()[1]
+        assert a.store.search_engine() == "tantivy"
+    result = CliRunner().invoke(app, ["search", "--db", str(indexed), "Dairen"])
+    assert result.exit_code == 0 and "Dairen" in result.stdout
