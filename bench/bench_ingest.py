@@ -111,9 +111,10 @@ def stage_times(folder: Path, docs: int = 150) -> dict[str, float]:
     return times
 
 
-def run_ingest(folder: Path, workers: int) -> dict[str, float]:
+def run_ingest(folder: Path, workers: int, keep: Path | None = None) -> dict[str, float]:
+    """Ingest ``folder`` in a subprocess, measured; ``keep`` names the archive to keep."""
     with tempfile.TemporaryDirectory(prefix="declass-bench-") as tmp:
-        db = Path(tmp) / "bench.db"
+        db = keep or Path(tmp) / "bench.db"
         cmd = [sys.executable, "-m", "declass", "ingest", "--db", str(db), "-q", "--workers", str(workers),
                str(folder)]
         t = time.perf_counter()
