@@ -25,14 +25,14 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus import generate
+from corpus import VERSION, generate
 
 HERE = Path(__file__).parent
 WORD = re.compile(r"\w+")
 
 
 def ensure_corpus(pages: int, seed: int) -> Path:
-    folder = HERE / "corpus" / f"p{pages}-s{seed}"
+    folder = HERE / "corpus" / f"p{pages}-s{seed}-v{VERSION}"
     done = folder / ".complete"
     if not done.exists():
         docs, n = generate(folder, pages, seed=seed)

@@ -110,3 +110,11 @@ def test_cli_redactions(sample_db) -> None:
     assert report["corpus"]["markers"] == 22 and report["corpus"]["withheld_blocks"] == 6
     res = CliRunner().invoke(app, ["show", "--db", str(sample_db), "1953-11-04", "V.A", "--reading", "amended"])
     assert res.exit_code == 0 and "with consideration" in res.stdout and "fairly" not in res.stdout
+
+
+def test_frus_notes_of_uncertain_size() -> None:
+    doc = declass.parse("1. The report [less than 1 line not declassified] came from Hong Kong and\n"
+                        "[3½ lines of source text not declassified] was confirmed.\n")
+    got = [(r["marker"], r.get("size")) for r in markers(doc)]
+    assert got == [("[less than 1 line not declassified]", None),
+                   ("[3½ lines of source text not declassified]", None)]

@@ -28,7 +28,7 @@ INLINE = re.compile(
     rf"(?P<code>\b25\s?X\s?[1-9][A-Z]?\b)|(?P<foia>\(b\)\s?\(\d\)(?:\s?\([A-Za-z]\))?)|(?P<bracket>{PLACEHOLDER.pattern})",
     re.IGNORECASE,
 )
-SIZE = re.compile(r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(line|paragraph|page|word)s?", re.I)
+SIZE = re.compile(r"(\d+½?|one|two|three|four|five|six|seven|eight|nine|ten)\s+(line|paragraph|page|word)s?", re.I)
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
          "ten": 10}
 
@@ -50,8 +50,12 @@ def exemption_of(marker: str) -> dict[str, str] | None:
 
 
 def size_of(text: str) -> dict[str, int]:
+    """``{"lines": 14, "paragraphs": 2}`` from a FRUS note; "less than 1 line" and
+    "3½ lines" give no size (the marker itself keeps the words)."""
     out: dict[str, int] = {}
     for m in SIZE.finditer(text):
+        if re.search(r"less\s+than\s+$", text[: m.start()], re.I) or "½" in m.group(1):
+            continue
         n = m.group(1).lower()
         out[m.group(2).lower() + "s"] = int(n) if n.isdigit() else WORDS[n]
     return out

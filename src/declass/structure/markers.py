@@ -62,8 +62,9 @@ FRUS_HEAD = re.compile(
     r"Circular|Airgram|Instruction|Statement|Diary Entry|Briefing)\b)"
 )
 PLACEHOLDER = re.compile(
-    r"\[(?:(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:lines?|paragraphs?|pages?|words?)"
-    r"(?:\s*\([^)\]]*\))?\s+|(?:text|name|names|date|number|title|source text|word|words)\s+)?not\s+declassified\]"
+    r"\[(?:(?:less\s+than\s+)?(?:\d+½?|½|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+    r"(?:lines?|paragraphs?|pages?|words?)(?:\s+of\s+source\s+text)?(?:\s*\([^)\]]*\))?\s+"
+    r"|(?:text|name|names|date|number|title|source text|word|words)\s+)?not\s+declassified\]"
     r"|\[(?:redacted|deleted|withheld|excised|sanitized|illegible)\]",
     re.IGNORECASE,
 )
