@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
 from declass import lexicon
+from declass.datafile import load_yaml
 from declass.model import Chunk, Correction, Document, Furniture, Line, Page, page_lookup
 from declass.textmap import MappedText, TextBuilder, iter_lines
 
@@ -55,7 +54,7 @@ class FurniturePattern:
 def furniture_patterns() -> tuple[FurniturePattern, ...]:
     """The furniture patterns of ``data/furniture.yaml``, compiled."""
     raw = resources.files("declass.data").joinpath("furniture.yaml").read_text("utf-8")
-    spec = yaml.safe_load(raw)
+    spec = load_yaml(raw)
     return tuple(
         FurniturePattern(
             p["kind"], re.compile(p["pattern"], re.IGNORECASE), p.get("where") == "head"
@@ -64,8 +63,18 @@ def furniture_patterns() -> tuple[FurniturePattern, ...]:
     )
 
 
+@lru_cache(maxsize=1)
+def any_furniture() -> re.Pattern[str]:
+    """All furniture patterns in one, groups unnamed: most lines are body text,
+    and one failed match says so faster than fifteen."""
+    unnamed = (re.sub(r"\(\?P<\w+>", "(?:", p.regex.pattern) for p in furniture_patterns())
+    return re.compile("|".join(f"(?:{u})" for u in unnamed), re.IGNORECASE)
+
+
 def classify_line(line: str, *, head: bool = False) -> tuple[str, dict[str, str]] | None:
     """``(kind, fields)`` if the stripped ``line`` is page furniture, else None."""
+    if not any_furniture().fullmatch(line):
+        return None
     for pat in furniture_patterns():
         if pat.head_only and not head:
             continue
@@ -200,40 +209,50 @@ def _is_break(kinds: tuple[str, ...]) -> bool:
 
 
 def join_lines(views: list[MappedText]) -> MappedText:
-    """Join wrapped lines with spaces, rejoining words hyphenated at line ends."""
+    """Join wrapped lines with spaces, rejoining words hyphenated at line ends.
+
+    Each line is held back until the next one shows whether its final hyphen
+    goes (``eliminat-`` + ``ing``); the text joined so far is never copied."""
     b = TextBuilder()
-    prev: MappedText | None = None
+    tail = ""  # the end of the text joined so far, enough to see its last word
+    src_end = 0
+    held: MappedText | None = None
     for view in views:
         if not view.text:
             continue
-        if prev is None:
-            prev = view
-            continue
-        prev = join_wrapped(prev, view)
-    if prev is not None:
-        b.extend(prev)
+        if held is not None:
+            joint = _joint(tail, view.text)
+            b.extend(held.slice(0, len(held.text) - 1) if joint == "drop" else held)
+            src_end = max(src_end, held.source_end)
+            if joint == "space":
+                b.add(" ", src_end, src_end)
+            tail = tail[:-1] if joint == "drop" else tail + (" " if joint == "space" else "")
+        held = view
+        tail = (tail + view.text)[-TAIL:]
+    if held is not None:
+        b.extend(held)
     return b.build()
+
+
+TAIL = 120
+
+
+def _joint(at: str, bt: str) -> str:
+    """How line ``bt`` joins the text ``at`` before it: ``drop`` the hyphen
+    (``com-munist``), ``keep`` it (``Sino-Soviet``), or a ``space``."""
+    if len(at) >= 2 and at[-1] == "-" and at[-2].isalpha() and bt[:1].isalpha():
+        head = re.search(r"[A-Za-z]+-$", at)
+        tail = re.match(r"[A-Za-z]+", bt)
+        if bt[0].islower() and head and tail and _drop_hyphen(head.group()[:-1], tail.group()):
+            return "drop"
+        return "keep"
+    return "space"
 
 
 def join_wrapped(a: MappedText, b: MappedText) -> MappedText:
     """``a`` followed by ``b`` as one line: ``eliminat-`` + ``ing`` is
     ``eliminating``, ``Sino-`` + ``Soviet`` is ``Sino-Soviet``, else a space."""
-    out = TextBuilder()
-    at, bt = a.text, b.text
-    if len(at) >= 2 and at[-1] == "-" and at[-2].isalpha() and bt[:1].isalpha():
-        head = re.search(r"[A-Za-z]+-$", at)
-        tail = re.match(r"[A-Za-z]+", bt)
-        if bt[0].islower() and head and tail and _drop_hyphen(head.group()[:-1], tail.group()):
-            out.extend(a.slice(0, len(at) - 1))
-        else:
-            out.extend(a)
-        out.extend(b)
-        return out.build()
-    out.extend(a)
-    gap = a.source_end
-    out.add(" ", gap, gap)
-    out.extend(b)
-    return out.build()
+    return join_lines([a, b])
 
 
 def _drop_hyphen(left: str, right: str) -> bool:
@@ -246,7 +265,7 @@ def _drop_hyphen(left: str, right: str) -> bool:
 
 def repair_chunks(chunks: list[Chunk]) -> tuple[list[Chunk], list[Correction]]:
     """Repair OCR confusions in body chunks; each repair is recorded."""
-    seen = Counter(t for c in chunks for t in _TOKEN.findall(c.text))
+    seen = Counter(_TOKEN.findall("\n".join(c.text for c in chunks)))
     fixes = {t: r for t in seen if (r := lexicon.repair(t, seen))}
     if not fixes:
         return chunks, []

@@ -98,7 +98,7 @@ def _series() -> frozenset[str]:
 def mentions_in_block(doc: Document, block: Block, gaz: Gazetteer) -> list[dict[str, Any]]:
     text = block.text
     out: list[dict[str, Any]] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # 1 where a mention was found
 
     def add(s: int, e: int, ent: Entity | None, method: str) -> None:
         src_s, src_e = block.view.span_to_source(s, e)
@@ -116,13 +116,13 @@ def mentions_in_block(doc: Document, block: Block, gaz: Gazetteer) -> list[dict[
                 rec["as_named"] = ent.id
             rec.update(type=target.type, canonical=target.name, id=target.id, wikidata=target.wikidata)
         out.append(rec)
-        taken.append((s, e))
+        taken[s:e] = b"\x01" * (e - s)
 
     for s, e, eid in gaz.find(text):
         add(s, e, gaz.entities[eid], "exact")
     for m in CAPITALISED.finditer(text):
         s, e = m.span()
-        if any(not (e <= a or s >= b) for a, b in taken):
+        if 1 in taken[s:e]:
             continue
         name = m.group()
         words = name.split()

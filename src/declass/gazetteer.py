@@ -25,6 +25,7 @@ import ahocorasick
 import yaml
 from rapidfuzz.distance import Levenshtein
 
+from declass.datafile import load_yaml
 from declass.errors import UsageError
 
 TYPES = frozenset({"person", "place", "organisation", "group", "treaty", "event"})
@@ -96,7 +97,7 @@ def _entity(raw: dict[str, Any], origin: str) -> Entity:
 
 def _read(text: str, origin: str) -> list[Entity]:
     try:
-        data = yaml.safe_load(text) or {}
+        data = load_yaml(text) or {}
     except yaml.YAMLError as exc:
         raise UsageError("E404", f"gazetteer {origin} is not valid YAML: {str(exc).splitlines()[0]}") from None
     return [_entity(e, origin) for e in data.get("entities") or []]

@@ -19,9 +19,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from declass import lexicon
+from declass.datafile import load_yaml
 from declass.errors import UsageError
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
@@ -43,7 +42,7 @@ class Thesaurus:
 
 @lru_cache(maxsize=1)
 def thesaurus() -> Thesaurus:
-    raw = yaml.safe_load(resources.files("declass.data").joinpath("concepts.yaml").read_text("utf-8"))
+    raw = load_yaml(resources.files("declass.data").joinpath("concepts.yaml").read_text("utf-8"))
     phrases: dict[str, str] = {}
     direction: dict[str, int] = {}
     axis_of: dict[str, str] = {}

@@ -179,7 +179,7 @@ def amended_text(segments: list[tuple[str, str]]) -> str:
 
 def in_deleted_text(doc: Document, start: int, end: int) -> bool:
     """True if source span ``[start, end)`` lies inside struck-through text."""
-    return any(e["op"] == "delete" and int(e["start"]) <= start and end <= int(e["end"])  # type: ignore[call-overload]
+    return bool(doc.edits) and any(e["op"] == "delete" and int(e["start"]) <= start and end <= int(e["end"])  # type: ignore[call-overload]
                for e in doc.edits)
 
 

@@ -16,9 +16,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from declass import dates
+from declass.datafile import load_yaml
 from declass.model import Block, Document
 from declass.structure.footnotes import paragraph_references
 
@@ -47,7 +46,7 @@ SERIAL = re.compile(r"\b(?P<prefix>SNIE|NIE|SE|NSC)\s*[-\u2013]?\s*(?P<num>\d+(?
 @lru_cache(maxsize=1)
 def doc_types() -> list[dict[str, Any]]:
     raw = resources.files("declass.data").joinpath("doc_types.yaml").read_text("utf-8")
-    types = yaml.safe_load(raw)["types"]
+    types = load_yaml(raw)["types"]
     for t in types:
         t["regex"] = re.compile(t["pattern"], re.IGNORECASE | re.MULTILINE)
     return types
@@ -58,7 +57,7 @@ def agency_table() -> dict[str, str]:
     """Every alias (lower-cased) → canonical agency name."""
     raw = resources.files("declass.data").joinpath("agencies.yaml").read_text("utf-8")
     table: dict[str, str] = {}
-    for a in yaml.safe_load(raw)["agencies"]:
+    for a in load_yaml(raw)["agencies"]:
         for alias in [a["name"], *a.get("aliases", []), *([a["department"]] if "department" in a else [])]:
             table[alias.lower()] = a["name"]
     return table

@@ -19,8 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from declass.datafile import load_yaml
 from declass.model import Block, Document
 from declass.structure.markers import PLACEHOLDER, letter_token
 
@@ -36,7 +35,7 @@ WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven"
 @lru_cache(maxsize=1)
 def exemptions() -> dict[str, str]:
     raw = resources.files("declass.data").joinpath("exemptions.yaml").read_text("utf-8")
-    return {str(k): str(v) for k, v in yaml.safe_load(raw)["codes"].items()}
+    return {str(k): str(v) for k, v in load_yaml(raw)["codes"].items()}
 
 
 def exemption_of(marker: str) -> dict[str, str] | None:

@@ -31,6 +31,7 @@ from typing import Any
 
 import yaml
 
+from declass.datafile import load_yaml
 from declass.errors import UsageError
 
 BUILTIN = ("kent", "icd203", "phia", "survey")
@@ -73,7 +74,7 @@ def _data(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def vocabulary() -> dict[str, Term]:
-    raw = yaml.safe_load(_data("terms.yaml"))["terms"]
+    raw = load_yaml(_data("terms.yaml"))["terms"]
     return {
         name: Term(name, tuple(spec.get("forms") or ()), spec.get("equivalent"), spec.get("unmapped"),
                    bool(spec.get("flat")))
@@ -107,12 +108,12 @@ def parse_scale(data: dict[str, Any], origin: str) -> Scale:
 def load_scale(spec: str = DEFAULT) -> Scale:
     """A built-in scale by name (kent, icd203, phia, survey) or a user's YAML file."""
     if spec in BUILTIN:
-        return parse_scale(yaml.safe_load(_data(f"{spec}.yaml")), spec)
+        return parse_scale(load_yaml(_data(f"{spec}.yaml")), spec)
     path = Path(spec)
     if not path.is_file():
         raise UsageError("E404", f"--scale {spec!r}: not one of {', '.join(BUILTIN)} and not a file")
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
+        data = load_yaml(path.read_text("utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise UsageError("E404", f"scale {spec}: {str(exc).splitlines()[0]}") from None
     return parse_scale(data or {}, spec)

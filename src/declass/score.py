@@ -29,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from declass.datafile import load_yaml
 from declass.errors import UsageError
 from declass.judgments import range_under
 
@@ -38,7 +39,7 @@ BINS = [(i / 10, (i + 1) / 10) for i in range(10)]
 
 def load_outcomes(path: str | Path) -> list[dict[str, Any]]:
     try:
-        data = yaml.safe_load(Path(path).read_text("utf-8")) or {}
+        data = load_yaml(Path(path).read_text("utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise UsageError("E404", f"outcomes file {path}: {str(exc).splitlines()[0]}") from None
     items = data.get("outcomes") if isinstance(data, dict) else None

@@ -28,13 +28,22 @@ class MappedText:
 
     text: str
     runs: tuple[Run, ...]
-    _starts: tuple[int, ...] = field(default=(), compare=False, repr=False)
-    _extent: tuple[int, int] = field(default=(0, 0), compare=False, repr=False)
+    # derived from runs on first use: most views are built, sliced and dropped unasked
+    _starts_cache: tuple[int, ...] | None = field(default=None, compare=False, repr=False)
+    _extent_cache: tuple[int, int] | None = field(default=None, compare=False, repr=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_starts", tuple(r[0] for r in self.runs))
-        if self.runs:
-            object.__setattr__(self, "_extent", (self.runs[0][1], max(r[1] + r[3] for r in self.runs)))
+    @property
+    def _starts(self) -> tuple[int, ...]:
+        if self._starts_cache is None:
+            object.__setattr__(self, "_starts_cache", tuple(r[0] for r in self.runs))
+        return self._starts_cache  # type: ignore[return-value]
+
+    @property
+    def _extent(self) -> tuple[int, int]:
+        if self._extent_cache is None:
+            ext = (self.runs[0][1], max(r[1] + r[3] for r in self.runs)) if self.runs else (0, 0)
+            object.__setattr__(self, "_extent_cache", ext)
+        return self._extent_cache  # type: ignore[return-value]
 
     def __len__(self) -> int:
         return len(self.text)
