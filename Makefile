@@ -50,10 +50,11 @@ test: install-test lint
 	$(BIN)/python -m pytest
 
 bench: install
-	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="wrk"
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="wrk postgresql"
+	@$(BIN)/python -c "import distributed" 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[dev,dask]'
 	$(BIN)/python bench/bench_ingest.py --pages 20000
 	$(BIN)/python bench/bench_web.py --pages 10000 --clients 200 --seconds 30
 	$(BIN)/python bench/bench_scale.py --sizes $(SCALE_SIZES) --dask-pages 10000
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm build *.egg-info src/*.egg-info .pytest_cache
+	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm $(DB).tantivy build *.egg-info src/*.egg-info .pytest_cache
