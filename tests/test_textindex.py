@@ -132,3 +132,25 @@ def test_reindex_command_rebuilds_a_missing_index(indexed: Path) -> None:
         assert a.store.search_engine() == "tantivy"
     result = CliRunner().invoke(app, ["search", "--db", str(indexed), "Dairen"])
     assert result.exit_code == 0 and "Dairen" in result.stdout
+
+
+def test_an_index_held_by_another_writer_is_a_warning_not_a_failure(
+        indexed: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import tantivy
+
+    other = tantivy.Index.open(str(index_path(indexed)))
+    held = other.writer(heap_size=15_000_000, num_threads=1)  # another process ingesting, say
+    memo = tmp_path / "memo.txt"
+    memo.write_text("MEMORANDUM\n\n1. The Zanzibar question was discussed.\n")
+    with declass.Archive(indexed) as a:
+        a.store.index.lock_wait = 0.2  # type: ignore[attr-defined]
+        a.add(memo)
+    assert "search index could not be updated" in caplog.text
+    with declass.Archive(indexed, readonly=True) as a:
+        assert a.store.search_engine() == "fts5"
+        assert [h.document for h in a.search("Zanzibar")] == ["memo"]
+    del held
+    with declass.Archive(indexed) as a:
+        assert a.reindex() > 0
+        assert a.store.search_engine() == "tantivy"
+        assert [h.document for h in a.search("Zanzibar")] == ["memo"]

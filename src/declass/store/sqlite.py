@@ -10,6 +10,7 @@ already in the archive (same path, new content) replaces the old one.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import time
@@ -33,6 +34,8 @@ from declass.store.base import (
     with_mentions_marked,
 )
 from declass.store.textindex import BlockIndex
+
+log = logging.getLogger("declass")
 
 SYNC_BLOCKS = 50_000  # blocks written before the search index catches up mid-ingest
 SYNC_SECONDS = 30.0
@@ -107,9 +110,19 @@ class SQLiteStore:
     def close(self) -> None:
         try:
             if self._unindexed:
-                self.sync_index()
+                self._sync_quietly()
         finally:
             self.db.close()
+
+    def _sync_quietly(self) -> None:
+        """Update the index as a side effect of writing: a failure is a warning,
+        never a failed ingest (the blocks are stored; FTS5 answers meanwhile)."""
+        try:
+            self.sync_index()
+        except (OSError, ValueError, StoreError) as exc:
+            self._synced_at = time.monotonic()
+            log.warning("%s: the search index could not be updated (%s); searches use FTS5 until it is "
+                        "(declass reindex)", self.path, " ".join(str(exc).split()))
 
     def sync_index(self, *, rebuild: bool = False) -> int:
         """Bring the tantivy index up to date with the blocks (``rebuild``: from scratch)."""
@@ -160,7 +173,7 @@ class SQLiteStore:
         self._unindexed += sum(len(d.blocks) for d, r in zip(docs, results, strict=True) if r.status != "unchanged")
         if self._unindexed >= SYNC_BLOCKS or (
                 self._unindexed and time.monotonic() - self._synced_at > SYNC_SECONDS):
-            self.sync_index()
+            self._sync_quietly()
         return results
 
     def _put(self, doc: Prepared) -> PutResult:

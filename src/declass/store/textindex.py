@@ -89,6 +89,7 @@ class BlockIndex:
         self.index: tantivy.Index | None = None
         self.opened_id: str | None = None
         self.generation: str | None = None
+        self.lock_wait = LOCK_WAIT_S
 
     # -- state kept in the archive ----------------------------------------
 
@@ -136,7 +137,7 @@ class BlockIndex:
 
     def _writer(self, index: tantivy.Index) -> tantivy.IndexWriter:
         """The index's single writer; waits while another process holds it."""
-        deadline = time.monotonic() + LOCK_WAIT_S
+        deadline = time.monotonic() + self.lock_wait
         while True:
             try:
                 return index.writer(heap_size=WRITER_HEAP, num_threads=1)
