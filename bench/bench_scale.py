@@ -6,12 +6,14 @@ and scale.md.
   as the corpus grows), against a read + one-regex baseline in the same run;
 * search: a fixed query mix, p50/p95/p99 of `Archive.search` (ranked, with
   snippets and citations' columns) against the bare full-text query in the
-  same engine (the overhead ratio), on each ingested archive (about ten
-  blocks a page: 10k, 100k and 1M blocks); SQLite is measured through its
-  tantivy index and through FTS5 alone, PostgreSQL through tsvector;
+  same engine (the overhead ratio), on each ingested archive (about seven
+  blocks a page) and on the largest topped up with more generated documents
+  to a million blocks; SQLite is measured through its tantivy index and
+  through FTS5 alone, PostgreSQL through tsvector;
 * Dask: one worker against two on the same corpus (speed-up).
 
-    python bench/bench_scale.py --sizes 1000,10000,100000 [--dask-pages 10000] [--no-postgres]
+    python bench/bench_scale.py --sizes 1000,10000,100000 [--search-blocks 1000000]
+                                [--dask-pages 10000] [--no-postgres]
 """
 
 from __future__ import annotations
@@ -126,12 +128,16 @@ def dask_speedup(corpus: Path) -> dict[str, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--search-blocks", type=int, default=1_000_000,
+                    help="top the largest archive up with more documents to this many blocks, and search it")
     ap.add_argument("--dask-pages", type=int, default=10000)
     ap.add_argument("--no-postgres", action="store_true")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     result: dict[str, Any] = {"ingest": [], "search": []}
     server = None
+    lite: Path | None = None
+    pg: str | None = None
     work = Path(tempfile.mkdtemp(prefix="declass-scale-"))
     try:
         if not args.no_postgres:
@@ -159,6 +165,8 @@ def main() -> None:
                     a.ingest([corpus])
                 result["search"].append(search_bench(pg, "postgresql"))
                 report_search(result["search"][-1])
+        if args.search_blocks and lite is not None:
+            top_up(lite, pg, args.search_blocks, result)
         if args.dask_pages:
             d = dask_speedup(ensure_corpus(args.dask_pages, 1952))
             result["dask"] = {"pages": count_pages(ensure_corpus(args.dask_pages, 1952))[1], **d}
@@ -169,6 +177,30 @@ def main() -> None:
             server.stop()
         shutil.rmtree(work, ignore_errors=True)
     write_results(result)
+
+
+def top_up(lite: Path, pg: str | None, target: int, result: dict[str, Any]) -> None:
+    """Ingest more generated documents (another seed) into the largest archives
+    until they hold ``target`` blocks, then measure search there too."""
+    with declass.Archive(lite, readonly=True) as a:
+        blocks = a.store.count()[1]
+    pages = result["ingest"][-1]["pages"]
+    if blocks >= target:
+        return
+    extra = ensure_corpus(int((target - blocks) / (blocks / pages) * 1.03) + 1, 1953)
+    t = time.perf_counter()
+    with declass.Archive(lite) as a:
+        assert not a.ingest([extra], workers=2).failed
+    with declass.Archive(lite, readonly=True) as a:
+        blocks = a.store.count()[1]
+    result["top_up"] = {"pages": count_pages(extra)[1], "blocks": blocks, "seconds": time.perf_counter() - t}
+    print(f"topped the largest archive up with {result['top_up']['pages']:,} pages to {blocks:,} blocks", flush=True)
+    result["search"] += sqlite_searches(lite)
+    if pg is not None:
+        with declass.Archive(pg) as a:
+            assert not a.ingest([extra], workers=2).failed
+        result["search"].append(search_bench(pg, "postgresql"))
+        report_search(result["search"][-1])
 
 
 def write_results(result: dict[str, Any]) -> None:
@@ -182,6 +214,10 @@ def write_results(result: dict[str, Any]) -> None:
     lines += [f"| {s['engine']} | {s['blocks']} | {s['search']['p50_ms']:.1f} | {s['search']['p95_ms']:.1f} | "
               f"{s['search']['p99_ms']:.1f} | {s['bare']['p95_ms']:.1f} | x{s['overhead_p95']:.1f} |"
               for s in result["search"]]
+    if "top_up" in result:
+        t = result["top_up"]
+        lines += ["", f"The last rows: the largest archive topped up with {t['pages']} more generated pages"
+                      f" (another seed) to {t['blocks']} blocks."]
     if "dask" in result:
         d = result["dask"]
         lines += ["", f"Dask ({d['pages']} pages): 1 worker {d['1_worker_s']:.1f} s, 2 workers {d['2_worker_s']:.1f} s,"
