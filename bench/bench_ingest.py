@@ -62,6 +62,7 @@ class PeakRSS:
         self.proc = psutil.Process(pid)
         self.peak_total = 0
         self.peak_single = 0
+        self.peak_anon = 0  # without file-backed pages (mmapped index files, shared libraries)
         self.cpu: dict[int, float] = {}  # pid -> CPU seconds last seen (workers are not our children)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -71,12 +72,16 @@ class PeakRSS:
             try:
                 procs = [self.proc, *self.proc.children(recursive=True)]
                 rss = []
+                anon = []
                 for p in procs:
                     with contextlib.suppress(psutil.Error):
-                        rss.append(p.memory_info().rss)
+                        mi = p.memory_info()
+                        rss.append(mi.rss)
+                        anon.append(mi.rss - mi.shared)
                         t = p.cpu_times()
                         self.cpu[p.pid] = t.user + t.system
                 self.peak_total = max(self.peak_total, sum(rss))
+                self.peak_anon = max(self.peak_anon, sum(anon))
                 self.peak_single = max(self.peak_single, max(rss, default=0))
             except psutil.Error:
                 pass
@@ -127,6 +132,7 @@ def run_ingest(folder: Path, workers: int, keep: Path | None = None) -> dict[str
         cpu = sum(mem.cpu.values())  # sampled every 50 ms: a slight undercount
         return {"seconds": wall, "cpu_seconds": cpu, "cores_used": cpu / wall,
                 "peak_rss_mb": mem.peak_total / 2**20, "peak_rss_single_mb": mem.peak_single / 2**20,
+                "peak_anon_mb": mem.peak_anon / 2**20,
                 "db_mb": db.stat().st_size / 2**20}
 
 
