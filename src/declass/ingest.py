@@ -242,18 +242,20 @@ def ingest_on_dask(address: str, files: Iterable[str], db: str | None, max_bytes
             if len(futures) >= limit:
                 break
         stream = as_completed(list(futures), with_results=False)
-        for fut in stream:
-            path = futures.pop(fut)
-            try:
-                res, prepared = fut.result()
-            except Exception as exc:  # a worker died or the task failed outside the pipeline
-                msg = f"{path}: the Dask worker failed: {type(exc).__name__}: {exc} [E201]"
-                res, prepared = FileResult(path, "failed", error=" ".join(msg.split())), None
-            done([(res, prepared)])
-            nxt = next(pending, None)
-            if nxt is not None:
-                new = client.submit(process_file, nxt, db, max_bytes, ocr, options, pure=False)
-                futures[new] = nxt
-                stream.add(new)
+        for finished in stream.batches():  # whatever has finished is stored in one transaction
+            batch: list[tuple[FileResult, Prepared | None]] = []
+            for fut in finished:
+                path = futures.pop(fut)
+                try:
+                    batch.append(fut.result())
+                except Exception as exc:  # a worker died or the task failed outside the pipeline
+                    msg = f"{path}: the Dask worker failed: {type(exc).__name__}: {exc} [E201]"
+                    batch.append((FileResult(path, "failed", error=" ".join(msg.split())), None))
+                nxt = next(pending, None)
+                if nxt is not None:
+                    new = client.submit(process_file, nxt, db, max_bytes, ocr, options, pure=False)
+                    futures[new] = nxt
+                    stream.add(new)
+            done(batch)
     finally:
         client.close()

@@ -37,7 +37,7 @@ TOKENIZER = "declass"
 ID_FILE = "declass-archive-id"
 SNIPPET_CHARS = 160
 PREFIX_TERMS = 64  # words a prefix may stand for in a snippet's highlights
-WRITER_HEAP = 64_000_000
+WRITER_HEAP = 32_000_000  # bytes the writer buffers before it writes a segment
 LOCK_WAIT_S = 30.0
 
 
@@ -169,6 +169,7 @@ class BlockIndex:
                                       " JOIN search_log l ON l.block = b.rowid AND l.seq <= ?"
                                       " GROUP BY b.rowid", (last,))
             writer.commit()
+            writer.wait_merging_threads()  # merges end here: ingest's memory stays flat
         finally:
             del writer
         self._applied(last, index_id)  # type: ignore[arg-type]
