@@ -6,13 +6,13 @@ and scale.md.
   as the corpus grows), against a read + one-regex baseline in the same run;
 * search: a fixed query mix, p50/p95/p99 of `Archive.search` (ranked, with
   snippets and citations' columns) against the bare full-text query in the
-  same engine (the overhead ratio), on each ingested archive (about seven
-  blocks a page) and on the largest topped up with more generated documents
-  to a million blocks; SQLite is measured through its tantivy index and
+  same engine (the overhead ratio), on each ingested archive topped up with
+  more generated documents to ten blocks a page of its corpus (10k, 100k, 1M
+  blocks; a generated page holds about seven); SQLite is measured through its tantivy index and
   through FTS5 alone, PostgreSQL through tsvector;
 * Dask: one worker against two on the same corpus (speed-up).
 
-    python bench/bench_scale.py --sizes 1000,10000,100000 [--search-blocks 1000000]
+    python bench/bench_scale.py --sizes 1000,10000,100000 [--blocks-per-page 10]
                                 [--dask-pages 10000] [--no-postgres]
 """
 
@@ -128,13 +128,13 @@ def dask_speedup(corpus: Path) -> dict[str, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000,100000")
-    ap.add_argument("--search-blocks", type=int, default=1_000_000,
-                    help="top the largest archive up with more documents to this many blocks, and search it")
+    ap.add_argument("--blocks-per-page", type=int, default=10,
+                    help="search each archive once it holds this many blocks per page of its corpus (topped up)")
     ap.add_argument("--dask-pages", type=int, default=10000)
     ap.add_argument("--no-postgres", action="store_true")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    result: dict[str, Any] = {"ingest": [], "search": []}
+    result: dict[str, Any] = {"ingest": [], "search": [], "top_up": []}
     server = None
     lite: Path | None = None
     pg: str | None = None
@@ -160,15 +160,17 @@ def main() -> None:
             print(f"ingest {n:>7} pages: {row['pages_per_s']:,.0f} pages/s ({row['pages_per_s_per_core']:,.0f} per "
                   f"core), peak RSS {row['peak_rss_mb']:.0f} MB ({row['peak_anon_mb']:.0f} MB not file-backed), "
                   f"vs baseline x{row['ratio']:.3f}", flush=True)
-            result["search"] += sqlite_searches(lite)
             if server is not None:
                 pg = pgserver.fresh_database(pg_root, f"scale_{pages}")
                 with declass.Archive(pg) as a:
                     a.ingest([corpus])
+            extra = top_up(lite, pg, args.blocks_per_page * pages)
+            if extra:
+                result["top_up"].append(extra)
+            result["search"] += sqlite_searches(lite)
+            if pg is not None:
                 result["search"].append(search_bench(pg, "postgresql"))
                 report_search(result["search"][-1])
-        if args.search_blocks and lite is not None:
-            top_up(lite, pg, args.search_blocks, result)
         if args.dask_pages:
             d = dask_speedup(ensure_corpus(args.dask_pages, 1952))
             result["dask"] = {"pages": count_pages(ensure_corpus(args.dask_pages, 1952))[1], **d}
@@ -181,28 +183,26 @@ def main() -> None:
     write_results(result)
 
 
-def top_up(lite: Path, pg: str | None, target: int, result: dict[str, Any]) -> None:
-    """Ingest more generated documents (another seed) into the largest archives
-    until they hold ``target`` blocks, then measure search there too."""
+def top_up(lite: Path, pg: str | None, target: int) -> dict[str, Any] | None:
+    """Ingest more generated documents (another seed) into the archives until
+    they hold ``target`` blocks: the searches are measured at 10k, 100k and 1M
+    blocks although a generated page holds fewer than ten."""
     with declass.Archive(lite, readonly=True) as a:
         blocks = a.store.count()[1]
-    pages = result["ingest"][-1]["pages"]
+        pages = sum(d["pages"] for d in a.documents())
     if blocks >= target:
-        return
+        return None
     extra = ensure_corpus(int((target - blocks) / (blocks / pages) * 1.03) + 1, 1953)
     t = time.perf_counter()
-    with declass.Archive(lite) as a:
-        assert not a.ingest([extra], workers=2).failed
+    for db in (str(lite), pg):
+        if db is not None:
+            with declass.Archive(db) as a:
+                assert not a.ingest([extra], workers=2).failed
     with declass.Archive(lite, readonly=True) as a:
-        blocks = a.store.count()[1]
-    result["top_up"] = {"pages": count_pages(extra)[1], "blocks": blocks, "seconds": time.perf_counter() - t}
-    print(f"topped the largest archive up with {result['top_up']['pages']:,} pages to {blocks:,} blocks", flush=True)
-    result["search"] += sqlite_searches(lite)
-    if pg is not None:
-        with declass.Archive(pg) as a:
-            assert not a.ingest([extra], workers=2).failed
-        result["search"].append(search_bench(pg, "postgresql"))
-        report_search(result["search"][-1])
+        after = a.store.count()[1]
+    print(f"  topped up with {count_pages(extra)[1]:,} more pages: {blocks:,} -> {after:,} blocks", flush=True)
+    return {"pages": count_pages(extra)[1], "blocks_before": blocks, "blocks": after,
+            "seconds": time.perf_counter() - t}
 
 
 def write_results(result: dict[str, Any]) -> None:
@@ -217,10 +217,10 @@ def write_results(result: dict[str, Any]) -> None:
     lines += [f"| {s['engine']} | {s['blocks']} | {s['search']['p50_ms']:.1f} | {s['search']['p95_ms']:.1f} | "
               f"{s['search']['p99_ms']:.1f} | {s['bare']['p95_ms']:.1f} | x{s['overhead_p95']:.1f} |"
               for s in result["search"]]
-    if "top_up" in result:
-        t = result["top_up"]
-        lines += ["", f"The last rows: the largest archive topped up with {t['pages']} more generated pages"
-                      f" (another seed) to {t['blocks']} blocks."]
+    if result["top_up"]:
+        lines += ["", "Each archive was topped up with more generated pages (another seed) before its searches: "
+                      + "; ".join(f"{t['blocks_before']} -> {t['blocks']} blocks (+{t['pages']} pages)"
+                                  for t in result["top_up"]) + "."]
     if "dask" in result:
         d = result["dask"]
         lines += ["", f"Dask ({d['pages']} pages): 1 worker {d['1_worker_s']:.1f} s, 2 workers {d['2_worker_s']:.1f} s,"
