@@ -14,6 +14,7 @@ import glob
 import hashlib
 import multiprocessing as mp
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -217,6 +218,9 @@ def ingest(
     return report
 
 
+DASK_BATCH = 16  # documents stored per transaction as Dask results come back
+
+
 def ingest_on_dask(address: str, files: Iterable[str], db: str | None, max_bytes: int, ocr: bool,
                    options: Options, done: Callable[[list[tuple[FileResult, Prepared | None]]], None],
                    *, limit: int) -> None:
@@ -242,20 +246,29 @@ def ingest_on_dask(address: str, files: Iterable[str], db: str | None, max_bytes
             if len(futures) >= limit:
                 break
         stream = as_completed(list(futures), with_results=False)
-        for finished in stream.batches():  # whatever has finished is stored in one transaction
-            batch: list[tuple[FileResult, Prepared | None]] = []
-            for fut in finished:
-                path = futures.pop(fut)
-                try:
-                    batch.append(fut.result())
-                except Exception as exc:  # a worker died or the task failed outside the pipeline
-                    msg = f"{path}: the Dask worker failed: {type(exc).__name__}: {exc} [E201]"
-                    batch.append((FileResult(path, "failed", error=" ".join(msg.split())), None))
+        buffer: list[tuple[FileResult, Prepared | None]] = []
+        flushed = time.monotonic()
+        for finished in stream.batches():
+            for _ in finished:  # keep the workers busy before fetching anything
                 nxt = next(pending, None)
                 if nxt is not None:
                     new = client.submit(process_file, nxt, db, max_bytes, ocr, options, pure=False)
                     futures[new] = nxt
                     stream.add(new)
-            done(batch)
+            ok = [f for f in finished if f.status == "finished"]
+            results = dict(zip(ok, client.gather(ok, errors="skip"), strict=True)) if ok else {}
+            for fut in finished:
+                path = futures.pop(fut)
+                if fut in results:
+                    buffer.append(results[fut])
+                    continue
+                exc = fut.exception()  # a worker died or the task failed outside the pipeline
+                msg = f"{path}: the Dask worker failed: {type(exc).__name__}: {exc} [E201]"
+                buffer.append((FileResult(path, "failed", error=" ".join(msg.split())), None))
+            if len(buffer) >= DASK_BATCH or time.monotonic() - flushed > 1.0 or not futures:
+                done(buffer)  # one transaction for what has come back
+                buffer, flushed = [], time.monotonic()
+        if buffer:
+            done(buffer)
     finally:
         client.close()
