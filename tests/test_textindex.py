@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import declass
+from declass.errors import UsageError
 from declass.store import SQLiteStore
 from declass.store.textindex import index_path
 
@@ -154,3 +158,61 @@ def test_an_index_held_by_another_writer_is_a_warning_not_a_failure(
         assert a.reindex() > 0
         assert a.store.search_engine() == "tantivy"
         assert [h.document for h in a.search("Zanzibar")] == ["memo"]
+
+
+@pytest.fixture(scope="module")
+def sample_store(tmp_path_factory: pytest.TempPathFactory, samples: Path) -> Iterator[SQLiteStore]:
+    db = tmp_path_factory.mktemp("hyp") / "h.db"
+    with declass.Archive(db) as a:
+        a.ingest([samples], workers=1)
+    store = SQLiteStore(db, readonly=True)
+    assert store.search_engine() == "tantivy"
+    yield store
+    store.close()
+
+
+WORDS = ["Soviet", "Peiping", "Dairen", "port", "Arthur", "treaty", "Manch", "will", "not", "Sino-Soviet", "25X1",
+         "é", "___", "x"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from([*WORDS, "OR", "AND", "NOT", "(", ")", '"', "*", "-"]), min_size=1, max_size=8)
+       .map(" ".join) | st.text(max_size=30))
+def test_any_query_gets_the_same_blocks_from_both_engines_or_a_usage_error(
+        sample_store: SQLiteStore, text: str) -> None:
+    try:
+        fast = sample_store.search(text, limit=10_000)
+    except UsageError:
+        return
+    slow = sample_store.search(text, limit=10_000, engine="fts5")
+    assert blocks(fast) == blocks(slow), text
+
+
+def test_a_word_with_a_footnote_mark_is_found_by_both_engines(indexed: Path, tmp_path: Path) -> None:
+    memo = tmp_path / "frus.txt"
+    memo.write_text("123. Memorandum From the Secretary of State to President Eisenhower\u00b9\n\n"
+                    "1. The Zanzibar\u00b2 question was discussed.\n")
+    with declass.Archive(indexed) as a:
+        a.add(memo)
+    store = SQLiteStore(indexed, readonly=True)
+    try:
+        assert store.search_engine() == "tantivy"
+        for q in ("Eisenhower", "Zanzibar"):
+            fast, slow = store.search(q), store.search(q, engine="fts5")
+            assert blocks(fast) == blocks(slow) and {h.document for h in fast} == {"frus"}, q
+        (hit,) = store.search("Zanzibar")
+        assert [hit.snippet[s:e] for s, e in hit.highlights] == ["Zanzibar"]
+        assert "Zanzibar\u00b2" in hit.snippet  # shown as printed
+    finally:
+        store.close()
+
+
+def test_an_archive_from_before_the_index_gets_one(tmp_path: Path, samples: Path) -> None:
+    db = tmp_path / "old.db"
+    with declass.Archive(db) as a:
+        a.ingest([samples], workers=1)
+    shutil.rmtree(index_path(db))
+    with declass.Archive(db):  # opened for writing, nothing written
+        pass
+    with declass.Archive(db, readonly=True) as a:
+        assert a.store.search_engine() == "tantivy"

@@ -162,6 +162,20 @@ def _v6_search_log(db: sqlite3.Connection) -> None:
     )
 
 
+def _v7_footnote_separators(db: sqlite3.Connection) -> None:
+    # "Eisenhower¹" was one token; superscript digits (footnote marks) now separate
+    # words, as in the tantivy index (store/textindex.py FOOTNOTE_DIGITS)
+    from declass.store.textindex import FOOTNOTE_DIGITS
+
+    db.execute("DROP TABLE blocks_fts")
+    db.execute(
+        "CREATE VIRTUAL TABLE blocks_fts USING fts5(text, content='blocks', content_rowid='rowid',"
+        f" tokenize=\"porter unicode61 remove_diacritics 2 separators '{FOOTNOTE_DIGITS}'\")"
+    )
+    db.execute("INSERT INTO blocks_fts(blocks_fts) VALUES ('rebuild')")
+    db.execute("DELETE FROM settings WHERE key = 'index_id'")  # the tantivy index is rebuilt too
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "initial schema", _v1_initial),
     (2, "redaction and edit counts", _v2_redaction_counts),
@@ -169,6 +183,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     (4, "judgment links", _v4_links),
     (5, "named entity of each mention", _v5_named_entity),
     (6, "change log for the search index", _v6_search_log),
+    (7, "footnote digits separate words in full-text search", _v7_footnote_separators),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -92,8 +92,12 @@ class SQLiteStore:
             self.db.close()
             raise StoreError("E304", f"schema {version} > {migrations.LATEST}", path=self.path)
         self.index = BlockIndex(self.db, self.path, readonly=readonly or version < 6)
-        self._unindexed = 0
+        # an archive whose index is missing (new, migrated, copied without it) gets one when closed
+        self._unindexed = 0 if readonly or self.index.usable() is not None else self._has_blocks()
         self._synced_at = time.monotonic()
+
+    def _has_blocks(self) -> int:
+        return 1 if self.db.execute("SELECT 1 FROM blocks LIMIT 1").fetchone() else 0
 
     def _version_ro(self) -> int:
         row = self.db.execute("SELECT max(version) FROM schema_migrations").fetchone()

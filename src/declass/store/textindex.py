@@ -66,6 +66,17 @@ def _fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# Footnote marks are separators, not letters: "Eisenhower¹" is found by "Eisenhower".
+# FTS5 is told the same (migration 7); the mapping keeps every character's position.
+FOOTNOTE_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉"
+_AS_SPACE = str.maketrans(FOOTNOTE_DIGITS, " " * len(FOOTNOTE_DIGITS))
+
+
+def indexed_text(text: str) -> str:
+    """The text as the index sees it: footnote digits blanked, positions kept."""
+    return text.translate(_AS_SPACE)
+
+
 def index_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".tantivy")
 
@@ -215,7 +226,7 @@ class BlockIndex:
             doc = tantivy.Document()
             doc.add_unsigned("rowid", rowid)
             doc.add_text("doc", doc_id)
-            doc.add_text("text", text)
+            doc.add_text("text", indexed_text(text))
             writer.add_document(doc)
             n += 1
         return n
@@ -281,19 +292,20 @@ class BlockIndex:
         gen.set_max_num_chars(SNIPPET_CHARS)
         out = []
         for text in texts:
-            snip = gen.snippet_from_doc(tantivy.Document(text=text))
-            frag = snip.fragment()
-            if not frag:
+            plain = indexed_text(text)  # the same length as text, character for character
+            snip = gen.snippet_from_doc(tantivy.Document(text=plain))
+            if not snip.fragment():
                 out.append((text[:SNIPPET_CHARS], []))
                 continue
-            raw = text.encode()
+            raw = plain.encode()
             span = snip.fragment_range()
-            head = "…" if span.start > 0 else ""
-            tail = "…" if span.end < len(raw) else ""
-            fb = frag.encode()
+            lo, hi = len(raw[:span.start].decode()), len(raw[:span.end].decode())
+            head = "…" if lo > 0 else ""
+            tail = "…" if hi < len(text) else ""
+            fb = snip.fragment().encode()
             spans = [(len(head) + len(fb[:h.start].decode(errors="ignore")),
                       len(head) + len(fb[:h.end].decode(errors="ignore"))) for h in snip.highlighted()]
-            out.append((head + frag + tail, _merge_adjacent(head + frag, spans)))
+            out.append((head + text[lo:hi] + tail, _merge_adjacent(head + text[lo:hi], spans)))
         return out
 
 
