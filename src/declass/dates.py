@@ -26,6 +26,8 @@ MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})\s*,\s*(?P<year>1[
 ISO_LIKE = re.compile(r"\b(?P<year>1[89]\d\d|20\d\d)[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})\b")
 MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?P<year>1[89]\d\d|20\d\d)\b", re.IGNORECASE)
 YEAR = re.compile(r"\b(?P<year>1[89]\d\d|20\d\d)\b")
+ANY_YEAR = re.compile(r"1[89]\d\d|20\d\d")
+"""Digits that could be a year, anywhere: a cheap test before the date patterns."""
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -69,6 +71,8 @@ def _valid(y: int, m: int, d: int) -> bool:
 
 def find_dates(text: str) -> list[DateMatch]:
     """Full dates and month-year dates in ``text``, in order, not overlapping."""
+    if not ANY_YEAR.search(text):  # every form has a year: most sentences end here
+        return []
     found: list[DateMatch] = []
     taken: list[tuple[int, int]] = []
 

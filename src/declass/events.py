@@ -164,6 +164,11 @@ def _absolute(c: _Sentence, doc_year: int | None) -> None:
     """Dates, seasons, parts of years, ranges, and "this year"."""
     sent = c.sent
     low = sent.lower()
+    if not dates.ANY_YEAR.search(sent):  # everything below but "this year" names a year
+        if doc_year and "this year" in low:
+            for m in THIS_YEAR.finditer(sent):
+                c.add(m.span(), str(doc_year), "year", "event", relative_to="the document's date")
+        return
     if "end of" in low:
         for m in DEADLINE.finditer(sent):
             c.add(m.span(), f"{m.group('year')}-12-31", "day", "deadline")

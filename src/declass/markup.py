@@ -159,16 +159,30 @@ def redline(block: Block, edits: list[dict[str, object]]) -> list[tuple[str, str
 
     starts = [s for s, _ in deletes]
     k = 0
-    for i, ch in enumerate(view.text):
-        src = view.to_source(i)
-        while k < len(adds) and adds[k][0] <= src:
-            add(adds[k][1], adds[k][2])
-            k += 1
-        d = bisect_right(starts, src) - 1
-        deleted = d >= 0 and src < deletes[d][1]
-        put("delete" if deleted else "same", ch)
-    for _, op, text in adds[k:]:
-        add(op, text)
+    text = view.text
+    for t0, s0, tl, sl in view.runs:
+        i = t0
+        while i < t0 + tl:
+            # a character-for-character run is taken a stretch at a time: up to
+            # the next insertion, or the next start or end of a deletion
+            src = s0 + (i - t0) if tl == sl else s0 + min(i - t0, sl)
+            while k < len(adds) and adds[k][0] <= src:
+                add(adds[k][1], adds[k][2])
+                k += 1
+            d = bisect_right(starts, src) - 1
+            deleted = d >= 0 and src < deletes[d][1]
+            j = i + 1
+            if tl == sl:
+                stop = min(
+                    adds[k][0] if k < len(adds) else src + tl,
+                    starts[d + 1] if d + 1 < len(starts) else src + tl,
+                    deletes[d][1] if deleted else src + tl,
+                )
+                j = min(t0 + tl, i + max(1, stop - src))
+            put("delete" if deleted else "same", text[i:j])
+            i = j
+    for _, op, text_ in adds[k:]:
+        add(op, text_)
     return segments
 
 
