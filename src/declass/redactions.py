@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -67,21 +68,27 @@ def redactions(doc: Document) -> Document:
     return doc.evolve(redactions=tuple(records), stages=(*doc.stages, "redactions"))
 
 
-def _locate(doc: Document, offset: int) -> tuple[Block | None, str]:
-    """The block a marker sits in, else the last block before it."""
-    before = None
-    for b in doc.blocks:
-        if b.kind in ("heading", "annex", "margin_note", "footnote", "redaction"):
-            continue
-        if any(s <= offset < e for s, e in b.segments):
-            return b, "in"
-        if b.start <= offset:
-            before = b
-    return before, "after"
+def _locator(doc: Document) -> Callable[[int], tuple[Block | None, str]]:
+    """``locate(offset)``: the block a marker sits in, else the last block before it.
+    Each block's source segments are worked out once per document, not per marker."""
+    spans = [(b, b.segments, b.start) for b in doc.blocks
+             if b.kind not in ("heading", "annex", "margin_note", "footnote", "redaction")]
+
+    def locate(offset: int) -> tuple[Block | None, str]:
+        before = None
+        for b, segments, start in spans:
+            if any(s <= offset < e for s, e in segments):
+                return b, "in"
+            if start <= offset:
+                before = b
+        return before, "after"
+
+    return locate
 
 
-def _marker_record(doc: Document, marker: str, start: int, end: int, page: int) -> dict[str, Any]:
-    block, where = _locate(doc, start)
+def _marker_record(locate: Callable[[int], tuple[Block | None, str]], marker: str, start: int, end: int,
+                   page: int) -> dict[str, Any]:
+    block, where = locate(start)
     rec: dict[str, Any] = {
         "kind": "marker", "marker": marker, "exemption": exemption_of(marker), "block": block.label if block else None,
         "position": where, "start": start, "end": end, "page": page,
@@ -93,12 +100,13 @@ def _marker_record(doc: Document, marker: str, start: int, end: int, page: int) 
 
 
 def find_markers(doc: Document) -> list[dict[str, Any]]:
-    out = [_marker_record(doc, f.text, f.start, f.end, f.page) for f in doc.furniture
+    locate = _locator(doc)
+    out = [_marker_record(locate, f.text, f.start, f.end, f.page) for f in doc.furniture
            if f.kind == "exemption_marker"]
     for b in doc.blocks:
         for m in INLINE.finditer(b.text):
             s, e = b.view.span_to_source(m.start(), m.end())
-            rec = _marker_record(doc, m.group(), s, e, b.page)
+            rec = _marker_record(locate, m.group(), s, e, b.page)
             if b.kind != "redaction":  # a placeholder standing alone is "after" the block before it
                 rec["block"], rec["position"] = b.label, "in"
                 rec["in_block"] = [m.start(), m.end()]
