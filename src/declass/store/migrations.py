@@ -164,8 +164,8 @@ def _v6_search_log(db: sqlite3.Connection) -> None:
 
 def _v7_footnote_separators(db: sqlite3.Connection) -> None:
     # "Eisenhower¹" was one token; superscript digits (footnote marks) now separate
-    # words, as in the tantivy index (store/textindex.py FOOTNOTE_DIGITS)
-    from declass.store.textindex import FOOTNOTE_DIGITS
+    # words, as in the tantivy index and the query language (store/query.py)
+    from declass.store.query import FOOTNOTE_DIGITS
 
     db.execute("DROP TABLE blocks_fts")
     db.execute(

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 
 from declass.errors import UsageError
 
-WORD_CHARS = re.compile(r"\w", re.UNICODE)
+FOOTNOTE_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉"
+"""Footnote marks separate words in every engine: "Eisenhower¹" is found by "Eisenhower"."""
+WORD = re.compile(rf"[^\W{FOOTNOTE_DIGITS}]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +33,7 @@ class Term:
 
     @property
     def words(self) -> list[str]:
-        return re.findall(r"\w+", self.text)
+        return WORD.findall(self.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +191,7 @@ class _Parser:
 
 def _term(kind: str, text: str) -> Term | None:
     """A term, or None for text without a word in it (it cannot match anything)."""
-    if not WORD_CHARS.search(text):
+    if not WORD.search(text):
         return None
     return Term(text, prefix=kind == "prefix")
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import tantivy
 
-from declass.store.query import And, Near, Node, Not, Or, Term
+from declass.store.query import FOOTNOTE_DIGITS, And, Near, Node, Not, Or, Term
 
 TOKENIZER = "declass"
 ID_FILE = "declass-archive-id"
@@ -66,9 +66,8 @@ def _fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-# Footnote marks are separators, not letters: "Eisenhower¹" is found by "Eisenhower".
-# FTS5 is told the same (migration 7); the mapping keeps every character's position.
-FOOTNOTE_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉"
+# Footnote marks are separators, not letters (FTS5 is told so by migration 7);
+# blanking them keeps every character's position.
 _AS_SPACE = str.maketrans(FOOTNOTE_DIGITS, " " * len(FOOTNOTE_DIGITS))
 
 
