@@ -117,9 +117,15 @@ def test_a_lost_index_is_rebuilt_and_a_foreign_one_ignored(indexed: Path, tmp_pa
 
 def test_near_and_entity_searches_are_answered_by_fts5(indexed: Path) -> None:
     with declass.Archive(indexed, readonly=True) as a:
+        assert a.store.search_engine() == "tantivy"  # type: ignore[attr-defined]
         near = a.search("NEAR(Soviet Manchuria, 5)")
         assert near and all("Soviet" in h.snippet or "Manchuria" in h.snippet for h in near)
-        assert a.search("Dairen", entity="Port Arthur")
+        # FTS5 snippets (16 tokens, its own marks) differ from tantivy's: equal hits mean FTS5 answered
+        assert near == a.store.search("NEAR(Soviet Manchuria, 5)", engine="fts5")  # type: ignore[call-arg]
+        assert a.store.search("Soviet", limit=5) != a.store.search("Soviet", limit=5, engine="fts5")  # type: ignore[call-arg]
+        ids = a.entity_ids("Port Arthur")
+        both = a.search("Dairen", entity="Port Arthur")
+        assert both and both == a.store.search("Dairen", entity_ids=ids, engine="fts5")  # type: ignore[call-arg]
 
 
 def test_reindex_command_rebuilds_a_missing_index(indexed: Path) -> None:

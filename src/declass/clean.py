@@ -208,6 +208,9 @@ def _is_break(kinds: tuple[str, ...]) -> bool:
     return any(k in PAGE_BREAK_KINDS or k == "page_break" for k in kinds)
 
 
+TAIL = 120  # characters of the joined text kept to see its last word
+
+
 def join_lines(views: list[MappedText]) -> MappedText:
     """Join wrapped lines with spaces, rejoining words hyphenated at line ends.
 
@@ -232,9 +235,6 @@ def join_lines(views: list[MappedText]) -> MappedText:
     if held is not None:
         b.extend(held)
     return b.build()
-
-
-TAIL = 120
 
 
 def _joint(at: str, bt: str) -> str:

@@ -162,13 +162,17 @@ def _relative(c: _Sentence, anchor: str, first_term: re.Match[str] | None) -> No
 
 def _absolute(c: _Sentence, doc_year: int | None) -> None:
     """Dates, seasons, parts of years, ranges, and "this year"."""
+    low = c.sent.lower()
+    if dates.ANY_YEAR.search(c.sent):  # most sentences name no year: skip those patterns
+        _years(c, low)
+    if doc_year and "this year" in low:
+        for m in THIS_YEAR.finditer(c.sent):
+            c.add(m.span(), str(doc_year), "year", "event", relative_to="the document's date")
+
+
+def _years(c: _Sentence, low: str) -> None:
+    """Everything that names a year: deadlines, dates, ranges, seasons, periods."""
     sent = c.sent
-    low = sent.lower()
-    if not dates.ANY_YEAR.search(sent):  # everything below but "this year" names a year
-        if doc_year and "this year" in low:
-            for m in THIS_YEAR.finditer(sent):
-                c.add(m.span(), str(doc_year), "year", "event", relative_to="the document's date")
-        return
     if "end of" in low:
         for m in DEADLINE.finditer(sent):
             c.add(m.span(), f"{m.group('year')}-12-31", "day", "deadline")
@@ -193,9 +197,6 @@ def _absolute(c: _Sentence, doc_year: int | None) -> None:
     for rx in (IN_YEAR, BARE_YEAR):
         for m in rx.finditer(sent):
             c.add(m.span(), m.group("year"), "year", "event")
-    if doc_year and "this year" in low:
-        for m in THIS_YEAR.finditer(sent):
-            c.add(m.span(), str(doc_year), "year", "event", relative_to="the document's date")
 
 
 def _ranges(c: _Sentence, sent: str) -> None:

@@ -256,15 +256,17 @@ def ingest_on_dask(address: str, files: Iterable[str], db: str | None, max_bytes
                     futures[new] = nxt
                     stream.add(new)
             ok = [f for f in finished if f.status == "finished"]
-            results = dict(zip(ok, client.gather(ok, errors="skip"), strict=True)) if ok else {}
+            try:  # one round trip for the batch
+                results = dict(zip(ok, client.gather(ok), strict=True)) if ok else {}
+            except Exception:  # a result was lost on the way: fetch one by one below
+                results = {}
             for fut in finished:
                 path = futures.pop(fut)
-                if fut in results:
-                    buffer.append(results[fut])
-                    continue
-                exc = fut.exception()  # a worker died or the task failed outside the pipeline
-                msg = f"{path}: the Dask worker failed: {type(exc).__name__}: {exc} [E201]"
-                buffer.append((FileResult(path, "failed", error=" ".join(msg.split())), None))
+                try:
+                    buffer.append(results[fut] if fut in results else fut.result())
+                except Exception as exc:  # a worker died or the task failed outside the pipeline
+                    msg = f"{path}: the Dask worker failed: {type(exc).__name__}: {exc} [E201]"
+                    buffer.append((FileResult(path, "failed", error=" ".join(msg.split())), None))
             if len(buffer) >= DASK_BATCH or time.monotonic() - flushed > 1.0 or not futures:
                 done(buffer)  # one transaction for what has come back
                 buffer, flushed = [], time.monotonic()

@@ -134,7 +134,7 @@ class BlockIndex:
             return None
         if not index_id or not log_empty:
             return None
-        if self.index is None or self.opened_id != index_id:
+        if self.opened_id != index_id:  # a failed open is not retried until the id changes
             self.index = self._open(index_id)
             self.opened_id = index_id
             self.generation = None
@@ -165,6 +165,8 @@ class BlockIndex:
         index = self._open(index_id) if index_id else None
         if index is None:
             return self.rebuild()
+        if not self.db.execute("SELECT 1 FROM search_log LIMIT 1").fetchone():
+            return 0  # nothing logged: no need to wait for the writer's lock
         writer = self._writer(index)
         try:
             last = self.db.execute("SELECT max(seq) FROM search_log").fetchone()[0]
@@ -216,7 +218,6 @@ class BlockIndex:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         self._applied(last, new_id)
-        self.index = None
         return added
 
     def _add(self, writer: tantivy.IndexWriter, sql: str, params: tuple[int, ...]) -> int:
