@@ -15,19 +15,22 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
+from collections.abc import Mapping
 
 from declass import lexicon
-from declass.datafile import load_yaml
+from declass.furniture import (
+    HEAD_LINES,
+    agencies_line,
+    classify_line,
+    edge_flags,
+    repeated_edge_lines,
+    settle_archive_ids,
+)
 from declass.model import Chunk, Correction, Document, Furniture, Line, Page, page_lookup
 from declass.textmap import MappedText, TextBuilder, iter_lines
 
-HEAD_LINES = 5
-"""Patterns marked ``where: head`` apply only to this many first non-blank lines."""
-
-PAGE_BREAK_KINDS = frozenset({"page_number", "classification", "release_stamp", "archive_id"})
+PAGE_BREAK_KINDS = frozenset({"page_number", "classification", "release_stamp", "archive_id", "page_marker",
+                              "exempt_pages", "running_head"})
 
 LIST_ITEM = re.compile(
     r"""^\s*(?:[-\u2022*\u00b7]\s*)?(?:
@@ -43,69 +46,20 @@ BULLET = re.compile(r"^\s*[-\u2022\u00b7]\s+\S")
 _TOKEN = re.compile(r"[A-Za-z]+")
 
 
-@dataclass(frozen=True, slots=True)
-class FurniturePattern:
-    kind: str
-    regex: re.Pattern[str]
-    head_only: bool
+def clean(doc: Document, *, positions: Mapping[int, float] | None = None) -> Document:
+    """The clean stage: furniture, pages, body chunks and OCR repairs.
 
-
-@lru_cache(maxsize=1)
-def furniture_patterns() -> tuple[FurniturePattern, ...]:
-    """The furniture patterns of ``data/furniture.yaml``, compiled."""
-    raw = resources.files("declass.data").joinpath("furniture.yaml").read_text("utf-8")
-    spec = load_yaml(raw)
-    return tuple(
-        FurniturePattern(
-            p["kind"], re.compile(p["pattern"], re.IGNORECASE), p.get("where") == "head"
-        )
-        for p in spec["patterns"]
-    )
-
-
-@lru_cache(maxsize=1)
-def any_furniture() -> re.Pattern[str]:
-    """All furniture patterns in one, groups unnamed: most lines are body text,
-    and one failed match says so faster than fifteen."""
-    unnamed = (re.sub(r"\(\?P<\w+>", "(?:", p.regex.pattern) for p in furniture_patterns())
-    return re.compile("|".join(f"(?:{u})" for u in unnamed), re.IGNORECASE)
-
-
-def classify_line(line: str, *, head: bool = False) -> tuple[str, dict[str, str]] | None:
-    """``(kind, fields)`` if the stripped ``line`` is page furniture, else None."""
-    if not any_furniture().fullmatch(line):
-        return None
-    for pat in furniture_patterns():
-        if pat.head_only and not head:
-            continue
-        m = pat.regex.fullmatch(line)
-        if m:
-            fields = {k: " ".join(v.split()) for k, v in m.groupdict().items() if v}
-            return pat.kind, fields
-    return None
-
-
-def clean(doc: Document) -> Document:
-    """The clean stage: furniture, pages, body chunks and OCR repairs."""
+    ``positions`` (line start offset -> vertical place on its page, 0 top to
+    1 bottom), when the reader measured them, say which lines stand at page
+    edges; without them the first and last lines of each page do."""
     text = doc.text
-    raw_lines: list[tuple[int, int, str, dict[str, str]]] = []
-    nonblank = 0
-    for s, e in iter_lines(text):
-        stripped = text[s:e].strip()
-        if not stripped or stripped == "\f":
-            raw_lines.append((s, e, "blank", {}))
-            continue
-        nonblank += 1
-        hit = classify_line(stripped, head=nonblank <= HEAD_LINES)
-        if hit:
-            raw_lines.append((s, e, "furniture:" + hit[0], hit[1]))
-        else:
-            raw_lines.append((s, e, "body", {}))
-
+    raw_lines = classify_lines(text)
     pages = doc.pages
     if len(pages) == 1 and not pages[0].inferred:
         pages = infer_pages(text, raw_lines) or pages
     doc = doc.evolve(pages=pages)
+    raw_lines = classify_edges(text, raw_lines, pages, positions)
+    raw_lines, warnings = _settle_ids(raw_lines)
 
     lines: list[Line] = []
     furniture: list[Furniture] = []
@@ -127,11 +81,104 @@ def clean(doc: Document) -> Document:
         furniture=tuple(furniture),
         chunks=tuple(chunks),
         corrections=tuple(corrections),
+        warnings=(*doc.warnings, *warnings),
         stages=(*doc.stages, "clean"),
     )
 
 
-def infer_pages(text: str, raw_lines: list[tuple[int, int, str, dict[str, str]]]) -> tuple[Page, ...]:
+RawLine = tuple[int, int, str, dict[str, str]]
+
+
+def classify_lines(text: str) -> list[RawLine]:
+    """Each source line as ``(start, end, kind, fields)``: blank, body or
+    ``furniture:<kind>``, read from the line alone."""
+    raw_lines: list[RawLine] = []
+    nonblank = 0
+    for s, e in iter_lines(text):
+        stripped = text[s:e].strip()
+        if not stripped or stripped == "\f":
+            raw_lines.append((s, e, "blank", {}))
+            continue
+        nonblank += 1
+        hit = classify_line(stripped, head=nonblank <= HEAD_LINES)
+        raw_lines.append((s, e, "furniture:" + hit[0], hit[1]) if hit else (s, e, "body", {}))
+    # "Army and Navy" / "review(s) completed.": the agencies belong to the stamp
+    for i, (_s, _e, kind, fields) in enumerate(raw_lines):
+        if kind == "furniture:review_stamp" and "by" not in fields:
+            j = i - 1
+            while j >= 0 and raw_lines[j][2] == "blank":
+                j -= 1
+            if j >= 0 and raw_lines[j][2] == "body" and agencies_line(text[raw_lines[j][0] : raw_lines[j][1]]):
+                js, je, _, _ = raw_lines[j]
+                raw_lines[j] = (js, je, "furniture:review_stamp", {"part": "agencies"})
+    return raw_lines
+
+
+def classify_edges(text: str, raw_lines: list[RawLine], pages: tuple[Page, ...],
+                   positions: Mapping[int, float] | None) -> list[RawLine]:
+    """Lines read again knowing where they stand: at a page edge a damaged
+    banner may be one edit further off, and a short line repeating at the
+    edges of several pages is a running head or foot."""
+    if len(pages) < 2:
+        return raw_lines
+    page_at = page_lookup(pages)
+    nonblank = [i for i, r in enumerate(raw_lines) if r[2] != "blank"]
+    at_edge = edge_flags([page_at(raw_lines[i][0]) for i in nonblank],
+                         [positions.get(raw_lines[i][0]) for i in nonblank] if positions else None)
+    out = list(raw_lines)
+    candidates: list[tuple[str, int, bool]] = []
+    where: list[int] = []
+    for i, edge in zip(nonblank, at_edge, strict=True):
+        s, e, kind, _ = out[i]
+        if kind != "body":
+            continue
+        line = text[s:e].strip()
+        if edge and (hit := classify_line(line, edge=True)):
+            out[i] = (s, e, "furniture:" + hit[0], hit[1])
+            continue
+        candidates.append((line, page_at(s), edge))
+        where.append(i)
+    for k in repeated_edge_lines(candidates):
+        s, e, _, _ = out[where[k]]
+        out[where[k]] = (s, e, "furniture:running_head", {})
+    return out
+
+
+def _settle_ids(raw_lines: list[RawLine]) -> tuple[list[RawLine], list[str]]:
+    idx = [i for i, r in enumerate(raw_lines) if "archive_id" in r[3]]
+    if not idx:
+        return raw_lines, []
+    fields, warnings = settle_archive_ids([(str(raw_lines[i][3].get("archive_id")), raw_lines[i][3]) for i in idx])
+    out = list(raw_lines)
+    for i, f in zip(idx, fields, strict=True):
+        s, e, kind, _ = out[i]
+        out[i] = (s, e, kind, f)
+    return out, warnings
+
+
+def infer_pages(text: str, raw_lines: list[RawLine]) -> tuple[Page, ...]:
+    """Pages of a plain-text source: from page markers (``[PAGE 03]``) where a
+    transcription has them, else from printed page numbers."""
+    return _pages_from_markers(text, raw_lines) or _pages_from_numbers(text, raw_lines)
+
+
+def _pages_from_markers(text: str, raw_lines: list[RawLine]) -> tuple[Page, ...]:
+    """A page starts at each marker line (text before the first belongs to it,
+    or to the page before it when that one is numbered)."""
+    marks = [(s, int(f["number"])) for s, _e, kind, f in raw_lines if kind == "furniture:page_marker"]
+    numbers = [n for _, n in marks]
+    if not marks or numbers != sorted(set(numbers)):
+        return ()
+    pages: list[Page] = []
+    if text[: marks[0][0]].strip() and marks[0][1] > 1:
+        pages.append(Page(marks[0][1] - 1, 0, marks[0][0], inferred=True))
+    for i, (start, n) in enumerate(marks):
+        end = marks[i + 1][0] if i + 1 < len(marks) else len(text)
+        pages.append(Page(n, 0 if not pages and i == 0 else start, end, inferred=True))
+    return tuple(pages)
+
+
+def _pages_from_numbers(text: str, raw_lines: list[RawLine]) -> tuple[Page, ...]:
     """Pages from printed page numbers; a page starts where the furniture
     cluster around its number starts (the break between the previous page's
     foot and this page's head cannot be seen in plain text)."""

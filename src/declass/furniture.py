@@ -1,0 +1,401 @@
+"""Page furniture: recognising stamps, banners and page marks through OCR damage.
+
+A scan's furniture is rarely printed as the patterns spell it: banners are
+letter-spaced ("S E C R E T"), stamps lose letters to speckle ("SECREF",
+"Appr0ved Fer Re1ease") and CREST ids pick up O/0 and I/1 confusions.  A
+line is recognised in three tiers, each only if the one before found
+nothing:
+
+1. the patterns of ``data/furniture.yaml``, matched whole;
+2. the same patterns on the line with its letter-spacing closed up, its
+   OCR confusions folded (digits among letters, letters among digits) and
+   any known stamp phrase found by fuzzy alignment put back in its printed
+   form;
+3. the line's capitals within a few edits of a classification banner.
+
+Position helps where it is known: a line at the top or bottom of a page is
+allowed one more edit (`classify_line` ``edge``), and a short line repeating
+at the edges of several pages is a running head (`repeated_edge_lines`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from declass.datafile import load_yaml
+
+HEAD_LINES = 5
+"""Patterns marked ``where: head`` apply only to this many first non-blank lines."""
+
+
+@dataclass(frozen=True, slots=True)
+class FurniturePattern:
+    kind: str
+    regex: re.Pattern[str]
+    head_only: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    kind: str
+    phrase: str
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    patterns: tuple[FurniturePattern, ...]
+    any_pattern: re.Pattern[str]
+    review_agencies: re.Pattern[str]
+    banners: tuple[tuple[str, str, str], ...]  # (skeleton, level, printed form)
+    phrases: tuple[Phrase, ...]
+
+
+@lru_cache(maxsize=1)
+def spec() -> Spec:
+    """``data/furniture.yaml``, compiled."""
+    raw = load_yaml(resources.files("declass.data").joinpath("furniture.yaml").read_text("utf-8"))
+    patterns = tuple(
+        FurniturePattern(p["kind"], re.compile(p["pattern"], re.IGNORECASE), p.get("where") == "head")
+        for p in raw["patterns"]
+    )
+    # All patterns in one, groups unnamed: most lines are body text, and one
+    # failed match says so faster than twenty.
+    unnamed = (re.sub(r"\(\?P<\w+>", "(?:", p.regex.pattern) for p in patterns)
+    banners = tuple(
+        (skeleton(f"{level} {caveat}"), level, f"{level} {caveat}".strip())
+        for level in raw["banners"]["levels"] for caveat in raw["banners"]["caveats"]
+    )
+    return Spec(
+        patterns=patterns,
+        any_pattern=re.compile("|".join(f"(?:{u})" for u in unnamed), re.IGNORECASE),
+        review_agencies=re.compile(raw["review_agencies"], re.IGNORECASE),
+        banners=banners,
+        phrases=tuple(Phrase(p["kind"], p["phrase"]) for p in raw["phrases"]),
+    )
+
+
+def furniture_patterns() -> tuple[FurniturePattern, ...]:
+    return spec().patterns
+
+
+# -- normalising a damaged line ----------------------------------------------
+
+_TO_LETTER = str.maketrans({"0": "O", "1": "l", "5": "S", "8": "B", "$": "S", "|": "l", "€": "E"})
+_TO_DIGIT = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "l": "1", "I": "1", "|": "1", "i": "1",
+                           "!": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6"})
+_STRAY = re.compile(r"[°º·•^`~´¨'\u2018\u2019\"_]")
+_TOKEN = re.compile(r"\S+")
+_ARCHIVE_TOKEN = re.compile(r"[CG][I1l|!][A4]\s*[-~–—]?\s*R\s*[DO0]\s*P", re.IGNORECASE)
+
+
+def skeleton(text: str) -> str:
+    """The letters of ``text`` in capitals, digits read as the letters they resemble."""
+    return re.sub(r"[^A-Z]", "", text.translate(_TO_LETTER).upper())
+
+
+def close_spacing(line: str) -> str:
+    """``S E C R E T`` → ``SECRET``, ``T O P  S E C R E T`` → ``TOP SECRET``:
+    a line of mostly one-character tokens was typed letter-spaced."""
+    tokens = line.split()
+    if len(tokens) < 3 or sum(len(t) <= 2 for t in tokens) < 0.6 * len(tokens):
+        return line
+    words = re.split(r"\s{2,}|\s*/\s*", line.strip())
+    if len(words) > 1 and all(len(w.split()) >= 2 or len(w) <= 2 for w in words):
+        return " ".join(w.replace(" ", "") for w in words)
+    return line.replace(" ", "")
+
+
+def fold(line: str) -> str:
+    """OCR confusions folded token by token: in a word of letters, digits become
+    the letters they resemble (``Re1ease``); in a number, letters become digits
+    (``2OO3/O8/08``).  Archive ids are left for `repair_archive_id`."""
+    line = _STRAY.sub("", line)
+    out = []
+    for m in _TOKEN.finditer(line):
+        tok = m.group()
+        if a := _ARCHIVE_TOKEN.match(tok):
+            out.append("CIA-RDP" + tok[a.end():])
+            continue
+        if "l" in tok and len(tok) >= 2 and tok.replace("l", "").isupper():
+            tok = tok.replace("l", "I")  # "DlA", "ClA": a capital I read as l
+        letters = sum(c.isalpha() for c in tok)
+        digits = sum(c.isdigit() for c in tok)
+        if digits and (letters > digits or (letters == digits and tok[0].isalpha())):
+            tok = tok.translate(_TO_LETTER)
+        elif letters and digits >= letters:
+            tok = tok.translate(_TO_DIGIT)
+        out.append(tok)
+    return " ".join(out)
+
+
+# -- classifying one line ----------------------------------------------------
+
+def exact(line: str, *, head: bool = False) -> tuple[str, dict[str, str]] | None:
+    """``(kind, fields)`` if a pattern matches the whole ``line``."""
+    s = spec()
+    if not s.any_pattern.fullmatch(line):
+        return None
+    for pat in s.patterns:
+        if pat.head_only and not head:
+            continue
+        m = pat.regex.fullmatch(line)
+        if m:
+            return pat.kind, {k: " ".join(v.split()) for k, v in m.groupdict().items() if v}
+    return None
+
+
+def classify_line(line: str, *, head: bool = False, edge: bool = False) -> tuple[str, dict[str, str]] | None:
+    """``(kind, fields)`` if the stripped ``line`` is page furniture, else None.
+
+    ``head``: among the first lines of the document; ``edge``: at the top or
+    bottom of a page (where a damaged banner may be one edit further off)."""
+    hit = exact(line, head=head)
+    if hit is None and len(line) <= 160:
+        hit = _damaged(line, head=head, edge=edge)
+    if hit is not None and "archive_id" in hit[1]:
+        hit = (hit[0], _with_repaired_id(hit[1]))
+    return hit
+
+
+def _damaged(line: str, *, head: bool, edge: bool) -> tuple[str, dict[str, str]] | None:
+    closed = close_spacing(line)
+    folded = fold(closed)
+    for candidate in dict.fromkeys((closed, folded)):
+        if candidate != line and (hit := exact(candidate, head=head)):
+            return hit[0], {**hit[1], "damaged": "1"}
+    if hit := _phrase(folded, head=head):
+        return hit[0], {**hit[1], "damaged": "1"}
+    if hit := banner(closed, edge=edge):
+        return hit
+    if _ARCHIVE_TOKEN.match(folded) and len(folded) <= 40:
+        return "archive_id", {"archive_id": folded.replace(" ", ""), "damaged": "1"}
+    return None
+
+
+def _phrase(line: str, *, head: bool) -> tuple[str, dict[str, str]] | None:
+    """A known stamp phrase found by fuzzy alignment, put back in its printed
+    form, and the line read again with the patterns of that kind."""
+    numbers = re.findall(r"\d+", line)
+    line = re.sub(r"\d+", "#", line)  # phrases spell a number as "#"
+    low = line.lower()
+    for p in spec().phrases:
+        n = len(p.phrase)
+        if len(low) < n - 2:
+            continue
+        cutoff = 80 if n >= 18 else 85 if n >= 10 else 90
+        if len(low) <= n + 2:
+            if fuzz.ratio(p.phrase, low) < cutoff:
+                continue
+            repaired = p.phrase
+        else:
+            al = fuzz.partial_ratio_alignment(p.phrase, low, score_cutoff=cutoff)
+            if al is None or al.dest_end - al.dest_start < n - 3:
+                continue
+            lo, hi = _word_bounds(low, al.dest_start, al.dest_end)
+            keep = line if len(line) == len(low) else low
+            repaired = keep[:lo] + p.phrase + keep[hi:]
+        if repaired.count("#") != len(numbers):
+            continue
+        for n in numbers:
+            repaired = repaired.replace("#", n, 1)
+        hit = exact(repaired, head=head)
+        if hit and hit[0] == p.kind:
+            return hit
+    return None
+
+
+def _word_bounds(text: str, lo: int, hi: int) -> tuple[int, int]:
+    """Widen ``[lo, hi)`` to whole words (an alignment may stop inside one)."""
+    while lo > 0 and (text[lo - 1].isalnum() or text[lo - 1] == "#"):
+        lo -= 1
+    while hi < len(text) and (text[hi].isalnum() or text[hi] == "#"):
+        hi += 1
+    return lo, hi
+
+
+def banner(line: str, *, edge: bool = False) -> tuple[str, dict[str, str]] | None:
+    """A classification banner read from the line's capitals, within a few
+    edits of a known level (and caveat): ``SECREF``, ``SJE C°R ET``."""
+    letters = [c for c in line if c.isalpha()]
+    if len(letters) < 5 or len(line) > 60 or sum(c.isupper() for c in letters) < 0.75 * len(letters):
+        return None
+    if sum(c.isalnum() for c in line) < 0.6 * len(line.replace(" ", "")):
+        return None
+    skel = skeleton(line)
+    best: tuple[int, str, str] | None = None
+    for form, level, printed in spec().banners:
+        allowed = (1 if len(form) <= 7 else 2 if len(form) <= 14 else 3) + (1 if edge and len(form) >= 8 else 0)
+        if abs(len(form) - len(skel)) > allowed:
+            continue
+        d = Levenshtein.distance(skel, form, score_cutoff=allowed)
+        if d <= allowed and (best is None or d < best[0]):
+            best = (d, level, printed)
+    if best is None:
+        return None
+    fields = {"level": best[1], "read_as": best[2]}
+    if best[0] or skel != re.sub(r"[^A-Z]", "", line.upper()):
+        fields["damaged"] = "1"
+    return "classification", fields
+
+
+# -- CREST archive ids -------------------------------------------------------
+
+ARCHIVE_ID = re.compile(r"CIA-RDP\d{2}(?:[A-Z]|-)\d{5}[A-Z]\d{12}-\d")
+"""The shape of a CREST document id: ``CIA-RDP`` + accession year + series
+letter (or a hyphen) + 5-digit job + letter + 12 digits (box, folder,
+document, part) + ``-`` + a final digit, e.g. CIA-RDP80R01443R000200010007-3."""
+_SLOTS = "DDL" + "D" * 5 + "L" + "D" * 12 + "-D"  # after "CIA-RDP"
+_ID_TO_DIGIT = str.maketrans({"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "|": "1", "!": "1",
+                              "S": "5", "B": "8", "Z": "2", "G": "6"})
+_STRAY_LIKE = frozenset("OQDU|!")
+_ID_TO_LETTER = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"})
+
+
+def _fit(body: str) -> str | None:
+    """``body`` (the id after ``CIA-RDP``) with confusions repaired slot by slot, if it fits."""
+    if len(body) != len(_SLOTS):
+        return None
+    out = []
+    for ch, slot in zip(body, _SLOTS, strict=True):
+        if slot == "D":
+            ch = ch.translate(_ID_TO_DIGIT)
+        elif slot == "L" and ch != "-":
+            ch = ch.translate(_ID_TO_LETTER)
+        elif slot == "-":
+            ch = "-" if ch in "-~–—_." else ch
+        out.append(ch)
+    fixed = "".join(out)
+    return fixed if ARCHIVE_ID.fullmatch("CIA-RDP" + fixed) else None
+
+
+def repair_archive_id(printed: str) -> str | None:
+    """The valid CREST id a damaged one stands for, or None if no single repair
+    of O/0, I/1, S/5, B/8-type confusions (and at most one stray character)
+    makes it fit the shape.  A valid id is returned unchanged."""
+    text = re.sub(r"\s+", "", printed).upper()
+    m = _ARCHIVE_TOKEN.match(text)
+    if not m:
+        return None
+    body = text[m.end():].lstrip("-~–—")
+    if body[2:3] in "-~–—" and len(body) > len(_SLOTS):
+        body = body[:2] + "-" + body[3:].lstrip("-~–—")
+    if fixed := _fit(body):
+        return "CIA-RDP" + fixed
+    if len(body) == len(_SLOTS) + 1:  # one speckle or doubled character
+        # a stray is most likely punctuation or a letter where digits belong
+        # (``ROQ1443`` for ``R01443``); any other deletion only if it is the one fit
+        stray = {f for i, c in enumerate(body) if (not c.isalnum() or c in _STRAY_LIKE)
+                 and (f := _fit(body[:i] + body[i + 1:]))}
+        found = stray or {f for i in range(len(body)) if (f := _fit(body[:i] + body[i + 1:]))}
+        if len(found) == 1:
+            return "CIA-RDP" + found.pop()
+    return None
+
+
+def _with_repaired_id(fields: dict[str, str]) -> dict[str, str]:
+    printed = fields["archive_id"]
+    fixed = repair_archive_id(printed)
+    if fixed == printed:
+        return fields
+    if fixed is None:
+        return {**fields, "archive_id_unrepaired": "1"}
+    return {**fields, "archive_id": fixed, "archive_id_printed": printed}
+
+
+def settle_archive_ids(records: Sequence[tuple[str, dict[str, str]]]) -> tuple[list[dict[str, str]], list[str]]:
+    """Damaged ids no confusion repair could fix take the document's majority
+    id when they are within a few edits of it (the same stamp repeats on
+    every page); the rest stay as printed, each with a warning."""
+    good = Counter(f["archive_id"] for _, f in records if "archive_id" in f and "archive_id_unrepaired" not in f)
+    consensus = good.most_common(1)[0][0] if good else None
+    out: list[dict[str, str]] = []
+    warnings: list[str] = []
+    for text, f in records:
+        if "archive_id_unrepaired" not in f:
+            out.append(f)
+            continue
+        printed = f["archive_id"]
+        if consensus and Levenshtein.distance(printed.upper(), consensus, score_cutoff=4) <= 4:
+            g = {k: v for k, v in f.items() if k != "archive_id_unrepaired"}
+            out.append({**g, "archive_id": consensus, "archive_id_printed": printed,
+                        "archive_id_repair": "consensus"})
+        else:
+            out.append(f)
+            warnings.append(f"W-FURN-ID: archive id {printed!r} in {text!r} does not fit the CREST id shape "
+                            "and could not be repaired; kept as printed")
+    return out, warnings
+
+
+# -- position ----------------------------------------------------------------
+
+EDGE_LINES = 3
+"""Without measured positions, a page's first and last this many non-blank
+lines are its edges."""
+EDGE_BAND = 0.12
+"""With measured positions (0 = top of the page, 1 = bottom), the band at
+either edge where furniture stands."""
+
+
+def edge_flags(pages: Sequence[int], positions: Sequence[float | None] | None = None) -> list[bool]:
+    """For each non-blank line (given its page): does it stand at a page edge?
+    ``positions`` (vertical place on the page, when the reader measured it)
+    decide where given; otherwise the first/last `EDGE_LINES` lines of a page."""
+    out = [False] * len(pages)
+    by_page: dict[int, list[int]] = {}
+    for i, p in enumerate(pages):
+        by_page.setdefault(p, []).append(i)
+    for idx in by_page.values():
+        for k, i in enumerate(idx):
+            y = positions[i] if positions is not None else None
+            if y is not None:
+                out[i] = y <= EDGE_BAND or y >= 1 - EDGE_BAND
+            else:
+                out[i] = k < EDGE_LINES or k >= len(idx) - EDGE_LINES
+    return out
+
+
+def _running_key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"[^A-Z0-9]", "", fold(close_spacing(text)).upper()))
+
+
+def repeated_edge_lines(lines: Sequence[tuple[str, int, bool]], *, min_pages: int = 3) -> set[int]:
+    """Indexes of running heads and feet: short lines at page edges whose text
+    (fuzzily, numbers aside) repeats at the edges of ``min_pages`` or more
+    pages.  ``lines`` are ``(text, page, at_edge)`` of candidate body lines;
+    occurrences on the first page stay body (a cover carries title and date)."""
+    keyed: list[tuple[int, str, int]] = []
+    for i, (text, page, at_edge) in enumerate(lines):
+        t = text.strip()
+        if not at_edge or len(t) > 70 or len(t.split()) > 8:
+            continue
+        key = _running_key(t)
+        if len(key) >= 4:
+            keyed.append((i, key, page))
+    clusters: list[tuple[str, set[int], list[int]]] = []
+    for i, key, page in keyed:
+        for rep, pages, members in clusters:
+            if key == rep or (len(key) >= 6 and fuzz.ratio(key, rep) >= 85):
+                pages.add(page)
+                members.append(i)
+                break
+        else:
+            clusters.append((key, {page}, [i]))
+    first_page = min((p for _, p, _ in lines), default=1)
+    out: set[int] = set()
+    for _, pages, members in clusters:
+        if len(pages) >= min_pages:
+            out.update(i for i in members if lines[i][1] != first_page)
+    return out
+
+
+def agencies_line(text: str) -> bool:
+    """True if ``text`` is only agency names (the first line of a two-line review stamp)."""
+    return bool(spec().review_agencies.fullmatch(text.strip()))
