@@ -25,6 +25,7 @@ from declass import __version__
 from declass.archive import Archive
 from declass.cite import citation
 from declass.errors import DeclassError, UsageError
+from declass.evaluate.cli import eval_command
 from declass.export import write_csv, write_jsonl
 from declass.ingest import FileResult, count_files
 from declass.markup import OPS_STYLE
@@ -637,6 +638,9 @@ def export(
             n = writer(records, fh)
         tmp.replace(out_file)
     err.print(f"wrote {n} {'records' if fmt is ExportFormat.jsonl else 'rows'} to {out_file}")
+
+
+app.command("eval")(eval_command)
 
 
 def run() -> None:
