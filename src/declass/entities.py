@@ -20,8 +20,10 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from declass import lexicon
-from declass.gazetteer import Entity, Gazetteer
+from rapidfuzz.distance import Levenshtein
+
+from declass import lexicon, persons
+from declass.gazetteer import Entity, Gazetteer, fold
 from declass.markup import in_deleted_text
 from declass.model import Block, Document
 
@@ -95,45 +97,78 @@ def _series() -> frozenset[str]:
     return frozenset(t["number"] for t in doc_types() if t.get("number"))
 
 
+def _record(doc: Document, block: Block, s: int, e: int, ent: Entity | None, method: str,
+            gaz: Gazetteer) -> dict[str, Any]:
+    text = block.text
+    src_s, src_e = block.view.span_to_source(s, e)
+    rec: dict[str, Any] = {"text": text[s:e], "block": block.label, "start": src_s, "end": src_e,
+                           "in_block": [s, e], "method": method, "metonymy": False,
+                           "in_deleted_text": in_deleted_text(doc, src_s, src_e)}
+    if ent is None:
+        rec.update(type="unknown", canonical=None, id=None, wikidata=None)
+        return rec
+    target = ent
+    if ent.metonym_for and ent.metonym_for in gaz.entities and _is_actor(text, s, e, ent):
+        target = gaz.entities[ent.metonym_for]
+        rec["metonymy"] = True
+        rec["as_named"] = ent.id
+    rec.update(type=target.type, canonical=target.name, id=target.id, wikidata=target.wikidata)
+    return rec
+
+
+def _person(doc: Document, block: Block, s: int, e: int, cue: str, title: str | None,
+            gaz: Gazetteer) -> dict[str, Any]:
+    """An unresolved person (no gazetteer entry); ``cluster_people`` names it."""
+    rec = _record(doc, block, s, e, None, f"person:{cue}", gaz)
+    rec.update(type="person")
+    if title:
+        rec["title"] = title
+    return rec
+
+
+def _strip_openers(text: str, s: int, e: int) -> int:
+    """Where a capitalised run starts once sentence openers ("The", "In") are dropped."""
+    while True:
+        m = re.match(r"([A-Za-z]+)\s+", text[s:e])
+        if not m or m.group(1).lower() not in STOP:
+            return s
+        s += m.end()
+
+
 def mentions_in_block(doc: Document, block: Block, gaz: Gazetteer) -> list[dict[str, Any]]:
     text = block.text
     out: list[dict[str, Any]] = []
     taken = bytearray(len(text))  # 1 where a mention was found
 
-    def add(s: int, e: int, ent: Entity | None, method: str) -> None:
-        src_s, src_e = block.view.span_to_source(s, e)
-        rec: dict[str, Any] = {"text": text[s:e], "block": block.label, "start": src_s, "end": src_e,
-                               "in_block": [s, e],
-                               "method": method, "metonymy": False,
-                               "in_deleted_text": in_deleted_text(doc, src_s, src_e)}
-        if ent is None:
-            rec.update(type="unknown", canonical=None, id=None, wikidata=None)
-        else:
-            target = ent
-            if ent.metonym_for and ent.metonym_for in gaz.entities and _is_actor(text, s, e, ent):
-                target = gaz.entities[ent.metonym_for]
-                rec["metonymy"] = True
-                rec["as_named"] = ent.id
-            rec.update(type=target.type, canonical=target.name, id=target.id, wikidata=target.wikidata)
+    def add(rec: dict[str, Any]) -> None:
         out.append(rec)
+        s, e = rec["in_block"]
         taken[s:e] = b"\x01" * (e - s)
 
     for s, e, eid in gaz.find(text):
-        add(s, e, gaz.entities[eid], "exact")
+        add(_record(doc, block, s, e, gaz.entities[eid], "exact", gaz))
+    for f in persons.find(text, taken):
+        add(_person(doc, block, f.start, f.end, f.cue, f.title, gaz))
     for m in CAPITALISED.finditer(text):
         s, e = m.span()
         if 1 in taken[s:e]:
             continue
-        name = m.group()
+        s = _strip_openers(text, s, e)
+        name = text[s:e]
         words = name.split()
-        if (len(words) == 1 and ROMAN.match(name)) or _word_like(name):
+        if len(words) > 1:
+            hit = gaz.fuzzy_phrase(name)
+            if hit is not None:
+                add(_record(doc, block, s + hit[1], s + hit[2], gaz.entities[hit[0]], "fuzzy", gaz))
+                continue
+        if not words or (len(words) == 1 and ROMAN.match(name)) or _word_like(name):
             continue
         if len(words) == 1 and len(name) >= 5 and name.isalpha():
-            hit = gaz.fuzzy(name)
-            if hit is not None:
-                add(s, e, gaz.entities[hit[0]], "fuzzy")
+            one = gaz.fuzzy(name)
+            if one is not None:
+                add(_record(doc, block, s, e, gaz.entities[one[0]], "fuzzy", gaz))
                 continue
-        add(s, e, None, "unknown")
+        add(_record(doc, block, s, e, None, "unknown", gaz))
     out.sort(key=lambda r: r["start"])
     return out
 
@@ -142,13 +177,103 @@ def make_stage(gaz: Gazetteer) -> Callable[[Document], Document]:
     """The entities stage, bound to a gazetteer."""
 
     def entities(doc: Document) -> Document:
-        found: list[dict[str, Any]] = []
-        for b in doc.blocks:
-            if b.kind not in SKIP_KINDS:
-                found.extend(mentions_in_block(doc, b, gaz))
+        blocks = [b for b in doc.blocks if b.kind not in SKIP_KINDS]
+        per_block = [mentions_in_block(doc, b, gaz) for b in blocks]
+        per_block = _surnames(doc, blocks, per_block, gaz)
+        found = [m for ms in per_block for m in ms]
+        _damaged_in_document(found, gaz)
+        cluster_people(found, gaz)
         return doc.evolve(entities=tuple(found), stages=(*doc.stages, "entities"))
 
     return entities
+
+
+def _surnames(doc: Document, blocks: list[Block], per_block: list[list[dict[str, Any]]],
+              gaz: Gazetteer) -> list[list[dict[str, Any]]]:
+    """Every other occurrence of a surname the document has shown to be a person's."""
+    names = [m["text"] for ms in per_block for m in ms if m["type"] == "person"]
+    pattern = persons.surname_pattern(names)
+    if pattern is None:
+        return per_block
+    out = []
+    for b, ms in zip(blocks, per_block, strict=True):
+        held = [(m["in_block"][0], m["in_block"][1]) for m in ms if m["type"] != "unknown"]
+        added = []
+        drop: set[int] = set()
+        for hit in pattern.finditer(b.text):
+            s, e = hit.span()
+            if any(a < e and s < z for a, z in held):
+                continue
+            for i, m in enumerate(ms):
+                if m["type"] == "unknown" and m["in_block"][0] < e and s < m["in_block"][1]:
+                    drop.add(i)
+            added.append(_person(doc, b, s, e, "surname", None, gaz))
+        if added or drop:
+            ms = sorted([m for i, m in enumerate(ms) if i not in drop] + added, key=lambda r: r["start"])
+        out.append(ms)
+    return out
+
+
+def _damaged_in_document(found: list[dict[str, Any]], gaz: Gazetteer) -> None:
+    """A short unknown word one letter away from a name the same document spells
+    intact is that name, damaged ("from Asis" in a document that says "Asia")."""
+    intact: dict[str, str] = {}
+    for m in found:
+        if m["method"] == "exact" and m["id"]:
+            intact.setdefault(fold(m["text"]), m.get("as_named") or m["id"])
+    for m in found:
+        if m["type"] != "unknown" or " " in m["text"] or len(m["text"]) < 4 or not m["text"].isalpha():
+            continue
+        word = fold(m["text"])
+        near = {eid for form, eid in intact.items()
+                if len(form) == len(word) and form[0] == word[0] and Levenshtein.distance(form, word) == 1}
+        if len(near) == 1:
+            ent = gaz.entities[near.pop()]
+            m.update(type=ent.type, canonical=ent.name, id=ent.id, wikidata=ent.wikidata, method="fuzzy")
+
+
+def cluster_people(found: list[dict[str, Any]], gaz: Gazetteer) -> None:
+    """Give every person mention an identity: see ``declass.persons``."""
+    people = [m for m in found if m["type"] == "person"]
+    full: list[tuple[int, str, dict[str, Any]]] = []  # (start, surname, mention) of fuller forms
+    for m in people:
+        if m["id"] is None:
+            ent = gaz.lookup(persons.key(m["text"]))
+            if ent is not None and ent.type == "person":
+                m.update(canonical=ent.name, id=ent.id, wikidata=ent.wikidata)
+        words = [t for t in persons.tokens(m["text"]) if not t.endswith(".") and t not in persons.SUFFIXES]
+        sur = persons.surname(m["text"])
+        if len(words) >= 2 and sur:
+            full.append((m["start"], sur, m))
+    for m in people:
+        words = [t for t in persons.tokens(m["text"]) if not t.endswith(".")]
+        if len(words) == 1 and (m["id"] is None or len(gaz.entities[m["id"]].name.split()) > 1):
+            same = [f for f in full if f[1] == words[0]]
+            before = [f for f in same if f[0] < m["start"]]
+            nearest = (max(before, key=lambda f: f[0]) if before else
+                       min(same, key=lambda f: f[0]) if same else None)
+            if nearest is not None:
+                m["fuller"] = nearest[2]["text"]
+                ref = nearest[2]
+                if ref["id"] is not None:
+                    ent = gaz.entities[ref["id"]]
+                    m.update(canonical=ent.name, id=ent.id, wikidata=ent.wikidata)
+                else:
+                    m.update(canonical=None, id=None, wikidata=None, _ref=ref)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for m in people:
+        if m["id"] is not None:
+            m["cluster"] = m["id"]
+            continue
+        ref = m.pop("_ref", m)
+        groups.setdefault(persons.key(ref["text"]), []).append(m)
+    for k, ms in groups.items():
+        canonical = max((m.get("fuller") or m["text"] for m in ms), key=len)
+        for m in ms:
+            m.update(canonical=canonical, cluster=f"person:{k}")
+        m.pop("fuller", None)
+    for m in people:
+        m.pop("fuller", None)
 
 
 def counts(mentions: list[dict[str, Any]], *, type_: str | None = None) -> list[dict[str, Any]]:

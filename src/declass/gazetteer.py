@@ -14,6 +14,7 @@ their case exactly, so "one" and "us" are never organisations.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,6 +24,7 @@ from typing import Any
 
 import ahocorasick
 import yaml
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from declass.datafile import load_yaml
@@ -126,6 +128,10 @@ class Gazetteer:
             self.automaton.add_word(key, (key, tuple(entries)))
         if self.by_form:
             self.automaton.make_automaton()
+        self._phrases: dict[int, list[str]] = {}  # forms of several words, by word count
+        for key, entries in self.by_form.items():
+            if " " in key and not any(x for _, x in entries):
+                self._phrases.setdefault(key.count(" ") + 1, []).append(key)
         self._fuzzy_index: dict[str, list[tuple[str, str]]] = {}
         for key, entries in self.by_form.items():
             if " " not in key and len(key) >= 5 and not any(x for _, x in entries):
@@ -186,6 +192,34 @@ class Gazetteer:
         if len(ranked) > 1 and ranked[1][1][0] == ranked[0][1][0]:
             return None  # two entities equally close: do not guess
         return ranked[0][0], ranked[0][1][1]
+
+
+    @lru_cache(maxsize=65536)  # noqa: B019 - one gazetteer per process, kept for its lifetime
+    def fuzzy_phrase(self, phrase: str, threshold: float = 0.9) -> tuple[str, int, int] | None:
+        """``(entity id, start, end)`` of an OCR-damaged name of several words
+        inside ``phrase`` ("Chinese Changehun Rallway"), if exactly one
+        entity's form of as many words is close enough; the longest such
+        window wins."""
+        words = [(m.start(), m.end()) for m in re.finditer(r"\S+", phrase)]
+        folded = fold(phrase)
+        for k in range(min(len(words), 8), 1, -1):
+            forms = self._phrases.get(k)
+            if not forms:
+                continue
+            for i in range(len(words) - k + 1):
+                s, e = words[i][0], words[i + k - 1][1]
+                window = " ".join(folded[s:e].split())
+                if window in self.by_form:
+                    continue
+                hits = process.extract(window, forms, scorer=Levenshtein.normalized_similarity,
+                                       score_cutoff=threshold, limit=4)
+                if not hits:
+                    continue
+                top = hits[0][1]
+                ids = {self.by_form[f][0][0] for f, score, _ in hits if score == top}
+                if len(ids) == 1:
+                    return ids.pop(), s, e
+        return None
 
 
 def builtin_files() -> list[Path]:
