@@ -1,0 +1,43 @@
+"""Pairing and comparing export records: what the archive and the evaluation call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from declass.releases.align import align
+from declass.releases.pair import ReleasePair, find_pairs, profile
+from declass.releases.text import ReleaseText, from_record
+
+
+def own_letters(a: ReleaseText, b: ReleaseText) -> tuple[int, int]:
+    """Letters ``a`` prints that ``b`` does not, and the reverse (OCR noise and moves aside)."""
+    al = align([w.norm for w in a.words], [w.norm for w in b.words])
+    only_b = sum(len(w.norm) for w, lab in zip(b.words, al.later, strict=True) if lab == "revealed")
+    only_a = sum(len(w.norm) for w, lab in zip(a.words, al.earlier, strict=True) if lab == "removed")
+    return only_a, only_b
+
+
+def pair_records(records: Iterable[dict[str, Any]],
+                 fetch: Callable[[str], dict[str, Any]] | None = None) -> list[ReleasePair]:
+    """Releases of one document among ``records``, earlier first.
+
+    With ``fetch`` (an archive's ``get``) records are not kept: a text is
+    fetched again only for a pair whose order release dates and marks do not
+    settle, so memory grows with the profiles (a few hundred bytes a
+    document), not with the texts."""
+    profiles = []
+    sources: dict[str, dict[str, Any]] = {}
+    for rec in records:
+        rt = from_record(rec)
+        profiles.append(profile(rec, rt))
+        if fetch is None:
+            sources[str(rec["id"])] = rec
+    cache: dict[str, ReleaseText] = {}
+
+    def text(doc_id: str) -> ReleaseText:
+        if doc_id not in cache:
+            cache[doc_id] = from_record(sources[doc_id] if fetch is None else fetch(doc_id))
+        return cache[doc_id]
+
+    return find_pairs(profiles, own_text=lambda a, b: own_letters(text(a), text(b)))
