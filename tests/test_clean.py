@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -132,3 +133,252 @@ def test_no_spurious_repairs(nie58: Document, word: str) -> None:
 
 def test_raw_text_never_changes(nie58: Document, nie58_path) -> None:
     assert nie58.text == nie58_path.read_text("utf-8")
+
+
+# -- furniture through OCR damage ----------------------------------------------
+#
+# Damaged furniture is made here by a seeded damage model (letter-spacing,
+# character confusions, stray specks, dropped or doubled letters), never
+# copied from one scan: each form must be recognised by the mechanism.
+
+import random  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+import declass  # noqa: E402
+from declass.furniture import ARCHIVE_ID, close_spacing, repair_archive_id  # noqa: E402
+
+CONFUSE = {"O": "0", "0": "O", "I": "1", "1": "l", "S": "5", "5": "S", "B": "8", "E": "F", "T": "F", "C": "G",
+           "e": "c", "o": "0", "l": "1", "i": "1", "m": "rn", "R": "K", "D": "O"}
+
+
+def damage(text: str, rng: random.Random, *, edits: int = 1) -> str:
+    """``text`` with up to ``edits`` OCR injuries: a confusion, a speck, a split word."""
+    chars = list(text)
+    for _ in range(edits):
+        positions = [i for i, c in enumerate(chars) if c.strip()]
+        i = rng.choice(positions)
+        how = rng.choice(("confuse", "speck", "split"))
+        if how == "confuse" and chars[i] in CONFUSE:
+            chars[i] = CONFUSE[chars[i]]
+        elif how == "speck":
+            chars[i] = chars[i] + rng.choice("°'.-")
+        else:
+            chars[i] = chars[i] + " "
+    return "".join(chars)
+
+
+def letter_spaced(text: str) -> str:
+    return "  ".join(" ".join(w) for w in text.split())
+
+
+BANNERS = ["SECRET", "TOP SECRET", "CONFIDENTIAL", "RESTRICTED", "FOR OFFICIAL USE ONLY", "SECRET NOFORN"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_damaged_banners_are_classification(seed: int) -> None:
+    rng = random.Random(seed)
+    level = rng.choice(BANNERS)
+    line = letter_spaced(level) if rng.random() < 0.4 else level
+    line = damage(line, rng, edits=1 + (len(level) > 12))
+    hit = classify_line(line.strip())
+    assert hit is not None and hit[0] == "classification", line
+    assert level.startswith(hit[1]["level"]), (line, hit)
+
+
+@pytest.mark.parametrize(
+    "line", ["S E C R E T", "SEC RE-T", "SECREF", "SJE C°R ET", "T O P  S E C R E T", "C0NFIDENTIAL", "RESTRlCTED"]
+)
+def test_damaged_banner_examples(line: str) -> None:
+    hit = classify_line(line)
+    assert hit is not None and hit[0] == "classification"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["SECRETARY", "SECRETARIAT", "DECREE", "SECTION", "CONCLUSIONS", "DISCUSSION", "THE PROBLEM", "RESTRICTIONS",
+     "CENTRAL INTELLIGENCE BULLETIN", "DAILY BRIEF", "I. THE COMMUNIST BLOC", "Secretary of State",
+     "The review was completed in May.", "Approved for release by the committee on 12 May", "Army and Navy"],
+)
+def test_headings_and_prose_are_not_furniture(line: str) -> None:
+    assert classify_line(line) is None
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_damaged_stamps_keep_their_fields(seed: int) -> None:
+    rng = random.Random(1000 + seed)
+    date = f"{rng.randint(1995, 2015)}/{rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}"
+    archive_id = (f"CIA-RDP{rng.randint(70, 99)}{rng.choice('RTSB')}{rng.randint(0, 99999):05d}"
+                  f"{rng.choice('AR')}{rng.randint(0, 10**12 - 1):012d}-{rng.randint(0, 9)}")
+    words = damage("Approved For Release", rng)
+    line = f"{words} {date} : {archive_id}"
+    hit = classify_line(line)
+    assert hit is not None and hit[0] == "release_stamp", line
+    assert hit[1]["date"] == date and hit[1]["archive_id"] == archive_id
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "field", "value"),
+    [
+        ("Copy No. C-57", "copy_number", "number", "C-57"),
+        ("Copy No. 57", "copy_number", "number", "57"),
+        ("C0PY N0. C 71", "copy_number", "number", "C 71"),
+        ("DIA and DOS review(s) completed.", "review_stamp", "by", "DIA and DOS"),
+        ("DlA and D0S revlew(s) comp1eted.", "review_stamp", "by", "DIA and DOS"),
+        ("State Department review completed", "review_stamp", "by", "State Department"),
+        ("State Dept. review completed", "review_stamp", "by", "State Dept."),
+        ("Next 2 Page(s) In Document Exempt", "exempt_pages", "pages", "2"),
+        ("Nexl 1 Page(s) ln Docurnent Exernpt", "exempt_pages", "pages", "1"),
+        ("Page Denied", "exempt_pages", "reason", "Denied"),
+        ("[PAGE 03]", "page_marker", "number", "03"),
+        ("- 5 -", "page_number", "number", "5"),
+        ("- 1O -", "page_number", "number", "10"),
+        ("25X1A", "exemption_marker", "marker", "25X1A"),
+    ],
+)
+def test_furniture_forms(line: str, kind: str, field: str, value: str) -> None:
+    hit = classify_line(line)
+    assert hit is not None and hit[0] == kind
+    assert hit[1][field] == value
+
+
+def _id(rng: random.Random) -> str:
+    return (f"CIA-RDP{rng.randint(10, 99)}{rng.choice('RTSBM-')}{rng.randint(0, 99999):05d}{rng.choice('ARS')}"
+            f"{rng.randint(0, 10**12 - 1):012d}-{rng.randint(0, 9)}")
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+@settings(max_examples=200, deadline=None)
+def test_archive_id_repair_never_invents(seed: int) -> None:
+    """A repaired id always fits the shape, and a confusion-damaged id (O/0,
+    I/1, S/5, B/8) comes back as the id that was printed."""
+    rng = random.Random(seed)
+    good = _id(rng)
+    assert repair_archive_id(good) == good
+    chars = list(good)
+    swaps = {"0": "O", "1": "I", "5": "S", "8": "B"}
+    for i in rng.sample(range(7, len(chars)), 3):
+        if chars[i] in swaps and chars[i - 1] != "-":
+            chars[i] = swaps[chars[i]]
+    damaged = "".join(chars)
+    fixed = repair_archive_id(damaged)
+    assert fixed is None or ARCHIVE_ID.fullmatch(fixed)
+    if damaged[9:10] != "-" and not any(c in "OISB" for c in damaged[9:10]):
+        assert fixed == good, damaged
+
+
+def test_archive_id_with_a_stray_character_is_repaired() -> None:
+    assert repair_archive_id("CIA-RDP80ROQ1443R000200010007-3") == "CIA-RDP80R01443R000200010007-3"
+    assert repair_archive_id("CIA-RDP79T00975A00520036-4") is None  # digits lost: no repair
+
+
+def test_unrepairable_id_is_kept_with_a_warning() -> None:
+    doc = cleaned("MEMORANDUM\n\nApproved For Release 2004/01/02 : CIA-RDP79T0097A0052003600-4\n\nText of the memo.\n")
+    (f,) = [f for f in doc.furniture if f.kind == "release_stamp"]
+    assert f.fields["archive_id"] == "CIA-RDP79T0097A0052003600-4"
+    assert any("CIA-RDP79T0097A0052003600-4" in w for w in doc.warnings)
+
+
+@given(st.text(alphabet="SECRTOP -°'0", min_size=1, max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_close_spacing_only_removes_spaces(line: str) -> None:
+    assert close_spacing(line).replace(" ", "") == line.replace(" ", "")
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_classify_line_total(line: str) -> None:
+    hit = classify_line(line.strip())
+    assert hit is None or isinstance(hit[0], str)
+
+
+def scanned(doc: Document, seed: int) -> tuple[str, list[str]]:
+    """``doc``'s body lines re-paged as a damaged scan: each page opens and
+    closes with a classification banner and a release stamp, letter-spaced
+    or injured by the damage model; returns the text and the furniture lines."""
+    rng = random.Random(seed)
+    body = [doc.text[ln.start : ln.end] for ln in doc.lines if ln.kind != "furniture"]
+    archive_id = doc.metadata["archive_id"]["value"] if doc.metadata.get("archive_id") else None
+    level = doc.metadata["classification"]["value"] if doc.metadata.get("classification") else "SECRET"
+    pages, furniture = [], []
+    for n, k in enumerate(range(0, len(body), 45), start=1):
+        stamp = "Approved For Release 2003/08/08" + (f" : {archive_id}" if archive_id else "")
+        head = [damage(letter_spaced(level) if rng.random() < 0.5 else level, rng),
+                damage(stamp, rng, edits=2)]
+        foot = [f"- {n} -", damage(level, rng), damage(stamp, rng)]
+        furniture += head + foot
+        pages.append("\n".join([*head, "", *body[k : k + 45], "", *foot]))
+    return "\n\f\n".join(pages) + "\n", furniture
+
+
+@pytest.mark.parametrize("which", ["nie58", "briefing"])
+@pytest.mark.parametrize("seed", range(1, 31))
+def test_damaged_scan_furniture_stays_out_of_the_text(which: str, seed: int, request: pytest.FixtureRequest) -> None:
+    clean_doc: Document = request.getfixturevalue(which)
+    text, furniture = scanned(clean_doc, seed)
+    doc = declass.parse(text)
+    found = {doc.text[f.start : f.end] for f in doc.furniture}
+    missed = [f for f in furniture if f.strip() not in found]
+    assert not missed
+    for b in doc.blocks:
+        for f in furniture:
+            assert f.strip() not in b.text, (b.label, f)
+    md, md0 = doc.metadata, clean_doc.metadata
+    assert md["date"]["value"] == md0["date"]["value"]
+    assert md["title"]["value"] == md0["title"]["value"]
+    assert md["classification"]["value"] == (md0["classification"] or {"value": "SECRET"})["value"]
+    if md0.get("archive_id"):
+        assert md["archive_id"]["value"] == md0["archive_id"]["value"]
+
+
+def test_running_heads_repeat_at_page_edges() -> None:
+    pages = []
+    for n in range(1, 6):
+        pages.append(f"NIE-58: Sino-Soviet Relations\n\n{n}. Paragraph {n} says something of substance here.\n\n"
+                     f"Draft of 3 May {n}")
+    doc = cleaned("\n\f\n".join(pages) + "\n")
+    heads = [doc.text[f.start : f.end] for f in doc.furniture if f.kind == "running_head"]
+    assert heads.count("NIE-58: Sino-Soviet Relations") == 4  # the cover's stays body
+    assert len([h for h in heads if h.startswith("Draft of")]) == 4
+    assert not any("Paragraph" in h for h in heads)
+
+
+def test_running_heads_use_measured_positions_when_known() -> None:
+    pages = [f"Sino-Soviet Relations\n\nParagraph {n} of the text.\n\nSino-Soviet Relations" for n in range(4)]
+    text = "\n\f\n".join(pages) + "\n"
+    mid = {m.start(): 0.5 for m in re.finditer(r"(?m)^Sino-Soviet Relations$", text)}  # measured mid-page
+    assert not [f for f in clean(read_text(text), positions=mid).furniture if f.kind == "running_head"]
+    assert [f for f in clean(read_text(text)).furniture if f.kind == "running_head"]
+
+
+def test_page_markers_are_page_breaks() -> None:
+    doc = cleaned("[PAGE 01]\nCENTRAL INTELLIGENCE BULLETIN\n\n[PAGE 02]\nNext 1 Page(s) In Document Exempt\n\n"
+                  "[PAGE 03]\nFirst item text.\n")
+    assert [p.number for p in doc.pages] == [1, 2, 3]
+    assert doc.page_at(doc.text.index("First item")) == 3
+    assert [f.kind for f in doc.furniture] == ["page_marker", "page_marker", "exempt_pages", "page_marker"]
+    assert all("PAGE" not in c.text for c in doc.chunks)
+
+
+def test_two_line_review_stamp() -> None:
+    doc = cleaned("CENTRAL\nINTELLIGENCE\nBULLETIN\nArmy and Navy\nreview(s) completed.\n\nThe text.\n")
+    assert [doc.text[f.start : f.end] for f in doc.furniture] == ["Army and Navy", "review(s) completed."]
+
+
+CREST = Path("/work/shared/devset/crest")
+
+
+@pytest.mark.skipif(not CREST.exists(), reason="development set not present")
+def test_crest_transcriptions_furniture() -> None:
+    """Copy numbers, review stamps and banners of the twelve CREST bulletins
+    are furniture, never a title; every page marker makes a page."""
+    for d in sorted(CREST.glob("CIA-RDP*")):
+        text = (d / "redacted.transcription.txt").read_text("utf-8")
+        doc = declass.parse(text)
+        assert len(doc.pages) == len(re.findall(r"(?m)^\[PAGE \d+\]\s*$", text)), d.name
+        for pat in (r"Copy No\.", r"review", r"TOP SECRET", r"\[PAGE"):
+            for b in doc.blocks:
+                assert not re.match(pat, b.text), (d.name, b.label, b.text[:60])
+        title = (doc.metadata.get("title") or {}).get("value") or ""
+        assert not title.lower().startswith(("copy no", "top secret", "page")), (d.name, title)

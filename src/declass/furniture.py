@@ -93,7 +93,7 @@ _TO_DIGIT = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "l": "1", "I"
                            "!": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6"})
 _STRAY = re.compile(r"[°º·•^`~´¨'\u2018\u2019\"_]")
 _TOKEN = re.compile(r"\S+")
-_ARCHIVE_TOKEN = re.compile(r"[CG][I1l|!][A4]\s*[-~–—]?\s*R\s*[DO0]\s*P", re.IGNORECASE)
+_ARCHIVE_TOKEN = re.compile(r"[CG][I1l|!][A4]\s*[-~–—.]*\s*R\s*[DO0]\s*P", re.IGNORECASE)
 
 
 def skeleton(text: str) -> str:
@@ -118,6 +118,12 @@ def fold(line: str) -> str:
     the letters they resemble (``Re1ease``); in a number, letters become digits
     (``2OO3/O8/08``).  Archive ids are left for `repair_archive_id`."""
     line = _STRAY.sub("", line)
+    if (a := _ARCHIVE_TOKEN.search(line)) and len(rest := re.sub(r"\s+", "", line[a.end():])) <= 26:
+        rest = re.sub(r"(?<=\d)[.,](?=\d)", "", rest).rstrip("-.,")
+        line = line[: a.start()] + "CIA-RDP" + rest  # one id, split by specks
+    # a date split by specks ("2003/0 8/08")
+    line = re.sub(r"\d[\dOoIlS .,'-]{0,5}/[\dOoIlS .,'-]{1,5}/[\dOoIlS .,'-]{0,5}\d",
+                  lambda m: re.sub(r"[ .,'-]", "", m.group()), line)
     out = []
     for m in _TOKEN.finditer(line):
         tok = m.group()
@@ -132,6 +138,8 @@ def fold(line: str) -> str:
             tok = tok.translate(_TO_LETTER)
         elif letters and digits >= letters:
             tok = tok.translate(_TO_DIGIT)
+        if digits >= 3:  # a speck inside a number or a date
+            tok = re.sub(r"(?<=\d)[-.,'](?=\d)|[.,'-]+(?=/)|(?<=/)[.,'-]+", "", tok)
         out.append(tok)
     return " ".join(out)
 
@@ -173,6 +181,8 @@ def _damaged(line: str, *, head: bool, edge: bool) -> tuple[str, dict[str, str]]
             return hit[0], {**hit[1], "damaged": "1"}
     if hit := _phrase(folded, head=head):
         return hit[0], {**hit[1], "damaged": "1"}
+    if hit := release_stamp(line):
+        return hit
     if hit := banner(closed, edge=edge):
         return hit
     if _ARCHIVE_TOKEN.match(folded) and len(folded) <= 40:
@@ -201,15 +211,27 @@ def _phrase(line: str, *, head: bool) -> tuple[str, dict[str, str]] | None:
                 continue
             lo, hi = _word_bounds(low, al.dest_start, al.dest_end)
             keep = line if len(line) == len(low) else low
-            repaired = keep[:lo] + p.phrase + keep[hi:]
-        if repaired.count("#") != len(numbers):
-            continue
-        for n in numbers:
-            repaired = repaired.replace("#", n, 1)
-        hit = exact(repaired, head=head)
-        if hit and hit[0] == p.kind:
-            return hit
+            # letters split off the phrase's first or last word ("A pproved",
+            # "Releas e") go with it
+            after = re.match(r" [a-z]{1,2}\b", low[hi:])
+            before = re.search(r"\b[a-z]{1,2} $", low[:lo])
+            los = [lo, *([lo - len(before.group())] if before else [])]
+            his = [hi, *([hi + after.end()] if after else [])]
+            repaired = [keep[:a] + p.phrase + keep[b:] for a in los for b in his]
+        for r in [repaired] if isinstance(repaired, str) else repaired:
+            hit = _reread(r, numbers, head=head)
+            if hit and hit[0] == p.kind:
+                return hit
     return None
+
+
+def _reread(line: str, numbers: list[str], *, head: bool) -> tuple[str, dict[str, str]] | None:
+    """``line`` with its numbers put back in place of ``#``, read with the patterns."""
+    if line.count("#") != len(numbers):
+        return None
+    for n in numbers:
+        line = line.replace("#", n, 1)
+    return exact(line, head=head)
 
 
 def _word_bounds(text: str, lo: int, hi: int) -> tuple[int, int]:
@@ -252,7 +274,10 @@ ARCHIVE_ID = re.compile(r"CIA-RDP\d{2}(?:[A-Z]|-)\d{5}[A-Z]\d{12}-\d")
 """The shape of a CREST document id: ``CIA-RDP`` + accession year + series
 letter (or a hyphen) + 5-digit job + letter + 12 digits (box, folder,
 document, part) + ``-`` + a final digit, e.g. CIA-RDP80R01443R000200010007-3."""
-_SLOTS = "DDL" + "D" * 5 + "L" + "D" * 12 + "-D"  # after "CIA-RDP"
+_TEMPLATES = ("DDL" + "D" * 5 + "L" + "D" * 12 + "D", "DD" + "D" * 5 + "L" + "D" * 12 + "D")
+"""Slot classes of the id after ``CIA-RDP``, hyphens left out: with a series
+letter after the year (``80R01443R…``) or, in later ids, a hyphen there
+(``96-00788R…``)."""
 _ID_TO_DIGIT = str.maketrans({"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "|": "1", "!": "1",
                               "S": "5", "B": "8", "Z": "2", "G": "6"})
 _STRAY_LIKE = frozenset("OQDU|!")
@@ -260,44 +285,84 @@ _ID_TO_LETTER = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z",
 
 
 def _fit(body: str) -> str | None:
-    """``body`` (the id after ``CIA-RDP``) with confusions repaired slot by slot, if it fits."""
-    if len(body) != len(_SLOTS):
-        return None
-    out = []
-    for ch, slot in zip(body, _SLOTS, strict=True):
-        if slot == "D":
-            ch = ch.translate(_ID_TO_DIGIT)
-        elif slot == "L" and ch != "-":
-            ch = ch.translate(_ID_TO_LETTER)
-        elif slot == "-":
-            ch = "-" if ch in "-~–—_." else ch
-        out.append(ch)
-    fixed = "".join(out)
-    return fixed if ARCHIVE_ID.fullmatch("CIA-RDP" + fixed) else None
+    """The id whose hyphen-less tail ``body`` is, confusions repaired slot by slot, if it fits."""
+    for slots in _TEMPLATES:
+        if len(body) != len(slots):
+            continue
+        chars = [c.translate(_ID_TO_DIGIT) if k == "D" else c.translate(_ID_TO_LETTER)
+                 for c, k in zip(body, slots, strict=True)]
+        year, rest = "".join(chars[:2]), "".join(chars[2:])
+        fixed = f"CIA-RDP{year}{'' if slots[2] == 'L' else '-'}{rest[:-1]}-{rest[-1]}"
+        if ARCHIVE_ID.fullmatch(fixed):
+            return fixed
+    return None
 
 
 def repair_archive_id(printed: str) -> str | None:
     """The valid CREST id a damaged one stands for, or None if no single repair
     of O/0, I/1, S/5, B/8-type confusions (and at most one stray character)
     makes it fit the shape.  A valid id is returned unchanged."""
-    text = re.sub(r"\s+", "", printed).upper()
-    m = _ARCHIVE_TOKEN.match(text)
-    if not m:
-        return None
-    body = text[m.end():].lstrip("-~–—")
-    if body[2:3] in "-~–—" and len(body) > len(_SLOTS):
-        body = body[:2] + "-" + body[3:].lstrip("-~–—")
+    squeezed = re.sub(r"[\s.,'°`~_\-–—]+", "", printed).upper()
+    end = _prefix_end(squeezed)
+    return _repair_body(squeezed[end:]) if end else None
+
+
+_SQUEEZED_PREFIX = re.compile(r"[CG][I1L|!][A4]R[DO0]P", re.IGNORECASE)
+
+
+def _prefix_end(squeezed: str) -> int:
+    """Where the fixed ``CIA-RDP`` ends in a squeezed id (one letter may be off), else 0."""
+    if m := _SQUEEZED_PREFIX.match(squeezed):
+        return m.end()
+    return 6 if Levenshtein.distance(squeezed[:6].upper(), "CIARDP") <= 1 else 0
+
+
+def _repair_body(body: str) -> str | None:
     if fixed := _fit(body):
-        return "CIA-RDP" + fixed
-    if len(body) == len(_SLOTS) + 1:  # one speckle or doubled character
-        # a stray is most likely punctuation or a letter where digits belong
-        # (``ROQ1443`` for ``R01443``); any other deletion only if it is the one fit
-        stray = {f for i, c in enumerate(body) if (not c.isalnum() or c in _STRAY_LIKE)
-                 and (f := _fit(body[:i] + body[i + 1:]))}
+        return fixed
+    if len(body) in (len(t) + 1 for t in _TEMPLATES):  # one speck or doubled character
+        # a stray is most likely a letter where digits belong (``ROQ1443`` for
+        # ``R01443``); any other deletion only if it is the one fit
+        stray = {f for i, c in enumerate(body) if c in _STRAY_LIKE and (f := _fit(body[:i] + body[i + 1:]))}
         found = stray or {f for i in range(len(body)) if (f := _fit(body[:i] + body[i + 1:]))}
         if len(found) == 1:
-            return "CIA-RDP" + found.pop()
+            return found.pop()
     return None
+
+
+_DATE = re.compile(r"([0-9OoIlSB|]{4})/*([0-9OoIlSB|]{2})/*([0-9OoIlSB|]{2})")
+
+
+def release_stamp(line: str) -> tuple[str, dict[str, str]] | None:
+    """A release stamp read leniently: the phrase found by fuzzy alignment,
+    then a date (yyyy/mm/dd) and an archive id with specks, splits and
+    confusions taken out."""
+    low = line.lower()
+    al = fuzz.partial_ratio_alignment("approved for release", low, score_cutoff=80)
+    if al is None or al.dest_start > 45 or al.dest_end - al.dest_start < 17:
+        return None
+    _, hi = _word_bounds(low, al.dest_start, al.dest_end)
+    rest = re.sub(r"^\s*[.,'°-]*\s*[a-z]{1,2}(?=\s)", "", line[hi:])  # letters split off "release"
+    squeezed = re.sub(r"[\s.,'°`~_:;\-–—]", "", rest)
+    m = _DATE.match(squeezed)
+    if not m:
+        return None
+    y, mo, d = (int(g.upper().translate(_ID_TO_DIGIT)) for g in m.groups())
+    if not (1970 <= y <= 2099 and 1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    fields = {"date": f"{y:04d}/{mo:02d}/{d:02d}", "damaged": "1"}
+    tail = squeezed[m.end():].upper()
+    if tail:
+        end = _prefix_end(tail)
+        if not end:
+            return None
+        fixed = _repair_body(tail[end:])
+        fields["archive_id"] = fixed or "CIA-RDP" + tail[end:]
+        if fixed is None:
+            fields["archive_id_unrepaired"] = "1"
+        printed = rest[rest.upper().find(tail[0]) if tail[0] in rest.upper() else 0 :].strip(" :;")
+        fields["archive_id_printed"] = printed
+    return "release_stamp", fields
 
 
 def _with_repaired_id(fields: dict[str, str]) -> dict[str, str]:
@@ -362,6 +427,9 @@ def edge_flags(pages: Sequence[int], positions: Sequence[float | None] | None = 
     return out
 
 
+_ITEM = re.compile(r"\(?(?:\d{1,3}|[A-Za-z]|[IVXLC]{1,6})[.)]\s")
+
+
 def _running_key(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"[^A-Z0-9]", "", fold(close_spacing(text)).upper()))
 
@@ -374,8 +442,10 @@ def repeated_edge_lines(lines: Sequence[tuple[str, int, bool]], *, min_pages: in
     keyed: list[tuple[int, str, int]] = []
     for i, (text, page, at_edge) in enumerate(lines):
         t = text.strip()
-        if not at_edge or len(t) > 70 or len(t.split()) > 8:
+        if not at_edge or len(t) > 70 or len(t.split()) > 8 or _ITEM.match(t):
             continue
+        if len(t.split()) > 4 and t[-1] in ".!?;:":
+            continue  # a sentence, not a running head
         key = _running_key(t)
         if len(key) >= 4:
             keyed.append((i, key, page))
