@@ -55,8 +55,28 @@ def block_reference(block: dict[str, Any]) -> str:
     return f"{unit} {label}".strip() if unit and not label.startswith(("front.", "margin.")) else label
 
 
+def frus_citation(record: dict[str, Any], block: dict[str, Any] | None = None) -> str | None:
+    """The FRUS way: ``FRUS, 1955–1957, vol. II, doc. 158, “National Intelligence Estimate”, paragraph 3.``"""
+    frus = (record.get("metadata") or {}).get("frus")
+    if not isinstance(frus, dict) or not frus.get("citation"):
+        return None
+    md = record.get("metadata") or {}
+    title = _value(md, "title")
+    text = str(frus["citation"]) + (f", \u201c{title}\u201d" if title else "")
+    when = _value(md, "date")
+    if when:
+        text += f", {format_date(when)}"
+    if block is not None:
+        label = str(block["label"])
+        text += f", {block_reference(block)}" if not label.startswith("¶") else f", paragraph {label[1:]}"
+    return text + "."
+
+
 def citation(record: dict[str, Any], block: dict[str, Any] | None = None) -> str:
     """The full citation of a document, or of one block of it."""
+    frus = frus_citation(record, block)
+    if frus:
+        return frus
     md = record.get("metadata") or {}
     text = document_citation(record)
     if block is not None:

@@ -26,6 +26,7 @@ CATALOGUE: dict[str, str] = {
     "E107": "no readable text (garbage OCR or an empty scan)",
     "E108": "OCR failed",
     "E109": "the file cannot be read (permission or I/O error)",
+    "E110": "the XML is not well-formed TEI",
     "E201": "a pipeline stage failed",
     "E202": "a pipeline stage ran before the stages it requires",
     "E301": "the database file is read-only",

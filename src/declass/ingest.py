@@ -21,16 +21,18 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from declass.errors import DeclassError, StoreError, UsageError
+from declass.errors import DeclassError, InputError, StoreError, UsageError
 from declass.export import to_record
 from declass.pipeline import DEFAULT_OPTIONS, Options, run_stages, stages_for
 from declass.read import DEFAULT_MAX_BYTES, load_bytes, read_bytes
 from declass.store import Store, open_store
 from declass.store.base import Prepared, prepare
+from declass.tei import Slice, iter_slices
 
 DOCUMENT_SUFFIXES = frozenset(
-    {".txt", ".text", ".md", ".markdown", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+    {".txt", ".text", ".md", ".markdown", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".xml"}
 )
+TEI_SUFFIXES = frozenset({".xml", ".tei"})
 GLOB_CHARS = frozenset("*?[")
 
 
@@ -136,6 +138,68 @@ def process_file(
         return FileResult(path, "failed", error=msg), None
 
 
+def process_slice(
+    path: str, piece: Slice, db: str | None, options: Options = DEFAULT_OPTIONS
+) -> tuple[FileResult, Prepared | None]:
+    """Parse one document of a TEI file (a FRUS `div`): ``(result, prepared or None)``.  Never raises."""
+    from declass.frus import parse_tei  # the TEI reader imports the pipeline
+
+    name = f"{path}#{piece.xml_id}"
+    try:
+        if _known(db, hashlib.sha256(piece.xml).hexdigest()):
+            return FileResult(name, "unchanged"), None
+        doc = next(parse_tei(piece, path, options))
+        return FileResult(name, "parsed", doc.id, pages=len(doc.pages)), prepare(to_record(doc))
+    except DeclassError as exc:
+        if exc.path is None:
+            exc.path = name
+        return FileResult(name, "failed", error=exc.message), None
+    except Exception as exc:  # a bug must not stop the corpus run
+        msg = DeclassError("E201", f"{type(exc).__name__}: {exc}", path=name).message
+        return FileResult(name, "failed", error=msg), None
+
+
+Task = tuple[str, Slice | None]
+"""A file to read, or one document (slice) of a TEI file."""
+
+
+def tasks(paths: Iterable[str | Path], max_bytes: int) -> Iterator[Task | FileResult]:
+    """The work of an ingest, lazily: files as they are found, TEI files split into their documents
+    as they are streamed (a volume is never held whole); a TEI file that cannot be parsed is a failure."""
+    import xml.etree.ElementTree as ET
+
+    for f in discover(paths):
+        path = str(f)
+        if f.suffix.lower() not in TEI_SUFFIXES:
+            yield path, None
+            continue
+        try:
+            if not f.is_file():
+                raise InputError("E105" if not f.exists() else "E106", path=path)
+            if f.stat().st_size > max_bytes:
+                raise InputError("E103", f"{f.stat().st_size / 2**20:.0f} MiB > {max_bytes / 2**20:.0f} MiB limit",
+                                 path=path)
+            found = False
+            for piece in iter_slices(path):
+                found = True
+                yield path, piece
+            if not found:
+                raise InputError("E110", "no <div type=\"document\"> in it", path=path)
+        except ET.ParseError as exc:
+            yield FileResult(path, "failed", error=InputError("E110", str(exc), path=path).message)
+        except DeclassError as exc:
+            yield FileResult(path, "failed", error=exc.message)
+        except OSError as exc:
+            yield FileResult(path, "failed", error=InputError("E109", exc.strerror or str(exc), path=path).message)
+
+
+def run_task(task: Task, db: str | None, max_bytes: int, ocr: bool, options: Options = DEFAULT_OPTIONS
+             ) -> tuple[FileResult, Prepared | None]:
+    path, piece = task
+    return process_slice(path, piece, db, options) if piece is not None else process_file(
+        path, db, max_bytes, ocr, options)
+
+
 # -- parent side ----------------------------------------------------------------
 
 
@@ -173,7 +237,7 @@ def ingest(
     """
     report = IngestReport()
     workers = workers or os.cpu_count() or 1
-    files = (str(f) for f in discover(paths))
+    work = tasks(paths, max_bytes)
 
     def done(batch: list[tuple[FileResult, Prepared | None]]) -> None:
         for final in _store_batch(store, batch):
@@ -181,19 +245,26 @@ def ingest(
             if on_result:
                 on_result(final)
 
+    def runnable() -> Iterator[Task]:
+        for t in work:
+            if isinstance(t, FileResult):
+                done([(t, None)])  # a TEI file that could not be split: failed, the rest go on
+            else:
+                yield t
+
     if workers == 1 and not dask_address:
-        for f in files:
-            done([process_file(f, db, max_bytes, ocr, options)])
+        for t in runnable():
+            done([run_task(t, db, max_bytes, ocr, options)])
         return report
 
     if dask_address:
-        ingest_on_dask(dask_address, files, db, max_bytes, ocr, options, done, limit=max(workers, 2) * 8)
+        ingest_on_dask(dask_address, runnable(), db, max_bytes, ocr, options, done, limit=max(workers, 2) * 8)
         return report
 
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(["declass.pipeline", "declass.lexicon"])
     limit = workers * 4
-    pending = iter(files)
+    pending = runnable()
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         inflight: dict[Future[tuple[FileResult, Prepared | None]], str] = {}
         exhausted = False
@@ -203,7 +274,7 @@ def ingest(
                 if nxt is None:
                     exhausted = True
                     break
-                inflight[pool.submit(process_file, nxt, db, max_bytes, ocr, options)] = nxt
+                inflight[pool.submit(run_task, nxt, db, max_bytes, ocr, options)] = _name(nxt)
             if not inflight:
                 break
             finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
@@ -218,10 +289,15 @@ def ingest(
     return report
 
 
+def _name(task: Task) -> str:
+    path, piece = task
+    return f"{path}#{piece.xml_id}" if piece is not None else path
+
+
 DASK_BATCH = 16  # documents stored per transaction as Dask results come back
 
 
-def ingest_on_dask(address: str, files: Iterable[str], db: str | None, max_bytes: int, ocr: bool,
+def ingest_on_dask(address: str, files: Iterable[Task], db: str | None, max_bytes: int, ocr: bool,
                    options: Options, done: Callable[[list[tuple[FileResult, Prepared | None]]], None],
                    *, limit: int) -> None:
     """The same per-document pipeline on a Dask cluster: files are submitted a
@@ -242,7 +318,7 @@ def ingest_on_dask(address: str, files: Iterable[str], db: str | None, max_bytes
         pending = iter(files)
         futures = {}
         for path in pending:
-            futures[client.submit(process_file, path, db, max_bytes, ocr, options, pure=False)] = path
+            futures[client.submit(run_task, path, db, max_bytes, ocr, options, pure=False)] = _name(path)
             if len(futures) >= limit:
                 break
         stream = as_completed(list(futures), with_results=False)
@@ -252,8 +328,8 @@ def ingest_on_dask(address: str, files: Iterable[str], db: str | None, max_bytes
             for _ in finished:  # keep the workers busy before fetching anything
                 nxt = next(pending, None)
                 if nxt is not None:
-                    new = client.submit(process_file, nxt, db, max_bytes, ocr, options, pure=False)
-                    futures[new] = nxt
+                    new = client.submit(run_task, nxt, db, max_bytes, ocr, options, pure=False)
+                    futures[new] = _name(nxt)
                     stream.add(new)
             ok = [f for f in finished if f.status == "finished"]
             try:  # one round trip for the batch

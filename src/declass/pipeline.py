@@ -96,9 +96,14 @@ def parse(path_or_text: str | Path, *, ocr: bool = True, options: Options = DEFA
     """Run the whole per-document pipeline, with no store.
 
     A `Path`, or a string naming an existing file, is read from disk; any
-    other string is taken as the document's text.
+    other string is taken as the document's text.  A FRUS TEI file gives
+    its first document (`declass.frus.parse_tei` gives them all).
     """
     if isinstance(path_or_text, Path) or _names_a_file(path_or_text):
+        if Path(path_or_text).suffix.lower() in (".xml", ".tei"):
+            from declass.frus import parse_tei  # the TEI reader builds on this module
+
+            return next(parse_tei(str(path_or_text), str(path_or_text), options))
         doc = read_path(path_or_text, ocr=ocr)
     else:
         doc = read_text(str(path_or_text))

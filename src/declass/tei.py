@@ -70,6 +70,7 @@ class TeiBlock:
     page: int | None
     label: str | None = None
     list_type: str | None = None
+    rend: str | None = None  # how the print sets it: "center", "flushleft", "strong" (headings are set so)
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,9 +289,10 @@ class _Renderer:
 
     # -- blocks
 
-    def open_block(self, kind: str, label: str | None = None, list_type: str | None = None) -> int:
+    def open_block(self, kind: str, label: str | None = None, list_type: str | None = None,
+                   rend: str | None = None) -> int:
         self.separate()
-        self.blocks.append(TeiBlock(kind, self.pos, self.pos, self.page, label, list_type))
+        self.blocks.append(TeiBlock(kind, self.pos, self.pos, self.page, label, list_type, rend))
         self.open_blocks.append(len(self.blocks) - 1)
         return len(self.blocks) - 1
 
@@ -302,7 +304,7 @@ class _Renderer:
         if self.pos <= b.start:
             self.blocks[index] = None  # nothing was printed: no block
             return
-        self.blocks[index] = TeiBlock(b.kind, b.start, self.pos, b.page, b.label, b.list_type)
+        self.blocks[index] = TeiBlock(b.kind, b.start, self.pos, b.page, b.label, b.list_type, b.rend)
 
     def current_block(self) -> int | None:
         return self.open_blocks[-1] if self.open_blocks else None
@@ -450,7 +452,7 @@ class _Renderer:
 
     def paragraph(self, el: ET.Element, kind: str, label: str | None = None, list_type: str | None = None,
                   prefix: str = "") -> int | None:
-        idx = self.open_block(kind, label, list_type)
+        idx = self.open_block(kind, label, list_type, el.get("rend"))
         if prefix:
             self.raw(prefix)
             self.at_space = True
@@ -464,7 +466,8 @@ class _Renderer:
         if block is not None and kind == "p" and label is None:
             m = _LEADING_NUMBER.match(self.text_between(block.start, min(block.end, block.start + 8)))
             if m:
-                self.blocks[idx] = TeiBlock(kind, block.start, block.end, block.page, m.group(1), list_type)
+                self.blocks[idx] = TeiBlock(kind, block.start, block.end, block.page, m.group(1), list_type,
+                                            block.rend)
         return idx if self.blocks[idx] is not None else None
 
     def container(self, el: ET.Element, kind: str) -> None:
@@ -706,42 +709,64 @@ def volume_from_name(name: str) -> str | None:
     return m.group(0).lower() if m else None
 
 
-def iter_documents(source: str | Path | bytes, *, name: str | None = None) -> Iterator[TeiDocument]:
-    """Every `<div type="document">` of a TEI file (slice or whole volume), one at a time.
+@dataclass(frozen=True, slots=True)
+class Slice:
+    """One document of a TEI file, as XML, with what the volume around it says."""
 
-    A volume is parsed incrementally and each document's elements are freed
-    once rendered, so memory holds one document, not the volume.
-    """
-    if isinstance(source, bytes):
-        raw: IO[bytes] = io.BytesIO(source)
-        name = name or "<bytes>"
-    else:
-        raw = open(source, "rb")  # noqa: SIM115 - closed in the finally below
-        name = name or str(source)
-    volume = volume_from_name(name)
+    xml_id: str
+    volume: str | None
+    volume_title: str | None
+    xml: bytes
+
+
+def _divs(raw: IO[bytes], volume: str | None) -> Iterator[tuple[ET.Element, str | None, str | None]]:
+    """Each document `div` with the volume's id and title, its elements freed once the caller moves on."""
     volume_title: str | None = None
-    try:
-        stack: list[ET.Element] = []
-        for event, el in ET.iterparse(_stream(raw), events=("start", "end")):
-            if event == "start":
-                stack.append(el)
-                if _local(el.tag) == "TEI" and len(stack) == 1:
-                    vid = el.get(f"{{{XML_NS}}}id")
-                    volume = vid.lower() if vid and _VOLUME_ID.search(vid) else volume
-                continue
-            stack.pop()
-            tag = _local(el.tag)
-            if tag == "title" and volume_title is None and el.get("type") in ("complete", None) and any(
-                _local(a.tag) == "titleStmt" for a in stack
-            ):
-                volume_title = _SPACE.sub(" ", "".join(el.itertext())).strip() or None
-            if tag == "div" and el.get("type") == "document":
-                xml = ET.tostring(el, encoding="utf-8")
-                yield render(el, volume=volume, volume_title=volume_title, xml=xml)
-                el.clear()
-                if stack:
-                    parent = stack[-1]
-                    with contextlib.suppress(ValueError):
-                        parent.remove(el)
-    finally:
-        raw.close()
+    stack: list[ET.Element] = []
+    for event, el in ET.iterparse(_stream(raw), events=("start", "end")):
+        if event == "start":
+            stack.append(el)
+            if _local(el.tag) == "TEI" and len(stack) == 1:
+                vid = el.get(f"{{{XML_NS}}}id")
+                volume = vid.lower() if vid and _VOLUME_ID.search(vid) else volume
+            continue
+        stack.pop()
+        tag = _local(el.tag)
+        if tag == "title" and volume_title is None and el.get("type") in ("complete", None) and any(
+            _local(a.tag) == "titleStmt" for a in stack
+        ):
+            volume_title = _SPACE.sub(" ", "".join(el.itertext())).strip() or None
+        if tag == "div" and el.get("type") == "document":
+            yield el, volume, volume_title
+            el.clear()
+            if stack:
+                with contextlib.suppress(ValueError):
+                    stack[-1].remove(el)
+
+
+def iter_slices(path: str | Path) -> Iterator[Slice]:
+    """Every document of a TEI file (slice or whole volume) as XML, streamed.
+
+    Ingest hands each slice to a worker, so a volume is never in memory at
+    once and its documents are read in parallel.
+    """
+    with open(path, "rb") as raw:
+        for el, volume, volume_title in _divs(raw, volume_from_name(str(path))):
+            xml_id = el.get(f"{{{XML_NS}}}id") or f"d{el.get('n', '')}"
+            yield Slice(xml_id, volume, volume_title, ET.tostring(el, encoding="utf-8"))
+
+
+def iter_documents(source: str | Path | bytes | Slice, *, name: str | None = None) -> Iterator[TeiDocument]:
+    """Every `<div type="document">` of a TEI file or slice, rendered, one at a time."""
+    if isinstance(source, Slice):
+        raw: IO[bytes] = io.BytesIO(source.xml)
+        volume, title = source.volume, source.volume_title
+    elif isinstance(source, bytes):
+        raw = io.BytesIO(source)
+        volume, title = volume_from_name(name or ""), None
+    else:
+        raw = open(source, "rb")  # noqa: SIM115 - closed below
+        volume, title = volume_from_name(name or str(source)), None
+    with raw:
+        for el, vol, vol_title in _divs(raw, volume):
+            yield render(el, volume=vol, volume_title=vol_title or title, xml=ET.tostring(el, encoding="utf-8"))

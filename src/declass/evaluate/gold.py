@@ -17,11 +17,9 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
-from declass.datafile import load_yaml
+from declass.frus import frus_type
 from declass.tei import TeiDocument
 
 PARAGRAPH_KINDS = frozenset({"p", "item", "head", "dateline", "list_head", "closer", "signed", "opener", "source"})
@@ -108,21 +106,6 @@ class Gold:
     exempt: tuple[GoldExempt, ...] = ()
     furniture: tuple[str, ...] = ()  # lines that are page furniture, never a block or a title
     numbered: bool = True  # paragraph numbering is gold (False for a reference reading)
-
-
-@lru_cache(maxsize=1)
-def _frus_types() -> list[tuple[str, re.Pattern[str]]]:
-    raw = resources.files("declass.data").joinpath("eval/frus_types.yaml").read_text("utf-8")
-    return [(t["type"], re.compile(t["pattern"], re.IGNORECASE)) for t in load_yaml(raw)["types"]]
-
-
-def frus_type(heading: str, source_note: str | None) -> str | None:
-    """The kind of document a FRUS heading (or an inline source note) names."""
-    for text in (heading, source_note or ""):
-        for name, pattern in _frus_types():
-            if pattern.search(text):
-                return name
-    return None
 
 
 def size_of(note: str) -> tuple[tuple[tuple[str, float], ...], bool]:
