@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 
 from declass.cite import citation
 from declass.entities import counts as entity_counts
-from declass.errors import UsageError
+from declass.errors import StoreError, UsageError
 from declass.export import to_record
 from declass.gazetteer import load as load_gazetteer
 from declass.ingest import FileResult, IngestReport, ingest
@@ -28,6 +28,7 @@ from declass.model import Document
 from declass.pipeline import Options, parse
 from declass.read import DEFAULT_MAX_BYTES
 from declass.redactions import statistics
+from declass.releases.compare import Comparison
 from declass.scales import load_scale
 from declass.score import load_outcomes
 from declass.score import score as score_outcomes
@@ -312,3 +313,76 @@ class Archive:
     def records(self) -> Iterator[dict[str, Any]]:
         """Every document's export record, one at a time."""
         return self.store.iter_records()
+
+    # -- releases of one document (declass.releases) -------------------------
+
+    def find_releases(self) -> list[dict[str, Any]]:
+        """Pair the releases of one document across the archive (same archive id, same
+        type + date + title, near-duplicate text) and store the pairs; a pair a user
+        confirmed or rejected keeps its status.  Returns the stored pairs."""
+        from declass.releases.api import pair_records
+
+        found = pair_records(self.records(), fetch=self.get)
+        self.store.save_releases([(p.earlier, p.later, p.method, p.score, p.basis) for p in found])
+        return self.releases()
+
+    def releases(self, *, find: bool = False, include_rejected: bool = False) -> list[dict[str, Any]]:
+        """Stored pairs of releases, earlier first (``find``: pair the archive first)."""
+        if find:
+            return self.find_releases()
+        try:
+            return self.store.releases(include_rejected=include_rejected)
+        except StoreError as exc:  # an archive opened read-only from before releases were stored
+            if "releases" in exc.message:
+                return []
+            raise
+
+    def releases_of(self, ref: str) -> list[dict[str, Any]]:
+        """The pairs a document is in."""
+        doc_id = self.resolve(ref)
+        return [p for p in self.releases() if doc_id in (p["earlier"], p["later"])]
+
+    def pair_releases(self, a: str, b: str) -> dict[str, Any]:
+        """Record by hand that ``a`` and ``b`` are releases of one document (ordered by the usual rules)."""
+        from declass.releases.api import order_records
+
+        ra, rb = self.get(a), self.get(b)
+        if ra["id"] == rb["id"]:
+            raise UsageError("E404", f"{a!r} and {b!r} are one document")
+        e, later, basis = order_records(ra, rb)
+        self.store.set_release(e["id"], later["id"], "confirmed", basis)
+        return {"earlier": e["id"], "later": later["id"], "basis": basis}
+
+    def unpair_releases(self, a: str, b: str) -> None:
+        """Record that ``a`` and ``b`` are not releases of one document (pairing will not propose them)."""
+        ia, ib = self.resolve(a), self.resolve(b)
+        self.store.set_release(ia, ib, "rejected", "user")
+
+    def compare(self, a: str, b: str) -> Comparison:
+        """What the later of two releases revealed, against the earlier."""
+        from declass.releases.api import order_records
+        from declass.releases.compare import compare_records
+
+        ra, rb = self.get(a), self.get(b)
+        stored = {(p["earlier"], p["later"]) for p in self.releases()}
+        if (rb["id"], ra["id"]) in stored:
+            ra, rb = rb, ra
+        elif (ra["id"], rb["id"]) not in stored:
+            ra, rb, _ = order_records(ra, rb)
+        return compare_records(ra, rb)
+
+    def release_stats(self) -> dict[str, Any]:
+        """Each stored pair's figures and the archive's (by year, by what withheld the text)."""
+        from dataclasses import asdict
+
+        from declass.releases.stats import PairStats, archive_stats
+
+        rows = []
+        from declass.releases.compare import compare_records
+
+        for p in self.releases():
+            c = compare_records(self.get(p["earlier"]), self.get(p["later"]))
+            rows.append({"earlier": p["earlier"], "later": p["later"], "date": p.get("date"), **asdict(c.stats)})
+        keys = PairStats.__dataclass_fields__
+        return {"pairs": rows,
+                "archive": archive_stats(PairStats(**{k: r[k] for k in keys}) for r in rows).to_dict()}

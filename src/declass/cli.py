@@ -24,6 +24,7 @@ from rich.text import Text
 from declass import __version__
 from declass.archive import Archive
 from declass.cite import citation
+from declass.cli_releases import releases_app
 from declass.errors import DeclassError, UsageError
 from declass.evaluate.cli import eval_command
 from declass.export import write_csv, write_jsonl
@@ -351,6 +352,7 @@ def timeline_command(
 link_app = typer.Typer(help="Judgments restated across documents: find, list, confirm, reject.",
                        no_args_is_help=True)
 app.add_typer(link_app, name="link")
+app.add_typer(releases_app, name="releases")
 
 
 @link_app.command("find")

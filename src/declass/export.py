@@ -89,7 +89,20 @@ def to_record(doc: Document) -> dict[str, Any]:
             for c in doc.corrections
         ],
         "warnings": list(doc.warnings),
+        "releases": [],  # other releases of this document: filled from the archive's pairs on export
     }
+
+
+def with_releases(records: Iterable[dict[str, Any]], pairs: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Records with their ``releases`` key filled from the archive's pairs of releases
+    (see `declass.releases`): each names the other release and whether it is earlier."""
+    by_doc: dict[str, list[dict[str, Any]]] = {}
+    for p in pairs:
+        common = {"method": p["method"], "score": p["score"], "basis": p["basis"], "status": p["status"]}
+        by_doc.setdefault(p["earlier"], []).append({"other": p["later"], "this_is": "earlier", **common})
+        by_doc.setdefault(p["later"], []).append({"other": p["earlier"], "this_is": "later", **common})
+    for rec in records:
+        yield {**rec, "releases": by_doc.get(rec["id"], [])}
 
 
 def dumps(record: dict[str, Any]) -> str:

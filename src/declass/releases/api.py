@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from declass.releases.align import align
-from declass.releases.pair import ReleasePair, find_pairs, profile
+from declass.releases.pair import ReleasePair, find_pairs, order, profile
 from declass.releases.text import ReleaseText, from_record
 
 
@@ -41,3 +41,12 @@ def pair_records(records: Iterable[dict[str, Any]],
         return cache[doc_id]
 
     return find_pairs(profiles, own_text=lambda a, b: own_letters(text(a), text(b)))
+
+
+def order_records(a: dict[str, Any], b: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """``(earlier, later, basis)`` of two records: release dates, printed marks, then own text."""
+    ta, tb = from_record(a), from_record(b)
+    pa, pb = profile(a, ta), profile(b, tb)
+    own = own_letters(ta, tb) if not (pa.released and pb.released) and pa.marks == pb.marks else (None, None)
+    e, _, basis = order(pa, pb, *own)
+    return (a, b, basis) if e is pa else (b, a, basis)

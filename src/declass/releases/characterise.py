@@ -171,7 +171,8 @@ def revealed_spans(earlier: ReleaseText, later: ReleaseText, al: Alignment,
     out: list[RevealedSpan] = []
     for j1, j2 in _runs(list(al.later), "revealed"):
         pieces = _pieces(later, j1, j2)
-        text = later.span_text(j1, j2)
+        texts = {b.label: b.text for b in later.blocks}
+        text = " ".join(texts[p.block][p.start:p.end] for p in pieces)
         ents = _entities_in(later, pieces, entities)
         nums = numbers_in(text)
         meth = methods_in(text)

@@ -176,6 +176,26 @@ def _v7_footnote_separators(db: sqlite3.Connection) -> None:
     db.execute("DELETE FROM settings WHERE key = 'index_id'")  # the tantivy index is rebuilt too
 
 
+RELEASES_TABLE = """
+CREATE TABLE releases (
+    earlier TEXT NOT NULL,
+    later TEXT NOT NULL,
+    method TEXT NOT NULL,
+    score REAL NOT NULL,
+    basis TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed', 'confirmed', 'rejected')),
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (earlier, later)
+);
+CREATE INDEX releases_later ON releases(later);
+"""
+
+
+def _v8_releases(db: sqlite3.Connection) -> None:
+    # releases of one document, earlier first (declass.releases); the same table in PostgreSQL
+    run_script(db, RELEASES_TABLE)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "initial schema", _v1_initial),
     (2, "redaction and edit counts", _v2_redaction_counts),
@@ -184,6 +204,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     (5, "named entity of each mention", _v5_named_entity),
     (6, "change log for the search index", _v6_search_log),
     (7, "footnote digits separate words in full-text search", _v7_footnote_separators),
+    (8, "releases of one document", _v8_releases),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -27,6 +27,7 @@ from declass.store.base import (
     prepare,
     with_mentions_marked,
 )
+from declass.store.migrations import RELEASES_TABLE
 from declass.store.query import parse, to_tsquery
 
 OPEN, CLOSE = "\x02", "\x03"
@@ -63,7 +64,7 @@ CREATE TABLE links (
     status TEXT NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed', 'confirmed', 'rejected')),
     updated_at TEXT NOT NULL, PRIMARY KEY (a_doc, a, b_doc, b)
 );
-"""),)
+"""), (2, "releases of one document", RELEASES_TABLE))
 LATEST = MIGRATIONS[-1][0]
 
 
@@ -309,6 +310,38 @@ class PostgresStore:
             " WHERE m.canonical IS NOT NULL GROUP BY m.canonical ORDER BY n DESC, m.canonical LIMIT %s",
             ([p[0] for p in pairs], [p[1] for p in pairs], limit))
         return [(r["canonical"], int(r["n"])) for r in rows]
+
+    # -- releases of one document (declass.releases) ----------------------
+
+    def save_releases(self, pairs: Sequence[tuple[str, str, str, float, str]]) -> int:
+        """Store found pairs ``(earlier, later, method, score, basis)``; a pair a user
+        confirmed or rejected keeps its status and order."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.db.transaction():
+            self.db.execute("DELETE FROM releases WHERE status = 'proposed'")
+            for e, later, method, score, basis in pairs:
+                if self.db.execute("SELECT 1 FROM releases WHERE (earlier = %s AND later = %s) OR"
+                                   " (earlier = %s AND later = %s)", (e, later, later, e)).fetchone():
+                    continue
+                self.db.execute("INSERT INTO releases VALUES (%s,%s,%s,%s,%s,'proposed',%s)",
+                                (e, later, method, score, basis, now))
+        return len(pairs)
+
+    def set_release(self, earlier: str, later: str, status: str, basis: str) -> None:
+        """A user's pairing (``confirmed``) or unpairing (``rejected``) of two documents."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.db.transaction():
+            self.db.execute("DELETE FROM releases WHERE (earlier = %s AND later = %s) OR (earlier = %s AND"
+                            " later = %s)", (earlier, later, later, earlier))
+            self.db.execute("INSERT INTO releases VALUES (%s,%s,'user',1.0,%s,%s,%s)",
+                            (earlier, later, basis, status, now))
+
+    def releases(self, *, include_rejected: bool = False) -> list[dict[str, Any]]:
+        """Stored pairs of documents both still in the archive, by the earlier one's date."""
+        where = "" if include_rejected else " WHERE r.status <> 'rejected'"
+        return self._read(
+            "SELECT r.*, a.date AS date, a.title AS title FROM releases r JOIN documents a ON a.id = r.earlier"
+            f" JOIN documents b ON b.id = r.later{where} ORDER BY a.date NULLS FIRST, r.earlier, r.later")
 
     # -- links -------------------------------------------------------------
 

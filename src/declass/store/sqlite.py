@@ -419,6 +419,49 @@ class SQLiteStore:
         rows = self._read(f"SELECT * FROM links{where} ORDER BY score DESC")
         return [{**dict(r), "agree": None if r["agree"] is None else bool(r["agree"])} for r in rows]
 
+    # -- releases of one document (declass.releases) ----------------------
+
+    def save_releases(self, pairs: Sequence[tuple[str, str, str, float, str]]) -> int:
+        """Store found pairs ``(earlier, later, method, score, basis)``; a pair a user
+        confirmed or rejected keeps its status and order."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("DELETE FROM releases WHERE status = 'proposed'")
+            for e, later, method, score, basis in pairs:
+                if self.db.execute("SELECT 1 FROM releases WHERE (earlier = ? AND later = ?) OR (earlier = ? AND"
+                                   " later = ?)", (e, later, later, e)).fetchone():
+                    continue
+                self.db.execute("INSERT INTO releases VALUES (?,?,?,?,?, 'proposed', ?)",
+                                (e, later, method, score, basis, now))
+            self.db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            self.db.execute("ROLLBACK")
+            raise self._error(exc) from None
+        return len(pairs)
+
+    def set_release(self, earlier: str, later: str, status: str, basis: str) -> None:
+        """A user's pairing (``confirmed``) or unpairing (``rejected``) of two documents."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("DELETE FROM releases WHERE (earlier = ? AND later = ?) OR (earlier = ? AND later = ?)",
+                            (earlier, later, later, earlier))
+            self.db.execute("INSERT INTO releases VALUES (?,?, 'user', 1.0, ?, ?, ?)",
+                            (earlier, later, basis, status, now))
+            self.db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            self.db.execute("ROLLBACK")
+            raise self._error(exc) from None
+
+    def releases(self, *, include_rejected: bool = False) -> list[dict[str, Any]]:
+        """Stored pairs of documents both still in the archive, by the earlier one's date."""
+        where = "" if include_rejected else " WHERE r.status != 'rejected'"
+        rows = self._read(
+            "SELECT r.*, a.date AS date, a.title AS title FROM releases r JOIN documents a ON a.id = r.earlier"
+            f" JOIN documents b ON b.id = r.later{where} ORDER BY a.date, r.earlier, r.later")
+        return [dict(r) for r in rows]
+
     def block_rows(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
         """Label, kind and inferred flag of the given ``(document, label)`` blocks."""
         if not pairs:
