@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -105,6 +105,8 @@ class Gold:
     dates: tuple[GoldDate, ...] = ()
     exempt: tuple[GoldExempt, ...] = ()
     furniture: tuple[str, ...] = ()  # lines that are page furniture, never a block or a title
+    other_names: tuple[tuple[int, int], ...] = ()  # places, acronyms, organisations the markup tags: not people
+    person_forms: frozenset[str] = frozenset()  # surnames the markup tags as people anywhere in the set
     numbered: bool = True  # paragraph numbering is gold (False for a reference reading)
 
 
@@ -144,6 +146,7 @@ def frus_gold(doc: TeiDocument) -> Gold:
         for n in doc.notes
     )
     persons = tuple(GoldName(n.start, n.end, n.text, n.ref) for n in doc.names if n.kind == "person")
+    others = tuple((n.start, n.end) for n in doc.names if n.kind != "person")
     withheld = []
     for m in doc.marks:
         if m.kind == "withheld":
@@ -153,7 +156,7 @@ def frus_gold(doc: TeiDocument) -> Gold:
     return Gold(
         id=doc.id, source="frus", genre=doc_type or "other", text=text, doc_type=doc_type, title=doc.title,
         date=doc.date, classification=doc.classification, paragraphs=tuple(paragraphs), notes=notes,
-        persons=persons, withheld=tuple(withheld),
+        persons=persons, other_names=others, withheld=tuple(withheld),
         omissions=tuple((m.start, m.end) for m in doc.marks if m.kind == "omission"), dates=dates,
         furniture=tuple(text[b.start:b.end] for b in doc.blocks if b.kind == "running_head"),
     )
@@ -174,3 +177,19 @@ def crest_gold(path: Path, release: str) -> Gold:
         doc_type="Current Intelligence Bulletin", title=title, date=date, classification=None, exempt=exempt,
         numbered=False,
     )
+
+
+def surname(name: str) -> str:
+    """The last capitalised word of a name, folded: "Allen W. Dulles" → "dulles"."""
+    words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", name) if w[0].isupper()]
+    return words[-1].casefold().removesuffix("’s").removesuffix("'s") if words else ""
+
+
+def with_person_lexicon(golds: list[Gold]) -> list[Gold]:
+    """Each gold with the surnames FRUS tags as people anywhere in the set.
+
+    FRUS tags a person where its index of persons has them, not at every
+    mention; a name the set tags elsewhere is a person here too.
+    """
+    forms = frozenset(f for g in golds for p in g.persons if (f := surname(p.text)))
+    return [replace(g, person_forms=forms) for g in golds]

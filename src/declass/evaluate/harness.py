@@ -23,7 +23,15 @@ from pathlib import Path
 
 from declass.errors import DeclassError
 from declass.evaluate.align import character_error_rate, offset_map
-from declass.evaluate.gold import Gold, GoldName, GoldNote, GoldParagraph, crest_gold, frus_gold
+from declass.evaluate.gold import (
+    Gold,
+    GoldName,
+    GoldNote,
+    GoldParagraph,
+    crest_gold,
+    frus_gold,
+    with_person_lexicon,
+)
 from declass.evaluate.measures import DocScore, score
 from declass.model import Document, Page
 from declass.pipeline import run_stages, stages_for
@@ -51,9 +59,9 @@ class Settings:
 
 def items(devset: Path, samples: Path | None = None) -> Iterator[Item]:
     """The development set's documents, with their gold."""
-    for f in sorted((devset / "frus").glob("*.xml")):
-        for doc in iter_documents(f):
-            yield Item(frus_gold(doc))
+    golds = [frus_gold(doc) for f in sorted((devset / "frus").glob("*.xml")) for doc in iter_documents(f)]
+    for gold in with_person_lexicon(golds):
+        yield Item(gold)
     for pair in sorted((devset / "crest").glob("CIA-RDP*")):
         for release in ("redacted", "unredacted"):
             f = pair / f"{release}.transcription.txt"

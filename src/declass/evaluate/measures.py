@@ -17,7 +17,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from declass.evaluate.gold import Gold
+from declass.evaluate.gold import Gold, surname
 from declass.model import Block, Document
 
 Mapper = Callable[[int], int]
@@ -235,10 +235,20 @@ def _persons(out: DocScore, doc: Document, gold: Gold, to_pred: Mapper) -> None:
                 break
     miss = next((f"person not found: {g.text!r}" for gi, g in enumerate(gold.persons) if gi not in matched), None)
     out.add("persons.recall", len(matched), len(gold.persons), miss)
-    correct = sum(1 for ps in spans if any(_overlap(ps, gs) for gs in gold_spans))
-    wrong = next((people[i].get("text") for i, ps in enumerate(spans)
-                  if not any(_overlap(ps, gs) for gs in gold_spans)), None)
-    out.add("persons.precision", correct, len(spans), f"not a gold person: {wrong!r}" if wrong else None)
+    others = [_span(to_pred, s, e) for s, e in gold.other_names]
+
+    def is_person(i: int) -> bool:
+        """Tagged a person here; or tagged nothing here and a surname the markup tags as a person elsewhere."""
+        ps = spans[i]
+        if any(_overlap(ps, gs) for gs in gold_spans):
+            return True
+        if any(_overlap(ps, o) for o in others):
+            return False
+        return surname(str(people[i].get("text", ""))) in gold.person_forms
+
+    verdicts = [is_person(i) for i in range(len(spans))]
+    wrong = next((people[i].get("text") for i, ok in enumerate(verdicts) if not ok), None)
+    out.add("persons.precision", sum(verdicts), len(spans), f"not a gold person: {wrong!r}" if wrong else None)
     by_ref: dict[str, list[str]] = {}
     for gi, pi in matched.items():
         ref = gold.persons[gi].ref
@@ -321,6 +331,9 @@ def _dates(out: DocScore, doc: Document, gold: Gold, to_pred: Mapper) -> None:
     if not gold.dates:
         return
     events = [(int(e["start"]), int(e["end"]), str(e.get("date") or "")) for e in doc.events]
+    dated = doc.metadata.get("date")
+    if isinstance(dated, Mapping) and dated.get("value") and dated.get("start") is not None:
+        events.append((int(dated["start"]), int(dated["end"]), str(dated["value"])))  # the dateline, read as the date
     hits = 0
     miss = None
     for d in gold.dates:
