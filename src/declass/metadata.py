@@ -20,6 +20,7 @@ from declass import dates
 from declass.datafile import load_yaml
 from declass.model import Block, Document
 from declass.structure.footnotes import paragraph_references
+from declass.tei import classification_in
 
 Field = dict[str, Any]
 CLASSIFICATION_RANK = {"TOP SECRET": 5, "SECRET": 4, "CONFIDENTIAL": 3, "RESTRICTED": 2, "UNCLASSIFIED": 1}
@@ -84,9 +85,9 @@ def extract_metadata(doc: Document) -> Document:
     """The metadata stage."""
     front = front_blocks(doc)
     md: dict[str, Any] = {}
-    md["doc_type"] = read_type(front)
+    md["doc_type"] = read_type(front, doc)
     md["doc_number"] = read_number(front, md["doc_type"])
-    md["title"] = read_title(doc, front, md["doc_number"])
+    md["title"] = serial_title(doc, md["doc_type"]) or read_title(doc, front, md["doc_number"])
     md["subject"] = read_subject(front)
     md["date"] = read_date(doc, front)
     md["classification"] = read_classification(doc)
@@ -103,12 +104,28 @@ def extract_metadata(doc: Document) -> Document:
     return doc.evolve(metadata=md, warnings=(*doc.warnings, *warnings), stages=(*doc.stages, "metadata"))
 
 
-def read_type(front: list[Block]) -> Field | None:
+_MARKS = str.maketrans({c: " " for c in "⁰¹²³⁴⁵⁶⁷⁸⁹"})
+"""Footnote marks hide word ends from patterns ("Estimate¹"); they are read as spaces (same offsets)."""
+
+
+def read_type(front: list[Block], doc: Document | None = None) -> Field | None:
+    """The type the document names: its own heading first (a FRUS heading), then the cover,
+    then — for covers that print nothing else — the first page and its furniture."""
+    heading = [b for b in front if b.kind == "heading" and b.number]
+    for blocks in (heading, front):
+        for t in doc_types():
+            for b in blocks:
+                m = t["regex"].search(b.text.translate(_MARKS))
+                if m:
+                    return cite(b, m.start(), m.end(), t["name"], **({"serial": True} if t.get("serial") else {}))
+    if doc is None:
+        return None
+    head = doc.text[:4000].translate(_MARKS)
     for t in doc_types():
-        for b in front:
-            m = t["regex"].search(b.text)
-            if m:
-                return cite(b, m.start(), m.end(), t["name"])
+        m = t["regex"].search(head)
+        if m and t.get("serial"):  # a serial's name stands alone on its cover or running heads
+            return {"value": t["name"], "block": None, "start": m.start(), "end": m.end(), "serial": True,
+                    "printed": " ".join(m.group(0).split())}
     return None
 
 
@@ -130,6 +147,14 @@ def _title_case(text: str) -> str:
         out.append("-".join(parts))
     title = " ".join(out)
     return re.sub(r"\b(Ussr|Us|Un|Nato|Cia|Prc|Nsc)\b", lambda m: m.group().upper(), title)
+
+
+def serial_title(doc: Document, doc_type: Field | None) -> Field | None:
+    """A serial (a daily bulletin) is titled by its name as printed: "Central Intelligence Bulletin"."""
+    if not doc_type or not doc_type.get("serial"):
+        return None
+    printed = " ".join(doc.text[doc_type["start"]:doc_type["end"]].split())
+    return {**doc_type, "value": _title_case(printed) if printed.isupper() else printed, "printed": printed}
 
 
 def read_subject(front: list[Block]) -> Field | None:
@@ -194,10 +219,22 @@ def read_classification(doc: Document) -> Field | None:
         if rank and (best is None or rank > best[0]):
             best = (rank, level, f)
     if best is None:
-        return None
+        return _source_note_classification(doc)
     _, level, f = best
     count = sum(1 for x in doc.furniture if x.kind == "classification")
     return {"value": level, "block": None, "start": f.start, "end": f.end, "markings": count}
+
+
+def _source_note_classification(doc: Document) -> Field | None:
+    """An edition's source note records the classification where no banner is printed
+    (FRUS: "Source: ... Files. Secret. Drafted by ...")."""
+    for b in doc.blocks:
+        if b.kind in ("footnote", "front_matter", "header") and b.text.lstrip().startswith("Source:"):
+            level = classification_in(b.text)
+            if level:
+                at = b.text.upper().find(level)
+                return {**cite(b, at, at + len(level), level), "from": "source note"}
+    return None
 
 
 def read_archive_id(doc: Document) -> Field | None:
