@@ -38,9 +38,11 @@ def offset_map(source: str, target: str) -> Callable[[int], int]:
             for k in range(i2 - i1):
                 where[i1 + k] = (dst[j1 + k][0], dst[j1 + k][1], True)
             continue
+        if i2 == i1:
+            continue  # inserted in the target only (page furniture): no source word to place
         t0 = dst[j1][0] if j1 < len(dst) else len(target)
         t1 = dst[j2 - 1][1] if j2 > j1 else t0
-        s0, s1 = src[i1][0], src[i2 - 1][1] if i2 > i1 else src[i1][0]
+        s0, s1 = src[i1][0], src[i2 - 1][1]
         for k in range(i1, i2):
             a, b = src[k]
             lo = t0 + int((a - s0) / max(s1 - s0, 1) * (t1 - t0))
