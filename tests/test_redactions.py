@@ -70,7 +70,7 @@ def test_frus_bracketed_notes() -> None:
     assert got == [
         ("[text not declassified]", None, "1"),
         ("[1 line not declassified]", {"lines": 1}, "1"),
-        ("[name not declassified]", None, "2"),
+        ("[name not declassified]", {"names": 1}, "2"),
         ("[2 paragraphs (14 lines of source text) not declassified]", {"paragraphs": 2, "lines": 14}, "2"),
     ]
     assert withheld(doc) == [["3"]]
@@ -113,8 +113,208 @@ def test_cli_redactions(sample_db) -> None:
 
 
 def test_frus_notes_of_uncertain_size() -> None:
+    """Fractions are numbers (3½ → 3.5); "less than 1 line" keeps its bound."""
     doc = declass.parse("1. The report [less than 1 line not declassified] came from Hong Kong and\n"
                         "[3½ lines of source text not declassified] was confirmed.\n")
     got = [(r["marker"], r.get("size")) for r in markers(doc)]
-    assert got == [("[less than 1 line not declassified]", None),
-                   ("[3½ lines of source text not declassified]", None)]
+    assert got == [("[less than 1 line not declassified]", {"lines": 1, "less_than": True}),
+                   ("[3½ lines of source text not declassified]", {"lines": 3.5})]
+
+
+# -- the grammar of withholding ------------------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from declass.structure.markers import PLACEHOLDER, is_omission  # noqa: E402
+from declass.withholding import number, parse  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "size"),
+    [
+        ("[name not declassified]", "not_declassified", {"names": 1}),
+        ("[1 line not declassified]", "not_declassified", {"lines": 1}),
+        ("[1½ lines of source text not declassified]", "not_declassified", {"lines": 1.5}),
+        ("[1-1/2 lines of source text not declassified]", "not_declassified", {"lines": 1.5}),
+        ("[1\u20131/2 lines of source text not declassified]", "not_declassified", {"lines": 1.5}),
+        ("[less than 1 line of source text not declassified]", "not_declassified", {"lines": 1, "less_than": True}),
+        ("[less than\n   1 line of source text not declassified]", "not_declassified",
+         {"lines": 1, "less_than": True}),
+        ("[text not declassified]", "not_declassified", None),
+        ("[codeword not declassified]", "not_declassified", {"words": 1}),
+        ("[Footnote in the source text (1 line) not declassified.]", "not_declassified", {"lines": 1}),
+        ("[2 paragraphs (14 lines of source text) not declassified]", "not_declassified",
+         {"paragraphs": 2, "lines": 14}),
+        ("[name deleted]", "deleted", {"names": 1}),
+        ("[names deleted]", "deleted", {"names": 2, "at_least": True}),
+        ("[REDACTED]", "redacted", None),
+        ("Next 2 Page(s) In Document Exempt", "exempt_pages", {"pages": 2}),
+        ("Page Denied", "exempt_pages", {"pages": 1}),
+        ("\u2588\u2588\u2588\u2588\u2588", "blackout", None),
+        ("XXXXXXXX", "blackout", None),
+    ],
+)
+def test_withholding_grammar(text: str, kind: str, size: dict | None) -> None:
+    w = parse(text)
+    assert w is not None and w.kind == kind
+    assert w.size_record() == size
+
+
+@pytest.mark.parametrize(("text", "value"), [("1½", 1.5), ("1-1/2", 1.5), ("1 1/2", 1.5), ("½", 0.5), ("3", 3),
+                                             ("three", 3), ("2¾", 2.75), ("x", None)])
+def test_numbers(text: str, value: float | None) -> None:
+    assert number(text) == value
+
+
+@pytest.mark.parametrize("text", ["[It may exist]", "[Footnote in the source text.]", "[1]", "25 lines of text",
+                                  "The names deleted from the list were restored."])
+def test_not_a_withholding(text: str) -> None:
+    assert parse(text) is None
+
+
+@given(st.integers(min_value=0, max_value=40), st.sampled_from(["", "½", "-1/2", " 1/2", "\u20131/2"]),
+       st.sampled_from(["line", "lines", "paragraph", "paragraphs", "page", "pages"]),
+       st.booleans(), st.sampled_from(["", " of source text"]))
+@settings(max_examples=300, deadline=None)
+def test_placeholder_sizes_any_count(n: int, frac: str, unit: str, less: bool, source: str) -> None:
+    text = f"[{'less than ' if less else ''}{n}{frac} {unit}{source} not declassified]"
+    w = parse(text)
+    assert w is not None and w.kind == "not_declassified"
+    key = unit.rstrip("s") + "s"
+    assert w.size[key] == n + (0.5 if frac else 0)
+    assert (w.bound == "less_than") == less
+
+
+@given(st.text(max_size=120))
+@settings(max_examples=400, deadline=None)
+def test_parser_total_on_any_text(text: str) -> None:
+    w = parse(text)
+    assert w is None or (w.kind and all(isinstance(v, int | float) for v in w.size.values()))
+    for m in PLACEHOLDER.finditer(text):
+        assert parse(m.group()) is not None
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="[]", blacklist_categories=("Cs",)), max_size=80))
+@settings(max_examples=300, deadline=None)
+def test_omission_is_a_bracketed_editorial_note(body: str) -> None:
+    """A whole bracketed note opening as an editor's does is an omission (unless it
+    is a withholding placeholder); text around it, or prose, is not."""
+    note = f"[Here follows {body}]"
+    assert is_omission(note) == (PLACEHOLDER.search(note) is None)
+    assert not is_omission(f"The President {body} [Here follows {body}]")
+    assert not is_omission(f"[Footnote in the source text. {body}]")
+
+
+NSC = """\
+NATIONAL SECURITY COUNCIL
+
+Notes of the 485th Meeting, June 13, 1961
+
+1. U.S. Policy Toward Laos
+
+a. The Council noted the President's statement on Laos and the
+progress of the Geneva talks.
+
+b. Noted that the Secretary of State would report next week.
+
+c. Agreed that the Task Force should continue its work.
+
+[Here follows discussion of agenda items 4 and 5. For text of the
+Record of Actions, see Document 230.]
+
+6. U.S. Policy Toward Korea
+
+a. The Council discussed the report of the Task Force on Korea.
+
+b. Agreed that force levels should not be reduced at this time.
+
+. . . . . . .
+
+d. The President asked for a further report.
+"""
+
+
+def test_omissions_are_records_never_points_nor_gaps() -> None:
+    doc = declass.parse(NSC)
+    labels = [b.label for b in doc.blocks if b.kind != "front_matter"]
+    assert labels == ["1", "1.a", "1.b", "1.c", "omission.1", "6", "6.a", "6.b", "omission.2", "6.d"]
+    omissions = [r for r in doc.redactions if r["kind"] == "omission"]
+    assert [r["marker"][:25] for r in omissions] == ["[Here follows discussion ", ". . . . . . ."]
+    assert withheld(doc) == []
+
+
+def test_gap_in_one_list_is_withheld_but_not_across_a_heading() -> None:
+    doc = declass.parse("MEMORANDUM\n\n1. First point of the memo.\n\n2. Second point of the memo.\n\n"
+                        "4. Fourth point of the memo.\n\nANNEX MATTERS\n\n7. Seventh point of the memo.\n")
+    assert withheld(doc) == [["3"]]
+
+
+def test_exempt_pages_records() -> None:
+    doc = declass.parse("[PAGE 01]\nCENTRAL INTELLIGENCE BULLETIN\n\n[PAGE 02]\nNext 2 Page(s) In Document Exempt\n\n"
+                        "[PAGE 04]\nThe text goes on. Page Denied\n\n[PAGE 05]\nPage Denied\n")
+    recs = [(r["marker"], r["size"]) for r in doc.redactions if r["kind"] == "exempt_pages"]
+    assert recs == [("Next 2 Page(s) In Document Exempt", {"pages": 2}), ("Page Denied", {"pages": 1}),
+                    ("Page Denied", {"pages": 1})]
+    st = statistics(list(doc.redactions), [], 5)
+    assert st["exempt_pages"] == 4 and st["markers"] == 0
+
+
+def test_inline_withholding_kinds() -> None:
+    doc = declass.parse("1. The agent \u2588\u2588\u2588\u2588\u2588 reported that [names deleted] met "
+                        "[name deleted] at XXXXXXX on 25X1A grounds.\n")
+    got = [(r["marker"], r.get("withholding"), r.get("size")) for r in markers(doc)]
+    assert got == [("\u2588\u2588\u2588\u2588\u2588", "blackout", None),
+                   ("[names deleted]", "deleted", {"names": 2, "at_least": True}),
+                   ("[name deleted]", "deleted", {"names": 1}),
+                   ("XXXXXXX", "blackout", None), ("25X1A", None, None)]
+    assert [r["block"] for r in markers(doc)] == ["1"] * 5
+
+
+CREST = Path("/work/shared/devset/crest")
+FRUS_DIR = Path("/work/shared/devset/frus")
+
+
+@pytest.mark.skipif(not CREST.exists(), reason="development set not present")
+def test_crest_exempt_pages_match_the_manifest() -> None:
+    rows = [ln.split("\t") for ln in (CREST / "MANIFEST.tsv").read_text("utf-8").splitlines()[1:]]
+    for row in rows:
+        text = (CREST / row[0] / "redacted.transcription.txt").read_text("utf-8")
+        doc = declass.parse(text)
+        recs = [r for r in doc.redactions if r["kind"] == "exempt_pages"]
+        next_n = [r for r in recs if r["marker"].startswith("Next")]
+        assert len(next_n) == int(row[8]), row[0]
+        want = [int(m) for m in re.findall(r"(?m)^Next (\d+) Page\(s\) In Document Exempt", text)]
+        assert [r["size"]["pages"] for r in next_n] == want
+        assert len(recs) - len(next_n) == len(re.findall(r"(?m)^Page Denied", text)), row[0]
+
+
+@pytest.mark.skipif(not FRUS_DIR.exists(), reason="development set not present")
+def test_frus_not_declassified_notes_match_the_manifest() -> None:
+    """Each FRUS document rendered as plain text (what an OCR'd copy says): every
+    declassification note the MANIFEST lists is found with its size, every
+    editorial omission is an omission, and no withheld block is invented."""
+    from declass.tei import iter_documents
+
+    rows = [ln.split("\t") for ln in (FRUS_DIR / "MANIFEST.tsv").read_text("utf-8").splitlines()[1:]]
+    total = 0
+    for row in rows:
+        (tei,) = list(iter_documents(FRUS_DIR / row[0]))
+        doc = declass.parse(tei.text)
+        listed = int(re.search(r"not_declassified=(\d+)", row[8]).group(1))
+        notes = [r for r in doc.redactions if r.get("withholding") == "not_declassified"]
+        assert len(notes) == listed, (row[0], [r["marker"] for r in notes])
+        for r in notes:
+            w = parse(r["marker"])
+            assert w is not None and r.get("size") == w.size_record()
+            if "line" in r["marker"] and "less than" not in r["marker"]:
+                assert r["size"]["lines"] in (1, 1.5, 2, 3, 9), r["marker"]
+        gold_omissions = [m for m in tei.marks if m.kind == "omission"]
+        found = [r for r in doc.redactions if r["kind"] == "omission"]
+        assert all(any(r["start"] <= m.start < r["end"] or m.start <= r["start"] < m.end for r in found)
+                   for m in gold_omissions), row[0]
+        assert withheld(doc) == [], row[0]
+        total += len(notes)
+    assert total == 17

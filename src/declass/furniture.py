@@ -41,6 +41,7 @@ class FurniturePattern:
     kind: str
     regex: re.Pattern[str]
     head_only: bool
+    edge_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +64,8 @@ def spec() -> Spec:
     """``data/furniture.yaml``, compiled."""
     raw = load_yaml(resources.files("declass.data").joinpath("furniture.yaml").read_text("utf-8"))
     patterns = tuple(
-        FurniturePattern(p["kind"], re.compile(p["pattern"], re.IGNORECASE), p.get("where") == "head")
+        FurniturePattern(p["kind"], re.compile(p["pattern"], re.IGNORECASE), p.get("where") == "head",
+                         p.get("where") == "edge")
         for p in raw["patterns"]
     )
     # All patterns in one, groups unnamed: most lines are body text, and one
@@ -146,13 +148,14 @@ def fold(line: str) -> str:
 
 # -- classifying one line ----------------------------------------------------
 
-def exact(line: str, *, head: bool = False) -> tuple[str, dict[str, str]] | None:
-    """``(kind, fields)`` if a pattern matches the whole ``line``."""
+def exact(line: str, *, head: bool = False, edge: bool = False) -> tuple[str, dict[str, str]] | None:
+    """``(kind, fields)`` if a pattern matches the whole ``line`` (``where: head``
+    patterns only among the first lines, ``where: edge`` only at a page edge)."""
     s = spec()
     if not s.any_pattern.fullmatch(line):
         return None
     for pat in s.patterns:
-        if pat.head_only and not head:
+        if (pat.head_only and not head) or (pat.edge_only and not edge):
             continue
         m = pat.regex.fullmatch(line)
         if m:
@@ -165,7 +168,7 @@ def classify_line(line: str, *, head: bool = False, edge: bool = False) -> tuple
 
     ``head``: among the first lines of the document; ``edge``: at the top or
     bottom of a page (where a damaged banner may be one edit further off)."""
-    hit = exact(line, head=head)
+    hit = exact(line, head=head, edge=edge)
     if hit is None and len(line) <= 160:
         hit = _damaged(line, head=head, edge=edge)
     if hit is not None and "archive_id" in hit[1]:

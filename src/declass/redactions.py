@@ -1,14 +1,21 @@
-"""Redactions: what a release withholds, marked or inferred.
+"""Redactions: what a release withholds, marked or inferred, and what an editor omitted.
 
-Two kinds of record:
+Four kinds of record:
 
 * ``marker`` — an exemption code or a placeholder printed where text was
-  withheld: ``25X1``, ``(b)(3)``, ``[redacted]``, FRUS's ``[1 line not
-  declassified]`` ... each with its exemption, the block it sits in (or
-  after), and the size where stated;
-* ``withheld_block`` — numbered points missing from a sequence (section II
-  of the 1953 briefing runs A, B, C, D, F: point E is withheld), with the
-  evidence beside the gap and a confidence.  Complete sequences yield none.
+  withheld: ``25X1``, ``(b)(3)``, ``[redacted]``, FRUS's ``[1½ lines of
+  source text not declassified]``, ``[name deleted]``, a run of █ ... each
+  with its exemption, the block it sits in (or after), and its size (read
+  by `declass.withholding`);
+* ``exempt_pages`` — a CREST slip sheet for withheld pages ("Next 2
+  Page(s) In Document Exempt", "Page Denied"), with its page count;
+* ``omission`` — an editor's omission (``[Here follows …]``, a line of
+  dots): text left out of the edition, not withheld by a declassifier;
+* ``withheld_block`` — numbered points missing from one list at one level
+  (section II of the 1953 briefing runs A, B, C, D, F: point E is
+  withheld), with the evidence beside the gap and a confidence.  Complete
+  sequences, lists that restart, and gaps across a heading or an omission
+  yield none.
 """
 
 from __future__ import annotations
@@ -22,15 +29,15 @@ from typing import Any
 
 from declass.datafile import load_yaml
 from declass.model import Block, Document
-from declass.structure.markers import PLACEHOLDER, letter_token
+from declass.structure.markers import BLACKOUT, EXEMPT_PAGES, PLACEHOLDER, letter_token
+from declass.withholding import parse as parse_withholding
+from declass.withholding import sizes
 
 INLINE = re.compile(
-    rf"(?P<code>\b25\s?X\s?[1-9][A-Z]?\b)|(?P<foia>\(b\)\s?\(\d\)(?:\s?\([A-Za-z]\))?)|(?P<bracket>{PLACEHOLDER.pattern})",
+    r"(?P<code>\b25\s?X\s?[1-9](?:[A-Z](?:\d[A-Z]?\d?)?)?\b)|(?P<foia>\(b\)\s?\(\d\)(?:\s?\([A-Za-z]\))?)"
+    rf"|(?P<bracket>{PLACEHOLDER.pattern})|(?P<exempt>{EXEMPT_PAGES.pattern})|(?P<blackout>{BLACKOUT.pattern})",
     re.IGNORECASE,
 )
-SIZE = re.compile(r"(\d+½?|one|two|three|four|five|six|seven|eight|nine|ten)\s+(line|paragraph|page|word)s?", re.I)
-WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-         "ten": 10}
 
 
 @lru_cache(maxsize=1)
@@ -49,21 +56,15 @@ def exemption_of(marker: str) -> dict[str, str] | None:
     return {"code": code, "description": exemptions().get(base, "")}
 
 
-def size_of(text: str) -> dict[str, int]:
-    """``{"lines": 14, "paragraphs": 2}`` from a FRUS note; "less than 1 line" and
-    "3½ lines" give no size (the marker itself keeps the words)."""
-    out: dict[str, int] = {}
-    for m in SIZE.finditer(text):
-        if re.search(r"less\s+than\s+$", text[: m.start()], re.I) or "½" in m.group(1):
-            continue
-        n = m.group(1).lower()
-        out[m.group(2).lower() + "s"] = int(n) if n.isdigit() else WORDS[n]
-    return out
+def size_of(text: str) -> dict[str, float | int]:
+    """``{"lines": 14, "paragraphs": 2}`` from a placeholder; fractions as numbers
+    (``1½``, ``1-1/2`` → 1.5).  A bound ("less than 1 line") is in `declass.withholding`."""
+    return sizes(text)[0]
 
 
 def redactions(doc: Document) -> Document:
     """The redactions stage."""
-    records = find_markers(doc) + find_withheld(doc)
+    records = find_markers(doc) + find_omissions(doc) + find_withheld(doc)
     records.sort(key=lambda r: (r["start"], r["kind"]))
     return doc.evolve(redactions=tuple(records), stages=(*doc.stages, "redactions"))
 
@@ -89,28 +90,53 @@ def _locator(doc: Document) -> Callable[[int], tuple[Block | None, str]]:
 def _marker_record(locate: Callable[[int], tuple[Block | None, str]], marker: str, start: int, end: int,
                    page: int) -> dict[str, Any]:
     block, where = locate(start)
+    w = parse_withholding(marker)
+    kind = "exempt_pages" if w is not None and w.kind == "exempt_pages" else "marker"
     rec: dict[str, Any] = {
-        "kind": "marker", "marker": marker, "exemption": exemption_of(marker), "block": block.label if block else None,
+        "kind": kind, "marker": marker, "exemption": exemption_of(marker), "block": block.label if block else None,
         "position": where, "start": start, "end": end, "page": page,
     }
-    size = size_of(marker)
-    if size:
-        rec["size"] = size
+    if w is not None:
+        rec["withholding"] = w.kind
+        if w.what:
+            rec["what"] = w.what
+        if size := w.size_record():
+            rec["size"] = size
     return rec
 
 
+MARKER_FURNITURE = frozenset({"exemption_marker", "exempt_pages"})
+
+
 def find_markers(doc: Document) -> list[dict[str, Any]]:
+    """Exemption codes, placeholders and slip sheets: on lines of their own
+    (furniture) and inside the text of blocks."""
     locate = _locator(doc)
     out = [_marker_record(locate, f.text, f.start, f.end, f.page) for f in doc.furniture
-           if f.kind == "exemption_marker"]
+           if f.kind in MARKER_FURNITURE]
     for b in doc.blocks:
         for m in INLINE.finditer(b.text):
             s, e = b.view.span_to_source(m.start(), m.end())
-            rec = _marker_record(locate, m.group(), s, e, b.page)
-            if b.kind != "redaction":  # a placeholder standing alone is "after" the block before it
+            rec = _marker_record(locate, " ".join(m.group().split()), s, e, b.page)
+            if b.kind not in ("redaction", "omission"):  # a placeholder standing alone is "after" the block before
                 rec["block"], rec["position"] = b.label, "in"
                 rec["in_block"] = [m.start(), m.end()]
             out.append(rec)
+    return out
+
+
+def find_omissions(doc: Document) -> list[dict[str, Any]]:
+    """An editor's omissions: each ``omission`` block the structure stage set apart."""
+    locate = _locator(doc)
+    out = []
+    for b in doc.blocks:
+        if b.kind != "omission":
+            continue
+        before, _ = locate(b.start)
+        rec: dict[str, Any] = {"kind": "omission", "marker": " ".join(b.text.split()), "exemption": None,
+                               "block": before.label if before else None, "position": "after",
+                               "start": b.start, "end": b.end, "page": b.page, "label": b.label}
+        out.append(rec)
     return out
 
 
@@ -131,12 +157,16 @@ def find_withheld(doc: Document) -> list[dict[str, Any]]:
         key = _sequence_key(b, parents)
         if key and b.attrs.get("value"):
             groups.setdefault(key, []).append(b)
+    order = {b.label: i for i, b in enumerate(doc.blocks)}
+    breaks = [i for i, b in enumerate(doc.blocks) if b.kind in ("heading", "omission", "annex")]
     out: list[dict[str, Any]] = []
     for (seq, parent), items in groups.items():
         prev_value, prev = 0 if parent != "__top__" else None, None
         for b in items:
             value = int(b.attrs["value"])
-            if prev_value is not None and value > prev_value + 1:
+            lo = order[prev.label] if prev is not None else order.get(parent, -1)
+            crossed = any(lo < i < order[b.label] for i in breaks)
+            if prev_value is not None and value > prev_value + 1 and not crossed:
                 missing = list(range(prev_value + 1, value))
                 out.append(_withheld(doc, seq, missing, prev, b, parent))
             prev_value, prev = value, b
@@ -156,7 +186,11 @@ def _withheld(doc: Document, seq: str, missing: list[int], prev: Block | None, n
         {"kind": "placeholder", "text": b.text, "start": b.start, "end": b.end}
         for b in doc.blocks if b.kind == "redaction" and lo <= b.start < hi
     ]
-    has_marker = any(e["kind"] in ("exemption_marker", "placeholder") for e in evidence)
+    evidence += [
+        {"kind": "exempt_pages", "text": f.text, "start": f.start, "end": f.end}
+        for f in doc.furniture if f.kind == "exempt_pages" and lo <= f.start < hi
+    ]
+    has_marker = any(e["kind"] in ("exemption_marker", "placeholder", "exempt_pages") for e in evidence)
     page_break = any(e["kind"] in ("page_number", "classification", "release_stamp") for e in evidence)
     confidence = 0.9 if has_marker else 0.7 if page_break else 0.5
     prefix = f"{parent}." if parent != "__top__" else ""
@@ -179,6 +213,7 @@ def statistics(records: list[dict[str, Any]], blocks: list[dict[str, Any]], page
     """Counts for one document (or, summed by the caller, a corpus)."""
     markers = [r for r in records if r["kind"] == "marker"]
     withheld = [r for r in records if r["kind"] == "withheld_block"]
+    exempt = [r for r in records if r["kind"] == "exempt_pages"]
     by_exemption = Counter((r.get("exemption") or {}).get("code") or r["marker"] for r in markers)
     withheld_labels = sum(len(r["inferred_labels"]) for r in withheld)
     numbered = sum(1 for b in blocks if (b.get("attrs") or {}).get("sequence"))
@@ -187,6 +222,8 @@ def statistics(records: list[dict[str, Any]], blocks: list[dict[str, Any]], page
         "by_exemption": dict(sorted(by_exemption.items())),
         "withheld_blocks": withheld_labels,
         "withheld_share": round(withheld_labels / (numbered + withheld_labels), 4) if numbered else 0.0,
+        "exempt_pages": sum(int((r.get("size") or {}).get("pages", 1)) for r in exempt),
+        "omissions": sum(1 for r in records if r["kind"] == "omission"),
         "pages": pages,
         "per_page": round(len(markers) / pages, 3) if pages else 0.0,
     }

@@ -53,6 +53,8 @@ def make_labels(nodes: list[Node]) -> dict[int, str]:
             out = f"margin.{count('margin')}"
         elif n.kind == "redaction":
             out = f"withheld.{count('withheld')}"
+        elif n.kind == "omission":
+            out = f"omission.{count('omission')}"
         elif n.kind in ("closing", "signature"):
             base = plabel if p is not None and p.kind == "annex" else ""
             name = "Closing" if n.kind == "closing" else "Signatures"

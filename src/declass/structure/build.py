@@ -27,6 +27,7 @@ from declass.structure.markers import (
     Marker,
     heading_level,
     is_closed,
+    is_omission,
     readings,
     words,
 )
@@ -120,6 +121,10 @@ class Builder:
             m = FOOTNOTE_START.match(text) or SOURCE_NOTE.match(text)
             assert m is not None
             self.new("footnote", None, chunk, view.slice(m.end(), len(text)), token=m.group().strip())
+            return
+        if is_omission(text):  # an editor's "[Here follows …]": never a numbered point, nor a gap
+            self.resolve_pending()
+            self.new("omission", self.container, chunk, view)
             return
         if PLACEHOLDER.sub("", text).strip(" .;,") == "":
             self.new("redaction", self.stack[-1] if self.stack else self.container, chunk, view)

@@ -59,16 +59,51 @@ SIGNATURE_LINE = re.compile(
 FRUS_HEAD = re.compile(
     r"^\s*(\d{1,4})\.\s+(?=(?:Memorandum|Telegram|Letter|Despatch|Dispatch|Paper|Editorial Note|Minutes|Notes|"
     r"Report|National Intelligence Estimate|Special National Intelligence Estimate|Draft|Message|Record|"
-    r"Circular|Airgram|Instruction|Statement|Diary Entry|Briefing)\b)"
+    r"Circular|Airgram|Instruction|Statement|Diary Entry|Briefing)(?![A-Za-z]))"
 )
+COUNT = (r"(?:\d+\s*(?:[-\u2013]\s*|\s)?\d/\d|\d+\s*[\u00bd\u00bc\u00be]|\d/\d|[\u00bd\u00bc\u00be]|\d+"
+         r"|one|two|three|four|five|six|seven|eight|nine|ten)")
+"""A count as FRUS prints it: ``2``, ``1½``, ``1-1/2``, ``½``, ``three``."""
 PLACEHOLDER = re.compile(
-    r"\[(?:(?:less\s+than\s+)?(?:\d+½?|½|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
-    r"(?:lines?|paragraphs?|pages?|words?)(?:\s+of\s+source\s+text)?(?:\s*\([^)\]]*\))?\s+"
-    r"|(?:text|name|names|date|number|title|source text|word|words)\s+)?not\s+declassified\]"
+    r"\[[^\[\]]{0,160}?\bnot\s+declassified\s*\.?\s*\]"
+    r"|\[(?:(?:" + COUNT + r"\s+)?(?:[a-z]+\s+){0,2})(?:deleted|withheld|excised|redacted|sanitized)\s*\]"
     r"|\[(?:redacted|deleted|withheld|excised|sanitized|illegible)\]",
     re.IGNORECASE,
 )
-"""A placeholder printed where text was withheld (FRUS conventions, CREST)."""
+"""A placeholder printed where text was withheld: FRUS's ``[1½ lines of
+source text not declassified]``, ``[name deleted]``, CREST's ``[redacted]``."""
+EXEMPT_PAGES = re.compile(
+    r"\bnext\s+(?P<pages>\d{1,3})\s+pages?\s*(?:\(s\))?\s+in\s+document\s+(?:exempt|denied)\b"
+    r"|\b(?P<pages2>\d{1,3}\s+)?pages?\s*(?:\(s\))?\s+(?:denied|withheld)\b",
+    re.IGNORECASE,
+)
+"""A CREST slip sheet for withheld pages, wherever it stands in the text."""
+BLACKOUT = re.compile(r"[\u2588\u25a0]{2,}(?:[ \u2588\u25a0]*[\u2588\u25a0])?|\bX{5,}\b")
+"""Text blacked out in a transcription: runs of full blocks, or of X typed over words."""
+_ELLIPSIS_LINE = re.compile(r"^\s*(?:(?:\.\s*){3,}|\u2026+|(?:\*\s*){3,})\s*$")
+
+
+@lru_cache(maxsize=1)
+def _omission_openers() -> re.Pattern[str]:
+    from importlib import resources
+
+    from declass.datafile import load_yaml
+
+    raw = resources.files("declass.data").joinpath("exemptions.yaml").read_text("utf-8")
+    openers = load_yaml(raw)["omissions"]
+    alts = "|".join(r"\s+".join(map(re.escape, o.split())) for o in sorted(openers, key=len, reverse=True))
+    return re.compile(r"^\s*\[\s*(?:" + alts + r")\b[^\[\]]*\]\s*\.?\s*$", re.IGNORECASE)
+
+
+def is_omission(text: str) -> bool:
+    """True if ``text`` (a whole paragraph) is an editorial omission: ``[Here
+    follows …]``, ``[Omitted here …]``, a line of spaced dots.  Not a
+    withholding: an editor left the passage out, not a declassifier."""
+    if _ELLIPSIS_LINE.match(text):
+        return True
+    return bool(_omission_openers().match(text)) and not PLACEHOLDER.search(text)
+
+
 TERMINAL = re.compile(r"[.!?;:][\"'\u201d\u2019)\]*~]*$")
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
 
