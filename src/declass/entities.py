@@ -58,6 +58,7 @@ ACTOR_BEFORE = re.compile(
     r"recognizing|support|supporting|persuade|urge|urged)"                 # "to control Peiping"
     r")\s+(?:the\s+)?$", re.IGNORECASE,
 )
+_NEXT_CAPITAL = re.compile(r"[ \t]*[A-Z][a-z]")
 FUNCTION_WORDS = frozenset("the of in to a an and or as for with on at from by its their this that".split())
 
 
@@ -129,10 +130,10 @@ def _person(doc: Document, block: Block, s: int, e: int, cue: str, title: str | 
 def _strip_openers(text: str, s: int, e: int) -> int:
     """Where a capitalised run starts once sentence openers ("The", "In") are dropped."""
     while True:
-        m = re.match(r"([A-Za-z]+)\s+", text[s:e])
-        if not m or m.group(1).lower() not in STOP:
+        head = text[s:e].split(None, 1)
+        if len(head) < 2 or head[0].lower() not in STOP:
             return s
-        s += m.end()
+        s = text.index(head[1], s + len(head[0]))
 
 
 def mentions_in_block(doc: Document, block: Block, gaz: Gazetteer) -> list[dict[str, Any]]:
@@ -202,8 +203,8 @@ def _surnames(doc: Document, blocks: list[Block], per_block: list[list[dict[str,
         drop: set[int] = set()
         for hit in pattern.finditer(b.text):
             s, e = hit.span()
-            if any(a < e and s < z for a, z in held):
-                continue
+            if any(a < e and s < z for a, z in held) or _NEXT_CAPITAL.match(b.text, e):
+                continue  # held already, or part of another name ("Johnson Library")
             for i, m in enumerate(ms):
                 if m["type"] == "unknown" and m["in_block"][0] < e and s < m["in_block"][1]:
                     drop.add(i)
@@ -217,16 +218,17 @@ def _surnames(doc: Document, blocks: list[Block], per_block: list[list[dict[str,
 def _damaged_in_document(found: list[dict[str, Any]], gaz: Gazetteer) -> None:
     """A short unknown word one letter away from a name the same document spells
     intact is that name, damaged ("from Asis" in a document that says "Asia")."""
-    intact: dict[str, str] = {}
+    intact: dict[tuple[int, str], dict[str, str]] = {}  # (length, first letter) -> form -> entity
     for m in found:
         if m["method"] == "exact" and m["id"]:
-            intact.setdefault(fold(m["text"]), m.get("as_named") or m["id"])
+            form = fold(m["text"])
+            intact.setdefault((len(form), form[0]), {}).setdefault(form, m.get("as_named") or m["id"])
     for m in found:
         if m["type"] != "unknown" or " " in m["text"] or len(m["text"]) < 4 or not m["text"].isalpha():
             continue
         word = fold(m["text"])
-        near = {eid for form, eid in intact.items()
-                if len(form) == len(word) and form[0] == word[0] and Levenshtein.distance(form, word) == 1}
+        near = {eid for form, eid in intact.get((len(word), word[0]), {}).items()
+                if Levenshtein.distance(form, word) == 1}
         if len(near) == 1:
             ent = gaz.entities[near.pop()]
             m.update(type=ent.type, canonical=ent.name, id=ent.id, wikidata=ent.wikidata, method="fuzzy")

@@ -27,6 +27,7 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from declass import lexicon
 from declass.datafile import load_yaml
 from declass.errors import UsageError
 
@@ -210,6 +211,11 @@ class Gazetteer:
                 s, e = words[i][0], words[i + k - 1][1]
                 window = " ".join(folded[s:e].split())
                 if window in self.by_form:
+                    continue
+                # two or three dictionary words are too easily an inflection of
+                # another name ("Chinese Communist" / "Chinese Communists"):
+                # short phrases need a damaged (non-dictionary) word
+                if k < 4 and all(lexicon.is_word(w) or len(w) < 3 for w in window.split()):
                     continue
                 hits = process.extract(window, forms, scorer=Levenshtein.normalized_similarity,
                                        score_cutoff=threshold, limit=4)

@@ -45,10 +45,10 @@ INITIAL = rf"[{_UP}]\."
 PARTICLE = r"(?:de|van|von|der|den|da|di|del|du|la|le|bin|ibn)"
 NAME_SEQ = (rf"(?:{INITIAL}[ \n]?)*{NAME_WORD}(?:[ \n](?:{INITIAL}[ \n])*(?:{PARTICLE}[ \n])?{NAME_WORD}){{0,3}}"
             r"(?:,? Jr\.| Sr\.| II\b| III\b)?")
-_NAME_RE = re.compile(NAME_SEQ)
+_NAME_RE = re.compile(rf"(?=[{_UP}]){NAME_SEQ}")
 _MORE = re.compile(rf"(?:,[ \n]+|[ \n]+and[ \n]+|,[ \n]+and[ \n]+)(?P<n>{NAME_SEQ})")
 _TOKEN = re.compile(rf"{INITIAL}|{NAME_WORD}|Jr\.|Sr\.|II|III")
-_SENTENCE_END = re.compile(r"(?:^|[.!?:;\u2014]['\"\u201d\u2019)]*|\n)\s*$")
+_ADVERBS = "(?:also|then|again|later|further|immediately|briefly|strongly|quickly)"
 SUFFIXES = frozenset({"Jr.", "Sr.", "II", "III"})
 
 
@@ -67,16 +67,17 @@ class Cues:
     paren_re: re.Pattern[str]
     role_re: re.Pattern[str]
     by_re: re.Pattern[str]
-    shaped_re: re.Pattern[str]
+    bare_re: re.Pattern[str]
+    speaker_re: re.Pattern[str]
+    capital_next: re.Pattern[str]
 
 
 # Titles that are also everyday adjectives or nouns ("Major problems",
 # "General conclusions", "Representative government"): these make a person
 # only of a name that is not an English word or is already known as a name.
-WEAK = frozenset({"Major", "General", "Representative", "Justice", "Speaker", "Father", "Judge", "Director",
-                  "Commander", "Chief", "Captain", "Marshal", "Counselor", "Administrator", "Commissioner",
-                  "Professor", "Governor", "Minister", "Secretary", "Chairman", "Lieutenant", "King", "Queen",
-                  "Prince", "Princess", "Emperor", "Consul", "Bishop", "Cardinal", "Corporal", "Sergeant"})
+WEAK = frozenset({"Major", "General", "Representative", "Justice", "Speaker", "Father", "Judge", "Commander",
+                  "Chief", "Captain", "Marshal", "Counselor", "Administrator", "Professor", "Lieutenant", "King",
+                  "Queen", "Prince", "Princess", "Emperor", "Consul", "Bishop", "Cardinal", "Corporal", "Sergeant"})
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -86,25 +87,33 @@ def _alternation(words: Iterable[str]) -> str:
 @lru_cache(maxsize=1)
 def cues() -> Cues:
     raw = load_yaml(resources.files("declass.data").joinpath("person_names.yaml").read_text("utf-8"))
+    for k, v in raw.items():
+        if isinstance(v, list) and not all(isinstance(x, str) for x in v):
+            raise ValueError(f"person_names.yaml: {k} holds a non-string (quote YAML words such as No)")
     titles = raw["titles"]
+    east_asian = raw["east_asian_surnames"]
     singular = [*titles["civil"], *titles["military"]]
     honorifics = raw["honorifics"]
     plural = [*titles["plural"], "Messrs.", "Mmes."]
     every = [*honorifics, *singular, *plural]
     title_re = re.compile(
-        rf"(?<![\w.])(?P<title>{_alternation(every)})"
+        rf"(?=[{_UP}])(?<![\w.])(?P<title>{_alternation(every)})"
         rf"(?:[ \n]+of[ \n]+(?:the[ \n]+)?(?P<office>[A-Z][a-z]+(?:[ \n]+[A-Z][a-z]+)*?))?"
         rf"(?:(?<=\.)[ \n]*|[ \n]+)(?P<name>{NAME_SEQ})")
     return Cues(
         honorifics=frozenset(honorifics), strong_titles=frozenset(t for t in singular if t not in WEAK),
         weak_titles=frozenset(t for t in singular if t in WEAK), plural_titles=frozenset(plural),
         not_names=frozenset(raw["not_names"]), given=frozenset(raw["given_names"]),
-        east_asian=frozenset(raw["east_asian_surnames"]), title_re=title_re,
-        paren_re=re.compile(rf"\((?P<name>{NAME_SEQ})\)"),
+        east_asian=frozenset(east_asian), title_re=title_re,
+        paren_re=re.compile(rf"\((?=[{_UP}])(?P<name>{NAME_SEQ})\)"),
         role_re=re.compile(rf"\b(?:{_alternation(raw['role_words'])})\b"),
         by_re=re.compile(rf"\b(?:{_alternation(raw['by_verbs'])})[ \n]+by[ \n]+(?P<names>{NAME_SEQ}"
                          rf"(?:(?:,[ \n]+|[ \n]+and[ \n]+|,[ \n]+and[ \n]+){NAME_SEQ})*)"),
-        shaped_re=re.compile(NAME_SEQ),
+        bare_re=re.compile(rf"(?=[{_UP}])(?<![\w'\u2019.-])"
+                           rf"(?:{_alternation(x for x in east_asian if len(x) >= 3)})(?![\w-])"),
+        speaker_re=re.compile(rf"(?=[{_UP}])(?<![\w'\u2019.-])(?P<name>{NAME_WORD})[ \n]+(?:{_ADVERBS}[ \n]+)?"
+                              rf"(?:{_alternation(raw['speech_verbs'])})\b"),
+        capital_next=re.compile(rf"[ \n]+[{_UP}]"),
     )
 
 
@@ -126,25 +135,38 @@ def _is_word(tok: str) -> bool:
     return lexicon.is_word(tok.replace("\u2019", "'").split("'")[0])
 
 
+# One syllable of a romanised Chinese, Korean or Vietnamese given name
+# (Wade-Giles, McCune-Reischauer, Vietnamese without diacritics): an onset of
+# up to four consonants, a vowel group, an optional final n/ng/m/k/p/l/h/t.
+_SYLLABLE = r"[bcdfghjklmnpqrstvwxz']{0,4}(?:[aeiouyüŭŏ]{1,3})(?:ng|n|m|k|p|l|h|t)?"
+_GIVEN_PART = re.compile(rf"(?:{_SYLLABLE}){{1,2}}", re.IGNORECASE)
+
+
 def is_east_asian(toks: list[str], c: Cues) -> bool:
-    """Surname first: "Chou En-lai", "Park Chung Hee", "Chang Myon"."""
+    """Surname first, then a given name of romanised syllables: "Chou En-lai",
+    "Park Chung Hee", "Chang Myon" (a two-letter surname such as No or Ho
+    needs a hyphenated given name: "No Titist" is not a name)."""
     if len(toks) < 2 or len(toks) > 3 or toks[0] not in c.east_asian:
         return False
     rest = toks[1:]
+    if not all(_GIVEN_PART.fullmatch(p) for t in rest for p in t.split("-")):
+        return False
     if any("-" in t for t in rest):
-        return all(len(p) <= 8 for t in rest for p in t.split("-"))
-    return all(len(t) <= 6 and t not in c.given and not _is_word(t) for t in rest)
+        return True
+    return len(toks[0]) > 2 and all(t not in c.given and not _is_word(t) for t in rest)
 
 
-def surname(name: str, c: Cues | None = None) -> str | None:
+@lru_cache(maxsize=65536)
+def surname(name: str) -> str | None:
     """The surname of a name as written (the family name, whichever end it is at)."""
-    c = c or cues()
+    c = cues()
     toks = [t for t in tokens(name) if not t.endswith(".") and t not in SUFFIXES]
     if not toks:
         return None
     return toks[0] if is_east_asian(toks, c) else toks[-1]
 
 
+@lru_cache(maxsize=65536)
 def key(name: str) -> str:
     """An archive-wide key for a name: folded, no accents, no initials or suffixes."""
     text = unicodedata.normalize("NFKD", name)
@@ -194,7 +216,8 @@ def _by_title(text: str, taken: bytearray, c: Cues, known: frozenset[str]) -> li
                 pos = more.end()
         else:
             names = [(ns, name)]
-        strong = title in c.honorifics or title in c.strong_titles or title in c.plural_titles
+        strong = (title in c.honorifics or title in c.strong_titles or title in c.plural_titles
+                  or bool(m.group("office")))  # "Secretary of Defense Gates"
         for s, n in names:
             e = s + len(n)
             if _free(taken, s, e) and _name_ok(n, c, known, strong):
@@ -214,7 +237,9 @@ def _in_brackets(text: str, taken: bytearray, c: Cues, known: frozenset[str]) ->
 
 
 def _drafted_by(text: str, taken: bytearray, c: Cues, known: frozenset[str]) -> list[Found]:
-    out = []
+    out: list[Found] = []
+    if "ed by" not in text and "ed\nby" not in text:  # every verb of the list ends in -ed
+        return out
     for m in c.by_re.finditer(text):
         for n in _NAME_RE.finditer(m.group("names")):
             s, e = m.start("names") + n.start(), m.start("names") + n.end()
@@ -223,49 +248,85 @@ def _drafted_by(text: str, taken: bytearray, c: Cues, known: frozenset[str]) -> 
     return out
 
 
+def _classify(seg: list[re.Match[str]], c: Cues) -> str | None:
+    """The cue a run of name tokens fits by its shape alone, if any."""
+    toks = [t.group() for t in seg]
+    words = [t for t in toks if not t.endswith(".") and t not in SUFFIXES]
+    if not words:
+        return None
+    if is_east_asian(words, c) and toks[0] == words[0]:
+        return "east-asian"
+    if len(words) == len(toks) and words[0] in c.given and len(words) >= 2 \
+            and not all(_is_word(w) for w in words[:2]):
+        return "given-name"
+    if len(words) < len(toks) and (words[0] in c.given or (toks[0].endswith(".") and not _is_word(words[-1]))):
+        return "initials"
+    return None
+
+
 def _shaped(text: str, taken: bytearray, c: Cues) -> list[Found]:
-    """Names recognisable by their shape alone."""
+    """Names recognisable by their shape alone: "Roger Hilsman", "U. Alexis
+    Johnson", "Park Chung Hee"; a run of capitals is split at words that are
+    never names ("Memorandum From Robert H. Johnson")."""
     out = []
     for m in _NAME_RE.finditer(text):
-        s, e = m.span()
-        if not _free(taken, s, e):
+        if " " not in m.group() and "\n" not in m.group():
+            continue  # one word has no shape
+        if not _free(taken, m.start(), m.end()):
             continue
-        name = m.group()
-        toks = tokens(name)
-        words = [t for t in toks if not t.endswith(".") and t not in SUFFIXES]
-        initials = len(toks) - len(words)
-        # a capitalised sentence opener ("The", "In") is not part of a name
-        while words and (words[0] in c.not_names and words[0] not in c.given):
-            cut = name.find(words[0]) + len(words[0])
-            s, name = s + cut + 1, name[cut + 1 :]
-            toks = tokens(name)
-            words = [t for t in toks if not t.endswith(".") and t not in SUFFIXES]
-            initials = len(toks) - len(words)
-        if not words or any(w in c.not_names for w in words):
-            continue
-        e = s + len(name.rstrip())
-        if is_east_asian(words, c):
-            out.append(Found(s, e, "east-asian"))
-        elif words[0] in c.given and len(words) >= 2 and not all(_is_word(w) for w in words[:2]):
-            out.append(Found(s, e, "given-name"))
-        elif initials and (words[0] in c.given or (toks[0].endswith(".") and not _is_word(words[-1]))):
-            out.append(Found(s, e, "initials"))
+        segs: list[list[re.Match[str]]] = [[]]
+        for t in _TOKEN.finditer(text, m.start(), m.end()):
+            if t.group() in c.not_names and t.group() not in c.given and t.group() not in c.east_asian:
+                segs.append([])
+            else:
+                segs[-1].append(t)
+        for seg in segs:
+            for i, t in enumerate(seg[:-1]):
+                w = t.group()
+                if not (w.endswith(".") or w in c.given or w in c.east_asian):
+                    continue
+                cue = _classify(seg[i:], c)
+                if cue:
+                    out.append(Found(t.start(), _unpossessed(text, t.start(), seg[-1].end()), cue))
+                    break
     return out
+
+
+def _unpossessed(text: str, s: int, e: int) -> int:
+    """The end of a name without its possessive "'s"."""
+    return e - 2 if e - s > 3 and text[e - 2 : e] in ("'s", "\u2019s") else e
+
+
+def _mid_sentence(text: str, s: int) -> bool:
+    """Is ``text[s]`` inside a sentence, after a lower-case word or a comma?"""
+    before = text[max(0, s - 40) : s].rstrip(" ")
+    return bool(before) and not before.endswith(("\n", ".", "!", "?", ":", ";", "\u2014", "(", '"', "\u201c")) \
+        and not re.search(rf"(?:\b[Tt]he|[{_UP}][\w'\u2019-]*\.?)$", before)
 
 
 def _bare_east_asian(text: str, taken: bytearray, c: Cues) -> list[Found]:
     """A lone East Asian surname written mid-sentence ("meeting with Wang")."""
     out = []
-    for m in re.finditer(rf"(?<![\w-]){NAME_WORD}(?![\w-])", text):
-        tok = m.group()
-        base = tok.split("\u2019")[0].split("'")[0]
-        if base not in c.east_asian or len(base) < 3 or not _free(taken, m.start(), m.start() + len(base)):
+    for m in c.bare_re.finditer(text):
+        s, e = m.span()
+        if _free(taken, s, e) and not c.capital_next.match(text, e) and _mid_sentence(text, s):
+            out.append(Found(s, e, "east-asian"))
+    return out
+
+
+def _speaker(text: str, taken: bytearray, c: Cues) -> list[Found]:
+    """A name that speaks, asks or agrees ("Lemnitzer interrupted", "Green reported")."""
+    out = []
+    for m in c.speaker_re.finditer(text):
+        s, e = m.span("name")
+        name = m.group("name")
+        if not _free(taken, s, e) or name in c.not_names or name in c.east_asian:
             continue
-        if _SENTENCE_END.search(text[: m.start()]) or re.match(rf"[ \n]+[{_UP}]", text[m.end() :]):
+        if _is_word(name) and not _mid_sentence(text, s):
             continue
-        if re.search(rf"[{_UP}][{_LO}]*[ \n]+$", text[: m.start()]):
-            continue
-        out.append(Found(m.start(), m.start() + len(base), "east-asian"))
+        if re.search(rf"(?:\b[Tt]he|[{_UP}][\w'\u2019-]*)[ \n]+$", text[max(0, s - 30) : s]):
+            continue  # "the Pravda stated", "Radio Moscow said"
+        out.append(Found(s, e, "speaker"))
     return out
 
 
@@ -279,7 +340,7 @@ def find(text: str, taken: bytearray, known: frozenset[str] = frozenset()) -> li
             if _free(mark, f.start, f.end):
                 found.append(f)
                 mark[f.start : f.end] = b"\x01" * (f.end - f.start)
-    for finder2 in (_shaped, _bare_east_asian):
+    for finder2 in (_shaped, _bare_east_asian, _speaker):
         for f in finder2(text, mark, c):
             if _free(mark, f.start, f.end):
                 found.append(f)
@@ -290,7 +351,7 @@ def find(text: str, taken: bytearray, known: frozenset[str] = frozenset()) -> li
 def surname_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     """A pattern for the bare surnames of ``names`` as whole capitalised words."""
     c = cues()
-    s = {x for n in names if (x := surname(n, c)) and len(x) >= 2 and x not in c.not_names}
+    s = {x for n in names if (x := surname(n)) and len(x) >= 3 and x not in c.not_names}
     if not s:
         return None
     return re.compile(rf"(?<![\w.-])(?:{_alternation(s)})(?![\w-])")
