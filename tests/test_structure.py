@@ -205,3 +205,41 @@ def test_arbitrary_unicode_never_crashes(text: str) -> None:
     except declass.InputError:
         return
     assert all(0 <= b.start <= b.end <= len(doc.text) for b in doc.blocks)
+
+
+# -- footnotes printed as a bare number at the foot of a page -------------------------
+
+PRINTED = """12. Memorandum From the Ambassador (Bohlen) to the Department¹
+
+Washington, January 31, 1955.
+
+1. Molotov received the British Ambassador this morning and handed him a memo.² He said nothing more.
+
+2 Telegrams from the British were not printed.
+
+3. The Ambassador replied that the matter was closed.
+
+1 Source: Department of State, Central Files. Secret.
+"""
+
+
+def test_bare_number_footnotes_need_their_printed_mark() -> None:
+    doc = declass.parse(PRINTED)
+    notes = {b.text[:20]: b for b in doc.blocks if b.kind == "footnote"}
+    assert set(notes) == {"Telegrams from the B", "Source: Department o"}
+    assert notes["Telegrams from the B"].parent == "1"  # the paragraph printing mark ²
+    assert notes["Source: Department o"].attrs["anchor_method"] == "source_note"
+    assert [b.label for b in doc.blocks if b.kind == "paragraph"] == ["1", "3"]
+
+
+@pytest.mark.parametrize("glued", ["memo2 He", "memo.2 He"])
+def test_ocr_superscripts_glued_to_words_are_marks(glued: str) -> None:
+    text = PRINTED.replace("memo.² He", glued)
+    doc = declass.parse(text)
+    note = next(b for b in doc.blocks if b.kind == "footnote" and b.text.startswith("Telegrams"))
+    assert note.parent == "1"
+
+
+def test_a_number_without_a_printed_mark_stays_a_paragraph() -> None:
+    doc = declass.parse(PRINTED.replace("memo.² He", "memo. He"))
+    assert not any(b.kind == "footnote" and b.text.startswith("Telegrams") for b in doc.blocks)

@@ -31,6 +31,7 @@ from declass.structure.markers import (
     readings,
     words,
 )
+from declass.structure.notes import NoteMarks
 from declass.textmap import MappedText
 
 BODY_KINDS = frozenset({"paragraph", "sub-paragraph", "point", "section", "article", "item"})
@@ -93,6 +94,7 @@ class Builder:
         self.signatures: Node | None = None
         self.subject: Node | None = None  # a SUBJECT line whose subject is on the next line
         self.annex_count = 0
+        self.marks = NoteMarks()  # footnote marks printed and not yet claimed
 
     # -- helpers ---------------------------------------------------------
 
@@ -120,8 +122,13 @@ class Builder:
         if FOOTNOTE_START.match(text) or SOURCE_NOTE.match(text):
             m = FOOTNOTE_START.match(text) or SOURCE_NOTE.match(text)
             assert m is not None
+            self.marks.note(text)  # a "1 Source: ..." note claims its mark
             self.new("footnote", None, chunk, view.slice(m.end(), len(text)), token=m.group().strip())
             return
+        if (note := self.marks.note(text)) is not None:  # "2 Telegram 1203 ...": a mark above was printed
+            self.new("footnote", None, chunk, view.slice(note.end(), len(text)), token=note.group(1))
+            return
+        self.marks.saw(text)
         if is_omission(text):  # an editor's "[Here follows …]": never a numbered point, nor a gap
             self.resolve_pending()
             self.new("omission", self.container, chunk, view)

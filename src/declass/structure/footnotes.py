@@ -17,6 +17,7 @@ from collections import Counter
 
 from declass.structure.build import BODY_KINDS, Node
 from declass.structure.markers import ANCHOR_MARK
+from declass.structure.notes import marks_in, note_number
 
 _UNITS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -89,8 +90,20 @@ def anchor(nodes: list[Node], labels: dict[int, str]) -> None:
     for i, fn in enumerate(nodes):
         if fn.kind != "footnote":
             continue
+        number = note_number(fn.token)
+        printed = next((n for n in reversed(nodes[:i]) if n.kind != "footnote" and id(n) in labels
+                        and number is not None and number in marks_in(n.text)), None)
         if SOURCE.match(fn.text):
-            fn.attrs["anchor_method"] = "source_note"  # annotates the whole document
+            fn.attrs["anchor_method"] = "source_note"  # annotates the whole document, from its heading's mark
+            if printed is not None:
+                fn.parent = printed
+                fn.attrs["anchor"] = labels[id(printed)]
+            continue
+        if printed is not None:  # the note's own number is printed as a mark: that block is its anchor
+            claimed.add(id(printed))
+            fn.parent = printed
+            fn.attrs["anchor"] = labels[id(printed)]
+            fn.attrs["anchor_method"] = "mark"
             continue
         before = [n for n in nodes[:i] if n.kind in BODY_KINDS]
         method, target = "position", (before[-1] if before else None)
