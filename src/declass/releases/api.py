@@ -29,8 +29,7 @@ def pair_records(records: Iterable[dict[str, Any]],
     profiles = []
     sources: dict[str, dict[str, Any]] = {}
     for rec in records:
-        rt = from_record(rec)
-        profiles.append(profile(rec, rt))
+        profiles.append(profile(rec))
         if fetch is None:
             sources[str(rec["id"])] = rec
     cache: dict[str, ReleaseText] = {}

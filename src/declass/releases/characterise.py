@@ -15,6 +15,7 @@ import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 from declass.datafile import load_yaml
@@ -169,7 +170,7 @@ def numbers_in(text: str) -> tuple[str, ...]:
 def revealed_spans(earlier: ReleaseText, later: ReleaseText, al: Alignment,
                    entities: list[dict[str, Any]]) -> tuple[RevealedSpan, ...]:
     out: list[RevealedSpan] = []
-    for j1, j2 in _runs(list(al.later), "revealed"):
+    for j1, j2 in (piece for run in _runs(list(al.later), "revealed") for piece in _split(later, *run)):
         pieces = _pieces(later, j1, j2)
         texts = {b.label: b.text for b in later.blocks}
         text = " ".join(texts[p.block][p.start:p.end] for p in pieces)
@@ -181,6 +182,24 @@ def revealed_spans(earlier: ReleaseText, later: ReleaseText, al: Alignment,
         out.append(RevealedSpan(len(out), text, j2 - j1, later.chars(j1, j2), scope, pieces,
                                 _withheld_by(earlier, al, j1, j2), ents, nums, meth, kinds))
     return tuple(out)
+
+
+def _split(rt: ReleaseText, j1: int, j2: int) -> list[tuple[int, int]]:
+    """A run that ends one block and goes on into the next is two spans (or three):
+    the words finishing a block the earlier release printed in part, the whole
+    blocks after them, and the words starting a block it printed in part."""
+    words = rt.words
+    cuts = [j1]
+    if j1 > 0 and words[j1 - 1].block == words[j1].block:  # starts inside a block
+        k = next((j for j in range(j1 + 1, j2) if words[j].block != words[j1].block), None)
+        if k is not None:
+            cuts.append(k)
+    if j2 < len(words) and words[j2].block == words[j2 - 1].block:  # ends inside a block
+        k = next((j for j in range(j2 - 1, cuts[-1], -1) if words[j - 1].block != words[j2 - 1].block), None)
+        if k is not None and k > cuts[-1]:
+            cuts.append(k)
+    cuts.append(j2)
+    return [(a, b) for a, b in pairwise(cuts) if a < b]
 
 
 def removed_spans(earlier: ReleaseText, al: Alignment) -> tuple[RemovedSpan, ...]:

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from declass.releases.text import ReleaseText, from_record
+from declass.releases.text import ReleaseText, norms_and_marks
 
 NUM_PERM = 128
 # 42 bands of 3 rows: a pair with Jaccard 0.47 (an earlier release holding half the text) is proposed
@@ -39,7 +39,7 @@ LSH_BANDS = (42, 3)
 MIN_CONTAINMENT = 0.5  # share of the smaller release's 3-grams found in the larger, to keep a text pair
 META_CONTAINMENT = 0.2  # the same, when type, date and title already agree
 MIN_SHINGLES = 8  # fewer: too little text for near-duplicate search (a denied release)
-SHINGLE = 3
+SHINGLE = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,12 +108,15 @@ def _value(md: dict[str, Any], key: str) -> str | None:
 
 def profile(record: dict[str, Any], rt: ReleaseText | None = None) -> Profile:
     """A document's pairing profile, from its export record."""
-    rt = rt or from_record(record)
-    words = [w.norm for w in rt.words]
+    if rt is not None:
+        words = [w.norm for w in rt.words]
+        # printed marks only: a gap in the numbering may be the document's own, in every release
+        marks = sum((e.pages or 1) if e.kind == "exempt_pages" else 1 for e in rt.evidence
+                    if e.kind != "withheld_block")
+    else:
+        words, marks = norms_and_marks(record)
     hashes = shingle_hashes(words)
     md = record.get("metadata") or {}
-    # printed marks only: a gap in the numbering may be the document's own, in every release
-    marks = sum((e.pages or 1) if e.kind == "exempt_pages" else 1 for e in rt.evidence if e.kind != "withheld_block")
     return Profile(str(record["id"]), _value(md, "archive_id"), _value(md, "doc_type"), _value(md, "date"),
                    _value(md, "title"), _value(md, "released"), marks, sum(len(w) for w in words), len(hashes),
                    signature(hashes))
