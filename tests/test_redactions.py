@@ -318,3 +318,43 @@ def test_frus_not_declassified_notes_match_the_manifest() -> None:
         assert withheld(doc) == [], row[0]
         total += len(notes)
     assert total == 17
+
+
+DAMAGE = {"o": "0", "e": "c", "i": "l", "a": "e", "s": "a", "n": "u", "l": "1", "c": "e", "d": "cl", "t": "f"}
+
+
+def ocr_damage(text: str, rng: __import__("random").Random, edits: int) -> str:
+    """Letters confused as typewritten text under OCR, at ``edits`` random places (never the counts)."""
+    chars = list(text)
+    for i in rng.sample([k for k, c in enumerate(chars) if c in DAMAGE], edits):
+        chars[i] = DAMAGE[chars[i]]
+    return "".join(chars)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_damaged_placeholders_are_read(seed: int) -> None:
+    """A FRUS note printed through OCR (words confused, brackets read as slashes)
+    is found with the size of the note as printed."""
+    import random
+
+    rng = random.Random(seed)
+    count, value = rng.choice([("1", 1), ("2", 2), ("1-1/2", 1.5), ("1½", 1.5), ("9", 9)])
+    note = rng.choice([f"{count} lines of source text not declassified",
+                       "less than 1 line of source text not declassified",
+                       f"{count} lines not declassified"])
+    note = note.replace("1 lines", "1 line")
+    body = ocr_damage(note, rng, edits=rng.randint(1, 3))
+    left, right = rng.choice([("/", "/"), ("[", "]"), ("(", ")"), ("[", "/"), ("|", "]")])
+    doc = declass.parse(f"1. The preparations are under way {left}{body}{right} and will continue.\n")
+    (r,) = markers(doc)
+    assert r["block"] == "1" and (r.get("read_as") or r["marker"]).startswith("[")
+    want = {"lines": 1, "less_than": True} if note.startswith("less") else {"lines": value}
+    assert r["size"] == want, (body, r)
+
+
+@pytest.mark.parametrize("text", ["1. The report (see paragraph 3 above) came from Hong Kong.\n",
+                                  "1. He read (2 lines of source text) aloud.\n",
+                                  "1. The names of the sources (Hong Kong, Macao) are known.\n",
+                                  "1. The (b) and (c) courses / both unlikely / were discussed.\n"])
+def test_parentheticals_are_not_damaged_placeholders(text: str) -> None:
+    assert markers(declass.parse(text)) == []

@@ -176,13 +176,16 @@ def classify_line(line: str, *, head: bool = False, edge: bool = False) -> tuple
     return hit
 
 
+_EDGE_SPECKS = re.compile(r"^[\s.,:;'`_~>|-]+(?=\w)|(?<=[\w.)])[\s,:;'`_~>|-]+$")
+
+
 def _damaged(line: str, *, head: bool, edge: bool) -> tuple[str, dict[str, str]] | None:
-    closed = close_spacing(line)
+    closed = close_spacing(_EDGE_SPECKS.sub("", line))
     folded = fold(closed)
     for candidate in dict.fromkeys((closed, folded)):
-        if candidate != line and (hit := exact(candidate, head=head)):
+        if candidate != line and (hit := exact(candidate, head=head, edge=edge)):
             return hit[0], {**hit[1], "damaged": "1"}
-    if hit := _phrase(folded, head=head):
+    if hit := _phrase(folded, head=head, edge=edge):
         return hit[0], {**hit[1], "damaged": "1"}
     if hit := release_stamp(line):
         return hit
@@ -193,7 +196,7 @@ def _damaged(line: str, *, head: bool, edge: bool) -> tuple[str, dict[str, str]]
     return None
 
 
-def _phrase(line: str, *, head: bool) -> tuple[str, dict[str, str]] | None:
+def _phrase(line: str, *, head: bool, edge: bool) -> tuple[str, dict[str, str]] | None:
     """A known stamp phrase found by fuzzy alignment, put back in its printed
     form, and the line read again with the patterns of that kind."""
     numbers = re.findall(r"\d+", line)
@@ -222,19 +225,19 @@ def _phrase(line: str, *, head: bool) -> tuple[str, dict[str, str]] | None:
             his = [hi, *([hi + after.end()] if after else [])]
             repaired = [keep[:a] + p.phrase + keep[b:] for a in los for b in his]
         for r in [repaired] if isinstance(repaired, str) else repaired:
-            hit = _reread(r, numbers, head=head)
+            hit = _reread(r, numbers, head=head, edge=edge)
             if hit and hit[0] == p.kind:
                 return hit
     return None
 
 
-def _reread(line: str, numbers: list[str], *, head: bool) -> tuple[str, dict[str, str]] | None:
+def _reread(line: str, numbers: list[str], *, head: bool, edge: bool) -> tuple[str, dict[str, str]] | None:
     """``line`` with its numbers put back in place of ``#``, read with the patterns."""
     if line.count("#") != len(numbers):
         return None
     for n in numbers:
         line = line.replace("#", n, 1)
-    return exact(line, head=head)
+    return exact(line, head=head, edge=edge)
 
 
 def _word_bounds(text: str, lo: int, hi: int) -> tuple[int, int]:
@@ -305,19 +308,26 @@ def repair_archive_id(printed: str) -> str | None:
     """The valid CREST id a damaged one stands for, or None if no single repair
     of O/0, I/1, S/5, B/8-type confusions (and at most one stray character)
     makes it fit the shape.  A valid id is returned unchanged."""
-    squeezed = re.sub(r"[\s.,'°`~_\-–—]+", "", printed).upper()
-    end = _prefix_end(squeezed)
-    return _repair_body(squeezed[end:]) if end else None
+    return _repair_squeezed(re.sub(r"[\s.,'°`~_\-–—]+", "", printed).upper())
 
 
 _SQUEEZED_PREFIX = re.compile(r"[CG][I1L|!][A4]R[DO0]P", re.IGNORECASE)
 
 
-def _prefix_end(squeezed: str) -> int:
-    """Where the fixed ``CIA-RDP`` ends in a squeezed id (one letter may be off), else 0."""
+def _prefix_ends(squeezed: str) -> list[int]:
+    """Where the fixed ``CIA-RDP`` may end in a squeezed id (one letter off,
+    missing or extra), best first; empty if it does not start one."""
     if m := _SQUEEZED_PREFIX.match(squeezed):
-        return m.end()
-    return 6 if Levenshtein.distance(squeezed[:6].upper(), "CIARDP") <= 1 else 0
+        return [m.end()]
+    head = squeezed.upper()
+    return [n for n in (6, 7, 5) if Levenshtein.distance(head[:n], "CIARDP") <= 1]
+
+
+def _repair_squeezed(squeezed: str) -> str | None:
+    for end in _prefix_ends(squeezed):
+        if fixed := _repair_body(squeezed[end:]):
+            return fixed
+    return None
 
 
 def _repair_body(body: str) -> str | None:
@@ -356,12 +366,9 @@ def release_stamp(line: str) -> tuple[str, dict[str, str]] | None:
     fields = {"date": f"{y:04d}/{mo:02d}/{d:02d}", "damaged": "1"}
     tail = squeezed[m.end():].upper()
     if tail:
-        end = _prefix_end(tail)
-        if not end:
-            return None
-        fixed = _repair_body(tail[end:])
-        fields["archive_id"] = fixed or "CIA-RDP" + tail[end:]
-        if fixed is None:
+        fixed = _repair_squeezed(tail)
+        fields["archive_id"] = fixed or rest.strip(" :;")
+        if fixed is None:  # still a stamp; the document's other stamps may settle its id
             fields["archive_id_unrepaired"] = "1"
         printed = rest[rest.upper().find(tail[0]) if tail[0] in rest.upper() else 0 :].strip(" :;")
         fields["archive_id_printed"] = printed

@@ -30,8 +30,8 @@ from typing import Any
 from declass.datafile import load_yaml
 from declass.model import Block, Document
 from declass.structure.markers import BLACKOUT, EXEMPT_PAGES, PLACEHOLDER, letter_token
+from declass.withholding import find_damaged, read_placeholder, sizes
 from declass.withholding import parse as parse_withholding
-from declass.withholding import sizes
 
 INLINE = re.compile(
     r"(?P<code>\b25\s?X\s?[1-9](?:[A-Z](?:\d[A-Z]?\d?)?)?\b)|(?P<foia>\(b\)\s?\(\d\)(?:\s?\([A-Za-z]\))?)"
@@ -115,14 +115,29 @@ def find_markers(doc: Document) -> list[dict[str, Any]]:
     out = [_marker_record(locate, f.text, f.start, f.end, f.page) for f in doc.furniture
            if f.kind in MARKER_FURNITURE]
     for b in doc.blocks:
+        taken: list[tuple[int, int]] = []
         for m in INLINE.finditer(b.text):
-            s, e = b.view.span_to_source(m.start(), m.end())
-            rec = _marker_record(locate, " ".join(m.group().split()), s, e, b.page)
-            if b.kind not in ("redaction", "omission"):  # a placeholder standing alone is "after" the block before
-                rec["block"], rec["position"] = b.label, "in"
-                rec["in_block"] = [m.start(), m.end()]
-            out.append(rec)
+            taken.append((m.start(), m.end()))
+            marker = " ".join(m.group().split())
+            read_as = read_placeholder(marker[1:-1]) if m.group("bracket") else None  # damaged words inside
+            out.append(_in_block(locate, b, m.start(), m.end(), marker,
+                                 read_as=read_as if read_as and read_as.lower() != marker.lower() else None))
+        for i, j, read_as in find_damaged(b.text):  # a placeholder the OCR damaged
+            if not any(i < e and s < j for s, e in taken):
+                out.append(_in_block(locate, b, i, j, " ".join(b.text[i:j].split()), read_as=read_as))
     return out
+
+
+def _in_block(locate: Callable[[int], tuple[Block | None, str]], b: Block, i: int, j: int, marker: str,
+              read_as: str | None = None) -> dict[str, Any]:
+    s, e = b.view.span_to_source(i, j)
+    rec = _marker_record(locate, read_as or marker, s, e, b.page)
+    if read_as is not None:
+        rec["marker"], rec["read_as"] = marker, read_as
+    if b.kind not in ("redaction", "omission"):  # a placeholder standing alone is "after" the block before
+        rec["block"], rec["position"] = b.label, "in"
+        rec["in_block"] = [i, j]
+    return rec
 
 
 def find_omissions(doc: Document) -> list[dict[str, Any]]:

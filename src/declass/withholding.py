@@ -6,15 +6,22 @@ declassified]``, ``[names deleted]``; CREST's ``Next 2 Page(s) In Document
 Exempt`` and ``Page Denied``; FOIA's ``(b)(3)``; a transcription's
 ``[REDACTED]`` or a run of █.  `parse` reads one into a `Withholding`: its
 kind, what was withheld and its size in lines, paragraphs, pages, words or
-names, fractions kept as numbers (1½ → 1.5).
+names, fractions kept as numbers (1½ → 1.5).  `find_damaged` finds the
+placeholders an OCR'd scan printed with damaged words and brackets.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
+from importlib import resources
 
+from rapidfuzz import fuzz, process
+
+from declass.datafile import load_yaml
 from declass.structure.markers import BLACKOUT, COUNT, EXEMPT_PAGES, PLACEHOLDER
 
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -113,4 +120,45 @@ def parse(text: str) -> Withholding | None:
     return Withholding(kind, what, size, bound)
 
 
-__all__ = ["Withholding", "number", "parse", "sizes"]
+@lru_cache(maxsize=1)
+def placeholder_forms() -> tuple[str, ...]:
+    raw = resources.files("declass.data").joinpath("exemptions.yaml").read_text("utf-8")
+    return tuple(load_yaml(raw)["placeholder_forms"])
+
+
+_SPAN = re.compile(r"(?:[\[({|]|(?<!\d)/)(?P<body>(?:[^\[\]/(){}|]|(?<=\d)/(?=\d)|\([^()\[\]]{1,30}\)){4,170}?)"
+                   r"(?:[\]})|]|/(?!\d))")
+_COUNTS = re.compile(r"(?<![A-Za-z\d])(?:\d+(?:\s*[-\u2013]\s*\d/\d|\s*[\u00bd\u00bc\u00be])?|[\u00bd\u00bc\u00be])"
+                     r"(?![A-Za-z])")
+
+
+def read_placeholder(body: str) -> str | None:
+    """The known form (`placeholder_forms`) a placeholder's words stand for, its
+    counts put back, bracketed; None if no form is within a few edits."""
+    body = " ".join(body.split())
+    if len(body) < 8:
+        return None
+    counts = _COUNTS.findall(body)
+    best = process.extractOne(_COUNTS.sub("#", body.lower()), placeholder_forms(), scorer=fuzz.ratio)
+    if best is None:
+        return None
+    form, score = best[0], best[1]
+    if score < (78 if len(form) >= 30 else 82) or form.count("#") != len(counts):
+        return None
+    for c in counts:
+        form = form.replace("#", c, 1)
+    return f"[{form}]"
+
+
+def find_damaged(text: str) -> Iterator[tuple[int, int, str]]:
+    """Placeholders an OCR'd scan printed damaged: ``(start, end, read_as)`` for
+    each bracketed span (brackets may be read as ``/``, ``(`` or ``|``) whose
+    words are within a few edits of a known form."""
+    for m in _SPAN.finditer(text):
+        if PLACEHOLDER.fullmatch(m.group()):
+            continue  # read as printed (the caller repairs its words if need be)
+        if read_as := read_placeholder(m.group("body")):
+            yield m.start(), m.end(), read_as
+
+
+__all__ = ["Withholding", "find_damaged", "number", "parse", "placeholder_forms", "read_placeholder", "sizes"]
