@@ -5,13 +5,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= declass.db
 STAMP := $(VENV)/.installed
-APT_PACKAGES := tesseract-ocr tesseract-ocr-eng
+# Typefaces for the evaluation's typewritten scans (evaluate/scan.py): Courier Prime and GNU Typewriter
+# (OFL-1.1), Go Mono (BSD-3-Clause), DejaVu (Bitstream Vera licence).
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng fonts-courier-prime fonts-gnutypewriter fonts-go fonts-dejavu-core
 APT_TEST_PACKAGES := $(APT_PACKAGES) chromium chromium-driver postgresql
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SCALE_SIZES ?= 1000,10000,100000
 
-.PHONY: install install-test system-deps run test lint bench clean
+DEVSET ?= ../shared/devset
+
+.PHONY: install install-test system-deps run test lint bench eval clean
 
 install: $(STAMP)
 
@@ -55,6 +59,10 @@ bench: install
 	$(BIN)/python bench/bench_ingest.py --pages 20000
 	$(BIN)/python bench/bench_web.py --pages 10000 --clients 200 --seconds 30
 	$(BIN)/python bench/bench_scale.py --sizes $(SCALE_SIZES) --dask-pages 10000
+
+# Every stage scored against gold on the development set, clean and as OCR'd scans.
+eval: install
+	$(BIN)/declass eval $(DEVSET) --out bench/results/eval.json
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm $(DB).tantivy build *.egg-info src/*.egg-info .pytest_cache
