@@ -95,6 +95,7 @@ _TO_DIGIT = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "l": "1", "I"
                            "!": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6"})
 _STRAY = re.compile(r"[°º·•^`~´¨'\u2018\u2019\"_]")
 _TOKEN = re.compile(r"\S+")
+_NEEDS_FOLD = re.compile(r"[\d°º·•^`~´¨'\u2018\u2019\"_|$€]|[A-Z]l|l[A-Z]|[CG][I1l|!][A4]")
 _ARCHIVE_TOKEN = re.compile(r"[CG][I1l|!][A4]\s*[-~–—.]*\s*R\s*[DO0]\s*P", re.IGNORECASE)
 
 
@@ -119,6 +120,8 @@ def fold(line: str) -> str:
     """OCR confusions folded token by token: in a word of letters, digits become
     the letters they resemble (``Re1ease``); in a number, letters become digits
     (``2OO3/O8/08``).  Archive ids are left for `repair_archive_id`."""
+    if not _NEEDS_FOLD.search(line):
+        return " ".join(line.split())
     line = _STRAY.sub("", line)
     if (a := _ARCHIVE_TOKEN.search(line)) and len(rest := re.sub(r"\s+", "", line[a.end():])) <= 26:
         rest = re.sub(r"(?<=\d)[.,](?=\d)", "", rest).rstrip("-.,")
@@ -179,7 +182,22 @@ def classify_line(line: str, *, head: bool = False, edge: bool = False) -> tuple
 _EDGE_SPECKS = re.compile(r"^[\s.,:;'`_~>|-]+(?=\w)|(?<=[\w.)])[\s,:;'`_~>|-]+$")
 
 
+_PROSE_WORD = re.compile(r"(?<![\w-])[a-z]{4,}\b")
+_STAMP_WORDS = frozenset(
+    "approved release sanitized copy declassified part review reviews completed page pages document exempt "
+    "denied next relations foreign volume army navy force state department".split()
+)
+
+
+def _prose(line: str) -> bool:
+    """Three ordinary lower-case words no stamp uses: a line of running text,
+    which no amount of OCR damage makes furniture (checked before the costly tiers)."""
+    return sum(w not in _STAMP_WORDS for w in _PROSE_WORD.findall(line)) >= 3
+
+
 def _damaged(line: str, *, head: bool, edge: bool) -> tuple[str, dict[str, str]] | None:
+    if _prose(line):
+        return None
     closed = close_spacing(_EDGE_SPECKS.sub("", line))
     folded = fold(closed)
     for candidate in dict.fromkeys((closed, folded)):
@@ -252,8 +270,10 @@ def _word_bounds(text: str, lo: int, hi: int) -> tuple[int, int]:
 def banner(line: str, *, edge: bool = False) -> tuple[str, dict[str, str]] | None:
     """A classification banner read from the line's capitals, within a few
     edits of a known level (and caveat): ``SECREF``, ``SJE C°R ET``."""
+    if len(line) > 60:
+        return None
     letters = [c for c in line if c.isalpha()]
-    if len(letters) < 5 or len(line) > 60 or sum(c.isupper() for c in letters) < 0.75 * len(letters):
+    if len(letters) < 5 or sum(c.isupper() for c in letters) < 0.75 * len(letters):
         return None
     if sum(c.isalnum() for c in line) < 0.6 * len(line.replace(" ", "")):
         return None
