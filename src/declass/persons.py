@@ -39,13 +39,16 @@ from declass.datafile import load_yaml
 
 _UP = "A-ZÀ-ÖØ-Þ"
 _LO = "a-zß-öø-ÿ"
-NAME_WORD = (rf"(?:O['\u2019][{_UP}][{_LO}]+|[{_UP}][{_LO}]+(?:[{_UP}][{_LO}]+)?(?:['\u2019][{_LO}]+)?"
+NAME_WORD = (rf"(?:O['\u2019][{_UP}][{_LO}]+|[{_UP}][{_LO}]+(?:[{_UP}][{_LO}]+)?(?:['\u2019](?!s\b)[{_LO}]+)?"
              rf"(?:-[{_UP}{_LO}][{_LO}]*)*)")
 INITIAL = rf"[{_UP}]\."
 PARTICLE = r"(?:de|van|von|der|den|da|di|del|du|la|le|bin|ibn)"
 NAME_SEQ = (rf"(?:{INITIAL}[ \n]?)*{NAME_WORD}(?:[ \n](?:{INITIAL}[ \n])*(?:{PARTICLE}[ \n])?{NAME_WORD}){{0,3}}"
             r"(?:,? Jr\.| Sr\.| II\b| III\b)?")
 _NAME_RE = re.compile(rf"(?=[{_UP}]){NAME_SEQ}")
+# a capitalised word where a name or title may start ("Mr.", "McConaughy", "O'Neill", "Do-young")
+_CAP_TOKEN = re.compile(rf"(?=[{_UP}])(?<![\w'\u2019.-])(?:{NAME_WORD}\.?|{INITIAL}(?=[ \n]?[{_UP}]))")
+_INITIAL_ONLY = re.compile(INITIAL)
 _MORE = re.compile(rf"(?:,[ \n]+|[ \n]+and[ \n]+|,[ \n]+and[ \n]+)(?P<n>{NAME_SEQ})")
 _TOKEN = re.compile(rf"{INITIAL}|{NAME_WORD}|Jr\.|Sr\.|II|III")
 _ADVERBS = "(?:also|then|again|later|further|immediately|briefly|strongly|quickly)"
@@ -67,8 +70,8 @@ class Cues:
     paren_re: re.Pattern[str]
     role_re: re.Pattern[str]
     by_re: re.Pattern[str]
-    bare_re: re.Pattern[str]
-    speaker_re: re.Pattern[str]
+    title_starts: frozenset[str]
+    speech_after: re.Pattern[str]
     capital_next: re.Pattern[str]
 
 
@@ -109,10 +112,8 @@ def cues() -> Cues:
         role_re=re.compile(rf"\b(?:{_alternation(raw['role_words'])})\b"),
         by_re=re.compile(rf"\b(?:{_alternation(raw['by_verbs'])})[ \n]+by[ \n]+(?P<names>{NAME_SEQ}"
                          rf"(?:(?:,[ \n]+|[ \n]+and[ \n]+|,[ \n]+and[ \n]+){NAME_SEQ})*)"),
-        bare_re=re.compile(rf"(?=[{_UP}])(?<![\w'\u2019.-])"
-                           rf"(?:{_alternation(x for x in east_asian if len(x) >= 3)})(?![\w-])"),
-        speaker_re=re.compile(rf"(?=[{_UP}])(?<![\w'\u2019.-])(?P<name>{NAME_WORD})[ \n]+(?:{_ADVERBS}[ \n]+)?"
-                              rf"(?:{_alternation(raw['speech_verbs'])})\b"),
+        title_starts=frozenset(t.split()[0] for t in every),
+        speech_after=re.compile(rf"[ \n]+(?:{_ADVERBS}[ \n]+)?(?:{_alternation(raw['speech_verbs'])})\b"),
         capital_next=re.compile(rf"[ \n]+[{_UP}]"),
     )
 
@@ -132,7 +133,7 @@ def tokens(name: str) -> list[str]:
 
 
 def _is_word(tok: str) -> bool:
-    return lexicon.is_word(tok.replace("\u2019", "'").split("'")[0])
+    return lexicon.is_word(tok.replace("\u2019", "'"))
 
 
 # One syllable of a romanised Chinese, Korean or Vietnamese given name
@@ -198,9 +199,14 @@ def _name_ok(name: str, c: Cues, known: frozenset[str], strong: bool) -> bool:
     return any(not _is_word(t) for t in toks)
 
 
-def _by_title(text: str, taken: bytearray, c: Cues, known: frozenset[str]) -> list[Found]:
+def _by_title(text: str, taken: bytearray, c: Cues, known: frozenset[str], caps: list[re.Match[str]]) -> list[Found]:
     out: list[Found] = []
-    for m in c.title_re.finditer(text):
+    for tok in caps:
+        if tok.group() not in c.title_starts:
+            continue
+        m = c.title_re.match(text, tok.start())
+        if m is None:
+            continue
         title = m.group("title")
         ns, name = m.start("name"), m.group("name")
         if m.group("office"):
@@ -264,31 +270,32 @@ def _classify(seg: list[re.Match[str]], c: Cues) -> str | None:
     return None
 
 
-def _shaped(text: str, taken: bytearray, c: Cues) -> list[Found]:
+def _shaped(text: str, taken: bytearray, c: Cues, caps: list[re.Match[str]]) -> list[Found]:
     """Names recognisable by their shape alone: "Roger Hilsman", "U. Alexis
-    Johnson", "Park Chung Hee"; a run of capitals is split at words that are
-    never names ("Memorandum From Robert H. Johnson")."""
-    out = []
-    for m in _NAME_RE.finditer(text):
-        if " " not in m.group() and "\n" not in m.group():
-            continue  # one word has no shape
-        if not _free(taken, m.start(), m.end()):
+    Johnson", "Park Chung Hee".  A name of this kind starts at an initial, a
+    known given name or an East Asian surname, and ends before a word that is
+    never a name ("Robert H. Johnson of the Staff", "Gorky Park")."""
+    starts = [m.start() for m in caps
+              if m.group() in c.given or m.group() in c.east_asian or _INITIAL_ONLY.fullmatch(m.group())]
+    out: list[Found] = []
+    done = -1
+    for start in starts:
+        if start < done:
             continue
-        segs: list[list[re.Match[str]]] = [[]]
+        m = _NAME_RE.match(text, start)
+        if m is None or (" " not in m.group() and "\n" not in m.group()):
+            continue
+        seg = []
         for t in _TOKEN.finditer(text, m.start(), m.end()):
             if t.group() in c.not_names and t.group() not in c.given and t.group() not in c.east_asian:
-                segs.append([])
-            else:
-                segs[-1].append(t)
-        for seg in segs:
-            for i, t in enumerate(seg[:-1]):
-                w = t.group()
-                if not (w.endswith(".") or w in c.given or w in c.east_asian):
-                    continue
-                cue = _classify(seg[i:], c)
-                if cue:
-                    out.append(Found(t.start(), _unpossessed(text, t.start(), seg[-1].end()), cue))
-                    break
+                break
+            seg.append(t)
+        if len(seg) < 2 or not _free(taken, start, seg[-1].end()):
+            continue
+        cue = _classify(seg, c)
+        if cue:
+            out.append(Found(start, _unpossessed(text, start, seg[-1].end()), cue))
+            done = seg[-1].end()
     return out
 
 
@@ -304,22 +311,26 @@ def _mid_sentence(text: str, s: int) -> bool:
         and not re.search(rf"(?:\b[Tt]he|[{_UP}][\w'\u2019-]*\.?)$", before)
 
 
-def _bare_east_asian(text: str, taken: bytearray, c: Cues) -> list[Found]:
+def _bare_east_asian(text: str, taken: bytearray, c: Cues, caps: list[re.Match[str]]) -> list[Found]:
     """A lone East Asian surname written mid-sentence ("meeting with Wang")."""
     out = []
-    for m in c.bare_re.finditer(text):
+    for m in caps:
         s, e = m.span()
+        if m.group() not in c.east_asian or len(m.group()) < 3 or text[e : e + 1] in ("-", "."):
+            continue
         if _free(taken, s, e) and not c.capital_next.match(text, e) and _mid_sentence(text, s):
             out.append(Found(s, e, "east-asian"))
     return out
 
 
-def _speaker(text: str, taken: bytearray, c: Cues) -> list[Found]:
+def _speaker(text: str, taken: bytearray, c: Cues, caps: list[re.Match[str]]) -> list[Found]:
     """A name that speaks, asks or agrees ("Lemnitzer interrupted", "Green reported")."""
     out = []
-    for m in c.speaker_re.finditer(text):
-        s, e = m.span("name")
-        name = m.group("name")
+    for m in caps:
+        s, e = m.span()
+        name = m.group()
+        if name.endswith(".") or text[e + 1 : e + 2].isupper() or not c.speech_after.match(text, e):
+            continue
         if not _free(taken, s, e) or name in c.not_names or name in c.east_asian:
             continue
         if _is_word(name) and not _mid_sentence(text, s):
@@ -335,13 +346,19 @@ def find(text: str, taken: bytearray, known: frozenset[str] = frozenset()) -> li
     c = cues()
     found: list[Found] = []
     mark = bytearray(taken)
-    for finder in (_by_title, _in_brackets, _drafted_by):
+    caps = list(_CAP_TOKEN.finditer(text))
+    if not caps:
+        return found
+    for f in _by_title(text, mark, c, known, caps):
+        if _free(mark, f.start, f.end):
+            found.append(f)
+            mark[f.start : f.end] = b"\x01" * (f.end - f.start)
+    for finder in (_in_brackets, _drafted_by):
         for f in finder(text, mark, c, known):
             if _free(mark, f.start, f.end):
                 found.append(f)
                 mark[f.start : f.end] = b"\x01" * (f.end - f.start)
-    for finder2 in (_shaped, _bare_east_asian, _speaker):
-        for f in finder2(text, mark, c):
+    for f in [*_shaped(text, mark, c, caps), *_bare_east_asian(text, mark, c, caps), *_speaker(text, mark, c, caps)]:
             if _free(mark, f.start, f.end):
                 found.append(f)
                 mark[f.start : f.end] = b"\x01" * (f.end - f.start)
