@@ -358,3 +358,14 @@ def test_damaged_placeholders_are_read(seed: int) -> None:
                                   "1. The (b) and (c) courses / both unlikely / were discussed.\n"])
 def test_parentheticals_are_not_damaged_placeholders(text: str) -> None:
     assert markers(declass.parse(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "omission"),
+    [("[Here follows discussion unrelated to Korea.]", True), ("(Here fo1lows discussion unrelated to Korea.)", True),
+     ("|Omitted hcre is discussion of agenda item 3.]", True), (". . . . . . .", True), ("[Not printed.]", True),
+     ("[Footnote in the source text.]", False), ("[It may exist]", False), ("(Summary: the Soviets agreed.)", False),
+     ("[Here follows discussion] and more [x]", False), ("[less than 1 line of source text not declassified]", False)],
+)
+def test_omission_forms(text: str, omission: bool) -> None:
+    assert is_omission(text) is omission

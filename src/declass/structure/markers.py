@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz import fuzz
+
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 _ROMAN_OK = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 
@@ -84,24 +86,42 @@ _ELLIPSIS_LINE = re.compile(r"^\s*(?:(?:\.\s*){3,}|\u2026+|(?:\*\s*){3,})\s*$")
 
 
 @lru_cache(maxsize=1)
-def _omission_openers() -> re.Pattern[str]:
+def omission_openers() -> tuple[str, ...]:
+    """The openings of an editor's bracketed omission note (``data/exemptions.yaml``)."""
     from importlib import resources
 
     from declass.datafile import load_yaml
 
     raw = resources.files("declass.data").joinpath("exemptions.yaml").read_text("utf-8")
-    openers = load_yaml(raw)["omissions"]
-    alts = "|".join(r"\s+".join(map(re.escape, o.split())) for o in sorted(openers, key=len, reverse=True))
-    return re.compile(r"^\s*\[\s*(?:" + alts + r")\b[^\[\]]*\]\s*\.?\s*$", re.IGNORECASE)
+    return tuple(sorted((o.lower() for o in load_yaml(raw)["omissions"]), key=len, reverse=True))
+
+
+_OPEN, _CLOSE = "[({|/", "])}|/"
 
 
 def is_omission(text: str) -> bool:
     """True if ``text`` (a whole paragraph) is an editorial omission: ``[Here
     follows …]``, ``[Omitted here …]``, a line of spaced dots.  Not a
-    withholding: an editor left the passage out, not a declassifier."""
+    withholding: an editor left the passage out, not a declassifier.  A scan
+    may print the brackets as ``(``, ``|`` or ``/`` and damage a letter or two
+    of the opening words."""
     if _ELLIPSIS_LINE.match(text):
         return True
-    return bool(_omission_openers().match(text)) and not PLACEHOLDER.search(text)
+    t = " ".join(text.split())
+    if len(t) < 8 or t[0] not in _OPEN or t.rstrip(" .")[-1:] not in _CLOSE or PLACEHOLDER.search(t):
+        return False
+    inner = t[1:].rstrip(" .")[:-1]
+    if any(c in inner for c in "[]"):
+        return False  # more than one bracketed note
+    head = inner.lstrip().lower()
+    for opener in omission_openers():
+        if t[0] != "[" and len(opener) < 9:
+            continue  # "(Summary: …)" is a telegram's own; only a square bracket is the editor's for sure
+        if head.startswith(opener) and (len(head) == len(opener) or not head[len(opener)].isalpha()):
+            return True
+        if len(opener) >= 9 and fuzz.ratio(opener, head[: len(opener)]) >= 85:
+            return True
+    return False
 
 
 TERMINAL = re.compile(r"[.!?;:][\"'\u201d\u2019)\]*~]*$")
