@@ -394,3 +394,10 @@ def test_person_cues_on_arbitrary_text(text: str) -> None:
     for f in persons.find(text, taken):
         assert 0 <= f.start < f.end <= len(text)
         assert text[f.start].isupper(), (text, f)
+
+
+@pytest.mark.parametrize(("text", "names"), [("Dear Averell: I write.", ["Averell"]),
+                                             ("Dear Mr. President: I write.", []),
+                                             ("Dear Sir: I write.", []), ("Mr. Secretary, may I add", [])])
+def test_salutations(text: str, names: list[str]) -> None:
+    assert [m["text"] for m in _people(text)] == names

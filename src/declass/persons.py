@@ -192,8 +192,8 @@ def _trim_office(name: str, start: int, c: Cues) -> tuple[int, str] | None:
 
 def _name_ok(name: str, c: Cues, known: frozenset[str], strong: bool) -> bool:
     toks = [t for t in tokens(name) if not t.endswith(".")]
-    if not toks or toks[0] in c.not_names or toks[-1] in c.not_names:
-        return False
+    if not toks or toks[0] in c.not_names or toks[-1] in c.not_names or toks[0] in c.title_starts:
+        return False  # "Mr. President", "Dear Sir": an office addressed, not a name
     if strong or any(t in known for t in toks):
         return True
     return any(not _is_word(t) for t in toks)
