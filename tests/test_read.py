@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
-import pymupdf
 import pytest
+from PIL import Image, ImageDraw, ImageFont
 
 from declass.errors import InputError
+from declass.evaluate.scan import STAMP_FONT
+from declass.pdf import text_layers
 from declass.read import read_bytes, read_path, tesseract_available
 
 OCR_TEXT = (
@@ -22,25 +25,63 @@ def words(text: str) -> list[str]:
     return re.findall(r"[a-z]+", text.lower())
 
 
-def text_pdf(path: Path, pages: list[str]) -> Path:
-    doc = pymupdf.open()
+def _escape(line: str) -> str:
+    return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def pdf_bytes(pages: list[str], *, extra_trailer: str = "", extra_objects: tuple[str, ...] = ()) -> bytes:
+    """A small PDF written by hand: each page's lines in Helvetica (a standard font every reader has)."""
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", "", "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    kids = []
     for body in pages:
-        page = doc.new_page()
-        page.insert_textbox(pymupdf.Rect(72, 72, 540, 720), body, fontsize=12)
-    doc.save(path)
+        ops = " ".join(f"({_escape(line)}) '" for line in body.split("\n"))
+        stream = f"BT /F1 12 Tf 14 TL 72 740 Td {ops} ET"
+        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream")
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {len(objects)} 0 R "
+            "/Resources << /Font << /F1 3 0 R >> >> >>"
+        )
+        kids.append(f"{len(objects)} 0 R")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
+    objects.extend(extra_objects)
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{n} 0 obj\n{obj}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R {extra_trailer}>>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def text_pdf(path: Path, pages: list[str]) -> Path:
+    path.write_bytes(pdf_bytes(pages))
     return path
 
 
-def scanned_pdf(path: Path, body: str) -> Path:
-    """Render text, rasterise it at 300 dpi, and keep only the image."""
-    src = pymupdf.open()
-    page = src.new_page()
-    page.insert_textbox(pymupdf.Rect(72, 72, 540, 720), body, fontsize=13)
-    pix = page.get_pixmap(dpi=300)
-    out = pymupdf.open()
-    scan = out.new_page(width=page.rect.width, height=page.rect.height)
-    scan.insert_image(scan.rect, pixmap=pix)
-    out.save(path, deflate=True)
+def typed_image(body: str, *, dpi: int = 300) -> Image.Image:
+    """A page of text as a 300-dpi greyscale image (13 pt, 6.5 inches wide)."""
+    image = Image.new("L", (round(8.5 * dpi), round(11 * dpi)), 255)
+    font = ImageFont.truetype(STAMP_FONT[1][0], round(13 * dpi / 72))
+    draw = ImageDraw.Draw(image)
+    line, y = "", dpi
+    for word in body.split():
+        if draw.textlength(f"{line} {word}", font=font) > 6.5 * dpi:
+            draw.text((dpi, y), line, font=font, fill=0)
+            line, y = word, y + round(0.25 * dpi)
+        else:
+            line = f"{line} {word}".strip()
+    draw.text((dpi, y), line, font=font, fill=0)
+    image.info["dpi"] = (dpi, dpi)
+    return image
+
+
+def scanned_pdf(path: Path, *bodies: str) -> Path:
+    """An image-only PDF: each body typed on a page image, nothing else."""
+    images = [typed_image(b) for b in bodies]
+    images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=300.0)
     return path
 
 
@@ -75,7 +116,7 @@ def test_pdf_text_layer_pages(tmp_path: Path) -> None:
 @pytest.mark.skipif(not tesseract_available(), reason="make install provides Tesseract")
 def test_scanned_pdf_is_ocred(tmp_path: Path) -> None:
     pdf = scanned_pdf(tmp_path / "scan.pdf", OCR_TEXT)
-    assert pymupdf.open(pdf)[0].get_text().strip() == ""  # really image-only
+    assert text_layers(pdf.read_bytes(), "scan.pdf") == [""]  # really image-only
     doc = read_path(pdf)
     assert doc.source.ocr
     want, got = words(OCR_TEXT), set(words(doc.text))
@@ -86,11 +127,8 @@ def test_scanned_pdf_is_ocred(tmp_path: Path) -> None:
 @pytest.mark.ocr
 @pytest.mark.skipif(not tesseract_available(), reason="make install provides Tesseract")
 def test_png_image_is_ocred(tmp_path: Path) -> None:
-    src = pymupdf.open()
-    page = src.new_page()
-    page.insert_textbox(pymupdf.Rect(72, 72, 540, 720), OCR_TEXT, fontsize=13)
     png = tmp_path / "scan.png"
-    page.get_pixmap(dpi=300).save(png)
+    typed_image(OCR_TEXT).save(png, dpi=(300, 300))
     doc = read_path(png)
     want, got = words(OCR_TEXT), set(words(doc.text))
     assert sum(w in got for w in want) / len(want) >= 0.9
@@ -152,3 +190,85 @@ def test_read_bytes_names_document(tmp_path: Path) -> None:
 def test_form_feeds_split_text_pages() -> None:
     doc = read_bytes(b"page one text\n\x0cpage two text\n\x0cpage three\n", name="ff.txt")
     assert [doc.text[p.start : p.end].strip() for p in doc.pages] == ["page one text", "page two text", "page three"]
+
+
+def test_pdf_text_layer_keeps_lines_and_line_end_hyphens() -> None:
+    data = pdf_bytes(["Article 1 (of the treaty)\nthe joint com-\nmission shall\nmeet in Dairen", "Second page"])
+    doc = read_bytes(data, name="treaty.pdf")
+    first = doc.text[doc.pages[0].start : doc.pages[0].end]
+    assert first == "Article 1 (of the treaty)\nthe joint com-\nmission shall\nmeet in Dairen"
+    assert doc.text[doc.pages[1].start : doc.pages[1].end] == "Second page"
+
+
+@pytest.mark.parametrize(
+    ("data", "detail"),
+    [
+        (
+            pdf_bytes(
+                ["Secret text on the page."],
+                extra_trailer=f"/Encrypt 6 0 R /ID [<{'ab' * 16}> <{'ab' * 16}>] ",
+                extra_objects=(f"<< /Filter /Standard /V 1 /R 2 /O <{'11' * 32}> /U <{'22' * 32}> /P -4 >>",),
+            ),
+            "encrypted",
+        ),
+        (pdf_bytes([]), "no pages"),
+        (b"%PDF-1.4\n" + b"garbage " * 400 + b"\n%%EOF\n", ""),
+    ],
+    ids=["encrypted", "no-pages", "garbage"],
+)
+def test_bad_pdfs_are_refused_naming_the_file(data: bytes, detail: str) -> None:
+    with pytest.raises(InputError) as info:
+        read_bytes(data, name="dir/bad.pdf")
+    assert info.value.code == "E104" and "dir/bad.pdf" in str(info.value) and detail in str(info.value)
+
+
+def test_blank_scanned_pdf_stops_early(tmp_path: Path) -> None:
+    """Issue 19: 200 blank pages are refused after a few, not OCR'd one by one."""
+    blank = Image.new("1", (850, 1100), 1)
+    path = tmp_path / "blank.pdf"
+    blank.save(path, "PDF", save_all=True, append_images=[blank] * 199, resolution=100.0)
+    t = time.perf_counter()
+    with pytest.raises(InputError) as info:
+        read_path(path)
+    assert info.value.code == "E107" and "of 200 pages" in str(info.value) and "blank.pdf" in str(info.value)
+    assert time.perf_counter() - t < 10
+
+
+@pytest.mark.ocr
+@pytest.mark.skipif(not tesseract_available(), reason="make install provides Tesseract")
+def test_pdf_with_text_and_scanned_pages(tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    text = pdfium.PdfDocument(pdf_bytes(["A typed page about Port Arthur and the naval base."]))
+    scan = pdfium.PdfDocument(scanned_pdf(tmp_path / "scan.pdf", OCR_TEXT).read_bytes())
+    text.import_pages(scan)
+    path = tmp_path / "mixed.pdf"
+    text.save(path)
+    text.close()
+    scan.close()
+    doc = read_path(path)
+    assert doc.source.ocr and len(doc.pages) == 2
+    first, second = (doc.text[p.start : p.end] for p in doc.pages)
+    assert first == "A typed page about Port Arthur and the naval base."
+    want, got = words(OCR_TEXT), set(words(second))
+    assert sum(w in got for w in want) / len(want) >= 0.9, second
+
+
+@pytest.mark.ocr
+@pytest.mark.skipif(not tesseract_available(), reason="make install provides Tesseract")
+def test_every_tiff_frame_is_a_page(tmp_path: Path) -> None:
+    frames = [typed_image("First page: Peiping and Moscow."), typed_image("Second page: Dairen and Harbin.")]
+    path = tmp_path / "two.tif"
+    frames[0].save(path, save_all=True, append_images=frames[1:], dpi=(300, 300), compression="tiff_lzw")
+    doc = read_path(path)
+    assert [p.number for p in doc.pages] == [1, 2]
+    first, second = (doc.text[p.start : p.end] for p in doc.pages)
+    assert "Peiping" in first and "Dairen" in second and "Dairen" not in first
+
+
+def test_damaged_image_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "broken.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
+    with pytest.raises(InputError) as info:
+        read_path(path)
+    assert info.value.code == "E106" and "broken.png" in str(info.value)

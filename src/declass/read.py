@@ -10,16 +10,22 @@ page never shares a line with the next.
 from __future__ import annotations
 
 import hashlib
-import os
+import io
 import re
-import shutil
-import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from charset_normalizer import from_bytes
 
+from declass import ocr as ocr_engine
+from declass import pdf
 from declass.errors import InputError
 from declass.model import Document, Page, Source
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from PIL.Image import Image as PILImage
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 PAGE_SEPARATOR = "\n\f\n"
@@ -179,31 +185,9 @@ def _join_pages(texts: list[str]) -> tuple[str, tuple[Page, ...]]:
     return "".join(parts), tuple(pages)
 
 
-def _open_pdf(data: bytes, name: str):
-    import pymupdf
-
-    tail = data[-2048:]
-    if b"%%EOF" not in tail:
-        raise InputError("E104", "truncated: no end-of-file marker", path=name)
-    try:
-        doc = pymupdf.open(stream=data, filetype="pdf")
-    except Exception as exc:  # pymupdf raises its own FileDataError and RuntimeError
-        raise InputError("E104", str(exc).splitlines()[0] if str(exc) else "", path=name) from None
-    if doc.needs_pass:
-        raise InputError("E104", "encrypted with a password", path=name)
-    if doc.page_count == 0:
-        raise InputError("E104", "no pages", path=name)
-    return doc
-
-
 def _read_pdf(data: bytes, name: str, *, ocr: bool) -> tuple[str, tuple[Page, ...], bool]:
-    doc = _open_pdf(data, name)
-    try:
-        texts = [page.get_text("text", sort=True) for page in doc]
-    except Exception as exc:
-        raise InputError("E104", str(exc), path=name) from None
-    finally:
-        doc.close()
+    """A PDF's text layers; pages without one (fewer than 20 characters) are OCR'd."""
+    texts = pdf.text_layers(data, name)
     needs_ocr = [i for i, t in enumerate(texts) if len(t.strip()) < 20]
     used_ocr = False
     if needs_ocr and ocr:
@@ -214,53 +198,54 @@ def _read_pdf(data: bytes, name: str, *, ocr: bool) -> tuple[str, tuple[Page, ..
 
 
 def tesseract_available() -> bool:
-    return shutil.which("tesseract") is not None
+    return ocr_engine.tesseract_available()
 
 
-def ocr_pdf_pages(data: bytes, name: str, texts: list[str], which: list[int]) -> list[str]:
-    """OCR the pages of a PDF that lack a text layer, with ocrmypdf + Tesseract."""
-    if not tesseract_available():
-        raise InputError("E108", "Tesseract is not installed (apt-get install tesseract-ocr)", path=name)
-    import logging
-
-    import ocrmypdf
-    import pymupdf
-
-    logging.getLogger("ocrmypdf").setLevel(logging.ERROR)
-    with tempfile.TemporaryDirectory(prefix="declass-ocr-") as tmp:
-        src = os.path.join(tmp, "in.pdf")
-        out = os.path.join(tmp, "out.pdf")
-        Path(src).write_bytes(data)
-        try:
-            ocrmypdf.ocr(
-                src,
-                out,
-                output_type="pdf",
-                skip_text=True,
-                progress_bar=False,
-                jobs=1,
-                pages=",".join(str(i + 1) for i in which),
-            )
-        except Exception as exc:
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise InputError("E108", first, path=name) from None
-        with pymupdf.open(out) as done:
-            new = list(texts)
-            for i in which:
-                new[i] = done[i].get_text("text", sort=True)
+def ocr_pdf_pages(
+    data: bytes, name: str, texts: list[str], which: list[int], *, dpi: int = ocr_engine.DEFAULT_DPI
+) -> list[str]:
+    """``texts`` with the pages in ``which`` (0-based) replaced by their OCR, rendered at ``dpi``."""
+    _require_tesseract(name)
+    images = zip((i + 1 for i in which), pdf.page_images(data, name, which, dpi), strict=True)
+    new = list(texts)
+    for page in ocr_engine.ocr_images(images, name=name, total=len(texts)):
+        new[page.number - 1] = page.text
     return new
 
 
+def _require_tesseract(name: str) -> None:
+    if not ocr_engine.tesseract_available():
+        raise InputError("E108", "Tesseract is not installed (apt-get install tesseract-ocr)", path=name)
+
+
 def _ocr_image(data: bytes, name: str) -> tuple[str, tuple[Page, ...]]:
-    """OCR an image file (PNG, JPEG, TIFF; every frame of a TIFF is a page)."""
-    import pymupdf
+    """OCR an image file (PNG, JPEG, TIFF; every frame of a TIFF is a page), frames decoded as OCR needs them."""
+    _require_tesseract(name)
+    from PIL import Image
 
     try:
-        with pymupdf.open(stream=data) as img:
-            pdf_bytes = img.convert_to_pdf()
-    except Exception as exc:
+        image = Image.open(io.BytesIO(data))
+        total = getattr(image, "n_frames", 1)
+    except (Image.UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError) as exc:
         raise InputError("E106", f"unreadable image: {exc}", path=name) from None
-    with pymupdf.open(stream=pdf_bytes, filetype="pdf") as pdf:
-        n = pdf.page_count
-    texts = ocr_pdf_pages(pdf_bytes, name, [""] * n, list(range(n)))
-    return _join_pages(texts)
+    pages = ocr_engine.ocr_images(_frames(image, name), name=name, total=total)
+    return _join_pages([p.text for p in pages])
+
+
+def _frames(image: PILImage, name: str) -> Iterator[tuple[int, PILImage]]:
+    from PIL import Image, ImageSequence
+
+    number = 0
+    try:
+        for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
+            yield number, _page_image(frame)
+    except (Image.DecompressionBombError, OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise InputError("E106", f"unreadable image (frame {number + 1}): {exc}", path=name) from None
+
+
+def _page_image(frame: PILImage) -> PILImage:
+    """A frame as greyscale (a copy: the next frame reuses the file's image), keeping its resolution."""
+    image = frame.copy() if frame.mode in ("1", "L") else frame.convert("L")
+    if "dpi" in frame.info:
+        image.info["dpi"] = frame.info["dpi"]
+    return image

@@ -37,6 +37,7 @@ __all__ = [
     "FONTS",
     "ScanStyle",
     "page_lines",
+    "printed_pages",
     "render_pages",
     "render_scan_pdf",
     "style_for",
@@ -233,6 +234,23 @@ def page_lines(text: str, style: ScanStyle) -> list[list[str]]:
             chunk.append(line)
         pages.append(chunk)
     return pages
+
+
+def printed_pages(text: str, style: ScanStyle) -> list[str]:
+    """What each page carries, top to bottom: stamp, banner, copy number, body, page number, banner, stamp.
+
+    The reference an OCR of the scan is scored against (character error rate).
+    """
+    out: list[str] = []
+    for number, lines in enumerate(page_lines(text, style), start=1):
+        head = [style.stamp, style.banner, style.copy_number if number == 1 else None]
+        foot = [
+            style.page_number_form.format(n=number) if number > 1 or style.number_first_page else None,
+            style.banner,
+            style.stamp,
+        ]
+        out.append("\n".join([*(h for h in head if h), *lines, *(f for f in foot if f)]))
+    return out
 
 
 @cache

@@ -1,0 +1,209 @@
+"""OCR straight from Tesseract: page images in, text and line geometry out.
+
+Each page image is piped to the ``tesseract`` command (TSV output, one
+thread per process: ``OMP_THREAD_LIMIT=1``), several pages at a time on a
+small thread pool capped at the number of cores.  No intermediate PDF is
+written.  The TSV's block, paragraph and line numbers and boxes rebuild the
+text: words joined into lines, a blank line between paragraphs and blocks
+and wherever the page leaves a gap, and each line's position on the page
+kept (`OcrLine`) for the clean stage's page-furniture detection.
+
+A document whose first pages all come back empty stops early (E107) rather
+than OCR hundreds of blank pages.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import os
+import shutil
+import subprocess
+from collections import deque
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from statistics import median
+
+from PIL import Image
+
+from declass.errors import InputError
+
+DEFAULT_DPI = 300
+BLANK_PROBE = 10  # stop when this many leading pages are all empty
+_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+
+@dataclass(frozen=True, slots=True)
+class OcrLine:
+    """One line as Tesseract found it.
+
+    ``start``/``end`` are offsets in the page's `OcrPage.text`; ``top``,
+    ``bottom``, ``left`` and ``right`` are fractions of the page's height
+    and width (0 at the top-left), so furniture can be told by position
+    whatever the resolution.  ``confidence`` is the mean word confidence (0-100).
+    """
+
+    start: int
+    end: int
+    top: float
+    bottom: float
+    left: float
+    right: float
+    confidence: float
+    block: int
+    paragraph: int
+
+
+@dataclass(frozen=True, slots=True)
+class OcrPage:
+    """One OCR'd page: its text (no leading or trailing blank line) and its lines."""
+
+    number: int  # 1-based, in the document
+    text: str
+    lines: tuple[OcrLine, ...]
+    width: int
+    height: int
+    dpi: int | None
+
+    @property
+    def empty(self) -> bool:
+        return not any(c.isalnum() for c in self.text)
+
+
+def tesseract_available() -> bool:
+    return shutil.which("tesseract") is not None
+
+
+def jobs_default() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def page_text(tsv: str, width: int, height: int) -> tuple[str, tuple[OcrLine, ...]]:
+    """Text and lines from Tesseract's TSV: blank lines between blocks, paragraphs and wide gaps."""
+    rows: dict[tuple[int, int, int], list[tuple[str, float, int, int, int, int]]] = {}
+    for raw in tsv.splitlines()[1:]:
+        cols = raw.split("\t")
+        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
+            continue
+        key = (int(cols[2]), int(cols[3]), int(cols[4]))
+        left, top, w, h = (int(c) for c in cols[6:10])
+        rows.setdefault(key, []).append((cols[11].strip(), float(cols[10]), left, top, left + w, top + h))
+    boxes = []
+    for key, words in rows.items():  # Tesseract's reading order
+        boxes.append(
+            (
+                key,
+                " ".join(w[0] for w in words),
+                sum(w[1] for w in words) / len(words),
+                min(w[2] for w in words),
+                min(w[3] for w in words),
+                max(w[4] for w in words),
+                max(w[5] for w in words),
+            )
+        )
+    pitches = [b[4] - a[4] for a, b in itertools.pairwise(boxes) if a[0][:2] == b[0][:2] and b[4] > a[4]]
+    pitch = median(pitches) if pitches else None
+    parts: list[str] = []
+    lines: list[OcrLine] = []
+    pos = 0
+    previous = None
+    for key, text, conf, left, top, right, bottom in boxes:
+        if previous is not None:
+            gap = pitch is not None and top - previous[1] > 1.6 * pitch
+            sep = "\n\n" if key[:2] != previous[0][:2] or gap else "\n"
+            parts.append(sep)
+            pos += len(sep)
+        parts.append(text)
+        lines.append(
+            OcrLine(
+                pos,
+                pos + len(text),
+                top / height,
+                bottom / height,
+                left / width,
+                right / width,
+                round(conf, 1),
+                key[0],
+                key[1],
+            )
+        )
+        pos += len(text)
+        previous = (key, top)
+    return "".join(parts), tuple(lines)
+
+
+def _encode(image: Image.Image) -> bytes:
+    """The image as PNM (no compression: the pipe is cheaper than a PNG encoder)."""
+    if image.mode not in ("1", "L"):
+        image = image.convert("L")
+    buf = io.BytesIO()
+    image.save(buf, "PPM")
+    return buf.getvalue()
+
+
+def ocr_image(image: Image.Image, number: int = 1, *, name: str = "<image>", lang: str = "eng") -> OcrPage:
+    """OCR one page image with the ``tesseract`` command; failures raise E108 naming ``name``."""
+    dpi = _dpi(image)
+    width, height = image.size
+    darkest, lightest = image.getextrema()
+    if darkest > 160 or darkest == lightest:
+        return OcrPage(number, "", (), width, height, dpi)  # nothing printed on it at all
+    cmd = ["tesseract", "stdin", "stdout", "-l", lang, "--psm", "3"]
+    if dpi:
+        cmd += ["--dpi", str(dpi)]
+    try:
+        done = subprocess.run([*cmd, "tsv"], input=_encode(image), capture_output=True, env=_ENV, check=False)
+    except FileNotFoundError:
+        raise InputError("E108", "Tesseract is not installed (apt-get install tesseract-ocr)", path=name) from None
+    if done.returncode != 0:
+        err = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise InputError("E108", f"page {number}: {err[-1] if err else done.returncode}", path=name)
+    text, lines = page_text(done.stdout.decode("utf-8", "replace"), width, height)
+    return OcrPage(number, text, lines, width, height, dpi)
+
+
+def _dpi(image: Image.Image) -> int | None:
+    value = image.info.get("dpi")
+    if not value:
+        return None
+    dpi = round(float(value[0]))
+    return dpi if 70 <= dpi <= 1200 else None
+
+
+def ocr_images(
+    images: Iterable[tuple[int, Image.Image]],
+    *,
+    name: str = "<images>",
+    total: int | None = None,
+    jobs: int | None = None,
+    lang: str = "eng",
+) -> list[OcrPage]:
+    """OCR ``(page number, image)`` pairs in parallel, in order; images are drawn as workers free up.
+
+    If the first `BLANK_PROBE` pages all read empty, the rest is not read:
+    E107 names how many of ``total`` pages were blank.
+    """
+    jobs = max(1, min(jobs or jobs_default(), jobs_default()))
+    done: list[OcrPage] = []
+    pending: deque[Future[OcrPage]] = deque()
+    source = iter(images)
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="declass-ocr") as pool:
+        try:
+            while True:
+                while len(pending) < 2 * jobs:
+                    item = next(source, None)
+                    if item is None:
+                        break
+                    number, image = item
+                    pending.append(pool.submit(ocr_image, image, number, name=name, lang=lang))
+                if not pending:
+                    break
+                done.append(pending.popleft().result())
+                if len(done) == BLANK_PROBE and all(p.empty for p in done) and (total is None or total > len(done)):
+                    of = f" of {total}" if total else ""
+                    raise InputError("E107", f"the first {len(done)}{of} pages are blank; stopped OCR", path=name)
+        finally:
+            for future in pending:
+                future.cancel()
+    return done
