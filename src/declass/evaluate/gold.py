@@ -133,6 +133,8 @@ def frus_gold(doc: TeiDocument) -> Gold:
     for b in doc.blocks:
         if b.kind not in PARAGRAPH_KINDS:
             continue
+        if b.kind == "item" and b.list_type == "subject":
+            continue  # "SUBJECT" and its line are one header field, however they are set
         label = b.label if b.label and b.label.isdigit() else None
         if b.kind == "p" and first_body and label and doc_type == "Telegram":
             label = None  # a telegram's first paragraph opens with the telegram's own number, not a label

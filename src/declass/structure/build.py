@@ -424,6 +424,10 @@ class Builder:
             node = self.new("paragraph", self.container, chunk, view, candidate=True)
             self.pending.append(node)
             return
+        prev = self.body_nodes()[-1] if self.body_nodes() else None
+        if prev is not None and chunk.after_break and not is_closed(prev.text) and not bullet:
+            prev.add(view, wrap=True)  # a paragraph the page broke mid-sentence goes on
+            return
         parent = self.annex if self.container is None else self.container
         if parent is not None and parent.kind == "annex" and not any(c.kind == "article" for c in parent.children):
             self.new("paragraph", parent, chunk, view, attrs={"preamble": True})
@@ -470,24 +474,44 @@ def body_start(chunks: tuple[Chunk, ...]) -> int:
     """Index of the chunk where the body begins (the rest before it is cover).
 
     The first major heading or numbered item; in a document with neither,
-    the first chunk of running prose.
+    the first chunk of running prose.  A memorandum, telegram or minutes —
+    a document headed by a FRUS heading or memo header fields (SUBJECT, TO,
+    FROM) — has no cover: its body begins with its first running prose,
+    even when numbered points come later.
     """
+    first_marked = len(chunks)
     for i, c in enumerate(chunks):
         text = c.view.text
         if FOOTNOTE_START.match(text) or HEADER_FIELD.match(text) or FRUS_HEAD.match(text):
             continue
         if heading_level(text) == 1:
-            return i
+            first_marked = i
+            break
         marks = [m for m in readings(text) if m.kind not in ("bullet",) and not m.bare]
         if marks and not _name_like(text[marks[0].end :]):
-            return i
+            first_marked = i
+            break
+    first_prose = len(chunks)
     for i, c in enumerate(chunks):
         text = c.view.text
         if FOOTNOTE_START.match(text) or HEADER_FIELD.match(text) or FRUS_HEAD.match(text):
             continue
-        if len(words(text)) >= 12 and is_closed(text):
-            return i
-    return len(chunks)
+        if len(words(text)) >= 12 and (is_closed(text) or _page_ends_after(chunks, i)):
+            first_prose = i
+            break
+    headed = any(FRUS_HEAD.match(c.view.text) or HEADER_FIELD.match(c.view.text) for c in chunks[:first_prose])
+    if first_marked < len(chunks) and not (headed and first_prose < first_marked):
+        return first_marked
+    return first_prose
+
+
+def _page_ends_after(chunks: tuple[Chunk, ...], i: int) -> bool:
+    """Whether the page ends after chunk ``i`` (footnotes aside): prose cut there may end mid-sentence."""
+    for c in chunks[i + 1:]:
+        if FOOTNOTE_START.match(c.view.text) or SOURCE_NOTE.match(c.view.text):
+            continue
+        return c.after_break
+    return False
 
 
 def build(chunks: tuple[Chunk, ...]) -> list[Node]:
