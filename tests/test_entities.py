@@ -401,3 +401,20 @@ def test_person_cues_on_arbitrary_text(text: str) -> None:
                                              ("Dear Sir: I write.", []), ("Mr. Secretary, may I add", [])])
 def test_salutations(text: str, names: list[str]) -> None:
     assert [m["text"] for m in _people(text)] == names
+
+
+@pytest.mark.parametrize(("which", "text", "canonical"), [
+    ("nie58", "Asis", "Asia"), ("nie58", "UNION OF SOVIET SOCIALIST REPUBLIC", "Soviet Union"),
+    ("briefing", "Krenelin", "Moscow Kremlin"),
+])
+def test_samples_own_typos_found_by_the_general_mechanism(which: str, text: str, canonical: str,
+                                                          request: pytest.FixtureRequest) -> None:
+    doc: Document = request.getfixturevalue(which)
+    hits = [m for m in doc.entities if m["text"] == text]
+    assert hits and all(m["method"] == "fuzzy" for m in hits)
+    assert all(load().entities[m.get("as_named") or m["id"]].name == canonical for m in hits)
+
+
+def test_samples_name_no_unresolved_person(nie58: Document, briefing: Document) -> None:
+    for doc in (nie58, briefing):
+        assert not [m["text"] for m in doc.entities if m["type"] == "person" and m["id"] is None]

@@ -136,6 +136,25 @@ def _strip_openers(text: str, s: int, e: int) -> int:
         s = text.index(head[1], s + len(head[0]))
 
 
+def _untaken(text: str, taken: bytearray, s: int, e: int) -> list[tuple[int, int]]:
+    """The stretches of words in ``text[s:e]`` that no mention holds."""
+    out = []
+    i = s
+    while i < e:
+        if taken[i]:
+            i += 1
+            continue
+        j = taken.find(1, i, e)
+        j = e if j < 0 else j
+        piece = text[i:j]
+        a = i + len(piece) - len(piece.lstrip(" ,;:\n"))
+        z = j - (len(piece) - len(piece.rstrip(" ,;:\n")))
+        if a < z:
+            out.append((a, z))
+        i = j
+    return out
+
+
 def mentions_in_block(doc: Document, block: Block, gaz: Gazetteer) -> list[dict[str, Any]]:
     text = block.text
     out: list[dict[str, Any]] = []
@@ -153,6 +172,13 @@ def mentions_in_block(doc: Document, block: Block, gaz: Gazetteer) -> list[dict[
     for m in CAPITALISED.finditer(text):
         s, e = m.span()
         if 1 in taken[s:e]:
+            # names known in part: a damaged name may sit between them ("THE PEOPLE'S
+            # REPUBLIC OF CHINA AND THE UNION OF SOVIET SOCIALIST REPUBLIC")
+            for a, z in _untaken(text, taken, s, e):
+                a = _strip_openers(text, a, z)
+                hit = gaz.fuzzy_phrase(text[a:z]) if " " in text[a:z] else None
+                if hit is not None:
+                    add(_record(doc, block, a + hit[1], a + hit[2], gaz.entities[hit[0]], "fuzzy", gaz))
             continue
         s = _strip_openers(text, s, e)
         name = text[s:e]
