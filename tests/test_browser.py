@@ -245,3 +245,59 @@ def test_accessibility_basics(page: Page, base_url: str) -> None:
     for sel in ("section[id='2'] .text", "section[id='2'] .label", "footer", ".cite-line", "header.top a.brand"):
         ratio = page.evaluate(CONTRAST, sel)
         assert ratio >= 4.5, (sel, ratio)
+
+
+def test_release_reading_and_releases_page(browser: Any, tmp_path: Path) -> None:
+    """Two releases of one bulletin: the Releases page charts them, and the release
+    reading marks the revealed text, each mark linked to what hid it."""
+    src = Path(__file__).resolve().parents[2] / "shared" / "devset" / "crest" / "CIA-RDP79T00975A005500490001-7"
+    if not src.is_dir():
+        pytest.skip("development set not present")
+    (tmp_path / "in").mkdir()
+    for name in ("redacted", "unredacted"):
+        (tmp_path / "in" / f"cib-1961-02-28-{name}.txt").write_bytes((src / f"{name}.transcription.txt").read_bytes())
+    db = tmp_path / "r.db"
+    with declass.Archive(db) as a:
+        a.ingest([tmp_path / "in"], workers=1)
+        assert len(a.find_releases()) == 1
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "declass", "serve", "--db", str(db), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    ctx = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = ctx.new_page()
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "/api/documents", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        page.goto(url + "/releases")
+        expect(page.locator("svg.chart")).to_have_count(4)
+        expect(page.locator("#release-pairs tbody tr")).to_have_count(1)
+        shot(page, "releases")
+        page.locator("a.release-link").first.click()
+        marks = page.locator("mark.revealed")
+        assert marks.count() >= 5
+        expect(page.locator("article.doc")).to_contain_text("King Husayn has written to Nasir")
+        husayn = page.locator("mark.revealed", has_text="King Husayn has written to Nasir")
+        expect(husayn).to_have_count(1)
+        # OCR noise is listed apart and never marked revealed
+        expect(page.locator("mark.revealed", has_text="Kuomingtang")).to_have_count(0)
+        expect(page.locator("article.doc")).to_contain_text("Kuomintang / Kuomingtang")
+        husayn.locator("a.fills").click()
+        target = page.locator(":target")
+        expect(target).to_have_attribute("id", husayn.locator("a.fills").get_attribute("href").lstrip("#"))
+        expect(target).to_contain_text("in the earlier release at")
+        shot(page, "release-reading")
+        page.locator(":target a").first.click()  # back from the note to the revealed text
+        expect(page.locator("mark.revealed:target")).to_have_count(1)
+    finally:
+        ctx.close()
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

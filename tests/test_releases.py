@@ -232,3 +232,28 @@ def test_cli_lists_compares_and_prints_stats(tmp_path: Path) -> None:
     assert runner.invoke(app, ["releases", "unpair", "crest", "foia", "--db", db]).exit_code == 0
     assert json.loads(runner.invoke(app, ["releases", "--db", db, "--json"]).output) == []
     assert runner.invoke(app, ["releases", "pair", "crest", "nope", "--db", db]).exit_code == 2
+
+
+def test_web_release_reading_and_releases_page(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from declass.web import create_app
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "crest.txt").write_text(EARLIER)
+    (tmp_path / "in" / "foia.txt").write_text(LATER)
+    db = tmp_path / "w.db"
+    with declass.Archive(db) as a:
+        a.ingest([tmp_path / "in"], workers=1)
+        a.find_releases()
+    client = TestClient(create_app(db, cache=False))
+    page = client.get("/releases")
+    assert page.status_code == 200 and page.text.count("<svg") == 4 and "/doc/foia/release" in page.text
+    reading = client.get("/doc/foia/release")
+    assert reading.status_code == 200
+    assert '<mark class="revealed" id="rev-' in reading.text and "Kuomintang / Kuomingtang" in reading.text
+    assert "Next 1 Page(s) In Document Exempt" in reading.text  # the mark a revealed span fills
+    assert "<script>" not in reading.text
+    assert "what the later release revealed" in client.get("/doc/crest").text
+    assert client.get("/doc/crest/release").status_code == 200  # from either release
+    assert client.get("/doc/nope/release").status_code == 404

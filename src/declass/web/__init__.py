@@ -126,7 +126,7 @@ class ResponseCache:
 def create_app(db: str | Path, *, outcomes: str | None = None, gazetteer: tuple[str, ...] = (),
                cache: bool = True) -> FastAPI:
     """The web application for the archive at ``db`` (``cache``: keep rendered responses)."""
-    from declass.web import api, pages
+    from declass.web import api, pages, releases
 
     app = FastAPI(title="declass", version=__version__, openapi_url="/api/openapi.json", docs_url=None,
                   redoc_url=None, description="Read-only JSON API over a declass archive.")
@@ -136,6 +136,7 @@ def create_app(db: str | Path, *, outcomes: str | None = None, gazetteer: tuple[
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(releases.router)
 
     if cache:
         app.add_middleware(ResponseCache, library=app.state.library)

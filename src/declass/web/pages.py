@@ -91,7 +91,8 @@ def reader(request: Request, doc_id: str, scale: Scale = "kent",
                 outline=outline, scale=scale, scales=BUILTIN, reading=reading, furniture=furniture,
                 citation=citation(rec), warnings=rec.get("warnings", []),
                 reservations=md.get("reservations") or [], edits=len(rec["edits"]),
-                judgments=len(rec["judgments"]), format_date=format_date)
+                judgments=len(rec["judgments"]), format_date=format_date,
+                releases=lib(request).archive.releases_of(rec["id"]))
 
 
 @router.get("/search", response_class=HTMLResponse)
