@@ -27,7 +27,7 @@ from declass.cite import citation
 from declass.cli_releases import releases_app
 from declass.errors import DeclassError, UsageError
 from declass.evaluate.cli import eval_command
-from declass.export import write_csv, write_jsonl
+from declass.export import with_releases, write_csv, write_jsonl
 from declass.ingest import FileResult, count_files
 from declass.markup import OPS_STYLE
 from declass.score import plot as plot_calibration
@@ -630,7 +630,7 @@ def export(
 ) -> None:
     """Export the archive (JSONL records or a CSV of blocks)."""
     with open_archive(db, readonly=True) as archive:
-        records = archive.records()
+        records = with_releases(archive.records(), archive.releases())
         writer = write_jsonl if fmt is ExportFormat.jsonl else write_csv
         if out_file is None:
             writer(records, sys.stdout)
