@@ -14,6 +14,7 @@ from declass.evaluate.measures import score
 from declass.frus import parse_tei
 from declass.model import Document
 from declass.tei import iter_documents
+from declass.textmap import MappedText
 
 FIXTURES = Path(__file__).parent / "fixtures" / "frus"
 NIE = FIXTURES / "frus1955-57v02_d158_nie-100-4-55-offshore-islands-taiwan.xml"
@@ -126,3 +127,51 @@ def test_sample_reference_reading_is_its_own_gold(samples: Path) -> None:
                                                 .read_bytes(), name="b.txt"), harness.stages_for())
     s = score(doc, replace(gold), "clean")
     assert s.tallies["labels"].value == 1.0 and s.tallies["title"].value == 1.0
+
+
+def test_person_precision_and_clusters_can_fail() -> None:
+    doc, gold = perfect(NIE)
+    people = [m for m in doc.entities if m.get("type") == "person"]
+    # a "person" where the markup tags a place or an acronym, and every person split into its own entity
+    glossed = next(n for n in next(iter_documents(NIE)).names if n.kind == "gloss")
+    wrong = {"text": "USSR", "type": "person", "start": glossed.start, "end": glossed.end, "id": None}
+    split = tuple({**m, "id": f"split-{i}", "cluster": None, "canonical": None} for i, m in enumerate(people))
+    s = score(doc.evolve(entities=(*split, wrong)), gold, "wrong")
+    assert s.tallies["persons.precision"].value < 1
+    if "persons.same_entity" in s.tallies:
+        assert s.tallies["persons.same_entity"].value < 1
+
+
+def test_paragraph_precision_omissions_and_exempt_pages_can_fail(tmp_path: Path) -> None:
+    doc, gold = perfect(WITHHELD)
+    halves = tuple(x for b in doc.blocks if b.kind != "footnote" and len(b.text) > 40
+                   for x in (b.evolve(view=b.view.slice(0, 20)), b.evolve(label=b.label + "+", view=b.view.slice(
+                       len(b.text) // 2, len(b.text)))))
+    s = score(doc.evolve(blocks=halves), gold, "split")
+    assert s.tallies["paragraphs.precision"].value < 1
+    text = "SUMMARY\n\n1. Soviet decree.\n\nNext 2 Page(s) In Document Exempt\n\nPage Denied\n"
+    pair = tmp_path / "CIA-RDP79T00975A000000000001-1"
+    pair.mkdir()
+    (pair / "redacted.transcription.txt").write_text(text)
+    (pair / "pair_metadata.json").write_text('{"csv_row": ["", "", "", "", "1/2/1955", "", "", "", '
+                                             '"CENTRAL INTELLIGENCE BULLETIN"]}')
+    crest = crest_gold(pair / "redacted.transcription.txt", "redacted")
+    assert [x.pages for x in crest.exempt] == [2, 1]
+    read = harness.run_stages(harness.read_text(text, name="r.txt"), harness.stages_for())
+    assert score(read, crest, "clean").tallies["exempt_pages"].value == 1.0
+    assert score(read.evolve(redactions=()), crest, "none").tallies["exempt_pages"].value == 0
+
+
+def test_omissions_and_furniture_counts_can_fail() -> None:
+    path = FIXTURES.parent.parent.parent.parent / "shared" / "devset" / "frus" / \
+        "frus1964-68v30_d42_mfr-mccone-303-committee-u2-south-china.xml"
+    if not path.exists():
+        pytest.skip("the development set is beside the repository")
+    doc, gold = perfect(path)
+    assert gold.omissions
+    assert score(doc.evolve(redactions=()), gold, "none").tallies["omissions.found"].value == 0
+    banner = replace(gold, furniture=(*gold.furniture, "S E C R E T"))
+    leaked = doc.blocks[0].evolve(view=doc.blocks[0].view.slice(0, 0))
+    s = score(doc.evolve(blocks=(*doc.blocks, leaked.evolve(label="x", view=MappedText.of_source("SECRET")))),
+              banner, "leak")
+    assert s.counts["furniture_blocks"] == 1

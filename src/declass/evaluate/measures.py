@@ -71,6 +71,11 @@ def normal(text: str) -> str:
     return _NORMAL.sub(" ", text.casefold()).strip()
 
 
+def compact(text: str) -> str:
+    """Letters and digits only: "S E C R E T" and "SECRET" are one banner."""
+    return normal(text).replace(" ", "")
+
+
 def value_of(field_: Any) -> Any:
     """The value of a metadata field record (``{"value": ...}``), or None."""
     return field_.get("value") if isinstance(field_, Mapping) else None
@@ -348,12 +353,12 @@ def _dates(out: DocScore, doc: Document, gold: Gold, to_pred: Mapper) -> None:
 
 def _furniture(out: DocScore, doc: Document, gold: Gold) -> None:
     """Page furniture read as a block or a title: counted, never tolerated."""
-    forms = [normal(f) for f in gold.furniture if normal(f)]
+    forms = [compact(f) for f in gold.furniture if compact(f)]
     if not forms:
         return
 
     def is_furniture(text: str) -> bool:
-        t = normal(text)
+        t = compact(text)
         return bool(t) and any(fuzz.ratio(t, f) >= FURNITURE_SIMILARITY for f in forms)
 
     leaked = [b for b in doc.blocks if b.kind != "footnote" and is_furniture(b.text)]
