@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import re
 import time
 from dataclasses import replace
@@ -10,8 +11,8 @@ from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFont
 
 from declass.errors import InputError
-from declass.evaluate.scan import STAMP_FONT, render_pages, style_for
-from declass.ocr import BLANK_PROBE, ocr_image, ocr_images, page_text, tesseract_available
+from declass.evaluate.scan import STAMP_FONT, render_pages, render_scan_pdf, style_for
+from declass.ocr import BLANK_PROBE, ocr_image, ocr_images, ocr_pdf, page_text, tesseract_available
 
 HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
 
@@ -131,3 +132,31 @@ def test_speckled_blank_pages_stop_after_the_probe() -> None:
     with pytest.raises(InputError) as info:
         ocr_images(((n, blank) for n in range(1, 41)), name="dusty.pdf", total=40, jobs=2)
     assert info.value.code == "E107" and "of 40 pages" in str(info.value)
+
+
+def _blank_pdf(pages: int) -> bytes:
+    blank = Image.new("1", (850, 1100), 1)
+    buf = io.BytesIO()
+    blank.save(buf, "PDF", save_all=True, append_images=[blank] * (pages - 1), resolution=100.0)
+    return buf.getvalue()
+
+
+def test_blank_pdf_stops_early_unless_other_pages_have_text() -> None:
+    data = _blank_pdf(30)
+    with pytest.raises(InputError) as info:
+        ocr_pdf(data, "blank.pdf")
+    assert info.value.code == "E107" and "of 30 pages" in str(info.value)
+    # the same blank pages, when the document's other pages have a text layer, are all read
+    pages = ocr_pdf(data, "mixed.pdf", range(1, 30))
+    assert [p.number for p in pages] == list(range(2, 31)) and all(p.empty for p in pages)
+
+
+@pytest.mark.ocr
+@pytest.mark.skipif(not tesseract_available(), reason="make install provides Tesseract")
+def test_ocr_pdf_keeps_page_numbers_and_geometry() -> None:
+    style = replace(style_for(6), dpi=300, bitonal=False, speckle=1.0, wear=0.0, blur=0.4, skew_deg=0.3)
+    text = "First page about Port Arthur.\fSecond page about Dairen."
+    (second,) = ocr_pdf(render_scan_pdf(text, style), "two.pdf", [1])
+    assert second.number == 2 and "Dairen" in second.text and "Port Arthur" not in second.text
+    body = next(line for line in second.lines if "Dairen" in second.text[line.start : line.end])
+    assert 0.05 < body.top < 0.2 and body.left < 0.3  # the first typed line, near the top left margin

@@ -20,7 +20,7 @@ import os
 import shutil
 import subprocess
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from statistics import median
@@ -28,6 +28,7 @@ from statistics import median
 from PIL import Image
 
 from declass.errors import InputError
+from declass.pdf import page_count, page_images
 
 DEFAULT_DPI = 300
 BLANK_PROBE = 10  # stop when this many leading pages are all empty
@@ -178,11 +179,13 @@ def ocr_images(
     total: int | None = None,
     jobs: int | None = None,
     lang: str = "eng",
+    stop_when_blank: bool = True,
 ) -> list[OcrPage]:
     """OCR ``(page number, image)`` pairs in parallel, in order; images are drawn as workers free up.
 
-    If the first `BLANK_PROBE` pages all read empty, the rest is not read:
-    E107 names how many of ``total`` pages were blank.
+    If the first `BLANK_PROBE` pages all read empty (and ``stop_when_blank``: the caller
+    knows of no text elsewhere in the document), the rest is not read: E107 names how
+    many of ``total`` pages were blank.
     """
     jobs = max(1, min(jobs or jobs_default(), jobs_default()))
     done: list[OcrPage] = []
@@ -200,10 +203,24 @@ def ocr_images(
                 if not pending:
                     break
                 done.append(pending.popleft().result())
-                if len(done) == BLANK_PROBE and all(p.empty for p in done) and (total is None or total > len(done)):
+                probe = stop_when_blank and len(done) == BLANK_PROBE and (total is None or total > len(done))
+                if probe and all(p.empty for p in done):
                     of = f" of {total}" if total else ""
                     raise InputError("E107", f"the first {len(done)}{of} pages are blank; stopped OCR", path=name)
         finally:
             for future in pending:
                 future.cancel()
     return done
+
+
+def ocr_pdf(
+    data: bytes, name: str, which: Sequence[int] | None = None, *, dpi: int = DEFAULT_DPI, jobs: int | None = None
+) -> list[OcrPage]:
+    """OCR pages of a PDF (0-based ``which``; all by default): scans as scanned, other pages rendered at ``dpi``.
+
+    A document stops early when its first pages are blank only if every page is to be OCR'd
+    (pages left out have a text layer, so the document is not empty)."""
+    total = page_count(data, name)
+    which = list(range(total)) if which is None else list(which)
+    images = zip((i + 1 for i in which), page_images(data, name, which, dpi), strict=True)
+    return ocr_images(images, name=name, total=total, jobs=jobs, stop_when_blank=len(which) == total)

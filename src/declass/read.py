@@ -204,11 +204,13 @@ def tesseract_available() -> bool:
 def ocr_pdf_pages(
     data: bytes, name: str, texts: list[str], which: list[int], *, dpi: int = ocr_engine.DEFAULT_DPI
 ) -> list[str]:
-    """``texts`` with the pages in ``which`` (0-based) replaced by their OCR, rendered at ``dpi``."""
+    """``texts`` with the pages in ``which`` (0-based) replaced by their OCR (`declass.ocr.ocr_pdf`).
+
+    Pages are numbered in the document, so a blank run at the start stops the
+    document only when no page has a text layer."""
     _require_tesseract(name)
-    images = zip((i + 1 for i in which), pdf.page_images(data, name, which, dpi), strict=True)
     new = list(texts)
-    for page in ocr_engine.ocr_images(images, name=name, total=len(texts)):
+    for page in ocr_engine.ocr_pdf(data, name, which, dpi=dpi):
         new[page.number - 1] = page.text
     return new
 
