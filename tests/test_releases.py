@@ -257,3 +257,19 @@ def test_web_release_reading_and_releases_page(tmp_path: Path) -> None:
     assert "what the later release revealed" in client.get("/doc/crest").text
     assert client.get("/doc/crest/release").status_code == 200  # from either release
     assert client.get("/doc/nope/release").status_code == 404
+
+
+def test_a_revealed_point_is_tied_to_the_25x1_marker_that_hid_it() -> None:
+    earlier = ("MEMORANDUM FOR THE RECORD\n\nSUBJECT: Soviet delegation in Vienna\n\n"
+               "1. The Soviet delegation arrived in Vienna on 3 May and was met by the ambassador.\n\n"
+               "25X1\n\n3. The talks will continue next week at the Soviet embassy.\n")
+    later = ("MEMORANDUM FOR THE RECORD\n\nSUBJECT: Soviet delegation in Vienna\n\n"
+             "1. The Soviet delegation arrived in Vienna on 3 May and was met by the ambassador.\n\n"
+             "2. A liaison service reported that the delegation carried new instructions from Moscow.\n\n"
+             "3. The talks will continue next week at the Soviet embassy.\n")
+    c = compare_records(*records(earlier, later))
+    [span] = c.revealed
+    assert span.text.startswith("A liaison service reported") or span.text.startswith("2. A liaison")
+    assert (span.withheld_by.kind, span.withheld_by.code) == ("marker", "25X1")
+    assert "liaison" in {m.category for m in span.sources_methods}
+    assert c.stats.by_withheld == {"25X1": span.chars}
