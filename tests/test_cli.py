@@ -105,9 +105,9 @@ def test_bad_files_reported_and_the_rest_ingested(tmp_path: Path, samples: Path)
     assert {d["id"] for d in json.loads(out)} == {"1952-09-10-nie-58-sino-soviet-relations", "latin1"}
 
 
-def test_vanished_file_is_one_error(tmp_path: Path) -> None:
+def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     code, _, err = invoke("ingest", "--db", str(tmp_path / "a.db"), str(tmp_path / "gone.txt"))
-    assert code == 1 and "gone.txt" in err and "E105" in err
+    assert code == 2 and "gone.txt: no such file or folder [E405]" in err
 
 
 def test_corrupt_database_is_one_line_and_exit_1(tmp_path: Path, samples: Path) -> None:

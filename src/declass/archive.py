@@ -19,7 +19,7 @@ from declass.entities import counts as entity_counts
 from declass.errors import StoreError, UsageError
 from declass.export import to_record
 from declass.gazetteer import load as load_gazetteer
-from declass.ingest import FileResult, IngestReport, ingest
+from declass.ingest import DEFAULT_TIME_BUDGET, FileResult, IngestReport, ingest
 from declass.judgments import range_under
 from declass.link import DEFAULT_THRESHOLD, judgment_entities
 from declass.link import candidates as link_candidates
@@ -61,6 +61,7 @@ class Archive:
         gazetteer: Sequence[str | Path] = (),
         on_result: Callable[[FileResult], None] | None = None,
         dask: str | None = None,
+        time_budget: float | None = DEFAULT_TIME_BUDGET,
     ) -> IngestReport:
         """Ingest files, folders or globs; returns what became of each file.
 
@@ -71,7 +72,7 @@ class Archive:
         options = Options(gazetteer=tuple(str(g) for g in gazetteer))
         load_gazetteer(options.gazetteer)  # a bad gazetteer file fails here, once, not per document
         return ingest(self.store, paths, db=self.db, workers=workers, max_bytes=max_bytes,
-                      ocr=ocr, options=options, on_result=on_result, dask_address=dask)
+                      ocr=ocr, options=options, on_result=on_result, dask_address=dask, time_budget=time_budget)
 
     def add(self, doc: Document | str | Path) -> PutResult:
         """Store one document (parsed here if given as a path or text)."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -25,10 +27,10 @@ from declass import __version__
 from declass.archive import Archive
 from declass.cite import citation
 from declass.cli_releases import releases_app
-from declass.errors import DeclassError, UsageError
+from declass.errors import DeclassError, UsageError, printable
 from declass.evaluate.cli import eval_command
 from declass.export import with_releases, write_csv, write_jsonl
-from declass.ingest import FileResult, count_files
+from declass.ingest import DEFAULT_TIME_BUDGET, GLOB_CHARS, FileResult, count_files
 from declass.markup import OPS_STYLE
 from declass.score import plot as plot_calibration
 from declass.store import Hit, default_db
@@ -65,6 +67,10 @@ class Reading(StrEnum):
 class ExportFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def fail(exc: DeclassError) -> typer.Exit:
@@ -120,8 +126,14 @@ def ingest(
     dask: Annotated[
         str | None, typer.Option("--dask", help="Run the pipeline on a Dask cluster (scheduler address).")
     ] = None,
+    time_limit: Annotated[
+        float, typer.Option(min=1, help="Most seconds one document may take in a worker before it is stopped.")
+    ] = DEFAULT_TIME_BUDGET,
 ) -> None:
     """Ingest documents into the archive (re-running is safe: unchanged files are skipped)."""
+    for p in paths:  # a mistyped name is a usage error, before anything is read
+        if not any(c in GLOB_CHARS for c in p) and not os.path.lexists(p):
+            raise fail(UsageError("E405", path=p))
     archive = open_archive(db)
     started = time.perf_counter()
     show_bar = not quiet and err.is_terminal
@@ -137,17 +149,25 @@ def ingest(
             if res.status == "failed":
                 err.print(f"declass: failed: {res.error}", markup=False)
 
+        previous = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops as Ctrl-C does
         try:
             report = archive.ingest(paths, workers=workers, max_bytes=max_size * 2**20, ocr=ocr,
-                                    gazetteer=gazetteer or (), on_result=on_result, dask=dask)
+                                    gazetteer=gazetteer or (), on_result=on_result, dask=dask,
+                                    time_budget=time_limit)
         except DeclassError as exc:
             raise fail(exc) from None
+        except KeyboardInterrupt:
+            archive.close()  # what is stored stays stored, and the index is brought up to date
+            err.print("declass: interrupted: run the same command again to finish (stored files are skipped)",
+                      markup=False)
+            raise typer.Exit(130) from None
         finally:
+            signal.signal(signal.SIGTERM, previous)
             archive.close()
     elapsed = time.perf_counter() - started
     n = len(report.results)
     if n == 0:
-        err.print("declass: error: no documents found in " + " ".join(paths))
+        err.print("declass: error: no documents found in " + " ".join(printable(p) for p in paths), markup=False)
         raise typer.Exit(1)
     err.print(
         f"{n} file{'s' if n != 1 else ''}: {report.count('added')} added, "

@@ -27,8 +27,10 @@ CATALOGUE: dict[str, str] = {
     "E108": "OCR failed",
     "E109": "the file cannot be read (permission or I/O error)",
     "E110": "the XML is not well-formed TEI",
+    "E111": "the document took longer than the time budget",
     "E201": "a pipeline stage failed",
     "E202": "a pipeline stage ran before the stages it requires",
+    "E203": "the worker process reading the document died",
     "E301": "the database file is read-only",
     "E302": "the database file is corrupt or not a declass archive",
     "E303": "the database cannot be opened",
@@ -38,6 +40,7 @@ CATALOGUE: dict[str, str] = {
     "E402": "no such block in the document",
     "E403": "invalid search query",
     "E404": "invalid option value",
+    "E405": "no such file or folder",
 }
 
 
@@ -48,7 +51,7 @@ class DeclassError(Exception):
 
     def __init__(self, code: str, detail: str = "", *, path: str | Path | None = None) -> None:
         self.code = code
-        self.detail = " ".join(detail.split())
+        self.detail = printable(" ".join(detail.split()))
         self.path = str(path) if path is not None else None
         super().__init__(self.message)
 
@@ -56,8 +59,16 @@ class DeclassError(Exception):
     def message(self) -> str:
         what = CATALOGUE.get(self.code, "error")
         text = f"{what}: {self.detail}" if self.detail else what
-        prefix = f"{self.path}: " if self.path else ""
+        prefix = f"{printable(self.path)}: " if self.path else ""
         return f"{prefix}{text} [{self.code}]"
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on one line: control, format and separator characters
+    (newlines, terminal escapes, bidi overrides) as Python escapes."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 class InputError(DeclassError):

@@ -5,23 +5,24 @@ pool of worker processes with a bounded number in flight — so memory stays
 flat however large the corpus — and written by the parent, one transaction
 per document.  A worker first hashes the file and skips content the archive
 already holds, so re-running an interrupted ingest redoes only what is
-missing.  One bad file is one failed result; the rest go on.
+missing.  One bad file is one failed result; the rest go on: a worker
+that dies or runs past the time budget fails only the document it held
+(`declass.executor`), and a killed parent leaves no worker behind.
 """
 
 from __future__ import annotations
 
 import glob
 import hashlib
-import multiprocessing as mp
 import os
-import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from declass.errors import DeclassError, InputError, StoreError, UsageError
+from declass.errors import DeclassError, InputError, StageError, StoreError, UsageError
+from declass.executor import LocalPool, TaskTimeout, is_lost, run_tolerant
 from declass.export import to_record
 from declass.pipeline import DEFAULT_OPTIONS, Options, run_stages, stages_for
 from declass.read import DEFAULT_MAX_BYTES, load_bytes, read_bytes
@@ -34,6 +35,8 @@ DOCUMENT_SUFFIXES = frozenset(
 )
 TEI_SUFFIXES = frozenset({".xml", ".tei"})
 GLOB_CHARS = frozenset("*?[")
+DEFAULT_TIME_BUDGET = 900.0
+"""Seconds one document may take: generous (a 500-page scan OCRs in a few minutes)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,8 +171,13 @@ def tasks(paths: Iterable[str | Path], max_bytes: int) -> Iterator[Task | FileRe
     as they are streamed (a volume is never held whole); a TEI file that cannot be parsed is a failure."""
     import xml.etree.ElementTree as ET
 
+    paths = [str(p) for p in paths]
+    named = {os.path.abspath(p) for p in paths}
     for f in discover(paths):
         path = str(f)
+        if os.path.abspath(path) in named and not os.path.lexists(path):  # a mistyped name, not a vanished file
+            yield FileResult(path, "failed", error=UsageError("E405", path=path).message)
+            continue
         if f.suffix.lower() not in TEI_SUFFIXES:
             yield path, None
             continue
@@ -229,11 +237,13 @@ def ingest(
     options: Options = DEFAULT_OPTIONS,
     on_result: Callable[[FileResult], None] | None = None,
     dask_address: str | None = None,
+    time_budget: float | None = DEFAULT_TIME_BUDGET,
 ) -> IngestReport:
     """Ingest every file under ``paths`` into ``store``.
 
     ``db`` lets workers skip content already stored; ``workers`` defaults
-    to the number of cores (1 runs in this process).
+    to the number of cores (1 runs in this process).  ``time_budget`` is the
+    most seconds one document may take in a local worker (None: no limit).
     """
     report = IngestReport()
     workers = workers or os.cpu_count() or 1
@@ -257,36 +267,42 @@ def ingest(
             done([run_task(t, db, max_bytes, ocr, options)])
         return report
 
+    args = (db, max_bytes, ocr, options)
     if dask_address:
-        ingest_on_dask(dask_address, runnable(), db, max_bytes, ocr, options, done, limit=max(workers, 2) * 8)
+        client = _dask_client(dask_address)
+        try:
+            _run_all(lambda: client.get_executor(pure=False), runnable(), args, done, limit=max(workers, 2) * 8)
+        finally:
+            client.close()
         return report
-
-    ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["declass.pipeline", "declass.lexicon"])
-    limit = workers * 4
-    pending = runnable()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        inflight: dict[Future[tuple[FileResult, Prepared | None]], str] = {}
-        exhausted = False
-        while True:
-            while not exhausted and len(inflight) < limit:
-                nxt = next(pending, None)
-                if nxt is None:
-                    exhausted = True
-                    break
-                inflight[pool.submit(run_task, nxt, db, max_bytes, ocr, options)] = _name(nxt)
-            if not inflight:
-                break
-            finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
-            batch: list[tuple[FileResult, Prepared | None]] = []
-            for fut in sorted(finished, key=lambda f: inflight[f]):
-                path = inflight.pop(fut)
-                try:
-                    batch.append(fut.result())
-                except BrokenProcessPool:
-                    batch.append((FileResult(path, "failed", error=f"{path}: a worker process died [E201]"), None))
-            done(batch)
+    _run_all(lambda: LocalPool(workers, time_budget=time_budget, preload=PRELOAD), runnable(), args, done,
+             limit=workers * 4)
     return report
+
+
+PRELOAD = ("declass.pipeline", "declass.lexicon")
+"""Modules the forkserver imports once, so a new or replacement worker starts at once."""
+
+
+def _run_all(make: Callable[[], Executor], work: Iterable[Task], args: tuple[Any, ...],
+             done: Callable[[list[tuple[FileResult, Prepared | None]]], None], *, limit: int) -> None:
+    """Every task through a fault-tolerant executor: a worker that dies fails at most
+    the document it held (after one retry alone), and the run goes on."""
+    for batch in run_tolerant(make, run_task, work, args=args, limit=limit):
+        done([d.result if d.error is None else (_failure(d.task, d.error), None)  # type: ignore[misc]
+              for d in sorted(batch, key=lambda d: _name(d.task))])
+
+
+def _failure(task: Task, exc: BaseException) -> FileResult:
+    """A task that ended outside the pipeline's own error handling, as a failed result."""
+    name = _name(task)
+    if isinstance(exc, TaskTimeout):
+        err: DeclassError = InputError("E111", f"more than {exc.seconds:g} s; it was stopped", path=name)
+    elif is_lost(exc):
+        err = StageError("E203", f"{exc}; retried alone, it died again", path=name)
+    else:
+        err = StageError("E201", f"{type(exc).__name__}: {exc}", path=name)
+    return FileResult(name, "failed", error=err.message)
 
 
 def _name(task: Task) -> str:
@@ -294,59 +310,14 @@ def _name(task: Task) -> str:
     return f"{path}#{piece.xml_id}" if piece is not None else path
 
 
-DASK_BATCH = 16  # documents stored per transaction as Dask results come back
-
-
-def ingest_on_dask(address: str, files: Iterable[Task], db: str | None, max_bytes: int, ocr: bool,
-                   options: Options, done: Callable[[list[tuple[FileResult, Prepared | None]]], None],
-                   *, limit: int) -> None:
-    """The same per-document pipeline on a Dask cluster: files are submitted a
-    window at a time (memory stays flat), results stream back and are written
-    in batches here.  A worker lost mid-document fails that document only.
-
-    The workers need declass installed; they read the files by path, so the
-    paths must be visible to them (a shared file system)."""
+def _dask_client(address: str) -> Any:
+    """A client of the Dask scheduler at ``address``.  The workers need declass
+    installed and must see the files at the same paths (a shared file system)."""
     try:
-        from distributed import Client, as_completed
+        from distributed import Client
     except ImportError as exc:
         raise UsageError("E404", "Dask is not installed: pip install 'declass[dask]'") from exc
     try:
-        client = Client(address, timeout=10)
+        return Client(address, timeout=10)
     except (OSError, TimeoutError) as exc:
         raise UsageError("E404", f"cannot reach the Dask scheduler at {address}: {exc}") from None
-    try:
-        pending = iter(files)
-        futures = {}
-        for path in pending:
-            futures[client.submit(run_task, path, db, max_bytes, ocr, options, pure=False)] = _name(path)
-            if len(futures) >= limit:
-                break
-        stream = as_completed(list(futures), with_results=False)
-        buffer: list[tuple[FileResult, Prepared | None]] = []
-        flushed = time.monotonic()
-        for finished in stream.batches():
-            for _ in finished:  # keep the workers busy before fetching anything
-                nxt = next(pending, None)
-                if nxt is not None:
-                    new = client.submit(run_task, nxt, db, max_bytes, ocr, options, pure=False)
-                    futures[new] = _name(nxt)
-                    stream.add(new)
-            ok = [f for f in finished if f.status == "finished"]
-            try:  # one round trip for the batch
-                results = dict(zip(ok, client.gather(ok), strict=True)) if ok else {}
-            except Exception:  # a result was lost on the way: fetch one by one below
-                results = {}
-            for fut in finished:
-                path = futures.pop(fut)
-                try:
-                    buffer.append(results[fut] if fut in results else fut.result())
-                except Exception as exc:  # a worker died or the task failed outside the pipeline
-                    msg = f"{path}: the Dask worker failed: {type(exc).__name__}: {exc} [E201]"
-                    buffer.append((FileResult(path, "failed", error=" ".join(msg.split())), None))
-            if len(buffer) >= DASK_BATCH or time.monotonic() - flushed > 1.0 or not futures:
-                done(buffer)  # one transaction for what has come back
-                buffer, flushed = [], time.monotonic()
-        if buffer:
-            done(buffer)
-    finally:
-        client.close()

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from charset_normalizer import from_bytes
-
 from declass import ocr as ocr_engine
 from declass import pdf
+from declass.encoding import decode
 from declass.errors import InputError
 from declass.model import Document, Page, Source
 
@@ -53,20 +54,47 @@ def sniff(data: bytes) -> str:
 
 
 def load_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """A file's bytes, refusing oversized files before reading them; errors name the file."""
+    """A regular file's bytes, at most ``max_bytes`` of them; errors name the file.
+
+    Only regular files are documents: a device (``/dev/zero``) never ends and a
+    FIFO may never answer, so both are refused before they are opened for reading,
+    and the limit counts the bytes read, not the size the file claims."""
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise InputError("E103", f"{size / 2**20:.0f} MiB > {max_bytes / 2**20:.0f} MiB limit", path=p)
-        return p.read_bytes()
+        _require_regular(os.stat(p).st_mode, p)
+        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise InputError("E105", path=p) from None
     except IsADirectoryError:
         raise InputError("E106", "a directory", path=p) from None
     except OSError as exc:
         raise InputError("E109", exc.strerror or str(exc), path=p) from None
+    try:
+        _require_regular(os.fstat(fd).st_mode, p)  # the file opened is the file checked
+        chunks: list[bytes] = []
+        total = 0
+        while chunk := os.read(fd, min(1 << 20, max_bytes + 1 - total)):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes:
+                raise InputError("E103", f"more than the {max_bytes / 2**20:g} MiB limit", path=p)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InputError("E109", exc.strerror or str(exc), path=p) from None
+    finally:
+        os.close(fd)
 
+
+_NOT_REGULAR = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                (stat.S_ISSOCK, "a socket"))
+
+
+def _require_regular(mode: int, path: Path) -> None:
+    if stat.S_ISREG(mode):
+        return
+    what = next((name for test, name in _NOT_REGULAR if test(mode)), "not a regular file")
+    raise InputError("E106", f"{what}, not a regular file", path=path)
 
 def read_path(
     path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr: bool = True
@@ -85,6 +113,7 @@ def read_bytes(
         raise InputError("E103", f"{len(data) / 2**20:.0f} MiB", path=name)
     sha = hashlib.sha256(data).hexdigest()
     kind = sniff(data)
+    warnings: tuple[str, ...] = ()  # what the reader had to guess
     if kind == "application/pdf":
         text, pages, used_ocr = _read_pdf(data, name, ocr=ocr)
         encoding = None
@@ -94,12 +123,14 @@ def read_bytes(
         text, pages = _ocr_image(data, name)
         used_ocr, encoding = True, None
     else:
-        text, encoding = decode_text(data, name)
+        decoded = decode(data, name)
+        text, encoding, warnings = normalise_newlines(decoded.text), decoded.encoding, decoded.warnings
         pages = text_pages(text)
         used_ocr = False
     check_readable(text, name)
     source = Source(name, sha, kind, len(data), encoding, used_ocr)
-    return Document(id=document_id(name), text=text, source=source, pages=pages, stages=("read",))
+    return Document(id=document_id(name), text=text, source=source, pages=pages, stages=("read",),
+                    warnings=warnings)
 
 
 def text_pages(text: str) -> tuple[Page, ...]:
@@ -135,27 +166,14 @@ def normalise_newlines(text: str) -> str:
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
-    """Decode text in any encoding; binary data is refused."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    probe = data[:65536]
-    if b"\x00" in probe and not probe.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError("E102", "it contains NUL bytes", path=name)
-    try:
-        return normalise_newlines(data.decode("utf-8")), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(data).best()
-    if best is None:
-        raise InputError("E102", "no text encoding fits it", path=name)
-    text = str(best)
-    controls = sum(1 for c in text[:65536] if ord(c) < 32 and c not in "\n\r\t\f")
-    if controls > 0.01 * min(len(text), 65536):
-        raise InputError("E102", "too many control characters", path=name)
-    return normalise_newlines(text), best.encoding
+    """Decode text in any encoding (`declass.encoding`); binary data is refused."""
+    decoded = decode(data, name)
+    return normalise_newlines(decoded.text), decoded.encoding
 
 
 _TOKEN = re.compile(r"\S+")
+_ROMAN = re.compile(r"M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})", re.IGNORECASE)
+"""A numeral (i, xiv, MCMLII) is a label, not a word: a file of them is not readable text."""
 _WORDLIKE = re.compile(r"(?<!\S)[\"'(\[]?[^\W\d_]{2,}(?:[-'][^\W\d_]+)*[.,;:!?'\")\]]{0,3}(?!\S)")
 
 
@@ -165,7 +183,7 @@ def check_readable(text: str, name: str) -> None:
     tokens = len(_TOKEN.findall(sample))
     if not tokens:
         raise InputError("E107", "no words at all", path=name)
-    wordlike = len(_WORDLIKE.findall(sample))
+    wordlike = sum(1 for w in _WORDLIKE.findall(sample) if not _ROMAN.fullmatch(w.strip("\"'()[].,;:!?")))
     if wordlike < 0.35 * tokens:
         raise InputError("E107", f"only {100 * wordlike / tokens:.0f}% of tokens look like words", path=name)
 

@@ -15,6 +15,7 @@ between adjacent terms), which binds tighter than ``OR``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from declass.errors import UsageError
@@ -63,6 +64,13 @@ Node = Term | Near | And | Or | Not
 _TOKEN = re.compile(r'\s+|"(?P<quoted>[^"]*)"?(?P<qstar>\*)?|(?P<paren>[()])|(?P<word>[^\s"()]+)')
 _NEAR = re.compile(r"NEAR\(([^()]*)\)")
 _KEYWORDS = {"AND", "OR", "NOT"}
+MAX_DEPTH = 40
+"""Groups may nest this deep: every engine then parses the rendered query (FTS5's
+parser overflows at 97 levels of brackets) and no parser recursion runs away."""
+MAX_NEAR = 2**31 - 1
+"""The largest NEAR distance FTS5 reads; a larger one answers nothing, so it is read as
+this (no block has two billion words: the meaning, "anywhere in the block", is kept)."""
+_DISTANCE = re.compile(r"\s*([0-9]+)\s*")
 
 
 def _tokens(query: str) -> list[tuple[str, str]]:
@@ -98,6 +106,7 @@ class _Parser:
         self.query = query
         self.toks = _tokens(query)
         self.i = 0
+        self.depth = 0
 
     def peek(self) -> tuple[str, str] | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -108,7 +117,8 @@ class _Parser:
         return tok
 
     def fail(self, why: str) -> UsageError:
-        return UsageError("E403", f"{self.query!r}: {why}")
+        shown = self.query if len(self.query) <= 80 else self.query[:79] + "…"
+        return UsageError("E403", f"{shown!r}: {why}")
 
     def parse(self) -> Node:
         node = self.or_expr()
@@ -116,6 +126,8 @@ class _Parser:
             raise self.fail(f"unexpected {self.peek()[1]!r}")  # type: ignore[index]
         if node is None:
             raise self.fail("nothing to search for (give a word or a phrase)")
+        if depth(node) > MAX_DEPTH:
+            raise self.fail(f"it is nested more than {MAX_DEPTH} levels deep")
         return node
 
     def or_expr(self) -> Node | None:
@@ -148,30 +160,34 @@ class _Parser:
                 raise self.fail("a query cannot only exclude words")
             return None
         node = keep[0] if len(keep) == 1 else And(tuple(keep))
-        for d in drop:
-            node = Not(node, d)
-        return node
+        return Not(node, _any(drop)) if drop else node
 
     def not_expr(self) -> Node | None:
         node = self.primary()
+        drops: list[Node] = []
         while self.peek() == ("op", "NOT"):
             self.take()
             drop = self.primary()
             if node is None:
                 raise self.fail("NOT needs something before it")
             if drop is not None:
-                node = Not(node, drop)
-        return node
+                drops.append(drop)
+        # a NOT b NOT c is a NOT (b OR c): one level, however many words are excluded
+        return Not(node, _any(drops)) if node is not None and drops else node
 
     def primary(self) -> Node | None:
         if self.peek() is None:
             raise self.fail("the query ends too early")
         kind, value = self.take()
         if kind == "paren" and value == "(":
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise self.fail(f"parentheses nested more than {MAX_DEPTH} deep")
             node = self.or_expr()
             if self.peek() != ("paren", ")"):
                 raise self.fail("a parenthesis is not closed")
             self.take()
+            self.depth -= 1
             return node
         if kind in ("term", "prefix"):
             return _term(kind, value)
@@ -181,12 +197,35 @@ class _Parser:
 
     def near(self, inside: str) -> Node | None:
         body, _, dist = inside.rpartition(",")
-        if not body or not dist.strip().isdigit():
-            body, dist = inside, "10"
+        digits = _DISTANCE.fullmatch(dist)
+        if not body or digits is None:
+            body, distance = inside, 10
+        else:  # ASCII digits only ("²" is a digit to str.isdigit but not to int)
+            number = digits.group(1).lstrip("0") or "0"
+            distance = MAX_NEAR if len(number) > 10 else min(int(number), MAX_NEAR)
         terms = tuple(t for k, v in _tokens(body) if k in ("term", "prefix") and (t := _term(k, v)) is not None)
         if len(terms) < 2:
             return terms[0] if terms else None
-        return Near(terms, int(dist))
+        return Near(terms, distance)
+
+
+def _any(nodes: list[Node]) -> Node:
+    return nodes[0] if len(nodes) == 1 else Or(tuple(nodes))
+
+
+def depth(node: Node) -> int:
+    """How deeply ``node`` nests groups (counted without recursion: any tree may be asked)."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        n, d = stack.pop()
+        deepest = max(deepest, d)
+        if isinstance(n, (And, Or)):
+            stack.extend((p, d + 1) for p in n.parts)
+        elif isinstance(n, Not):
+            stack += [(n.keep, d + 1), (n.drop, d + 1)]
+        elif isinstance(n, Near):
+            stack.extend((t, d + 1) for t in n.terms)
+    return deepest
 
 
 def _term(kind: str, text: str) -> Term | None:
@@ -199,6 +238,34 @@ def _term(kind: str, text: str) -> Term | None:
 def parse(query: str) -> Node:
     """The query as a tree; UsageError E403 if it cannot be one."""
     return _Parser(query).parse()
+
+
+FTS5_LONGEST_STEMMED = 64
+"""FTS5's porter tokenizer leaves words over 64 bytes unstemmed (fts5_tokenize.c,
+FTS5_PORTER_MAX_TOKEN); tantivy stems them.  Queries with such words go to FTS5."""
+
+
+def fts5_only(node: Node) -> bool:
+    """Whether only FTS5 answers ``node`` as the query language means it: NEAR,
+    or a word longer than FTS5 stems (the engines index such words differently)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Near):
+            return True
+        if isinstance(n, Term):
+            if any(len(_fold(w).encode()) > FTS5_LONGEST_STEMMED for w in n.words):
+                return True
+        elif isinstance(n, (And, Or)):
+            stack.extend(n.parts)
+        elif isinstance(n, Not):
+            stack += [n.keep, n.drop]
+    return False
+
+
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def has_near(node: Node) -> bool:

@@ -268,7 +268,7 @@ class SQLiteStore:
         current; FTS5 answers otherwise, and for NEAR and entity filters.
         ``engine="fts5"`` asks FTS5 whatever the index's state."""
         node = query_mod.parse(query) if query else None
-        if engine != "fts5" and node is not None and not entity_ids and not query_mod.has_near(node):
+        if engine != "fts5" and node is not None and not entity_ids and not query_mod.fts5_only(node):
             index = self.index.usable()
             if index is not None:
                 return self._search_index(index, node, limit, doc_id)

@@ -19,6 +19,7 @@ Keeping the two in step without a distributed transaction:
 
 from __future__ import annotations
 
+import fcntl
 import re
 import shutil
 import sqlite3
@@ -39,6 +40,10 @@ SNIPPET_CHARS = 160
 PREFIX_TERMS = 64  # words a prefix may stand for in a snippet's highlights
 WRITER_HEAP = 32_000_000  # bytes the writer buffers before it writes a segment
 LOCK_WAIT_S = 30.0
+LONGEST_TOKEN = 65_000
+"""Bytes: tantivy cannot index a longer term.  FTS5 keeps words of any length, so the
+index keeps all it can and queries naming longer words go to FTS5 (`query.fts5_only`)."""
+BUILDING = ".declass-building"  # locked while a rebuild fills its directory
 
 
 def _schema() -> tantivy.Schema:
@@ -53,7 +58,7 @@ def _analyzer() -> tantivy.TextAnalyzer:
     """Tokens as FTS5's ``porter unicode61 remove_diacritics 2`` makes them."""
     return (
         tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.remove_long(60))
+        .filter(tantivy.Filter.remove_long(LONGEST_TOKEN))
         .filter(tantivy.Filter.lowercase())
         .filter(tantivy.Filter.ascii_fold())
         .filter(tantivy.Filter.stemmer("english"))
@@ -100,6 +105,8 @@ class BlockIndex:
         self.opened_id: str | None = None
         self.generation: str | None = None
         self.lock_wait = LOCK_WAIT_S
+        if not readonly:
+            sweep(self.path)
 
     # -- state kept in the archive ----------------------------------------
 
@@ -195,6 +202,8 @@ class BlockIndex:
         tmp = self.path.with_name(self.path.name + f".new-{new_id[:8]}")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
+        building = open(tmp / BUILDING, "w")  # noqa: SIM115 - held for the whole rebuild
+        fcntl.flock(building, fcntl.LOCK_EX)
         try:
             index = tantivy.Index(self.schema, path=str(tmp))
             index.register_tokenizer(TOKENIZER, _analyzer())
@@ -209,6 +218,7 @@ class BlockIndex:
             writer.commit()
             writer.wait_merging_threads()
             (tmp / ID_FILE).write_text(new_id + "\n")
+            (tmp / BUILDING).unlink()
             old = self.path.with_name(self.path.name + f".old-{new_id[:8]}")
             if self.path.exists():
                 self.path.rename(old)
@@ -217,6 +227,8 @@ class BlockIndex:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        finally:
+            building.close()
         self._applied(last, new_id)
         return added
 
@@ -307,6 +319,25 @@ class BlockIndex:
                       len(head) + len(fb[:h.end].decode(errors="ignore"))) for h in snip.highlighted()]
             out.append((head + text[lo:hi] + tail, _merge_adjacent(head + text[lo:hi], spans)))
         return out
+
+
+def sweep(path: Path) -> list[Path]:
+    """Remove what killed rebuilds left beside the index (``.tantivy.new-*`` and
+    ``.old-*`` folders); a rebuild still running holds its lock and is left alone."""
+    removed = []
+    for leftover in [*path.parent.glob(path.name + ".new-*"), *path.parent.glob(path.name + ".old-*")]:
+        if not leftover.is_dir():
+            continue
+        try:
+            with open(leftover / BUILDING, "a") as fh:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises while a rebuild holds it
+                shutil.rmtree(leftover, ignore_errors=True)
+        except BlockingIOError:
+            continue
+        except OSError:
+            shutil.rmtree(leftover, ignore_errors=True)
+        removed.append(leftover)
+    return removed
 
 
 def _merge_adjacent(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
