@@ -418,3 +418,16 @@ def test_samples_own_typos_found_by_the_general_mechanism(which: str, text: str,
 def test_samples_name_no_unresolved_person(nie58: Document, briefing: Document) -> None:
     for doc in (nie58, briefing):
         assert not [m["text"] for m in doc.entities if m["type"] == "person" and m["id"] is None]
+
+
+def test_things_named_after_people_are_not_people() -> None:
+    people = _people("1. Source: Eisenhower Library, Whitman File; Harriman Papers. The Truman Doctrine held.")
+    assert [m["text"] for m in people] == ["Harriman"]
+
+
+def test_a_given_name_before_a_known_surname_decides_who() -> None:
+    """"John Eisenhower" is not the President the gazetteer knows as "Eisenhower"."""
+    people = _people("1. The draft was sent to John Eisenhower. President Eisenhower approved it.")
+    john, ike = people
+    assert john["text"] == "John Eisenhower" and john["id"] is None and john["cluster"] == "person:john eisenhower"
+    assert ike["id"] == load().lookup("Dwight D. Eisenhower").id

@@ -166,9 +166,22 @@ def mentions_in_block(doc: Document, block: Block, gaz: Gazetteer) -> list[dict[
         taken[s:e] = b"\x01" * (e - s)
 
     for s, e, eid in gaz.find(text):
-        add(_record(doc, block, s, e, gaz.entities[eid], "exact", gaz))
+        ent = gaz.entities[eid]
+        if ent.type == "person":
+            if persons.eponym_after(text, e):
+                continue  # "Eisenhower Library": named after the person, not the person
+            if " " not in text[s:e] and (g := persons.given_names_before(text, s)) is not None:
+                # "John Eisenhower" is not Dwight D. Eisenhower: a fuller name decides
+                full = gaz.lookup(text[g:e])
+                if full is not None and full.type == "person":
+                    add(_record(doc, block, g, e, full, "exact", gaz))
+                else:
+                    add(_person(doc, block, g, e, "given-name", None, gaz))
+                continue
+        add(_record(doc, block, s, e, ent, "exact", gaz))
     for f in persons.find(text, taken):
-        add(_person(doc, block, f.start, f.end, f.cue, f.title, gaz))
+        if not persons.eponym_after(text, f.end):
+            add(_person(doc, block, f.start, f.end, f.cue, f.title, gaz))
     for m in CAPITALISED.finditer(text):
         s, e = m.span()
         if 1 in taken[s:e]:

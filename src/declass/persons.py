@@ -49,6 +49,8 @@ _NAME_RE = re.compile(rf"(?=[{_UP}]){NAME_SEQ}")
 # a capitalised word where a name or title may start ("Mr.", "McConaughy", "O'Neill", "Do-young")
 _CAP_TOKEN = re.compile(rf"(?=[{_UP}])(?<![\w'\u2019.-])(?:{NAME_WORD}\.?|{INITIAL}(?=[ \n]?[{_UP}]))")
 _INITIAL_ONLY = re.compile(INITIAL)
+_BEFORE = re.compile(rf"({NAME_WORD}|{INITIAL})[ \n]")
+_NEXT_WORD = re.compile(rf"[ \n]+({NAME_WORD})")
 _MORE = re.compile(rf"(?:,[ \n]+|[ \n]+and[ \n]+|,[ \n]+and[ \n]+)(?P<n>{NAME_SEQ})")
 _TOKEN = re.compile(rf"{INITIAL}|{NAME_WORD}|Jr\.|Sr\.|II|III")
 _ADVERBS = "(?:also|then|again|later|further|immediately|briefly|strongly|quickly)"
@@ -71,6 +73,7 @@ class Cues:
     role_re: re.Pattern[str]
     by_re: re.Pattern[str]
     title_starts: frozenset[str]
+    eponym_heads: frozenset[str]
     speech_after: re.Pattern[str]
     capital_next: re.Pattern[str]
 
@@ -113,6 +116,7 @@ def cues() -> Cues:
         by_re=re.compile(rf"\b(?:{_alternation(raw['by_verbs'])})[ \n]+by[ \n]+(?P<names>{NAME_SEQ}"
                          rf"(?:(?:,[ \n]+|[ \n]+and[ \n]+|,[ \n]+and[ \n]+){NAME_SEQ})*)"),
         title_starts=frozenset(t.split()[0] for t in every),
+        eponym_heads=frozenset(raw["eponym_heads"]),
         speech_after=re.compile(rf"[ \n]+(?:{_ADVERBS}[ \n]+)?(?:{_alternation(raw['speech_verbs'])})\b"),
         capital_next=re.compile(rf"[ \n]+[{_UP}]"),
     )
@@ -363,6 +367,29 @@ def find(text: str, taken: bytearray, known: frozenset[str] = frozenset()) -> li
                 found.append(f)
                 mark[f.start : f.end] = b"\x01" * (f.end - f.start)
     return sorted(found, key=lambda f: f.start)
+
+
+def given_names_before(text: str, s: int) -> int | None:
+    """Where a name starts if given names or initials stand right before the
+    surname at ``s`` ("John Eisenhower", "Joseph W. Scott"), else None."""
+    c = cues()
+    before = list(_BEFORE.finditer(text, max(0, s - 48), s))
+    start = None
+    for m in reversed(before):
+        if m.end() != (start if start is not None else s):
+            break
+        word = m.group(1)
+        if word in c.given or _INITIAL_ONLY.fullmatch(word):
+            start = m.start()
+        else:
+            break
+    return start
+
+
+def eponym_after(text: str, e: int) -> bool:
+    """Is the name ending at ``e`` part of something named after a person ("Eisenhower Library")?"""
+    m = _NEXT_WORD.match(text, e)
+    return bool(m) and m.group(1) in cues().eponym_heads
 
 
 def surname_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
