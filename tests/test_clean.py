@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from declass import lexicon
 from declass.clean import classify_line, clean
 from declass.model import Document
 from declass.read import read_text
@@ -382,3 +383,48 @@ def test_crest_transcriptions_furniture() -> None:
                 assert not re.match(pat, b.text), (d.name, b.label, b.text[:60])
         title = (doc.metadata.get("title") or {}).get("value") or ""
         assert not title.lower().startswith(("copy no", "top secret", "page")), (d.name, title)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_banner_echoed_at_page_edges(seed: int) -> None:
+    """A banner the document prints cleanly is recognised in its damaged copies at page edges."""
+    rng = random.Random(5000 + seed)
+    level = rng.choice(["SECRET", "CONFIDENTIAL", "TOP SECRET", "RESTRICTED"])
+    pages = []
+    damaged = []
+    for n in range(1, 5):
+        bad = damage(level, rng, edits=2)
+        damaged.append(bad)
+        pages.append(f"{level if n == 1 else bad}\n\nParagraph {n} of the text runs on here at length.\n\n{bad}")
+    doc = cleaned("\n\f\n".join(pages) + "\n")
+    found = {doc.text[f.start : f.end] for f in doc.furniture if f.kind == "classification"}
+    words_only = [d for d in damaged if any(lexicon.is_word(w.lower()) for w in re.findall(r"[A-Za-z]{3,}", d))]
+    missed = [d for d in damaged if d.strip() not in found and d not in words_only]
+    assert not missed
+    assert not any("Paragraph" in b for b in found)
+
+
+@pytest.mark.parametrize("word", ["DECREE", "Secretary", "SECTOR", "SELECT", "REGRET"])
+def test_words_at_page_edges_are_not_banner_echoes(word: str) -> None:
+    pages = [f"SECRET\n\nParagraph {n} of the text runs on here at length.\n\n{word if n == 1 else 'SECRET'}"
+             for n in range(3)]
+    doc = cleaned("\n\f\n".join(pages) + "\n")
+    assert not [f for f in doc.furniture if doc.text[f.start : f.end] == word]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_frus_running_heads_through_damage(seed: int) -> None:
+    rng = random.Random(7000 + seed)
+    page = rng.randint(2, 999)
+    volume = rng.choice(["II", "XIX", "XXII", "XXX"])
+    title = f"Foreign Relations, {rng.randint(1946, 1970)}–{rng.randint(1947, 1976)}, Volume {volume}"
+    head = damage(f"{page}    {title}" if page % 2 == 0 else f"{title}    {page}", rng, edits=1)
+    hit = classify_line(head.strip(), edge=True)
+    assert hit is not None and hit[0] == "running_head", head
+    assert classify_line(head.strip()) is None or classify_line(head.strip())[0] != "running_head"  # edges only
+
+
+@pytest.mark.parametrize("line", ["Foreign Relations, 1952–1954, vol. XIV, Part 1, pp. 100–102.",
+                                  "16 NSC 6018 is printed in Foreign Relations, 1958–1960, vol. XVIII."])
+def test_frus_citations_are_not_running_heads(line: str) -> None:
+    assert classify_line(line, edge=True) is None

@@ -22,6 +22,7 @@ from declass.furniture import (
     HEAD_LINES,
     agencies_line,
     classify_line,
+    echoes_banner,
     edge_flags,
     repeated_edge_lines,
     settle_archive_ids,
@@ -126,14 +127,19 @@ def classify_edges(text: str, raw_lines: list[RawLine], pages: tuple[Page, ...],
     at_edge = edge_flags([page_at(raw_lines[i][0]) for i in nonblank],
                          [positions.get(raw_lines[i][0]) for i in nonblank] if positions else None)
     out = list(raw_lines)
+    levels = {f["level"] for _, _, k, f in raw_lines if k == "furniture:classification" and "level" in f}
+    pages_of = [page_at(raw_lines[i][0]) for i in nonblank]
+    outermost = {k for k in range(len(nonblank))  # a page's first or last two lines
+                 if pages_of[max(k - 2, 0)] != pages_of[k] or k < 2
+                 or pages_of[min(k + 2, len(nonblank) - 1)] != pages_of[k] or k > len(nonblank) - 3}
     candidates: list[tuple[str, int, bool]] = []
     where: list[int] = []
-    for i, edge in zip(nonblank, at_edge, strict=True):
+    for k, (i, edge) in enumerate(zip(nonblank, at_edge, strict=True)):
         s, e, kind, _ = out[i]
         if kind != "body":
             continue
         line = text[s:e].strip()
-        if edge and (hit := classify_line(line, edge=True)):
+        if edge and (hit := classify_line(line, edge=True) or echoes_banner(line, levels, outermost=k in outermost)):
             out[i] = (s, e, "furniture:" + hit[0], hit[1])
             continue
         candidates.append((line, page_at(s), edge))

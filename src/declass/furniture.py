@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -30,6 +30,7 @@ from importlib import resources
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from declass import lexicon
 from declass.datafile import load_yaml
 
 HEAD_LINES = 5
@@ -92,7 +93,7 @@ def furniture_patterns() -> tuple[FurniturePattern, ...]:
 
 _TO_LETTER = str.maketrans({"0": "O", "1": "l", "5": "S", "8": "B", "$": "S", "|": "l", "€": "E"})
 _TO_DIGIT = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "l": "1", "I": "1", "|": "1", "i": "1",
-                           "!": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6"})
+                           "!": "1", "S": "5", "s": "5", "$": "5", "B": "8", "Z": "2", "z": "2", "G": "6"})
 _STRAY = re.compile(r"[°º·•^`~´¨'\u2018\u2019\"_]")
 _TOKEN = re.compile(r"\S+")
 _NEEDS_FOLD = re.compile(r"[\d°º·•^`~´¨'\u2018\u2019\"_|$€]|[A-Z]l|l[A-Z]|[CG][I1l|!][A4]")
@@ -141,10 +142,10 @@ def fold(line: str) -> str:
         digits = sum(c.isdigit() for c in tok)
         if digits and (letters > digits or (letters == digits and tok[0].isalpha())):
             tok = tok.translate(_TO_LETTER)
-        elif letters and digits >= letters:
+        elif digits >= letters:
             tok = tok.translate(_TO_DIGIT)
         if digits >= 3:  # a speck inside a number or a date
-            tok = re.sub(r"(?<=\d)[-.,'](?=\d)|[.,'-]+(?=/)|(?<=/)[.,'-]+", "", tok)
+            tok = re.sub(r"(?<=\d)[.,'](?=\d)|[.,'-]+(?=/)|(?<=/)[.,'-]+", "", tok)
         out.append(tok)
     return " ".join(out)
 
@@ -179,6 +180,7 @@ def classify_line(line: str, *, head: bool = False, edge: bool = False) -> tuple
     return hit
 
 
+_INNER_SPECK = re.compile(r"(?<=\w)[.,'°`](?=[^\s/:])")
 _EDGE_SPECKS = re.compile(r"^[\s.,:;'`_~>|-]+(?=\w)|(?<=[\w.)])[\s,:;'`_~>|-]+$")
 
 
@@ -200,7 +202,8 @@ def _damaged(line: str, *, head: bool, edge: bool) -> tuple[str, dict[str, str]]
         return None
     closed = close_spacing(_EDGE_SPECKS.sub("", line))
     folded = fold(closed)
-    for candidate in dict.fromkeys((closed, folded)):
+    despecked = _INNER_SPECK.sub("", folded)  # "Vo.lume", "1965.–1974"
+    for candidate in dict.fromkeys((closed, folded, despecked)):
         if candidate != line and (hit := exact(candidate, head=head, edge=edge)):
             return hit[0], {**hit[1], "damaged": "1"}
     if hit := _phrase(folded, head=head, edge=edge):
@@ -277,9 +280,11 @@ def banner(line: str, *, edge: bool = False) -> tuple[str, dict[str, str]] | Non
         return None
     if sum(c.isalnum() for c in line) < 0.6 * len(line.replace(" ", "")):
         return None
-    skel = skeleton(line)
+    skels = {skeleton(line)}
+    if sum(c.isupper() for c in line) >= 5:
+        skels.add(re.sub(r"[^A-Z]", "", line))  # lower-case specks around capitals ("ae CONFIDENITAL")
     best: tuple[int, str, str] | None = None
-    for form, level, printed in spec().banners:
+    for (form, level, printed), skel in ((b, k) for b in spec().banners for k in skels):
         allowed = (1 if len(form) <= 7 else 2 if len(form) <= 14 else 3) + (1 if edge and len(form) >= 8 else 0)
         if abs(len(form) - len(skel)) > allowed:
             continue
@@ -289,9 +294,27 @@ def banner(line: str, *, edge: bool = False) -> tuple[str, dict[str, str]] | Non
     if best is None:
         return None
     fields = {"level": best[1], "read_as": best[2]}
-    if best[0] or skel != re.sub(r"[^A-Z]", "", line.upper()):
+    if best[0] or skeleton(line) != re.sub(r"[^A-Z]", "", line.upper()):
         fields["damaged"] = "1"
     return "classification", fields
+
+
+def echoes_banner(line: str, levels: Iterable[str], *, outermost: bool) -> tuple[str, dict[str, str]] | None:
+    """A line at a page edge that is a damaged copy of a banner the document
+    prints elsewhere (``SecRe2``, ``SECRAP`` in a SECRET document): within two
+    edits of it, three on a page's first or last line."""
+    if len(line) > 30 or len(line.split()) > 3:
+        return None
+    tokens = [t.strip(".,:;'\"|") for t in line.split()]
+    if any(t.isalpha() and len(t) >= 3 and lexicon.is_word(t.lower()) for t in tokens):
+        return None  # "DECREE", "Secretary": words of their own, not a damaged banner
+    skel = skeleton(line.upper())
+    for level in levels:
+        form = skeleton(level)
+        allowed = max(2, len(form) // 4) + (1 if outermost else 0)
+        if abs(len(skel) - len(form)) <= 1 and Levenshtein.distance(skel, form, score_cutoff=allowed) <= allowed:
+            return "classification", {"level": level, "read_as": level, "damaged": "1"}
+    return None
 
 
 # -- CREST archive ids -------------------------------------------------------
@@ -305,9 +328,9 @@ _TEMPLATES = ("DDL" + "D" * 5 + "L" + "D" * 12 + "D", "DD" + "D" * 5 + "L" + "D"
 letter after the year (``80R01443R…``) or, in later ids, a hyphen there
 (``96-00788R…``)."""
 _ID_TO_DIGIT = str.maketrans({"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "|": "1", "!": "1",
-                              "S": "5", "B": "8", "Z": "2", "G": "6"})
+                              "S": "5", "$": "5", "B": "8", "Z": "2", "G": "6", "A": "4"})
 _STRAY_LIKE = frozenset("OQDU|!")
-_ID_TO_LETTER = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"})
+_ID_TO_LETTER = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G", "4": "A"})
 
 
 def _fit(body: str) -> str | None:
@@ -387,10 +410,11 @@ def release_stamp(line: str) -> tuple[str, dict[str, str]] | None:
     tail = squeezed[m.end():].upper()
     if tail:
         fixed = _repair_squeezed(tail)
-        fields["archive_id"] = fixed or rest.strip(" :;")
+        at = re.search(r"[CcGg][\W_]{0,2}[IiLl1|!]", rest)
+        printed = (rest[at.start():] if at else tail).strip(" :;")
+        fields["archive_id"] = fixed or printed
         if fixed is None:  # still a stamp; the document's other stamps may settle its id
             fields["archive_id_unrepaired"] = "1"
-        printed = rest[rest.upper().find(tail[0]) if tail[0] in rest.upper() else 0 :].strip(" :;")
         fields["archive_id_printed"] = printed
     return "release_stamp", fields
 
