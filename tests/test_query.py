@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import declass
 from declass.errors import UsageError
+from declass.store import SQLiteStore
 from declass.store.query import And, Near, Not, Or, Term, parse, to_fts5, to_tsquery
 
 
@@ -72,3 +75,105 @@ def test_any_text_parses_or_is_a_usage_error_and_fts5_accepts_the_rendering(
     fts.execute("SELECT count(*) FROM t WHERE t MATCH ?", (to_fts5(node),)).fetchone()
     sql, params = to_tsquery(node)
     assert sql.count("%s") == len(params)
+
+
+# -- bounds (issue 19) ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["(" * 498 + "a", "(" * 41 + "a" + ")" * 41, "(" * 100 + "a b" + ")" * 100])
+def test_deep_nesting_is_a_usage_error_not_a_crash(query: str) -> None:
+    with pytest.raises(UsageError) as info:
+        parse(query)
+    assert info.value.code == "E403" and "nested more than 40" in str(info.value)
+    assert len(str(info.value)) < 200 and "\n" not in str(info.value)
+
+
+def test_nesting_within_the_bound_is_read_by_fts5(fts: sqlite3.Connection) -> None:
+    deep = "(" * 39 + "a OR (b -c)" + ")" * 39
+    fts.execute("SELECT count(*) FROM t WHERE t MATCH ?", (to_fts5(parse(deep)),)).fetchone()
+
+
+def test_many_exclusions_are_one_level(fts: sqlite3.Connection) -> None:
+    node = parse("a " + " ".join(f"-w{i}" for i in range(400)))
+    assert isinstance(node, Not) and isinstance(node.drop, Or) and len(node.drop.parts) == 400
+    fts.execute("SELECT count(*) FROM t WHERE t MATCH ?", (to_fts5(node),)).fetchone()
+    chained = parse("a " + " ".join(f"NOT w{i}" for i in range(400)))
+    assert chained == node
+
+
+@pytest.mark.parametrize(("distance", "read"), [("2147483647", 2**31 - 1), ("2147483648", 2**31 - 1),
+                                                ("9" * 5000, 2**31 - 1), ("0", 0), ("007", 7)])
+def test_a_huge_near_distance_means_anywhere_in_the_block(distance: str, read: int) -> None:
+    node = parse(f"NEAR(a b, {distance})")
+    assert node == Near((Term("a"), Term("b")), read)
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(text)")
+    db.execute("INSERT INTO t VALUES (?)", ("a " + "x " * 24 + "b",))
+    found = db.execute("SELECT count(*) FROM t WHERE t MATCH ?", (to_fts5(node),)).fetchone()[0]
+    assert found == (1 if read >= 24 else 0)
+
+
+def test_a_unicode_digit_is_not_a_near_distance() -> None:
+    node = parse("NEAR(a b, ²)")
+    assert isinstance(node, Near) and node.distance == 10 and [t.words for t in node.terms] == [["a"], ["b"]]
+
+
+# -- the engines agree on long words and huge distances -------------------------------------
+
+LONG = {
+    "latin70": "Pneumonoultramicroscopicsilicovolcanoconiosis" + "x" * 25,
+    "cyrillic80": "Достопримечательность" * 2,  # 42 letters, 84 bytes
+    "edge63": "a" * 60 + "ing",
+    "edge64": "b" * 61 + "ing",
+    "edge65": "c" * 62 + "ing",
+    "accented66": "é" * 33,  # 66 bytes as written, 33 once folded
+}
+
+
+@pytest.fixture(scope="module")
+def long_words_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SQLiteStore]:
+    folder = tmp_path_factory.mktemp("long")
+    for name, word in LONG.items():
+        (folder / f"{name}.txt").write_text(
+            f"MEMORANDUM\n\n1. The word {word} was found in the cable from Moscow.\n\n"
+            f"2. A second paragraph names {word[:-3]} and {word.lower()} again, with the treaty.\n")
+    db = folder / "a.db"
+    with declass.Archive(db) as a:
+        assert not a.ingest([folder], workers=1).failed
+    store = SQLiteStore(db, readonly=True)
+    assert store.search_engine() == "tantivy"
+    yield store
+    store.close()
+
+
+def hits(found: list[declass.Hit]) -> set[tuple[str, str]]:
+    return {(h.document, h.label) for h in found}
+
+
+@pytest.mark.parametrize("name", sorted(LONG))
+def test_long_words_are_found_by_both_engines(long_words_store: SQLiteStore, name: str) -> None:
+    word = LONG[name]
+    fast, slow = long_words_store.search(word), long_words_store.search(word, engine="fts5")
+    assert hits(fast) == hits(slow) and {h.document for h in slow} == {name.replace("_", "-")}
+
+
+WORD_PARTS = st.sampled_from([*LONG.values(), *(w[:-3] for w in LONG.values()), *(w[:20] + "*" for w in LONG.values()),
+                              "treaty", "Moscow", "cable", "word"])
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(WORD_PARTS, st.sampled_from(["OR", "AND", "NOT", "-"])), min_size=1, max_size=5)
+       .map(" ".join) | st.builds(lambda a, b, d: f"NEAR({a} {b}, {d})", WORD_PARTS, WORD_PARTS,
+                                  st.sampled_from(["0", "3", "2147483647", "2147483648", "99999999999999"])))
+def test_any_query_with_long_words_or_huge_distances_gets_the_same_blocks_from_both_engines(
+        long_words_store: SQLiteStore, text: str) -> None:
+    try:
+        fast = long_words_store.search(text, limit=10_000)
+    except UsageError:
+        return
+    slow = long_words_store.search(text, limit=10_000, engine="fts5")
+    assert hits(fast) == hits(slow), text
+    if text.startswith("NEAR(") and int(text.rsplit(",", 1)[1].strip(" )")) > 1000:
+        a, b = text[5:].split(",")[0].split(" ", 1)
+        both = hits(long_words_store.search(f"{a} {b}", limit=10_000, engine="fts5"))
+        assert hits(slow) == both, text  # a huge distance is "anywhere in the block"

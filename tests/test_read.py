@@ -272,3 +272,110 @@ def test_damaged_image_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         read_path(path)
     assert info.value.code == "E106" and "broken.png" in str(info.value)
+
+
+# -- inputs that are not files, or never end (issue 19) ---------------------------------
+
+
+def test_a_symlink_to_dev_zero_is_refused_without_reading(tmp_path: Path) -> None:
+    link = tmp_path / "zero.txt"
+    link.symlink_to("/dev/zero")
+    started = time.monotonic()
+    with pytest.raises(InputError) as info:
+        read_path(link)
+    assert info.value.code == "E106" and "character device" in str(info.value) and "zero.txt" in str(info.value)
+    assert time.monotonic() - started < 5
+
+
+def test_a_fifo_is_refused_and_does_not_block(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    with pytest.raises(InputError) as info:
+        read_path(fifo)
+    assert info.value.code == "E106" and "FIFO" in str(info.value)
+    assert time.monotonic() - started < 5
+
+
+def test_the_size_limit_counts_bytes_read(tmp_path: Path) -> None:
+    from declass.read import load_bytes
+
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"word " * 1000)
+    assert len(load_bytes(big, 5000)) == 5000
+    with pytest.raises(InputError) as info:
+        load_bytes(big, 4999)
+    assert info.value.code == "E103"
+
+
+# -- text that comes out as it went in ----------------------------------------------------
+
+FRENCH = ("Note verbale.\nLe ministre a dit à son élève que son père était où il voulait; "
+          "ça lui plaît, et les gens âgés sont très contents de la fenêtre.\n")
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252"])
+def test_latin1_french_is_read_as_written_and_the_guess_is_recorded(tmp_path: Path, encoding: str) -> None:
+    p = tmp_path / "note.txt"
+    p.write_bytes((FRENCH * 2).encode(encoding))
+    doc = read_path(p)
+    assert doc.text == FRENCH * 2
+    assert doc.source.encoding == "cp1252"
+    assert any(w.startswith("encoding guessed as cp1252 (confidence") for w in doc.warnings), doc.warnings
+
+
+def test_a_file_mixing_utf8_and_latin1_is_decoded_line_by_line(tmp_path: Path) -> None:
+    lines = [("The café served thé to the délégation.\n", "utf-8"), ("Le thé était très bon.\n", "latin-1")] * 30
+    p = tmp_path / "mixed.txt"
+    p.write_bytes(b"".join(t.encode(e) for t, e in lines))
+    doc = read_path(p)
+    assert doc.text == "".join(t for t, _ in lines)
+    assert "Ã" not in doc.text and "Ă" not in doc.text
+    assert doc.source.encoding == "utf_8+cp1252"
+    assert any("mixed encodings: 30 lines in UTF-8, 30 decoded line by line as cp1252" in w for w in doc.warnings)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_recognised(tmp_path: Path, encoding: str) -> None:
+    text = "Memorandum for the President.\nThe Soviet note of 10 March 1952 proposes a treaty.\n"
+    p = tmp_path / "u16.txt"
+    p.write_bytes(text.encode(encoding))
+    doc = read_path(p)
+    assert doc.text == text and doc.source.encoding == encoding.replace("-", "_")
+
+
+def test_valid_utf8_is_utf8_without_a_warning(tmp_path: Path) -> None:
+    p = tmp_path / "u8.txt"
+    p.write_text(FRENCH, encoding="utf-8")
+    doc = read_path(p)
+    assert doc.text == FRENCH and doc.source.encoding == "utf-8" and not doc.warnings
+
+
+@pytest.mark.parametrize("where", ["start", "middle", "end"])
+def test_a_stray_nul_is_removed_wherever_it_is(tmp_path: Path, where: str) -> None:
+    body = ("The Soviet note proposes a treaty of peace with Germany.\n" * 2000).encode()
+    at = {"start": 0, "middle": len(body) // 2, "end": len(body)}[where]
+    p = tmp_path / "nul.txt"
+    p.write_bytes(body[:at] + b"\x00" + body[at:])
+    doc = read_path(p)
+    assert "\x00" not in doc.text and doc.text == body.decode()
+    assert "1 NUL character removed" in doc.warnings
+
+
+@pytest.mark.parametrize("where", ["start", "end"])
+def test_many_nuls_are_binary_wherever_they_are(tmp_path: Path, where: str) -> None:
+    body = b"The Soviet note proposes a treaty of peace.\n" * 3000
+    junk = b"\x00\x01\x00\x02" * 200
+    p = tmp_path / "bin.txt"
+    p.write_bytes(junk + body if where == "start" else body + junk)
+    with pytest.raises(InputError) as info:
+        read_path(p)
+    assert info.value.code == "E102"
+
+
+def test_a_file_of_roman_numerals_is_not_readable_text(tmp_path: Path) -> None:
+    p = tmp_path / "numerals.txt"
+    p.write_text("\n".join(["I.", "II.", "III.", "IV", "v", "VI.", "xii", "XIV.", "MCMLII"] * 20))
+    with pytest.raises(InputError) as info:
+        read_path(p)
+    assert info.value.code == "E107"
