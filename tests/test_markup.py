@@ -118,3 +118,23 @@ def test_struck_label_still_numbers_the_point() -> None:
     assert [b.label for b in doc.blocks if b.kind == "point"] == ["I.A", "I.B", "I.C"]
     assert doc.block("I.B").deleted
     assert re.search("Struck point", doc.block("I.B").text)
+
+
+@pytest.mark.parametrize(
+    ("raw", "typed"),
+    [("Of the \\$600,000,000 to \\$700,000,000", "Of the $600,000,000 to $700,000,000"),
+     ("> On the authorization of the Government", "On the authorization of the Government"),
+     ("a \\*starred\\* word and 3 > 2", "a *starred* word and 3 > 2"),
+     ("C:\\Windows stays", "C:\\Windows stays")],
+)
+def test_markdown_escapes_and_quote_markers_are_read_away(raw: str, typed: str) -> None:
+    view, _ = typed_and_edits(MappedText.of_source(raw))
+    assert view.text == typed
+    dollar = view.text.find("$")
+    if dollar >= 0:  # the character maps back to the escape it was read from
+        assert raw[slice(*view.span_to_source(dollar, dollar + 1))].endswith("$")
+
+
+def test_sample_text_reads_without_markdown(briefing: Document, nie58: Document) -> None:
+    assert "$600,000,000" in next(b.text for b in briefing.blocks if b.label == "V.K")
+    assert not any("\\$" in b.text or b.text.startswith(">") for d in (briefing, nie58) for b in d.blocks)

@@ -43,7 +43,7 @@ _PAIRED = [
     ("delete", re.compile(r"\[strikethrough:\s*(.*?)\]", re.DOTALL | re.IGNORECASE), "[strikethrough:]"),
     ("delete", re.compile(r"\[strikethrough\](.*?)\[/strikethrough\]", re.DOTALL | re.IGNORECASE),
      "[strikethrough]"),
-    ("note", re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]{1,300}?)(?<=[^\s*])\*(?![\w*])"), "*"),
+    ("note", re.compile(r"(?<![\w*\\])\*(?=[^\s*])([^*\n]{1,300}?)(?<=[^\s*\\])\*(?![\w*])"), "*"),
     ("mark", re.compile(r"\[\^\]"), "[^]"),
 ]
 
@@ -91,7 +91,7 @@ def typed_and_edits(view: MappedText) -> tuple[MappedText, list[dict[str, object
     """The as-typed view of ``view`` and the edits found in it."""
     spans = find_markup(view.text)
     if not spans:
-        return view, []
+        return _plain(view), []
     b = TextBuilder()
     edits: list[dict[str, object]] = []
     pos = 0
@@ -111,11 +111,26 @@ def typed_and_edits(view: MappedText) -> tuple[MappedText, list[dict[str, object
     return tidy, edits
 
 
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # Markdown's backslash escapes of ASCII punctuation
+_MD_QUOTE = re.compile(r"(?m)^>[ \t]?")  # a Markdown block-quote marker opening a line
+
+
+def _plain(view: MappedText) -> MappedText:
+    """A transcription's Markdown escapes (``\\$600``) and block-quote markers are
+    how it was typed up, not what the document prints: read them away."""
+    if "\\" in view.text:
+        view = view.sub(_MD_ESCAPE, r"\1")
+    if ">" in view.text:
+        view = view.sub(_MD_QUOTE)
+    return view
+
+
 _SPACES = re.compile(r"[ \t]{2,}|(?<=\S) (?=[,;:.])")
 
 
 def _tidy(view: MappedText) -> MappedText:
     """Collapse the double spaces that removed markup leaves behind."""
+    view = _plain(view)
     return view.sub(_SPACES, " ").strip() if _SPACES.search(view.text) else view.strip()
 
 
