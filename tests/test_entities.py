@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import declass
-from declass import lexicon, persons
+from declass import lexicon, persons, tei
 from declass.cli import app
 from declass.gazetteer import Gazetteer, fold, load
 from declass.model import Document
@@ -431,3 +431,43 @@ def test_a_given_name_before_a_known_surname_decides_who() -> None:
     john, ike = people
     assert john["text"] == "John Eisenhower" and john["id"] is None and john["cluster"] == "person:john eisenhower"
     assert ike["id"] == load().lookup("Dwight D. Eisenhower").id
+
+
+FRUS = Path(__file__).resolve().parents[2] / "shared" / "devset" / "frus"
+ADJUDICATED = yaml.safe_load((Path(__file__).parent / "fixtures" / "frus_persons_adjudicated.yaml").read_text("utf-8"))
+
+
+def _frus_people(paths: list[Path]) -> dict[str, float]:
+    """Person mentions on the plain text of FRUS documents against their <persName> markup
+    (with the hand-read corrections of ``frus_persons_adjudicated.yaml``)."""
+    found = gold_n = right = predicted_n = pairs = same = 0
+    for path in paths:
+        tei_doc = next(tei.iter_documents(path))
+        adj = ADJUDICATED.get(tei_doc.id) or {}
+        doc = declass.parse(tei_doc.text)
+        gold = [n for n in tei_doc.names if n.kind == "person" and n.text not in (adj.get("not_people") or ())]
+        people = [m for m in doc.entities if m["type"] == "person"]
+
+        def over(m: dict, n: tei.TeiName) -> bool:
+            return m["start"] < n.end and n.start < m["end"]
+
+        hits = {id(n): next((m for m in people if over(m, n)), None) for n in gold}
+        found += sum(h is not None for h in hits.values())
+        gold_n += len(gold)
+        right += sum(any(over(m, n) for n in gold) or m["text"] in (adj.get("untagged") or ()) for m in people)
+        predicted_n += len(people)
+        keyed = [(n.ref, hits[id(n)]["cluster"]) for n in gold if n.ref and hits[id(n)] is not None]
+        for i, (ref_a, key_a) in enumerate(keyed):
+            for ref_b, key_b in keyed[i + 1 :]:
+                pairs += 1
+                same += (ref_a == ref_b) == (key_a == key_b)
+    return {"recall": found / gold_n, "precision": right / predicted_n, "same_entity": same / pairs}
+
+
+@pytest.mark.parametrize("half", ["development", "held-out"])
+def test_people_on_frus_documents(half: str) -> None:
+    """Issue 14's bar on documents the rules were not written from (the held-out half)."""
+    paths = sorted(FRUS.glob("*.xml"))
+    got = _frus_people(paths[0::2] if half == "development" else paths[1::2])
+    print(half, got)
+    assert got["recall"] >= 0.9 and got["precision"] >= 0.9 and got["same_entity"] >= 0.95, got
