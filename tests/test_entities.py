@@ -111,6 +111,8 @@ def _damage(word: str, rng: random.Random) -> str:
     if options and rng.random() < 0.6:
         i, seen, meant = rng.choice(options)
         return word[:i] + meant + word[i + len(seen):]
+    if len(word) < 3:
+        return word
     i = rng.randrange(1, len(word) - 1)
     return word[:i] + rng.choice(string.ascii_lowercase) + word[i + 1 :]
 

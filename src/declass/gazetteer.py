@@ -133,6 +133,7 @@ class Gazetteer:
         for key, entries in self.by_form.items():
             if " " in key and not any(x for _, x in entries):
                 self._phrases.setdefault(key.count(" ") + 1, []).append(key)
+        self._longest = max(self._phrases, default=0)
         self._fuzzy_index: dict[str, list[tuple[str, str]]] = {}
         for key, entries in self.by_form.items():
             if " " not in key and len(key) >= 5 and not any(x for _, x in entries):
@@ -203,7 +204,7 @@ class Gazetteer:
         window wins."""
         words = [(m.start(), m.end()) for m in re.finditer(r"\S+", phrase)]
         folded = fold(phrase)
-        for k in range(min(len(words), 8), 1, -1):
+        for k in range(min(len(words), self._longest), 1, -1):
             forms = self._phrases.get(k)
             if not forms:
                 continue
