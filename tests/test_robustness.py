@@ -6,6 +6,7 @@ and survivors are looked for among every process of the killed run's session.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import sqlite3
@@ -17,12 +18,14 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
 from pathlib import Path
 
+import httpx
 import psutil
 import pytest
 
 import declass
 from declass.executor import LocalPool, TaskTimeout, WorkerLost, run_tolerant
 from declass.ingest import FileResult
+from declass.web import create_app
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
 from corpus import generate
@@ -208,3 +211,111 @@ def test_a_killed_parent_leaves_no_process_behind(tmp_path: Path, corpus_dir: Pa
     assert len(paths) == len(set(paths)) == len(list(corpus_dir.glob("*.txt")))
     with closing(sqlite3.connect(db)) as con:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+# -- the reading room: bounded requests ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def web_db(tmp_path_factory: pytest.TempPathFactory, samples: Path) -> Path:
+    db = tmp_path_factory.mktemp("web") / "web.db"
+    with declass.Archive(db) as a:
+        a.ingest([samples], workers=1)
+    return db
+
+
+def get(app: object, url: str) -> httpx.Response:
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            return await c.get(url)
+
+    return asyncio.run(go())
+
+
+SLOW_SQL = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+
+
+def slow_documents(interrupted: list[float]) -> object:
+    """Archive.documents as a statement that never ends unless it is interrupted."""
+    def documents(self: declass.Archive) -> list[dict[str, object]]:
+        try:
+            self.store.db.execute(SLOW_SQL).fetchone()  # type: ignore[attr-defined]
+        except sqlite3.OperationalError as exc:
+            interrupted.append(time.monotonic())
+            raise AssertionError("stopped") from exc
+        return []
+    return documents
+
+
+def test_an_unexpected_error_is_a_500_with_the_security_headers(web_db: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 caplog: pytest.LogCaptureFixture) -> None:
+    from declass.web.data import Library
+
+    def broken(self: Library, ref: str) -> dict[str, object]:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(Library, "record", broken)
+    res = get(create_app(web_db, cache=False), "/api/documents/anything")
+    assert res.status_code == 500
+    assert "content-security-policy" in res.headers and res.headers["x-frame-options"] == "DENY"
+    assert [r for r in caplog.records if "RecursionError" in r.getMessage()]
+    assert all(r.getMessage().count("\n") == 0 for r in caplog.records if r.name == "declass.web")
+
+
+@pytest.mark.parametrize("url", ["/api/search?q=" + "(" * 498 + "a", "/search?q=" + "(" * 498 + "a"])
+def test_a_deeply_nested_query_is_a_clear_error_not_a_500(web_db: Path, url: str) -> None:
+    res = get(create_app(web_db, cache=False), url)
+    assert res.status_code in (200, 422) and "nested more than 40" in res.text
+    assert "content-security-policy" in res.headers
+
+
+def test_a_request_past_its_budget_gets_a_503_and_its_work_stops(web_db: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    interrupted: list[float] = []
+    monkeypatch.setattr(declass.Archive, "documents", slow_documents(interrupted))
+    app = create_app(web_db, cache=False, request_seconds=1.0)
+    started = time.monotonic()
+    res = get(app, "/api/documents")
+    assert res.status_code == 503 and "E305" in res.text and "content-security-policy" in res.headers
+    assert time.monotonic() - started < 10
+    deadline = time.monotonic() + 10
+    while not interrupted and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert interrupted and interrupted[0] - started < 10  # the statement itself was stopped
+
+
+def test_a_request_whose_client_left_stops_computing(web_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    interrupted: list[float] = []
+    monkeypatch.setattr(declass.Archive, "documents", slow_documents(interrupted))
+    app = create_app(web_db, cache=False, request_seconds=600)
+    sent: list[dict[str, object]] = []
+
+    async def go() -> float:
+        calls = 0
+
+        async def receive() -> dict[str, object]:
+            nonlocal calls
+            calls += 1
+            if calls == 1:
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await asyncio.sleep(0.5)  # the client waits half a second, then closes the tab
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, object]) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+                 "scheme": "http", "path": "/api/documents", "raw_path": b"/api/documents", "query_string": b"",
+                 "root_path": "", "headers": [(b"host", b"test")], "client": ("127.0.0.1", 1),
+                 "server": ("test", 80)}
+        left = time.monotonic()
+        await asyncio.wait_for(app(scope, receive, send), timeout=30)  # type: ignore[arg-type]
+        return left
+
+    left = asyncio.run(go())
+    deadline = time.monotonic() + 10
+    while not interrupted and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert interrupted and interrupted[0] - left < 5
+    assert not [m for m in sent if m["type"] == "http.response.start" and m.get("status") == 200]

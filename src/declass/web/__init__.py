@@ -8,6 +8,8 @@ page sent with a Content-Security-Policy that allows nothing from outside.
 from __future__ import annotations
 
 import asyncio
+import logging
+import traceback
 from collections import OrderedDict
 from importlib import resources
 from pathlib import Path
@@ -21,8 +23,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from declass import __version__
-from declass.errors import DeclassError, StoreError, UsageError
+from declass.errors import DeclassError, StoreError, UsageError, printable
+from declass.web.budget import REQUEST_SECONDS, RequestBudget
 from declass.web.data import Library
+
+log = logging.getLogger("declass.web")
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
@@ -44,7 +49,9 @@ SECURITY_HEADERS = [
 
 
 class SecurityHeaders:
-    """Plain ASGI middleware: every response gets the security headers."""
+    """Plain ASGI middleware: every response gets the security headers, an
+    unexpected error too (it becomes a 500 here, logged on one line, rather
+    than in Starlette's outermost layer, which sends its 500 without them)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -53,13 +60,29 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = False
 
         async def with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
             await send(message)
 
-        await self.app(scope, receive, with_headers)
+        try:
+            await self.app(scope, receive, with_headers)
+        except Exception as exc:
+            frame = traceback.extract_tb(exc.__traceback__)[-1:] or [None]
+            where = f" at {frame[0].filename}:{frame[0].lineno}" if frame[0] else ""
+            log.error("%s %s failed: %s: %s%s", scope.get("method"), printable(scope.get("path", "")),
+                      type(exc).__name__, printable(str(exc))[:300], where)
+            if started:
+                raise
+            body = b'{"error": "Internal error", "detail": "the server failed; the log says why"}'
+            await with_headers({"type": "http.response.start", "status": 500,
+                                "headers": [(b"content-type", b"application/json"),
+                                            (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
 
 
 class ResponseCache:
@@ -124,9 +147,10 @@ class ResponseCache:
 
 
 def create_app(db: str | Path, *, outcomes: str | None = None, gazetteer: tuple[str, ...] = (),
-               cache: bool = True) -> FastAPI:
-    """The web application for the archive at ``db`` (``cache``: keep rendered responses)."""
-    from declass.web import api, pages, releases
+               cache: bool = True, request_seconds: float = REQUEST_SECONDS) -> FastAPI:
+    """The web application for the archive at ``db`` (``cache``: keep rendered responses;
+    ``request_seconds``: the time budget of one request)."""
+    from declass.web import api, pages, reader, releases
 
     app = FastAPI(title="declass", version=__version__, openapi_url="/api/openapi.json", docs_url=None,
                   redoc_url=None, description="Read-only JSON API over a declass archive.")
@@ -136,10 +160,12 @@ def create_app(db: str | Path, *, outcomes: str | None = None, gazetteer: tuple[
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(reader.router)
     app.include_router(releases.router)
 
     if cache:
         app.add_middleware(ResponseCache, library=app.state.library)
+    app.add_middleware(RequestBudget, seconds=request_seconds)
     app.add_middleware(SecurityHeaders)
 
     def error(request: Request, status: int, title: str, detail: str) -> HTMLResponse | JSONResponse:

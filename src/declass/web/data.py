@@ -3,6 +3,7 @@ thread (FastAPI runs plain handlers in a thread pool), records cached."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -11,10 +12,18 @@ from typing import Any
 from declass.archive import Archive
 from declass.gazetteer import Gazetteer
 from declass.gazetteer import load as load_gazetteer
+from declass.web import budget
 
 SEARCH_SECONDS = 2.0
 MAX_QUERY = 500
 CACHE = 64
+
+
+def _stop_when_spent(archive: Archive) -> None:
+    """Interrupt this connection's statements once the request's budget is spent."""
+    db = getattr(archive.store, "db", None)
+    if isinstance(db, sqlite3.Connection):
+        db.set_progress_handler(budget.spent, 20_000)
 
 
 class Library:
@@ -52,6 +61,7 @@ class Library:
         if a is None:
             a = Archive(self.db, readonly=True)
             self._local.archive = a
+            _stop_when_spent(a)
         return a
 
     @property
@@ -67,6 +77,7 @@ class Library:
                 self._records.move_to_end(doc_id)
                 return rec
         rec = self.archive.get(doc_id)
+        budget.check()  # a large record took long: is anyone still waiting for it?
         with self._lock:
             self._records[doc_id] = rec
             while len(self._records) > CACHE:
@@ -74,8 +85,11 @@ class Library:
         return rec
 
     def search(self, query: str | None, **kw: Any) -> list[Any]:
-        with self.archive.store.time_limit(SEARCH_SECONDS):
-            return self.archive.search(query, gazetteer=self.gazetteer_files, **kw)
+        try:
+            with self.archive.store.time_limit(SEARCH_SECONDS):
+                return self.archive.search(query, gazetteer=self.gazetteer_files, **kw)
+        finally:
+            _stop_when_spent(self.archive)  # time_limit removed the request budget's handler
 
     def scores(self, scale: str = "kent", by: str | None = None) -> dict[str, Any] | None:
         if not self.outcomes:
