@@ -369,3 +369,21 @@ def test_parentheticals_are_not_damaged_placeholders(text: str) -> None:
 )
 def test_omission_forms(text: str, omission: bool) -> None:
     assert is_omission(text) is omission
+
+
+def test_damaged_slip_sheet_keeps_its_page_count() -> None:
+    doc = declass.parse("[PAGE 01]\nCENTRAL INTELLIGENCE BULLETIN\n\n[PAGE 02]\nNext 2 Pagc(s) ln Docurnent Exernpt\n\n"
+                        "[PAGE 04]\nThe text.\n")
+    assert [(r["kind"], r["size"]) for r in doc.redactions] == [("exempt_pages", {"pages": 2})]
+
+
+@pytest.mark.parametrize("text", ["[less than line of source text not declassified]",
+                                  "[lesa than 1 linc of source text not declassified]"])
+def test_damaged_bound_is_kept(text: str) -> None:
+    (r,) = markers(declass.parse(f"1. The report {text} came from Hong Kong.\n"))
+    assert r["size"] == {"lines": 1, "less_than": True}
+
+
+def test_counts_are_whole_words() -> None:
+    """ "than line": the "an" inside "than" is not a count."""
+    assert parse("[less than line of source text not declassified]").size == {}

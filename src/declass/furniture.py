@@ -227,15 +227,12 @@ def _phrase(line: str, *, head: bool, edge: bool) -> tuple[str, dict[str, str]] 
         n = len(p.phrase)
         if len(low) < n - 2:
             continue
-        cutoff = 80 if n >= 18 else 85 if n >= 10 else 90
-        if len(low) <= n + 2:
-            if fuzz.ratio(p.phrase, low) < cutoff:
-                continue
-            repaired = p.phrase
-        else:
-            al = fuzz.partial_ratio_alignment(p.phrase, low, score_cutoff=cutoff)
-            if al is None or al.dest_end - al.dest_start < n - 3:
-                continue
+        cutoff = 80 if n >= 18 else 85
+        repaired: list[str] = []
+        if len(low) <= n + 2 and fuzz.ratio(p.phrase, low) >= cutoff:
+            repaired.append(p.phrase)  # the whole line is the phrase
+        if len(low) >= n and (al := fuzz.partial_ratio_alignment(p.phrase, low, score_cutoff=cutoff)) is not None \
+                and al.dest_end - al.dest_start >= n - 3:
             lo, hi = _word_bounds(low, al.dest_start, al.dest_end)
             keep = line if len(line) == len(low) else low
             # letters split off the phrase's first or last word ("A pproved",
@@ -244,8 +241,8 @@ def _phrase(line: str, *, head: bool, edge: bool) -> tuple[str, dict[str, str]] 
             before = re.search(r"\b[a-z]{1,2} $", low[:lo])
             los = [lo, *([lo - len(before.group())] if before else [])]
             his = [hi, *([hi + after.end()] if after else [])]
-            repaired = [keep[:a] + p.phrase + keep[b:] for a in los for b in his]
-        for r in [repaired] if isinstance(repaired, str) else repaired:
+            repaired += [keep[:a] + p.phrase + keep[b:] for a in los for b in his]
+        for r in repaired:
             hit = _reread(r, numbers, head=head, edge=edge)
             if hit and hit[0] == p.kind:
                 return hit

@@ -112,8 +112,15 @@ def find_markers(doc: Document) -> list[dict[str, Any]]:
     """Exemption codes, placeholders and slip sheets: on lines of their own
     (furniture) and inside the text of blocks."""
     locate = _locator(doc)
-    out = [_marker_record(locate, f.text, f.start, f.end, f.page) for f in doc.furniture
-           if f.kind in MARKER_FURNITURE]
+    out = []
+    for f in doc.furniture:
+        if f.kind not in MARKER_FURNITURE:
+            continue
+        rec = _marker_record(locate, f.text, f.start, f.end, f.page)
+        if f.kind == "exempt_pages" and rec["kind"] != "exempt_pages":  # a slip sheet the scan damaged
+            pages = int(f.fields.get("pages") or 1)
+            rec.update(kind="exempt_pages", withholding="exempt_pages", what="pages", size={"pages": pages})
+        out.append(rec)
     for b in doc.blocks:
         taken: list[tuple[int, int]] = []
         for m in INLINE.finditer(b.text):

@@ -30,8 +30,8 @@ VULGAR = {"\u00bd": Fraction(1, 2), "\u00bc": Fraction(1, 4), "\u00be": Fraction
 _NUMBER = rf"(?:{COUNT}|an?)"
 UNITS = {"line": "lines", "paragraph": "paragraphs", "page": "pages", "word": "words", "name": "names",
          "sentence": "sentences", "codeword": "words"}
-SIZE = re.compile(rf"(?P<less>less\s+than\s+)?(?P<n>{_NUMBER})\s+(?P<unit>line|paragraph|page|word|name|sentence)s?"
-                  r"(?:\s*\(s\))?\b", re.IGNORECASE)
+SIZE = re.compile(rf"(?P<less>less\s+than\s+)?(?<![A-Za-z\d])(?P<n>{_NUMBER})\s+"
+                  r"(?P<unit>line|paragraph|page|word|name|sentence)s?(?:\s*\(s\))?\b", re.IGNORECASE)
 _BARE = re.compile(r"\[\s*(?P<what>[a-z]+(?:\s+[a-z]+)?)\s+(?:not\s+declassified|deleted|withheld|excised|redacted)",
                    re.IGNORECASE)
 
@@ -143,6 +143,8 @@ def read_placeholder(body: str) -> str | None:
     if best is None:
         return None
     form, score = best[0], best[1]
+    if form.startswith("less than #") and not counts:
+        counts = ["1"]  # "less than line": the one count a bound needs, lost to the scan
     if score < (78 if len(form) >= 30 else 82) or form.count("#") != len(counts):
         return None
     for c in counts:
