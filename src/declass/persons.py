@@ -156,8 +156,8 @@ def is_east_asian(toks: list[str], c: Cues) -> bool:
     rest = toks[1:]
     if not all(_GIVEN_PART.fullmatch(p) for t in rest for p in t.split("-")):
         return False
-    if any("-" in t for t in rest):
-        return True
+    if any("-" in t for t in rest):  # the syllable after the hyphen is lower case: "En-lai", not "Sino-Soviet"
+        return all(p[:1].islower() for t in rest for p in t.split("-")[1:])
     return len(toks[0]) > 2 and all(t not in c.given and not _is_word(t) for t in rest)
 
 
