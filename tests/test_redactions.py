@@ -387,3 +387,14 @@ def test_damaged_bound_is_kept(text: str) -> None:
 def test_counts_are_whole_words() -> None:
     """ "than line": the "an" inside "than" is not a count."""
     assert parse("[less than line of source text not declassified]").size == {}
+
+
+@given(st.text(max_size=60))
+@settings(max_examples=400, deadline=None)
+def test_list_marker_readings_never_read_an_omission(text: str) -> None:
+    """Whatever follows, an editor's bracketed omission never reads as a numbered point."""
+    from declass.structure.markers import readings
+
+    for opening in ("[Here follows ", "[Omitted here ", "(Here follows "):
+        note = opening + text.replace("[", "").replace("]", "").replace("(", "").replace(")", "") + "]"
+        assert readings(note) == [] or not is_omission(note)
