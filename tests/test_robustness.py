@@ -319,3 +319,22 @@ def test_a_request_whose_client_left_stops_computing(web_db: Path, monkeypatch: 
         time.sleep(0.05)
     assert interrupted and interrupted[0] - left < 5
     assert not [m for m in sent if m["type"] == "http.response.start" and m.get("status") == 200]
+
+
+# -- text that comes out as it went in -----------------------------------------------------------
+
+
+def test_paragraphs_above_999_are_labels_too() -> None:
+    text = "MEMORANDUM\n\nSUBJECT: A long report\n\n" + "\n\n".join(
+        f"{i}. Paragraph {i} of the report on the treaty." for i in range(1, 1006))
+    doc = declass.parse(text)
+    labels = [b.label for b in doc.blocks if b.kind == "paragraph"]
+    assert labels == [str(i) for i in range(1, 1006)]
+    assert doc.block("999").text.endswith("Paragraph 999 of the report on the treaty.")  # type: ignore[union-attr]
+
+
+def test_a_year_opening_a_line_is_not_a_paragraph_number() -> None:
+    doc = declass.parse("MEMORANDUM\n\n1. The conference met.\n\n2. It was a long year.\n\n"
+                        "1952. The year began with a note from Moscow.\n\n3. The last point.\n")
+    assert [b.label for b in doc.blocks if b.kind == "paragraph"] == ["1", "2", "3"]
+    assert "1952. The year" in doc.block("2").text  # type: ignore[union-attr]

@@ -24,7 +24,7 @@ _ANNEX = re.compile(
 _ROMAN = re.compile(_LEAD + r"([IVXLC]{1,7})\.\s+")
 _ROMAN_BARE = re.compile(_LEAD + r"([IVXLC]{1,7})\s+(?=[A-Z])")
 _UPPER = re.compile(_LEAD + r"([A-Z])[.)]\s+")
-_NUMBER = re.compile(_LEAD + r"(\d{1,3})[.)]\s+(?=\S)")
+_NUMBER = re.compile(_LEAD + r"(\d{1,4})[.)]\s+(?=\S)")
 _LOWER = re.compile(_LEAD + r"(?:([a-z])[.)]|\(([a-z])\))\s+")
 _PNUM = re.compile(_LEAD + r"\((\d{1,2})\)\s+")
 _BULLET = re.compile(r"^\s*[-\u2013\u2022\u00b7]\s+(?=\S)")
@@ -169,7 +169,8 @@ class Marker:
     value: int
     token: str
     end: int  # where the text after the marker starts
-    bare: bool = False  # a roman numeral without its full stop
+    bare: bool = False  # counts only where it continues its sequence: a roman numeral without its
+    # full stop, a four-digit number (paragraph 1000 after 999, not a year opening a line)
 
 
 def readings(text: str) -> list[Marker]:
@@ -203,7 +204,7 @@ def _read_markers(text: str) -> list[Marker]:
     if m := _UPPER.match(text):
         out.append(Marker("upper", ord(m.group(1)) - 64, m.group(1), m.end()))
     if m := _NUMBER.match(text):
-        out.append(Marker("number", int(m.group(1)), m.group(1), m.end()))
+        out.append(Marker("number", int(m.group(1)), m.group(1), m.end(), bare=len(m.group(1)) == 4))
     if m := _LOWER.match(text):
         ch = m.group(1) or m.group(2)
         out.append(Marker("lower", ord(ch) - 96, ch, m.end()))
