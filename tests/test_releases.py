@@ -126,6 +126,7 @@ def test_revealed_spans_are_tied_to_the_notice_and_characterised() -> None:
     ("produce 2,000-kilowatt atomic reactors and a 25-Mev cyclotron", ["2,000-kilowatt", "25-Mev"]),
     ("$11,200 was sent to London on 21 July 1960 (Page 3)", ["$11,200"]),
     ("Luang Prabang, 55 miles south", ["55 miles"]),
+    ("activity noted on 18-20 July; 16 of 20 scheduled aircraft", ["16", "20 scheduled aircraft"]),
 ])
 def test_numbers_keep_units_and_leave_out_dates_and_pages(text: str, want: list[str]) -> None:
     assert list(numbers_in(text)) == want

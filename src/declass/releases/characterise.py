@@ -152,16 +152,22 @@ def numbers_in(text: str) -> tuple[str, ...]:
     for m in number_pattern().finditer(text):
         num = m.group("num")
         before = text[max(0, m.start() - 12):m.start()].lower()
-        after = text[m.end("num"):m.end("num") + 12].lower()
+        after = text[m.end("num"):m.end("num") + 16].lower()
         if re.search(r"(page|para|no\.|copy)\s*$", before):
             continue
-        if not m.group("unit") and not m.group("pct") and not num.startswith("$"):
-            plain = num.replace(",", "")
-            if re.fullmatch(r"(1[89]|20)\d\d", plain) or re.match(rf"\s*({MONTHS})\b", after) or \
-                    re.search(rf"({MONTHS})\.?\s*$", before):
-                continue
+        if not m.group("unit") and not m.group("pct") and not num.startswith("$") and _date_part(num, before, after):
+            continue
         out.append(" ".join(m.group().split()))
     return tuple(dict.fromkeys(out))
+
+
+def _date_part(num: str, before: str, after: str) -> bool:
+    """A year, or a day of a date ("21 July", "18-20 July", "July 21")."""
+    plain = num.replace(",", "")
+    return bool(re.fullmatch(r"(1[89]|20)\d\d", plain)
+                or re.match(rf"\s*(?:-\s*\d+\s*)?({MONTHS})\b", after)
+                or re.search(rf"({MONTHS})\.?\s*$", before)
+                or (re.search(r"\d\s*-\s*$", before) and re.match(rf"\s*({MONTHS})\b", after)))
 
 
 # -- spans ----------------------------------------------------------------
