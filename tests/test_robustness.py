@@ -338,3 +338,95 @@ def test_a_year_opening_a_line_is_not_a_paragraph_number() -> None:
                         "1952. The year began with a note from Moscow.\n\n3. The last point.\n")
     assert [b.label for b in doc.blocks if b.kind == "paragraph"] == ["1", "2", "3"]
     assert "1952. The year" in doc.block("2").text  # type: ignore[union-attr]
+
+
+def test_file_names_with_control_characters_are_printed_on_one_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from declass.cli import app
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    evil = folder / "bad\nname\x1b[31m\u202e.txt"
+    evil.write_bytes(bytes(range(256)) * 8)  # binary: one failure that names the file
+    res = CliRunner().invoke(app, ["ingest", "--db", str(tmp_path / "a.db"), "--workers", "1", str(folder)])
+    assert res.exit_code == 1
+    failed = [ln for ln in res.stderr.splitlines() if ln.startswith("declass: failed:")]
+    assert len(failed) == 1 and "\x1b" not in res.stderr and "\u202e" not in res.stderr
+    assert "bad\\nname\\x1b[31m\\u202e.txt: the file is binary data" in failed[0]
+
+
+def test_a_missing_path_is_no_such_file_or_folder(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from declass.cli import app
+
+    res = CliRunner().invoke(app, ["ingest", "--db", str(tmp_path / "a.db"), str(tmp_path / "nope\n.txt")])
+    assert res.exit_code == 2 and res.stderr.strip().endswith("nope\\n.txt: no such file or folder [E405]")
+    assert len(res.stderr.strip().splitlines()) == 1
+
+
+def test_devices_and_fifos_in_a_folder_fail_alone_in_workers(tmp_path: Path, samples: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for f in samples.glob("*.txt"):
+        (folder / f.name).write_bytes(f.read_bytes())
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    os.mkfifo(folder / "pipe.txt")
+    started = time.monotonic()
+    with declass.Archive(tmp_path / "a.db") as a:
+        report = a.ingest([folder], workers=2)
+    assert time.monotonic() - started < 120
+    assert report.count("added") == 2
+    assert sorted(Path(r.path).name for r in report.failed) == ["pipe.txt", "zero.txt"]
+    assert all("[E106]" in r.error for r in report.failed)  # type: ignore[operator]
+
+
+def test_a_document_past_the_time_budget_fails_alone(tmp_path: Path, samples: Path) -> None:
+    """One enormous document: the budget stops it, the others go in."""
+    from declass.ingest import ingest
+    from declass.store import open_store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for f in samples.glob("*.txt"):
+        (folder / f.name).write_bytes(f.read_bytes())
+    big = "\n\n".join(f"{i}. The Soviet Union and the treaty of {i} with Peiping and Moscow, again."
+                      for i in range(1, 40_000))
+    (folder / "huge.txt").write_text("MEMORANDUM\n\n" + big)
+    store = open_store(str(tmp_path / "a.db"))
+    try:
+        started = time.monotonic()
+        report = ingest(store, [folder], db=str(tmp_path / "a.db"), workers=2, time_budget=10.0)
+        assert time.monotonic() - started < 120
+    finally:
+        store.close()
+    assert report.count("added") == 2
+    (bad,) = report.failed
+    assert bad.path.endswith("huge.txt") and "[E111]" in (bad.error or "") and "10 s" in (bad.error or "")
+
+
+def test_a_killed_index_build_is_cleaned_up_on_the_next_open(tmp_path: Path, samples: Path) -> None:
+    from declass.store.textindex import BUILDING, index_path
+
+    db = tmp_path / "a.db"
+    with declass.Archive(db) as a:
+        a.ingest([samples], workers=1)
+    stale = index_path(db).with_name(index_path(db).name + ".new-deadbeef")
+    stale.mkdir()
+    (stale / "meta.json").write_text("{}")
+    old = index_path(db).with_name(index_path(db).name + ".old-deadbeef")
+    old.mkdir()
+    running = index_path(db).with_name(index_path(db).name + ".new-0a0a0a0a")  # a rebuild still going
+    running.mkdir()
+    import fcntl
+
+    with open(running / BUILDING, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with declass.Archive(db) as a:
+            assert a.search("Peiping")
+        assert not stale.exists() and not old.exists()
+        assert running.exists()
+    with declass.Archive(db):
+        pass
+    assert not running.exists()
