@@ -28,7 +28,6 @@ JOIN_MIN = 90.0  # a word against two words joined (a line-break split one relea
 MAX_CELLS = 400_000  # largest gap given the fuzzy match (words x words)
 SHORT = 3  # a matched word this short standing alone between unmatched words is chance
 MOVE_MIN_WORDS = 6
-MOVE_SHARE = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,26 +223,37 @@ def _runs(labels: list[str], want: str) -> list[tuple[int, int]]:
 
 
 def _mark_moves(a: list[str], b: list[str], earlier: list[str], later: list[str]) -> None:
-    """Long runs only in one release that the other has among its own unmatched runs: moved."""
-    gone = [r for r in _runs(earlier, "removed") if r[1] - r[0] >= MOVE_MIN_WORDS]
-    if not gone:
+    """Text only one release has in place that the other has elsewhere, unmatched: moved.
+
+    A stretch of at least `MOVE_MIN_WORDS` later words whose every word is in a
+    3-gram found among the earlier release's removed words (a paragraph the two
+    releases print in a different order) is moved, not revealed; so are those
+    earlier words."""
+    grams: dict[tuple[str, ...], list[int]] = {}
+    for i1, i2 in _runs(earlier, "removed"):
+        for i in range(i1, i2 - 2):
+            grams.setdefault(tuple(a[i:i + 3]), []).append(i)
+    if not grams:
         return
-    grams: dict[tuple[str, ...], list[tuple[int, int]]] = {}
-    for r in gone:
-        for i in range(r[0], r[1] - 2):
-            grams.setdefault(tuple(a[i:i + 3]), []).append(r)
     for j1, j2 in _runs(later, "revealed"):
         if j2 - j1 < MOVE_MIN_WORDS:
             continue
-        hits: Counter[tuple[int, int]] = Counter()
+        hit_b: dict[int, int] = {}  # later word -> an earlier word it repeats
         for j in range(j1, j2 - 2):
-            for r in set(grams.get(tuple(b[j:j + 3]), ())):
-                hits[r] += 1
-        if not hits:
-            continue
-        r, shared = hits.most_common(1)[0]
-        if shared >= MOVE_SHARE * (j2 - j1 - 2) and shared >= MOVE_SHARE * (r[1] - r[0] - 2):
-            for j in range(j1, j2):
-                later[j] = "moved"
-            for i in range(r[0], r[1]):
-                earlier[i] = "moved"
+            for i in grams.get(tuple(b[j:j + 3]), ())[:1]:
+                for k in range(3):
+                    hit_b.setdefault(j + k, i + k)
+        j = j1
+        while j < j2:
+            if j not in hit_b:
+                j += 1
+                continue
+            k = j
+            while k < j2 and k in hit_b:
+                k += 1
+            if k - j >= MOVE_MIN_WORDS:
+                for x in range(j, k):
+                    later[x] = "moved"
+                    if earlier[hit_b[x]] == "removed":
+                        earlier[hit_b[x]] = "moved"
+            j = k

@@ -234,7 +234,10 @@ def _pieces(rt: ReleaseText, j1: int, j2: int) -> tuple[Piece, ...]:
         while m + 1 < j2 and rt.words[m + 1].block == b:
             m += 1
         blk = rt.blocks[b]
-        out.append(Piece(blk.label, rt.words[k].start, _end_with_punct(blk.text, rt.words[m].end), blk.page))
+        start = rt.words[k].start
+        if start and blk.text[start - 1] in "(\"'“‘[":  # an opening bracket or quote goes with its words
+            start -= 1
+        out.append(Piece(blk.label, start, _end_with_punct(blk.text, rt.words[m].end), blk.page))
         k = m + 1
     return tuple(out)
 
