@@ -231,12 +231,15 @@ def make_stage(gaz: Gazetteer) -> Callable[[Document], Document]:
 def _surnames(doc: Document, blocks: list[Block], per_block: list[list[dict[str, Any]]],
               gaz: Gazetteer) -> list[list[dict[str, Any]]]:
     """Every other occurrence of a surname the document has shown to be a person's."""
-    names = [m["text"] for ms in per_block for m in ms if m["type"] == "person"]
-    pattern = persons.surname_pattern(names)
-    if pattern is None:
+    known = persons.surnames(m["text"] for ms in per_block for m in ms if m["type"] == "person")
+    if not known:
         return per_block
+    pattern = persons.surname_pattern(known)
     out = []
     for b, ms in zip(blocks, per_block, strict=True):
+        if not any(name in b.text for name in known):
+            out.append(ms)
+            continue
         held = [(m["in_block"][0], m["in_block"][1]) for m in ms if m["type"] != "unknown"]
         added = []
         drop: set[int] = set()

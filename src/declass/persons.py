@@ -75,6 +75,7 @@ class Cues:
     title_starts: frozenset[str]
     eponym_heads: frozenset[str]
     speech_after: re.Pattern[str]
+    speech_starts: frozenset[str]  # the first two letters of every speech verb and adverb before one
     capital_next: re.Pattern[str]
 
 
@@ -117,6 +118,7 @@ def cues() -> Cues:
                          rf"(?:(?:,[ \n]+|[ \n]+and[ \n]+|,[ \n]+and[ \n]+){NAME_SEQ})*)"),
         title_starts=frozenset(t.split()[0] for t in every),
         eponym_heads=frozenset(raw["eponym_heads"]),
+        speech_starts=frozenset(w[:2] for w in [*raw["speech_verbs"], *_ADVERBS.strip("(?:)").split("|")]),
         speech_after=re.compile(rf"[ \n]+(?:{_ADVERBS}[ \n]+)?(?:{_alternation(raw['speech_verbs'])})\b"),
         capital_next=re.compile(rf"[ \n]+[{_UP}]"),
     )
@@ -279,8 +281,8 @@ def _shaped(text: str, taken: bytearray, c: Cues, caps: list[re.Match[str]]) -> 
     Johnson", "Park Chung Hee".  A name of this kind starts at an initial, a
     known given name or an East Asian surname, and ends before a word that is
     never a name ("Robert H. Johnson of the Staff", "Gorky Park")."""
-    starts = [m.start() for m in caps
-              if m.group() in c.given or m.group() in c.east_asian or _INITIAL_ONLY.fullmatch(m.group())]
+    starts = [m.start() for m in caps if (g := m.group()) in c.given or g in c.east_asian
+              or (len(g) == 2 and g[1] == ".")]
     out: list[Found] = []
     done = -1
     for start in starts:
@@ -333,7 +335,7 @@ def _speaker(text: str, taken: bytearray, c: Cues, caps: list[re.Match[str]]) ->
     for m in caps:
         s, e = m.span()
         name = m.group()
-        if name.endswith(".") or text[e + 1 : e + 2].isupper() or not c.speech_after.match(text, e):
+        if text[e + 1 : e + 3] not in c.speech_starts or name.endswith(".") or not c.speech_after.match(text, e):
             continue
         if not _free(taken, s, e) or name in c.not_names or name in c.east_asian:
             continue
@@ -392,10 +394,13 @@ def eponym_after(text: str, e: int) -> bool:
     return bool(m) and m.group(1) in cues().eponym_heads
 
 
-def surname_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
-    """A pattern for the bare surnames of ``names`` as whole capitalised words."""
+def surnames(names: Iterable[str]) -> frozenset[str]:
+    """The surnames of ``names`` that can stand alone (three letters or more, never a non-name word)."""
     c = cues()
-    s = {x for n in names if (x := surname(n)) and len(x) >= 3 and x not in c.not_names}
-    if not s:
-        return None
-    return re.compile(rf"(?<![\w.-])(?:{_alternation(s)})(?![\w-])")
+    return frozenset(x for n in names if (x := surname(n)) and len(x) >= 3 and x not in c.not_names)
+
+
+@lru_cache(maxsize=1024)
+def surname_pattern(names: frozenset[str]) -> re.Pattern[str]:
+    """A pattern for the surnames ``names`` as whole capitalised words."""
+    return re.compile(rf"(?<![\w.-])(?:{_alternation(names)})(?![\w-])")
