@@ -398,3 +398,29 @@ def test_list_marker_readings_never_read_an_omission(text: str) -> None:
     for opening in ("[Here follows ", "[Omitted here ", "(Here follows "):
         note = opening + text.replace("[", "").replace("]", "").replace("(", "").replace(")", "") + "]"
         assert readings(note) == [] or not is_omission(note)
+
+
+def _numbered(values: list[str], between: dict[int, str] | None = None) -> Document:
+    parts = ["MEMORANDUM FOR THE RECORD", ""]
+    for k, v in enumerate(values):
+        if between and k in between:
+            parts += [between[k], ""]
+        parts += [f"{v}. Paragraph text number {k} of the memorandum, a full sentence here.", ""]
+    return declass.parse("\n".join(parts))
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [(["8", "9", "18", "11", "12"], []),  # 10 misread as 18: the list goes on from 9
+     (["1", "2", "18", "8", "4", "5"], []),  # the list goes on from before the stray number
+     (["1", "2", "3", "8", "5"], []),  # 4 misread as 8, then the list goes on
+     (["1", "2", "5", "6", "7"], [["3", "4"]]),  # a real gap: the list goes on from 5
+     (["6", "7", "9", "10"], [["8"]])],
+)
+def test_ocr_misread_numbers_are_not_gaps(values: list[str], expected: list[list[str]]) -> None:
+    assert withheld(_numbered(values)) == expected
+
+
+def test_misread_number_with_a_marker_beside_it_is_still_a_gap() -> None:
+    doc = _numbered(["8", "9", "18", "19"], between={2: "25X1"})
+    assert withheld(doc) == [[str(n) for n in range(10, 18)]]

@@ -184,15 +184,38 @@ def find_withheld(doc: Document) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for (seq, parent), items in groups.items():
         prev_value, prev = 0 if parent != "__top__" else None, None
-        for b in items:
+        for k, b in enumerate(items):
             value = int(b.attrs["value"])
             lo = order[prev.label] if prev is not None else order.get(parent, -1)
             crossed = any(lo < i < order[b.label] for i in breaks)
             if prev_value is not None and value > prev_value + 1 and not crossed:
                 missing = list(range(prev_value + 1, value))
-                out.append(_withheld(doc, seq, missing, prev, b, parent))
+                rec = _withheld(doc, seq, missing, prev, b, parent)
+                nxt = int(items[k + 1].attrs["value"]) if k + 1 < len(items) else None
+                if rec["reason"] != "gap in the numbering only" or not _misread(seq, prev_value, value, nxt):
+                    out.append(rec)
             prev_value, prev = value, b
     return out
+
+
+DIGIT_CONFUSIONS = {"0": "89", "8": "036", "9": "0", "3": "8", "1": "74", "7": "1", "4": "1", "5": "63", "6": "58"}
+"""Digits a typewritten number is misread as under OCR (0/8, 3/8, 1/7 ...)."""
+
+
+def _misread(seq: str, prev: int, value: int, nxt: int | None) -> bool:
+    """True if a number after a gap (with no marker or page break beside it) is
+    likelier an OCR misreading than a sign of withheld items: the list goes on
+    from before it (9, 18, 11), a nested list opens far from its start (``S.``
+    for ``5.``), or one misread digit makes it the number expected (10 as 18)."""
+    if nxt is not None and prev < nxt < value:
+        return True  # the list goes on from before it
+    if prev == 0 and value > 4:
+        return True  # a list opening with its first four points withheld and no marker: a misread opening
+    if seq not in ("number", "pnum"):
+        return False
+    want, got = str(prev + 1), str(value)
+    return len(want) == len(got) and sum(a != b for a, b in zip(want, got, strict=True)) == 1 and all(
+        a == b or b in DIGIT_CONFUSIONS.get(a, "") for a, b in zip(want, got, strict=True))
 
 
 def _withheld(doc: Document, seq: str, missing: list[int], prev: Block | None, nxt: Block,
