@@ -5,9 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= declass.db
 STAMP := $(VENV)/.installed
-# Typefaces for the evaluation's typewritten scans (evaluate/scan.py): Courier Prime and GNU Typewriter
+# Typefaces for the evaluation's typewritten scans (evaluate/scan.py): Courier Prime and Liberation Mono
 # (OFL-1.1), Go Mono (BSD-3-Clause), DejaVu (Bitstream Vera licence).
-APT_PACKAGES := tesseract-ocr tesseract-ocr-eng fonts-courier-prime fonts-gnutypewriter fonts-go fonts-dejavu-core
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng fonts-courier-prime fonts-liberation2 fonts-go fonts-dejavu-core
 APT_TEST_PACKAGES := $(APT_PACKAGES) chromium chromium-driver postgresql
 HOST ?= 127.0.0.1
 PORT ?= 8000

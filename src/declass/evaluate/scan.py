@@ -13,10 +13,11 @@ bitonal or greyscale scanning); it is not tuned to flatter the OCR.
 
 Typefaces come from Debian packages (installed by ``make install``), each
 under a licence that lets anyone install and use it:
-Courier Prime (fonts-courier-prime, OFL-1.1), GNU Typewriter
-(fonts-gnutypewriter, OFL-1.1), Go Mono (fonts-go, BSD-3-Clause) and DejaVu
+Courier Prime (fonts-courier-prime, OFL-1.1), Liberation Mono
+(fonts-liberation2, OFL-1.1), Go Mono (fonts-go, BSD-3-Clause) and DejaVu
 Sans Mono / DejaVu Sans for the stamps (fonts-dejavu-core, Bitstream Vera
-licence).
+licence).  (GNU Typewriter was tried and left out: it prints parentheses and
+brackets as slashes and has no ampersand, which no office typewriter did.)
 """
 
 from __future__ import annotations
@@ -47,10 +48,13 @@ __all__ = [
 # Typeface name -> (Debian package, candidate paths).
 FONTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "Courier Prime": ("fonts-courier-prime", ("/usr/share/fonts/opentype/courier-prime/Courier Prime.otf",)),
-    "GNU Typewriter": ("fonts-gnutypewriter", ("/usr/share/fonts/truetype/gnutypewriter/GNUTypewriter.ttf",)),
+    "Liberation Mono": ("fonts-liberation2", ("/usr/share/fonts/truetype/liberation2/LiberationMono-Regular.ttf",)),
     "Go Mono": ("fonts-go", ("/usr/share/fonts/fonts-go/Go-Mono.ttf", "/usr/share/fonts/truetype/go/Go-Mono.ttf")),
     "DejaVu Sans Mono": ("fonts-dejavu-core", ("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",)),
 }
+# How much of the style's ink spread each face takes: Courier's hairline strokes are the ones
+# a ribbon thickens most; the others are drawn with heavier strokes already.
+_BLEED = {"Courier Prime": 1.0, "Liberation Mono": 0.6, "Go Mono": 0.6, "DejaVu Sans Mono": 0.6}
 STAMP_FONT = ("fonts-dejavu-core", ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",))
 
 PAPER_IN = (8.5, 11.0)  # US letter
@@ -289,7 +293,7 @@ def _type_line(
     dx = rng.normal(0, 0.04 * cell, n)
     dy = rng.normal(0, 0.03 * cell, n) + rng.normal(0, 0.02 * cell)
     strength = np.clip(rng.normal(style.ink, style.ink_variation, n), 0.35, 1.0)
-    spread = style.spread * style.dpi / 72
+    spread = style.spread * _BLEED.get(style.font, 1.0) * style.dpi / 72 * 10 / style.pitch
     for i, ch in enumerate(line):
         if ch != " ":
             fill = int(255 * strength[i])
