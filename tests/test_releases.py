@@ -274,3 +274,12 @@ def test_a_revealed_point_is_tied_to_the_25x1_marker_that_hid_it() -> None:
     assert (span.withheld_by.kind, span.withheld_by.code) == ("marker", "25X1")
     assert "liaison" in {m.category for m in span.sources_methods}
     assert c.stats.by_withheld == {"25X1": span.chars}
+
+
+@given(st.text(alphabet=st.sampled_from(list("Clean Chunk #1\nText: kind=match unred_source_page=3 -original"
+                                             " segment: ocr_equivalent_to_redacted_text,")), max_size=400))
+@settings(max_examples=60, deadline=None)
+def test_chunk_file_parser_takes_any_text(text: str) -> None:
+    for c in parse_chunks(text):
+        assert c.kept or c.reasons
+        assert c.page is None or c.page >= 0
