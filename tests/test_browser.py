@@ -139,9 +139,10 @@ def test_briefing_readings_and_redline(page: Page, base_url: str) -> None:
 
 def test_furniture_toggle(page: Page, base_url: str) -> None:
     page.goto(base_url + "/doc/NIE-58")
+    page.locator("details.cover > summary").click()
     stamp = page.locator(".furniture.k-release_stamp").first
     expect(stamp).to_be_hidden()
-    page.locator("a.furniture-switch").click()
+    page.get_by_label("page furniture").check()
     expect(stamp).to_be_visible()
 
 
@@ -301,3 +302,86 @@ def test_release_reading_and_releases_page(browser: Any, tmp_path: Path) -> None
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def body_class(page: Page) -> str:
+    return page.locator("body").get_attribute("class") or ""
+
+
+def test_layers_switch_and_are_remembered(page: Page, base_url: str) -> None:
+    """Quiet by default; each layer shows its marks and its legend line at once,
+    and the browser remembers the choice on the next document."""
+    page.goto(base_url + "/doc/NIE-58#5")
+    five = page.locator('section[id="5"]')
+    judgment = five.locator(".judgment").first
+    assert judgment.evaluate("e => getComputedStyle(e).backgroundColor") == "rgba(0, 0, 0, 0)"
+    expect(five.locator(".jbadge").first).to_be_hidden()
+    expect(five.locator(".dissent")).to_be_hidden()
+    expect(page.locator(".legend .for-judgments")).to_be_hidden()
+    shot(page, "reader-quiet")
+    page.get_by_label("judgments").check()
+    assert "layer-judgments" in body_class(page) and "layer=judgments" in page.url
+    expect(five.locator(".jbadge").first).to_be_visible()
+    expect(five.locator(".dissent")).to_have_count(1)
+    expect(five.locator(".dissent")).to_contain_text("during the period of this estimate.")
+    expect(page.locator(".legend .for-judgments")).to_be_visible()
+    place = page.locator('section[id="6"] a.entity').first
+    assert place.get_attribute("tabindex") == "-1"
+    page.get_by_label("people and places").check()
+    assert place.get_attribute("tabindex") is None
+    expect(page.locator(".legend .for-entities")).to_be_visible()
+    page.locator('section[id="5"]').scroll_into_view_if_needed()
+    shot(page, "reader-layers")
+    page.goto(base_url + f"/doc/{BRIEF}")  # remembered per browser
+    assert "layer-judgments" in body_class(page) and "layer-entities" in body_class(page)
+    expect(page.get_by_label("judgments")).to_be_checked()
+    page.get_by_label("redactions").check()
+    expect(page.locator(".withheld").first).to_be_visible()
+    page.get_by_label("redactions").uncheck()
+    expect(page.locator(".withheld").first).to_be_hidden()
+    page.get_by_label("judgments").uncheck()
+    page.get_by_label("people and places").uncheck()
+
+
+def test_layers_work_without_javascript(browser: Any, base_url: str) -> None:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    pg = ctx.new_page()
+    pg.goto(base_url + "/doc/NIE-58")
+    pg.get_by_label("redactions").check()
+    pg.get_by_role("button", name="Apply").click()
+    assert "layer=redactions" in pg.url and "layer-redactions" in body_class(pg)
+    pg.locator("details.cover > summary").click()
+    marker = pg.locator(".furniture.k-exemption_marker .marker").first
+    expect(marker).to_be_visible()
+    assert marker.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+    ctx.close()
+
+
+def test_edits_layer_and_redline_keep_links(page: Page, base_url: str) -> None:
+    page.goto(base_url + f"/doc/{BRIEF}?reading=redline&layer=entities&layer=edits&layer=redactions#II.F")
+    block = page.locator('section[id="II.F"] .text.redline')
+    expect(block).to_be_visible()
+    expect(block.locator("a.entity").first).to_be_visible()
+    expect(block.locator(".marker")).to_have_count(1)
+    expect(block.locator("del").first).to_be_visible()
+    shot(page, "briefing-redline-layers")
+    page.get_by_role("link", name="as typed").click()
+    struck = page.locator('section[id="II.F"] .text.typed .struck').first
+    assert "line-through" in struck.evaluate("e => getComputedStyle(e).textDecorationLine")
+    page.get_by_label("handwritten edits").uncheck()
+    assert "line-through" not in struck.evaluate("e => getComputedStyle(e).textDecorationLine")
+    page.get_by_label("people and places").uncheck()
+    page.get_by_label("redactions").uncheck()
+
+
+def test_phone_reaches_metadata_from_the_top(browser: Any, base_url: str) -> None:
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    pg = ctx.new_page()
+    pg.goto(base_url + "/doc/NIE-58")
+    jump = pg.get_by_role("navigation", name="On this page")
+    box = jump.bounding_box()
+    assert box and box["y"] < 844  # on the first screen
+    jump.get_by_role("link", name="Warnings (1)").click()
+    expect(pg.locator("#warnings")).to_be_in_viewport()
+    pg.screenshot(path=str(ARTIFACTS / "phone-reader-top.png"))
+    ctx.close()

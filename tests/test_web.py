@@ -203,3 +203,95 @@ def test_cached_pages_expire_when_the_archive_changes(tmp_path: Path, samples: P
         a.ingest([samples / "1952-09-10_nie-58_sino-soviet-relations.txt"], workers=1)
     fresh = client.get("/")
     assert fresh.headers.get("X-Cache") is None and "2 of 2 documents" in fresh.text
+
+
+# -- the reader: a quiet default, layers, a cover card, and what issue 17 saw ----------
+
+
+def block_html(html: str, label: str) -> str:
+    start = html.index(f'id="{label}"')
+    return html[start: html.index("</section>", start)]
+
+
+def test_reader_is_quiet_by_default_and_layers_switch_on(client: Client) -> None:
+    quiet = client.get(f"/doc/{NIE}").text
+    body = quiet[quiet.index("<body"): quiet.index(">", quiet.index("<body"))]
+    assert "layer-" not in body
+    assert 'tabindex="-1"' in block_html(quiet, "6")  # entity links out of the tab order while hidden
+    on = client.get(f"/doc/{NIE}?layer=entities&layer=judgments&layer=bogus").text
+    body = on[on.index("<body"): on.index(">", on.index("<body"))]
+    assert "layer-entities" in body and "layer-judgments" in body and "bogus" not in body
+    assert 'tabindex="-1"' not in block_html(on, "6")
+    assert 'name="layer" value="entities" checked' in on and 'value="redactions" checked' not in on
+    for key in ("entities", "judgments", "redactions", "edits", "furniture"):
+        assert f'class="for-{key}"' in on  # a legend line for every layer
+    legacy = client.get(f"/doc/{NIE}?furniture=true").text
+    assert "layer-furniture" in legacy[legacy.index("<body"): legacy.index(">", legacy.index("<body"))]
+
+
+def test_front_matter_folds_into_a_cover_card(client: Client) -> None:
+    html = client.get(f"/doc/{NIE}").text
+    cover = html[html.index('<details class="cover"'): html.index("</details>")]
+    assert 'id="front.1"' in cover and 'id="front.12"' in cover and "12 blocks" in cover
+    assert 'id="THE PROBLEM"' not in cover and 'id="THE PROBLEM"' in html
+
+
+def test_reading_fixes_seen_in_issue_17(client: Client) -> None:
+    brief = client.get(f"/doc/{BRIEF}").text
+    assert "$600,000,000" in block_html(brief, "V.K") and "\\$" not in brief
+    nie = client.get(f"/doc/{NIE}").text
+    assert "&gt; On the authorization" not in nie and "On the authorization" in block_html(nie, "Annex A / Signatures")
+    five = block_html(nie, "5")
+    assert five.count("<b>Dissent</b>") == 1  # three judgments, one dissenter: shown once
+    assert five.count("He therefore reserves judgment") == 1
+    assert "during the period of this estimate.</p>" in five  # whole, not cut mid-sentence
+    assert "no handwritten edits" in nie and "reading-switch" not in nie
+    assert "reading-switch" in brief
+
+
+def test_edited_blocks_keep_their_annotations_in_every_reading(client: Client) -> None:
+    html = client.get(f"/doc/{BRIEF}?reading=redline").text
+    block = block_html(html, "II.F")
+    redline = block[block.index('class="text redline"'):]
+    amended = block[block.index('class="text amended"'): block.index('class="text redline"')]
+    for part in (redline, amended):
+        assert 'class="entity' in part and 'class="marker"' in part and 'class="judgment"' in part
+        assert "<del>" in part and "under extension of 1950 agreement" in part
+    assert block.count('id="j-') == 1  # a judgment's id only once across the three readings
+
+
+def test_judgments_table_names_documents_and_dissenters(client: Client) -> None:
+    html = client.get("/judgments").text
+    assert "NSC Briefing, 4 Nov 1953" in html and ">NIE-58<" in html
+    assert "sino-sovie<" not in html and "sino-sovie" not in html.replace(NIE, "").replace(BRIEF, "")
+    assert "Department of StateSpecial" not in html
+
+
+def test_entity_page_counts_blocks_in_good_english(client: Client) -> None:
+    html = client.get("/entity/Dairen").text
+    assert "(1 blocks)" not in html
+
+
+@pytest.mark.parametrize(
+    ("rng", "shown"),
+    [([1.0, 1.0], "100%"), ([0.0, 0.0], "0%"), ([0.63, 0.87], "63%–87%"), ([0.95, 1.0], "95%–100%")],
+)
+def test_probability_bar_is_visible_at_the_ends(rng: list[float], shown: str) -> None:
+    import re
+
+    from declass.web.render import probability_bar
+
+    html = probability_bar(rng)
+    assert f">{shown}<" in html
+    left, width = (float(x) for x in re.search(r"margin-left:([\d.]+)%;width:([\d.]+)%", html).groups())  # type: ignore[union-attr]
+    assert width >= 3 and left + width <= 100.0001
+
+
+def test_crossing_spans_are_split_not_dropped() -> None:
+    from declass.web.render import Span, annotate
+
+    html = str(annotate("abcdef", [Span(0, 4, '<i id="x">', "</i>", "!", "<i>"), Span(2, 6, "<b>", "</b>")]))
+    assert html == '<i id="x">ab<b>cd</b></i>!<b>ef</b>'
+    html = str(annotate("abcdef", [Span(2, 6, "<b>", "</b>"), Span(0, 4, '<i id="x">', "</i>", "!", "<i>")],
+                        [(3, "<ins>+</ins>")]))
+    assert html.count('id="x"') == 1 and "c<ins>+</ins>d" in html

@@ -150,7 +150,7 @@ def create_app(db: str | Path, *, outcomes: str | None = None, gazetteer: tuple[
                cache: bool = True, request_seconds: float = REQUEST_SECONDS) -> FastAPI:
     """The web application for the archive at ``db`` (``cache``: keep rendered responses;
     ``request_seconds``: the time budget of one request)."""
-    from declass.web import api, pages, releases
+    from declass.web import api, pages, reader, releases
 
     app = FastAPI(title="declass", version=__version__, openapi_url="/api/openapi.json", docs_url=None,
                   redoc_url=None, description="Read-only JSON API over a declass archive.")
@@ -160,6 +160,7 @@ def create_app(db: str | Path, *, outcomes: str | None = None, gazetteer: tuple[
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(reader.router)
     app.include_router(releases.router)
 
     if cache:

@@ -13,12 +13,11 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from declass.cite import citation
-from declass.dates import format_date
 from declass.errors import UsageError
 from declass.scales import BUILTIN
 from declass.web.data import MAX_QUERY, Library
-from declass.web.queries import documents_filtered, expand_any_spelling, facets, summary_record
-from declass.web.render import annotate, block_spans, probability_bar, redline_html
+from declass.web.queries import documents_filtered, expand_any_spelling, facets, short_names, summary_record
+from declass.web.render import probability_bar
 
 router = APIRouter()
 Text = Annotated[str | None, Query(max_length=MAX_QUERY)]
@@ -52,47 +51,6 @@ def archive(request: Request, type: Text = None, classification: Text = None, da
                 classifications=sorted({d["classification"] for d in everything if d["classification"]}),
                 q={"type": type or "", "classification": classification or "", "date_from": date_from or "",
                    "date_to": date_to or "", "redacted": redacted or "", "entity": entity or ""})
-
-
-def reader_items(rec: dict[str, Any], scale: str) -> list[dict[str, Any]]:
-    """Blocks, furniture, withheld placeholders and markers, in source order."""
-    items: list[dict[str, Any]] = []
-    depth: dict[str, int] = {}
-    for b in rec["blocks"]:
-        depth[b["label"]] = depth.get(b["parent"] or "", -1) + 1 if b["parent"] else 0
-        items.append({"type": "block", "at": b["start"], "block": b, "depth": min(depth[b["label"]], 5),
-                      "html": annotate(b["text"], block_spans(b, rec, scale)),
-                      "amended": b.get("amended_text", b["text"]),
-                      "redline": redline_html(b["redline"]) if b.get("redline") else None,
-                      "citation": citation(rec, b)})
-    for f in rec["furniture"]:
-        items.append({"type": "furniture", "at": f["start"], "furniture": f})
-    for r in rec["redactions"]:
-        if r["kind"] == "withheld_block":
-            items.append({"type": "withheld", "at": r["end"] - 1, "redaction": r})
-    items.sort(key=lambda i: (i["at"], i["type"] != "block"))
-    return items
-
-
-@router.get("/doc/{doc_id}", response_class=HTMLResponse)
-def reader(request: Request, doc_id: str, scale: Scale = "kent",
-           reading: Annotated[str, Query(pattern=r"^(typed|amended|redline)$")] = "typed",
-           furniture: bool = False) -> HTMLResponse:
-    rec = lib(request).record(doc_id)
-    md = rec["metadata"]
-    meta = [(k.replace("_", " "), value(md, k)) for k in ("doc_type", "doc_number", "title", "subject", "date",
-                                                         "classification", "archive_id", "released", "concurred",
-                                                         "period_end") if value(md, k)]
-    agencies = value(md, "agencies")
-    if agencies:
-        meta.append(("agencies", ", ".join(agencies)))
-    outline = [b for b in rec["blocks"] if b["kind"] not in ("front_matter", "margin_note", "signature", "redaction")]
-    return page(request, "document.html", rec=rec, md=md, meta=meta, items=reader_items(rec, scale),
-                outline=outline, scale=scale, scales=BUILTIN, reading=reading, furniture=furniture,
-                citation=citation(rec), warnings=rec.get("warnings", []),
-                reservations=md.get("reservations") or [], edits=len(rec["edits"]),
-                judgments=len(rec["judgments"]), format_date=format_date,
-                releases=lib(request).archive.releases_of(rec["id"]))
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -193,7 +151,8 @@ def judgments(request: Request, scale: Scale = "kent", doc: Text = None, term: T
         rows.sort(key=getters[key], reverse=sort.startswith("-"))
     terms = sorted({r["term"] for r in lib(request).archive.judgments(doc or None, scale=scale)})
     return page(request, "judgments.html", rows=rows, scale=scale, scales=BUILTIN, doc=doc or "", term=term or "",
-                terms=terms, min=min, max=max, sort=sort, scored=lib(request).outcomes is not None)
+                terms=terms, names=short_names(lib(request)), min=min, max=max, sort=sort,
+                scored=lib(request).outcomes is not None)
 
 
 @router.get("/timeline", response_class=HTMLResponse)

@@ -57,3 +57,38 @@ def facets(lib: Library, hits: list[Any], docs: dict[str, dict[str, Any]]) -> di
     years = Counter(((docs.get(h.document) or {}).get("date") or "undated")[:4] for h in hits)
     ents = lib.archive.store.mention_counts(sorted({(h.document, h.label) for h in hits}))
     return {"type": types.most_common(), "year": sorted(years.items()), "entity": ents}
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def short_date(iso: str | None) -> str:
+    """``1953-11-04`` → ``4 Nov 1953`` (month or year alone as given)."""
+    parts = (iso or "").split("-")
+    try:
+        if len(parts) == 3:
+            return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        if len(parts) == 2:
+            return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    except (ValueError, IndexError):
+        pass
+    return iso or ""
+
+
+def short_name(doc: dict[str, Any]) -> str:
+    """What a historian calls a document in a list: its number (NIE-58), else its
+    type and date ("NSC Briefing, 4 Nov 1953"), else its title or id, never cut mid-word."""
+    if doc.get("doc_number"):
+        return str(doc["doc_number"])
+    if doc.get("doc_type") and doc.get("date"):
+        return f"{doc['doc_type']}, {short_date(doc['date'])}"
+    name = str(doc.get("title") or doc.get("id") or "")
+    if len(name) <= 48:
+        return name
+    cut = name[:48].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:–- ") + "…"
+
+
+def short_names(lib: Library) -> dict[str, str]:
+    """Every document's short name, by id."""
+    return {d["id"]: short_name(d) for d in lib.archive.documents()}

@@ -25,15 +25,59 @@
     });
   });
 
-  // Page furniture toggle.
-  document.querySelectorAll("a.furniture-switch").forEach(function (a) {
-    a.addEventListener("click", function (ev) {
-      ev.preventDefault();
-      var on = document.body.classList.toggle("show-furniture");
-      a.setAttribute("aria-pressed", on ? "true" : "false");
-      a.textContent = (on ? "hide" : "show") + " page furniture";
-    });
-  });
+  // Layers: analysis the reader switches on (entities, judgments, redactions, edits,
+  // furniture). The page came with the layers of its URL; without any in the URL,
+  // the ones this browser last chose. A change applies at once and is remembered.
+  var layerForm = document.querySelector("form.layers");
+  if (layerForm) {
+    var boxes = Array.prototype.slice.call(layerForm.querySelectorAll('input[name="layer"]'));
+    var KEY = "declass.layers";
+    var apply = function (save) {
+      var on = [];
+      boxes.forEach(function (b) {
+        document.body.classList.toggle("layer-" + b.value, b.checked);
+        if (b.checked) on.push(b.value);
+      });
+      var links = document.body.classList.contains("layer-entities");
+      document.querySelectorAll("a.entity").forEach(function (a) {
+        if (links) a.removeAttribute("tabindex"); else a.setAttribute("tabindex", "-1");
+      });
+      var u = new URL(window.location.href);
+      u.searchParams.delete("layer");
+      u.searchParams.delete("furniture");
+      on.forEach(function (k) { u.searchParams.append("layer", k); });
+      document.querySelectorAll("a.reading-switch").forEach(function (a) {
+        var h = new URL(a.href);
+        h.searchParams.delete("layer");
+        on.forEach(function (k) { h.searchParams.append("layer", k); });
+        a.href = h.toString();
+      });
+      if (save) {
+        history.replaceState(null, "", u.toString());
+        try { localStorage.setItem(KEY, JSON.stringify(on)); } catch (e) { /* storage refused */ }
+      }
+    };
+    var params = new URL(window.location.href).searchParams;
+    if (!params.has("layer") && !params.has("furniture")) {
+      var saved = null;
+      try { saved = JSON.parse(localStorage.getItem(KEY) || "null"); } catch (e) { saved = null; }
+      if (Array.isArray(saved)) {
+        boxes.forEach(function (b) { b.checked = saved.indexOf(b.value) >= 0; });
+        apply(false);
+      }
+    }
+    boxes.forEach(function (b) { b.addEventListener("change", function () { apply(true); }); });
+  }
+
+  // A link to a block folded in the cover card opens the card.
+  var reveal = function () {
+    if (!window.location.hash) return;
+    var t = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    var d = t && t.closest ? t.closest("details") : null;
+    if (d && !d.open) { d.open = true; t.scrollIntoView(); }
+  };
+  reveal();
+  window.addEventListener("hashchange", reveal);
 
   // Copy a citation.
   document.querySelectorAll("button.copy").forEach(function (b) {
