@@ -473,3 +473,16 @@ def test_people_on_frus_documents(half: str) -> None:
     got = _frus_people(paths[0::2] if half == "development" else paths[1::2])
     print(half, got)
     assert got["recall"] >= 0.9 and got["precision"] >= 0.9 and got["same_entity"] >= 0.95, got
+
+
+def test_footnote_mark_after_a_name_is_a_word_boundary() -> None:
+    """Regression: "President Eisenhower¹" in a FRUS heading was missed by the gazetteer."""
+    people = _people("1. Memorandum From Acting Secretary of State Dillon to President Eisenhower\u00b9 on Tibet.")
+    ike = next(m for m in people if "Eisenhower" in m["text"])
+    assert ike["text"] == "President Eisenhower" and ike["id"] == load().lookup("Dwight D. Eisenhower").id
+
+
+def test_an_office_of_a_named_person_is_not_the_office() -> None:
+    """Regression: "Foreign Minister of Chang Myon's government" made a person "Myon"."""
+    assert [m["text"] for m in _people("1. The Foreign Minister of Chang Myon\u2019s government resigned.")] == \
+        ["Chang Myon"]

@@ -42,6 +42,11 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+def _in_word(ch: str) -> bool:
+    """A letter or a digit continues a word; a footnote mark ("Eisenhower¹") does not."""
+    return ch.isalpha() or ch.isdecimal()
+
+
 def norm(name: str) -> str:
     """Normalise a name for lookup: folded, spaces collapsed."""
     return " ".join(fold(name).split())
@@ -159,7 +164,7 @@ class Gazetteer:
         for end_i, (key, entries) in self.automaton.iter(folded):
             start = end_i - len(key) + 1
             end = end_i + 1
-            if (start > 0 and folded[start - 1].isalnum()) or (end < n and folded[end].isalnum()):
+            if (start > 0 and _in_word(folded[start - 1])) or (end < n and _in_word(folded[end])):
                 continue
             for eid, exact in entries:
                 if exact is None or text[start:end] == exact:

@@ -215,7 +215,10 @@ def _by_title(text: str, taken: bytearray, c: Cues, known: frozenset[str], caps:
             continue
         title = m.group("title")
         ns, name = m.start("name"), m.group("name")
-        if m.group("office"):
+        office = m.group("office")
+        if office and any(w in c.given or w in c.east_asian for w in office.split()):
+            continue  # "Foreign Minister of Chang Myon's government": a name, not an office
+        if office:
             trimmed = _trim_office(name, ns, c)
             if trimmed is None:
                 continue
