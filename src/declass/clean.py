@@ -154,7 +154,7 @@ def _settle_ids(raw_lines: list[RawLine]) -> tuple[list[RawLine], list[str]]:
     idx = [i for i, r in enumerate(raw_lines) if "archive_id" in r[3]]
     if not idx:
         return raw_lines, []
-    fields, warnings = settle_archive_ids([(str(raw_lines[i][3].get("archive_id")), raw_lines[i][3]) for i in idx])
+    fields, warnings = settle_archive_ids([raw_lines[i][3] for i in idx])
     out = list(raw_lines)
     for i, f in zip(idx, fields, strict=True):
         s, e, kind, _ = out[i]

@@ -426,15 +426,15 @@ def _with_repaired_id(fields: dict[str, str]) -> dict[str, str]:
     return {**fields, "archive_id": fixed, "archive_id_printed": printed}
 
 
-def settle_archive_ids(records: Sequence[tuple[str, dict[str, str]]]) -> tuple[list[dict[str, str]], list[str]]:
+def settle_archive_ids(records: Sequence[dict[str, str]]) -> tuple[list[dict[str, str]], list[str]]:
     """Damaged ids no confusion repair could fix take the document's majority
     id when they are within a few edits of it (the same stamp repeats on
     every page); the rest stay as printed, each with a warning."""
-    good = Counter(f["archive_id"] for _, f in records if "archive_id" in f and "archive_id_unrepaired" not in f)
+    good = Counter(f["archive_id"] for f in records if "archive_id" in f and "archive_id_unrepaired" not in f)
     consensus = good.most_common(1)[0][0] if good else None
     out: list[dict[str, str]] = []
     warnings: list[str] = []
-    for text, f in records:
+    for f in records:
         if "archive_id_unrepaired" not in f:
             out.append(f)
             continue
@@ -445,8 +445,9 @@ def settle_archive_ids(records: Sequence[tuple[str, dict[str, str]]]) -> tuple[l
                         "archive_id_repair": "consensus"})
         else:
             out.append(f)
-            warnings.append(f"W-FURN-ID: archive id {printed!r} in {text!r} does not fit the CREST id shape "
-                            "and could not be repaired; kept as printed")
+            warnings.append(f"the archive id {printed!r} on a release stamp does not fit the CREST id shape "
+                            "(CIA-RDP, year, series, job, box/folder/document, -digit) and no OCR repair fits it; "
+                            "kept as printed")
     return out, warnings
 
 
