@@ -148,7 +148,8 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 import declass  # noqa: E402
-from declass.furniture import ARCHIVE_ID, close_spacing, repair_archive_id  # noqa: E402
+from declass.crest_id import ARCHIVE_ID, repair_archive_id  # noqa: E402
+from declass.furniture import close_spacing  # noqa: E402
 
 CONFUSE = {"O": "0", "0": "O", "I": "1", "1": "l", "S": "5", "5": "S", "B": "8", "E": "F", "T": "F", "C": "G",
            "e": "c", "o": "0", "l": "1", "i": "1", "m": "rn", "R": "K", "D": "O"}

@@ -18,16 +18,10 @@ from collections import Counter
 from collections.abc import Mapping
 
 from declass import lexicon
-from declass.furniture import (
-    HEAD_LINES,
-    agencies_line,
-    classify_line,
-    echoes_banner,
-    edge_flags,
-    repeated_edge_lines,
-    settle_archive_ids,
-)
+from declass.crest_id import settle_archive_ids
+from declass.furniture import HEAD_LINES, agencies_line, classify_line, echoes_banner
 from declass.model import Chunk, Correction, Document, Furniture, Line, Page, page_lookup
+from declass.page_edges import edge_flags, repeated_edge_lines
 from declass.textmap import MappedText, TextBuilder, iter_lines
 
 PAGE_BREAK_KINDS = frozenset({"page_number", "classification", "release_stamp", "archive_id", "page_marker",

@@ -15,14 +15,14 @@ nothing:
 
 Position helps where it is known: a line at the top or bottom of a page is
 allowed one more edit (`classify_line` ``edge``), and a short line repeating
-at the edges of several pages is a running head (`repeated_edge_lines`).
+at the edges of several pages is a running head (`declass.page_edges`).
+CREST ids are repaired by `declass.crest_id`.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -31,6 +31,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from declass import lexicon
+from declass.crest_id import ID_TO_DIGIT, repair_archive_id, repair_squeezed
 from declass.datafile import load_yaml
 
 HEAD_LINES = 5
@@ -314,75 +315,6 @@ def echoes_banner(line: str, levels: Iterable[str], *, outermost: bool) -> tuple
     return None
 
 
-# -- CREST archive ids -------------------------------------------------------
-
-ARCHIVE_ID = re.compile(r"CIA-RDP\d{2}(?:[A-Z]|-)\d{5}[A-Z]\d{12}-\d")
-"""The shape of a CREST document id: ``CIA-RDP`` + accession year + series
-letter (or a hyphen) + 5-digit job + letter + 12 digits (box, folder,
-document, part) + ``-`` + a final digit, e.g. CIA-RDP80R01443R000200010007-3."""
-_TEMPLATES = ("DDL" + "D" * 5 + "L" + "D" * 12 + "D", "DD" + "D" * 5 + "L" + "D" * 12 + "D")
-"""Slot classes of the id after ``CIA-RDP``, hyphens left out: with a series
-letter after the year (``80R01443R…``) or, in later ids, a hyphen there
-(``96-00788R…``)."""
-_ID_TO_DIGIT = str.maketrans({"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "|": "1", "!": "1",
-                              "S": "5", "$": "5", "B": "8", "Z": "2", "G": "6", "A": "4"})
-_STRAY_LIKE = frozenset("OQDU|!")
-_ID_TO_LETTER = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G", "4": "A"})
-
-
-def _fit(body: str) -> str | None:
-    """The id whose hyphen-less tail ``body`` is, confusions repaired slot by slot, if it fits."""
-    for slots in _TEMPLATES:
-        if len(body) != len(slots):
-            continue
-        chars = [c.translate(_ID_TO_DIGIT) if k == "D" else c.translate(_ID_TO_LETTER)
-                 for c, k in zip(body, slots, strict=True)]
-        year, rest = "".join(chars[:2]), "".join(chars[2:])
-        fixed = f"CIA-RDP{year}{'' if slots[2] == 'L' else '-'}{rest[:-1]}-{rest[-1]}"
-        if ARCHIVE_ID.fullmatch(fixed):
-            return fixed
-    return None
-
-
-def repair_archive_id(printed: str) -> str | None:
-    """The valid CREST id a damaged one stands for, or None if no single repair
-    of O/0, I/1, S/5, B/8-type confusions (and at most one stray character)
-    makes it fit the shape.  A valid id is returned unchanged."""
-    return _repair_squeezed(re.sub(r"[\s.,'°`~_\-–—]+", "", printed).upper())
-
-
-_SQUEEZED_PREFIX = re.compile(r"[CG][I1L|!][A4]R[DO0]P", re.IGNORECASE)
-
-
-def _prefix_ends(squeezed: str) -> list[int]:
-    """Where the fixed ``CIA-RDP`` may end in a squeezed id (one letter off,
-    missing or extra), best first; empty if it does not start one."""
-    if m := _SQUEEZED_PREFIX.match(squeezed):
-        return [m.end()]
-    head = squeezed.upper()
-    return [n for n in (6, 7, 5) if Levenshtein.distance(head[:n], "CIARDP") <= 1]
-
-
-def _repair_squeezed(squeezed: str) -> str | None:
-    for end in _prefix_ends(squeezed):
-        if fixed := _repair_body(squeezed[end:]):
-            return fixed
-    return None
-
-
-def _repair_body(body: str) -> str | None:
-    if fixed := _fit(body):
-        return fixed
-    if len(body) in (len(t) + 1 for t in _TEMPLATES):  # one speck or doubled character
-        # a stray is most likely a letter where digits belong (``ROQ1443`` for
-        # ``R01443``); any other deletion only if it is the one fit
-        stray = {f for i, c in enumerate(body) if c in _STRAY_LIKE and (f := _fit(body[:i] + body[i + 1:]))}
-        found = stray or {f for i in range(len(body)) if (f := _fit(body[:i] + body[i + 1:]))}
-        if len(found) == 1:
-            return found.pop()
-    return None
-
-
 _DATE = re.compile(r"([0-9OoIlSB|]{4})/*([0-9OoIlSB|]{2})/*([0-9OoIlSB|]{2})")
 
 
@@ -400,13 +332,13 @@ def release_stamp(line: str) -> tuple[str, dict[str, str]] | None:
     m = _DATE.match(squeezed)
     if not m:
         return None
-    y, mo, d = (int(g.upper().translate(_ID_TO_DIGIT)) for g in m.groups())
+    y, mo, d = (int(g.upper().translate(ID_TO_DIGIT)) for g in m.groups())
     if not (1970 <= y <= 2099 and 1 <= mo <= 12 and 1 <= d <= 31):
         return None
     fields = {"date": f"{y:04d}/{mo:02d}/{d:02d}", "damaged": "1"}
     tail = squeezed[m.end():].upper()
     if tail:
-        fixed = _repair_squeezed(tail)
+        fixed = repair_squeezed(tail)
         at = re.search(r"[CcGg][\W_]{0,2}[IiLl1|!]", rest)
         printed = (rest[at.start():] if at else tail).strip(" :;")
         fields["archive_id"] = fixed or printed
@@ -424,98 +356,6 @@ def _with_repaired_id(fields: dict[str, str]) -> dict[str, str]:
     if fixed is None:
         return {**fields, "archive_id_unrepaired": "1"}
     return {**fields, "archive_id": fixed, "archive_id_printed": printed}
-
-
-def settle_archive_ids(records: Sequence[dict[str, str]]) -> tuple[list[dict[str, str]], list[str]]:
-    """Damaged ids no confusion repair could fix take the document's majority
-    id when they are within a few edits of it (the same stamp repeats on
-    every page); the rest stay as printed, each with a warning."""
-    good = Counter(f["archive_id"] for f in records if "archive_id" in f and "archive_id_unrepaired" not in f)
-    consensus = good.most_common(1)[0][0] if good else None
-    out: list[dict[str, str]] = []
-    warnings: list[str] = []
-    for f in records:
-        if "archive_id_unrepaired" not in f:
-            out.append(f)
-            continue
-        printed = f["archive_id"]
-        if consensus and Levenshtein.distance(printed.upper(), consensus, score_cutoff=4) <= 4:
-            g = {k: v for k, v in f.items() if k != "archive_id_unrepaired"}
-            out.append({**g, "archive_id": consensus, "archive_id_printed": printed,
-                        "archive_id_repair": "consensus"})
-        else:
-            out.append(f)
-            warnings.append(f"the archive id {printed!r} on a release stamp does not fit the CREST id shape "
-                            "(CIA-RDP, year, series, job, box/folder/document, -digit) and no OCR repair fits it; "
-                            "kept as printed")
-    return out, warnings
-
-
-# -- position ----------------------------------------------------------------
-
-EDGE_LINES = 3
-"""Without measured positions, a page's first and last this many non-blank
-lines are its edges."""
-EDGE_BAND = 0.12
-"""With measured positions (0 = top of the page, 1 = bottom), the band at
-either edge where furniture stands."""
-
-
-def edge_flags(pages: Sequence[int], positions: Sequence[float | None] | None = None) -> list[bool]:
-    """For each non-blank line (given its page): does it stand at a page edge?
-    ``positions`` (vertical place on the page, when the reader measured it)
-    decide where given; otherwise the first/last `EDGE_LINES` lines of a page."""
-    out = [False] * len(pages)
-    by_page: dict[int, list[int]] = {}
-    for i, p in enumerate(pages):
-        by_page.setdefault(p, []).append(i)
-    for idx in by_page.values():
-        for k, i in enumerate(idx):
-            y = positions[i] if positions is not None else None
-            if y is not None:
-                out[i] = y <= EDGE_BAND or y >= 1 - EDGE_BAND
-            else:
-                out[i] = k < EDGE_LINES or k >= len(idx) - EDGE_LINES
-    return out
-
-
-_ITEM = re.compile(r"\(?(?:\d{1,3}|[A-Za-z]|[IVXLC]{1,6})[.)]\s")
-
-
-def _running_key(text: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"[^A-Z0-9]", "", fold(close_spacing(text)).upper()))
-
-
-def repeated_edge_lines(lines: Sequence[tuple[str, int, bool]], *, min_pages: int = 3) -> set[int]:
-    """Indexes of running heads and feet: short lines at page edges whose text
-    (fuzzily, numbers aside) repeats at the edges of ``min_pages`` or more
-    pages.  ``lines`` are ``(text, page, at_edge)`` of candidate body lines;
-    occurrences on the first page stay body (a cover carries title and date)."""
-    keyed: list[tuple[int, str, int]] = []
-    for i, (text, page, at_edge) in enumerate(lines):
-        t = text.strip()
-        if not at_edge or len(t) > 70 or len(t.split()) > 8 or _ITEM.match(t):
-            continue
-        if len(t.split()) > 4 and t[-1] in ".!?;:":
-            continue  # a sentence, not a running head
-        key = _running_key(t)
-        if len(key) >= 4:
-            keyed.append((i, key, page))
-    clusters: list[tuple[str, set[int], list[int]]] = []
-    for i, key, page in keyed:
-        for rep, pages, members in clusters:
-            if key == rep or (len(key) >= 6 and fuzz.ratio(key, rep) >= 85):
-                pages.add(page)
-                members.append(i)
-                break
-        else:
-            clusters.append((key, {page}, [i]))
-    first_page = min((p for _, p, _ in lines), default=1)
-    out: set[int] = set()
-    for _, pages, members in clusters:
-        if len(pages) >= min_pages:
-            out.update(i for i in members if lines[i][1] != first_page)
-    return out
 
 
 def agencies_line(text: str) -> bool:
