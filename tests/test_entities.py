@@ -486,3 +486,13 @@ def test_an_office_of_a_named_person_is_not_the_office() -> None:
     """Regression: "Foreign Minister of Chang Myon's government" made a person "Myon"."""
     assert [m["text"] for m in _people("1. The Foreign Minister of Chang Myon\u2019s government resigned.")] == \
         ["Chang Myon"]
+
+
+def test_a_name_the_clean_stage_repaired_keeps_its_spelling_as_identity() -> None:
+    """The clean stage turns "Rostow" into the dictionary word "restow"; the
+    mention's text is the cleaned text, its identity the source spelling."""
+    doc = declass.parse("MEMORANDUM\n\n1. The talks with Walt W. Rostow went well.\n")
+    m = next(m for m in doc.entities if m["type"] == "person")
+    if any(c.original == "Rostow" for c in doc.corrections):  # else the clean stage no longer does it
+        assert m["text"] == "Walt W. Restow"
+    assert m["canonical"] == "Walt W. Rostow" and m["cluster"] == "person:walt rostow"

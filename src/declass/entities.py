@@ -16,7 +16,7 @@ with ``metonymy: true``; "talks in Moscow" stays the city.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -25,7 +25,7 @@ from rapidfuzz.distance import Levenshtein
 from declass import lexicon, persons
 from declass.gazetteer import Entity, Gazetteer, fold
 from declass.markup import in_deleted_text
-from declass.model import Block, Document
+from declass.model import Block, Correction, Document
 
 SKIP_KINDS = frozenset({"redaction"})
 LOCATIVE = re.compile(
@@ -222,7 +222,7 @@ def make_stage(gaz: Gazetteer) -> Callable[[Document], Document]:
         per_block = _surnames(doc, blocks, per_block, gaz)
         found = [m for ms in per_block for m in ms]
         _damaged_in_document(found, gaz)
-        cluster_people(found, gaz)
+        cluster_people(found, gaz, doc.corrections)
         return doc.evolve(entities=tuple(found), stages=(*doc.stages, "entities"))
 
     return entities
@@ -276,48 +276,59 @@ def _damaged_in_document(found: list[dict[str, Any]], gaz: Gazetteer) -> None:
             m.update(type=ent.type, canonical=ent.name, id=ent.id, wikidata=ent.wikidata, method="fuzzy")
 
 
-def cluster_people(found: list[dict[str, Any]], gaz: Gazetteer) -> None:
-    """Give every person mention an identity: see ``declass.persons``."""
+def _as_written(m: dict[str, Any], corrections: Sequence[Correction]) -> str:
+    """A person's name as the source spells it: the clean stage's dictionary
+    repairs are undone inside names ("Rostow" is no OCR error for "restow")."""
+    text = m["text"]
+    for c in corrections:
+        if c.rule == "confusion" and m["start"] <= c.start and c.end <= m["end"]:
+            text = text.replace(c.corrected, c.original, 1)
+    return text
+
+
+def _words(name: str) -> list[str]:
+    return [t for t in persons.tokens(name) if not t.endswith(".") and t not in persons.SUFFIXES]
+
+
+def cluster_people(found: list[dict[str, Any]], gaz: Gazetteer, corrections: Sequence[Correction] = ()) -> None:
+    """Give every person mention an identity (``id`` or ``cluster``): see ``declass.persons``."""
     people = [m for m in found if m["type"] == "person"]
-    full: list[tuple[int, str, dict[str, Any]]] = []  # (start, surname, mention) of fuller forms
+    written = {id(m): _as_written(m, corrections) for m in people}
+    full: list[tuple[int, str, dict[str, Any]]] = []  # (start, surname, mention) of the fuller forms
     for m in people:
-        if m["id"] is None:
-            ent = gaz.lookup(persons.key(m["text"]))
-            if ent is not None and ent.type == "person":
-                m.update(canonical=ent.name, id=ent.id, wikidata=ent.wikidata)
-        words = [t for t in persons.tokens(m["text"]) if not t.endswith(".") and t not in persons.SUFFIXES]
-        sur = persons.surname(m["text"])
-        if len(words) >= 2 and sur:
+        name = written[id(m)]
+        if m["id"] is None and (ent := gaz.lookup(persons.key(name))) is not None and ent.type == "person":
+            m.update(canonical=ent.name, id=ent.id, wikidata=ent.wikidata)
+        if len(_words(name)) >= 2 and (sur := persons.surname(name)):
             full.append((m["start"], sur, m))
+    ref_of: dict[int, dict[str, Any]] = {}
     for m in people:
-        words = [t for t in persons.tokens(m["text"]) if not t.endswith(".")]
-        if len(words) == 1 and (m["id"] is None or len(gaz.entities[m["id"]].name.split()) > 1):
-            same = [f for f in full if f[1] == words[0]]
-            before = [f for f in same if f[0] < m["start"]]
-            nearest = (max(before, key=lambda f: f[0]) if before else
-                       min(same, key=lambda f: f[0]) if same else None)
-            if nearest is not None:
-                m["fuller"] = nearest[2]["text"]
-                ref = nearest[2]
-                if ref["id"] is not None:
-                    ent = gaz.entities[ref["id"]]
-                    m.update(canonical=ent.name, id=ent.id, wikidata=ent.wikidata)
-                else:
-                    m.update(canonical=None, id=None, wikidata=None, _ref=ref)
-    groups: dict[str, list[dict[str, Any]]] = {}
+        words = _words(written[id(m)])
+        if len(words) != 1 or (m["id"] is not None and len(gaz.entities[m["id"]].name.split()) == 1):
+            continue
+        same = [f for f in full if f[1] == words[0]]
+        before = [f for f in same if f[0] < m["start"]]
+        nearest = max(before, key=lambda f: f[0]) if before else min(same, key=lambda f: f[0], default=None)
+        if nearest is None:
+            continue
+        ref = nearest[2]
+        if ref["id"] is not None:
+            ent = gaz.entities[ref["id"]]
+            m.update(canonical=ent.name, id=ent.id, wikidata=ent.wikidata)
+        else:
+            m.update(canonical=None, id=None, wikidata=None)
+            ref_of[id(m)] = ref
+    groups: dict[str, list[tuple[dict[str, Any], str]]] = {}
     for m in people:
         if m["id"] is not None:
             m["cluster"] = m["id"]
             continue
-        ref = m.pop("_ref", m)
-        groups.setdefault(persons.key(ref["text"]), []).append(m)
-    for k, ms in groups.items():
-        canonical = max((m.get("fuller") or m["text"] for m in ms), key=len)
-        for m in ms:
+        name = written[id(ref_of.get(id(m), m))]
+        groups.setdefault(persons.key(name), []).append((m, name))
+    for k, members in groups.items():
+        canonical = max((name for _, name in members), key=len)
+        for m, _ in members:
             m.update(canonical=canonical, cluster=f"person:{k}")
-        m.pop("fuller", None)
-    for m in people:
-        m.pop("fuller", None)
 
 
 def counts(mentions: list[dict[str, Any]], *, type_: str | None = None) -> list[dict[str, Any]]:
