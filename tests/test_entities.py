@@ -496,3 +496,16 @@ def test_a_name_the_clean_stage_repaired_keeps_its_spelling_as_identity() -> Non
     if any(c.original == "Rostow" for c in doc.corrections):  # else the clean stage no longer does it
         assert m["text"] == "Walt W. Restow"
     assert m["canonical"] == "Walt W. Rostow" and m["cluster"] == "person:walt rostow"
+
+
+@pytest.mark.parametrize("text", ["1. Memorandum for Harriman.\n\n2. Dear Averell: I write to you.",
+                                  "1. To W. Averell Harriman.\n\n2. Dear Averell: I write to you."])
+def test_a_given_name_alone_is_the_one_person_who_bears_it(text: str) -> None:
+    averell = next(m for m in _people(text) if m["text"] == "Averell")
+    assert averell["id"] == load().lookup("Harriman").id
+
+
+def test_a_given_name_two_people_bear_stays_apart() -> None:
+    people = _people("1. Walter P. McConaughy and Walter Robertson met. Dear Walter: thank you.")
+    walter = next(m for m in people if m["text"] == "Walter")
+    assert walter["id"] is None and walter["cluster"] == "person:walter"

@@ -290,6 +290,13 @@ def _words(name: str) -> list[str]:
     return [t for t in persons.tokens(name) if not t.endswith(".") and t not in persons.SUFFIXES]
 
 
+def _given_of(m: dict[str, Any], name: str, gaz: Gazetteer) -> set[str]:
+    """The given names of a person mention: from its entity's names, or as written."""
+    forms = gaz.entities[m["id"]].forms if m["id"] is not None else (name,)
+    sur = {persons.surname(f) for f in forms}
+    return {w for f in forms for w in _words(f) if w not in sur}
+
+
 def cluster_people(found: list[dict[str, Any]], gaz: Gazetteer, corrections: Sequence[Correction] = ()) -> None:
     """Give every person mention an identity (``id`` or ``cluster``): see ``declass.persons``."""
     people = [m for m in found if m["type"] == "person"]
@@ -307,6 +314,12 @@ def cluster_people(found: list[dict[str, Any]], gaz: Gazetteer, corrections: Seq
         if len(words) != 1 or (m["id"] is not None and len(gaz.entities[m["id"]].name.split()) == 1):
             continue
         same = [f for f in full if f[1] == words[0]]
+        if not same and m["id"] is None:
+            # a given name alone ("Dear Averell:") is the one person of the document who bears it
+            same = [(p["start"], "", p) for p in people if p is not m and (p["id"] is not None or len(
+                _words(written[id(p)])) >= 2) and words[0] in _given_of(p, written[id(p)], gaz)]
+            if len({f[2]["id"] or persons.key(written[id(f[2])]) for f in same}) != 1:
+                continue
         before = [f for f in same if f[0] < m["start"]]
         nearest = max(before, key=lambda f: f[0]) if before else min(same, key=lambda f: f[0], default=None)
         if nearest is None:
