@@ -509,3 +509,19 @@ def test_a_given_name_two_people_bear_stays_apart() -> None:
     people = _people("1. Walter P. McConaughy and Walter Robertson met. Dear Walter: thank you.")
     walter = next(m for m in people if m["text"] == "Walter")
     assert walter["id"] is None and walter["cluster"] == "person:walter"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(["Mr.", "Ambassador", "General", "Chou", "En-lai", "Dulles", "Allen", "W.",
+                                 "(Drumright)", "said", "the", "Premier", "Kim", "Chong-pil", "Dear", "Averell:",
+                                 "Krenelin", "Asia", "Asis", "of", "State", ",", ".", "\n"]), max_size=30))
+def test_person_records_on_arbitrary_text(words: list[str]) -> None:
+    """Whatever the text: every person has an identity, and its span holds its text."""
+    doc = declass.parse("MEMORANDUM\n\n1. " + " ".join(words) + "\n")
+    blocks = {b.label: b for b in doc.blocks}
+    for m in doc.entities:
+        s, e = m["in_block"]
+        assert blocks[m["block"]].text[s:e] == m["text"]
+        if m["type"] == "person":
+            assert m["cluster"] and (m["id"] is None) == m["cluster"].startswith("person:")
+            assert m["canonical"]
