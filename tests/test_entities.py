@@ -319,6 +319,7 @@ def _people(text: str) -> list[dict]:
         ("1. Drafted by Lutkins; approved by Robertson.", "Robertson", "person:drafted-by"),
         ("1. The army is weak. Lemnitzer interrupted with a question.", "Lemnitzer", "person:speaker"),
         ("1. Instructions for the meeting with Wang on the 25th.", "Wang", "person:east-asian"),
+        ("1. The Department authorized Beam to inform the Chinese.", "Beam", "person:addressed"),
     ],
 )
 def test_people_beyond_the_gazetteer(text: str, name: str, cue: str) -> None:
@@ -340,6 +341,7 @@ def test_people_beyond_the_gazetteer(text: str, name: str, cue: str) -> None:
         "1. Source: Johnson Library, National Security File.",
         "1. The Department stated its view.",
         "1. In Peking the Chinese Communist press said little.",
+        "1. The President told Congress that aid would continue.",
     ],
 )
 def test_not_people(text: str) -> None:

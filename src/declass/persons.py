@@ -75,6 +75,8 @@ class Cues:
     title_starts: frozenset[str]
     eponym_heads: frozenset[str]
     speech_after: re.Pattern[str]
+    addressed_before: re.Pattern[str]
+    addressed_after: re.Pattern[str]
     speech_starts: frozenset[str]  # the first two letters of every speech verb and adverb before one
     capital_next: re.Pattern[str]
 
@@ -118,6 +120,8 @@ def cues() -> Cues:
                          rf"(?:(?:,[ \n]+|[ \n]+and[ \n]+|,[ \n]+and[ \n]+){NAME_SEQ})*)"),
         title_starts=frozenset(t.split()[0] for t in every),
         eponym_heads=frozenset(raw["eponym_heads"]),
+        addressed_before=re.compile(rf"\b(?:{_alternation(raw['addressing_verbs'])})[ \n]+$"),
+        addressed_after=re.compile(r"[ \n]+(?:to[ \n]+[a-z]+|that)\b"),
         speech_starts=frozenset(w[:2] for w in [*raw["speech_verbs"], *_ADVERBS.strip("(?:)").split("|")]),
         speech_after=re.compile(rf"[ \n]+(?:{_ADVERBS}[ \n]+)?(?:{_alternation(raw['speech_verbs'])})\b"),
         capital_next=re.compile(rf"[ \n]+[{_UP}]"),
@@ -350,6 +354,19 @@ def _speaker(text: str, taken: bytearray, c: Cues, caps: list[re.Match[str]]) ->
     return out
 
 
+def _addressed(text: str, taken: bytearray, c: Cues, caps: list[re.Match[str]]) -> list[Found]:
+    """A name told or asked to do something ("authorized Beam to inform Wang", "told Green that")."""
+    out = []
+    for m in caps:
+        s, e = m.span()
+        name = m.group()
+        if name.endswith(".") or name in c.not_names or not _free(taken, s, e):
+            continue
+        if c.addressed_before.search(text, max(0, s - 24), s) and c.addressed_after.match(text, e):
+            out.append(Found(s, e, "addressed"))
+    return out
+
+
 def find(text: str, taken: bytearray, known: frozenset[str] = frozenset()) -> list[Found]:
     """Person names in ``text`` outside ``taken`` (the spans other entities hold), by their cues."""
     c = cues()
@@ -367,7 +384,8 @@ def find(text: str, taken: bytearray, known: frozenset[str] = frozenset()) -> li
             if _free(mark, f.start, f.end):
                 found.append(f)
                 mark[f.start : f.end] = b"\x01" * (f.end - f.start)
-    for f in [*_shaped(text, mark, c, caps), *_bare_east_asian(text, mark, c, caps), *_speaker(text, mark, c, caps)]:
+    for f in [*_shaped(text, mark, c, caps), *_bare_east_asian(text, mark, c, caps), *_speaker(text, mark, c, caps),
+              *_addressed(text, mark, c, caps)]:
             if _free(mark, f.start, f.end):
                 found.append(f)
                 mark[f.start : f.end] = b"\x01" * (f.end - f.start)
