@@ -490,6 +490,13 @@ def test_an_office_of_a_named_person_is_not_the_office() -> None:
         ["Chang Myon"]
 
 
+def test_a_repaired_name_still_speaks() -> None:
+    """"Rostow disagreed" at a sentence start: the clean stage made "Restow", a
+    dictionary word, which alone would not count as a name."""
+    people = _people("1. The population is explosive. Rostow disagreed with the view.")
+    assert [m["canonical"] for m in people] == ["Rostow"]
+
+
 def test_a_name_the_clean_stage_repaired_keeps_its_spelling_as_identity() -> None:
     """The clean stage turns "Rostow" into the dictionary word "restow"; the
     mention's text is the cleaned text, its identity the source spelling."""

@@ -155,7 +155,8 @@ def _untaken(text: str, taken: bytearray, s: int, e: int) -> list[tuple[int, int
     return out
 
 
-def mentions_in_block(doc: Document, block: Block, gaz: Gazetteer) -> list[dict[str, Any]]:
+def mentions_in_block(doc: Document, block: Block, gaz: Gazetteer,
+                      repaired: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
     text = block.text
     out: list[dict[str, Any]] = []
     taken = bytearray(len(text))  # 1 where a mention was found
@@ -179,7 +180,7 @@ def mentions_in_block(doc: Document, block: Block, gaz: Gazetteer) -> list[dict[
                     add(_person(doc, block, g, e, "given-name", None, gaz))
                 continue
         add(_record(doc, block, s, e, ent, "exact", gaz))
-    for f in persons.find(text, taken):
+    for f in persons.find(text, taken, repaired=repaired):
         if not persons.eponym_after(text, f.end):
             add(_person(doc, block, f.start, f.end, f.cue, f.title, gaz))
     for m in CAPITALISED.finditer(text):
@@ -218,7 +219,8 @@ def make_stage(gaz: Gazetteer) -> Callable[[Document], Document]:
 
     def entities(doc: Document) -> Document:
         blocks = [b for b in doc.blocks if b.kind not in SKIP_KINDS]
-        per_block = [mentions_in_block(doc, b, gaz) for b in blocks]
+        repaired = frozenset(c.corrected for c in doc.corrections if c.rule == "confusion")
+        per_block = [mentions_in_block(doc, b, gaz, repaired) for b in blocks]
         per_block = _surnames(doc, blocks, per_block, gaz)
         found = [m for ms in per_block for m in ms]
         _damaged_in_document(found, gaz)

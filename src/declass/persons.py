@@ -336,8 +336,11 @@ def _bare_east_asian(text: str, taken: bytearray, c: Cues, caps: list[re.Match[s
     return out
 
 
-def _speaker(text: str, taken: bytearray, c: Cues, caps: list[re.Match[str]]) -> list[Found]:
-    """A name that speaks, asks or agrees ("Lemnitzer interrupted", "Green reported")."""
+def _speaker(text: str, taken: bytearray, c: Cues, caps: list[re.Match[str]],
+             repaired: frozenset[str] = frozenset()) -> list[Found]:
+    """A name that speaks, asks or agrees ("Lemnitzer interrupted", "Green reported").
+    A dictionary word the clean stage made by repairing a letter ("Rostow" ->
+    "restow") is no evidence of a common word."""
     out = []
     for m in caps:
         s, e = m.span()
@@ -346,7 +349,7 @@ def _speaker(text: str, taken: bytearray, c: Cues, caps: list[re.Match[str]]) ->
             continue
         if not _free(taken, s, e) or name in c.not_names or name in c.east_asian:
             continue
-        if _is_word(name) and not _mid_sentence(text, s):
+        if _is_word(name) and name not in repaired and not _mid_sentence(text, s):
             continue
         if re.search(rf"(?:\b[Tt]he|[{_UP}][\w'\u2019-]*)[ \n]+$", text[max(0, s - 30) : s]):
             continue  # "the Pravda stated", "Radio Moscow said"
@@ -367,8 +370,10 @@ def _addressed(text: str, taken: bytearray, c: Cues, caps: list[re.Match[str]]) 
     return out
 
 
-def find(text: str, taken: bytearray, known: frozenset[str] = frozenset()) -> list[Found]:
-    """Person names in ``text`` outside ``taken`` (the spans other entities hold), by their cues."""
+def find(text: str, taken: bytearray, known: frozenset[str] = frozenset(),
+         repaired: frozenset[str] = frozenset()) -> list[Found]:
+    """Person names in ``text`` outside ``taken`` (the spans other entities hold), by their cues;
+    ``repaired``: the words the clean stage made by repair."""
     c = cues()
     found: list[Found] = []
     mark = bytearray(taken)
@@ -384,8 +389,8 @@ def find(text: str, taken: bytearray, known: frozenset[str] = frozenset()) -> li
             if _free(mark, f.start, f.end):
                 found.append(f)
                 mark[f.start : f.end] = b"\x01" * (f.end - f.start)
-    for f in [*_shaped(text, mark, c, caps), *_bare_east_asian(text, mark, c, caps), *_speaker(text, mark, c, caps),
-              *_addressed(text, mark, c, caps)]:
+    for f in [*_shaped(text, mark, c, caps), *_bare_east_asian(text, mark, c, caps),
+              *_speaker(text, mark, c, caps, repaired), *_addressed(text, mark, c, caps)]:
             if _free(mark, f.start, f.end):
                 found.append(f)
                 mark[f.start : f.end] = b"\x01" * (f.end - f.start)
