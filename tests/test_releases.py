@@ -283,3 +283,15 @@ def test_chunk_file_parser_takes_any_text(text: str) -> None:
     for c in parse_chunks(text):
         assert c.kept or c.reasons
         assert c.page is None or c.page >= 0
+
+
+def test_paragraphs_printed_in_another_order_are_moved_not_revealed() -> None:
+    a = ("Situation in Laos: government troops withdrew from the Plaine des Jarres road toward Vientiane.\n\n"
+         "Congo: Gizenga's forces reinforced Stanleyville and the city is reported calm tonight.\n\n"
+         "Jordan: King Husayn wrote to Nasir suggesting that both sides minimise their differences.\n")
+    b = ("Jordan: King Husayn wrote to Nasir suggesting that both sides minimise their differences.\n\n"
+         "Situation in Laos: government troops withdrew from the Plaine des Jarres road toward Vientiane.\n\n"
+         "Congo: Gizenga's forces reinforced Stanleyville and the city is reported calm tonight.\n")
+    c = compare_records(*records(a, b))
+    assert c.revealed == () and c.removed == ()
+    assert c.moved_words >= 10
