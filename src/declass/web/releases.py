@@ -23,7 +23,7 @@ def _lib(request: Request) -> Any:
 
 
 def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
-    return request.app.state.templates.TemplateResponse(request, name, context)  # type: ignore[no-any-return]
+    return request.app.state.templates.TemplateResponse(request, name, context)
 
 
 def bar_chart(rows: list[tuple[str, float]], *, label: str, percent: bool = False, width: int = 560) -> Markup:
@@ -106,3 +106,28 @@ def release_reading(request: Request, doc_id: str, other: str | None = None) -> 
     return _page(request, "release.html", c=comparison, blocks=blocks, notes=notes, pair=p,
                  earlier=earlier, later=later, earlier_cite=document_citation(earlier),
                  later_cite=document_citation(later), others=archive.releases_of(doc_id))
+
+
+@router.get("/api/releases", tags=["api"])
+def api_releases(request: Request) -> list[dict[str, Any]]:
+    """Pairs of releases of one document, earlier first (how each was found and ordered)."""
+    return _lib(request).archive.releases()
+
+
+@router.get("/api/releases/stats", tags=["api"])
+def api_release_stats(request: Request) -> dict[str, Any]:
+    """Each pair's figures and the archive's: share withheld, by year, by what withheld it, by scope, by content."""
+    return _lib(request).archive.release_stats()
+
+
+@router.get("/api/documents/{doc_id}/release", tags=["api"])
+def api_release(request: Request, doc_id: str, other: str | None = None) -> dict[str, Any]:
+    """What the later release of a pair revealed: spans cited in both releases, OCR noise, removed text."""
+    archive = _lib(request).archive
+    pairs = archive.releases_of(doc_id)
+    if other:
+        want = archive.resolve(other)
+        pairs = [p for p in pairs if want in (p["earlier"], p["later"])]
+    if not pairs:
+        raise UsageError("E401", f"{doc_id!r} has no other release paired with it")
+    return archive.compare(pairs[0]["earlier"], pairs[0]["later"]).to_dict()
