@@ -300,3 +300,29 @@ def test_paragraphs_printed_in_another_order_are_moved_not_revealed() -> None:
     c = compare_records(*records(a, b))
     assert c.revealed == () and c.removed == ()
     assert c.moved_words >= 10
+
+
+def _misread(text: str, share: float, seed: int) -> str:
+    """``text`` with a letter misread in ``share`` of its words and its lines rewrapped at 60."""
+    import random
+    import re
+
+    rnd = random.Random(seed)
+    out = []
+    for w in re.split(r"(\s+)", text):
+        if len(w.strip()) > 3 and rnd.random() < share:
+            i = rnd.randrange(len(w))
+            w = w[:i] + rnd.choice("ilrnoce1") + w[i + 1:]
+        out.append(w)
+    paras = re.split(r"\n\s*\n", "".join(out))
+    return "\n\n".join("\n".join(re.findall(r".{1,60}(?:\s|$)", " ".join(p.split()))) for p in paras)
+
+
+@needs_crest
+@pytest.mark.parametrize("share", [0.02, 0.10])
+def test_a_release_against_a_misread_rewrapped_copy_of_itself_reveals_almost_nothing(share: float) -> None:
+    text = (CREST / "CIA-RDP79T00975A005500490001-7" / "unredacted.transcription.txt").read_text("utf-8")
+    e = to_record(parse(_misread(text, share, seed=3)).evolve(id="copy"))
+    c = compare_records(e, to_record(parse(text).evolve(id="original")))
+    assert c.stats.withheld_share < 0.02
+    assert c.stats.ocr_words >= 10
