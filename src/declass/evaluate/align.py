@@ -72,3 +72,19 @@ def character_error_rate(reference: str, hypothesis: str) -> float:
     ref = " ".join(reference.split())
     hyp = " ".join(hypothesis.split())
     return Levenshtein.distance(ref, hyp) / max(len(ref), 1)
+
+
+def body_error_rate(reference: str, ocr: str, furniture: tuple[str, ...]) -> float:
+    """Character error rate of the body: OCR lines that are the page furniture the scan
+    added (stamps, banners, page numbers) are left out, so the figure measures reading."""
+    from rapidfuzz import fuzz
+
+    forms = [re.sub(r"[^a-z0-9]", "", f.casefold()) for f in furniture]
+    forms = [f for f in forms if f]
+    kept = []
+    for line in ocr.splitlines():
+        flat = re.sub(r"[^a-z0-9]", "", line.casefold())
+        if flat and any(fuzz.ratio(flat, f) >= 80 for f in forms):
+            continue
+        kept.append(line)
+    return character_error_rate(reference.replace("\f", "\n"), "\n".join(kept))

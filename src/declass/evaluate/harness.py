@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from declass.errors import DeclassError
-from declass.evaluate.align import character_error_rate, offset_map
+from declass.evaluate.align import body_error_rate, offset_map
 from declass.evaluate.gold import (
     Gold,
     GoldName,
@@ -162,7 +162,7 @@ def evaluate_item(item: Item, settings: Settings) -> list[DocScore]:
     )
     scanned_gold = replace(gold, furniture=gold.furniture + furniture)
     result = score(doc, scanned_gold, "scan", offset_map(gold.text, doc.text))
-    result.counts["cer_permille"] = round(1000 * character_error_rate(text, doc.text))
+    result.counts["cer_permille"] = round(1000 * body_error_rate(scan.typewritten(text), doc.text, furniture))
     out.append(result)
     return out
 
