@@ -6,12 +6,14 @@ is read as the transcription it is; the two bundled samples are scored
 against their own clean-text reading (the reference the tests pin down).
 Then the same texts are printed as typewritten scans (`scan.py`), OCR'd
 through the real reader, and scored with the same measures after aligning
-the OCR text to the gold text.  OCR results are cached by the scan's bytes,
-so a re-run after a pipeline change re-reads only what changed.
+the OCR text to the gold text.  OCR results are cached by the scan's bytes
+and the reader's version, so a re-run after a pipeline change re-reads
+only what changed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -19,6 +21,7 @@ import re
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from declass.errors import DeclassError
@@ -115,9 +118,24 @@ def _seed(gold: Gold) -> int:
     return int(hashlib.sha256(gold.id.encode()).hexdigest()[:8], 16)
 
 
+@lru_cache(maxsize=1)
+def _reader_version() -> str:
+    """What the cached OCR depends on besides the scan: the reading code and Tesseract's version."""
+    import subprocess
+
+    from declass import ocr, pdf, read
+
+    digest = hashlib.sha256()
+    for module in (ocr, pdf, read):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    with contextlib.suppress(OSError):
+        digest.update(subprocess.run(["tesseract", "--version"], capture_output=True, check=False).stdout)
+    return digest.hexdigest()[:12]
+
+
 def _ocr(pdf: bytes, name: str, cache: Path | None) -> Document:
-    """Read a scan through the real OCR path (cached by the scan's bytes)."""
-    key = hashlib.sha256(pdf).hexdigest()
+    """Read a scan through the real OCR path (cached by the scan's bytes and the reader's version)."""
+    key = hashlib.sha256(pdf).hexdigest()[:32] + "-" + _reader_version()
     hit = cache / f"{key}-{CACHE_VERSION}.json" if cache else None
     if hit is not None and hit.exists():
         data = json.loads(hit.read_text("utf-8"))
