@@ -311,15 +311,18 @@ def cluster_people(found: list[dict[str, Any]], gaz: Gazetteer, corrections: Seq
         if len(_words(name)) >= 2 and (sur := persons.surname(name)):
             full.append((m["start"], sur, m))
     ref_of: dict[int, dict[str, Any]] = {}
+    givens: list[tuple[dict[str, Any], set[str]]] | None = None
     for m in people:
         words = _words(written[id(m)])
         if len(words) != 1 or (m["id"] is not None and len(gaz.entities[m["id"]].name.split()) == 1):
             continue
         same = [f for f in full if f[1] == words[0]]
-        if not same and m["id"] is None:
+        if not same and m["id"] is None and words[0] in persons.cues().given:
             # a given name alone ("Dear Averell:") is the one person of the document who bears it
-            same = [(p["start"], "", p) for p in people if p is not m and (p["id"] is not None or len(
-                _words(written[id(p)])) >= 2) and words[0] in _given_of(p, written[id(p)], gaz)]
+            if givens is None:
+                givens = [(p, _given_of(p, written[id(p)], gaz)) for p in people
+                          if p["id"] is not None or len(_words(written[id(p)])) >= 2]
+            same = [(p["start"], "", p) for p, names in givens if p is not m and words[0] in names]
             if len({f[2]["id"] or persons.key(written[id(f[2])]) for f in same}) != 1:
                 continue
         before = [f for f in same if f[0] < m["start"]]

@@ -75,7 +75,7 @@ class Cues:
     title_starts: frozenset[str]
     eponym_heads: frozenset[str]
     speech_after: re.Pattern[str]
-    addressed_before: re.Pattern[str]
+    addressing_verbs: frozenset[str]
     addressed_after: re.Pattern[str]
     speech_starts: frozenset[str]  # the first two letters of every speech verb and adverb before one
     capital_next: re.Pattern[str]
@@ -120,7 +120,7 @@ def cues() -> Cues:
                          rf"(?:(?:,[ \n]+|[ \n]+and[ \n]+|,[ \n]+and[ \n]+){NAME_SEQ})*)"),
         title_starts=frozenset(t.split()[0] for t in every),
         eponym_heads=frozenset(raw["eponym_heads"]),
-        addressed_before=re.compile(rf"\b(?:{_alternation(raw['addressing_verbs'])})[ \n]+$"),
+        addressing_verbs=frozenset(raw["addressing_verbs"]),
         addressed_after=re.compile(r"[ \n]+(?:to[ \n]+[a-z]+|that)\b"),
         speech_starts=frozenset(w[:2] for w in [*raw["speech_verbs"], *_ADVERBS.strip("(?:)").split("|")]),
         speech_after=re.compile(rf"[ \n]+(?:{_ADVERBS}[ \n]+)?(?:{_alternation(raw['speech_verbs'])})\b"),
@@ -363,9 +363,14 @@ def _addressed(text: str, taken: bytearray, c: Cues, caps: list[re.Match[str]]) 
     for m in caps:
         s, e = m.span()
         name = m.group()
-        if name.endswith(".") or name in c.not_names or not _free(taken, s, e):
+        if text[e + 1 : e + 3] not in ("to", "th") or name.endswith(".") or name in c.not_names:
             continue
-        if c.addressed_before.search(text, max(0, s - 24), s) and c.addressed_after.match(text, e):
+        if not _free(taken, s, e):
+            continue
+        before = text[max(0, s - 16) : s]
+        if not before.endswith((" ", "\n")) or not before.split() or before.split()[-1] not in c.addressing_verbs:
+            continue
+        if c.addressed_after.match(text, e):
             out.append(Found(s, e, "addressed"))
     return out
 
