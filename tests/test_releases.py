@@ -326,3 +326,22 @@ def test_a_release_against_a_misread_rewrapped_copy_of_itself_reveals_almost_not
     c = compare_records(e, to_record(parse(text).evolve(id="original")))
     assert c.stats.withheld_share < 0.02
     assert c.stats.ocr_words >= 10
+
+
+def test_evidence_read_from_redaction_records_and_omissions_withhold_nothing() -> None:
+    from declass.releases.text import norms_and_marks
+
+    record = {
+        "id": "r",
+        "blocks": [{"label": "1", "kind": "paragraph", "page": 1, "text": "First item.", "start": 0, "end": 11},
+                   {"label": "om", "kind": "omission", "page": 1, "text": "* * * *", "start": 13, "end": 20},
+                   {"label": "3", "kind": "paragraph", "page": 3, "text": "Third item.", "start": 60, "end": 71}],
+        "furniture": [{"kind": "exempt_pages", "text": "Next 2 Page(s) In Document Exempt", "start": 22, "end": 55,
+                       "page": 2}],
+        "redactions": [{"kind": "exempt_pages", "marker": "Next 2 Page(s) In Document Exempt", "start": 22,
+                        "end": 55, "page": 2, "size": {"pages": 2}},
+                       {"kind": "omission", "marker": "* * * *", "start": 13, "end": 20, "page": 1}],
+    }
+    rt = from_record(record)
+    assert [(e.kind, e.pages, e.at) for e in rt.evidence] == [("exempt_pages", 2, 2)]
+    assert norms_and_marks(record) == (["first", "item", "third", "item"], 2)

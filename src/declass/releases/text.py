@@ -22,7 +22,7 @@ WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # a word broken at a line end, "Congo-\nlese" or as some transcriptions keep it "Congo- lese"
 BROKEN_GAP = re.compile(r"-[ \t]*\n[ \t]*|- ")
 # notices a release prints where it withholds whole pages or documents; the redactions
-# stage may also record them (kinds other than "marker"/"withheld_block" are read as notices)
+# stage may also record them (kind "exempt_pages"; an editor's "omission" withholds nothing)
 NOTICE = re.compile(
     r"^\s*(?:next\s+(?P<n>\d+)\s+page\(?s?\)?\s+in\s+document\s+(?:exempt|denied)"
     r"|page\s+denied|document\s+denied|pages?\s+\d+(?:\s*(?:-|through|to)\s*\d+)?\s+(?:exempt|denied|withheld))\s*$",
@@ -156,8 +156,10 @@ def norms_and_marks(record: dict[str, Any]) -> tuple[list[str], int]:
     notices: dict[int, int] = {}
     for b in sorted(record.get("blocks") or [], key=lambda b: (b["start"], b["end"])):
         text = b["text"]
-        if b["kind"] in SKIP_KINDS or is_notice(text):
+        if is_notice(text):
             notices[b["start"]] = _notice_pages(text) or 1
+            continue
+        if b["kind"] in SKIP_KINDS:
             continue
         text = INLINE_MARK.sub(" ", text) if "25" in text or "(b)" in text else text
         words.extend(map(norm, WORD.findall(JOIN.sub(_join_broken, text))))
@@ -168,7 +170,7 @@ def norms_and_marks(record: dict[str, Any]) -> tuple[list[str], int]:
     for r in record.get("redactions") or []:
         if r.get("kind") == "marker":
             marks += 1
-        elif r.get("kind") != "withheld_block" and r.get("start") not in notices:
+        elif r.get("kind") == "exempt_pages" and r.get("start") not in notices:
             pages = r.get("pages") or r.get("page_count") or (r.get("size") or {}).get("pages")
             notices[int(r.get("start", -1))] = int(pages) if pages else 1
     return words, marks + sum(notices.values())
@@ -186,10 +188,11 @@ def from_record(record: dict[str, Any]) -> ReleaseText:
     notices: list[tuple[int, dict[str, Any]]] = []  # (source offset, notice)
     for b in raw:
         text = b["text"]
-        if b["kind"] in SKIP_KINDS or is_notice(text):
-            notices.append((b["start"], {"kind": "exempt_pages" if is_notice(text) else "marker", "text": text,
-                                         "page": b.get("page") or 1, "block": b["label"],
-                                         "pages": _notice_pages(text)}))
+        if is_notice(text):
+            notices.append((b["start"], {"kind": "exempt_pages", "text": text, "page": b.get("page") or 1,
+                                         "block": b["label"], "pages": _notice_pages(text)}))
+            continue
+        if b["kind"] in SKIP_KINDS:  # a placeholder standing alone: the redactions stage records it
             continue
         idx = len(blocks)
         blocks.append(TextBlock(b["label"], b["kind"], b.get("page") or 1, text, b["start"],
@@ -242,7 +245,7 @@ def _evidence(record: dict[str, Any], blocks: list[TextBlock], words: list[Word]
             out.append(Evidence("withheld_block", text, at, r.get("before"), r.get("page") or 1))
         elif kind == "marker":
             out.append(Evidence("marker", text, at, r.get("block"), r.get("page") or 1, code=code))
-        else:  # a notice the redactions stage recorded (exempt pages, page denied)
+        elif kind == "exempt_pages":  # a slip sheet the redactions stage recorded (exempt pages, page denied)
             if (text.strip().casefold(), at) in seen_notices:
                 continue
             pages = r.get("pages") or r.get("page_count") or (r.get("size") or {}).get("pages")
