@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
@@ -90,6 +90,20 @@ class ReleaseEval:
     revealed: Totals
     revealed_without_known_errors: Totals
     per_pair: tuple[PairScore, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def lines(self) -> list[str]:
+        """The figures as a report prints them."""
+        r, k = self.revealed, self.revealed_without_known_errors
+        return [
+            f"pairs found {self.pairs_found}/{self.pairs_expected}, wrong {self.pairs_wrong}, misordered "
+            f"{self.pairs_misordered} (among {self.documents} documents)",
+            f"revealed text by letters: recall {k.recall:.3f}, precision {k.precision:.3f}"
+            f" (strict {k.precision_strict:.3f}) without {', '.join(KNOWN_GOLD_ERRORS)};"
+            f" with it: recall {r.recall:.3f}, precision {r.precision:.3f}",
+        ]
 
 
 def parse_chunks(text: str) -> list[Chunk]:
