@@ -382,9 +382,9 @@ def find(text: str, taken: bytearray, known: frozenset[str] = frozenset(),
     c = cues()
     found: list[Found] = []
     mark = bytearray(taken)
-    caps = list(_CAP_TOKEN.finditer(text))
-    if not caps:
-        return found
+    caps = [m for m in _CAP_TOKEN.finditer(text) if not taken[m.start()]]
+    if all(m.group() in c.not_names for m in caps):
+        return found  # only sentence openers and words that are never names: nothing to look at
     for f in _by_title(text, mark, c, known, caps):
         if _free(mark, f.start, f.end):
             found.append(f)
