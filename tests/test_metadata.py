@@ -232,3 +232,24 @@ def test_three_level_outline() -> None:
         ("II.A.1", "point", "II.A"),
         ("II.A.2", "point", "II.A"),
     ]
+
+
+@pytest.mark.parametrize(("text", "doc_type"), [
+    ("65, Telegram From the Ambassador in the Soviet Union (Bohlen) to the Department of State\n\n"
+     "Moscow, January 31, 1955.\n\nMolotov received the British Ambassador this morning and handed him a memo.\n",
+     "Telegram"),
+    ("CORRENT INTELLIGENCE BULLETIN\n\n15 April 1951\n\n1. Italy excluded from the talks on aid to Yugoslavia.\n",
+     "Current Intelligence Bulletin"),
+    ("158. Natlonal Intelligence Estimatel\n\nWashington, March 16, 1955.\n\n"
+     "1. The Chinese Communist regime appears firmly committed to the seizure of the islands.\n",
+     "National Intelligence Estimate"),
+])
+def test_document_type_read_through_ocr_damage(text: str, doc_type: str) -> None:
+    doc = declass.parse(text)
+    assert value(doc, "doc_type") == doc_type
+
+
+def test_a_damaged_word_after_a_number_is_no_heading_past_the_first_line() -> None:
+    doc = declass.parse("SECRET\n\n1. Nations of the bloc will follow the lead of Moscow in this matter.\n\n"
+                        "12. Natlonal forces are weak and will remain so for the period of this estimate.\n")
+    assert [b.label for b in doc.blocks if b.kind == "paragraph"] == ["1", "12"]

@@ -16,6 +16,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from declass import dates
 from declass.datafile import load_yaml
 from declass.model import Block, Document
@@ -118,6 +120,9 @@ def read_type(front: list[Block], doc: Document | None = None) -> Field | None:
                 m = t["regex"].search(b.text.translate(_MARKS))
                 if m:
                     return cite(b, m.start(), m.end(), t["name"], **({"serial": True} if t.get("serial") else {}))
+    fuzzy = _fuzzy_type(heading + front)
+    if fuzzy is not None:
+        return fuzzy
     if doc is None:
         return None
     head = doc.text[:4000].translate(_MARKS)
@@ -127,6 +132,29 @@ def read_type(front: list[Block], doc: Document | None = None) -> Field | None:
             return {"value": t["name"], "block": None, "start": m.start(), "end": m.end(), "serial": True,
                     "printed": " ".join(m.group(0).split())}
     return None
+
+
+FUZZY_TYPE_SCORE = 90
+"""How close (rapidfuzz partial ratio, 0-100) a line must come to a type's name for OCR damage to be forgiven:
+one wrong letter in twenty ("CORRENT INTELLIGENCE BULLETIN", "Natlonal Intelligence Estimate")."""
+
+
+def _fuzzy_type(blocks: list[Block]) -> Field | None:
+    """A type named through OCR damage: the line nearest to one of the types' printed names."""
+    best: tuple[float, int, Block, dict[str, Any], tuple[int, int]] | None = None
+    for b in blocks[:12]:
+        line = b.text.translate(_MARKS).casefold()
+        if len(line) > 200:
+            continue
+        for t in doc_types():
+            for name in (t["name"], *t.get("aliases", [])):
+                hit = fuzz.partial_ratio_alignment(name.casefold(), line, score_cutoff=FUZZY_TYPE_SCORE)
+                if hit is not None and (best is None or (hit.score, len(name)) > (best[0], best[1])):
+                    best = (hit.score, len(name), b, t, (hit.dest_start, hit.dest_end))
+    if best is None:
+        return None
+    _, _, b, t, (i, j) = best
+    return cite(b, i, j, t["name"], fuzzy=round(best[0]), **({"serial": True} if t.get("serial") else {}))
 
 
 def read_number(front: list[Block], doc_type: Field | None) -> Field | None:

@@ -19,12 +19,12 @@ from declass.model import Chunk
 from declass.structure.markers import (
     CLOSING,
     FOOTNOTE_START,
-    FRUS_HEAD,
     HEADER_FIELD,
     PLACEHOLDER,
     SIGNATURE_LINE,
     SOURCE_NOTE,
     Marker,
+    frus_head,
     heading_level,
     is_closed,
     is_omission,
@@ -151,7 +151,7 @@ class Builder:
         if SIGNATURE_LINE.match(text) and self.started:
             self.signatures = self.new("signature", self.annex or self.container, chunk, view)
             return
-        if not self.started and (m := FRUS_HEAD.match(text)):
+        if not self.started and (m := frus_head(text, first=not self.nodes)):
             self.new("heading", None, chunk, view, level=1, heading=text, token=m.group(1))
             return
         if (m := HEADER_FIELD.match(text)) and not self.started:
@@ -482,7 +482,7 @@ def body_start(chunks: tuple[Chunk, ...]) -> int:
     first_marked = len(chunks)
     for i, c in enumerate(chunks):
         text = c.view.text
-        if FOOTNOTE_START.match(text) or HEADER_FIELD.match(text) or FRUS_HEAD.match(text):
+        if FOOTNOTE_START.match(text) or HEADER_FIELD.match(text) or frus_head(text, first=i == 0):
             continue
         if heading_level(text) == 1:
             first_marked = i
@@ -494,12 +494,13 @@ def body_start(chunks: tuple[Chunk, ...]) -> int:
     first_prose = len(chunks)
     for i, c in enumerate(chunks):
         text = c.view.text
-        if FOOTNOTE_START.match(text) or HEADER_FIELD.match(text) or FRUS_HEAD.match(text):
+        if FOOTNOTE_START.match(text) or HEADER_FIELD.match(text) or frus_head(text, first=i == 0):
             continue
         if len(words(text)) >= 12 and (is_closed(text) or _page_ends_after(chunks, i)):
             first_prose = i
             break
-    headed = any(FRUS_HEAD.match(c.view.text) or HEADER_FIELD.match(c.view.text) for c in chunks[:first_prose])
+    headed = any(frus_head(c.view.text, first=i == 0) or HEADER_FIELD.match(c.view.text)
+                 for i, c in enumerate(chunks[:first_prose]))
     if first_marked < len(chunks) and not (headed and first_prose < first_marked):
         return first_marked
     return first_prose

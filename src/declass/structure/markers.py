@@ -58,11 +58,28 @@ SIGNATURE_LINE = re.compile(
     r"^\s*(?:>\s*)?(?:On (?:the )?(?:authorization|behalf) of|For the (?:Government|President)|/s/|Signed\b)",
     re.IGNORECASE,
 )
+# A FRUS heading: the document number, then what the document is ("158. National Intelligence Estimate");
+# OCR reads the number's period as a comma as often as not.
 FRUS_HEAD = re.compile(
-    r"^\s*(\d{1,4})\.\s+(?=(?:Memorandum|Telegram|Letter|Despatch|Dispatch|Paper|Editorial Note|Minutes|Notes|"
+    r"^\s*(\d{1,4})[.,]\s+(?=(?:Memorandum|Telegram|Letter|Despatch|Dispatch|Paper|Editorial Note|Minutes|Notes|"
     r"Report|National Intelligence Estimate|Special National Intelligence Estimate|Draft|Message|Record|"
     r"Circular|Airgram|Instruction|Statement|Diary Entry|Briefing)(?![A-Za-z]))"
 )
+_HEAD_START = re.compile(r"^\s*(\d{1,4})[.,]\s+([A-Za-z][A-Za-z-]{5,})")
+_HEAD_WORDS = ("memorandum", "telegram", "despatch", "dispatch", "editorial", "minutes", "report", "national",
+               "special", "message", "record", "circular", "airgram", "instruction", "statement", "briefing")
+
+
+def frus_head(text: str, *, first: bool = False) -> re.Match[str] | None:
+    """A FRUS heading's number; for the document's first line, also through OCR damage to the word
+    after it ("158. Natlonal Intelligence Estimate")."""
+    m = FRUS_HEAD.match(text)
+    if m is not None or not first:
+        return m
+    m = _HEAD_START.match(text)
+    if m and any(fuzz.ratio(m.group(2).casefold(), w) >= 85 for w in _HEAD_WORDS):
+        return m
+    return None
 COUNT = (r"(?:\d+\s*(?:[-\u2013]\s*|\s)?\d/\d|\d+\s*[\u00bd\u00bc\u00be]|\d/\d|[\u00bd\u00bc\u00be]|\d+"
          r"|one|two|three|four|five|six|seven|eight|nine|ten)")
 """A count as FRUS prints it: ``2``, ``1½``, ``1-1/2``, ``½``, ``three``."""
