@@ -7,6 +7,8 @@ aligns two releases and characterises what the later one revealed.
 
 from __future__ import annotations
 
+from declass.releases.api import order_records, pair_records
 from declass.releases.compare import Comparison, compare_records
+from declass.releases.pair import ReleasePair
 
-__all__ = ["Comparison", "compare_records"]
+__all__ = ["Comparison", "ReleasePair", "compare_records", "order_records", "pair_records"]

@@ -4,17 +4,20 @@ Three ways two documents are found to be releases of one record:
 
 * ``archive_id`` — the same archive id (a CREST document id, a record number);
 * ``metadata`` — the same type, date and title;
-* ``text`` — near-duplicate text: MinHash signatures of word 3-grams put in
-  locality-sensitive hashing buckets (datasketch), so only documents sharing
-  a bucket are compared — near-linear in the size of the archive, never all
-  pairs.
+* ``text`` — near-duplicate text: MinHash signatures (datasketch) of word
+  5-grams put in locality-sensitive hashing buckets, so only documents
+  sharing a bucket are compared — near-linear in the size of the archive,
+  never all pairs.  (5-grams: unrelated bulletins share many 3-grams of
+  common words, few 5-grams; a misread word still leaves most 5-grams of
+  its paragraph intact.)
 
 Every candidate is checked against its text and dates before it is kept: an
 earlier release holds less of the text, but what it holds is mostly in the
 later one (containment of the smaller in the larger), and two documents
 dated differently are different documents.  The earlier release is the one
 released first when both release dates are known; otherwise the one with
-more withholding marks; otherwise the one with less text of its own.
+more printed withholding marks; otherwise the one with less text of its own
+(measured by aligning the two: OCR noise and moved text do not count).
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ NUM_PERM = 128
 # with probability 0.99, one at 0.3 with 0.68, unrelated documents (Jaccard <= 0.01) with < 0.0001:
 # candidates grow with the number of true pairs, not with the square of the archive.
 LSH_BANDS = (42, 3)
-MIN_CONTAINMENT = 0.5  # share of the smaller release's 3-grams found in the larger, to keep a text pair
+MIN_CONTAINMENT = 0.5  # share of the smaller release's 5-grams found in the larger, to keep a text pair
 META_CONTAINMENT = 0.2  # the same, when type, date and title already agree
 MIN_SHINGLES = 8  # fewer: too little text for near-duplicate search (a denied release)
 SHINGLE = 5
@@ -55,7 +58,7 @@ class Profile:
     released: str | None
     marks: int  # printed withholding marks: notices (counting the pages they name) and markers
     chars: int  # letters and digits of the body
-    shingles: int  # distinct word 3-grams
+    shingles: int  # distinct word 5-grams
     signature: np.ndarray  # MinHash hash values
 
 
@@ -66,7 +69,7 @@ class ReleasePair:
     earlier: str
     later: str
     method: str  # archive_id | metadata | text | user
-    score: float  # containment of the smaller release's 3-grams in the larger (estimated)
+    score: float  # containment of the smaller release's 5-grams in the larger (estimated)
     basis: str  # how the order was decided: release dates | withholding marks | own text | length
 
 
@@ -126,7 +129,7 @@ def jaccard(a: Profile, b: Profile) -> float:
 
 
 def containment(a: Profile, b: Profile) -> float:
-    """Estimated share of the smaller document's 3-grams found in the larger."""
+    """Estimated share of the smaller document's 5-grams found in the larger."""
     j = jaccard(a, b)
     small = min(a.shingles, b.shingles)
     if small == 0:
