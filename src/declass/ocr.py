@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from statistics import median
+from typing import NamedTuple
 
 from PIL import Image
 
@@ -80,57 +81,77 @@ def jobs_default() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def page_text(tsv: str, width: int, height: int) -> tuple[str, tuple[OcrLine, ...]]:
-    """Text and lines from Tesseract's TSV: blank lines between blocks, paragraphs and wide gaps."""
-    rows: dict[tuple[int, int, int], list[tuple[str, float, int, int, int, int]]] = {}
+class _Box(NamedTuple):
+    """A line's words and extent in pixels, as the TSV gives them."""
+
+    key: tuple[int, int, int]  # block, paragraph, line
+    words: list[tuple[str, float]]
+    left: int
+    top: int
+    right: int
+    bottom: int
+
+
+def _boxes(tsv: str) -> list[_Box]:
+    boxes: dict[tuple[int, int, int], _Box] = {}
     for raw in tsv.splitlines()[1:]:
         cols = raw.split("\t")
         if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
-            continue
+            continue  # not a word (page, block, paragraph and line rows carry no text)
         key = (int(cols[2]), int(cols[3]), int(cols[4]))
         left, top, w, h = (int(c) for c in cols[6:10])
-        rows.setdefault(key, []).append((cols[11].strip(), float(cols[10]), left, top, left + w, top + h))
-    boxes = []
-    for key, words in rows.items():  # Tesseract's reading order
-        boxes.append(
-            (
-                key,
-                " ".join(w[0] for w in words),
-                sum(w[1] for w in words) / len(words),
-                min(w[2] for w in words),
-                min(w[3] for w in words),
-                max(w[4] for w in words),
-                max(w[5] for w in words),
+        word = (cols[11].strip(), float(cols[10]))
+        box = boxes.get(key)
+        if box is None:
+            boxes[key] = _Box(key, [word], left, top, left + w, top + h)
+        else:
+            box.words.append(word)
+            boxes[key] = box._replace(
+                left=min(box.left, left),
+                top=min(box.top, top),
+                right=max(box.right, left + w),
+                bottom=max(box.bottom, top + h),
             )
-        )
-    pitches = [b[4] - a[4] for a, b in itertools.pairwise(boxes) if a[0][:2] == b[0][:2] and b[4] > a[4]]
-    pitch = median(pitches) if pitches else None
+    return list(boxes.values())  # in Tesseract's reading order
+
+
+def page_text(tsv: str, width: int, height: int) -> tuple[str, tuple[OcrLine, ...]]:
+    """Text and lines from Tesseract's TSV.
+
+    Words join into lines; a blank line goes between blocks, between paragraphs,
+    and wherever the page leaves more than 1.6 line pitches (the median step
+    between lines of one paragraph), as a typist's blank line does.
+    """
+    boxes = _boxes(tsv)
+    steps = [b.top - a.top for a, b in itertools.pairwise(boxes) if a.key[:2] == b.key[:2] and b.top > a.top]
+    pitch = median(steps) if steps else None
     parts: list[str] = []
     lines: list[OcrLine] = []
     pos = 0
-    previous = None
-    for key, text, conf, left, top, right, bottom in boxes:
-        if previous is not None:
-            gap = pitch is not None and top - previous[1] > 1.6 * pitch
-            sep = "\n\n" if key[:2] != previous[0][:2] or gap else "\n"
+    for i, box in enumerate(boxes):
+        if i:
+            before = boxes[i - 1]
+            wide = pitch is not None and box.top - before.top > 1.6 * pitch
+            sep = "\n\n" if box.key[:2] != before.key[:2] or wide else "\n"
             parts.append(sep)
             pos += len(sep)
+        text = " ".join(w for w, _ in box.words)
+        conf = sum(c for _, c in box.words) / len(box.words)
         parts.append(text)
         lines.append(
             OcrLine(
-                pos,
-                pos + len(text),
-                top / height,
-                bottom / height,
-                left / width,
-                right / width,
-                round(conf, 1),
-                key[0],
-                key[1],
+                start=pos,
+                end=pos + len(text),
+                top=box.top / height,
+                bottom=box.bottom / height,
+                left=box.left / width,
+                right=box.right / width,
+                confidence=round(conf, 1),
+                block=box.key[0],
+                paragraph=box.key[1],
             )
         )
         pos += len(text)
-        previous = (key, top)
     return "".join(parts), tuple(lines)
 
 
