@@ -70,3 +70,15 @@ def test_timeline_cli(sample_db: Path) -> None:
     assert dates == sorted(dates)
     assert all((r["date_end"] or r["date"])[:4] >= "1950" and r["date"][:4] <= "1953" for r in rows)  # overlap
     assert any(r["date"] == "1952-12-31" and "Annex B / Article" in r["citation"] for r in rows)
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("THE POLISH ELECTIONS\n\n22 Jan 57    Current Intelligence Bulletin    Page 2\n", "1957-01-22"),
+    ("3 Sept 59   Central Intelligence Bulletin   Page 4\n", "1959-09-03"),
+    ("22 Jan 57 was a Tuesday.\n", None),  # not a page header
+])
+def test_issue_date_from_a_page_header(text: str, iso: str | None) -> None:
+    from declass import dates
+
+    d = dates.page_header_date(text)
+    assert (d.iso if d else None) == iso

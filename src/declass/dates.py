@@ -21,6 +21,11 @@ _MONTH = (
     r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
+PAGE_HEADER_DATE = re.compile(
+    rf"^[ \t]*(?P<day>\d{{1,2}})[ \t]+{_MONTH}[ \t]+(?P<year>\d\d)\b(?=[^\n]*\bPage[ \t]+\d+[ \t]*$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+"""A page header with the issue date in short form: "22 Jan 57    Current Intelligence Bulletin    Page 2"."""
 DAY_MONTH_YEAR = re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH}\s*,?\s+(?P<year>1[89]\d\d|20\d\d)\b", re.IGNORECASE)
 MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})\s*,\s*(?P<year>1[89]\d\d|20\d\d)\b", re.IGNORECASE)
 ISO_LIKE = re.compile(r"\b(?P<year>1[89]\d\d|20\d\d)[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})\b")
@@ -135,3 +140,16 @@ def format_date(iso: str) -> str:
     if len(parts) == 2:
         return f"{names[int(parts[1]) - 1]} {parts[0]}"
     return iso
+
+
+def page_header_date(text: str) -> DateMatch | None:
+    """The issue date a serial prints in its page headers ("22 Jan 57 ... Page 2").
+
+    The two-digit year is of the 1900s: the short form belongs to the
+    typewritten serials of the 1950s-1980s that use it.
+    """
+    for m in PAGE_HEADER_DATE.finditer(text):
+        y, mo, d = 1900 + int(m["year"]), MONTHS[m["month"].lower()[:3]], int(m["day"])
+        if _valid(y, mo, d):
+            return DateMatch(f"{y:04d}-{mo:02d}-{d:02d}", "day", m.start("day"), m.end("year"))
+    return None

@@ -231,6 +231,10 @@ def read_date(doc: Document, front: list[Block]) -> Field | None:
         d = dates.first_date(b.text, precision="day")
         if d:
             return cite(b, d.start, d.end, d.iso, precision=d.precision)
+    d = dates.page_header_date(doc.text)
+    if d:
+        return {"value": d.iso, "block": None, "start": d.start, "end": d.end, "precision": d.precision,
+                "from": "page header"}
     return None
 
 
