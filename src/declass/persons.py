@@ -382,10 +382,29 @@ def find(text: str, taken: bytearray, known: frozenset[str] = frozenset(),
     c = cues()
     found: list[Found] = []
     mark = bytearray(taken)
-    caps = [m for m in _CAP_TOKEN.finditer(text) if not taken[m.start()]]
-    if all(m.group() in c.not_names for m in caps):
-        return found  # only sentence openers and words that are never names: nothing to look at
-    for f in _by_title(text, mark, c, known, caps):
+    titles: list[re.Match[str]] = []
+    starts: list[re.Match[str]] = []
+    lone: list[re.Match[str]] = []
+    speaking: list[re.Match[str]] = []
+    addressed: list[re.Match[str]] = []
+    for m in _CAP_TOKEN.finditer(text):  # one pass sorts the capitalised words by the cues they may open
+        if taken[m.start()]:
+            continue
+        g, e = m.group(), m.end()
+        if g in c.title_starts:
+            titles.append(m)
+        if g in c.given or g in c.east_asian or (len(g) == 2 and g[1] == "."):
+            starts.append(m)
+            if g in c.east_asian and len(g) >= 3:
+                lone.append(m)
+        nxt = text[e + 1 : e + 3]
+        if nxt in c.speech_starts:
+            speaking.append(m)
+        if nxt in ("to", "th"):
+            addressed.append(m)
+    if not (titles or starts or speaking or addressed or "(" in text or "ed by" in text or "ed\nby" in text):
+        return found
+    for f in _by_title(text, mark, c, known, titles):
         if _free(mark, f.start, f.end):
             found.append(f)
             mark[f.start : f.end] = b"\x01" * (f.end - f.start)
@@ -394,8 +413,8 @@ def find(text: str, taken: bytearray, known: frozenset[str] = frozenset(),
             if _free(mark, f.start, f.end):
                 found.append(f)
                 mark[f.start : f.end] = b"\x01" * (f.end - f.start)
-    for f in [*_shaped(text, mark, c, caps), *_bare_east_asian(text, mark, c, caps),
-              *_speaker(text, mark, c, caps, repaired), *_addressed(text, mark, c, caps)]:
+    for f in [*_shaped(text, mark, c, starts), *_bare_east_asian(text, mark, c, lone),
+              *_speaker(text, mark, c, speaking, repaired), *_addressed(text, mark, c, addressed)]:
             if _free(mark, f.start, f.end):
                 found.append(f)
                 mark[f.start : f.end] = b"\x01" * (f.end - f.start)
