@@ -373,17 +373,19 @@ class Archive:
         return compare_records(ra, rb)
 
     def release_stats(self) -> dict[str, Any]:
-        """Each stored pair's figures and the archive's (by year, by what withheld the text)."""
+        """Each stored pair's figures and the archive's (by year, by what withheld the text).
+        A pair's figures are kept in memory by the two releases' content hashes, so
+        they are worked out again only when a release changes."""
         from dataclasses import asdict
 
-        from declass.releases.stats import PairStats, archive_stats
+        from declass.releases.api import cached_pair_stats
+        from declass.releases.stats import archive_stats
 
-        rows = []
-        from declass.releases.compare import compare_records
-
+        sha = {d["id"]: d["sha256"] for d in self.documents()}
+        rows, stats = [], []
         for p in self.releases():
-            c = compare_records(self.get(p["earlier"]), self.get(p["later"]))
-            rows.append({"earlier": p["earlier"], "later": p["later"], "date": p.get("date"), **asdict(c.stats)})
-        keys = PairStats.__dataclass_fields__
-        return {"pairs": rows,
-                "archive": archive_stats(PairStats(**{k: r[k] for k in keys}) for r in rows).to_dict()}
+            e, lt = p["earlier"], p["later"]
+            st = cached_pair_stats(sha[e], sha[lt], lambda e=e, lt=lt: (self.get(e), self.get(lt)))
+            stats.append(st)
+            rows.append({"earlier": e, "later": lt, "date": p.get("date"), **asdict(st)})
+        return {"pairs": rows, "archive": archive_stats(stats).to_dict()}

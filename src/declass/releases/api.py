@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from declass.releases.align import align
+from declass.releases.compare import compare_records
 from declass.releases.pair import ReleasePair, find_pairs, order, profile
+from declass.releases.stats import PairStats
 from declass.releases.text import ReleaseText, from_record
 
 
@@ -49,3 +52,23 @@ def order_records(a: dict[str, Any], b: dict[str, Any]) -> tuple[dict[str, Any],
     own = own_letters(ta, tb) if not (pa.released and pb.released) and pa.marks == pb.marks else (None, None)
     e, _, basis = order(pa, pb, *own)
     return (a, b, basis) if e is pa else (b, a, basis)
+
+
+_STATS: OrderedDict[tuple[str, str], PairStats] = OrderedDict()
+_STATS_MAX = 100_000
+
+
+def cached_pair_stats(earlier_sha: str, later_sha: str,
+                      fetch: Callable[[], tuple[dict[str, Any], dict[str, Any]]]) -> PairStats:
+    """A pair's figures, computed once per pair of contents (the same two texts
+    always compare the same); ``fetch`` gives the two records when needed."""
+    key = (earlier_sha, later_sha)
+    if key in _STATS:
+        _STATS.move_to_end(key)
+        return _STATS[key]
+    earlier, later = fetch()
+    stats = compare_records(earlier, later).stats
+    _STATS[key] = stats
+    while len(_STATS) > _STATS_MAX:
+        _STATS.popitem(last=False)
+    return stats
