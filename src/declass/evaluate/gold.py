@@ -17,8 +17,11 @@ import json
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
+from declass.datafile import load_yaml
 from declass.frus import frus_type
 from declass.tei import TeiDocument
 
@@ -107,6 +110,7 @@ class Gold:
     furniture: tuple[str, ...] = ()  # lines that are page furniture, never a block or a title
     other_names: tuple[tuple[int, int], ...] = ()  # places, acronyms, organisations the markup tags: not people
     person_forms: frozenset[str] = frozenset()  # surnames the markup tags as people anywhere in the set
+    untagged_people: frozenset[str] = frozenset()  # people the markup leaves untagged here, checked by hand
     numbered: bool = True  # paragraph numbering is gold (False for a reference reading)
 
 
@@ -187,6 +191,14 @@ def surname(name: str) -> str:
     return words[-1].casefold().removesuffix("’s").removesuffix("'s") if words else ""
 
 
+@lru_cache(maxsize=1)
+def untagged_people() -> dict[str, frozenset[str]]:
+    """Per document, the names (and surnames) of people its FRUS markup leaves untagged."""
+    raw = resources.files("declass.data").joinpath("eval/frus_untagged_people.yaml").read_text("utf-8")
+    docs = load_yaml(raw)["documents"] or {}
+    return {doc: frozenset(f for n in names for f in (n.casefold(), surname(n))) for doc, names in docs.items()}
+
+
 def with_person_lexicon(golds: list[Gold]) -> list[Gold]:
     """Each gold with the surnames FRUS tags as people anywhere in the set.
 
@@ -194,4 +206,5 @@ def with_person_lexicon(golds: list[Gold]) -> list[Gold]:
     mention; a name the set tags elsewhere is a person here too.
     """
     forms = frozenset(f for g in golds for p in g.persons if (f := surname(p.text)))
-    return [replace(g, person_forms=forms) for g in golds]
+    checked = untagged_people()
+    return [replace(g, person_forms=forms, untagged_people=checked.get(g.id, frozenset())) for g in golds]
