@@ -222,6 +222,7 @@ def test_bad_pdfs_are_refused_naming_the_file(data: bytes, detail: str) -> None:
     assert info.value.code == "E104" and "dir/bad.pdf" in str(info.value) and detail in str(info.value)
 
 
+@pytest.mark.skipif(not tesseract_available(), reason="make install provides Tesseract")
 def test_blank_scanned_pdf_stops_early(tmp_path: Path) -> None:
     """Issue 19: 200 blank pages are refused after a few, not OCR'd one by one."""
     blank = Image.new("1", (850, 1100), 1)
