@@ -262,6 +262,8 @@ def _surnames(doc: Document, blocks: list[Block], per_block: list[list[dict[str,
 def _damaged_in_document(found: list[dict[str, Any]], gaz: Gazetteer) -> None:
     """A short unknown word one letter away from a name the same document spells
     intact is that name, damaged ("from Asis" in a document that says "Asia")."""
+    if not any(m["type"] == "unknown" and len(m["text"]) >= 4 and m["text"].isalpha() for m in found):
+        return
     intact: dict[tuple[int, str], dict[str, str]] = {}  # (length, first letter) -> form -> entity
     for m in found:
         if m["method"] == "exact" and m["id"]:
@@ -288,8 +290,9 @@ def _as_written(m: dict[str, Any], corrections: Sequence[Correction]) -> str:
     return text
 
 
-def _words(name: str) -> list[str]:
-    return [t for t in persons.tokens(name) if not t.endswith(".") and t not in persons.SUFFIXES]
+@lru_cache(maxsize=65536)
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(t for t in persons.tokens(name) if not t.endswith(".") and t not in persons.SUFFIXES)
 
 
 def _given_of(m: dict[str, Any], name: str, gaz: Gazetteer) -> set[str]:
