@@ -33,6 +33,9 @@ def eval_command(
     ),
     no_cache: Annotated[bool, typer.Option("--no-cache", help="OCR every scan afresh.")] = False,
     failures: Annotated[int, typer.Option("--failures", help="How many failing documents to list.")] = 40,
+    releases: Annotated[
+        bool, typer.Option("--releases/--no-releases", help="Also pair the CREST releases and score what they reveal.")
+    ] = True,
 ) -> None:
     """Score every stage against gold: FRUS TEI markup, CREST releases, and scans printed from them."""
     console = Console(highlight=False, width=max(Console().width, 110))
@@ -43,6 +46,12 @@ def eval_command(
     began = time.monotonic()
     scores = harness.run(devset, SAMPLES if samples else None, settings, workers=workers, only=only)
     data = report.to_json(scores)
+    pairs = None
+    if releases and (devset / "crest").is_dir():
+        from declass.evaluate.releases import evaluate_releases
+
+        pairs = evaluate_releases(devset / "crest", harness.release_documents(devset, SAMPLES if samples else None))
+        data["releases"] = pairs.to_dict()
     data["seconds"] = round(time.monotonic() - began, 1)
     table = Table(title=f"declass eval: {devset} ({data['seconds']} s)")
     for col in ("documents", "measure", "clean", "scan", "n"):
@@ -56,6 +65,10 @@ def eval_command(
         console.print(f"\nFirst differences ({len(fails)} in all):")
         for f in fails[:failures]:
             console.print(f"  {f['document']} [{f['variant']}] {f['measure']}: {f['first_difference']}", markup=False)
+    if pairs is not None:
+        console.print("\nReleases (CREST pairs):")
+        for line in pairs.lines():
+            console.print(f"  {line}", markup=False)
     missed = data["bars_missed"]
     assert isinstance(missed, list)
     console.print("\nBars missed: " + ("; ".join(missed) if missed else "none"), markup=False)

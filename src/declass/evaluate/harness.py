@@ -195,3 +195,13 @@ def run(devset: Path, samples: Path | None, settings: Settings, *, workers: int 
     with ProcessPoolExecutor(max_workers=workers) as pool:
         results = pool.map(evaluate_item, todo, [settings] * len(todo))
         return [s for group in results for s in group]
+
+
+def release_documents(devset: Path, samples: Path | None) -> Iterator[Document]:
+    """The other documents of the set, read as plain text: pairing must not pair them wrongly."""
+    for item in items(devset, samples):
+        if item.gold.source != "crest":
+            try:
+                yield run_stages(_read_clean(item), stages_for())
+            except DeclassError:
+                continue
