@@ -15,7 +15,7 @@ SCALE_SIZES ?= 1000,10000,100000
 
 DEVSET ?= ../shared/devset
 
-.PHONY: install install-test system-deps run test lint bench eval clean
+.PHONY: install install-test system-deps run test lint bench eval soak clean
 
 install: $(STAMP)
 
@@ -63,6 +63,9 @@ bench: install
 # Every stage scored against gold on the development set, clean and as OCR'd scans.
 eval: install
 	$(BIN)/declass eval $(DEVSET) --out bench/results/eval.json
+
+soak: install
+	$(BIN)/python bench/soak.py
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm $(DB).tantivy build *.egg-info src/*.egg-info .pytest_cache

@@ -177,3 +177,24 @@ def test_any_query_with_long_words_or_huge_distances_gets_the_same_blocks_from_b
         a, b = text[5:].split(",")[0].split(" ", 1)
         both = hits(long_words_store.search(f"{a} {b}", limit=10_000, engine="fts5"))
         assert hits(slow) == both, text  # a huge distance is "anywhere in the block"
+
+
+@pytest.mark.parametrize(("query", "found"), [("estimate*", True), ("Estimates*", True), ("treaties*", True),
+                                              ('"national estimate"*', True), ("estimat*", False)])
+def test_a_prefix_is_stemmed_by_both_engines(tmp_path_factory: pytest.TempPathFactory, query: str,
+                                             found: bool) -> None:
+    """FTS5 stems a prefix before matching ("estimate*" is "estim*"; "estimat*" stays as it is
+    and matches nothing, the words being held stemmed); the index must read it the same."""
+    folder = tmp_path_factory.mktemp("prefix")
+    (folder / "nie.txt").write_text("MEMORANDUM\n\n1. The national estimates of the treaties were revised.\n\n"
+                                    "2. An estimation was made by the Board.\n")
+    with declass.Archive(folder / "a.db") as a:
+        assert not a.ingest([folder], workers=1).failed
+    store = SQLiteStore(folder / "a.db", readonly=True)
+    try:
+        assert store.search_engine() == "tantivy"
+        fast, slow = store.search(query), store.search(query, engine="fts5")
+        assert bool(slow) == found and hits(fast) == hits(slow), query
+        assert all(h.highlights for h in fast)
+    finally:
+        store.close()

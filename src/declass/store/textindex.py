@@ -66,6 +66,16 @@ def _analyzer() -> tantivy.TextAnalyzer:
     )
 
 
+_ANALYZER = _analyzer()
+
+
+def _stem(word: str) -> str:
+    """A prefix as FTS5 reads it: folded and stemmed ("estimate*" is "estim*", matching
+    "estimates"), as the index holds its words."""
+    tokens = _ANALYZER.analyze(word)
+    return tokens[0] if len(tokens) == 1 else _fold(word)
+
+
 def _fold(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -279,10 +289,10 @@ class BlockIndex:
         if isinstance(node, Term):
             words = node.words
             if node.prefix and len(words) == 1 and expand is not None:
-                terms = expand.terms_with_prefix("text", _fold(words[0]), limit=PREFIX_TERMS)
+                terms = expand.terms_with_prefix("text", _stem(words[0]), limit=PREFIX_TERMS)
                 return q.boolean_query([(occur.Should, q.term_query(self.schema, "text", t)) for t, _ in terms])
             if node.prefix and len(words) == 1:
-                return q.regex_query(self.schema, "text", re.escape(_fold(words[0])) + ".*")
+                return q.regex_query(self.schema, "text", re.escape(_stem(words[0])) + ".*")
             phrase = '"' + " ".join(words) + '"' + ("*" if node.prefix else "")
             return index.parse_query(phrase, ["text"])
         if isinstance(node, And):
