@@ -387,20 +387,22 @@ def find(text: str, taken: bytearray, known: frozenset[str] = frozenset(),
     lone: list[re.Match[str]] = []
     speaking: list[re.Match[str]] = []
     addressed: list[re.Match[str]] = []
+    title_starts, given, east_asian, speech_starts = c.title_starts, c.given, c.east_asian, c.speech_starts
     for m in _CAP_TOKEN.finditer(text):  # one pass sorts the capitalised words by the cues they may open
         if taken[m.start()]:
             continue
-        g, e = m.group(), m.end()
-        if g in c.title_starts:
+        g = m.group()
+        if g in title_starts:
             titles.append(m)
-        if g in c.given or g in c.east_asian or (len(g) == 2 and g[1] == "."):
+        if g in given or g in east_asian or (len(g) == 2 and g[1] == "."):
             starts.append(m)
-            if g in c.east_asian and len(g) >= 3:
+            if g in east_asian and len(g) >= 3:
                 lone.append(m)
+        e = m.end()
         nxt = text[e + 1 : e + 3]
-        if nxt in c.speech_starts:
+        if nxt in speech_starts:
             speaking.append(m)
-        if nxt in ("to", "th"):
+        if nxt == "to" or nxt == "th":
             addressed.append(m)
     if not (titles or starts or speaking or addressed or "(" in text or "ed by" in text or "ed\nby" in text):
         return found
