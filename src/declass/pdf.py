@@ -81,7 +81,7 @@ def text_layers(data: bytes, name: str) -> list[str]:
 
 
 def page_images(data: bytes, name: str, pages: Sequence[int], dpi: int = 300) -> Iterator[Image.Image]:
-    """Greyscale images of the given pages (0-based), one at a time as they are asked for.
+    """Images ("L" or "1") of the given pages (0-based), one at a time as they are asked for.
 
     A scanned page (one upright image filling the page) yields the scan itself at its
     own resolution, as a scanner made it; any other page is rendered at ``dpi``.
@@ -120,6 +120,8 @@ def _scanned_image(page: pdfium.PdfPage) -> Image.Image | None:
     if meta.colorspace not in (pdfium_c.FPDF_COLORSPACE_DEVICEGRAY, pdfium_c.FPDF_COLORSPACE_DEVICERGB):
         return None
     image = obj.get_bitmap(render=False).to_pil().convert("L")
+    if meta.bits_per_pixel == 1:  # a bitonal scan stays bitonal: Tesseract need not binarise it again
+        image = image.convert("1", dither=Image.Dither.NONE)
     dpi = round(meta.width / (m.a / 72))
     image.info["dpi"] = (dpi, dpi)
     return image
