@@ -534,3 +534,17 @@ def test_person_records_on_arbitrary_text(words: list[str]) -> None:
         if m["type"] == "person":
             assert m["cluster"] and (m["id"] is None) == m["cluster"].startswith("person:")
             assert m["canonical"]
+
+
+@pytest.mark.parametrize(("text", "name", "canonical"), [
+    ("1. Signed: Andrei Yanuarjevich Vyshznsky.", "Andrei Yanuarjevich Vyshznsky", "Andrey Vyshinsky"),
+    ("1. The rebels met Prince Souphannouvong at dawn.", "Souphannouvong", "Souphanouvong"),
+])
+def test_a_damaged_name_found_by_its_cues_is_the_gazetteer_person(text: str, name: str, canonical: str) -> None:
+    m = next(m for m in _people(text) if m["text"] == name)
+    assert m["canonical"] == canonical and m["id"] == m["cluster"] == load().lookup(canonical).id
+
+
+def test_a_damaged_word_is_no_lone_surname() -> None:
+    """Regression (OCR noise on NIE-58): "Sin0-Soviet companies" made a person "Sin"."""
+    assert not _people("1. It acts through three Sin0-Soviet companies and through Soviet citizens.")

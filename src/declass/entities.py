@@ -295,6 +295,19 @@ def _words(name: str) -> tuple[str, ...]:
     return tuple(t for t in persons.tokens(name) if not t.endswith(".") and t not in persons.SUFFIXES)
 
 
+def _known_person(name: str, gaz: Gazetteer) -> Entity | None:
+    """The gazetteer person a name found by its cues is, spelt as listed or
+    OCR-damaged ("Andrei Yanuarjevich Vyshznsky")."""
+    ent = gaz.lookup(persons.key(name))
+    if ent is None and " " in name:
+        hit = gaz.fuzzy_phrase(name)
+        ent = gaz.entities[hit[0]] if hit is not None and hit[2] - hit[1] == len(name) else None
+    elif ent is None and len(name) >= 5 and name.isalpha():
+        hit1 = gaz.fuzzy(name)
+        ent = gaz.entities[hit1[0]] if hit1 is not None else None
+    return ent if ent is not None and ent.type == "person" else None
+
+
 def _given_of(m: dict[str, Any], name: str, gaz: Gazetteer) -> set[str]:
     """The given names of a person mention: from its entity's names, or as written."""
     forms = gaz.entities[m["id"]].forms if m["id"] is not None else (name,)
@@ -309,7 +322,7 @@ def cluster_people(found: list[dict[str, Any]], gaz: Gazetteer, corrections: Seq
     full: list[tuple[int, str, dict[str, Any]]] = []  # (start, surname, mention) of the fuller forms
     for m in people:
         name = written[id(m)]
-        if m["id"] is None and (ent := gaz.lookup(persons.key(name))) is not None and ent.type == "person":
+        if m["id"] is None and (ent := _known_person(name, gaz)) is not None:
             m.update(canonical=ent.name, id=ent.id, wikidata=ent.wikidata)
         if len(_words(name)) >= 2 and (sur := persons.surname(name)):
             full.append((m["start"], sur, m))

@@ -329,8 +329,9 @@ def _bare_east_asian(text: str, taken: bytearray, c: Cues, caps: list[re.Match[s
     out = []
     for m in caps:
         s, e = m.span()
-        if m.group() not in c.east_asian or len(m.group()) < 3 or text[e : e + 1] in ("-", "."):
-            continue
+        after = text[e : e + 1]
+        if after in ("-", ".") or after.isdecimal() or after.isalpha():
+            continue  # part of something else: "Sin0-Soviet" (an OCR-damaged "Sino-")
         if _free(taken, s, e) and not c.capital_next.match(text, e) and _mid_sentence(text, s):
             out.append(Found(s, e, "east-asian"))
     return out
