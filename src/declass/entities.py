@@ -318,7 +318,8 @@ def _given_of(m: dict[str, Any], name: str, gaz: Gazetteer) -> set[str]:
 def cluster_people(found: list[dict[str, Any]], gaz: Gazetteer, corrections: Sequence[Correction] = ()) -> None:
     """Give every person mention an identity (``id`` or ``cluster``): see ``declass.persons``."""
     people = [m for m in found if m["type"] == "person"]
-    written = {id(m): _as_written(m, corrections) for m in people}
+    repairs = [c for c in corrections if c.rule == "confusion"]
+    written = {id(m): _as_written(m, repairs) if repairs else m["text"] for m in people}
     full: list[tuple[int, str, dict[str, Any]]] = []  # (start, surname, mention) of the fuller forms
     for m in people:
         name = written[id(m)]
