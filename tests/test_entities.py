@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import declass
-from declass import lexicon, persons, tei
+from declass import lexicon, personal_names, persons, tei
 from declass.cli import app
 from declass.gazetteer import Gazetteer, fold, load
 from declass.model import Document
@@ -382,12 +382,12 @@ def test_forms_of_a_name_cluster_in_the_document() -> None:
      ("Kim Chong-pil", "KIM Chong-pil".title()), ("Pak Chung-hui", "Pak Chung-Hui")],
 )
 def test_archive_key_of_a_name(a: str, b: str) -> None:
-    assert persons.key(a) == persons.key(b)
+    assert personal_names.key(a) == personal_names.key(b)
 
 
 def test_archive_key_keeps_different_people_apart() -> None:
-    assert persons.key("Robert H. Johnson") != persons.key("U. Alexis Johnson")
-    assert persons.key("Chang Myon") != persons.key("Chang Do-young")
+    assert personal_names.key("Robert H. Johnson") != personal_names.key("U. Alexis Johnson")
+    assert personal_names.key("Chang Myon") != personal_names.key("Chang Do-young")
 
 
 @settings(max_examples=200, deadline=None)

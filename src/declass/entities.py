@@ -1,12 +1,18 @@
 """Entities: people, places and organisations, resolved across old spellings.
 
-Three passes over each block's typed text:
+Passes over each block's typed text:
 
 1. exact — every gazetteer form at once (Aho–Corasick), longest match wins;
-2. fuzzy — a capitalised word the lexicon does not know, close to exactly
-   one entity's name ("Krenelin" → Kremlin, "Changehun" → Changchun);
-3. unknown — capitalised names nothing explains, reported so users can
+2. people the gazetteer does not list, by their cues (``declass.persons``);
+3. fuzzy — a capitalised word the lexicon does not know, close to exactly
+   one entity's name ("Krenelin" → Kremlin, "Changehun" → Changchun), or a
+   damaged name of several words ("Chinese Changehun Rallway");
+4. unknown — capitalised names nothing explains, reported so users can
    extend the gazetteer.
+
+Then over the document: every other use of a surname it has shown to be a
+person's; a short word one letter off a name the document spells intact
+("Asis" beside "Asia"); and one identity per person (``declass.identity``).
 
 A capital used as an actor ("Moscow has not moved", "Peiping's status",
 "the Kremlin would prefer") is recorded as the government it stands for,
@@ -16,7 +22,7 @@ with ``metonymy: true``; "talks in Moscow" stays the city.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -24,8 +30,9 @@ from rapidfuzz.distance import Levenshtein
 
 from declass import lexicon, persons
 from declass.gazetteer import Entity, Gazetteer, fold
+from declass.identity import cluster_people
 from declass.markup import in_deleted_text
-from declass.model import Block, Correction, Document
+from declass.model import Block, Document
 
 SKIP_KINDS = frozenset({"redaction"})
 LOCATIVE = re.compile(
@@ -278,92 +285,6 @@ def _damaged_in_document(found: list[dict[str, Any]], gaz: Gazetteer) -> None:
         if len(near) == 1:
             ent = gaz.entities[near.pop()]
             m.update(type=ent.type, canonical=ent.name, id=ent.id, wikidata=ent.wikidata, method="fuzzy")
-
-
-def _as_written(m: dict[str, Any], corrections: Sequence[Correction]) -> str:
-    """A person's name as the source spells it: the clean stage's dictionary
-    repairs are undone inside names ("Rostow" is no OCR error for "restow")."""
-    text = m["text"]
-    for c in corrections:
-        if c.rule == "confusion" and m["start"] <= c.start and c.end <= m["end"]:
-            text = text.replace(c.corrected, c.original, 1)
-    return text
-
-
-@lru_cache(maxsize=65536)
-def _words(name: str) -> tuple[str, ...]:
-    return tuple(t for t in persons.tokens(name) if not t.endswith(".") and t not in persons.SUFFIXES)
-
-
-def _known_person(name: str, gaz: Gazetteer) -> Entity | None:
-    """The gazetteer person a name found by its cues is, spelt as listed or
-    OCR-damaged ("Andrei Yanuarjevich Vyshznsky")."""
-    ent = gaz.lookup(persons.key(name))
-    if ent is None and " " in name:
-        hit = gaz.fuzzy_phrase(name)
-        ent = gaz.entities[hit[0]] if hit is not None and hit[2] - hit[1] == len(name) else None
-    elif ent is None and len(name) >= 5 and name.isalpha():
-        hit1 = gaz.fuzzy(name)
-        ent = gaz.entities[hit1[0]] if hit1 is not None else None
-    return ent if ent is not None and ent.type == "person" else None
-
-
-def _given_of(m: dict[str, Any], name: str, gaz: Gazetteer) -> set[str]:
-    """The given names of a person mention: from its entity's names, or as written."""
-    forms = gaz.entities[m["id"]].forms if m["id"] is not None else (name,)
-    sur = {persons.surname(f) for f in forms}
-    return {w for f in forms for w in _words(f) if w not in sur}
-
-
-def cluster_people(found: list[dict[str, Any]], gaz: Gazetteer, corrections: Sequence[Correction] = ()) -> None:
-    """Give every person mention an identity (``id`` or ``cluster``): see ``declass.persons``."""
-    people = [m for m in found if m["type"] == "person"]
-    repairs = [c for c in corrections if c.rule == "confusion"]
-    written = {id(m): _as_written(m, repairs) if repairs else m["text"] for m in people}
-    full: list[tuple[int, str, dict[str, Any]]] = []  # (start, surname, mention) of the fuller forms
-    for m in people:
-        name = written[id(m)]
-        if m["id"] is None and (ent := _known_person(name, gaz)) is not None:
-            m.update(canonical=ent.name, id=ent.id, wikidata=ent.wikidata)
-        if len(_words(name)) >= 2 and (sur := persons.surname(name)):
-            full.append((m["start"], sur, m))
-    ref_of: dict[int, dict[str, Any]] = {}
-    givens: list[tuple[dict[str, Any], set[str]]] | None = None
-    for m in people:
-        words = _words(written[id(m)])
-        if len(words) != 1 or (m["id"] is not None and len(gaz.entities[m["id"]].name.split()) == 1):
-            continue
-        same = [f for f in full if f[1] == words[0]]
-        if not same and m["id"] is None and words[0] in persons.cues().given:
-            # a given name alone ("Dear Averell:") is the one person of the document who bears it
-            if givens is None:
-                givens = [(p, _given_of(p, written[id(p)], gaz)) for p in people
-                          if p["id"] is not None or len(_words(written[id(p)])) >= 2]
-            same = [(p["start"], "", p) for p, names in givens if p is not m and words[0] in names]
-            if len({f[2]["id"] or persons.key(written[id(f[2])]) for f in same}) != 1:
-                continue
-        before = [f for f in same if f[0] < m["start"]]
-        nearest = max(before, key=lambda f: f[0]) if before else min(same, key=lambda f: f[0], default=None)
-        if nearest is None:
-            continue
-        ref = nearest[2]
-        if ref["id"] is not None:
-            ent = gaz.entities[ref["id"]]
-            m.update(canonical=ent.name, id=ent.id, wikidata=ent.wikidata)
-        else:
-            m.update(canonical=None, id=None, wikidata=None)
-            ref_of[id(m)] = ref
-    groups: dict[str, list[tuple[dict[str, Any], str]]] = {}
-    for m in people:
-        if m["id"] is not None:
-            m["cluster"] = m["id"]
-            continue
-        name = written[id(ref_of.get(id(m), m))]
-        groups.setdefault(persons.key(name), []).append((m, name))
-    for k, members in groups.items():
-        canonical = max((name for _, name in members), key=len)
-        for m, _ in members:
-            m.update(canonical=canonical, cluster=f"person:{k}")
 
 
 def counts(mentions: list[dict[str, Any]], *, type_: str | None = None) -> list[dict[str, Any]]:

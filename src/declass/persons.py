@@ -15,118 +15,39 @@ the cues a reader uses (``data/person_names.yaml`` lists them with sources):
 * and then every other occurrence of a surname the document has shown to
   be a person's ("Green reported ...").
 
-Clustering (``cluster_people``): a bare surname takes the identity of the
-nearest fuller form of that surname in the same document (the nearest one
-before it, else the nearest after), so "Dulles" in a memorandum signed
-"Allen W. Dulles" is the Director, not the Secretary of State, and a
-surname the gazetteer maps to one person follows the document where it
-names another.  A person the gazetteer lacks gets an archive-wide key, the
-normalised full name without initials (``person:allen dulles``); a name the
-document never gives in full keeps its surname as key (``person:rhee``).
+Who each person is, once found, is settled by ``declass.identity``.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from declass import lexicon
-from declass.datafile import load_yaml
+from declass.personal_names import (
+    INITIAL,
+    NAME_SEQ,
+    NAME_WORD,
+    SUFFIXES,
+    TOKEN,
+    UPPER,
+    Cues,
+    alternation,
+    cues,
+    is_east_asian,
+    is_word,
+    surname,
+    tokens,
+)
 
-_UP = "A-ZÀ-ÖØ-Þ"
-_LO = "a-zß-öø-ÿ"
-NAME_WORD = (rf"(?:O['\u2019][{_UP}][{_LO}]+|[{_UP}][{_LO}]+(?:[{_UP}][{_LO}]+)?(?:['\u2019](?!s\b)[{_LO}]+)?"
-             rf"(?:-[{_UP}{_LO}][{_LO}]*)*)")
-INITIAL = rf"[{_UP}]\."
-PARTICLE = r"(?:de|van|von|der|den|da|di|del|du|la|le|bin|ibn)"
-NAME_SEQ = (rf"(?:{INITIAL}[ \n]?)*{NAME_WORD}(?:[ \n](?:{INITIAL}[ \n])*(?:{PARTICLE}[ \n])?{NAME_WORD}){{0,3}}"
-            r"(?:,? Jr\.| Sr\.| II\b| III\b)?")
-_NAME_RE = re.compile(rf"(?=[{_UP}]){NAME_SEQ}")
+_NAME_RE = re.compile(rf"(?=[{UPPER}]){NAME_SEQ}")
 # a capitalised word where a name or title may start ("Mr.", "McConaughy", "O'Neill", "Do-young")
-_CAP_TOKEN = re.compile(rf"(?=[{_UP}])(?<![\w'\u2019.-])(?:{NAME_WORD}\.?|{INITIAL}(?=[ \n]?[{_UP}]))")
+_CAP_TOKEN = re.compile(rf"(?=[{UPPER}])(?<![\w'\u2019.-])(?:{NAME_WORD}\.?|{INITIAL}(?=[ \n]?[{UPPER}]))")
 _INITIAL_ONLY = re.compile(INITIAL)
 _BEFORE = re.compile(rf"({NAME_WORD}|{INITIAL})[ \n]")
 _NEXT_WORD = re.compile(rf"[ \n]+({NAME_WORD})")
 _MORE = re.compile(rf"(?:,[ \n]+|[ \n]+and[ \n]+|,[ \n]+and[ \n]+)(?P<n>{NAME_SEQ})")
-_TOKEN = re.compile(rf"{INITIAL}|{NAME_WORD}|Jr\.|Sr\.|II|III")
-_ADVERBS = "(?:also|then|again|later|further|immediately|briefly|strongly|quickly)"
-SUFFIXES = frozenset({"Jr.", "Sr.", "II", "III"})
-
-
-@dataclass(frozen=True, slots=True)
-class Cues:
-    """The word lists of ``data/person_names.yaml``, compiled."""
-
-    honorifics: frozenset[str]
-    strong_titles: frozenset[str]
-    weak_titles: frozenset[str]
-    plural_titles: frozenset[str]
-    not_names: frozenset[str]
-    given: frozenset[str]
-    east_asian: frozenset[str]
-    title_re: re.Pattern[str]
-    paren_re: re.Pattern[str]
-    role_re: re.Pattern[str]
-    by_re: re.Pattern[str]
-    title_starts: frozenset[str]
-    eponym_heads: frozenset[str]
-    speech_after: re.Pattern[str]
-    addressing_verbs: frozenset[str]
-    addressed_after: re.Pattern[str]
-    speech_starts: frozenset[str]  # the first two letters of every speech verb and adverb before one
-    capital_next: re.Pattern[str]
-
-
-# Titles that are also everyday adjectives or nouns ("Major problems",
-# "General conclusions", "Representative government"): these make a person
-# only of a name that is not an English word or is already known as a name.
-WEAK = frozenset({"Major", "General", "Representative", "Justice", "Speaker", "Father", "Judge", "Commander",
-                  "Chief", "Captain", "Marshal", "Counselor", "Administrator", "Professor", "Lieutenant", "King",
-                  "Queen", "Prince", "Princess", "Emperor", "Consul", "Bishop", "Cardinal", "Corporal", "Sergeant"})
-
-
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
-
-@lru_cache(maxsize=1)
-def cues() -> Cues:
-    raw = load_yaml(resources.files("declass.data").joinpath("person_names.yaml").read_text("utf-8"))
-    for k, v in raw.items():
-        if isinstance(v, list) and not all(isinstance(x, str) for x in v):
-            raise ValueError(f"person_names.yaml: {k} holds a non-string (quote YAML words such as No)")
-    titles = raw["titles"]
-    east_asian = raw["east_asian_surnames"]
-    singular = [*titles["civil"], *titles["military"]]
-    honorifics = raw["honorifics"]
-    plural = [*titles["plural"], "Messrs.", "Mmes."]
-    every = [*honorifics, *singular, *plural]
-    title_re = re.compile(
-        rf"(?=[{_UP}])(?<![\w.])(?P<title>{_alternation(every)})"
-        rf"(?:[ \n]+of[ \n]+(?:the[ \n]+)?(?P<office>[A-Z][a-z]+(?:[ \n]+[A-Z][a-z]+)*?))?"
-        rf"(?:(?<=\.)[ \n]*|[ \n]+)(?P<name>{NAME_SEQ})")
-    return Cues(
-        honorifics=frozenset(honorifics), strong_titles=frozenset(t for t in singular if t not in WEAK),
-        weak_titles=frozenset(t for t in singular if t in WEAK), plural_titles=frozenset(plural),
-        not_names=frozenset(raw["not_names"]), given=frozenset(raw["given_names"]),
-        east_asian=frozenset(east_asian), title_re=title_re,
-        paren_re=re.compile(rf"\((?=[{_UP}])(?P<name>{NAME_SEQ})\)"),
-        role_re=re.compile(rf"\b(?:{_alternation(raw['role_words'])})\b"),
-        by_re=re.compile(rf"\b(?:{_alternation(raw['by_verbs'])})[ \n]+by[ \n]+(?P<names>{NAME_SEQ}"
-                         rf"(?:(?:,[ \n]+|[ \n]+and[ \n]+|,[ \n]+and[ \n]+){NAME_SEQ})*)"),
-        title_starts=frozenset(t.split()[0] for t in every),
-        eponym_heads=frozenset(raw["eponym_heads"]),
-        addressing_verbs=frozenset(raw["addressing_verbs"]),
-        addressed_after=re.compile(r"[ \n]+(?:to[ \n]+[a-z]+|that)\b"),
-        speech_starts=frozenset(w[:2] for w in [*raw["speech_verbs"], *_ADVERBS.strip("(?:)").split("|")]),
-        speech_after=re.compile(rf"[ \n]+(?:{_ADVERBS}[ \n]+)?(?:{_alternation(raw['speech_verbs'])})\b"),
-        capital_next=re.compile(rf"[ \n]+[{_UP}]"),
-    )
-
 
 @dataclass(frozen=True, slots=True)
 class Found:
@@ -138,54 +59,6 @@ class Found:
     title: str | None = None
 
 
-def tokens(name: str) -> list[str]:
-    return _TOKEN.findall(name)
-
-
-def _is_word(tok: str) -> bool:
-    return lexicon.is_word(tok.replace("\u2019", "'"))
-
-
-# One syllable of a romanised Chinese, Korean or Vietnamese given name
-# (Wade-Giles, McCune-Reischauer, Vietnamese without diacritics): an onset of
-# up to four consonants, a vowel group, an optional final n/ng/m/k/p/l/h/t.
-_SYLLABLE = r"[bcdfghjklmnpqrstvwxz']{0,4}(?:[aeiouyüŭŏ]{1,3})(?:ng|n|m|k|p|l|h|t)?"
-_GIVEN_PART = re.compile(rf"(?:{_SYLLABLE}){{1,2}}", re.IGNORECASE)
-
-
-def is_east_asian(toks: list[str], c: Cues) -> bool:
-    """Surname first, then a given name of romanised syllables: "Chou En-lai",
-    "Park Chung Hee", "Chang Myon" (a two-letter surname such as No or Ho
-    needs a hyphenated given name: "No Titist" is not a name)."""
-    if len(toks) < 2 or len(toks) > 3 or toks[0] not in c.east_asian:
-        return False
-    rest = toks[1:]
-    if not all(_GIVEN_PART.fullmatch(p) for t in rest for p in t.split("-")):
-        return False
-    if any("-" in t for t in rest):  # the syllable after the hyphen is lower case: "En-lai", not "Sino-Soviet"
-        return all(p[:1].islower() for t in rest for p in t.split("-")[1:])
-    return len(toks[0]) > 2 and all(t not in c.given and not _is_word(t) for t in rest)
-
-
-@lru_cache(maxsize=65536)
-def surname(name: str) -> str | None:
-    """The surname of a name as written (the family name, whichever end it is at)."""
-    c = cues()
-    toks = [t for t in tokens(name) if not t.endswith(".") and t not in SUFFIXES]
-    if not toks:
-        return None
-    return toks[0] if is_east_asian(toks, c) else toks[-1]
-
-
-@lru_cache(maxsize=65536)
-def key(name: str) -> str:
-    """An archive-wide key for a name: folded, no accents, no initials or suffixes."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).replace("\u2019", "'")
-    toks = [t for t in tokens(text) if not re.fullmatch(r"[A-Z]\.", t) and t not in SUFFIXES]
-    return " ".join(t.lower().replace("-", " ").replace("'", "") for t in toks)
-
-
 def _free(taken: bytearray, s: int, e: int) -> bool:
     return 1 not in taken[s:e]
 
@@ -193,7 +66,7 @@ def _free(taken: bytearray, s: int, e: int) -> bool:
 def _trim_office(name: str, start: int, c: Cues) -> tuple[int, str] | None:
     """``Minister of National Defense Kim``: the office's last words precede the name."""
     toks = list(re.finditer(rf"{INITIAL}|{NAME_WORD}", name))
-    while toks and (toks[0].group() in c.not_names or (_is_word(toks[0].group()) and len(toks) > 1)):
+    while toks and (toks[0].group() in c.not_names or (is_word(toks[0].group()) and len(toks) > 1)):
         toks.pop(0)
     if not toks:
         return None
@@ -206,7 +79,7 @@ def _name_ok(name: str, c: Cues, known: frozenset[str], strong: bool) -> bool:
         return False  # "Mr. President", "Dear Sir": an office addressed, not a name
     if strong or any(t in known for t in toks):
         return True
-    return any(not _is_word(t) for t in toks)
+    return any(not is_word(t) for t in toks)
 
 
 def _by_title(text: str, taken: bytearray, c: Cues, known: frozenset[str], caps: list[re.Match[str]]) -> list[Found]:
@@ -276,9 +149,9 @@ def _classify(seg: list[re.Match[str]], c: Cues) -> str | None:
     if is_east_asian(words, c) and toks[0] == words[0]:
         return "east-asian"
     if len(words) == len(toks) and words[0] in c.given and len(words) >= 2 \
-            and not all(_is_word(w) for w in words[:2]):
+            and not all(is_word(w) for w in words[:2]):
         return "given-name"
-    if len(words) < len(toks) and (words[0] in c.given or (toks[0].endswith(".") and not _is_word(words[-1]))):
+    if len(words) < len(toks) and (words[0] in c.given or (toks[0].endswith(".") and not is_word(words[-1]))):
         return "initials"
     return None
 
@@ -299,7 +172,7 @@ def _shaped(text: str, taken: bytearray, c: Cues, caps: list[re.Match[str]]) -> 
         if m is None or (" " not in m.group() and "\n" not in m.group()):
             continue
         seg = []
-        for t in _TOKEN.finditer(text, m.start(), m.end()):
+        for t in TOKEN.finditer(text, m.start(), m.end()):
             if t.group() in c.not_names and t.group() not in c.given and t.group() not in c.east_asian:
                 break
             seg.append(t)
@@ -321,7 +194,7 @@ def _mid_sentence(text: str, s: int) -> bool:
     """Is ``text[s]`` inside a sentence, after a lower-case word or a comma?"""
     before = text[max(0, s - 40) : s].rstrip(" ")
     return bool(before) and not before.endswith(("\n", ".", "!", "?", ":", ";", "\u2014", "(", '"', "\u201c")) \
-        and not re.search(rf"(?:\b[Tt]he|[{_UP}][\w'\u2019-]*\.?)$", before)
+        and not re.search(rf"(?:\b[Tt]he|[{UPPER}][\w'\u2019-]*\.?)$", before)
 
 
 def _bare_east_asian(text: str, taken: bytearray, c: Cues, caps: list[re.Match[str]]) -> list[Found]:
@@ -350,9 +223,9 @@ def _speaker(text: str, taken: bytearray, c: Cues, caps: list[re.Match[str]],
             continue
         if not _free(taken, s, e) or name in c.not_names or name in c.east_asian:
             continue
-        if _is_word(name) and name not in repaired and not _mid_sentence(text, s):
+        if is_word(name) and name not in repaired and not _mid_sentence(text, s):
             continue
-        if re.search(rf"(?:\b[Tt]he|[{_UP}][\w'\u2019-]*)[ \n]+$", text[max(0, s - 30) : s]):
+        if re.search(rf"(?:\b[Tt]he|[{UPPER}][\w'\u2019-]*)[ \n]+$", text[max(0, s - 30) : s]):
             continue  # "the Pravda stated", "Radio Moscow said"
         out.append(Found(s, e, "speaker"))
     return out
@@ -456,4 +329,4 @@ def surnames(names: Iterable[str]) -> frozenset[str]:
 @lru_cache(maxsize=1024)
 def surname_pattern(names: frozenset[str]) -> re.Pattern[str]:
     """A pattern for the surnames ``names`` as whole capitalised words."""
-    return re.compile(rf"(?<![\w.-])(?:{_alternation(names)})(?![\w-])")
+    return re.compile(rf"(?<![\w.-])(?:{alternation(names)})(?![\w-])")
