@@ -1,10 +1,10 @@
 """Fault injection: ingest a few hundred documents while killing workers and the parent at random.
 
-Each round starts ``declass ingest`` in its own session and, at a random moment,
-either kills one worker (SIGKILL, or SIGSEGV as a crashing C library would) and
-lets the run go on, or kills the parent (SIGKILL or SIGTERM) and checks that no
-process of the run survives it; the next round re-runs the same command.  A
-final round runs undisturbed.  Then it checks what a user would: every good
+Each cycle ingests into a fresh archive.  Each round starts ``declass ingest``
+in its own session, kills workers at random moments (SIGKILL, or SIGSEGV as a
+crashing C library would) while the run goes on, then kills the parent (SIGKILL
+or SIGTERM) before it ends and checks that no process of the run survives; the
+next round re-runs the same command.  A final run goes undisturbed.  Then it checks what a user would: every good
 file stored exactly once, the bad ones failed with a message, ``integrity_check``
 ok, FTS5 in step with the blocks, the tantivy index and FTS5 answering the
 same, and no process left behind.
@@ -74,33 +74,32 @@ def bad_files(folder: Path) -> list[str]:
     return ["zero.txt", "pipe.txt", "junk.txt", "empty.txt"]
 
 
-def run_round(cmd: list[str], db: Path, rng: random.Random, action: str, stats: dict[str, int],
-              docs: int) -> int | None:
-    """One run of ``cmd``, disturbed by ``action`` once a random number of the
-    documents still missing are stored; returns its exit code."""
+def run_round(cmd: list[str], db: Path, rng: random.Random, worker_sig: signal.Signals,
+              parent_sig: signal.Signals | None, stats: dict[str, int], docs: int) -> int | None:
+    """One run of ``cmd``: one to three workers killed with ``worker_sig`` at random
+    moments, then (unless ``parent_sig`` is None) the parent killed with ``parent_sig``
+    before the run ends.  Returns the run's exit code."""
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     before = len(stored(db))
-    target = before + rng.randint(1, max(1, (docs - before) * 3 // 4))
-    deadline = time.monotonic() + 600
-    if action != "none":
-        while proc.poll() is None and time.monotonic() < deadline and len(stored(db)) < target:
-            time.sleep(0.05)
-    if proc.poll() is None and action.startswith("worker"):
-        sig = signal.SIGSEGV if action == "worker-segv" else signal.SIGKILL
-        for _ in range(rng.randint(1, 3)):
-            ws = workers_of(proc.pid)
-            if ws:
-                victim = rng.choice(ws)
-                try:
-                    os.kill(victim.pid, sig)
-                    stats["workers_killed"] += 1
-                except ProcessLookupError:
-                    pass
-            time.sleep(rng.uniform(0.2, 1.5))
-    elif proc.poll() is None and action.startswith("parent"):
-        sig = signal.SIGKILL if action == "parent-kill" else signal.SIGTERM
-        proc.send_signal(sig)
-        stats["parents_killed_" + ("sigkill" if sig == signal.SIGKILL else "sigterm")] += 1
+    left = max(2, docs - before)
+    marks = sorted(rng.sample(range(1, left), k=min(left - 1, rng.randint(2, 4))))
+    deadline = time.monotonic() + 900
+    for n, mark in enumerate(marks):
+        while proc.poll() is None and time.monotonic() < deadline and len(stored(db)) < before + mark:
+            time.sleep(0.02)
+        if proc.poll() is not None:
+            break
+        if n == len(marks) - 1 and parent_sig is not None:
+            proc.send_signal(parent_sig)
+            stats["parents_killed_" + ("sigkill" if parent_sig == signal.SIGKILL else "sigterm")] += 1
+            break
+        ws = workers_of(proc.pid)
+        if ws:
+            try:
+                os.kill(rng.choice(ws).pid, worker_sig)
+                stats["workers_killed"] += 1
+            except ProcessLookupError:
+                pass
     try:
         _, err = proc.communicate(timeout=900)  # returns only once nothing holds the pipe open
     except subprocess.TimeoutExpired:
@@ -111,9 +110,9 @@ def run_round(cmd: list[str], db: Path, rng: random.Random, action: str, stats: 
     wait_until = time.monotonic() + 15
     while session(proc.pid) and time.monotonic() < wait_until:
         time.sleep(0.1)
-    left = session(proc.pid)
-    stats["survivors"] += len(left)
-    for p in left:
+    survivors = session(proc.pid)
+    stats["survivors"] += len(survivors)
+    for p in survivors:
         p.kill()
     if b"Traceback" in err:
         stats["tracebacks"] += 1
@@ -170,7 +169,6 @@ def main() -> None:
     args = ap.parse_args()
     rng = random.Random(args.seed)
     started = time.monotonic()
-    actions = ["worker-kill", "worker-segv", "parent-kill", "parent-term"]
     stats = dict.fromkeys(["runs", "workers_killed", "parents_killed_sigkill", "parents_killed_sigterm",
                            "survivors", "hung_runs", "tracebacks"], 0)
     cycles = []
@@ -183,11 +181,12 @@ def main() -> None:
             cmd = [sys.executable, "-m", "declass", "ingest", "--db", str(db), "--workers", str(args.workers),
                    "--quiet", str(folder)]
             for i in range(args.rounds):
-                action = actions[(c + i) % len(actions)] if i < len(actions) else rng.choice(actions)
-                code = run_round(cmd, db, rng, action, stats, docs)
+                worker_sig = rng.choice([signal.SIGKILL, signal.SIGSEGV])
+                parent_sig = [signal.SIGKILL, signal.SIGTERM][(c + i) % 2]
+                code = run_round(cmd, db, rng, worker_sig, parent_sig, stats, docs)
                 stats["runs"] += 1
-                print(f"cycle {c + 1} round {i + 1}: {action}, exit {code}, {len(stored(db))}/{docs} stored",
-                      flush=True)
+                print(f"cycle {c + 1} round {i + 1}: workers {worker_sig.name}, parent {parent_sig.name}, "
+                      f"exit {code}, {len(stored(db))}/{docs} stored", flush=True)
             final = subprocess.run(cmd, capture_output=True, timeout=1800, start_new_session=True)
             stats["runs"] += 1
             cycles.append(check(db, folder, bad, final))
