@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -37,6 +38,19 @@ from declass.store import Hit, default_db
 
 T = TypeVar("T")
 
+
+def _flag_type_hidden(display: Callable[[Any, Any], str | None]) -> Callable[[Any, Any], str | None]:
+    """Help lists an option's value type (``<str>``); a flag takes no value, so its
+    ``<bool>`` only puzzles: show nothing there."""
+
+    def shown(self: Any, ctx: Any) -> str | None:
+        return None if getattr(self, "is_flag", False) else display(self, ctx)
+
+    return shown
+
+
+typer.core.TyperOption.display_type_rich = _flag_type_hidden(typer.core.TyperOption.display_type_rich)  # type: ignore[method-assign]
+
 app = typer.Typer(
     name="declass",
     help="Turn declassified documents into a structured, searchable, checkable archive.",
@@ -44,7 +58,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, soft_wrap=False)
+# Piped or under make, Rich would lay tables out in 80 columns: give them room unless COLUMNS says otherwise.
+out = Console(highlight=False, soft_wrap=False,
+              width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[
@@ -93,6 +109,32 @@ def ask(db: str | None, question: Callable[[Archive], T], *, readonly: bool = Tr
             return question(archive)
         except DeclassError as exc:
             raise fail(exc) from None
+
+
+ID_COLUMNS = frozenset({"id", "document", "judgment", "restated as"})
+
+
+def table_(*headers: str, **options: Any) -> Table:
+    """A table whose long ids and claims fold onto further lines rather than being cut
+    (a cut id cannot be used); on a wide console an id column keeps to one line."""
+    t = Table(**options)
+    for h in headers:
+        t.add_column(h, overflow="fold", no_wrap=h in ID_COLUMNS and out.width >= 120)
+    return t
+
+
+def first_words(text: str, n: int = 70) -> str:
+    """The opening of ``text``, cut at a word with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= n:
+        return text
+    return text[:n].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+
+def short_ids(archive: Archive) -> dict[str, str]:
+    """Each document's number where it has one (NIE-58): shorter than its id, and
+    ``declass show`` takes either."""
+    return {d["id"]: d["doc_number"] or d["id"] for d in archive.documents()}
 
 
 def print_json(data: Any) -> None:
@@ -195,11 +237,11 @@ def list_documents(db: DbOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         print_json(docs)
         return
-    table = Table("id", "type", "number", "date", "class.", "pages", "blocks", "title")
+    table = table_("id", "type", "number", "date", "class.", "pages", "blocks", "title")
     for d in docs:
         table.add_row(d["id"], d["doc_type"] or "", d["doc_number"] or "", d["date"] or "",
                       d["classification"] or "", str(d["pages"]), str(d["blocks"]),
-                      (d["title"] or "")[:60])
+                      d["title"] or "")
     out.print(table)
     out.print(f"{len(docs)} document{'s' if len(docs) != 1 else ''}")
 
@@ -235,14 +277,22 @@ def show(
     print_outline(record)
 
 
+# wdiff's marks for a redline read as plain text: [-struck-] {+inserted+}, and a note written beside
+PLAIN_MARKS = {"delete": "[-{}-]", "insert": "{{+{}+}}", "note": "{{+note: {}+}}"}
+
+
 def render_reading(block: dict[str, Any], reading: Reading) -> Text:
     """A block's text as typed, as amended, or as a redline with Rich styles."""
     if reading is Reading.amended:
         return Text(block.get("amended_text", block["text"]))
     if reading is Reading.redline and block.get("redline"):
         text = Text()
+        plain = not out.is_terminal or out.no_color  # piped, a style would be lost: mark edits in text
         for op, part in block["redline"]:
-            text.append(part, style=OPS_STYLE.get(op, ""))
+            if plain and op in PLAIN_MARKS:
+                lead, core, trail = part[: len(part) - len(part.lstrip())], part.strip(), part[len(part.rstrip()):]
+                part = lead + PLAIN_MARKS[op].format(core) + trail
+            text.append(part, style="" if plain else OPS_STYLE.get(op, ""))
         return text
     return Text(block["text"])
 
@@ -261,14 +311,14 @@ def print_outline(record: dict[str, Any]) -> None:
     for w in record.get("warnings", []):
         out.print(f"  warning: {w}", markup=False, style="yellow")
     parents = {b["label"]: b["parent"] for b in record["blocks"]}
-    table = Table("label", "kind", "page", "text", box=None, pad_edge=False)
+    table = table_("label", "kind", "page", "text", box=None, pad_edge=False)
     for b in record["blocks"]:
         depth, parent = 0, b["parent"]
         while parent and depth < 8:
             depth += 1
             parent = parents.get(parent)
         label_text = "  " * depth + b["label"] + ("*" if b.get("label_inferred") else "")
-        table.add_row(label_text, b["kind"], str(b["page"]), b["text"][:70].replace("\n", " "))
+        table.add_row(label_text, b["kind"], str(b["page"]), first_words(b["text"]))
     out.print(table)
     out.print("* number inferred from the sequence (lost in OCR)", style="dim")
 
@@ -321,7 +371,8 @@ def judgments_command(
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
 ) -> None:
     """Estimative judgments: term, probability range under a scale, horizon, dissent."""
-    rows = ask(db, lambda archive: archive.judgments(doc, scale=scale, low=low, high=high))
+    rows, names = ask(db, lambda archive: (archive.judgments(doc, scale=scale, low=low, high=high),
+                                           short_ids(archive)))
     if as_json:
         print_json(rows)
         return
@@ -338,12 +389,12 @@ def judgments_command(
         w.writeheader()
         w.writerows(flat(r) for r in rows)
         return
-    table = Table("document", "block", "term", "range", "horizon", "claim")
+    table = table_("document", "block", "term", "range", "horizon", "claim")
     for r in rows:
         rng = f"{r['range'][0]:.2f}-{r['range'][1]:.2f}" if r["range"] else "unmapped"
         mark = (" [dissent]" if r["dissent"] else "") + (" [struck]" if r["in_deleted_text"] else "")
-        table.add_row(r["document"][:24], r["block"], r["term"], rng, r["horizon_end"] or r["horizon"]["kind"],
-                      r["claim"][:80] + mark)
+        table.add_row(names.get(r["document"], r["document"]), r["block"], r["term"], rng,
+                      r["horizon_end"] or r["horizon"]["kind"], r["claim"] + mark)
     out.print(table)
     out.print(f"{len(rows)} judgments, scale {scale}")
 
@@ -358,13 +409,15 @@ def timeline_command(
     as_json: JsonOption = False,
 ) -> None:
     """Dated events, deadlines and durations across the archive, in order, cited."""
-    rows = ask(db, lambda archive: archive.timeline(entity=entity, start=start, end=end, gazetteer=gazetteer or ()))
+    rows, names = ask(db, lambda archive: (
+        archive.timeline(entity=entity, start=start, end=end, gazetteer=gazetteer or ()), short_ids(archive)))
     if as_json:
         print_json(rows)
         return
-    table = Table("date", "until", "kind", "what", "where")
+    table = table_("date", "until", "kind", "what", "where")
     for r in rows:
-        table.add_row(r["date"], r["date_end"] or "", r["kind"], r["text"][:70], r["citation"][-60:])
+        table.add_row(r["date"], r["date_end"] or "", r["kind"], r["phrase"] or first_words(r["text"]),
+                      f"{names.get(r['document'], r['document'])} {r['block']}")
     out.print(table)
     out.print(f"{len(rows)} events")
 
@@ -435,11 +488,11 @@ def print_links(links: list[dict[str, Any]], as_json: bool) -> None:
     if as_json:
         print_json(links)
         return
-    table = Table("score", "status", "agree", "judgment", "restated as")
+    table = table_("score", "status", "agree", "judgment", "restated as")
     for lk in links:
         agree = {True: "agrees", False: "flips", None: ""}[lk["agree"]]
-        table.add_row(f"{lk['score']:.2f}", lk["status"], agree, f"{lk['a_doc'][:20]}:{lk['a']}",
-                      f"{lk['b_doc'][:20]}:{lk['b']}")
+        table.add_row(f"{lk['score']:.2f}", lk["status"], agree, f"{lk['a_doc']}:{lk['a']}",
+                      f"{lk['b_doc']}:{lk['b']}")
     out.print(table)
     out.print(f"{len(links)} links")
 
@@ -462,10 +515,10 @@ def track_command(
         return
     a = found["anchor"]
     out.print(Text(f"{a['document']}:{a['id']} \u2014 {a['claim']}", style="bold"))
-    table = Table("date", "judgment", "term", "range", "on this side", "claim")
+    table = table_("date", "judgment", "term", "range", "on this side", "claim")
     for r in found["trajectory"]:
-        table.add_row(r["date"] or "", f"{r['document'][:18]}:{r['judgment']}", r["expression"], fmt_range(r["range"]),
-                      fmt_range(r["aligned_range"]) + (" (flipped)" if r["flipped"] else ""), r["claim"][:60])
+        table.add_row(r["date"] or "", f"{r['document']}:{r['judgment']}", r["expression"], fmt_range(r["range"]),
+                      fmt_range(r["aligned_range"]) + (" (flipped)" if r["flipped"] else ""), r["claim"])
     out.print(table)
 
 
@@ -493,16 +546,16 @@ def score_command(
                   f"mean stated probability {s['mean_probability']:.3f}, observed frequency {s['observed']:.3f}")
     out.print(f"  excluded: {len(result['ambiguous'])} ambiguous, {len(result['no_probability'])} without a usable "
               f"probability, {len(result['unmatched'])} unmatched; {result['unresolved']} judgments unresolved")
-    table = Table("stated", "n", "mean stated", "observed")
+    table = table_("stated", "n", "mean stated", "observed")
     for r in result["calibration"]:
         if r["n"]:
             table.add_row(r["band"], str(r["n"]), f"{r['mean_probability']:.3f}", f"{r['observed']:.3f}")
     out.print(table)
     for group, rows in (result.get("by") or {}).items():
-        t = Table(group, "n", "Brier", "log")
+        t = table_(group, "n", "Brier", "log")
         for name, v in rows.items():
             b, lg = (f"{v['brier']:.4f}", f"{v['log']:.4f}") if v["n"] else ("", "")
-            t.add_row(name[:50], str(v["n"]), b, lg)
+            t.add_row(name, str(v["n"]), b, lg)
         out.print(t)
     if result["no_probability"]:
         out.print("resolved, but stated without a usable probability:")
@@ -553,7 +606,7 @@ def entities_command(
     if as_json:
         print_json(rows)
         return
-    table = Table("entity", "type", "id", "mentions", "as written")
+    table = table_("entity", "type", "id", "mentions", "as written")
     for r in rows:
         forms = ", ".join(f"{f} ({n})" if n > 1 else f for f, n in sorted(r["forms"].items(), key=lambda kv: -kv[1]))
         table.add_row(r["name"], r["type"], r["id"] or "", str(r["mentions"]), forms)
@@ -591,10 +644,14 @@ def cooccurrence_command(
     db: DbOption = None,
     min_weight: Annotated[int, typer.Option("--min", min=1, help="Fewest shared blocks for an edge.")] = 1,
     out_file: Annotated[Path | None, typer.Option("--out", help="Write the CSV here.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of CSV.")] = False,
 ) -> None:
     """Entities mentioned in the same blocks, as a CSV edge list for network tools."""
     with open_archive(db, readonly=True) as archive:
         edges = archive.cooccurrence(min_weight=min_weight)
+    if as_json:
+        print_json(edges)
+        return
     cols = ["source", "source_name", "target", "target_name", "weight", "documents"]
     fh = out_file.open("w", newline="", encoding="utf-8") if out_file else sys.stdout
     try:
@@ -632,7 +689,7 @@ def search(
     if as_json:
         print_json([h.to_dict() for h in hits])
         return
-    table = Table("document", "label", "page", "snippet", "score")
+    table = table_("document", "label", "page", "snippet", "score")
     for h in hits:
         table.add_row(h.doc_number or h.document, h.label, str(h.page or ""), render_snippet(h),
                       f"{h.score:.2f}")

@@ -31,6 +31,7 @@ CATALOGUE: dict[str, str] = {
     "E201": "a pipeline stage failed",
     "E202": "a pipeline stage ran before the stages it requires",
     "E203": "the worker process reading the document died",
+    "E204": "worker processes could not start (no document was at fault)",
     "E301": "the database file is read-only",
     "E302": "the database file is corrupt or not a declass archive",
     "E303": "the database cannot be opened",

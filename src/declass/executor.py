@@ -24,6 +24,7 @@ import multiprocessing as mp
 import os
 import select
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -34,6 +35,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as wait_ready
 from typing import Any, Generic, TypeVar
+
+from declass.errors import StageError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -48,6 +51,14 @@ class WorkerLost(Exception):
     def __init__(self, pid: int, exitcode: int | None) -> None:
         self.pid, self.exitcode = pid, exitcode
         super().__init__(f"worker process {pid} died ({describe_exit(exitcode)})")
+
+
+class PoolFailed(StageError):
+    """Worker processes keep dying before they begin a task: the pool itself is broken
+    (not any document), so the run stops rather than failing every file."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("E204", detail)
 
 
 class TaskTimeout(Exception):
@@ -126,6 +137,33 @@ def _worker_main(conn: Connection, parent: int) -> None:
 
 # -- the local pool -------------------------------------------------------------------
 
+START_FAILURES = 2
+"""Workers dying before any worker of the pool has begun a task that make the pool, not a
+document, at fault (a task is sent to a worker before the worker has read it)."""
+
+
+@contextlib.contextmanager
+def _main_withheld() -> Iterator[None]:
+    """Start a worker without the parent's main script.  Under forkserver and spawn a
+    child re-imports ``__main__`` by its path or module name; a script without an
+    ``if __name__ == "__main__":`` guard (the README's snippet saved as a file) would
+    then run again in every worker.  Workers run declass's own functions and never
+    need it, so its path and name are withheld while a worker starts."""
+    main = sys.modules.get("__main__")
+    path, spec = getattr(main, "__file__", None), getattr(main, "__spec__", None)
+    if main is None or (path is None and spec is None):
+        yield
+        return
+    if path is not None:
+        del main.__file__
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        if path is not None:
+            main.__file__ = path
+        main.__spec__ = spec
+
 
 @dataclass(slots=True)
 class _Item:
@@ -163,6 +201,8 @@ class LocalPool(Executor):
         self._closing = False
         self._cancel_running = False
         self.replaced = 0  # workers started to replace dead or stopped ones
+        self._start_failures = 0  # workers that died before any worker began a task
+        self._begun = False
         self._thread = threading.Thread(target=self._manage, name="declass-pool", daemon=True)
         self._thread.start()
 
@@ -210,7 +250,8 @@ class LocalPool(Executor):
         ours, theirs = self._ctx.Pipe(duplex=True)
         proc = self._ctx.Process(target=_worker_main, args=(theirs, os.getpid()), daemon=True,
                                  name="declass-worker")
-        proc.start()
+        with _main_withheld():
+            proc.start()
         theirs.close()
         return _Worker(proc, ours)
 
@@ -286,6 +327,7 @@ class LocalPool(Executor):
                         continue
                     if kind == "started":
                         w.started = time.monotonic()
+                        self._begun = True
                         continue
                     item, w.item, w.started = w.item, None, None
                     if kind == "ok":
@@ -309,7 +351,13 @@ class LocalPool(Executor):
         self._workers.remove(w)
         self.replaced += 1
         if w.item is not None:
-            w.item.future.set_exception(WorkerLost(w.process.pid, w.process.exitcode))
+            lost: Exception = WorkerLost(w.process.pid, w.process.exitcode)
+            if w.started is None and not self._begun:  # no worker has ever begun a task
+                self._start_failures += 1
+                if self._start_failures >= START_FAILURES:
+                    lost = PoolFailed(f"{self._start_failures} worker processes died before any began a task "
+                                      f"(the last: {lost})")
+            w.item.future.set_exception(lost)
             w.item = None
 
     @staticmethod
@@ -374,7 +422,7 @@ def run_tolerant(make: Callable[[], Executor], fn: Callable[..., R], tasks: Iter
                 try:
                     batch.append(Done(task, fut.result(), retried=retried))
                 except BaseException as exc:
-                    if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                    if isinstance(exc, (KeyboardInterrupt, SystemExit, PoolFailed)):
                         raise
                     broken = broken or isinstance(exc, BrokenExecutor)
                     if is_lost(exc) and not retried:
