@@ -21,9 +21,13 @@ install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
+	@echo "declass: [1/3] creating $(VENV)"
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	@echo "declass: [2/3] updating pip"
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@echo "declass: [3/3] installing declass and its dependencies into $(VENV) (about 40 s on a fresh machine)"
+	@start=$$(date +%s); $(BIN)/python -m pip install --quiet -e '.[dev]' && \
+	  echo "declass: installed in $$(( $$(date +%s) - start )) s"
 	touch $(STAMP)
 
 install-test: install
@@ -40,6 +44,7 @@ system-deps:
 	fi
 
 run: install
+	@echo "declass: ingesting the bundled samples into $(DB), then searching them and serving the reading room"
 	$(BIN)/declass ingest --db $(DB) src/declass/data/samples
 	$(BIN)/declass list --db $(DB)
 	$(BIN)/declass search --db $(DB) --limit 5 '"Port Arthur"'
