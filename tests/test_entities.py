@@ -438,7 +438,8 @@ def test_a_given_name_before_a_known_surname_decides_who() -> None:
 
 
 FRUS = Path(__file__).resolve().parents[2] / "shared" / "devset" / "frus"
-ADJUDICATED = yaml.safe_load((Path(__file__).parent / "fixtures" / "frus_persons_adjudicated.yaml").read_text("utf-8"))
+ADJUDICATED = yaml.safe_load(
+    (Path(declass.__file__).parent / "data" / "eval" / "frus_persons_adjudicated.yaml").read_text("utf-8"))
 
 
 def _frus_people(paths: list[Path]) -> dict[str, float]:

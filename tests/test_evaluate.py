@@ -183,7 +183,7 @@ def test_hand_checked_untagged_people_do_not_excuse_other_words() -> None:
     text = doc.text
     at = text.index("Quemoy")
     fake = {"text": "Quemoy", "type": "person", "start": at, "end": at + 6, "id": None}
-    rhee = {"text": "Rhee", "type": "person", "start": 0, "end": 3, "id": None}
+    rhee = {"text": "Rhee", "type": "person", "start": 0, "end": 4, "id": None}
     s = score(doc.evolve(entities=(fake, rhee)), gold, "x")
     assert s.tallies["persons.precision"].hits == 1 and s.tallies["persons.precision"].total == 2
     assert s.tallies["persons.precision_markup"].hits == 0

@@ -110,7 +110,8 @@ class Gold:
     furniture: tuple[str, ...] = ()  # lines that are page furniture, never a block or a title
     other_names: tuple[tuple[int, int], ...] = ()  # places, acronyms, organisations the markup tags: not people
     person_forms: frozenset[str] = frozenset()  # surnames the markup tags as people anywhere in the set
-    untagged_people: frozenset[str] = frozenset()  # people the markup leaves untagged here, checked by hand
+    untagged_people: frozenset[str] = frozenset()  # people the markup leaves untagged here, read by hand
+    not_people: frozenset[str] = frozenset()  # <persName> texts here that name no person, read by hand
     numbered: bool = True  # paragraph numbering is gold (False for a reference reading)
 
 
@@ -192,11 +193,15 @@ def surname(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def untagged_people() -> dict[str, frozenset[str]]:
-    """Per document, the names (and surnames) of people its FRUS markup leaves untagged."""
-    raw = resources.files("declass.data").joinpath("eval/frus_untagged_people.yaml").read_text("utf-8")
-    docs = load_yaml(raw)["documents"] or {}
-    return {doc: frozenset(f for n in names for f in (n.casefold(), surname(n))) for doc, names in docs.items()}
+def adjudicated() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    """Per document, ``(untagged, not_people)``: the hand-read corrections to its FRUS person markup."""
+    raw = resources.files("declass.data").joinpath("eval/frus_persons_adjudicated.yaml").read_text("utf-8")
+    out: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+    for doc, entry in (load_yaml(raw) or {}).items():
+        entry = entry or {}
+        out[doc] = (frozenset(n.casefold() for n in entry.get("untagged") or ()),
+                    frozenset(n.casefold() for n in entry.get("not_people") or ()))
+    return out
 
 
 def with_person_lexicon(golds: list[Gold]) -> list[Gold]:
@@ -206,5 +211,7 @@ def with_person_lexicon(golds: list[Gold]) -> list[Gold]:
     mention; a name the set tags elsewhere is a person here too.
     """
     forms = frozenset(f for g in golds for p in g.persons if (f := surname(p.text)))
-    checked = untagged_people()
-    return [replace(g, person_forms=forms, untagged_people=checked.get(g.id, frozenset())) for g in golds]
+    checked = adjudicated()
+    none = (frozenset[str](), frozenset[str]())
+    return [replace(g, person_forms=forms, untagged_people=checked.get(g.id, none)[0],
+                    not_people=checked.get(g.id, none)[1]) for g in golds]

@@ -238,8 +238,10 @@ def _persons(out: DocScore, doc: Document, gold: Gold, to_pred: Mapper) -> None:
             if _overlap(gs, ps):
                 matched[gi] = pi
                 break
-    miss = next((f"person not found: {g.text!r}" for gi, g in enumerate(gold.persons) if gi not in matched), None)
-    out.add("persons.recall", len(matched), len(gold.persons), miss)
+    for measure, corrected in (("persons.recall", True), ("persons.recall_markup", False)):
+        counted = [gi for gi, g in enumerate(gold.persons) if not (corrected and g.text.casefold() in gold.not_people)]
+        miss = next((f"person not found: {gold.persons[gi].text!r}" for gi in counted if gi not in matched), None)
+        out.add(measure, sum(1 for gi in counted if gi in matched), len(counted), miss)
     others = [_span(to_pred, s, e) for s, e in gold.other_names]
 
     def is_person(i: int, *, checked: bool) -> bool:
@@ -251,8 +253,7 @@ def _persons(out: DocScore, doc: Document, gold: Gold, to_pred: Mapper) -> None:
         if any(_overlap(ps, o) for o in others):
             return False
         text = str(people[i].get("text", ""))
-        if checked and (surname(text) in gold.untagged_people
-                        or text.casefold().removeprefix("the ") in gold.untagged_people):
+        if checked and text.casefold() in gold.untagged_people:
             return True
         return surname(text) in gold.person_forms
 

@@ -15,7 +15,8 @@ from declass.evaluate.measures import DocScore, Tally
 MEASURES = (
     "type", "title", "date", "classification",
     "paragraphs.recall", "paragraphs.precision", "labels", "footnotes.found", "footnotes.linked",
-    "persons.recall", "persons.precision", "persons.precision_markup", "persons.same_entity",
+    "persons.recall", "persons.precision", "persons.recall_markup", "persons.precision_markup",
+    "persons.same_entity",
     "withheld.found", "withheld.size", "omissions.found", "exempt_pages", "dates",
 )
 COUNTS = ("invented_withheld", "furniture_blocks", "furniture_titles")
