@@ -109,6 +109,23 @@ def test_killing_workers_from_outside_loses_nothing() -> None:
     assert len(results) == 30 and killed == 3
 
 
+def test_a_dask_worker_killed_by_its_task_fails_that_task_only() -> None:
+    """The same tolerant map over Dask's executor: a task that kills its worker is
+    retried once alone, then reported; the others are answered."""
+    distributed = pytest.importorskip("distributed", reason="'make test' installs the dask extra")
+    import dask
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        done = [d for batch in run_tolerant(lambda: client.get_executor(pure=False), crash_on, range(12),
+                                            args=(5,), limit=4) for d in batch]
+    assert sorted(d.task for d in done) == list(range(12))
+    (bad,) = [d for d in done if d.error is not None]
+    assert bad.task == 5 and bad.retried and type(bad.error).__name__ == "KilledWorker"
+    assert all(d.result == d.task ** 2 for d in done if d.task != 5)
+
+
 # -- ingest -------------------------------------------------------------------------------
 
 
