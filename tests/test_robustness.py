@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
+from itertools import pairwise
 from pathlib import Path
 
 import httpx
@@ -447,3 +448,56 @@ def test_a_killed_index_build_is_cleaned_up_on_the_next_open(tmp_path: Path, sam
     with declass.Archive(db):
         pass
     assert not running.exists()
+
+
+# -- a very large document, a part at a time --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def long_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("long")
+    pages = [f"MEMORANDUM {i}\n\n" + "\n\n".join(
+        f"{(i - 1) * 5 + j}. The Soviet position on the treaty with Peiping, page {i} paragraph {j}."
+        for j in range(1, 6)) for i in range(1, 41)]
+    (folder / "long.txt").write_text("\f".join(pages))
+    db = folder / "long.db"
+    with declass.Archive(db) as a:
+        assert not a.ingest([folder], workers=1).failed
+    return db
+
+
+def test_a_long_record_is_cut_into_parts_of_whole_pages(long_db: Path) -> None:
+    from declass.web.paging import part_of, parts
+
+    with declass.Archive(long_db, readonly=True) as a:
+        rec = a.get("long")
+    assert part_of(rec, 1) is rec  # short enough: served as it is
+    cut = parts(rec, size=2_000)
+    assert len(cut) > 3 and cut[0].first_page == 1 and cut[-1].last_page == 40
+    assert all(a.last_page + 1 == b.first_page for a, b in pairwise(cut))
+    seen: list[str] = []
+    for p in cut:
+        piece = part_of(rec, p.number, size=2_000)
+        assert piece["part"]["number"] == p.number and piece["part"]["of"] == len(cut)
+        assert all(p.first_page <= b["page"] <= p.last_page for b in piece["blocks"])
+        assert all(p.start <= e["start"] < p.end for e in piece["entities"] if "start" in e)
+        seen += [b["label"] for b in piece["blocks"]]
+    assert seen == [b["label"] for b in rec["blocks"]]  # every block in exactly one part, in order
+    with pytest.raises(declass.UsageError):
+        part_of(rec, len(cut) + 1, size=2_000)
+
+
+def test_the_reader_and_the_api_serve_a_long_document_by_part(long_db: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("declass.web.paging.PART_CHARS", 2_000)
+    app = create_app(long_db, cache=False)
+    whole = declass.Archive(long_db, readonly=True).get("long")
+    first = get(app, "/api/documents/long").json()
+    second = get(app, "/api/documents/long?part=2").json()
+    assert first["part"]["number"] == 1 and second["part"]["number"] == 2 and first["part"]["of"] > 3
+    assert len(first["blocks"]) < len(whole["blocks"]) and first["blocks"][0] == whole["blocks"][0]
+    assert {b["label"] for b in first["blocks"]}.isdisjoint(b["label"] for b in second["blocks"])
+    page = get(app, "/doc/long?part=2")
+    assert page.status_code == 200 and "part 2 of" in page.text and "?reading=typed" in page.text
+    assert "page 1 paragraph 1." not in page.text
+    assert get(app, "/api/documents/long?part=999").status_code == 422

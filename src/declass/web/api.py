@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from declass.web.data import MAX_QUERY, Library
+from declass.web.paging import part_of
 from declass.web.queries import documents_filtered, expand_any_spelling
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -32,9 +33,9 @@ def documents(
 
 
 @router.get("/documents/{doc_id}")
-def document(request: Request, doc_id: str) -> dict[str, Any]:
-    """A document's full export record."""
-    return lib(request).record(doc_id)
+def document(request: Request, doc_id: str, part: Annotated[int, Query(ge=1)] = 1) -> dict[str, Any]:
+    """A document's full export record; a very long document's a part at a time (``part``)."""
+    return part_of(lib(request).record(doc_id), part)
 
 
 @router.get("/documents/{doc_id}/blocks/{label:path}")

@@ -21,6 +21,7 @@ from declass.cite import citation
 from declass.dates import format_date
 from declass.scales import BUILTIN
 from declass.web.data import Library
+from declass.web.paging import part_of
 from declass.web.queries import short_date
 from declass.web.render import annotate, block_dissents, block_spans, edited_html, struck_spans
 
@@ -123,8 +124,8 @@ def query(reading: str, scale: str, layers: frozenset[str], **more: str) -> str:
 @router.get("/doc/{doc_id}", response_class=HTMLResponse)
 def reader(request: Request, doc_id: str, scale: Scale = "kent", reading: Reading = "typed",
            layer: Annotated[list[str] | None, Query(max_length=len(KEYS))] = None,
-           furniture: bool = False) -> HTMLResponse:
-    rec = lib(request).record(doc_id)
+           furniture: bool = False, part: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
+    rec = part_of(lib(request).record(doc_id), part)  # a very long document, a part at a time
     md = rec["metadata"]
     layers = frozenset(k for k in (layer or []) if k in KEYS) | ({"furniture"} if furniture else frozenset())
     meta = [(k.replace("_", " "), value(md, k)) for k in ("doc_type", "doc_number", "title", "subject", "date",
