@@ -160,7 +160,8 @@ def main(
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (searched recursively) or globs.")],
     db: DbOption = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Worker processes (default: all cores; 1 runs in this process, without the time limit).")] = None,
     max_size: Annotated[int, typer.Option(min=1, help="Largest file to read, in MiB.")] = 64,
     ocr: Annotated[bool, typer.Option("--ocr/--no-ocr", help="OCR scans and images with Tesseract.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,

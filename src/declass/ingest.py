@@ -242,10 +242,13 @@ def ingest(
     """Ingest every file under ``paths`` into ``store``.
 
     ``db`` lets workers skip content already stored; ``workers`` defaults
-    to the number of cores (1 runs in this process).  ``time_budget`` is the
-    most seconds one document may take in a local worker (None: no limit).
+    to the number of cores, in worker processes even on one core (an explicit
+    1 runs in this process, without the time budget or a crash's isolation).
+    ``time_budget`` is the most seconds one document may take in a local
+    worker (None: no limit).
     """
     report = IngestReport()
+    in_process = workers == 1
     workers = workers or os.cpu_count() or 1
     work = tasks(paths, max_bytes)
 
@@ -262,7 +265,7 @@ def ingest(
             else:
                 yield t
 
-    if workers == 1 and not dask_address:
+    if in_process and not dask_address:
         for t in runnable():
             done([run_task(t, db, max_bytes, ocr, options)])
         return report
