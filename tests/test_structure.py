@@ -243,3 +243,33 @@ def test_ocr_superscripts_glued_to_words_are_marks(glued: str) -> None:
 def test_a_number_without_a_printed_mark_stays_a_paragraph() -> None:
     doc = declass.parse(PRINTED.replace("memo.² He", "memo. He"))
     assert not any(b.kind == "footnote" and b.text.startswith("Telegrams") for b in doc.blocks)
+
+
+# -- typed outlines read through OCR -----------------------------------------------------
+
+DAMAGED_OUTLINE = """NSC BRIEFING
+
+4 November 1953
+
+I. No fundamental change in the relationship since the death of Stalin:
+
+- A. Peiping's status in the bloc remains far superior to that
+of the European satellites;
+\u2014 B. At the same time, Peiping remains firmly committed to the
+world program;
+- \u20ac. Peiping's economic and military dependence is great and increasing;
+~ D, Prospect is for the alliance to remain firm.
+
+II. Moscow has not moved farther toward direct control of Peiping:
+
+= A. Moscow gives Mao special stature among the other leaders;
+- 3. Moscow gives China special mention in its propaganda.
+"""
+
+
+def test_dashed_points_read_through_ocr_damage() -> None:
+    doc = declass.parse(DAMAGED_OUTLINE)
+    labels = [b.label for b in doc.blocks if b.kind == "point"]
+    assert labels == ["I.A", "I.B", "I.C", "I.D", "II.A", "II.B"]
+    assert doc.block("I.B").text.startswith("At the same time")
+    assert doc.block("I.A").text.endswith("European satellites;")

@@ -28,7 +28,8 @@ PAGE_BREAK_KINDS = frozenset({"page_number", "classification", "release_stamp", 
                               "exempt_pages", "running_head"})
 
 LIST_ITEM = re.compile(
-    r"""^\s*(?:[-\u2022*\u00b7]\s*)?(?:
+    r"""^\s*[-\u2013\u2014\u2022*\u00b7=~>_]{1,2}\s*[A-Za-z0-9\u20ac$(|]{1,2}[.,:;)]\s  # - A.  — €,  ~ D:
+      | ^\s*(?:[-\u2022*\u00b7]\s*)?(?:
         \(?\d{1,3}[.)]            # 1.  2)  (3)
       | \(?[A-Za-z][.)]           # A.  b)  (c)
       | [IVXLC]{1,7}\.?(?=\s)     # IV.  IX

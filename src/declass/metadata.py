@@ -208,10 +208,11 @@ def read_title(doc: Document, front: list[Block], number: Field | None) -> Field
         return subject
     for b in front:
         t = b.text.strip()
+        bare = t.strip(" .,:;'\"-")  # OCR specks beside a line do not make it a title
         words = t.split()
         if len(words) < 2 or t.endswith(".") or (dates.first_date(t) and len(words) <= 5):
             continue
-        if SERIAL.fullmatch(t) or any(ty["regex"].fullmatch(t) for ty in doc_types()):
+        if SERIAL.fullmatch(bare) or any(ty["regex"].fullmatch(bare) for ty in doc_types()):
             continue
         if t.lower() in agency_table() or SUPERSEDED_BY.search(t) or t.lower().startswith("published"):
             continue

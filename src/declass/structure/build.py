@@ -180,7 +180,7 @@ class Builder:
 
     def choose(self, marks: list[Marker], text: str) -> Marker | None:
         """Pick the reading that best continues a sequence in progress."""
-        marks = [m for m in marks if not (m.bare and self.expected(m.kind) != m.value)]
+        marks = [m for m in marks if not ((m.bare or m.guessed) and self.expected(m.kind) != m.value)]
         if not marks:
             return None
         if len(marks) == 1:

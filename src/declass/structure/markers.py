@@ -16,7 +16,9 @@ from rapidfuzz import fuzz
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 _ROMAN_OK = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 
-_LEAD = r"^\s*(?:~~)?(?:[-\u2013\u2022\u00b7>]\s*)?(?:~~)?"
+ITEM_DASHES = "-\u2013\u2014\u2022\u00b7>=_"
+"""What a typed dash before a point ("- A.") comes out of OCR as: dashes, bullets, "=", ">", "_" (and "~")."""
+_LEAD = r"^\s*(?:~~)?(?:(?:[" + ITEM_DASHES + r"]|~(?!~))\s*)?(?:~~)?"
 _ARTICLE = re.compile(r"^\s*(?:ARTICLE|Article)\s+(\d{1,3}|[IVXLC]{1,6})\b\.?\s*(?:[-\u2014:.]\s*)?")
 _ANNEX = re.compile(
     r"^\s*(?:ANNEX|Annex|APPENDIX|Appendix|ENCLOSURE|Enclosure|TAB|Tab)\s+[\"\u201c']?([A-Z]|\d{1,2}|[IVX]{1,4})[\"\u201d']?\.?(?:\s+|$)"
@@ -27,6 +29,11 @@ _UPPER = re.compile(_LEAD + r"([A-Z])[.)]\s+")
 _NUMBER = re.compile(_LEAD + r"(\d{1,4})[.)]\s+(?=\S)")
 _LOWER = re.compile(_LEAD + r"(?:([a-z])[.)]|\(([a-z])\))\s+")
 _PNUM = re.compile(_LEAD + r"\((\d{1,2})\)\s+")
+_OCR_POINT = re.compile(r"^\s*(?:[" + ITEM_DASHES + r"]|~(?!~)){1,2}\s*([A-Za-z0-9\u20ac$(|]{1,2})[.,:;)]\s+(?=\S)")
+"""A dashed point whose letter or full stop OCR misread: "- €. Soviet", "— 3. Peiping", "~ D, Moscow"."""
+LETTER_CONFUSIONS = {"\u20ac": "CE", "(": "C", "$": "S", "|": "I", "0": "DO", "1": "I", "3": "B", "4": "A",
+                     "5": "S", "6": "G", "8": "B"}
+"""Capital letters a typed point's letter is read as by OCR (the OCR confusions of data/ocr_confusions.tsv)."""
 _BULLET = re.compile(r"^\s*[-\u2013\u2022\u00b7]\s+(?=\S)")
 
 FOOTNOTE_START = re.compile(
@@ -188,6 +195,7 @@ class Marker:
     end: int  # where the text after the marker starts
     bare: bool = False  # counts only where it continues its sequence: a roman numeral without its
     # full stop, a four-digit number (paragraph 1000 after 999, not a year opening a line)
+    guessed: bool = False  # a letter read through OCR damage ("- €." as C): it may continue a sequence, not start one
 
 
 def readings(text: str) -> list[Marker]:
@@ -227,8 +235,26 @@ def _read_markers(text: str) -> list[Marker]:
         out.append(Marker("lower", ord(ch) - 96, ch, m.end()))
     if m := _PNUM.match(text):
         out.append(Marker("pnum", int(m.group(1)), f"({m.group(1)})", m.end()))
+    if (not out or all(r.kind == "number" for r in out)) and (m := _OCR_POINT.match(text)):
+        # "- 3." may be point 3 of a numbered list or a dashed "B." misread: the sequence chooses
+        out.extend(r for r in _damaged_point(m) if all((r.kind, r.value) != (o.kind, o.value) for o in out))
     if not out and (m := _BULLET.match(text)):
         out.append(Marker("bullet", 0, "-", m.end()))
+    return out
+
+
+def _damaged_point(m: re.Match[str]) -> list[Marker]:
+    """Readings of a dashed point OCR damaged: the letter it may be (the sequence chooses), or its number."""
+    token = m.group(1)
+    last = token[-1]
+    if last.isdigit() and token.isdigit() and m.group(0).rstrip()[-1] == ".":
+        out = [Marker("number", int(token), token, m.end())]
+    else:
+        out = []
+    letters = last if last.isupper() else LETTER_CONFUSIONS.get(last, last.upper() if last.islower() else "")
+    for ch in letters:
+        if "A" <= ch <= "Z":
+            out.append(Marker("upper", ord(ch) - 64, ch, m.end(), guessed=ch != last))
     return out
 
 
