@@ -7,6 +7,8 @@ from dataclasses import replace
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from declass.evaluate.scan import (
     FONTS,
@@ -154,3 +156,20 @@ def test_every_typeface_is_legible(font: str) -> None:
     text = ocr_image(image).text
     want, got = words(BODY), set(words(text))
     assert sum(w in got for w in want) / len(want) >= 0.85, (font, text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(st.characters(blacklist_categories=["Cs"]), max_size=3000),
+    st.integers(65, 72),
+    st.integers(50, 55),
+)
+def test_any_text_is_typed_whole(text: str, width: int, per_page: int) -> None:
+    """Whatever the text, every typed character lands on some line, in order, within the margins."""
+    style = replace(style_for(0), line_width=width, lines_per_page=per_page)
+    pages = page_lines(text, style)
+    assert pages and all(len(p) <= per_page for p in pages)
+    lines = [line for page in pages for line in page]
+    assert all(len(line) <= width and all(" " <= c <= "~" for c in line) for line in lines)
+    typed = typewritten(text).replace("\f", "\n")
+    assert "".join("".join(lines).split()) == "".join(typed.split())

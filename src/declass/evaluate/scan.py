@@ -196,12 +196,11 @@ def style_for(
 
 
 def typewritten(text: str) -> str:
-    """The text as a typist would have typed it: ASCII punctuation, no accents, tabs as spaces."""
+    """The text as a typist would have typed it: ASCII punctuation, no accents, tabs as spaces, no control codes."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_TYPED).expandtabs(5)
-    if text.isascii():
-        return text
-    out = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in out if c.isascii() or c in "\n\f")
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if " " <= c <= "~" or c in "\n\f")
 
 
 def _wrap(line: str, width: int) -> list[str]:
