@@ -181,7 +181,7 @@ def test_sort_judgments(page: Page, base_url: str) -> None:
 
 def test_timeline_and_scores(page: Page, base_url: str) -> None:
     page.goto(base_url + "/timeline")
-    expect(page.locator("ol.timeline")).to_contain_text("1952-12-31")
+    expect(page.locator("#y1952 ol.timeline")).to_contain_text("1952-12-31")
     page.goto(base_url + "/scores")
     img = page.locator("figure img")
     expect(img).to_be_visible()
@@ -385,3 +385,85 @@ def test_phone_reaches_metadata_from_the_top(browser: Any, base_url: str) -> Non
     expect(pg.locator("#warnings")).to_be_in_viewport()
     pg.screenshot(path=str(ARTIFACTS / "phone-reader-top.png"))
     ctx.close()
+
+
+def test_timeline_axis_links_to_blocks(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/timeline")
+    svg = page.locator("svg.timeline-chart")
+    expect(svg).to_be_visible()
+    box = svg.bounding_box()
+    assert box and box["height"] < 900 and box["width"] > 700  # a picture, not a 5,500-pixel list
+    shot(page, "timeline")
+    deadline = svg.locator("a:has(path.ev-deadline)").first
+    deadline.click()
+    assert "/doc/" in page.url and "#" in page.url
+    expect(page.locator(":target")).to_be_visible()
+    page.goto(base_url + "/timeline")
+    page.get_by_role("link", name="1952", exact=True).click()
+    expect(page.locator("#y1952")).to_be_in_viewport()
+
+
+def test_entity_context_lines(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/entity/Port%20Arthur")
+    lines = page.locator("ol.kwic li")
+    assert lines.count() >= 5
+    expect(lines.first.locator("mark")).to_have_text("Port Arthur")
+    text = lines.first.locator(".ctx").inner_text()
+    assert len(text) > len("Port Arthur") + 20
+    shot(page, "entity-context")
+    lines.first.locator(".where a").first.click()
+    expect(page.locator(":target")).to_contain_text("Port Arthur")
+
+
+def test_judgment_and_redaction_charts(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/judgments")
+    chart = page.locator("svg.term-chart")
+    expect(chart).to_be_visible()
+    assert chart.locator("rect.bar").count() >= 8
+    strips = page.locator("svg.strip")
+    expect(strips).to_have_count(2)
+    shot(page, "judgments-chart")
+    strips.first.locator("a").first.click()
+    assert "layer-judgments" in body_class(page)
+    page.goto(base_url + "/redactions")
+    expect(page.locator("svg.redaction-chart").first).to_be_visible()
+    expect(page.locator("#redaction-docs tbody tr")).to_have_count(2)
+    shot(page, "redactions")
+
+
+def test_new_pages_fit_a_phone(browser: Any, base_url: str) -> None:
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    pg = ctx.new_page()
+    for url in ("/timeline", "/entity/Port%20Arthur", "/redactions", f"/doc/{BRIEF}?layer=judgments&layer=entities"):
+        pg.goto(base_url + url)
+        overflow = pg.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 1, (url, overflow)
+    pg.goto(base_url + "/timeline")
+    pg.screenshot(path=str(ARTIFACTS / "phone-timeline.png"))
+    ctx.close()
+
+
+def test_accessibility_of_the_new_pages(page: Page, base_url: str) -> None:
+    for url in ("/timeline", "/redactions", "/entity/Peking", "/doc/NIE-58?layer=entities&layer=judgments"):
+        page.goto(base_url + url)
+        for landmark in ("banner", "navigation", "main", "contentinfo"):
+            assert page.get_by_role(landmark).count() >= 1, (url, landmark)
+        unlabeled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
+            .filter(e => e.type !== 'hidden' && e.offsetParent !== null)
+            .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.name)""")
+        assert unlabeled == [], (url, unlabeled)
+    page.goto(base_url + "/doc/NIE-58?layer=entities&layer=judgments&layer=redactions")
+    for sel in ("section[id='2'] .text", "section[id='6'] a.entity", ".jbadge .term", ".dissent", ".legend",
+                ".pagebreak span", "details.cover > summary"):
+        ratio = page.evaluate(CONTRAST, sel)
+        assert ratio >= 4.5, (sel, ratio)
+    page.goto(base_url + "/timeline")
+    for sel in (".timeline .when", ".timeline .ctx", ".legend-line"):
+        ratio = page.evaluate(CONTRAST, sel)
+        assert ratio >= 4.5, (sel, ratio)
+    page.goto(base_url + "/doc/NIE-58")  # layers reachable and operable by keyboard
+    page.locator('form.layers input[name="layer"]').first.focus()
+    page.keyboard.press("Space")
+    assert "layer-entities" in body_class(page)
+    page.keyboard.press("Space")
+    assert "layer-entities" not in body_class(page)

@@ -295,3 +295,75 @@ def test_crossing_spans_are_split_not_dropped() -> None:
     html = str(annotate("abcdef", [Span(2, 6, "<b>", "</b>"), Span(0, 4, '<i id="x">', "</i>", "!", "<i>")],
                         [(3, "<ins>+</ins>")]))
     assert html.count('id="x"') == 1 and "c<ins>+</ins>d" in html
+
+
+# -- pictures: timeline, entity in context, judgments by term, redactions ------------------
+
+
+def test_timeline_is_drawn_on_an_axis_and_grouped_by_year(client: Client) -> None:
+    html = client.get("/timeline").text
+    svg = html[html.index("<svg"): html.index("</svg>")]
+    assert "timeline-chart" in svg and ">1950<" in svg and ">1980<" in svg
+    assert svg.count('<a href="/doc/') >= 32  # every event a link (plus the lane labels)
+    assert 'class="ev-deadline"' in svg and 'class="ev-duration"' in svg and 'class="ev-period"' in svg
+    assert f'href="/doc/{NIE}#Annex%20A%20%2F%20Article%206"' in svg  # the treaty's term, linked to its article
+    assert 'id="y1952"' in html and 'href="#y1952"' in html
+    assert "<mark>not later than the end of 1952</mark>" in html
+    filtered = client.get("/timeline?entity=Port+Arthur").text
+    assert filtered.count("<section class=\"year\"") < html.count("<section class=\"year\"")
+
+
+@pytest.mark.parametrize(("iso", "span"), [("1952", (1952.0, 1953.0)), ("1952-07", (1952.5, 1952 + 7 / 12)),
+                                           ("1950-02-14", (1950 + 1 / 12 + 13 / 365, 1950 + 1 / 12 + 14 / 365)),
+                                           ("mid-1951", None), (None, None)])
+def test_a_date_spans_what_its_precision_says(iso: str | None, span: tuple[float, float] | None) -> None:
+    from declass.web.charts import year_span
+
+    got = year_span(iso)
+    assert got == span if span is None else got == pytest.approx(span)
+
+
+def test_entity_mentions_stand_in_their_sentences(client: Client) -> None:
+    html = client.get("/entity/Port%20Arthur").text
+    kwic = html[html.index('<ol class="kwic mentions">'): html.index("</ol>", html.index('<ol class="kwic mentions">'))]
+    assert kwic.count("<li>") >= 5 and kwic.count("<mark>Port Arthur</mark>") >= 5
+    assert "naval base" in kwic.lower()  # words around the name, not the bare name
+    assert "Port Arthur (" in html and "1952" in html  # the names it appears under, with their years
+    peking = client.get("/entity/Peking").text
+    assert "Peiping (" in peking and "1952–1953" in peking
+
+
+def test_judgments_page_charts_terms_and_strips(client: Client) -> None:
+    html = client.get("/judgments?scale=kent").text
+    assert "term-chart" in html and ">probable<" in html and ">unlikely<" in html
+    assert html.count('class="strip"') == 2
+    icd = client.get("/judgments?scale=icd203").text
+    assert "on the icd203 scale" in icd
+
+
+def test_redactions_page(client: Client) -> None:
+    r = client.get("/redactions")
+    assert r.status_code == 200
+    assert "25X1" in r.text and "withheld points" in r.text and "redaction-chart" in r.text
+    assert r.text.index("NSC Briefing, 4 Nov 1953") < r.text.index(">NIE-58<")  # most withheld first
+
+
+def test_place_map_has_coastlines_and_historical_names(client: Client) -> None:
+    html = client.get("/entity/Port%20Arthur").text
+    svg = html[html.index('<svg viewBox="0 0 760'): html.index("</svg>", html.index('<svg viewBox="0 0 760'))]
+    assert svg.count('class="land"') >= 3 and "<title>China</title>" in svg and "<title>Japan</title>" in svg
+    assert "Port Arthur (Lüshun)" in svg and "Peking (Beijing)" in svg
+    assert "http" not in svg  # nothing fetched
+
+
+def test_map_data_is_bundled_and_cites_its_source() -> None:
+    from declass.web.geo import countries
+
+    names = {name for name, _ in countries()}
+    assert {"China", "Japan", "Russia", "United States of America"} <= names
+    china = next(rings for name, rings in countries() if name == "China")
+    lons = [lo for ring in china for lo, _ in ring]
+    lats = [la for ring in china for _, la in ring]
+    assert 73 < min(lons) < 75 and 134 < max(lons) < 136 and 18 < min(lats) < 22 and 53 < max(lats) < 54
+    readme = (Path(declass.__file__).parent / "data" / "geo" / "README.md").read_text("utf-8")
+    assert "Natural Earth" in readme and "public domain" in readme

@@ -15,9 +15,12 @@ from markupsafe import Markup
 from declass.cite import citation
 from declass.errors import UsageError
 from declass.scales import BUILTIN
+from declass.web.charts import judgment_strip, redaction_chart, term_chart, timeline_svg
 from declass.web.data import MAX_QUERY, Library
+from declass.web.geo import Place, place_map
+from declass.web.geo import label as geo_label
 from declass.web.queries import documents_filtered, expand_any_spelling, facets, short_names, summary_record
-from declass.web.render import probability_bar
+from declass.web.render import in_context, probability_bar
 
 router = APIRouter()
 Text = Annotated[str | None, Query(max_length=MAX_QUERY)]
@@ -90,30 +93,54 @@ def search(request: Request, q: Text = None, entity: Text = None, any_spelling: 
                 date_from=date_from or "", date_to=date_to or "")
 
 
-def world_map(lib: Library, lat: float | None, lon: float | None, name: str) -> Markup:
-    """An equirectangular sketch: graticule, every gazetteer place as a faint dot, this place marked."""
-    w, h = 720, 360
+def entity_map(lib: Library, e: dict[str, Any]) -> Markup | None:
+    """A place's map: coastlines and borders, the archive's places in view named as the documents name them."""
+    if e.get("lat") is None or e.get("lon") is None:
+        return None
+    gaz = lib.gazetteer
+    used = {r["id"]: r["forms"] for r in lib.archive.entities(type_="place") if r["id"]}
+    others = [Place(geo_label(x, used.get(x.id, {})), float(x.lat), float(x.lon), x.id in used)
+              for x in gaz.entities.values() if x.type == "place" and x.lat is not None and x.lon is not None]
+    ent = gaz.entities.get(e["id"])
+    name = geo_label(ent, used.get(e["id"], {})) if ent is not None else e["name"]
+    return place_map(Place(name, float(e["lat"]), float(e["lon"]), True), others)
 
-    def xy(la: float, lo: float) -> tuple[float, float]:
-        return (lo + 180) * 2, (90 - la) * 2
 
-    parts = [f'<svg viewBox="0 0 {w} {h}" class="map" role="img" aria-label="map: {Markup.escape(name)}">',
-             f'<rect width="{w}" height="{h}" class="sea"/>']
-    for lo in range(-180, 181, 30):
-        parts.append(f'<line x1="{(lo + 180) * 2}" y1="0" x2="{(lo + 180) * 2}" y2="{h}" class="grid"/>')
-    for la in range(-90, 91, 30):
-        parts.append(f'<line x1="0" y1="{(90 - la) * 2}" x2="{w}" y2="{(90 - la) * 2}" class="grid"/>')
-    for e in lib.gazetteer.entities.values():
-        if e.lat is not None and e.lon is not None:
-            x, y = xy(float(e.lat), float(e.lon))
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.6" class="place"><title>{Markup.escape(e.name)}'
-                         "</title></circle>")
-    if lat is not None and lon is not None:
-        x, y = xy(float(lat), float(lon))
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" class="here"/>'
-                     f'<text x="{x + 9:.1f}" y="{y + 4:.1f}" class="here-label">{Markup.escape(name)}</text>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
+def mentions_in_context(lib: Library, mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every mention with the sentence it stands in; the same sentence met again
+    (two mentions in it, or a passage repeated) is one line with a count."""
+    lines: dict[str, dict[str, Any]] = {}
+    for m in mentions:
+        rec = lib.record(m["document"])
+        found = next((x for x in rec["entities"] if x["block"] == m["block"] and x["start"] == m["start"]), None)
+        block = next((b for b in rec["blocks"] if b["label"] == m["block"]), None)
+        if found is None or block is None or "in_block" not in found:
+            context = Markup(f"<mark>{Markup.escape(m['text'])}</mark>")
+        else:
+            context = in_context(block["text"], *found["in_block"])
+        key = " ".join(str(context).replace("<mark>", "").replace("</mark>", "").split())  # the passage, unmarked
+        line = lines.setdefault(key, {"context": context, "count": 0, "places": [], "mention": m})
+        line["count"] += 1
+        place = (m["document"], m["block"])
+        if place not in [(p["document"], p["block"]) for p in line["places"]]:
+            line["places"].append({"document": m["document"], "block": m["block"], "date": m.get("date")})
+    return list(lines.values())
+
+
+def names_with_periods(mentions: list[dict[str, Any]]) -> list[tuple[str, int, str]]:
+    """The names an entity appears under, each with its count and the span of its documents' dates."""
+    seen: dict[str, list[str]] = {}
+    count: dict[str, int] = {}
+    for m in mentions:
+        count[m["text"]] = count.get(m["text"], 0) + 1
+        if m.get("date"):
+            seen.setdefault(m["text"], []).append(m["date"][:4])
+    out = []
+    for name in sorted(count, key=lambda n: -count[n]):
+        years = sorted(seen.get(name, []))
+        period = "" if not years else years[0] if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+        out.append((name, count[name], period))
+    return out
 
 
 @router.get("/entity/{name:path}", response_class=HTMLResponse)
@@ -128,8 +155,10 @@ def entity(request: Request, name: str) -> HTMLResponse:
         elif x["target"] == e["id"]:
             co.append((x["source"], x["source_name"], x["weight"]))
     co.sort(key=lambda t: -t[2])
-    amap = world_map(lib(request), e.get("lat"), e.get("lon"), e["name"]) if e["type"] == "place" else None
-    return page(request, "entity.html", e=e, found=found, co=co[:20], map=amap)
+    amap = entity_map(lib(request), e) if e["type"] == "place" else None
+    return page(request, "entity.html", e=e, found=found, co=co[:20], map=amap, names=short_names(lib(request)),
+                lines=mentions_in_context(lib(request), found["mentions"]),
+                forms=names_with_periods(found["mentions"]))
 
 
 @router.get("/judgments", response_class=HTMLResponse)
@@ -149,9 +178,15 @@ def judgments(request: Request, scale: Scale = "kent", doc: Text = None, term: T
                "low": lambda r: (r["range"] or [2])[0], "horizon": lambda r: r["horizon_end"] or "9999"}
     if key != "document":
         rows.sort(key=getters[key], reverse=sort.startswith("-"))
-    terms = sorted({r["term"] for r in lib(request).archive.judgments(doc or None, scale=scale)})
+    every = lib(request).archive.judgments(doc or None, scale=scale)
+    terms = sorted({r["term"] for r in every})
+    names = short_names(lib(request))
+    by_doc: dict[str, list[dict[str, Any]]] = {}
+    for r in every:
+        by_doc.setdefault(r["document"], []).append(r)
+    strips = [(d, names.get(d, d), judgment_strip(d, js, scale)) for d, js in by_doc.items()]
     return page(request, "judgments.html", rows=rows, scale=scale, scales=BUILTIN, doc=doc or "", term=term or "",
-                terms=terms, names=short_names(lib(request)), min=min, max=max, sort=sort,
+                terms=terms, names=names, chart=term_chart(every, scale), strips=strips, min=min, max=max, sort=sort,
                 scored=lib(request).outcomes is not None)
 
 
@@ -159,8 +194,17 @@ def judgments(request: Request, scale: Scale = "kent", doc: Text = None, term: T
 def timeline(request: Request, entity: Text = None, date_from: Day = None, date_to: Day = None) -> HTMLResponse:
     rows = lib(request).archive.timeline(entity=entity or None, start=date_from or None, end=date_to or None,
                                          gazetteer=lib(request).gazetteer_files)
-    return page(request, "timeline.html", rows=rows, entity=entity or "", date_from=date_from or "",
-                date_to=date_to or "")
+    names = short_names(lib(request))
+    years: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        at = r["start"] - r.get("sentence_start", r["start"])
+        if r["text"][at:at + len(r["phrase"])] != r["phrase"]:
+            at = r["text"].find(r["phrase"])
+        r["context"] = in_context(r["text"], at, at + len(r["phrase"])) if at >= 0 else \
+            in_context(r["text"], 0, 0, width=220)
+        years.setdefault(r["date"][:4], []).append(r)
+    return page(request, "timeline.html", rows=rows, years=years, names=names, svg=timeline_svg(rows, names),
+                entity=entity or "", date_from=date_from or "", date_to=date_to or "")
 
 
 @router.get("/scores", response_class=HTMLResponse)
@@ -180,3 +224,15 @@ def calibration_svg(request: Request, scale: Scale = "kent") -> Response:
     with tempfile.TemporaryDirectory() as tmp:
         svg = plot(result, Path(tmp) / "cal")[1].read_text("utf-8")
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "max-age=300"})
+
+
+@router.get("/redactions", response_class=HTMLResponse)
+def redactions(request: Request) -> HTMLResponse:
+    report = lib(request).archive.redaction_report()
+    names = short_names(lib(request))
+    docs = [{"id": d["id"], "name": names.get(d["id"], d["id"]), "stats": d["statistics"],
+             "chart": redaction_chart(d["statistics"], label=names.get(d["id"], d["id"]))}
+            for d in report["documents"]]
+    docs.sort(key=lambda d: -(d["stats"]["markers"] + d["stats"]["withheld_blocks"] + d["stats"]["exempt_pages"]))
+    totals = {**report["corpus"], "exempt_pages": sum(d["stats"].get("exempt_pages") or 0 for d in docs)}
+    return page(request, "redactions.html", docs=docs, totals=totals, chart=redaction_chart(totals))

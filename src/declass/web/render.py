@@ -12,6 +12,7 @@ edits keeps its entity links, judgment marks and markers in every reading.
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from html import escape
@@ -187,3 +188,26 @@ def redline_html(segments: list[list[str]]) -> Markup:
     tags = {"delete": ("<del>", "</del>"), "insert": ("<ins>", "</ins>"),
             "note": ('<em class="note">', "</em>"), "same": ("", "")}
     return Markup("".join(f"{tags[op][0]}{escape(text)}{tags[op][1]}" for op, text in segments))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[\"'“(\[]?[A-Z0-9])")
+
+
+def in_context(text: str, start: int, end: int, width: int = 110) -> Markup:
+    """The sentence around ``text[start:end]`` with those words marked (keyword in
+    context), cut at a word with an ellipsis beyond ``width`` characters a side."""
+    s = 0
+    for m in _SENTENCE_END.finditer(text, 0, start):
+        s = m.end()
+    m = _SENTENCE_END.search(text, end)
+    e = m.start() if m else len(text)
+    before, after = " ".join(text[s:start].split()), " ".join(text[end:e].split())
+    if text[s:start][-1:].isspace():
+        before += " "
+    if text[end:e][:1].isspace():
+        after = " " + after
+    if len(before) > width:
+        before = "…" + before[-width:].split(" ", 1)[-1]
+    if len(after) > width:
+        after = after[:width].rsplit(" ", 1)[0] + "…"
+    return Markup(f"{escape(before)}<mark>{escape(text[start:end])}</mark>{escape(after)}")
