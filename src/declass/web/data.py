@@ -17,6 +17,7 @@ from declass.web import budget
 SEARCH_SECONDS = 2.0
 MAX_QUERY = 500
 CACHE = 64
+CACHE_CHARS = 2_000_000  # records with more text than this are not cached
 
 
 def _stop_when_spent(archive: Archive) -> None:
@@ -78,6 +79,8 @@ class Library:
                 return rec
         rec = self.archive.get(doc_id)
         budget.check()  # a large record took long: is anyone still waiting for it?
+        if sum(len(b["text"]) for b in rec["blocks"]) > CACHE_CHARS:
+            return rec  # a huge record is not kept: a cache of them would fill the memory
         with self._lock:
             self._records[doc_id] = rec
             while len(self._records) > CACHE:
