@@ -429,3 +429,26 @@ def test_frus_running_heads_through_damage(seed: int) -> None:
                                   "16 NSC 6018 is printed in Foreign Relations, 1958–1960, vol. XVIII."])
 def test_frus_citations_are_not_running_heads(line: str) -> None:
     assert classify_line(line, edge=True) is None
+
+
+@pytest.mark.parametrize("line", ["25x]", "25XL", "-25%1", "25X12 ,", "25x)"])
+def test_damaged_25x1_standing_alone_is_a_marker(line: str) -> None:
+    from declass.furniture import classify_line
+
+    hit = classify_line(line)
+    assert hit is not None and hit[0] == "exemption_marker" and hit[1]["marker"] == "25X1"
+
+
+@pytest.mark.parametrize("line", ["25 miles away", "25x the size of it", "In 1925 X said"])
+def test_numbers_in_prose_are_no_markers(line: str) -> None:
+    from declass.furniture import classify_line
+
+    assert classify_line(line) is None
+
+
+def test_a_stamp_whose_date_ocr_garbled_is_still_a_stamp() -> None:
+    from declass.furniture import classify_line
+
+    hit = classify_line("Approved Fer Release 2203/08/08 : CIA-PDP20RO1.4432000700010")
+    assert hit is not None and hit[0] == "release_stamp"
+    assert "date" not in hit[1] and hit[1]["date_printed"] == "2203/08/08"  # never a made-up release date

@@ -198,6 +198,10 @@ def _prose(line: str) -> bool:
     return sum(w not in _STAMP_WORDS for w in _PROSE_WORD.findall(line)) >= 3
 
 
+_DAMAGED_25X = re.compile(r"[\W_]{0,2}25\s*[xX×%]\s*([1-9]|[lLI|\])}!])?[\W\d_]{0,3}")
+"""A 25X1 marker standing alone, as OCR reads it: "25x]", "25XL", "-25%1", "25X12 ,"."""
+
+
 def _damaged(line: str, *, head: bool, edge: bool) -> tuple[str, dict[str, str]] | None:
     if _prose(line):
         return None
@@ -213,6 +217,9 @@ def _damaged(line: str, *, head: bool, edge: bool) -> tuple[str, dict[str, str]]
         return hit
     if hit := banner(closed, edge=edge):
         return hit
+    if m := _DAMAGED_25X.fullmatch(line.strip()):
+        digit = m.group(1) if m.group(1) and m.group(1).isdigit() else "1"
+        return "exemption_marker", {"marker": f"25X{digit}", "damaged": "1", "printed": line.strip()}
     if _ARCHIVE_TOKEN.match(folded) and len(folded) <= 40:
         return "archive_id", {"archive_id": folded.replace(" ", ""), "damaged": "1"}
     return None
@@ -333,9 +340,12 @@ def release_stamp(line: str) -> tuple[str, dict[str, str]] | None:
     if not m:
         return None
     y, mo, d = (int(g.upper().translate(ID_TO_DIGIT)) for g in m.groups())
-    if not (1970 <= y <= 2099 and 1 <= mo <= 12 and 1 <= d <= 31):
+    if 1970 <= y <= 2099 and 1 <= mo <= 12 and 1 <= d <= 31:
+        fields = {"date": f"{y:04d}/{mo:02d}/{d:02d}", "damaged": "1"}
+    elif al.score >= 90:  # the phrase is plain and a date's shape follows: a stamp whose date OCR garbled
+        fields = {"date_printed": m.group(0), "damaged": "1"}
+    else:
         return None
-    fields = {"date": f"{y:04d}/{mo:02d}/{d:02d}", "damaged": "1"}
     tail = squeezed[m.end():].upper()
     if tail:
         fixed = repair_squeezed(tail)
