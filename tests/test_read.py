@@ -31,11 +31,26 @@ def _escape(line: str) -> str:
 
 def pdf_bytes(pages: list[str], *, extra_trailer: str = "", extra_objects: tuple[str, ...] = ()) -> bytes:
     """A small PDF written by hand: each page's lines in Helvetica (a standard font every reader has)."""
-    objects = ["<< /Type /Catalog /Pages 2 0 R >>", "", "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    kids = []
+    streams = []
     for body in pages:
         ops = " ".join(f"({_escape(line)}) '" for line in body.split("\n"))
-        stream = f"BT /F1 12 Tf 14 TL 72 740 Td {ops} ET"
+        streams.append(f"BT /F1 12 Tf 14 TL 72 740 Td {ops} ET")
+    return pdf_from_streams(streams, extra_trailer=extra_trailer, extra_objects=extra_objects)
+
+
+def drawn(*runs: tuple[int, int, str]) -> str:
+    """A content stream drawing each (x, y, lines) run in the order given, lines 14 points apart."""
+    out = []
+    for x, y, body in runs:
+        ops = " ".join(f"({_escape(line)}) '" for line in body.split("\n"))
+        out.append(f"BT /F1 12 Tf 14 TL {x} {y + 14} Td {ops} ET")
+    return " ".join(out)
+
+
+def pdf_from_streams(streams: list[str], *, extra_trailer: str = "", extra_objects: tuple[str, ...] = ()) -> bytes:
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", "", "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    kids = []
+    for stream in streams:
         objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream")
         objects.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {len(objects)} 0 R "
@@ -380,3 +395,42 @@ def test_a_file_of_roman_numerals_is_not_readable_text(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         read_path(p)
     assert info.value.code == "E107"
+
+
+@pytest.mark.parametrize(
+    ("stream", "want"),
+    [
+        # a page number drawn before the body goes to the foot of the page, as printed
+        (
+            drawn((290, 40, "- 2 -"), (72, 740, "First line of the body\nSecond line")),
+            "First line of the body\nSecond line\n- 2 -",
+        ),
+        # two columns drawn one after the other: the left column, then the right
+        (
+            drawn((72, 700, "Left one\nLeft two\nLeft three"), (320, 700, "Right one\nRight two")),
+            "Left one\nLeft two\nLeft three\nRight one\nRight two",
+        ),
+        # the right column drawn first still follows the left one
+        (
+            drawn((320, 700, "Right one\nRight two"), (72, 700, "Left one\nLeft two")),
+            "Left one\nLeft two\nRight one\nRight two",
+        ),
+        # a heading drawn last goes back to the top
+        (drawn((72, 600, "Body text below"), (72, 740, "HEADING")), "HEADING\nBody text below"),
+    ],
+    ids=["footer-first", "columns", "right-column-first", "heading-last"],
+)
+def test_text_layer_lines_in_reading_order(stream: str, want: str) -> None:
+    doc = read_bytes(pdf_from_streams([stream]), name="layout.pdf")
+    assert doc.text == want
+
+
+def test_a_raised_footnote_mark_stays_after_its_word() -> None:
+    stream = drawn((72, 740, "Memorandum for Dulles"), (72, 726, "on the offshore islands")) + (
+        " BT /F1 7 Tf 190 744 Td (1) Tj ET"  # the mark, drawn last, 4 points above the first baseline
+    )
+    text = read_bytes(pdf_from_streams([stream]), name="mark.pdf").text
+    assert text.replace("\n", " ").split() in (
+        ["Memorandum", "for", "Dulles1", "on", "the", "offshore", "islands"],
+        ["Memorandum", "for", "Dulles", "on", "the", "offshore", "islands", "1"],
+    ), text

@@ -8,8 +8,10 @@ workers receive page images, never the document.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -63,7 +65,10 @@ def _page_text(pdf: pdfium.PdfDocument, index: int) -> str:
     try:
         textpage = page.get_textpage()
         try:
-            text = textpage.get_text_range().translate(_PDFIUM_TEXT)
+            raw = textpage.get_text_range()
+            if len(raw) == textpage.count_chars():  # one character per index (no surrogate pairs)
+                raw = "\n".join(_in_page_order(textpage, raw))
+            text = raw.replace("\r\n", "\n").translate(_PDFIUM_TEXT)
             return "\n".join(line.rstrip() for line in text.split("\n"))
         finally:
             textpage.close()
@@ -71,8 +76,69 @@ def _page_text(pdf: pdfium.PdfDocument, index: int) -> str:
         page.close()
 
 
+class _Line(NamedTuple):
+    text: str
+    top: float
+    bottom: float
+    left: float
+    right: float
+
+
+def _lines(textpage: pdfium.PdfTextPage, raw: str) -> list[_Line]:
+    """The content-order lines with their extents (from their first and last printed characters)."""
+    out: list[_Line] = []
+    start = 0
+    for piece in raw.split("\r\n"):
+        first = len(piece) - len(piece.lstrip())
+        last = len(piece.rstrip()) - 1
+        if last >= first:
+            l1, b1, r1, t1 = textpage.get_charbox(start + first)
+            l2, b2, r2, t2 = textpage.get_charbox(start + last)
+            out.append(_Line(piece, max(t1, t2), min(b1, b2), min(l1, l2), max(r1, r2)))
+        else:
+            out.append(_Line(piece, math.nan, math.nan, math.nan, math.nan))
+        start += len(piece) + 2
+    return out
+
+
+def _in_page_order(textpage: pdfium.PdfTextPage, raw: str) -> list[str]:
+    """Lines top to bottom as printed, whatever order the PDF drew them in.
+
+    Lines stay in the PDF's order within a block (a run of lines each at or below
+    the last); a line that jumps back up the page by more than a line starts a new
+    block, and blocks are put in order of their top (rounded to a line), then left
+    edge, as a reader takes a page: a footer drawn first goes to the foot, and a
+    second column follows the first.
+    """
+    lines = _lines(textpage, raw)
+    heights = sorted(ln.top - ln.bottom for ln in lines if ln.top == ln.top and ln.top > ln.bottom)
+    if not heights:
+        return [ln.text for ln in lines]
+    height = heights[len(heights) // 2]
+    blocks: list[list[_Line]] = []
+    top = -math.inf
+    for line in lines:
+        if line.top == line.top:  # a printed line (NaN for an empty one)
+            if not blocks or line.top > top + 1.5 * height:
+                blocks.append([])
+            top = line.top
+        elif not blocks:
+            blocks.append([])
+        blocks[-1].append(line)
+    if len(blocks) == 1:
+        return [ln.text for ln in lines]
+
+    def key(block: list[_Line]) -> tuple[float, float]:
+        printed = [ln for ln in block if ln.top == ln.top]
+        if not printed:
+            return (math.inf, math.inf)
+        return (-round(max(ln.top for ln in printed) / height), min(ln.left for ln in printed))
+
+    return [ln.text for block in sorted(blocks, key=key) for ln in block]
+
+
 def text_layers(data: bytes, name: str) -> list[str]:
-    """Each page's text layer in the order PDFium reads it ('' for a page with none)."""
+    """Each page's text layer, lines in the order a reader takes them ('' for a page with none)."""
     with open_pdf(data, name) as pdf:
         try:
             return [_page_text(pdf, i) for i in range(len(pdf))]
