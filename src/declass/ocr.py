@@ -78,7 +78,11 @@ def tesseract_available() -> bool:
 
 
 def jobs_default() -> int:
-    return max(1, os.cpu_count() or 1)
+    """The cores this process may run on (fewer than the machine's under a CPU affinity mask)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 class _Box(NamedTuple):
