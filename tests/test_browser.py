@@ -142,7 +142,7 @@ def test_furniture_toggle(page: Page, base_url: str) -> None:
     page.locator("details.cover > summary").click()
     stamp = page.locator(".furniture.k-release_stamp").first
     expect(stamp).to_be_hidden()
-    page.get_by_label("page furniture").check()
+    page.get_by_role("checkbox", name="page furniture").check()
     expect(stamp).to_be_visible()
 
 
@@ -319,7 +319,7 @@ def test_layers_switch_and_are_remembered(page: Page, base_url: str) -> None:
     expect(five.locator(".dissent")).to_be_hidden()
     expect(page.locator(".legend .for-judgments")).to_be_hidden()
     shot(page, "reader-quiet")
-    page.get_by_label("judgments").check()
+    page.get_by_role("checkbox", name="judgments").check()
     assert "layer-judgments" in body_class(page) and "layer=judgments" in page.url
     expect(five.locator(".jbadge").first).to_be_visible()
     expect(five.locator(".dissent")).to_have_count(1)
@@ -327,27 +327,27 @@ def test_layers_switch_and_are_remembered(page: Page, base_url: str) -> None:
     expect(page.locator(".legend .for-judgments")).to_be_visible()
     place = page.locator('section[id="6"] a.entity').first
     assert place.get_attribute("tabindex") == "-1"
-    page.get_by_label("people and places").check()
+    page.get_by_role("checkbox", name="people and places").check()
     assert place.get_attribute("tabindex") is None
     expect(page.locator(".legend .for-entities")).to_be_visible()
     page.locator('section[id="5"]').scroll_into_view_if_needed()
     shot(page, "reader-layers")
     page.goto(base_url + f"/doc/{BRIEF}")  # remembered per browser
     assert "layer-judgments" in body_class(page) and "layer-entities" in body_class(page)
-    expect(page.get_by_label("judgments")).to_be_checked()
-    page.get_by_label("redactions").check()
+    expect(page.get_by_role("checkbox", name="judgments")).to_be_checked()
+    page.get_by_role("checkbox", name="redactions").check()
     expect(page.locator(".withheld").first).to_be_visible()
-    page.get_by_label("redactions").uncheck()
+    page.get_by_role("checkbox", name="redactions").uncheck()
     expect(page.locator(".withheld").first).to_be_hidden()
-    page.get_by_label("judgments").uncheck()
-    page.get_by_label("people and places").uncheck()
+    page.get_by_role("checkbox", name="judgments").uncheck()
+    page.get_by_role("checkbox", name="people and places").uncheck()
 
 
 def test_layers_work_without_javascript(browser: Any, base_url: str) -> None:
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
     pg = ctx.new_page()
     pg.goto(base_url + "/doc/NIE-58")
-    pg.get_by_label("redactions").check()
+    pg.get_by_role("checkbox", name="redactions").check()
     pg.get_by_role("button", name="Apply").click()
     assert "layer=redactions" in pg.url and "layer-redactions" in body_class(pg)
     pg.locator("details.cover > summary").click()
@@ -368,10 +368,10 @@ def test_edits_layer_and_redline_keep_links(page: Page, base_url: str) -> None:
     page.get_by_role("link", name="as typed").click()
     struck = page.locator('section[id="II.F"] .text.typed .struck').first
     assert "line-through" in struck.evaluate("e => getComputedStyle(e).textDecorationLine")
-    page.get_by_label("handwritten edits").uncheck()
+    page.get_by_role("checkbox", name="handwritten edits").uncheck()
     assert "line-through" not in struck.evaluate("e => getComputedStyle(e).textDecorationLine")
-    page.get_by_label("people and places").uncheck()
-    page.get_by_label("redactions").uncheck()
+    page.get_by_role("checkbox", name="people and places").uncheck()
+    page.get_by_role("checkbox", name="redactions").uncheck()
 
 
 def test_phone_reaches_metadata_from_the_top(browser: Any, base_url: str) -> None:

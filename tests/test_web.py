@@ -367,3 +367,12 @@ def test_map_data_is_bundled_and_cites_its_source() -> None:
     assert 73 < min(lons) < 75 and 134 < max(lons) < 136 and 18 < min(lats) < 22 and 53 < max(lats) < 54
     readme = (Path(declass.__file__).parent / "data" / "geo" / "README.md").read_text("utf-8")
     assert "Natural Earth" in readme and "public domain" in readme
+
+
+def test_reader_margin_charts_judgments_and_what_was_withheld(client: Client) -> None:
+    brief = client.get(f"/doc/{BRIEF}").text
+    meta = brief[brief.index('<aside class="meta"'):]
+    assert 'class="strip"' in meta and meta.count('<a href="/doc/') >= 21  # one cell per judgment, linked
+    assert "redaction-chart" in meta and "25X1 20" in meta
+    nie = client.get(f"/doc/{NIE}").text
+    assert "(b)(3) 1" in nie[nie.index('<aside class="meta"'):]

@@ -202,7 +202,8 @@ def judgment_strip(document: str, judgments: list[dict[str, Any]], scale: str) -
     probability (the range drawn as a band), linked to its block."""
     cell, gap, h = 10, 2, 36
     width = max(len(judgments) * (cell + gap), cell)
-    out = [f'<svg viewBox="0 0 {width} {h}" width="{width}" height="{h}" class="strip" role="group" '
+    out = [f'<svg viewBox="0 0 {width} {h}" width="{width}" height="{h}" preserveAspectRatio="none" class="strip" '
+           'role="group" '
            f'aria-label="{len(judgments)} judgments in reading order">']
     for i, j in enumerate(sorted(judgments, key=lambda j: j["start"])):
         x0 = i * (cell + gap)

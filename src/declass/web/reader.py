@@ -19,7 +19,9 @@ from fastapi.responses import HTMLResponse
 
 from declass.cite import citation
 from declass.dates import format_date
+from declass.redactions import statistics
 from declass.scales import BUILTIN
+from declass.web.charts import judgment_strip, redaction_chart
 from declass.web.data import Library
 from declass.web.paging import part_of
 from declass.web.queries import short_date
@@ -139,7 +141,12 @@ def reader(request: Request, doc_id: str, scale: Scale = "kent", reading: Readin
     front = [it for it in cover if it["type"] == "block"]
     cover_line = " · ".join(str(x) for x in (value(md, "doc_number"), value(md, "classification"),
                                               short_date(value(md, "date"))) if x)
+    ranged = [{**j, "range": j["probability"].get(scale)} for j in rec["judgments"]]
+    strip = judgment_strip(rec["id"], ranged, scale) if ranged else None
+    withheld = redaction_chart(statistics(rec["redactions"], rec["blocks"], len(rec.get("pages") or []) or 1),
+                               width=250, label="this document")
     return request.app.state.templates.TemplateResponse(request, "document.html", {
+        "strip": strip, "withheld_chart": withheld,
         "rec": rec, "md": md, "meta": meta, "cover": cover, "body": body, "front": front, "cover_line": cover_line,
         "outline": outline, "scale": scale, "scales": BUILTIN, "reading": reading, "layers": layers,
         "all_layers": LAYERS, "query": query, "citation": citation(rec), "warnings": rec.get("warnings", []),
