@@ -376,3 +376,11 @@ def test_reader_margin_charts_judgments_and_what_was_withheld(client: Client) ->
     assert "redaction-chart" in meta and "25X1 20" in meta
     nie = client.get(f"/doc/{NIE}").text
     assert "(b)(3) 1" in nie[nie.index('<aside class="meta"'):]
+
+
+@pytest.mark.parametrize("url", ["/search?q=Peking&any_spelling=true", "/scores", "/judgments", "/timeline"])
+def test_lists_name_documents_by_short_name_never_a_cut_id(client: Client, url: str) -> None:
+    html = client.get(url).text
+    shown = html.replace(f"/doc/{NIE}", "").replace(f"/doc/{BRIEF}", "").replace(f"doc={NIE}", "")
+    assert "sino-sovie" not in shown.replace(f"doc={BRIEF}", "")
+    assert "NIE-58" in html

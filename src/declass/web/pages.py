@@ -19,7 +19,14 @@ from declass.web.charts import judgment_strip, redaction_chart, term_chart, time
 from declass.web.data import MAX_QUERY, Library
 from declass.web.geo import Place, place_map
 from declass.web.geo import label as geo_label
-from declass.web.queries import documents_filtered, expand_any_spelling, facets, short_names, summary_record
+from declass.web.queries import (
+    documents_filtered,
+    expand_any_spelling,
+    facets,
+    short_name,
+    short_names,
+    summary_record,
+)
 from declass.web.render import in_context, probability_bar
 
 router = APIRouter()
@@ -90,6 +97,7 @@ def search(request: Request, q: Text = None, entity: Text = None, any_spelling: 
                      "href": f"/doc/{quote(h.document)}#{quote(h.label)}"})
     return page(request, "search.html", q=query, entity=entity or "", any_spelling=any_spelling, rows=rows,
                 error=error, facets=facets(lib(request), hits, docs) if hits else None, type=type or "",
+                names={d: short_name(x) for d, x in docs.items()},
                 date_from=date_from or "", date_to=date_to or "")
 
 
@@ -211,7 +219,8 @@ def timeline(request: Request, entity: Text = None, date_from: Day = None, date_
 def scores(request: Request, scale: Scale = "kent",
            by: Annotated[str | None, Query(pattern=r"^(document|term|agency)?$")] = None) -> HTMLResponse:
     result = lib(request).scores(scale, by or None)
-    return page(request, "scores.html", result=result, scale=scale, scales=BUILTIN, by=by or "")
+    return page(request, "scores.html", result=result, scale=scale, scales=BUILTIN, by=by or "",
+                names=short_names(lib(request)))
 
 
 @router.get("/scores/calibration.svg")
