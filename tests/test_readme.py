@@ -86,15 +86,17 @@ def test_every_sh_block_is_run_or_says_why_not() -> None:
 PY_BLOCKS = blocks("python")
 
 
-@pytest.mark.parametrize("how", ["script", "stdin"])
+@pytest.mark.parametrize("how", ["script", "stdin", "command"])
 @pytest.mark.parametrize(("section", "code"), PY_BLOCKS, ids=[s for s, _ in PY_BLOCKS])
 def test_python_snippet_runs_as_a_user_would(user_dir: Path, section: str, code: str, how: str) -> None:
-    """Saved as a file without a ``__main__`` guard, or piped to ``python -``: the
-    ingest's workers must not re-run it, and the archive must hold the documents."""
+    """Saved as a file without a ``__main__`` guard, piped to ``python -``, or run as
+    ``python -c`` (a ``__main__`` with no file, as in a notebook): the ingest's workers
+    must not re-run it, and the archive must hold the documents."""
     assert "if __name__" not in code
     script = user_dir / "snippet.py"
     script.write_text(code, "utf-8")
-    args, stdin = ([sys.executable, str(script)], None) if how == "script" else ([sys.executable, "-"], code)
+    args, stdin = {"script": ([sys.executable, str(script)], None), "stdin": ([sys.executable, "-"], code),
+                   "command": ([sys.executable, "-c", code], None)}[how]
     run = subprocess.run(args, cwd=user_dir, env=env_for(user_dir), input=stdin, capture_output=True, text=True,
                          timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
