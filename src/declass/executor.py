@@ -340,6 +340,7 @@ class LocalPool(Executor):
                       and time.monotonic() - w.started >= self._budget):
                     item = w.item
                     w.item = None
+                    w.process.kill()  # busy: it would not read a request to stop
                     self._stop(w)
                     self._workers.remove(w)
                     item.future.set_exception(TaskTimeout(self._budget))
