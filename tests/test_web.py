@@ -384,3 +384,18 @@ def test_lists_name_documents_by_short_name_never_a_cut_id(client: Client, url: 
     shown = html.replace(f"/doc/{NIE}", "").replace(f"/doc/{BRIEF}", "").replace(f"doc={NIE}", "")
     assert "sino-sovie" not in shown.replace(f"doc={BRIEF}", "")
     assert "NIE-58" in html
+
+
+def test_timeline_axis_cuts_long_empty_stretches_short() -> None:
+    from declass.web.charts import Axis, Mark
+
+    marks = [Mark(1945.0, 1950.0, "period", {}), Mark(1950.1, 1980.1, "duration", {}),
+             Mark(1979.1, 1979.2, "deadline", {})]
+    axis = Axis(marks, 0, 1000)
+    assert axis.segments == [(1945, 1951), (1979, 1981)]
+    assert [b[:2] for b in axis.breaks()] == [(1951, 1979)]
+    xs = [axis.x(t) for t in (1945, 1950, 1951, 1960, 1979, 1981)]
+    assert xs == sorted(xs) and xs[0] == 0 and xs[-1] == pytest.approx(1000)
+    assert 1951 not in axis.ticks() and 1979 in axis.ticks()  # no label where the axis breaks
+    dense = Axis([Mark(1950.0 + i / 10, 1950.1 + i / 10, "event", {}) for i in range(30)], 0, 1000)
+    assert dense.breaks() == []

@@ -89,6 +89,58 @@ def _tick_step(span: float) -> int:
     return 100
 
 
+GAP_YEARS = 5  # a stretch this long with no date in it is drawn as a break in the axis
+BREAK_PX = 30
+
+
+class Axis:
+    """Years to pixels, with long empty stretches cut short: the marks' own dates
+    (each end of a bar) decide which years are shown; a break is marked on the axis
+    and a bar across it is drawn through it."""
+
+    def __init__(self, marks: list[Mark], left: float, width: float) -> None:
+        years = sorted({int(t) for m in marks for t in (m.start, max(m.end - 1e-6, m.start))})
+        segs: list[list[int]] = []
+        for y in years:
+            if segs and y - segs[-1][1] < GAP_YEARS:
+                segs[-1][1] = y + 1
+            else:
+                segs.append([y, y + 1])
+        self.segments = [(a, b) for a, b in segs]
+        kept = sum(b - a for a, b in self.segments)
+        self.per_year = (width - BREAK_PX * (len(self.segments) - 1)) / kept
+        self.starts: list[float] = []
+        at = left
+        for a, b in self.segments:
+            self.starts.append(at)
+            at += (b - a) * self.per_year + BREAK_PX
+
+    def x(self, t: float) -> float:
+        prev_end = self.segments[0][0]
+        for (a, b), x0 in zip(self.segments, self.starts, strict=True):
+            if t <= b:
+                if t >= a:
+                    return x0 + (t - a) * self.per_year
+                return x0 - BREAK_PX * (a - t) / max(a - prev_end, 1e-9)  # inside the break before this segment
+            prev_end = b
+        a, b = self.segments[-1]
+        return self.starts[-1] + (b - a) * self.per_year
+
+    def ticks(self) -> list[int]:
+        step = _tick_step(sum(b - a for a, b in self.segments))
+        out: list[int] = []
+        for i, (a, b) in enumerate(self.segments):
+            last = b if i == len(self.segments) - 1 else b - 1  # a segment's end is the break: no label there
+            here = [y for y in range(a, last + 1) if y % step == 0]
+            out += here if here else [a]
+        return sorted(set(out))
+
+    def breaks(self) -> list[tuple[int, int, float]]:
+        """(last year before, first year after, x of the break's middle)."""
+        return [(b0, a1, x1 - BREAK_PX / 2)
+                for (_, b0), (a1, _), x1 in zip(self.segments, self.segments[1:], self.starts[1:], strict=False)]
+
+
 def timeline_svg(rows: list[dict[str, Any]], names: dict[str, str], width: int = 1000) -> Markup | None:
     """The events as a picture: years across, a lane per document."""
     lanes: dict[str, list[Mark]] = defaultdict(list)
@@ -101,29 +153,21 @@ def timeline_svg(rows: list[dict[str, Any]], names: dict[str, str], width: int =
         lanes[r["document"]].append(Mark(a[0], end, r["kind"], r))
     if not lanes:
         return None
-    lo = int(min(m.start for ms in lanes.values() for m in ms))
-    hi = int(max(m.end for ms in lanes.values() for m in ms) + 0.999)
-    hi = max(hi, lo + 1)
     left, right, top, row_h, lane_gap = 196, 16, 28, 14, 14
-    plot = width - left - right
-    per_year = plot / (hi - lo)
-
-    def x(t: float) -> float:
-        return left + (t - lo) * per_year
-
-    packed = {doc: _pack(ms, gap=6 / per_year) for doc, ms in lanes.items()}
+    axis = Axis([m for ms in lanes.values() for m in ms], left, width - left - right)
+    lo, hi = axis.segments[0][0], axis.segments[-1][1]
+    pixels = {doc: [Mark(axis.x(m.start), axis.x(m.end), m.kind, m.row) for m in ms] for doc, ms in lanes.items()}
+    packed = {doc: _pack(ms, gap=6) for doc, ms in pixels.items()}
     height = top + sum(len(p) * row_h + lane_gap * 2 for p in packed.values()) + 24
     out = [f'<svg viewBox="0 0 {width} {height}" class="chart timeline-chart" role="group" '
            f'aria-label="Timeline, {lo} to {hi}: {len(rows)} events in {len(lanes)} documents">']
-    step = _tick_step(hi - lo)
-    for year in range((lo // step) * step, hi + 1, step):
-        if year < lo:
-            continue
-        out.append(f'<line x1="{x(year):.1f}" y1="{top - 6}" x2="{x(year):.1f}" y2="{height - 20}" class="grid"/>'
-                   f'<text x="{x(year):.1f}" y="{top - 10}" class="axis" text-anchor="middle">{year}</text>'
-                   f'<text x="{x(year):.1f}" y="{height - 6}" class="axis" text-anchor="middle">{year}</text>')
+    for year in axis.ticks():
+        x = axis.x(year)
+        out.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 20}" class="grid"/>'
+                   f'<text x="{x:.1f}" y="{top - 10}" class="axis" text-anchor="middle">{year}</text>'
+                   f'<text x="{x:.1f}" y="{height - 6}" class="axis" text-anchor="middle">{year}</text>')
     y = top
-    for doc in sorted(packed, key=lambda d: (min(m.start for m in lanes[d]), d)):
+    for doc in sorted(packed, key=lambda d: (min(m.start for m in pixels[d]), d)):
         lane_h = len(packed[doc]) * row_h + lane_gap
         out.append(f'<rect x="0" y="{y}" width="{width}" height="{lane_h + lane_gap - 4}" class="lane"/>'
                    f'<a href="{escape(href(doc, None))}"><text x="8" y="{y + 16}" class="lane-label">'
@@ -131,8 +175,13 @@ def timeline_svg(rows: list[dict[str, Any]], names: dict[str, str], width: int =
         for i, row in enumerate(packed[doc]):
             cy = y + lane_gap / 2 + i * row_h + row_h / 2
             for m in row:
-                out.append(_mark(m, x, cy, names))
+                out.append(_mark(m, lambda t: t, cy, names))
         y += lane_h + lane_gap
+    for before, after, xm in axis.breaks():
+        note = f"nothing dated from {before} to {after - 1}: the axis is cut short here"
+        out.append(f'<g class="break"><title>{note}</title>'
+                   f'<rect x="{xm - 5:.1f}" y="{top - 4}" width="10" height="{height - top - 16}" class="break-band"/>'
+                   f'<path d="M{xm - 7:.1f} {top - 2} l6 -8 M{xm + 1:.1f} {top - 2} l6 -8" class="break-mark"/></g>')
     out.append("</svg>")
     return Markup("".join(out))
 
