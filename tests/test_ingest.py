@@ -62,3 +62,11 @@ def test_parallel_and_serial_ingest_store_the_same(tmp_path: Path, samples: Path
             a.ingest([folder], workers=workers)
             results.append([a.get(d["id"]) for d in a.documents()])
     assert results[0] == results[1]
+
+
+def test_a_missing_path_is_no_such_file_and_the_rest_go_on(tmp_path: Path, samples: Path) -> None:
+    with declass.Archive(tmp_path / "a.db") as a:
+        report = a.ingest([samples, tmp_path / "nope.txt"], workers=2)
+    assert report.count("added") == 2
+    (bad,) = report.failed
+    assert bad.error == f"{tmp_path / 'nope.txt'}: no such file or folder [E405]"
