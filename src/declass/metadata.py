@@ -120,7 +120,7 @@ def read_type(front: list[Block], doc: Document | None = None) -> Field | None:
                 m = t["regex"].search(b.text.translate(_MARKS))
                 if m:
                     return cite(b, m.start(), m.end(), t["name"], **({"serial": True} if t.get("serial") else {}))
-    fuzzy = _fuzzy_type(heading + front)
+    fuzzy = _fuzzy_type(heading + front + (list(doc.blocks[:3]) if doc is not None else []))
     if fuzzy is not None:
         return fuzzy
     if doc is None:
