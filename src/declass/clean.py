@@ -47,7 +47,10 @@ def clean(doc: Document, *, positions: Mapping[int, float] | None = None) -> Doc
 
     ``positions`` (line start offset -> vertical place on its page, 0 top to
     1 bottom), when the reader measured them, say which lines stand at page
-    edges; without them the first and last lines of each page do."""
+    edges; without them the first and last lines of each page do.  By
+    default they are the ones the OCR reader measured (`Document.line_positions`)."""
+    if positions is None and doc.line_positions:
+        positions = dict(doc.line_positions)
     text = doc.text
     raw_lines = classify_lines(text)
     pages = doc.pages

@@ -177,6 +177,8 @@ class Document:
     events: tuple[dict[str, Any], ...] = ()
     warnings: tuple[str, ...] = ()
     stages: tuple[str, ...] = ()
+    line_positions: tuple[tuple[int, float], ...] = ()
+    """OCR'd lines: ``(start offset, vertical place on the page: 0 top .. 1 bottom)``; furniture sits at the edges."""
 
     def evolve(self, **changes: Any) -> Document:
         """A copy with ``changes`` applied (documents are immutable)."""

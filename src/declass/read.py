@@ -115,22 +115,22 @@ def read_bytes(
     kind = sniff(data)
     warnings: tuple[str, ...] = ()  # what the reader had to guess
     if kind == "application/pdf":
-        text, pages, used_ocr = _read_pdf(data, name, ocr=ocr)
+        text, pages, used_ocr, positions = _read_pdf(data, name, ocr=ocr)
         encoding = None
     elif kind.startswith("image/"):
         if not ocr:
             raise InputError("E106", "an image, and OCR is switched off", path=name)
-        text, pages = _ocr_image(data, name)
+        text, pages, positions = _ocr_image(data, name)
         used_ocr, encoding = True, None
     else:
         decoded = decode(data, name)
         text, encoding, warnings = normalise_newlines(decoded.text), decoded.encoding, decoded.warnings
         pages = text_pages(text)
-        used_ocr = False
+        used_ocr, positions = False, ()
     check_readable(text, name)
     source = Source(name, sha, kind, len(data), encoding, used_ocr)
     return Document(id=document_id(name), text=text, source=source, pages=pages, stages=("read",),
-                    warnings=warnings)
+                    warnings=warnings, line_positions=positions)
 
 
 def text_pages(text: str) -> tuple[Page, ...]:
@@ -203,16 +203,30 @@ def _join_pages(texts: list[str]) -> tuple[str, tuple[Page, ...]]:
     return "".join(parts), tuple(pages)
 
 
-def _read_pdf(data: bytes, name: str, *, ocr: bool) -> tuple[str, tuple[Page, ...], bool]:
-    """A PDF's text layers; pages without one (fewer than 20 characters) are OCR'd."""
+def _read_pdf(data: bytes, name: str, *, ocr: bool) -> tuple[str, tuple[Page, ...], bool, Positions]:
+    """A PDF's text layers; pages without one (fewer than 20 characters) are OCR'd, their lines' places kept."""
     texts = pdf.text_layers(data, name)
     needs_ocr = [i for i, t in enumerate(texts) if len(t.strip()) < 20]
-    used_ocr = False
+    read: list[ocr_engine.OcrPage] = []
     if needs_ocr and ocr:
-        texts = ocr_pdf_pages(data, name, texts, needs_ocr)
-        used_ocr = True
+        _require_tesseract(name)
+        for page in ocr_engine.ocr_pdf(data, name, needs_ocr, dpi=ocr_engine.DEFAULT_DPI):
+            texts[page.number - 1] = page.text
+            read.append(page)
     text, pages = _join_pages(texts)
-    return text, pages, used_ocr
+    return text, pages, bool(needs_ocr and ocr), line_positions(pages, read)
+
+
+Positions = tuple[tuple[int, float], ...]
+
+
+def line_positions(pages: tuple[Page, ...], read: list[ocr_engine.OcrPage]) -> Positions:
+    """Each OCR'd line's start offset in the joined text and its vertical place on its page (0 top, 1 bottom)."""
+    out: list[tuple[int, float]] = []
+    for page in read:
+        at = pages[page.number - 1].start
+        out.extend((at + line.start, round((line.top + line.bottom) / 2, 4)) for line in page.lines)
+    return tuple(out)
 
 
 def tesseract_available() -> bool:
@@ -238,7 +252,7 @@ def _require_tesseract(name: str) -> None:
         raise InputError("E108", "Tesseract is not installed (apt-get install tesseract-ocr)", path=name)
 
 
-def _ocr_image(data: bytes, name: str) -> tuple[str, tuple[Page, ...]]:
+def _ocr_image(data: bytes, name: str) -> tuple[str, tuple[Page, ...], Positions]:
     """OCR an image file (PNG, JPEG, TIFF; every frame of a TIFF is a page), frames decoded as OCR needs them."""
     _require_tesseract(name)
     from PIL import Image
@@ -248,8 +262,9 @@ def _ocr_image(data: bytes, name: str) -> tuple[str, tuple[Page, ...]]:
         total = getattr(image, "n_frames", 1)
     except (Image.UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError) as exc:
         raise InputError("E106", f"unreadable image: {exc}", path=name) from None
-    pages = ocr_engine.ocr_images(_frames(image, name), name=name, total=total)
-    return _join_pages([p.text for p in pages])
+    read = list(ocr_engine.ocr_images(_frames(image, name), name=name, total=total))
+    text, pages = _join_pages([p.text for p in read])
+    return text, pages, line_positions(pages, read)
 
 
 def _frames(image: PILImage, name: str) -> Iterator[tuple[int, PILImage]]:

@@ -41,7 +41,7 @@ from declass.pipeline import run_stages, stages_for
 from declass.read import read_bytes, read_text
 from declass.tei import iter_documents
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 _PAGE_MARKER = re.compile(r"^\[PAGE \d+\]\s*$", re.MULTILINE)
 
 
@@ -140,13 +140,14 @@ def _ocr(pdf: bytes, name: str, cache: Path | None) -> Document:
     if hit is not None and hit.exists():
         data = json.loads(hit.read_text("utf-8"))
         doc = read_text(data["text"], name=name)
-        return replace(doc, pages=tuple(Page(*p) for p in data["pages"]), source=replace(doc.source, ocr=True))
+        return replace(doc, pages=tuple(Page(*p) for p in data["pages"]), source=replace(doc.source, ocr=True),
+                       line_positions=tuple((int(a), float(b)) for a, b in data.get("positions", ())))
     doc = read_bytes(pdf, name=name, ocr=True)
     if hit is not None:
         hit.parent.mkdir(parents=True, exist_ok=True)
         tmp = hit.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"text": doc.text, "pages": [[p.number, p.start, p.end] for p in doc.pages]}),
-                       "utf-8")
+        tmp.write_text(json.dumps({"text": doc.text, "pages": [[p.number, p.start, p.end] for p in doc.pages],
+                                   "positions": [list(x) for x in doc.line_positions]}), "utf-8")
         tmp.replace(hit)
     return doc
 
