@@ -64,6 +64,8 @@ bench: install
 	$(BIN)/python bench/bench_ingest.py --pages 20000
 	$(BIN)/python bench/bench_web.py --pages 10000 --clients 200 --seconds 30
 	$(BIN)/python bench/bench_scale.py --sizes $(SCALE_SIZES) --dask-pages 10000
+	$(BIN)/python bench/bench_ocr.py
+	$(BIN)/python bench/bench_releases.py --sizes 10000,100000
 
 # Every stage scored against gold on the development set, clean and as OCR'd scans.
 eval: install
