@@ -121,38 +121,13 @@ def _known(db: str | None, sha: str) -> bool:
         return False
 
 
-def process_file(
-    path: str, db: str | None, max_bytes: int, ocr: bool, options: Options = DEFAULT_OPTIONS
-) -> tuple[FileResult, Prepared | None]:
-    """Read, hash, parse and serialise one file: ``(result, prepared or None)``.  Never raises."""
+Outcome = tuple[FileResult, Prepared | None]
+
+
+def _guarded(name: str, work: Callable[[], Outcome]) -> Outcome:
+    """Run one document's work; any failure is that document's result, never the run's."""
     try:
-        data = load_bytes(path, max_bytes)
-        sha = hashlib.sha256(data).hexdigest()
-        if _known(db, sha):
-            return FileResult(path, "unchanged"), None
-        doc = run_stages(read_bytes(data, name=path, max_bytes=max_bytes, ocr=ocr), stages_for(options))
-        return FileResult(path, "parsed", doc.id, pages=len(doc.pages)), prepare(to_record(doc))
-    except DeclassError as exc:
-        if exc.path is None:
-            exc.path = path
-        return FileResult(path, "failed", error=exc.message), None
-    except Exception as exc:  # a bug must not stop the corpus run
-        msg = DeclassError("E201", f"{type(exc).__name__}: {exc}", path=path).message
-        return FileResult(path, "failed", error=msg), None
-
-
-def process_slice(
-    path: str, piece: Slice, db: str | None, options: Options = DEFAULT_OPTIONS
-) -> tuple[FileResult, Prepared | None]:
-    """Parse one document of a TEI file (a FRUS `div`): ``(result, prepared or None)``.  Never raises."""
-    from declass.frus import parse_tei  # the TEI reader imports the pipeline
-
-    name = f"{path}#{piece.xml_id}"
-    try:
-        if _known(db, hashlib.sha256(piece.xml).hexdigest()):
-            return FileResult(name, "unchanged"), None
-        doc = next(parse_tei(piece, path, options))
-        return FileResult(name, "parsed", doc.id, pages=len(doc.pages)), prepare(to_record(doc))
+        return work()
     except DeclassError as exc:
         if exc.path is None:
             exc.path = name
@@ -160,6 +135,36 @@ def process_slice(
     except Exception as exc:  # a bug must not stop the corpus run
         msg = DeclassError("E201", f"{type(exc).__name__}: {exc}", path=name).message
         return FileResult(name, "failed", error=msg), None
+
+
+def process_file(
+    path: str, db: str | None, max_bytes: int, ocr: bool, options: Options = DEFAULT_OPTIONS
+) -> Outcome:
+    """Read, hash, parse and serialise one file: ``(result, prepared or None)``.  Never raises."""
+
+    def work() -> Outcome:
+        data = load_bytes(path, max_bytes)
+        if _known(db, hashlib.sha256(data).hexdigest()):
+            return FileResult(path, "unchanged"), None
+        doc = run_stages(read_bytes(data, name=path, max_bytes=max_bytes, ocr=ocr), stages_for(options))
+        return FileResult(path, "parsed", doc.id, pages=len(doc.pages)), prepare(to_record(doc))
+
+    return _guarded(path, work)
+
+
+def process_slice(path: str, piece: Slice, db: str | None, options: Options = DEFAULT_OPTIONS) -> Outcome:
+    """Parse one document of a TEI file (a FRUS `div`): ``(result, prepared or None)``.  Never raises."""
+    name = f"{path}#{piece.xml_id}"
+
+    def work() -> Outcome:
+        from declass.frus import parse_tei  # the TEI reader imports the pipeline
+
+        if _known(db, hashlib.sha256(piece.xml).hexdigest()):
+            return FileResult(name, "unchanged"), None
+        doc = next(parse_tei(piece, path, options))
+        return FileResult(name, "parsed", doc.id, pages=len(doc.pages)), prepare(to_record(doc))
+
+    return _guarded(name, work)
 
 
 Task = tuple[str, Slice | None]
