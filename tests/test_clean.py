@@ -452,3 +452,21 @@ def test_a_stamp_whose_date_ocr_garbled_is_still_a_stamp() -> None:
     hit = classify_line("Approved Fer Release 2203/08/08 : CIA-PDP20RO1.4432000700010")
     assert hit is not None and hit[0] == "release_stamp"
     assert "date" not in hit[1] and hit[1]["date_printed"] == "2203/08/08"  # never a made-up release date
+
+
+@pytest.mark.parametrize("line", ["= 5 =", "-]2-", "=13-\u2014", "-4&-", "2."])
+def test_a_damaged_page_number_is_furniture_only_at_a_page_edge(line: str) -> None:
+    from declass.furniture import classify_line
+
+    hit = classify_line(line, edge=True)
+    assert hit is not None and hit[0] == "page_number"
+    assert classify_line(line) is None  # in the body, "2." may open a point
+
+
+def test_a_damaged_frus_running_head_at_a_page_edge() -> None:
+    from declass.furniture import classify_line
+
+    hit = classify_line("498 Foreign Relations, 1961-1963, Velum XXTI", edge=True)
+    assert hit is not None and hit[0] == "running_head"
+    assert classify_line("The foreign relations of 1955 were bad and getting worse all along the line.",
+                         edge=True) is None

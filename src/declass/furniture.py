@@ -202,6 +202,27 @@ _DAMAGED_25X = re.compile(r"[\W_]{0,2}25\s*[xX×%]\s*([1-9]|[lLI|\])}!])?[\W\d_]
 """A 25X1 marker standing alone, as OCR reads it: "25x]", "25XL", "-25%1", "25X12 ,"."""
 
 
+_DAMAGED_PAGE_NUMBER = re.compile(r"[-\u2013\u2014=~_.,:;'\"\u201c\u201d\s]*(?=[\dIl|\]&]{0,2}\d)[\dIl|\]&]{1,3}"
+                                  r"[-\u2013\u2014=~_.,:;'\"\u201c\u201d\s]*")
+"""A typed page number ("- 5 -") as OCR reads it at a page edge: "= 5 =", "-]2-", "=13-\u2014", "2."."""
+_YEAR = re.compile(r"\b1[89]\d\d\b")
+_PAGE_AT_END = re.compile(r"^\W{0,3}\d{1,4}\s|\s\d{1,4}\W{0,3}$")  # a running head carries its page number outside
+_RUNNING_TEXT = re.compile(r"\b(?!of\b|the\b|vol|part\b)[a-z]{2,}\b")  # "is printed in": a sentence, not a head
+_CITED_PAGES = re.compile(r"\bpp?\.\s*\d", re.IGNORECASE)  # "pp. 100-102": a citation of the volume, not its head
+
+
+def _damaged_edge(line: str) -> tuple[str, dict[str, str]] | None:
+    """What only a page edge makes furniture: a damaged page number, a damaged FRUS running head."""
+    bare = line.strip()
+    if len(bare) <= 10 and _DAMAGED_PAGE_NUMBER.fullmatch(bare):
+        return "page_number", {"number": re.sub(r"\D", "", bare), "damaged": "1"}
+    if (len(bare) <= 90 and _YEAR.search(bare) and _PAGE_AT_END.search(bare) and not _CITED_PAGES.search(bare)
+            and not _RUNNING_TEXT.search(bare)
+            and fuzz.partial_ratio("foreign relations", bare.lower()) >= 85):
+        return "running_head", {"damaged": "1"}
+    return None
+
+
 def _damaged(line: str, *, head: bool, edge: bool) -> tuple[str, dict[str, str]] | None:
     if _prose(line):
         return None
@@ -216,6 +237,8 @@ def _damaged(line: str, *, head: bool, edge: bool) -> tuple[str, dict[str, str]]
     if hit := release_stamp(line):
         return hit
     if hit := banner(closed, edge=edge):
+        return hit
+    if edge and (hit := _damaged_edge(line)):
         return hit
     if m := _DAMAGED_25X.fullmatch(line.strip()):
         digit = m.group(1) if m.group(1) and m.group(1).isdigit() else "1"
