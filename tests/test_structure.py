@@ -273,3 +273,25 @@ def test_dashed_points_read_through_ocr_damage() -> None:
     assert labels == ["I.A", "I.B", "I.C", "I.D", "II.A", "II.B"]
     assert doc.block("I.B").text.startswith("At the same time")
     assert doc.block("I.A").text.endswith("European satellites;")
+
+
+@pytest.mark.parametrize(("text", "labels", "inferred"), [
+    ("4. New effective economic and social planning.\n\n2. Young, capable people in government.\n\n"
+     "3. Better relations with Japan.\n", ["1", "2", "3"], ["1"]),
+    ("1. The first point is made here.\n\n2. The second point follows it.\n\n8. The third was misread.\n\n"
+     "4. The fourth point ends the list.\n", ["1", "2", "3", "4"], ["3"]),
+    ("1. New effective economic and social planning.\n\n2, Young, capable people in government.\n\n"
+     "3, Better relations with Japan.\n", ["1", "2", "3"], []),
+])
+def test_numbers_misread_by_ocr_take_the_value_their_neighbours_leave(text: str, labels: list[str],
+                                                                       inferred: list[str]) -> None:
+    doc = declass.parse("SECRET\n\nThe task force named three factors as the basis for some optimism:\n\n" + text)
+    got = [b for b in doc.blocks if b.kind == "paragraph" and b.number]
+    assert [b.label for b in got] == labels
+    assert [b.label for b in got if b.label_inferred] == inferred
+
+
+def test_a_list_that_really_starts_late_is_left_alone() -> None:
+    doc = declass.parse("[Here follows discussion of unrelated subjects.]\n\n"
+                        "6. I then brought up the question of a flight over the targets.\n")
+    assert [b.label for b in doc.blocks if b.kind == "paragraph" and b.number] == ["6"]

@@ -526,7 +526,32 @@ def build(chunks: tuple[Chunk, ...]) -> list[Node]:
             b.started = True
         b.feed(chunk)
     b.resolve_pending()
+    repair_misread_numbers(b.nodes)
     return b.nodes
+
+
+SEQUENCED = ("number", "upper", "lower", "roman")
+
+
+def repair_misread_numbers(nodes: list[Node]) -> None:
+    """A number OCR misread inside a run of siblings ("4." for "1." before 2 and 3; "8." between
+    2 and 4) takes the value its neighbours leave it, marked inferred, keeping what was printed."""
+    runs: dict[tuple[int, str], list[Node]] = {}
+    for n in nodes:
+        if n.mtype in SEQUENCED and n.value is not None and n.kind != "footnote":
+            runs.setdefault((id(n.parent), n.mtype), []).append(n)
+    for run in runs.values():
+        values = [n.value for n in run]
+        for i, n in enumerate(run):
+            before = values[i - 1] if i > 0 else None
+            after = values[i + 1] if i + 1 < len(run) else None
+            if after is None:
+                continue
+            want = 1 if before is None else before + 1
+            if values[i] != want and after == want + 1 and (before is not None or values[i] > after):
+                n.attrs.setdefault("printed", n.token)
+                n.value, n.inferred = want, True
+                values[i] = want
 
 
 def _article_follows(chunks: tuple[Chunk, ...], window: int = 6) -> list[bool]:

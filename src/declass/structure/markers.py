@@ -28,6 +28,7 @@ _ROMAN_BARE = re.compile(_LEAD + r"([IVXLC]{1,7})\s+(?=[A-Z])")
 _UPPER = re.compile(_LEAD + r"([A-Z])[.)]\s+")
 _NUMBER = re.compile(_LEAD + r"(\d{1,4})[.)]\s+(?=\S)")
 _LOWER = re.compile(_LEAD + r"(?:([a-z])[.)]|\(([a-z])\))\s+")
+_NUMBER_COMMA = re.compile(_LEAD + r"(\d{1,3}),\s+(?=[A-Z])")
 _PNUM = re.compile(_LEAD + r"\((\d{1,2})\)\s+")
 _OCR_POINT = re.compile(r"^\s*(?:[" + ITEM_DASHES + r"]|~(?!~)){1,2}\s*([A-Za-z0-9\u20ac$(|]{1,2})[.,:;)]\s+(?=\S)")
 """A dashed point whose letter or full stop OCR misread: "- €. Soviet", "— 3. Peiping", "~ D, Moscow"."""
@@ -230,6 +231,8 @@ def _read_markers(text: str) -> list[Marker]:
         out.append(Marker("upper", ord(m.group(1)) - 64, m.group(1), m.end()))
     if m := _NUMBER.match(text):
         out.append(Marker("number", int(m.group(1)), m.group(1), m.end(), bare=len(m.group(1)) == 4))
+    elif m := _NUMBER_COMMA.match(text):  # "2, Young, aggressive ...": OCR's comma for a full stop
+        out.append(Marker("number", int(m.group(1)), m.group(1), m.end(), bare=True))
     if m := _LOWER.match(text):
         ch = m.group(1) or m.group(2)
         out.append(Marker("lower", ord(ch) - 96, ch, m.end()))
