@@ -202,8 +202,8 @@ _DAMAGED_25X = re.compile(r"[\W_]{0,2}25\s*[xX×%]\s*([1-9]|[lLI|\])}!])?[\W\d_]
 """A 25X1 marker standing alone, as OCR reads it: "25x]", "25XL", "-25%1", "25X12 ,"."""
 
 
-_DAMAGED_PAGE_NUMBER = re.compile(r"[-\u2013\u2014=~_.,:;'\"\u201c\u201d\s]*(?=[\dIl|\]&]{0,2}\d)[\dIl|\]&]{1,3}"
-                                  r"[-\u2013\u2014=~_.,:;'\"\u201c\u201d\s]*")
+_DAMAGED_PAGE_NUMBER = re.compile(r"[-\u2013\u2014=~_.,:;'\"\u201c\u201d{}()\[\]\s]*(?=[\dIl|\]&\u00a7{]{0,2}\d)"
+                                  r"[\dIl|\]&\u00a7{]{1,3}[-\u2013\u2014=~_.,:;'\"\u201c\u201d{}()\[\]\s]*")
 """A typed page number ("- 5 -") as OCR reads it at a page edge: "= 5 =", "-]2-", "=13-\u2014", "2."."""
 _YEAR = re.compile(r"\b1[89]\d\d\b")
 _PAGE_AT_END = re.compile(r"^\W{0,3}\d{1,4}\s|\s\d{1,4}\W{0,3}$")  # a running head carries its page number outside
