@@ -282,6 +282,8 @@ def test_dashed_points_read_through_ocr_damage() -> None:
      "4. The fourth point ends the list.\n", ["1", "2", "3", "4"], ["3"]),
     ("1. New effective economic and social planning.\n\n2, Young, capable people in government.\n\n"
      "3, Better relations with Japan.\n", ["1", "2", "3"], []),
+    ("4. New effective economic and social planning.\n\n2, Young, capable people in government.\n\n"
+     "3, Better relations with Japan.\n", ["1", "2", "3"], ["1"]),
 ])
 def test_numbers_misread_by_ocr_take_the_value_their_neighbours_leave(text: str, labels: list[str],
                                                                        inferred: list[str]) -> None:

@@ -180,7 +180,8 @@ class Builder:
 
     def choose(self, marks: list[Marker], text: str) -> Marker | None:
         """Pick the reading that best continues a sequence in progress."""
-        marks = [m for m in marks if not ((m.bare or m.guessed) and self.expected(m.kind) != m.value)]
+        marks = [m for m in marks if not ((m.bare or m.guessed) and self.expected(m.kind) != m.value
+                                          and not self.second_after_misread_start(m))]
         if not marks:
             return None
         if len(marks) == 1:
@@ -196,6 +197,17 @@ class Builder:
             if best is None or score < best_gap:
                 best, best_gap = m, score
         return best
+
+    def second_after_misread_start(self, mark: Marker) -> bool:
+        """"2" right after a first item numbered above 2: OCR misread the first ("4." for "1.");
+        `repair_misread_numbers` gives it back its value."""
+        if mark.value != 2:
+            return False
+        open_ = next((n for n in reversed(self.stack) if n.mtype == mark.kind), None)
+        if open_ is None or open_.value is None or open_.value <= 2:
+            return False
+        siblings = open_.parent.children if open_.parent is not None else self.nodes
+        return not any(n is not open_ and n.mtype == mark.kind and n.value is not None for n in siblings)
 
     def expected(self, mtype: str) -> int:
         for n in reversed(self.stack):
