@@ -243,6 +243,8 @@ def test_three_level_outline() -> None:
     ("158. Natlonal Intelligence Estimatel\n\nWashington, March 16, 1955.\n\n"
      "1. The Chinese Communist regime appears firmly committed to the seizure of the islands.\n",
      "National Intelligence Estimate"),
+    ("55. Memorandum for the Recordl\n\nWashington, October 5, 1964.\n\n"
+     "1. The flights were discussed at length with everyone present in the room.\n", "Memorandum for the Record"),
 ])
 def test_document_type_read_through_ocr_damage(text: str, doc_type: str) -> None:
     doc = declass.parse(text)

@@ -114,13 +114,19 @@ def read_type(front: list[Block], doc: Document | None = None) -> Field | None:
     """The type the document names: its own heading first (a FRUS heading), then the cover,
     then — for covers that print nothing else — the first page and its furniture."""
     heading = [b for b in front if b.kind == "heading" and b.number]
+    fuzzy = _fuzzy_type(heading + front + (list(doc.blocks[:3]) if doc is not None else []))
     for blocks in (heading, front):
         for t in doc_types():
             for b in blocks:
                 m = t["regex"].search(b.text.translate(_MARKS))
                 if m:
-                    return cite(b, m.start(), m.end(), t["name"], **({"serial": True} if t.get("serial") else {}))
-    fuzzy = _fuzzy_type(heading + front + (list(doc.blocks[:3]) if doc is not None else []))
+                    found = cite(b, m.start(), m.end(), t["name"], **({"serial": True} if t.get("serial") else {}))
+                    # a more specific name printed through damage ("Memorandum for the Recordl") beats the
+                    # generic one the patterns still find in it ("Memorandum")
+                    if fuzzy is not None and fuzzy["block"] == b.label and t["name"] in fuzzy["value"] and \
+                            len(fuzzy["value"]) > len(t["name"]):
+                        return fuzzy
+                    return found
     if fuzzy is not None:
         return fuzzy
     if doc is None:
