@@ -82,3 +82,10 @@ def test_issue_date_from_a_page_header(text: str, iso: str | None) -> None:
 
     d = dates.page_header_date(text)
     assert (d.iso if d else None) == iso
+
+
+def test_a_month_ocr_read_with_an_accent_is_still_a_month() -> None:
+    from declass import dates
+
+    (d,) = dates.find_dates("Washington, Juné 13, 1961.")
+    assert d.iso == "1961-06-13" and (d.start, d.end) == (12, 25)

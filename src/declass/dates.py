@@ -8,6 +8,7 @@ time in words ("the next two years").  Pure functions over strings.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -74,10 +75,24 @@ def _valid(y: int, m: int, d: int) -> bool:
     return True
 
 
+def _accent_fold() -> dict[int, str]:
+    """Accented Latin letters to their base letter, one for one (offsets stay put): OCR reads "June" as "Juné"."""
+    table: dict[int, str] = {}
+    for code in range(0xC0, 0x180):
+        base = unicodedata.normalize("NFKD", chr(code))[0]
+        if base.isascii() and base.isalpha():
+            table[code] = base
+    return table
+
+
+_ACCENTS = _accent_fold()
+
+
 def find_dates(text: str) -> list[DateMatch]:
     """Full dates and month-year dates in ``text``, in order, not overlapping."""
     if not ANY_YEAR.search(text):  # every form has a year: most sentences end here
         return []
+    text = text.translate(_ACCENTS)
     found: list[DateMatch] = []
     taken: list[tuple[int, int]] = []
 
