@@ -397,10 +397,13 @@ class _Renderer:
         return start + (len(text) - len(text.lstrip()))
 
     def text_between(self, start: int, end: int) -> str:
-        return "".join(self.parts)[start:end] if end - start < 4096 else self._slow(start, end)
-
-    def _slow(self, start: int, end: int) -> str:
-        return "".join(self.parts)[start:end]
+        """Text already emitted at ``[start, end)``: only the parts from ``start`` on are joined
+        (spans asked for are recent, so rendering stays linear in the document's length)."""
+        at, i = self.pos, len(self.parts)
+        while i > 0 and at > start:
+            i -= 1
+            at -= len(self.parts[i])
+        return "".join(self.parts[i:])[start - at:end - at]
 
     def record_name(self, el: ET.Element, kind: str, start: int) -> None:
         start = self._skip_space(start)
@@ -472,8 +475,6 @@ class _Renderer:
 
     def container(self, el: ET.Element, kind: str) -> None:
         """`<closer>`/`<opener>`: loose text is one block, `<signed>`/`<dateline>`/`<seg>` their own."""
-        loose: list[ET.Element] = []
-        self.words(None)
         if el.text and el.text.strip():
             idx = self.open_block(kind)
             self.words(el.text)
@@ -486,7 +487,6 @@ class _Renderer:
             elif ctag == "pb":
                 self.page_break(_int(child.get("n")))
             else:
-                loose.append(child)
                 idx = self.open_block(kind)
                 self.inline(child)
                 self.close_block(idx)
@@ -499,11 +499,9 @@ class _Renderer:
     def list_(self, el: ET.Element) -> None:
         list_type = el.get("type")
         label: str | None = None
-        head_text: list[ET.Element] = []
         for child in el:
             ctag = _local(child.tag)
             if ctag == "head":
-                head_text.append(child)
                 self.paragraph(child, "list_head", list_type=list_type)
             elif ctag == "label":
                 label = _SPACE.sub(" ", "".join(child.itertext())).strip()

@@ -79,16 +79,21 @@ def _marked(text: str, pieces: list[tuple[int, int, dict[str, Any]]]) -> Markup:
     return Markup("".join(out))
 
 
-@router.get("/doc/{doc_id}/release", response_class=HTMLResponse)
-def release_reading(request: Request, doc_id: str, other: str | None = None) -> HTMLResponse:
-    archive = _lib(request).archive
+def _pair_of(archive: Any, doc_id: str, other: str | None) -> dict[str, Any]:
+    """The release pair of ``doc_id`` (with ``other``, if named); E401 when there is none."""
     pairs = archive.releases_of(doc_id)
     if other:
         want = archive.resolve(other)
         pairs = [p for p in pairs if want in (p["earlier"], p["later"])]
     if not pairs:
         raise UsageError("E401", f"{doc_id!r} has no other release paired with it (see /releases)")
-    p = pairs[0]
+    return dict(pairs[0])
+
+
+@router.get("/doc/{doc_id}/release", response_class=HTMLResponse)
+def release_reading(request: Request, doc_id: str, other: str | None = None) -> HTMLResponse:
+    archive = _lib(request).archive
+    p = _pair_of(archive, doc_id, other)
     comparison = archive.compare(p["earlier"], p["later"]).to_dict()
     earlier, later = archive.get(p["earlier"]), archive.get(p["later"])
     by_block: dict[str, list[tuple[int, int, dict[str, Any]]]] = {}
@@ -124,10 +129,5 @@ def api_release_stats(request: Request) -> dict[str, Any]:
 def api_release(request: Request, doc_id: str, other: str | None = None) -> dict[str, Any]:
     """What the later release of a pair revealed: spans cited in both releases, OCR noise, removed text."""
     archive = _lib(request).archive
-    pairs = archive.releases_of(doc_id)
-    if other:
-        want = archive.resolve(other)
-        pairs = [p for p in pairs if want in (p["earlier"], p["later"])]
-    if not pairs:
-        raise UsageError("E401", f"{doc_id!r} has no other release paired with it")
-    return archive.compare(pairs[0]["earlier"], pairs[0]["later"]).to_dict()
+    p = _pair_of(archive, doc_id, other)
+    return archive.compare(p["earlier"], p["later"]).to_dict()
