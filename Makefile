@@ -54,6 +54,7 @@ run: install
 
 lint: install
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
 
 test: install-test lint
 	$(BIN)/python -m pytest

@@ -98,8 +98,8 @@ class PeakRSS:
 
 def stage_times(folder: Path, docs: int = 150) -> dict[str, float]:
     """Seconds spent in each pipeline stage over the first ``docs`` files, in this process."""
-    from declass.pipeline import stages_for
-    from declass.read import read_path
+    from declass.stages.pipeline import stages_for
+    from declass.stages.read.reader import read_path
 
     stages = stages_for()  # loads the gazetteer once, outside the measurement
     times = dict.fromkeys(["read", *(st.name for st in stages)], 0.0)

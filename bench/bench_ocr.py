@@ -46,9 +46,9 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from declass import pdf as pdf_io
 from declass.evaluate import scan
-from declass.read import read_bytes
+from declass.stages.read import pdf as pdf_io
+from declass.stages.read.reader import read_bytes
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -77,7 +77,7 @@ def cer(reference: str, hypothesis: str) -> tuple[int, int]:
 
 
 def frus_texts(devset: Path, count: int) -> list[tuple[str, str]]:
-    from declass.tei import iter_documents
+    from declass.stages.read.tei import iter_documents
 
     out: list[tuple[str, str]] = []
     for path in sorted((devset / "frus").glob("*.xml"))[: max(0, count)]:

@@ -6,7 +6,7 @@ words drawn from a Zipf distribution over a large vocabulary — and for a
 share of them a second release is planted: some items withheld (an exempt-
 page notice where they stood), lines wrapped and words hyphenated
 differently, a few words misread as OCR would, and for some the metadata
-left out, so only the text can pair them.  Pairing (`declass.releases`:
+left out, so only the text can pair them.  Pairing (`declass.corpus.releases`:
 profiles, MinHash LSH, verification, ordering) is timed per document (CPU time of
 the process, apart from the generation); recovered planted pairs, wrong pairs and misordered
 pairs are counted.  Results go to bench/results/releases.json.
@@ -25,9 +25,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from declass.releases.api import own_letters
-from declass.releases.pair import find_pairs, profile
-from declass.releases.text import from_record
+from declass.corpus.releases.api import own_letters
+from declass.corpus.releases.pair import find_pairs, profile
+from declass.corpus.releases.text import from_record
 
 HERE = Path(__file__).parent
 VOCAB = 20_000

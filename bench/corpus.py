@@ -32,8 +32,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from declass.lexicon import confusions
 from declass.samples import sample_paths
+from declass.text.lexicon import confusions
 
 TEMPLATES = Path(__file__).parent / "templates"
 VERSION = 2  # change when the output changes: cached corpora are keyed by it

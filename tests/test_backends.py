@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 import declass
-from declass.cli import app
+from declass.cli.main import app
 from declass.errors import StoreError
 
 NIE = "1952-09-10-nie-58-sino-soviet-relations"

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from declass import lexicon
-from declass.clean import classify_line, clean
 from declass.model import Document
-from declass.read import read_text
+from declass.stages.clean.clean import classify_line, clean
+from declass.stages.read.reader import read_text
+from declass.text import lexicon
 
 
 def cleaned(text: str) -> Document:
@@ -148,8 +148,8 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 import declass  # noqa: E402
-from declass.crest_id import ARCHIVE_ID, repair_archive_id  # noqa: E402
-from declass.furniture import close_spacing  # noqa: E402
+from declass.stages.clean.furniture import close_spacing  # noqa: E402
+from declass.text.crest_id import ARCHIVE_ID, repair_archive_id  # noqa: E402
 
 CONFUSE = {"O": "0", "0": "O", "I": "1", "1": "l", "S": "5", "5": "S", "B": "8", "E": "F", "T": "F", "C": "G",
            "e": "c", "o": "0", "l": "1", "i": "1", "m": "rn", "R": "K", "D": "O"}
@@ -433,7 +433,7 @@ def test_frus_citations_are_not_running_heads(line: str) -> None:
 
 @pytest.mark.parametrize("line", ["25x]", "25XL", "-25%1", "25X12 ,", "25x)"])
 def test_damaged_25x1_standing_alone_is_a_marker(line: str) -> None:
-    from declass.furniture import classify_line
+    from declass.stages.clean.furniture import classify_line
 
     hit = classify_line(line)
     assert hit is not None and hit[0] == "exemption_marker" and hit[1]["marker"] == "25X1"
@@ -441,13 +441,13 @@ def test_damaged_25x1_standing_alone_is_a_marker(line: str) -> None:
 
 @pytest.mark.parametrize("line", ["25 miles away", "25x the size of it", "In 1925 X said"])
 def test_numbers_in_prose_are_no_markers(line: str) -> None:
-    from declass.furniture import classify_line
+    from declass.stages.clean.furniture import classify_line
 
     assert classify_line(line) is None
 
 
 def test_a_stamp_whose_date_ocr_garbled_is_still_a_stamp() -> None:
-    from declass.furniture import classify_line
+    from declass.stages.clean.furniture import classify_line
 
     hit = classify_line("Approved Fer Release 2203/08/08 : CIA-PDP20RO1.4432000700010")
     assert hit is not None and hit[0] == "release_stamp"
@@ -456,7 +456,7 @@ def test_a_stamp_whose_date_ocr_garbled_is_still_a_stamp() -> None:
 
 @pytest.mark.parametrize("line", ["= 5 =", "-]2-", "=13-\u2014", "-4&-", "2."])
 def test_a_damaged_page_number_is_furniture_only_at_a_page_edge(line: str) -> None:
-    from declass.furniture import classify_line
+    from declass.stages.clean.furniture import classify_line
 
     hit = classify_line(line, edge=True)
     assert hit is not None and hit[0] == "page_number"
@@ -464,7 +464,7 @@ def test_a_damaged_page_number_is_furniture_only_at_a_page_edge(line: str) -> No
 
 
 def test_a_damaged_frus_running_head_at_a_page_edge() -> None:
-    from declass.furniture import classify_line
+    from declass.stages.clean.furniture import classify_line
 
     hit = classify_line("498 Foreign Relations, 1961-1963, Velum XXTI", edge=True)
     assert hit is not None and hit[0] == "running_head"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from declass.cli import app
-from declass.export import RECORD_KEYS
+from declass.archive.export import RECORD_KEYS
+from declass.cli.main import app
 from declass.store.textindex import index_path
 
 runner = CliRunner()

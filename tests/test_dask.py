@@ -43,7 +43,7 @@ def test_dask_ingest_equals_local_ingest(tmp_path: Path, samples: Path) -> None:
 def test_cli_dask_option_reports_a_bad_address(tmp_path: Path, samples: Path) -> None:
     from typer.testing import CliRunner
 
-    from declass.cli import app
+    from declass.cli.main import app
 
     res = CliRunner().invoke(app, ["ingest", "--db", str(tmp_path / "x.db"), "--dask", "tcp://127.0.0.1:1",
                                    str(samples)])

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import typer.main
 
-from declass.cli import app
-from declass.export import RECORD_KEYS
+from declass.archive.export import RECORD_KEYS
+from declass.cli.main import app
 
 README = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
 

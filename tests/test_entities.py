@@ -13,10 +13,12 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import declass
-from declass import lexicon, personal_names, persons, tei
-from declass.cli import app
-from declass.gazetteer import Gazetteer, fold, load
+from declass.cli.main import app
 from declass.model import Document
+from declass.stages.entities import persons
+from declass.stages.entities.gazetteer import Gazetteer, fold, load
+from declass.stages.read import tei
+from declass.text import lexicon, personal_names
 
 GOLD = yaml.safe_load((Path(__file__).parent / "fixtures" / "entities_gold.yaml").read_text("utf-8"))
 PPO = ("person", "place", "organisation")

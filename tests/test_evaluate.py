@@ -11,10 +11,10 @@ from declass.evaluate import harness, report
 from declass.evaluate.align import character_error_rate, offset_map
 from declass.evaluate.gold import crest_gold, frus_gold, size_of, with_person_lexicon
 from declass.evaluate.measures import score
-from declass.frus import parse_tei
 from declass.model import Document
-from declass.tei import iter_documents
-from declass.textmap import MappedText
+from declass.stages.frus import parse_tei
+from declass.stages.read.tei import iter_documents
+from declass.text.textmap import MappedText
 
 FIXTURES = Path(__file__).parent / "fixtures" / "frus"
 NIE = FIXTURES / "frus1955-57v02_d158_nie-100-4-55-offshore-islands-taiwan.xml"

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 import declass
-from declass.cli import app
+from declass.cli.main import app
 from declass.model import Document
 
 
@@ -78,14 +78,14 @@ def test_timeline_cli(sample_db: Path) -> None:
     ("22 Jan 57 was a Tuesday.\n", None),  # not a page header
 ])
 def test_issue_date_from_a_page_header(text: str, iso: str | None) -> None:
-    from declass import dates
+    from declass.text import dates
 
     d = dates.page_header_date(text)
     assert (d.iso if d else None) == iso
 
 
 def test_a_month_ocr_read_with_an_accent_is_still_a_month() -> None:
-    from declass import dates
+    from declass.text import dates
 
     (d,) = dates.find_dates("Washington, Juné 13, 1961.")
     assert d.iso == "1961-06-13" and (d.start, d.end) == (12, 25)

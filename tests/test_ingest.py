@@ -4,7 +4,7 @@ import shutil
 from pathlib import Path
 
 import declass
-from declass.ingest import FileResult, discover
+from declass.archive.ingest import FileResult, discover
 
 
 def corpus(tmp_path: Path, samples: Path, n: int = 4) -> Path:

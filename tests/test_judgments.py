@@ -7,9 +7,10 @@ import pytest
 import yaml
 
 import declass
-from declass.judgments import hedges, positive, sentences
 from declass.model import Document
-from declass.scales import BUILTIN, derive_survey, load_scale, probability
+from declass.stages.judgments.judgments import hedges, positive
+from declass.stages.judgments.scales import BUILTIN, derive_survey, load_scale, probability
+from declass.text.sentences import sentences
 
 GOLD = yaml.safe_load((Path(__file__).parent / "fixtures" / "judgments_gold.yaml").read_text("utf-8"))
 
@@ -175,7 +176,7 @@ def test_cli_judgments(sample_db: Path) -> None:
 
     from typer.testing import CliRunner
 
-    from declass.cli import app
+    from declass.cli.main import app
 
     runner = CliRunner()
     res = runner.invoke(app, ["judgments", "--db", str(sample_db), "NIE-58", "--json"])

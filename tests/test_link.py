@@ -7,8 +7,8 @@ import pytest
 from typer.testing import CliRunner
 
 import declass
-from declass.cli import app
-from declass.link import signature, similarity, stance
+from declass.cli.main import app
+from declass.corpus.link import signature, similarity, stance
 
 
 def test_synonyms_make_the_same_judgment() -> None:
@@ -59,7 +59,7 @@ def test_lexical_method_needs_no_extra(tmp_path: Path, samples: Path) -> None:
 
 
 def test_unknown_method_is_refused(sample_db: Path) -> None:
-    from declass.link import candidates
+    from declass.corpus.link import candidates
 
     with declass.Archive(sample_db, readonly=True) as a, pytest.raises(declass.UsageError):
         candidates(list(a.records()), method="telepathy")
@@ -69,7 +69,7 @@ def test_embeddings_find_restatements_in_other_words(tmp_path: Path, samples: Pa
     """The optional extra (installed by 'make test'): NIE-58's "Moscow will try to extend
     and intensify its control over Communist China" and the briefing's "Moscow may attempt
     to intervene in Chinese internal affairs" share almost no words; the model links them."""
-    from declass.link import embedder
+    from declass.corpus.link import embedder
 
     if embedder() is None:
         pytest.skip("the embeddings extra is not installed ('make test' installs it)")

@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import declass
-from declass.markup import find_markup, in_deleted_text, typed_and_edits
 from declass.model import Document
-from declass.textmap import MappedText
+from declass.stages.markup import find_markup, in_deleted_text, typed_and_edits
+from declass.text.textmap import MappedText
 
 # Counted by hand in the sample briefing: 32 "~~" make 16 struck passages,
 # 9 "^{...}" insertions, 2 "*...*" notes, and one "[^]" caret.

@@ -5,8 +5,8 @@ from typing import Any
 import pytest
 
 import declass
-from declass.cite import citation
-from declass.export import to_record
+from declass.archive.export import to_record
+from declass.corpus.cite import citation
 from declass.model import Document
 
 

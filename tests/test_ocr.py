@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from declass.errors import InputError
 from declass.evaluate.scan import STAMP_FONT, render_pages, render_scan_pdf, style_for
-from declass.ocr import BLANK_PROBE, ocr_image, ocr_images, ocr_pdf, page_text, tesseract_available
+from declass.stages.read.ocr import BLANK_PROBE, ocr_image, ocr_images, ocr_pdf, page_text, tesseract_available
 
 HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
 

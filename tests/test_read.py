@@ -10,8 +10,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from declass.errors import InputError
 from declass.evaluate.scan import STAMP_FONT
-from declass.pdf import text_layers
-from declass.read import read_bytes, read_path, tesseract_available
+from declass.stages.read.pdf import text_layers
+from declass.stages.read.reader import read_bytes, read_path, tesseract_available
 
 OCR_TEXT = (
     "National Intelligence Estimate. Relations between the Chinese Communist "
@@ -314,7 +314,7 @@ def test_a_fifo_is_refused_and_does_not_block(tmp_path: Path) -> None:
 
 
 def test_the_size_limit_counts_bytes_read(tmp_path: Path) -> None:
-    from declass.read import load_bytes
+    from declass.stages.read.reader import load_bytes
 
     big = tmp_path / "big.txt"
     big.write_bytes(b"word " * 1000)

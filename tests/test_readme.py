@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from declass.executor import LocalPool, PoolFailed, run_tolerant
+from declass.archive.executor import LocalPool, PoolFailed, run_tolerant
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text("utf-8")

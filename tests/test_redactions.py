@@ -6,7 +6,7 @@ import pytest
 
 import declass
 from declass.model import Document
-from declass.redactions import exemption_of, statistics
+from declass.stages.redactions.redactions import exemption_of, statistics
 
 
 def withheld(doc: Document) -> list[list[str]]:
@@ -100,7 +100,7 @@ def test_statistics(briefing: Document) -> None:
 def test_cli_redactions(sample_db) -> None:
     from typer.testing import CliRunner
 
-    from declass.cli import app
+    from declass.cli.main import app
 
     res = CliRunner().invoke(app, ["redactions", "--db", str(sample_db), "--json"])
     assert res.exit_code == 0
@@ -128,8 +128,8 @@ from pathlib import Path  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from declass.structure.markers import PLACEHOLDER, is_omission  # noqa: E402
-from declass.withholding import number, parse  # noqa: E402
+from declass.stages.redactions.withholding import number, parse  # noqa: E402
+from declass.stages.structure.markers import PLACEHOLDER, is_omission  # noqa: E402
 
 
 @pytest.mark.parametrize(
@@ -296,7 +296,7 @@ def test_frus_not_declassified_notes_match_the_manifest() -> None:
     """Each FRUS document rendered as plain text (what an OCR'd copy says): every
     declassification note the MANIFEST lists is found with its size, every
     editorial omission is an omission, and no withheld block is invented."""
-    from declass.tei import iter_documents
+    from declass.stages.read.tei import iter_documents
 
     rows = [ln.split("\t") for ln in (FRUS_DIR / "MANIFEST.tsv").read_text("utf-8").splitlines()[1:]]
     total = 0
@@ -393,7 +393,7 @@ def test_counts_are_whole_words() -> None:
 @settings(max_examples=400, deadline=None)
 def test_list_marker_readings_never_read_an_omission(text: str) -> None:
     """Whatever follows, an editor's bracketed omission never reads as a numbered point."""
-    from declass.structure.markers import readings
+    from declass.stages.structure.markers import readings
 
     for opening in ("[Here follows ", "[Omitted here ", "(Here follows "):
         note = opening + text.replace("[", "").replace("]", "").replace("(", "").replace(")", "") + "]"

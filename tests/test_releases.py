@@ -11,16 +11,16 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import declass
-from declass.cli import app
+from declass.archive.export import to_record, with_releases
+from declass.cli.main import app
+from declass.corpus.releases import compare_records
+from declass.corpus.releases.align import align
+from declass.corpus.releases.api import pair_records
+from declass.corpus.releases.characterise import methods_in, numbers_in
+from declass.corpus.releases.pair import containment, profile
+from declass.corpus.releases.text import from_record, tokenize
 from declass.evaluate.releases import NEGATIVE_REASONS, evaluate_releases, locate, parse_chunks
-from declass.export import to_record, with_releases
-from declass.pipeline import parse
-from declass.releases import compare_records
-from declass.releases.align import align
-from declass.releases.api import pair_records
-from declass.releases.characterise import methods_in, numbers_in
-from declass.releases.pair import containment, profile
-from declass.releases.text import from_record, tokenize
+from declass.stages.parse import parse
 
 CREST = Path(__file__).resolve().parents[2] / "shared" / "devset" / "crest"
 needs_crest = pytest.mark.skipif(not CREST.is_dir(), reason="development set not present")
@@ -329,7 +329,7 @@ def test_a_release_against_a_misread_rewrapped_copy_of_itself_reveals_almost_not
 
 
 def test_evidence_read_from_redaction_records_and_omissions_withhold_nothing() -> None:
-    from declass.releases.text import norms_and_marks
+    from declass.corpus.releases.text import norms_and_marks
 
     record = {
         "id": "r",

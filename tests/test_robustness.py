@@ -24,8 +24,8 @@ import psutil
 import pytest
 
 import declass
-from declass.executor import LocalPool, TaskTimeout, WorkerLost, run_tolerant
-from declass.ingest import FileResult
+from declass.archive.executor import LocalPool, TaskTimeout, WorkerLost, run_tolerant
+from declass.archive.ingest import FileResult
 from declass.web import create_app
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
@@ -361,7 +361,7 @@ def test_a_year_opening_a_line_is_not_a_paragraph_number() -> None:
 def test_file_names_with_control_characters_are_printed_on_one_line(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from declass.cli import app
+    from declass.cli.main import app
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -377,7 +377,7 @@ def test_file_names_with_control_characters_are_printed_on_one_line(tmp_path: Pa
 def test_a_missing_path_is_no_such_file_or_folder(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from declass.cli import app
+    from declass.cli.main import app
 
     res = CliRunner().invoke(app, ["ingest", "--db", str(tmp_path / "a.db"), str(tmp_path / "nope\n.txt")])
     assert res.exit_code == 2 and res.stderr.strip().endswith("nope\\n.txt: no such file or folder [E405]")
@@ -402,7 +402,7 @@ def test_devices_and_fifos_in_a_folder_fail_alone_in_workers(tmp_path: Path, sam
 
 def test_a_document_past_the_time_budget_fails_alone(tmp_path: Path, samples: Path) -> None:
     """One enormous document: the budget stops it, the others go in."""
-    from declass.ingest import ingest
+    from declass.archive.ingest import ingest
     from declass.store import open_store
 
     folder = tmp_path / "in"

@@ -19,8 +19,8 @@ from declass.evaluate.scan import (
     style_for,
     typewritten,
 )
-from declass.ocr import ocr_image, tesseract_available
-from declass.pdf import page_images, text_layers
+from declass.stages.read.ocr import ocr_image, tesseract_available
+from declass.stages.read.pdf import page_images, text_layers
 
 BODY = (
     "1. The Chinese Communist regime and the USSR are bound by a treaty of friendship signed at "

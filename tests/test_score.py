@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 import declass
-from declass.cli import app
-from declass.score import brier, calibration, log_score, summarise
+from declass.cli.main import app
+from declass.corpus.score import brier, calibration, log_score, summarise
 
 SAMPLES = Path(declass.__file__).parent / "data" / "outcomes" / "samples.yaml"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import declass
+from declass.archive.export import to_record
 from declass.errors import StoreError, UsageError
-from declass.export import to_record
 from declass.store import open_store
 from declass.store.migrations import LATEST
 

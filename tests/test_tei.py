@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import declass
-from declass.frus import parse_tei
-from declass.tei import TEI_NS, iter_documents, iter_slices, looks_like_tei, volume_label
+from declass.stages.frus import parse_tei
+from declass.stages.read.tei import TEI_NS, iter_documents, iter_slices, looks_like_tei, volume_label
 
 FIXTURES = Path(__file__).parent / "fixtures" / "frus"
 NIE = FIXTURES / "frus1955-57v02_d158_nie-100-4-55-offshore-islands-taiwan.xml"
@@ -132,7 +132,7 @@ def test_ingest_a_slice_and_a_volume_with_frus_ids(tmp_path: Path) -> None:
         assert people, "persName corresp ids are kept on people"
         assert any(m["text"] == "Ikeda" for m in people)
         assert places or any(m["type"] == "place" for m in record["entities"])
-        from declass.cite import citation
+        from declass.corpus.cite import citation
 
         block = next(b for b in record["blocks"] if b["label"] == "¶2")
         assert citation(record, block).startswith("FRUS, 1961–1963, vol. XXII, doc. 232, “Memorandum of Conversation”")

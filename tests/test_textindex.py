@@ -131,7 +131,7 @@ def test_near_and_entity_searches_are_answered_by_fts5(indexed: Path) -> None:
 def test_reindex_command_rebuilds_a_missing_index(indexed: Path) -> None:
     from typer.testing import CliRunner
 
-    from declass.cli import app
+    from declass.cli.main import app
 
     shutil.rmtree(index_path(indexed))
     result = CliRunner().invoke(app, ["reindex", "--db", str(indexed)])

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from declass.clean import join_lines
-from declass.textmap import MappedText, TextBuilder, iter_lines
+from declass.stages.clean.clean import join_lines
+from declass.text.textmap import MappedText, TextBuilder, iter_lines
 
 
 @pytest.mark.parametrize("source", ["alpha beta gamma"])

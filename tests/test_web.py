@@ -182,7 +182,7 @@ def test_static_assets_are_local(client: Client) -> None:
 def test_serve_refuses_a_corrupt_archive(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from declass.cli import app
+    from declass.cli.main import app
 
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"junk" * 100)

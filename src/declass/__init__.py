@@ -9,11 +9,11 @@
 
 from __future__ import annotations
 
-from declass.archive import Archive
+from declass.archive.archive import Archive
+from declass.archive.export import to_record
 from declass.errors import DeclassError, InputError, StageError, StoreError, UsageError
-from declass.export import to_record
 from declass.model import Block, Document, Furniture, Page
-from declass.pipeline import parse
+from declass.stages.parse import parse
 from declass.store.base import Hit
 
 __version__ = "0.1.0"

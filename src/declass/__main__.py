@@ -1,5 +1,5 @@
 """``python -m declass``: the command line."""
 
-from declass.cli import run
+from declass.cli.main import run
 
 run()

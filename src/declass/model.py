@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from declass.textmap import MappedText
+from declass.text.textmap import MappedText
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 * FRUS TEI: the markup is a hand-made reading — paragraphs, numbered items,
   footnotes and anchors, people with ids, dates, declassification notes —
-  located in the text `declass.tei` renders (what a printed copy says).
+  located in the text `declass.stages.read.tei` renders (what a printed copy says).
 * CREST bulletin releases: the pages the release withholds ("Next 2 Page(s)
   In Document Exempt", "Page Denied") and the bulletin's date, type and the
   title it prints.
@@ -22,8 +22,8 @@ from importlib import resources
 from pathlib import Path
 
 from declass.datafile import load_yaml
-from declass.frus import frus_type
-from declass.tei import TeiDocument
+from declass.stages.frus import frus_type
+from declass.stages.read.tei import TeiDocument
 
 PARAGRAPH_KINDS = frozenset({"p", "item", "head", "dateline", "list_head", "closer", "signed", "opener", "source"})
 _FRACTION = re.compile(r"(\d+)\s*(?:[-–]\s*1/2|½)")

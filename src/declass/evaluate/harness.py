@@ -37,9 +37,9 @@ from declass.evaluate.gold import (
 )
 from declass.evaluate.measures import DocScore, score
 from declass.model import Document, Page
-from declass.pipeline import run_stages, stages_for
-from declass.read import read_bytes, read_text
-from declass.tei import iter_documents
+from declass.stages.pipeline import run_stages, stages_for
+from declass.stages.read.reader import read_bytes, read_text
+from declass.stages.read.tei import iter_documents
 
 CACHE_VERSION = "2"
 _PAGE_MARKER = re.compile(r"^\[PAGE \d+\]\s*$", re.MULTILINE)
@@ -123,7 +123,8 @@ def _reader_version() -> str:
     """What the cached OCR depends on besides the scan: the reading code and Tesseract's version."""
     import subprocess
 
-    from declass import ocr, pdf, read
+    from declass.stages.read import ocr, pdf
+    from declass.stages.read import reader as read
 
     digest = hashlib.sha256()
     for module in (ocr, pdf, read):

@@ -30,12 +30,12 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-from declass.export import to_record
+from declass.archive.export import to_record
+from declass.corpus.releases import compare_records
+from declass.corpus.releases.api import pair_records
+from declass.corpus.releases.text import ReleaseText, from_record, tokenize
 from declass.model import Document
-from declass.pipeline import parse
-from declass.releases import compare_records
-from declass.releases.api import pair_records
-from declass.releases.text import ReleaseText, from_record, tokenize
+from declass.stages.parse import parse
 
 # crest/NOTES.md: "its single chunk is an alignment mistake of the source repository"
 KNOWN_GOLD_ERRORS = ("CIA-RDP79T00975A000100580001-6",)

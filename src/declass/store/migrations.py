@@ -192,7 +192,7 @@ CREATE INDEX releases_later ON releases(later);
 
 
 def _v8_releases(db: sqlite3.Connection) -> None:
-    # releases of one document, earlier first (declass.releases); the same table in PostgreSQL
+    # releases of one document, earlier first (declass.corpus.releases); the same table in PostgreSQL
     run_script(db, RELEASES_TABLE)
 
 

@@ -311,7 +311,7 @@ class PostgresStore:
             ([p[0] for p in pairs], [p[1] for p in pairs], limit))
         return [(r["canonical"], int(r["n"])) for r in rows]
 
-    # -- releases of one document (declass.releases) ----------------------
+    # -- releases of one document (declass.corpus.releases) ----------------------
 
     def save_releases(self, pairs: Sequence[tuple[str, str, str, float, str]]) -> int:
         """Store found pairs ``(earlier, later, method, score, basis)``; a pair a user

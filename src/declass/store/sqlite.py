@@ -419,7 +419,7 @@ class SQLiteStore:
         rows = self._read(f"SELECT * FROM links{where} ORDER BY score DESC")
         return [{**dict(r), "agree": None if r["agree"] is None else bool(r["agree"])} for r in rows]
 
-    # -- releases of one document (declass.releases) ----------------------
+    # -- releases of one document (declass.corpus.releases) ----------------------
 
     def save_releases(self, pairs: Sequence[tuple[str, str, str, float, str]]) -> int:
         """Store found pairs ``(earlier, later, method, score, basis)``; a pair a user

@@ -41,7 +41,7 @@ def document(request: Request, doc_id: str, part: Annotated[int, Query(ge=1)] = 
 @router.get("/documents/{doc_id}/blocks/{label:path}")
 def block(request: Request, doc_id: str, label: str) -> dict[str, Any]:
     """One block, with its citation."""
-    from declass.cite import citation
+    from declass.corpus.cite import citation
 
     rec = lib(request).record(doc_id)
     b = lib(request).archive.block(rec["id"], label)

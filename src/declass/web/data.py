@@ -9,9 +9,9 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from declass.archive import Archive
-from declass.gazetteer import Gazetteer
-from declass.gazetteer import load as load_gazetteer
+from declass.archive.archive import Archive
+from declass.stages.entities.gazetteer import Gazetteer
+from declass.stages.entities.gazetteer import load as load_gazetteer
 from declass.web import budget
 
 SEARCH_SECONDS = 2.0

@@ -12,9 +12,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
-from declass.cite import citation
+from declass.corpus.cite import citation
 from declass.errors import UsageError
-from declass.scales import BUILTIN
+from declass.stages.judgments.scales import BUILTIN
 from declass.web.charts import judgment_strip, redaction_chart, term_chart, timeline_svg
 from declass.web.data import MAX_QUERY, Library
 from declass.web.geo import Place, place_map
@@ -225,7 +225,7 @@ def scores(request: Request, scale: Scale = "kent",
 
 @router.get("/scores/calibration.svg")
 def calibration_svg(request: Request, scale: Scale = "kent") -> Response:
-    from declass.score import plot
+    from declass.corpus.score import plot
 
     result = lib(request).scores(scale)
     if result is None:

@@ -17,10 +17,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from declass.cite import citation
-from declass.dates import format_date
-from declass.redactions import statistics
-from declass.scales import BUILTIN
+from declass.corpus.cite import citation
+from declass.stages.judgments.scales import BUILTIN
+from declass.stages.redactions.redactions import statistics
+from declass.text.dates import format_date
 from declass.web.charts import judgment_strip, redaction_chart
 from declass.web.data import Library
 from declass.web.paging import part_of

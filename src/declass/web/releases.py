@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
-from declass.cite import block_reference, document_citation
+from declass.corpus.cite import block_reference, document_citation
 from declass.errors import UsageError
 
 router = APIRouter()

@@ -1,0 +1,1 @@
+"""The archive: ingest into a store and the questions asked of it."""

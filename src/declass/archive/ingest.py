@@ -1,0 +1,331 @@
+"""Corpus ingest: a streaming map of the pipeline over files, into a store.
+
+Files are discovered lazily (folders walked, globs expanded), parsed in a
+pool of worker processes with a bounded number in flight — so memory stays
+flat however large the corpus — and written by the parent, one transaction
+per document.  A worker first hashes the file and skips content the archive
+already holds, so re-running an interrupted ingest redoes only what is
+missing.  One bad file is one failed result; the rest go on: a worker
+that dies or runs past the time budget fails only the document it held
+(`declass.archive.executor`), and a killed parent leaves no worker behind.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from declass.archive.executor import LocalPool, TaskTimeout, is_lost, run_tolerant
+from declass.archive.export import to_record
+from declass.errors import DeclassError, InputError, StageError, StoreError, UsageError
+from declass.stages.pipeline import DEFAULT_OPTIONS, Options, run_stages, stages_for
+from declass.stages.read.reader import DEFAULT_MAX_BYTES, load_bytes, read_bytes
+from declass.stages.read.tei import Slice, iter_slices
+from declass.store import Store, open_store
+from declass.store.base import Prepared, prepare
+
+DOCUMENT_SUFFIXES = frozenset(
+    {".txt", ".text", ".md", ".markdown", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".xml"}
+)
+TEI_SUFFIXES = frozenset({".xml", ".tei"})
+GLOB_CHARS = frozenset("*?[")
+DEFAULT_TIME_BUDGET = 900.0
+"""Seconds one document may take: generous (a 500-page scan OCRs in a few minutes)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """What became of one file: ``added``, ``replaced``, ``unchanged`` or ``failed``."""
+
+    path: str
+    status: str
+    id: str | None = None
+    error: str | None = None
+    pages: int = 0
+
+
+@dataclass(slots=True)
+class IngestReport:
+    results: list[FileResult] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def pages(self) -> int:
+        return sum(r.pages for r in self.results if r.status in ("added", "replaced"))
+
+
+def discover(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files named by ``paths``: files as given, folders walked for document
+    files (hidden entries skipped), globs expanded; each file once."""
+    seen: set[str] = set()
+    for raw in paths:
+        p = str(raw)
+        if any(c in GLOB_CHARS for c in p) and not Path(p).exists():
+            matches: Iterable[str] = sorted(glob.iglob(p, recursive=True))
+        else:
+            matches = [p]
+        for m in matches:
+            for f in _expand(Path(m)):
+                key = os.path.abspath(f)
+                if key not in seen:
+                    seen.add(key)
+                    yield f
+
+
+def _expand(p: Path) -> Iterator[Path]:
+    if not p.is_dir():
+        yield p  # files, and missing paths (reported as vanished by the reader)
+        return
+    for root, dirs, files in os.walk(p):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and Path(name).suffix.lower() in DOCUMENT_SUFFIXES:
+                yield Path(root) / name
+
+
+def count_files(paths: Iterable[str | Path]) -> int:
+    return sum(1 for _ in discover(paths))
+
+
+# -- worker side ---------------------------------------------------------------
+
+_worker_store: Store | None = None
+_worker_db: str | None = None
+
+
+def _known(db: str | None, sha: str) -> bool:
+    global _worker_store, _worker_db
+    if db is None:
+        return False
+    if _worker_store is None or _worker_db != db:
+        try:
+            _worker_store = open_store(db, readonly=True)
+            _worker_db = db
+        except StoreError:
+            return False
+    try:
+        return _worker_store.has_sha(sha)
+    except StoreError:
+        return False
+
+
+Outcome = tuple[FileResult, Prepared | None]
+
+
+def _guarded(name: str, work: Callable[[], Outcome]) -> Outcome:
+    """Run one document's work; any failure is that document's result, never the run's."""
+    try:
+        return work()
+    except DeclassError as exc:
+        if exc.path is None:
+            exc.path = name
+        return FileResult(name, "failed", error=exc.message), None
+    except Exception as exc:  # a bug must not stop the corpus run
+        msg = DeclassError("E201", f"{type(exc).__name__}: {exc}", path=name).message
+        return FileResult(name, "failed", error=msg), None
+
+
+def process_file(
+    path: str, db: str | None, max_bytes: int, ocr: bool, options: Options = DEFAULT_OPTIONS
+) -> Outcome:
+    """Read, hash, parse and serialise one file: ``(result, prepared or None)``.  Never raises."""
+
+    def work() -> Outcome:
+        data = load_bytes(path, max_bytes)
+        if _known(db, hashlib.sha256(data).hexdigest()):
+            return FileResult(path, "unchanged"), None
+        doc = run_stages(read_bytes(data, name=path, max_bytes=max_bytes, ocr=ocr), stages_for(options))
+        return FileResult(path, "parsed", doc.id, pages=len(doc.pages)), prepare(to_record(doc))
+
+    return _guarded(path, work)
+
+
+def process_slice(path: str, piece: Slice, db: str | None, options: Options = DEFAULT_OPTIONS) -> Outcome:
+    """Parse one document of a TEI file (a FRUS `div`): ``(result, prepared or None)``.  Never raises."""
+    name = f"{path}#{piece.xml_id}"
+
+    def work() -> Outcome:
+        from declass.stages.frus import parse_tei  # the TEI reader imports the pipeline
+
+        if _known(db, hashlib.sha256(piece.xml).hexdigest()):
+            return FileResult(name, "unchanged"), None
+        doc = next(parse_tei(piece, path, options))
+        return FileResult(name, "parsed", doc.id, pages=len(doc.pages)), prepare(to_record(doc))
+
+    return _guarded(name, work)
+
+
+Task = tuple[str, Slice | None]
+"""A file to read, or one document (slice) of a TEI file."""
+
+
+def tasks(paths: Iterable[str | Path], max_bytes: int) -> Iterator[Task | FileResult]:
+    """The work of an ingest, lazily: files as they are found, TEI files split into their documents
+    as they are streamed (a volume is never held whole); a TEI file that cannot be parsed is a failure."""
+    import xml.etree.ElementTree as ET
+
+    paths = [str(p) for p in paths]
+    named = {os.path.abspath(p) for p in paths}
+    for f in discover(paths):
+        path = str(f)
+        if os.path.abspath(path) in named and not os.path.lexists(path):  # a mistyped name, not a vanished file
+            yield FileResult(path, "failed", error=UsageError("E405", path=path).message)
+            continue
+        if f.suffix.lower() not in TEI_SUFFIXES:
+            yield path, None
+            continue
+        try:
+            if not f.is_file():
+                raise InputError("E105" if not f.exists() else "E106", path=path)
+            if f.stat().st_size > max_bytes:
+                raise InputError("E103", f"{f.stat().st_size / 2**20:.0f} MiB > {max_bytes / 2**20:.0f} MiB limit",
+                                 path=path)
+            found = False
+            for piece in iter_slices(path):
+                found = True
+                yield path, piece
+            if not found:
+                raise InputError("E110", "no <div type=\"document\"> in it", path=path)
+        except ET.ParseError as exc:
+            yield FileResult(path, "failed", error=InputError("E110", str(exc), path=path).message)
+        except DeclassError as exc:
+            yield FileResult(path, "failed", error=exc.message)
+        except OSError as exc:
+            yield FileResult(path, "failed", error=InputError("E109", exc.strerror or str(exc), path=path).message)
+
+
+def run_task(task: Task, db: str | None, max_bytes: int, ocr: bool, options: Options = DEFAULT_OPTIONS
+             ) -> tuple[FileResult, Prepared | None]:
+    path, piece = task
+    return process_slice(path, piece, db, options) if piece is not None else process_file(
+        path, db, max_bytes, ocr, options)
+
+
+# -- parent side ----------------------------------------------------------------
+
+
+def _store_batch(store: Store, batch: list[tuple[FileResult, Prepared | None]]) -> list[FileResult]:
+    """Write the parsed documents of ``batch`` in one transaction."""
+    ready = [(res, prep) for res, prep in batch if prep is not None]
+    puts = iter(store.put_many([p for _, p in ready]) if ready else [])
+    out: list[FileResult] = []
+    for res, prep in batch:
+        if prep is None:
+            out.append(res)
+            continue
+        put = next(puts)
+        pages = res.pages if put.status != "unchanged" else 0
+        out.append(FileResult(res.path, put.status, put.id, pages=pages))
+    return out
+
+
+def ingest(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    db: str | None = None,
+    workers: int | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    ocr: bool = True,
+    options: Options = DEFAULT_OPTIONS,
+    on_result: Callable[[FileResult], None] | None = None,
+    dask_address: str | None = None,
+    time_budget: float | None = DEFAULT_TIME_BUDGET,
+) -> IngestReport:
+    """Ingest every file under ``paths`` into ``store``.
+
+    ``db`` lets workers skip content already stored; ``workers`` defaults
+    to the number of cores, in worker processes even on one core (an explicit
+    1 runs in this process, without the time budget or a crash's isolation).
+    ``time_budget`` is the most seconds one document may take in a local
+    worker (None: no limit).
+    """
+    report = IngestReport()
+    in_process = workers == 1
+    workers = workers or os.cpu_count() or 1
+    work = tasks(paths, max_bytes)
+
+    def done(batch: list[tuple[FileResult, Prepared | None]]) -> None:
+        for final in _store_batch(store, batch):
+            report.results.append(final)
+            if on_result:
+                on_result(final)
+
+    def runnable() -> Iterator[Task]:
+        for t in work:
+            if isinstance(t, FileResult):
+                done([(t, None)])  # a TEI file that could not be split: failed, the rest go on
+            else:
+                yield t
+
+    if in_process and not dask_address:
+        for t in runnable():
+            done([run_task(t, db, max_bytes, ocr, options)])
+        return report
+
+    args = (db, max_bytes, ocr, options)
+    if dask_address:
+        client = _dask_client(dask_address)
+        try:
+            _run_all(lambda: client.get_executor(pure=False), runnable(), args, done, limit=max(workers, 2) * 8)
+        finally:
+            client.close()
+        return report
+    _run_all(lambda: LocalPool(workers, time_budget=time_budget, preload=PRELOAD), runnable(), args, done,
+             limit=workers * 4)
+    return report
+
+
+PRELOAD = ("declass.stages.pipeline", "declass.text.lexicon")
+"""Modules the forkserver imports once, so a new or replacement worker starts at once."""
+
+
+def _run_all(make: Callable[[], Executor], work: Iterable[Task], args: tuple[Any, ...],
+             done: Callable[[list[tuple[FileResult, Prepared | None]]], None], *, limit: int) -> None:
+    """Every task through a fault-tolerant executor: a worker that dies fails at most
+    the document it held (after one retry alone), and the run goes on."""
+    for batch in run_tolerant(make, run_task, work, args=args, limit=limit):
+        done([d.result if d.error is None else (_failure(d.task, d.error), None)  # type: ignore[misc]
+              for d in sorted(batch, key=lambda d: _name(d.task))])
+
+
+def _failure(task: Task, exc: BaseException) -> FileResult:
+    """A task that ended outside the pipeline's own error handling, as a failed result."""
+    name = _name(task)
+    if isinstance(exc, TaskTimeout):
+        err: DeclassError = InputError("E111", f"more than {exc.seconds:g} s; it was stopped", path=name)
+    elif is_lost(exc):
+        err = StageError("E203", f"{exc}; retried alone, it died again", path=name)
+    else:
+        err = StageError("E201", f"{type(exc).__name__}: {exc}", path=name)
+    return FileResult(name, "failed", error=err.message)
+
+
+def _name(task: Task) -> str:
+    path, piece = task
+    return f"{path}#{piece.xml_id}" if piece is not None else path
+
+
+def _dask_client(address: str) -> Any:
+    """A client of the Dask scheduler at ``address``.  The workers need declass
+    installed and must see the files at the same paths (a shared file system)."""
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise UsageError("E404", "Dask is not installed: pip install 'declass[dask]'") from exc
+    try:
+        return Client(address, timeout=10)
+    except (OSError, TimeoutError) as exc:
+        raise UsageError("E404", f"cannot reach the Dask scheduler at {address}: {exc}") from None

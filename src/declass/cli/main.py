@@ -1,0 +1,668 @@
+"""The ``declass`` command line: argument parsing over the `Archive` API.
+
+Exit codes: 0 success; 1 some documents failed, or the archive could not
+be used; 2 a usage error (bad option, unknown document or label).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+import typer.core
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+from declass import __version__
+from declass.archive.export import with_releases, write_csv, write_jsonl
+from declass.archive.ingest import DEFAULT_TIME_BUDGET, GLOB_CHARS, FileResult, count_files
+from declass.cli.common import ask, err, fail, first_words, open_archive, out, print_json, short_ids, table_
+from declass.cli.releases import releases_app
+from declass.corpus.cite import citation
+from declass.corpus.score import plot as plot_calibration
+from declass.errors import DeclassError, UsageError, printable
+from declass.evaluate.cli import eval_command
+from declass.stages.markup import OPS_STYLE
+from declass.store import Hit, default_db
+
+T = TypeVar("T")
+
+
+def _flag_type_hidden(display: Callable[[Any, Any], str | None]) -> Callable[[Any, Any], str | None]:
+    """Help lists an option's value type (``<str>``); a flag takes no value, so its
+    ``<bool>`` only puzzles: show nothing there."""
+
+    def shown(self: Any, ctx: Any) -> str | None:
+        return None if getattr(self, "is_flag", False) else display(self, ctx)
+
+    return shown
+
+
+typer.core.TyperOption.display_type_rich = _flag_type_hidden(typer.core.TyperOption.display_type_rich)  # type: ignore[method-assign]
+
+app = typer.Typer(
+    name="declass",
+    help="Turn declassified documents into a structured, searchable, checkable archive.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", envvar="DECLASS_DB", help="Archive database (default ./declass.db)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+GazetteerOption = Annotated[
+    list[Path] | None,
+    typer.Option("--gazetteer", help="Your own gazetteer file (YAML), merged over the built-in one; repeatable."),
+]
+
+
+class Reading(StrEnum):
+    typed = "typed"
+    amended = "amended"
+    redline = "redline"
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"declass {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """declass: read, structure and search declassified documents."""
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (searched recursively) or globs.")],
+    db: DbOption = None,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Worker processes (default: all cores; 1 runs in this process, without the time limit).")] = None,
+    max_size: Annotated[int, typer.Option(min=1, help="Largest file to read, in MiB.")] = 64,
+    ocr: Annotated[bool, typer.Option("--ocr/--no-ocr", help="OCR scans and images with Tesseract.")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    gazetteer: GazetteerOption = None,
+    dask: Annotated[
+        str | None, typer.Option("--dask", help="Run the pipeline on a Dask cluster (scheduler address).")
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option(min=1, help="Most seconds one document may take in a worker before it is stopped.")
+    ] = DEFAULT_TIME_BUDGET,
+) -> None:
+    """Ingest documents into the archive (re-running is safe: unchanged files are skipped)."""
+    for p in paths:  # a mistyped name is a usage error, before anything is read
+        if not any(c in GLOB_CHARS for c in p) and not os.path.lexists(p):
+            raise fail(UsageError("E405", path=p))
+    archive = open_archive(db)
+    started = time.perf_counter()
+    show_bar = not quiet and err.is_terminal
+    total = count_files(paths) if show_bar else None
+    with Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=err, disable=not show_bar, transient=True,
+    ) as bar:
+        task = bar.add_task("ingesting", total=total)
+
+        def on_result(res: FileResult) -> None:
+            bar.advance(task)
+            if res.status == "failed":
+                err.print(f"declass: failed: {res.error}", markup=False)
+
+        previous = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops as Ctrl-C does
+        try:
+            report = archive.ingest(paths, workers=workers, max_bytes=max_size * 2**20, ocr=ocr,
+                                    gazetteer=gazetteer or (), on_result=on_result, dask=dask,
+                                    time_budget=time_limit)
+        except DeclassError as exc:
+            raise fail(exc) from None
+        except KeyboardInterrupt:
+            archive.close()  # what is stored stays stored, and the index is brought up to date
+            err.print("declass: interrupted: run the same command again to finish (stored files are skipped)",
+                      markup=False)
+            raise typer.Exit(130) from None
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            archive.close()
+    elapsed = time.perf_counter() - started
+    n = len(report.results)
+    if n == 0:
+        err.print("declass: error: no documents found in " + " ".join(printable(p) for p in paths), markup=False)
+        raise typer.Exit(1)
+    err.print(
+        f"{n} file{'s' if n != 1 else ''}: {report.count('added')} added, "
+        f"{report.count('replaced')} replaced, {report.count('unchanged')} unchanged, "
+        f"{len(report.failed)} failed; {report.pages} pages in {elapsed:.1f} s",
+        markup=False,
+    )
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def reindex(db: DbOption = None) -> None:
+    """Rebuild the search index (e.g. after copying an archive file without its .tantivy folder)."""
+    n = ask(db, lambda archive: archive.reindex(), readonly=False)
+    err.print(f"indexed {n:,} blocks")
+
+
+@app.command("list")
+def list_documents(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List the documents in the archive."""
+    archive = open_archive(db, readonly=True)
+    with archive:
+        docs = archive.documents()
+    if as_json:
+        print_json(docs)
+        return
+    table = table_("id", "type", "number", "date", "class.", "pages", "blocks", "title")
+    for d in docs:
+        table.add_row(d["id"], d["doc_type"] or "", d["doc_number"] or "", d["date"] or "",
+                      d["classification"] or "", str(d["pages"]), str(d["blocks"]),
+                      d["title"] or "")
+    out.print(table)
+    out.print(f"{len(docs)} document{'s' if len(docs) != 1 else ''}")
+
+
+@app.command()
+def show(
+    doc: Annotated[str, typer.Argument(help="Document id, id prefix, or number (e.g. NIE-58).")],
+    label: Annotated[str | None, typer.Argument(help="A block label (e.g. 23.b).")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    reading: Annotated[
+        Reading, typer.Option(help="typed: as typed; amended: handwritten edits applied; redline: both, marked.")
+    ] = Reading.typed,
+) -> None:
+    """Show a document's outline, or one block of it, in a chosen reading."""
+    record, block = ask(db, lambda archive: archive.record_and_block(doc, label))
+    if block is not None:
+        if as_json:
+            print_json({"document": record["id"], "citation": citation(record, block), **block})
+            return
+        out.print(Text(citation(record, block), style="bold"))
+        out.print(f"[{block['kind']}, page {block['page']}, characters {block['start']}-{block['end']}]",
+                  markup=False, style="dim")
+        out.print(render_reading(block, reading))
+        return
+    if as_json:
+        print_json(record)
+        return
+    if reading is not Reading.typed:
+        for b in record["blocks"]:
+            out.print(Text(b["label"], style="bold"), render_reading(b, reading))
+        return
+    print_outline(record)
+
+
+# wdiff's marks for a redline read as plain text: [-struck-] {+inserted+}, and a note written beside
+PLAIN_MARKS = {"delete": "[-{}-]", "insert": "{{+{}+}}", "note": "{{+note: {}+}}"}
+
+
+def render_reading(block: dict[str, Any], reading: Reading) -> Text:
+    """A block's text as typed, as amended, or as a redline with Rich styles."""
+    if reading is Reading.amended:
+        return Text(block.get("amended_text", block["text"]))
+    if reading is Reading.redline and block.get("redline"):
+        text = Text()
+        plain = not out.is_terminal or out.no_color  # piped, a style would be lost: mark edits in text
+        for op, part in block["redline"]:
+            if plain and op in PLAIN_MARKS:
+                lead, core, trail = part[: len(part) - len(part.lstrip())], part.strip(), part[len(part.rstrip()):]
+                part = lead + PLAIN_MARKS[op].format(core) + trail
+            text.append(part, style="" if plain else OPS_STYLE.get(op, ""))
+        return text
+    return Text(block["text"])
+
+
+def print_outline(record: dict[str, Any]) -> None:
+    """Metadata, then one line per block, indented by depth."""
+    out.print(Text(citation(record), style="bold"))
+    out.print(f"  id: {record['id']}", markup=False)
+    for key, value in record["metadata"].items():
+        v = value.get("value") if isinstance(value, dict) else value
+        if isinstance(value, list):
+            v = "; ".join(f"{r['by']} on {', '.join(r.get('paragraphs', []))} ({r.get('source')})"
+                          for r in value if isinstance(r, dict) and "by" in r and "source" in r) or None
+        if v not in (None, "", []):
+            out.print(f"  {key}: {', '.join(v) if isinstance(v, list) else v}", markup=False)
+    for w in record.get("warnings", []):
+        out.print(f"  warning: {w}", markup=False, style="yellow")
+    parents = {b["label"]: b["parent"] for b in record["blocks"]}
+    table = table_("label", "kind", "page", "text", box=None, pad_edge=False)
+    for b in record["blocks"]:
+        depth, parent = 0, b["parent"]
+        while parent and depth < 8:
+            depth += 1
+            parent = parents.get(parent)
+        label_text = "  " * depth + b["label"] + ("*" if b.get("label_inferred") else "")
+        table.add_row(label_text, b["kind"], str(b["page"]), first_words(b["text"]))
+    out.print(table)
+    out.print("* number inferred from the sequence (lost in OCR)", style="dim")
+
+
+@app.command("cite")
+def cite_command(
+    doc: Annotated[str, typer.Argument(help="Document id, id prefix, or number (e.g. NIE-58).")],
+    label: Annotated[str | None, typer.Argument(help="A block label (e.g. 23.b); omit to cite the document.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Print a full citation: type, number, title, date, paragraph, archive id."""
+    record, block = ask(db, lambda archive: archive.record_and_block(doc, label))
+    sys.stdout.write(citation(record, block) + "\n")
+
+
+@app.command("redactions")
+def redactions_command(
+    doc: Annotated[str | None, typer.Argument(help="One document (default: the whole archive).")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """What the release withholds: exemption markers and withheld points, with statistics."""
+    report = ask(db, lambda archive: archive.redaction_report(doc))
+    if as_json:
+        print_json(report)
+        return
+    for d in report["documents"]:
+        st = d["statistics"]
+        out.print(Text(d["id"], style="bold"))
+        out.print(f"  {st['markers']} markers {st['by_exemption']}, {st['withheld_blocks']} withheld points "
+                  f"({100 * st['withheld_share']:.1f}% of numbered blocks), {st['per_page']} markers per page",
+                  markup=False)
+        for r in d["redactions"]:
+            if r["kind"] == "withheld_block":
+                out.print(f"  withheld {', '.join(r['inferred_labels'])} (between {r['after']} and {r['before']}; "
+                          f"{r['reason']}; confidence {r['confidence']})", markup=False)
+    c = report["corpus"]
+    out.print(f"corpus: {c['documents']} documents, {c['markers']} markers {c['by_exemption']}, "
+              f"{c['withheld_blocks']} withheld points, {c['per_page']} markers per page", markup=False)
+
+
+@app.command("judgments")
+def judgments_command(
+    doc: Annotated[str | None, typer.Argument(help="One document (default: the whole archive).")] = None,
+    db: DbOption = None,
+    scale: Annotated[str, typer.Option(help="kent, icd203, phia, survey, or a scale file (YAML).")] = "kent",
+    low: Annotated[float, typer.Option("--min", min=0.0, max=1.0, help="Keep ranges at or above this.")] = 0.0,
+    high: Annotated[float, typer.Option("--max", min=0.0, max=1.0, help="Keep ranges at or below this.")] = 1.0,
+    as_json: JsonOption = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+) -> None:
+    """Estimative judgments: term, probability range under a scale, horizon, dissent."""
+    rows, names = ask(db, lambda archive: (archive.judgments(doc, scale=scale, low=low, high=high),
+                                           short_ids(archive)))
+    if as_json:
+        print_json(rows)
+        return
+    cols = ["document", "block", "term", "expression", "polarity", "low", "high", "horizon_end", "dissent",
+            "in_deleted_text", "claim"]
+
+    def flat(r: dict[str, Any]) -> dict[str, Any]:
+        rng = r["range"] or [None, None]
+        return {**{k: r[k] for k in cols if k in r}, "low": rng[0], "high": rng[1],
+                "dissent": "; ".join(d["by"] for d in r["dissent"])}
+
+    if as_csv:
+        w = csv.DictWriter(sys.stdout, fieldnames=cols, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(flat(r) for r in rows)
+        return
+    table = table_("document", "block", "term", "range", "horizon", "claim")
+    for r in rows:
+        rng = f"{r['range'][0]:.2f}-{r['range'][1]:.2f}" if r["range"] else "unmapped"
+        mark = (" [dissent]" if r["dissent"] else "") + (" [struck]" if r["in_deleted_text"] else "")
+        table.add_row(names.get(r["document"], r["document"]), r["block"], r["term"], rng,
+                      r["horizon_end"] or r["horizon"]["kind"], r["claim"] + mark)
+    out.print(table)
+    out.print(f"{len(rows)} judgments, scale {scale}")
+
+
+@app.command("timeline")
+def timeline_command(
+    db: DbOption = None,
+    entity: Annotated[str | None, typer.Option("--entity", help="Only events whose sentence names it.")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="ISO date (or year) to start from.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="ISO date (or year) to end at.")] = None,
+    gazetteer: GazetteerOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Dated events, deadlines and durations across the archive, in order, cited."""
+    rows, names = ask(db, lambda archive: (
+        archive.timeline(entity=entity, start=start, end=end, gazetteer=gazetteer or ()), short_ids(archive)))
+    if as_json:
+        print_json(rows)
+        return
+    table = table_("date", "until", "kind", "what", "where")
+    for r in rows:
+        table.add_row(r["date"], r["date_end"] or "", r["kind"], r["phrase"] or first_words(r["text"]),
+                      f"{names.get(r['document'], r['document'])} {r['block']}")
+    out.print(table)
+    out.print(f"{len(rows)} events")
+
+
+link_app = typer.Typer(help="Judgments restated across documents: find, list, confirm, reject.",
+                       no_args_is_help=True)
+app.add_typer(link_app, name="link")
+app.add_typer(releases_app, name="releases")
+
+
+@link_app.command("find")
+def link_find(
+    db: DbOption = None,
+    threshold: Annotated[float, typer.Option(min=0.0, max=1.0, help="Least similarity for a link.")] = 0.5,
+    method: Annotated[str, typer.Option(help="lexical, embeddings (optional extra), or auto.")] = "auto",
+    as_json: JsonOption = False,
+) -> None:
+    """Propose links between judgments of different documents (kept in the archive)."""
+    with open_archive(db) as archive:
+        try:
+            links = archive.find_links(threshold=threshold, method=method)
+        except DeclassError as exc:
+            raise fail(exc) from None
+    print_links(links, as_json)
+
+
+@link_app.command("list")
+def link_list(
+    db: DbOption = None,
+    include_rejected: Annotated[bool, typer.Option("--all", help="Show rejected links too.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """The stored links, best first."""
+    with open_archive(db, readonly=True) as archive:
+        print_links(archive.links(include_rejected=include_rejected), as_json)
+
+
+def _judge(a: str, b: str, db: str | None, status: str) -> None:
+    with open_archive(db) as archive:
+        try:
+            archive.judge_link(a, b, status)
+        except DeclassError as exc:
+            raise fail(exc) from None
+    err.print(f"{status}: {a} <-> {b}")
+
+
+@link_app.command("confirm")
+def link_confirm(
+    a: Annotated[str, typer.Argument(help="A judgment: DOC:BLOCK#N, e.g. NIE-58:22#1.")],
+    b: Annotated[str, typer.Argument(help="Another judgment.")],
+    db: DbOption = None,
+) -> None:
+    """Confirm that two judgments are the same judgment restated."""
+    _judge(a, b, db, "confirmed")
+
+
+@link_app.command("reject")
+def link_reject(
+    a: Annotated[str, typer.Argument(help="A judgment: DOC:BLOCK#N.")],
+    b: Annotated[str, typer.Argument(help="Another judgment.")],
+    db: DbOption = None,
+) -> None:
+    """Reject a proposed link (it stays rejected when links are found again)."""
+    _judge(a, b, db, "rejected")
+
+
+def print_links(links: list[dict[str, Any]], as_json: bool) -> None:
+    if as_json:
+        print_json(links)
+        return
+    table = table_("score", "status", "agree", "judgment", "restated as")
+    for lk in links:
+        agree = {True: "agrees", False: "flips", None: ""}[lk["agree"]]
+        table.add_row(f"{lk['score']:.2f}", lk["status"], agree, f"{lk['a_doc']}:{lk['a']}",
+                      f"{lk['b_doc']}:{lk['b']}")
+    out.print(table)
+    out.print(f"{len(links)} links")
+
+
+def fmt_range(r: list[float] | None) -> str:
+    return f"{r[0]:.2f}-{r[1]:.2f}" if r else "unmapped"
+
+
+@app.command("track")
+def track_command(
+    judgment: Annotated[str, typer.Argument(help="DOC:BLOCK#N, or words of the claim.")],
+    db: DbOption = None,
+    scale: Annotated[str, typer.Option(help="kent, icd203, phia, survey, or a scale file.")] = "kent",
+    as_json: JsonOption = False,
+) -> None:
+    """How a judgment was restated over time, with its term and probability."""
+    found = ask(db, lambda archive: archive.track(judgment, scale=scale))
+    if as_json:
+        print_json(found)
+        return
+    a = found["anchor"]
+    out.print(Text(f"{a['document']}:{a['id']} \u2014 {a['claim']}", style="bold"))
+    table = table_("date", "judgment", "term", "range", "on this side", "claim")
+    for r in found["trajectory"]:
+        table.add_row(r["date"] or "", f"{r['document']}:{r['judgment']}", r["expression"], fmt_range(r["range"]),
+                      fmt_range(r["aligned_range"]) + (" (flipped)" if r["flipped"] else ""), r["claim"])
+    out.print(table)
+
+
+@app.command("score")
+def score_command(
+    outcomes: Annotated[Path, typer.Argument(help="Outcomes file (YAML), e.g. data/outcomes/samples.yaml.")],
+    db: DbOption = None,
+    scale: Annotated[str, typer.Option(help="kent, icd203, phia, survey, or a scale file.")] = "kent",
+    by: Annotated[str | None, typer.Option(help="Also score by document, term or agency.")] = None,
+    plot_to: Annotated[Path, typer.Option("--plot", help="Calibration plot path, without extension.")] = Path(
+        "calibration"),
+    as_json: JsonOption = False,
+) -> None:
+    """Score judgments against what happened: Brier, log score, calibration table and plot."""
+    result = ask(db, lambda archive: archive.score(outcomes, scale=scale, by=by))
+    paths = plot_calibration(result, plot_to)
+    result["plots"] = [str(p) for p in paths]
+    if as_json:
+        print_json(result)
+        return
+    s = result["summary"]
+    out.print(Text(f"{s['n']} judgments scored on the {scale} scale", style="bold"))
+    if s["n"]:
+        out.print(f"  Brier {s['brier']:.4f} (0-2 form {s['brier_0_2']:.4f}), log score {s['log']:.4f}; "
+                  f"mean stated probability {s['mean_probability']:.3f}, observed frequency {s['observed']:.3f}")
+    out.print(f"  excluded: {len(result['ambiguous'])} ambiguous, {len(result['no_probability'])} without a usable "
+              f"probability, {len(result['unmatched'])} unmatched; {result['unresolved']} judgments unresolved")
+    table = table_("stated", "n", "mean stated", "observed")
+    for r in result["calibration"]:
+        if r["n"]:
+            table.add_row(r["band"], str(r["n"]), f"{r['mean_probability']:.3f}", f"{r['observed']:.3f}")
+    out.print(table)
+    for group, rows in (result.get("by") or {}).items():
+        t = table_(group, "n", "Brier", "log")
+        for name, v in rows.items():
+            b, lg = (f"{v['brier']:.4f}", f"{v['log']:.4f}") if v["n"] else ("", "")
+            t.add_row(name, str(v["n"]), b, lg)
+        out.print(t)
+    if result["no_probability"]:
+        out.print("resolved, but stated without a usable probability:")
+        for r in result["no_probability"]:
+            out.print(f"  {r['document']}:{r['judgment']} ({r['term']}) -> {r['outcome']}: {r['claim'][:70]}",
+                      markup=False)
+    for r in result["unmatched"]:
+        out.print(f"  unmatched: {r['document']} {r['block']} {r.get('match', '')!r}: {r['reason']}", markup=False)
+    err.print("wrote " + ", ".join(str(p) for p in paths))
+
+
+@app.command("serve")
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (default: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    outcomes: Annotated[Path | None, typer.Option(help="Outcomes file: enables the Scores page.")] = None,
+    gazetteer: GazetteerOption = None,
+) -> None:
+    """Serve the reading room (web pages and JSON API), read-only."""
+    import uvicorn
+
+    from declass.web import create_app
+
+    try:
+        web = create_app(db or default_db(), outcomes=str(outcomes) if outcomes else None,
+                         gazetteer=tuple(str(g) for g in gazetteer or ()))
+    except DeclassError as exc:
+        raise fail(exc) from None
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"declass: warning: listening on {host}: anyone who can reach this address can read the archive",
+                  markup=False)
+    out.print(f"declass reading room at http://{'127.0.0.1' if host == '127.0.0.1' else host}:{port}  (Ctrl-C to stop)")
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+@app.command("entities")
+def entities_command(
+    doc: Annotated[str | None, typer.Argument(help="One document (default: the whole archive).")] = None,
+    db: DbOption = None,
+    type_: Annotated[
+        str | None, typer.Option("--type", help="person, place, organisation, group, treaty, event or unknown.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """People, places and organisations: mentions per canonical entity."""
+    rows = ask(db, lambda archive: archive.entities(doc, type_=type_))
+    if as_json:
+        print_json(rows)
+        return
+    table = table_("entity", "type", "id", "mentions", "as written")
+    for r in rows:
+        forms = ", ".join(f"{f} ({n})" if n > 1 else f for f, n in sorted(r["forms"].items(), key=lambda kv: -kv[1]))
+        table.add_row(r["name"], r["type"], r["id"] or "", str(r["mentions"]), forms)
+    out.print(table)
+
+
+@app.command("entity")
+def entity_command(
+    name: Annotated[str, typer.Argument(help="Any name or spelling: Peking, Peiping, Chou En-lai, Port Arthur.")],
+    db: DbOption = None,
+    gazetteer: GazetteerOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One entity: its canonical record, the names it appears under, every mention cited."""
+    found = ask(db, lambda archive: archive.entity(name, gazetteer=gazetteer or ()))
+    if as_json:
+        print_json(found)
+        return
+    e = found["entity"]
+    out.print(Text(f"{e['name']} ({e['type']}, {e['id']})", style="bold"))
+    if e.get("variants"):
+        out.print(f"  also: {', '.join(e['variants'])}", markup=False)
+    if e.get("lat") is not None:
+        out.print(f"  at {e['lat']}, {e['lon']} ({e.get('country', '')})", markup=False)
+    seen = ", ".join(f"{k} ({v})" for k, v in found["forms_seen"].items())
+    out.print(f"  seen as: {seen or 'not mentioned in this archive'}", markup=False)
+    for m in found["mentions"]:
+        flag = " [as the government]" if m["metonymy"] else ""
+        flag += " [struck through]" if m["in_deleted_text"] else ""
+        out.print(f"  \u201c{m['text']}\u201d{flag}: {m['citation']}", markup=False)
+
+
+@app.command("cooccurrence")
+def cooccurrence_command(
+    db: DbOption = None,
+    min_weight: Annotated[int, typer.Option("--min", min=1, help="Fewest shared blocks for an edge.")] = 1,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write the CSV here.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of CSV.")] = False,
+) -> None:
+    """Entities mentioned in the same blocks, as a CSV edge list for network tools."""
+    with open_archive(db, readonly=True) as archive:
+        edges = archive.cooccurrence(min_weight=min_weight)
+    if as_json:
+        print_json(edges)
+        return
+    cols = ["source", "source_name", "target", "target_name", "weight", "documents"]
+    fh = out_file.open("w", newline="", encoding="utf-8") if out_file else sys.stdout
+    try:
+        w = csv.DictWriter(fh, fieldnames=cols)
+        w.writeheader()
+        w.writerows(edges)
+    finally:
+        if out_file:
+            fh.close()
+            err.print(f"wrote {len(edges)} edges to {out_file}")
+
+
+def render_snippet(hit: Hit) -> Text:
+    text = Text(hit.snippet)
+    for s, e in hit.highlights:
+        text.stylize("bold reverse", s, e)
+    return text
+
+
+@app.command()
+def search(
+    query: Annotated[str | None, typer.Argument(help='FTS5 query: words, "a phrase", AND/OR/NOT, prefix*.')] = None,
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="Most hits to show.")] = 20,
+    document: Annotated[str | None, typer.Option("--doc", help="Search one document only.")] = None,
+    entity: Annotated[
+        str | None, typer.Option("--entity", help="Only blocks mentioning this entity, under any spelling.")
+    ] = None,
+    gazetteer: GazetteerOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Search the archive's text; each hit cites document and block label."""
+    hits = ask(db, lambda archive: archive.search(query, limit=limit, document=document, entity=entity,
+                                                  gazetteer=gazetteer or ()))
+    if as_json:
+        print_json([h.to_dict() for h in hits])
+        return
+    table = table_("document", "label", "page", "snippet", "score")
+    for h in hits:
+        table.add_row(h.doc_number or h.document, h.label, str(h.page or ""), render_snippet(h),
+                      f"{h.score:.2f}")
+    out.print(table)
+    out.print(f"{len(hits)} hit{'s' if len(hits) != 1 else ''}")
+
+
+@app.command()
+def export(
+    db: DbOption = None,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", help="jsonl: a record per document; csv: a row per block.")
+    ] = ExportFormat.jsonl,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write here instead of standard output.")] = None,
+) -> None:
+    """Export the archive (JSONL records or a CSV of blocks)."""
+    with open_archive(db, readonly=True) as archive:
+        records = with_releases(archive.records(), archive.releases())
+        writer = write_jsonl if fmt is ExportFormat.jsonl else write_csv
+        if out_file is None:
+            writer(records, sys.stdout)
+            return
+        tmp = out_file.with_name(out_file.name + ".partial")
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            n = writer(records, fh)
+        tmp.replace(out_file)
+    err.print(f"wrote {n} {'records' if fmt is ExportFormat.jsonl else 'rows'} to {out_file}")
+
+
+app.command("eval")(eval_command)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,1 @@
+"""Corpus-level work above the per-document stages: links, scores, release comparison, citations."""

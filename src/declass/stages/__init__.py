@@ -1,0 +1,1 @@
+"""The per-document pipeline: one module (or small package) per stage, the runner beside them."""

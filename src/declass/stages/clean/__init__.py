@@ -1,0 +1,1 @@
+"""clean: page furniture apart from the body, broken lines joined, OCR confusions repaired."""

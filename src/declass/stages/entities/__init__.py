@@ -1,0 +1,1 @@
+"""entities: people, places and organisations, resolved through the gazetteer."""

@@ -1,0 +1,1 @@
+"""judgments: estimative statements and the scales that read them."""

@@ -1,0 +1,382 @@
+"""Judgments: every estimative statement, its probability, horizon and dissent.
+
+Each sentence of a body block is searched for the estimative vocabulary
+(``data/scales/terms.yaml``).  A sentence with one is a judgment: the
+strongest expression in it is its term ("we believe it unlikely that" is
+*unlikely*), the clause it governs is its claim, kept in positive form
+("almost certain that the Kremlin will not attempt X" gives a low
+probability for "the Kremlin will attempt X"), and its probability is
+the term's band under each scale.  Terms that express only possibility
+("may", "might") are judgments with no probability, marked unmapped.
+
+Horizon: an explicit one in the sentence, else the estimate's own period
+(NIE-58: two years from 10 September 1952), with open-ended phrases ("over
+the long run") recorded as such.  Dissent: reservations the metadata stage
+read, attached to the paragraphs they name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from declass.model import Block, Document
+from declass.stages.events import annex_map
+from declass.stages.judgments.scales import BUILTIN, load_scale, probability, vocabulary
+from declass.stages.markup import in_deleted_text
+from declass.text import dates
+from declass.text.sentences import sentences
+
+BODY_KINDS = frozenset({"paragraph", "sub-paragraph", "point", "section", "item"})
+# strongest first: an explicit likelihood governs the hedges around it
+RANK_ALIAS = {"we estimate": 11, "we believe": 11}  # equals: the one governing a clause wins
+PRIORITY = ("almost certainly not", "impossible", "certain", "almost certain", "very likely", "unlikely", "even",
+            "probable", "we doubt", "undoubtedly", "realistic possibility", "we estimate", "we believe",
+            "presumably", "cannot be confirmed", "may", "will")
+NEGATIVE_TERMS = frozenset({"almost certainly not", "impossible", "unlikely", "we doubt"})
+ADJECTIVAL = re.compile(r"\b(?:the|a|an|its|their|his|her|our|these|those|this|that|all|any|some)\s+$", re.I)
+ADJ_FORMS = frozenset({"certain", "possible", "probable", "likely", "remote"})
+NEGATION = re.compile(r"\b(?:not(?!\s+only)|never|neither)\b|n't\b", re.IGNORECASE)
+OPEN_ENDED = re.compile(
+    r"\b(?:over the long run|in the long run|in the long term|over the long term|in the foreseeable future|"
+    r"sooner or later|eventually|ultimately|in the future)\b", re.IGNORECASE,
+)
+PERIOD_REF = re.compile(r"\b(?:during|for|within|in)\s+the\s+period\s+of\s+this\s+estimate\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Hedge:
+    term: str
+    form: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def _forms_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    owner: dict[str, str] = {}
+    for name, term in vocabulary().items():
+        for form in term.forms:
+            owner.setdefault(form.lower(), name)
+    return re.compile(rf"(?<![\w-])(?:{trie_pattern(owner)})(?![\w-])", re.IGNORECASE), owner
+
+
+def trie_pattern(forms: Iterable[str]) -> str:
+    """One regex for many phrases, their common prefixes shared (``almost certain(?:ly)?``).
+
+    A flat alternation of 93 phrases is tried phrase by phrase at every
+    position; the trie dispatches on the first letter, and matches the
+    longest phrase first as the flat one, sorted by length, did."""
+    root: dict[str, Any] = {}
+    for form in forms:
+        node = root
+        for ch in " ".join(form.lower().split()):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [(r"\s+" if ch == " " else re.escape(ch)) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        if len(alts) == 1 and "" not in node:
+            return alts[0]
+        return "(?:" + "|".join(alts) + ")" + ("?" if "" in node else "")
+
+    return emit(root)
+
+
+CLAUSE_BREAK = re.compile(r";\s+")
+CONCESSIVE = re.compile(r"^(?:Although|Though|While|Whereas|Even though)\b[^,]{8,}?,\s+(?=[a-z])")
+COORDINATE = re.compile(r",\s+and\s+((?:it is|we|there is)\b)")
+QUESTION = re.compile(r"^\s*(?:Whether|Why|How|What)\b")
+REPORTED = re.compile(r"\b(?:insisted|said|stated|claimed|announced|declared|asserted|proclaimed|promised|"
+                      r"reaffirmed|argued|suggests|suggested|shows|indicates)\s+(?:publicly\s+)?that\b[^;]*$",
+                      re.IGNORECASE)
+
+
+def units(text: str) -> list[tuple[int, int]]:
+    """Spans that can each carry a judgment: sentences, split at semicolons
+    and after an opening concessive clause ("Although X, we believe Y")."""
+    out: list[tuple[int, int]] = []
+    for s, e in sentences(text):
+        pos = s
+        for m in CLAUSE_BREAK.finditer(text, s, e):
+            out.append((pos, m.start() + 1))
+            pos = m.end()
+        out.append((pos, e))
+    split: list[tuple[int, int]] = []
+    for s, e in out:
+        split.extend(_split_clauses(text, s, e))
+    return split
+
+
+def _split_clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Split ``text[s:e]`` where two hedged clauses meet: after an opening
+    concessive ("Although X will undoubtedly ..., we do not believe ..."),
+    or at ", and it is probable that ..."."""
+    unit = text[s:e]
+    found = hedges(unit)
+    if len(found) < 2:
+        return [(s, e)]
+    last = found[-1]
+    if CONCESSIVE.match(unit) and found[0].end < last.start:
+        cut = unit.rfind(", ", found[0].end, last.start)
+        if cut > 0:
+            return [(s, s + cut + 1), (s + cut + 2, e)]
+    m = COORDINATE.search(unit, found[0].end)
+    if m and m.start() < last.start:
+        return [(s, s + m.start() + 1), (s + m.end() - len(m.group(1)), e)]
+    return [(s, e)]
+
+
+def hedges(sentence: str) -> list[Hedge]:
+    """Estimative expressions in ``sentence``.
+
+    Excluded: adjectives ("the possible effect", "certain organs"),
+    "possible" other than predicatively, and "will" in reported speech
+    ("has insisted that the Party will continue").
+    """
+    rx, owner = _forms_pattern()
+    out: list[Hedge] = []
+    for m in rx.finditer(sentence):
+        form = " ".join(m.group().lower().split())
+        before = sentence[: m.start()]
+        if form in ADJ_FORMS and ADJECTIVAL.search(before):
+            continue
+        if form == "certain" and not re.search(r"\b(?:is|are|was|be|seems?|appears?)\s+$", before):
+            continue  # "certain economic organs": some, not sure
+        if form == "possible" and not (re.match(r"\s+that\b", sentence[m.end() :]) or
+                                       re.search(r"\b(?:is|are|it is|it was)\s+$", before) or not before.strip()):
+            continue  # "than has been possible"
+        if owner[form] == "will" and REPORTED.search(before):
+            continue
+        out.append(Hedge(owner[form], m.group(), m.start(), m.end()))
+    return out
+
+
+def primary(found: list[Hedge], sentence: str) -> Hedge:
+    """The governing expression: the strongest; among equals, one that opens a "that" clause."""
+
+    def rank(h: Hedge) -> tuple[int, int, int]:
+        r = PRIORITY.index(h.term) if h.term in PRIORITY else 99
+        r = RANK_ALIAS.get(h.term, r)
+        return (r, 0 if THAT.match(sentence[h.end :]) else 1, h.start)
+
+    return min(found, key=rank)
+
+
+THAT = re.compile(r"\s*,?\s*(?:(?:also|therefore|however|moreover|further|still|it|strongly),?\s+){0,2}that[\s,]+",
+                  re.IGNORECASE)
+SEEM = [
+    (re.compile(r"\b(?:do|does|did)\s+not\s+(?:seem|appear)\s+to\s+be\b", re.I), "is not"),
+    (re.compile(r"\b(?:seems|appears)\s+to\s+be\b", re.I), "is"),
+    (re.compile(r"\b(?:seem|appear)\s+to\s+be\b", re.I), "are"),
+    (re.compile(r"\b(?:seems|appears|seem|appear)\s+to\s+", re.I), ""),
+    (re.compile(r"\b(?:appears|seems)\s+(?=willing|capable|unable|likely)", re.I), "is "),
+    (re.compile(r"\b(?:is|are|was|were)\s+(?:un)?likely\s+to\s+", re.I), "will "),
+    (re.compile(r"\b(?:is|are)\s+(?:almost\s+)?certain\s+to\s+", re.I), "will "),
+]
+PREDICATE = re.compile(r"\s+(?:is|are|was|were|be)\s+$", re.I)
+
+
+def claim_of(sentence: str, hedge: Hedge, others: list[Hedge] | None = None) -> str:
+    """The clause ``hedge`` governs, as a statement.  When an outer hedge
+    opens a "that" clause holding it ("we estimate that X will probably Y"),
+    the claim is that clause without the inner hedge."""
+    for outer in others or []:
+        m = THAT.match(sentence[outer.end :]) if outer.end <= hedge.start else None
+        if m and outer is not hedge:
+            start = outer.end + m.end()
+            inner = Hedge(hedge.term, hedge.form, hedge.start - start, hedge.end - start)
+            return claim_of(sentence[start:], inner)
+    after = sentence[hedge.end :]
+    m = THAT.match(after)
+    if m and hedge.term not in ("may", "will"):
+        return _tidy(after[m.end() :])
+    if hedge.term in ("may", "will"):
+        return _tidy(sentence)
+    predicative = PREDICATE.search(sentence[: hedge.start]) or re.match(r"(?:it\s+)?(?:is|are)\s", hedge.form, re.I)
+    if predicative and not re.match(r"\s+to\b", after):
+        # "a significant weakening ... is unlikely during the period": the subject is the claim
+        head = sentence[: hedge.start]
+        cut = max((head.rfind(sep) + len(sep) for sep in (" that ", ", ", "; ") if sep in head), default=0)
+        subject = PREDICATE.sub("", head[cut:])
+        return _tidy(f"{subject} {after}")
+    for rx, repl in SEEM:
+        if rx.search(sentence):
+            return _tidy(rx.sub(repl, sentence, count=1))
+    return _tidy(sentence[: hedge.start] + sentence[hedge.end :])
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s+,", ",", text)
+    text = re.sub(r",\s*,", ",", text)
+    return re.sub(r"\s{2,}", " ", text).strip(" ,").rstrip(".;:").strip()
+
+
+IF_CLAUSE = re.compile(r"\bif\b[^,;]*[,;]", re.IGNORECASE)
+NO_AFTER_BE = re.compile(r"(?<=\bbe\s)no\b|(?<=\bthere is\s)no\b|(?<=\bthere are\s)no\b", re.IGNORECASE)
+
+
+def positive(claim: str) -> tuple[str, bool]:
+    """``claim`` without its negation, and whether there was one (a negation
+    inside an "if" clause is the condition's, not the claim's)."""
+    shielded = [(m.start(), m.end()) for m in IF_CLAUSE.finditer(claim)]
+    for rx in (NEGATION, NO_AFTER_BE):
+        for m in rx.finditer(claim):
+            if any(a <= m.start() < b for a, b in shielded):
+                continue
+            rest = claim[: m.start()] + claim[m.end() :]
+            return re.sub(r"\s{2,}", " ", rest).strip(), True
+    return claim, False
+
+
+def horizon(sentence: str, period_end: str | None, period_phrase: str | None, doc_date: str | None
+            ) -> dict[str, Any]:
+    if PERIOD_REF.search(sentence) and period_end:
+        return {"end": period_end, "kind": "period", "phrase": PERIOD_REF.search(sentence).group()}  # type: ignore[union-attr]
+    m = OPEN_ENDED.search(sentence)
+    if m:
+        return {"end": None, "kind": "open", "phrase": m.group()}
+    if doc_date and len(doc_date) == 10:
+        found = dates.period_end(sentence, date.fromisoformat(doc_date))
+        if found:
+            return {"end": found[0], "kind": "explicit", "phrase": found[3]}
+    if period_end:
+        return {"end": period_end, "kind": "period", "phrase": period_phrase}
+    return {"end": None, "kind": "none", "phrase": None}
+
+
+def _value(md: dict[str, Any], key: str) -> Any:
+    v = md.get(key)
+    return v.get("value") if isinstance(v, dict) else v
+
+
+def dissent_by_paragraph(doc: Document) -> dict[str, list[dict[str, str]]]:
+    out: dict[str, list[dict[str, str]]] = {}
+    for r in doc.metadata.get("reservations") or []:
+        for p in r.get("paragraphs", []):
+            if p in r.get("missing", []):
+                continue
+            entry = {"by": r["by"], "text": r["value"], "source": r["source"], "block": r["block"]}
+            if entry not in out.setdefault(p, []):
+                out[p].append(entry)
+    return out
+
+
+def judgments_in_block(doc: Document, block: Block, context: dict[str, Any]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    text = block.text
+    for k, (s, e) in enumerate(units(text)):
+        sent = text[s:e]
+        if QUESTION.match(sent):
+            continue
+        found = hedges(sent)
+        if not found:
+            continue
+        h = primary(found, sent)
+        opening = CONCESSIVE.match(sent)
+        if opening and h.end <= opening.end():  # the hedge scopes over the "Although ..." clause only
+            claim = claim_of(sent[: opening.end()].rstrip(" ,"), h)
+        else:
+            claim = claim_of(sent, h, [x for x in found if x.term not in ("may", "will")])
+        claim_pos, negated = positive(claim)
+        negative_term = h.term in NEGATIVE_TERMS
+        invert = negated
+        probs: dict[str, list[float] | None] = {}
+        reasons: dict[str, str] = {}
+        for name in BUILTIN:
+            band, why = probability(h.term, h.form, load_scale(name))
+            reasons[name] = why
+            probs[name] = None if band is None else (
+                [round(1 - band.high, 4), round(1 - band.low, 4)] if invert else [band.low, band.high])
+        src_s, src_e = block.view.span_to_source(s, e)
+        hz = horizon(sent, context["period_end"], context["period_phrase"], context["date"])
+        term = vocabulary()[h.term]
+        out.append({
+            "id": f"{block.label}#{k + 1}",
+            "block": block.label,
+            "text": " ".join(sent.split()).rstrip(";"),
+            "claim": claim_pos,
+            "term": h.term,
+            "expression": " ".join(h.form.split()),
+            "other_expressions": [" ".join(x.form.split()) for x in found if x is not h],
+            "polarity": "negative" if negative_term != negated else "positive",
+            "negated_claim": negated,
+            "probability": probs,
+            "mapping": reasons,
+            "flat": term.flat,
+            "horizon_end": hz["end"],
+            "horizon": hz,
+            "dissent": [] if block.kind == "footnote" else (
+                context["dissent"].get(block.label) or context["dissent"].get(block.label.split(".")[0]) or []),
+            "by": context.get("by"),
+            "in_deleted_text": in_deleted_text(doc, src_s, src_e),
+            "start": src_s,
+            "end": src_e,
+            "in_block": [s, e],
+            "page": block.page,
+        })
+    return out
+
+
+def judgments(doc: Document) -> Document:
+    """The judgments stage."""
+    md = doc.metadata
+    period = md.get("period_end") or {}
+    base = {
+        "period_end": period.get("value") if isinstance(period, dict) else None,
+        "period_phrase": period.get("phrase") if isinstance(period, dict) else None,
+        "date": _value(md, "date"),
+        "dissent": dissent_by_paragraph(doc),
+    }
+    reservation_notes = {r["block"]: r["by"] for r in md.get("reservations") or [] if r.get("source") == "footnote"}
+    in_annex = _annex_labels(doc)
+    found: list[dict[str, Any]] = []
+    for b in doc.blocks:
+        if b.label in in_annex:
+            continue
+        if b.kind in BODY_KINDS:
+            found.extend(judgments_in_block(doc, b, base))
+        elif b.kind == "footnote" and b.label in reservation_notes:
+            found.extend(judgments_in_block(doc, b, {**base, "by": reservation_notes[b.label]}))
+    link_restatements(found)
+    return doc.evolve(judgments=tuple(found), stages=(*doc.stages, "judgments"))
+
+
+def _annex_labels(doc: Document) -> set[str]:
+    """Blocks inside annexes (treaty texts are not estimates)."""
+
+    return set(annex_map(doc))
+
+
+def link_restatements(found: list[dict[str, Any]], threshold: float = 85.0) -> None:
+    """Judgments restating one another within a document (Conclusions restate
+    the Discussion): ``restates`` lists the other judgments' ids."""
+    for j in found:
+        j["restates"] = []
+    for i, a in enumerate(found):
+        for b in found[i + 1 :]:
+            if a["block"] == b["block"] or a["term"] != b["term"]:
+                continue
+            if fuzz.token_set_ratio(a["claim"], b["claim"]) >= threshold and len(a["claim"]) > 30:
+                a["restates"].append(b["id"])
+                b["restates"].append(a["id"])
+
+
+def range_under(j: dict[str, Any], scale_spec: str) -> list[float] | None:
+    """A judgment's probability range under any scale, built-in or a user's file."""
+    if scale_spec in j.get("probability", {}):
+        return j["probability"][scale_spec]
+    band, _ = probability(j["term"], j["expression"], load_scale(scale_spec))
+    if band is None:
+        return None
+    if j.get("negated_claim"):
+        return [round(1 - band.high, 4), round(1 - band.low, 4)]
+    return [band.low, band.high]

@@ -1,0 +1,1 @@
+"""redactions: withheld text, exemption markers and editorial omissions."""

@@ -1,0 +1,277 @@
+"""Redactions: what a release withholds, marked or inferred, and what an editor omitted.
+
+Four kinds of record:
+
+* ``marker`` — an exemption code or a placeholder printed where text was
+  withheld: ``25X1``, ``(b)(3)``, ``[redacted]``, FRUS's ``[1½ lines of
+  source text not declassified]``, ``[name deleted]``, a run of █ ... each
+  with its exemption, the block it sits in (or after), and its size (read
+  by `declass.stages.redactions.withholding`);
+* ``exempt_pages`` — a CREST slip sheet for withheld pages ("Next 2
+  Page(s) In Document Exempt", "Page Denied"), with its page count;
+* ``omission`` — an editor's omission (``[Here follows …]``, a line of
+  dots): text left out of the edition, not withheld by a declassifier;
+* ``withheld_block`` — numbered points missing from one list at one level
+  (section II of the 1953 briefing runs A, B, C, D, F: point E is
+  withheld), with the evidence beside the gap and a confidence.  Complete
+  sequences, lists that restart, and gaps across a heading or an omission
+  yield none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from declass.datafile import load_yaml
+from declass.model import Block, Document
+from declass.stages.redactions.withholding import find_damaged, read_placeholder, sizes
+from declass.stages.redactions.withholding import parse as parse_withholding
+from declass.stages.structure.markers import BLACKOUT, EXEMPT_PAGES, PLACEHOLDER, letter_token
+
+INLINE = re.compile(
+    r"(?P<code>\b25\s?X\s?[1-9](?:[A-Z](?:\d[A-Z]?\d?)?)?\b)|(?P<foia>\(b\)\s?\(\d\)(?:\s?\([A-Za-z]\))?)"
+    rf"|(?P<bracket>{PLACEHOLDER.pattern})|(?P<exempt>{EXEMPT_PAGES.pattern})|(?P<blackout>{BLACKOUT.pattern})",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=1)
+def exemptions() -> dict[str, str]:
+    raw = resources.files("declass.data").joinpath("exemptions.yaml").read_text("utf-8")
+    return {str(k): str(v) for k, v in load_yaml(raw)["codes"].items()}
+
+
+def exemption_of(marker: str) -> dict[str, str] | None:
+    """``{code, description}`` for ``25X1``, ``(b)(3)``, ...; None for placeholders."""
+    code = re.sub(r"\s+", "", marker).upper().replace("(B)", "(b)")
+    m = re.match(r"(25X[1-9])", code) or re.match(r"(\(b\)\(\d\))", code)
+    if not m:
+        return None
+    base = m.group(1)
+    return {"code": code, "description": exemptions().get(base, "")}
+
+
+def size_of(text: str) -> dict[str, float | int]:
+    """``{"lines": 14, "paragraphs": 2}`` from a placeholder; fractions as numbers
+    (``1½``, ``1-1/2`` → 1.5).  A bound ("less than 1 line") is in `declass.stages.redactions.withholding`."""
+    return sizes(text)[0]
+
+
+def redactions(doc: Document) -> Document:
+    """The redactions stage."""
+    records = find_markers(doc) + find_omissions(doc) + find_withheld(doc)
+    records.sort(key=lambda r: (r["start"], r["kind"]))
+    return doc.evolve(redactions=tuple(records), stages=(*doc.stages, "redactions"))
+
+
+def _locator(doc: Document) -> Callable[[int], tuple[Block | None, str]]:
+    """``locate(offset)``: the block a marker sits in, else the last block before it.
+    Each block's source segments are worked out once per document, not per marker."""
+    spans = [(b, b.segments, b.start) for b in doc.blocks
+             if b.kind not in ("heading", "annex", "margin_note", "footnote", "redaction")]
+
+    def locate(offset: int) -> tuple[Block | None, str]:
+        before = None
+        for b, segments, start in spans:
+            if any(s <= offset < e for s, e in segments):
+                return b, "in"
+            if start <= offset:
+                before = b
+        return before, "after"
+
+    return locate
+
+
+def _marker_record(locate: Callable[[int], tuple[Block | None, str]], marker: str, start: int, end: int,
+                   page: int) -> dict[str, Any]:
+    block, where = locate(start)
+    w = parse_withholding(marker)
+    kind = "exempt_pages" if w is not None and w.kind == "exempt_pages" else "marker"
+    rec: dict[str, Any] = {
+        "kind": kind, "marker": marker, "exemption": exemption_of(marker), "block": block.label if block else None,
+        "position": where, "start": start, "end": end, "page": page,
+    }
+    if w is not None:
+        rec["withholding"] = w.kind
+        if w.what:
+            rec["what"] = w.what
+        if size := w.size_record():
+            rec["size"] = size
+    return rec
+
+
+MARKER_FURNITURE = frozenset({"exemption_marker", "exempt_pages"})
+
+
+def find_markers(doc: Document) -> list[dict[str, Any]]:
+    """Exemption codes, placeholders and slip sheets: on lines of their own
+    (furniture) and inside the text of blocks."""
+    locate = _locator(doc)
+    out = []
+    for f in doc.furniture:
+        if f.kind not in MARKER_FURNITURE:
+            continue
+        rec = _marker_record(locate, f.text, f.start, f.end, f.page)
+        if f.kind == "exempt_pages" and rec["kind"] != "exempt_pages":  # a slip sheet the scan damaged
+            pages = int(f.fields.get("pages") or 1)
+            rec.update(kind="exempt_pages", withholding="exempt_pages", what="pages", size={"pages": pages})
+        out.append(rec)
+    for b in doc.blocks:
+        taken: list[tuple[int, int]] = []
+        for m in INLINE.finditer(b.text):
+            taken.append((m.start(), m.end()))
+            marker = " ".join(m.group().split())
+            read_as = read_placeholder(marker[1:-1]) if m.group("bracket") else None  # damaged words inside
+            out.append(_in_block(locate, b, m.start(), m.end(), marker,
+                                 read_as=read_as if read_as and read_as.lower() != marker.lower() else None))
+        for i, j, read_as in find_damaged(b.text):  # a placeholder the OCR damaged
+            if not any(i < e and s < j for s, e in taken):
+                out.append(_in_block(locate, b, i, j, " ".join(b.text[i:j].split()), read_as=read_as))
+    return out
+
+
+def _in_block(locate: Callable[[int], tuple[Block | None, str]], b: Block, i: int, j: int, marker: str,
+              read_as: str | None = None) -> dict[str, Any]:
+    s, e = b.view.span_to_source(i, j)
+    rec = _marker_record(locate, read_as or marker, s, e, b.page)
+    if read_as is not None:
+        rec["marker"], rec["read_as"] = marker, read_as
+    if b.kind not in ("redaction", "omission"):  # a placeholder standing alone is "after" the block before
+        rec["block"], rec["position"] = b.label, "in"
+        rec["in_block"] = [i, j]
+    return rec
+
+
+def find_omissions(doc: Document) -> list[dict[str, Any]]:
+    """An editor's omissions: each ``omission`` block the structure stage set apart."""
+    locate = _locator(doc)
+    out = []
+    for b in doc.blocks:
+        if b.kind != "omission":
+            continue
+        before, _ = locate(b.start)
+        rec: dict[str, Any] = {"kind": "omission", "marker": " ".join(b.text.split()), "exemption": None,
+                               "block": before.label if before else None, "position": "after",
+                               "start": b.start, "end": b.end, "page": b.page, "label": b.label}
+        out.append(rec)
+    return out
+
+
+def _sequence_key(b: Block, parents: dict[str, Block]) -> tuple[str, str] | None:
+    seq = b.attrs.get("sequence")
+    if not seq:
+        return None
+    parent = parents.get(b.parent or "")
+    numbered_parent = parent is not None and parent.attrs.get("sequence")
+    return (seq, b.parent if numbered_parent else "__top__")  # type: ignore[return-value]
+
+
+def find_withheld(doc: Document) -> list[dict[str, Any]]:
+    """Gaps in numbered sequences, with the evidence between their neighbours."""
+    parents = {b.label: b for b in doc.blocks}
+    groups: dict[tuple[str, str], list[Block]] = {}
+    for b in doc.blocks:
+        key = _sequence_key(b, parents)
+        if key and b.attrs.get("value"):
+            groups.setdefault(key, []).append(b)
+    order = {b.label: i for i, b in enumerate(doc.blocks)}
+    breaks = [i for i, b in enumerate(doc.blocks) if b.kind in ("heading", "omission", "annex")]
+    out: list[dict[str, Any]] = []
+    for (seq, parent), items in groups.items():
+        prev_value, prev = 0 if parent != "__top__" else None, None
+        for k, b in enumerate(items):
+            value = int(b.attrs["value"])
+            lo = order[prev.label] if prev is not None else order.get(parent, -1)
+            crossed = any(lo < i < order[b.label] for i in breaks)
+            if prev_value is not None and value > prev_value + 1 and not crossed:
+                missing = list(range(prev_value + 1, value))
+                rec = _withheld(doc, seq, missing, prev, b, parent)
+                nxt = int(items[k + 1].attrs["value"]) if k + 1 < len(items) else None
+                if rec["reason"] != "gap in the numbering only" or not _misread(seq, prev_value, value, nxt):
+                    out.append(rec)
+            prev_value, prev = value, b
+    return out
+
+
+DIGIT_CONFUSIONS = {"0": "89", "8": "036", "9": "0", "3": "8", "1": "74", "7": "1", "4": "1", "5": "63", "6": "58"}
+"""Digits a typewritten number is misread as under OCR (0/8, 3/8, 1/7 ...)."""
+
+
+def _misread(seq: str, prev: int, value: int, nxt: int | None) -> bool:
+    """True if a number after a gap (with no marker or page break beside it) is
+    likelier an OCR misreading than a sign of withheld items: the list goes on
+    from before it (9, 18, 11), a nested list opens far from its start (``S.``
+    for ``5.``), or one misread digit makes it the number expected (10 as 18)."""
+    if nxt is not None and prev < nxt < value:
+        return True  # the list goes on from before it
+    if prev == 0 and value > 4:
+        return True  # a list opening with its first four points withheld and no marker: a misread opening
+    if seq not in ("number", "pnum"):
+        return False
+    want, got = str(prev + 1), str(value)
+    return len(want) == len(got) and sum(a != b for a, b in zip(want, got, strict=True)) == 1 and all(
+        a == b or b in DIGIT_CONFUSIONS.get(a, "") for a, b in zip(want, got, strict=True))
+
+
+def _withheld(doc: Document, seq: str, missing: list[int], prev: Block | None, nxt: Block,
+              parent: str) -> dict[str, Any]:
+    lo = prev.end if prev else parents_start(doc, parent)
+    hi = nxt.start
+    evidence = [
+        {"kind": f.kind, "text": f.text, "start": f.start, "end": f.end}
+        for f in doc.furniture if lo <= f.start < hi and f.kind in ("exemption_marker", "release_stamp",
+                                                                     "page_number", "classification")
+    ]
+    evidence += [
+        {"kind": "placeholder", "text": b.text, "start": b.start, "end": b.end}
+        for b in doc.blocks if b.kind == "redaction" and lo <= b.start < hi
+    ]
+    evidence += [
+        {"kind": "exempt_pages", "text": f.text, "start": f.start, "end": f.end}
+        for f in doc.furniture if f.kind == "exempt_pages" and lo <= f.start < hi
+    ]
+    has_marker = any(e["kind"] in ("exemption_marker", "placeholder", "exempt_pages") for e in evidence)
+    page_break = any(e["kind"] in ("page_number", "classification", "release_stamp") for e in evidence)
+    confidence = 0.9 if has_marker else 0.7 if page_break else 0.5
+    prefix = f"{parent}." if parent != "__top__" else ""
+    labels = [prefix + letter_token(seq, v) for v in missing]
+    return {
+        "kind": "withheld_block", "inferred_labels": labels, "marker": None, "exemption": None,
+        "block": prev.label if prev else parent, "after": prev.label if prev else None, "before": nxt.label,
+        "start": lo, "end": hi, "page": nxt.page, "evidence": evidence, "confidence": confidence,
+        "reason": ("exemption marker beside the gap" if has_marker else
+                   "page break beside the gap" if page_break else "gap in the numbering only"),
+    }
+
+
+def parents_start(doc: Document, label: str) -> int:
+    b = doc.block(label)
+    return b.end if b else 0
+
+
+def statistics(records: list[dict[str, Any]], blocks: list[dict[str, Any]], pages: int) -> dict[str, Any]:
+    """Counts for one document (or, summed by the caller, a corpus)."""
+    markers = [r for r in records if r["kind"] == "marker"]
+    withheld = [r for r in records if r["kind"] == "withheld_block"]
+    exempt = [r for r in records if r["kind"] == "exempt_pages"]
+    by_exemption = Counter((r.get("exemption") or {}).get("code") or r["marker"] for r in markers)
+    withheld_labels = sum(len(r["inferred_labels"]) for r in withheld)
+    numbered = sum(1 for b in blocks if (b.get("attrs") or {}).get("sequence"))
+    return {
+        "markers": len(markers),
+        "by_exemption": dict(sorted(by_exemption.items())),
+        "withheld_blocks": withheld_labels,
+        "withheld_share": round(withheld_labels / (numbered + withheld_labels), 4) if numbered else 0.0,
+        "exempt_pages": sum(int((r.get("size") or {}).get("pages", 1)) for r in exempt),
+        "omissions": sum(1 for r in records if r["kind"] == "omission"),
+        "pages": pages,
+        "per_page": round(len(markers) / pages, 3) if pages else 0.0,
+    }
+
+
+__all__ = ["exemption_of", "redactions", "statistics"]

@@ -1,0 +1,1 @@
+"""Text tools every layer shares: dates, number words, sentences, the lexicon, text maps."""
