@@ -1,7 +1,7 @@
 """Generate a large, realistic corpus from the sample documents and from
 documents written for the benchmark (``bench/templates/``).
 
-Four layouts, mixed:
+Eight layouts, mixed:
 
 * **estimate** — a sample with its paragraphs shuffled within their section
   and their numbers shifted; SECRET banners and a CREST release stamp;
@@ -12,7 +12,17 @@ Four layouts, mixed:
   with bracketed notes (``[1 line not declassified]``), a source note, and
   the volume's running head;
 * **briefing** — roman-numbered sections of lettered points, as in the NSC
-  briefing.
+  briefing;
+* **bulletin** — a CIA Current Intelligence Bulletin: date and copy number,
+  a contents page of numbered items with their page, Part I/II/III headings,
+  numbered item headings ending in a colon, each item's text and "Comment:";
+* **memcon** — a memorandum of conversation: place and date, SUBJECT and
+  PARTICIPANTS (people under their country), then the conversation;
+* **telegram** — a State Department telegram: FROM / TO / NO. / REPEATED
+  lines, a classification and a date-time group, numbered paragraphs, the
+  signature;
+* **minutes** — notes of an NSC meeting: meeting number, those present,
+  numbered agenda items with the discussion and an "Action:" line.
 
 Every layout then gets OCR noise (the confusions of ``data/ocr_confusions.tsv``),
 lines wrapped at a typewriter's width with some words hyphenated across the
@@ -36,7 +46,7 @@ from declass.samples import sample_paths
 from declass.text.lexicon import confusions
 
 TEMPLATES = Path(__file__).parent / "templates"
-VERSION = 2  # change when the output changes: cached corpora are keyed by it
+VERSION = 3  # change when the output changes: cached corpora are keyed by it
 LINES_PER_PAGE = 40
 NUMBERED = re.compile(r"^(- )?(\d{1,2})\. ")
 WORD = re.compile(r"[A-Za-z]{4,}")
@@ -189,7 +199,7 @@ def briefing(rng: random.Random, samples: list[str], pool: list[str]) -> tuple[l
     out = ["BRIEFING NOTES", f"{day} {month} {year}", rng.choice(["THE CHINESE COMMUNIST ECONOMY",
                                                                 "SINO-SOVIET RELATIONS", "THE KOREAN ARMISTICE"])]
     own = [u for u in units((TEMPLATES / "briefing.txt").read_text("utf-8")) if u.endswith(";")]
-    sentences = [s for p in pool for s in re.split(r"(?<=\.) ", p) if 40 < len(s) < 220]
+    sentences = _sentences(pool)
     for sec in range(1, rng.randint(3, 8) + 1):
         roman = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"][sec - 1]
         out.append(f"{roman}. {rng.choice(sentences).rstrip('.')}:")
@@ -201,8 +211,115 @@ def briefing(rng: random.Random, samples: list[str], pool: list[str]) -> tuple[l
     return out, Page("SECRET" if rng.random() < 0.5 else None, lambda n: str(n))
 
 
+COUNTRIES = {"Japan": ["Prime Minister Hayato Ikeda", "Foreign Minister Zentaro Kosaka",
+                       "Koichiro Asakai, Japanese Ambassador to the United States"],
+             "Korea": ["Chairman Chang To-yong", "Foreign Minister Kim Hong-il", "Ambassador Il Kwon Chung"],
+             "United Kingdom": ["Foreign Secretary Selwyn Lloyd", "Sir Harold Caccia, British Ambassador"],
+             "United States": ["The Secretary of State", "Walter S. Robertson, Assistant Secretary of State",
+                               "Ambassador Samuel D. Berger", "J. Graham Parsons, Deputy Assistant Secretary"]}
+PARTS = ["THE COMMUNIST BLOC", "ASIA-AFRICA", "THE WEST"]
+ITEMS = ["Soviet pressure on Berlin access continues", "Peiping propaganda attacks US policy in Laos",
+         "Chinese Communist troop movements reported near Tibet", "Japanese Socialists plan new treaty protests",
+         "Yugoslavia seeks Western credits", "Indonesian army tightens control in Sumatra",
+         "Iraqi regime faces Communist pressure", "French position in Algeria weakens",
+         "Moscow renews offer of economic aid to Cairo", "Polish leaders resist Soviet demands"]
+AGENDA = ["U.S. Policy Toward Korea", "Significant World Developments Affecting U.S. Security", "Laos",
+          "The Situation in the Formosa Straits", "Mutual Security Program"]
+SPEAKERS = ["The President", "Secretary Dulles", "Mr. Allen Dulles", "Secretary McNamara", "Mr. Rusk",
+            "Admiral Radford", "Mr. Stassen", "The Vice President"]
+
+
+def lower_first(s: str) -> str:
+    """A sentence reported after "said that": its first word in lower case unless a name or acronym."""
+    first = s.split(" ", 1)[0]
+    return s if first.isupper() or first in ("Peiping", "Moscow", "Mao", "Stalin") else s[:1].lower() + s[1:]
+
+
+def _sentences(pool: list[str]) -> list[str]:
+    return [s for p in pool for s in re.split(r"(?<=\.) ", p) if 40 < len(s) < 220]
+
+
+def bulletin(rng: random.Random, samples: list[str], pool: list[str]) -> tuple[list[str], Page]:
+    """A daily bulletin: cover, contents of numbered items by Part, then each item and its comment."""
+    day, month, year = _date(rng)
+    items = rng.sample(ITEMS, rng.randint(3, 7))
+    parts = sorted(rng.choices(range(len(PARTS)), k=len(items)))
+    out = [f"{day} {month} {year}", f"Copy No. C {rng.randint(1, 90)}", "CURRENT INTELLIGENCE BULLETIN",
+           "Office of Current Intelligence", "CENTRAL INTELLIGENCE AGENCY", "SUMMARY"]
+    for part in sorted(set(parts)):
+        out.append(f"{'I' * (part + 1)}. {PARTS[part]}")
+        out += [f"{n}. {items[n - 1]} (page {n + 3})." for n in range(1, len(items) + 1) if parts[n - 1] == part]
+    for part in sorted(set(parts)):
+        out.append(f"PART {'I' * (part + 1)}")
+        out.append(PARTS[part])
+        for n in range(1, len(items) + 1):
+            if parts[n - 1] != part:
+                continue
+            out.append(f"{n}. {items[n - 1]}:")
+            out += [rng.choice(pool) for _ in range(rng.randint(1, 2))]
+            if rng.random() < 0.7:
+                out.append(f"Comment: {rng.choice(pool)}")
+            if rng.random() < 0.1:
+                out.append("25X1")
+    return out, Page(rng.choice(["TOP SECRET", "SECRET"]), lambda n: str(n))
+
+
+def memcon(rng: random.Random, samples: list[str], pool: list[str]) -> tuple[list[str], Page]:
+    """A memorandum of conversation: heading, subject, participants by country, the talk."""
+    day, month, year = _date(rng)
+    other = rng.choice([c for c in COUNTRIES if c != "United States"])
+    hour = f"{rng.randint(1, 11)}:{rng.choice(['00', '15', '30'])} {rng.choice(['a.m.', 'p.m.'])}"
+    out = ["MEMORANDUM OF CONVERSATION", f"Washington, {month} {day}, {year}, {hour}",
+           "SUBJECT", rng.choice(["Korea", "The Offshore Islands", "Trade with Communist China", "Laos"]),
+           "PARTICIPANTS"]
+    for country in (other, "United States"):
+        out.append(country)
+        out += rng.sample(COUNTRIES[country], rng.randint(2, len(COUNTRIES[country])))
+    sentences = _sentences(pool)
+    for _ in range(rng.randint(4, 10)):
+        who = rng.choice(["The Prime Minister", "The Secretary", "The Ambassador", "The President"])
+        out.append(f"{who} said that {lower_first(rng.choice(sentences))}"
+                   + (" " + rng.choice(pool) if rng.random() < 0.6 else ""))
+    return out, Page(rng.choice(["SECRET", "CONFIDENTIAL"]), lambda n: f"- {n} -")
+
+
+def telegram(rng: random.Random, samples: list[str], pool: list[str]) -> tuple[list[str], Page]:
+    """An incoming State Department telegram: routing lines, date-time group, numbered paragraphs, signature."""
+    day, month, year = _date(rng)
+    place = rng.choice(PLACES)
+    cls = rng.choice(["SECRET", "CONFIDENTIAL"])
+    out = ["INCOMING TELEGRAM  Department of State", f"FROM: {place}", "TO: Secretary of State",
+           f"NO: {rng.randint(100, 2400)}, {month} {day}, {rng.randint(1, 11)} p.m.",
+           f"REPEATED INFORMATION: {', '.join(rng.sample(PLACES, 2))}",
+           f"{day} {month[:3].upper()} {year % 100} {rng.randint(10, 23)}{rng.randint(10, 59)}Z"]
+    for n in range(1, rng.randint(3, 8) + 1):
+        p = rng.choice(pool)
+        out.append(f"{n}. {p.upper() if rng.random() < 0.3 else p}")
+    out.append(rng.choice(["BOHLEN", "GREEN", "DRUMRIGHT", "BEAM", "MCCONAUGHY"]))
+    return out, Page(cls, lambda n: f"- {n} -", stamp=rng.random() < 0.5)
+
+
+def minutes(rng: random.Random, samples: list[str], pool: list[str]) -> tuple[list[str], Page]:
+    """Notes of an NSC meeting: who was present, then numbered agenda items, discussion and action."""
+    day, month, year = _date(rng)
+    meeting = rng.randint(150, 500)
+    out = [f"Notes of the {meeting}th Meeting of the National Security Council",
+           f"Washington, {month} {day}, {year}.",
+           "Present at the meeting were: " + ", ".join(rng.sample(SPEAKERS, 5)) + "."]
+    for n, item in enumerate(rng.sample(AGENDA, rng.randint(2, len(AGENDA))), 1):
+        out.append(f"{n}. {item}")
+        for _ in range(rng.randint(1, 3)):
+            out.append(f"{rng.choice(SPEAKERS)} {rng.choice(['said', 'noted', 'pointed out'])} that "
+                       f"{lower_first(rng.choice(pool))}")
+        if rng.random() < 0.6:
+            out.append(f"Action: The Council noted and discussed the report (NSC Action No. "
+                       f"{rng.randint(1000, 2500)}).")
+    return out, Page(rng.choice(["TOP SECRET", "SECRET"]), lambda n: str(n))
+
+
 LAYOUTS: dict[str, tuple[Callable[..., tuple[list[str], Page]], int]] = {
-    "estimate": (estimate, 3), "memo": (memo, 4), "frus": (frus, 4), "briefing": (briefing, 2)}
+    "estimate": (estimate, 3), "memo": (memo, 4), "frus": (frus, 4), "briefing": (briefing, 2),
+    "bulletin": (bulletin, 3), "memcon": (memcon, 2), "telegram": (telegram, 2), "minutes": (minutes, 1)}
 
 
 def lay_out(paras: list[str], rng: random.Random, noise: float) -> list[str]:

@@ -31,6 +31,14 @@ def test_generated_layouts_parse_as_their_kind(tmp_path: Path) -> None:
         if layout == "frus":
             assert "footnote" in kinds, f.name
             assert len(doc.redactions) >= text.count("not declassified]"), f.name
+        named = {"bulletin": "Current Intelligence Bulletin", "memcon": "Memorandum of Conversation",
+                 "telegram": "Telegram", "minutes": "Minutes"}
+        if layout in named:
+            assert doc.metadata["doc_type"]["value"] == named[layout], f.name
+        if layout == "bulletin":
+            assert any(b.kind == "heading" and b.label.startswith("PART ") for b in doc.blocks), f.name
+        if layout == "telegram":
+            assert {"header.from", "header.to"} <= {b.label for b in doc.blocks}, f.name
         if "25X1" in text:
             assert any("25X1" in (r.get("marker") or "") for r in doc.redactions), f.name
-    assert set(seen) == {"estimate", "memo", "frus", "briefing"}
+    assert set(seen) == {"estimate", "memo", "frus", "briefing", "bulletin", "memcon", "telegram", "minutes"}
