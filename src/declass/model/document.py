@@ -1,4 +1,4 @@
-"""The shared document model.
+"""The document: its source text, pages, lines, blocks and the facts found in it.
 
 A `Document` owns the raw source text; everything else is a record that
 points into it by character offsets (``start``/``end`` in `Document.text`)
@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from declass.model.kinds import BlockKind
+from declass.model.records import Edit, Event, Judgment, Mention, Redaction
 from declass.text.textmap import MappedText
 
 
@@ -123,7 +125,7 @@ class Block(Viewed):
     """
 
     label: str
-    kind: str
+    kind: BlockKind
     parent: str | None
     view: MappedText
     page: int
@@ -134,6 +136,10 @@ class Block(Viewed):
     handwritten: bool = False
     deleted: bool = False
     redline: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if type(self.kind) is not BlockKind:  # a plain string: an unknown kind fails here, not downstream
+            object.__setattr__(self, "kind", BlockKind(self.kind))
 
     def evolve(self, **changes: Any) -> Block:
         return replace(self, **changes)
@@ -170,11 +176,11 @@ class Document:
     chunks: tuple[Chunk, ...] = ()
     blocks: tuple[Block, ...] = ()
     metadata: dict[str, Any] = field(default_factory=dict)
-    redactions: tuple[dict[str, Any], ...] = ()
-    edits: tuple[dict[str, Any], ...] = ()
-    entities: tuple[dict[str, Any], ...] = ()
-    judgments: tuple[dict[str, Any], ...] = ()
-    events: tuple[dict[str, Any], ...] = ()
+    redactions: tuple[Redaction, ...] = ()
+    edits: tuple[Edit, ...] = ()
+    entities: tuple[Mention, ...] = ()
+    judgments: tuple[Judgment, ...] = ()
+    events: tuple[Event, ...] = ()
     warnings: tuple[str, ...] = ()
     stages: tuple[str, ...] = ()
     line_positions: tuple[tuple[int, float], ...] = ()

@@ -1,0 +1,75 @@
+"""The shared document model.
+
+A `Document` owns the raw source text; everything else is a record that
+points into it by character offsets (``start``/``end`` in `Document.text`)
+and carries the page it sits on.  Stages never edit the source: they add
+records, and return a new `Document` (`dataclasses.replace`).  The facts
+stages find are typed spans (`declass.model.records`); closed vocabularies
+are string enums (`declass.model.kinds`).
+"""
+
+from declass.model.document import (
+    Block,
+    Chunk,
+    Correction,
+    Document,
+    Furniture,
+    Line,
+    Page,
+    Source,
+    Viewed,
+    page_lookup,
+)
+from declass.model.kinds import BlockKind, EditOp, RedactionKind
+from declass.model.records import (
+    Dissent,
+    Edit,
+    Event,
+    Evidence,
+    Exemption,
+    Exported,
+    Horizon,
+    Judgment,
+    Mention,
+    MetadataField,
+    Redaction,
+    ReleasePair,
+    Span,
+    field_text,
+    field_value,
+    from_dicts,
+    metadata_fields,
+)
+
+__all__ = [
+    "Block",
+    "BlockKind",
+    "Chunk",
+    "Correction",
+    "Dissent",
+    "Document",
+    "Edit",
+    "EditOp",
+    "Event",
+    "Evidence",
+    "Exemption",
+    "Exported",
+    "Furniture",
+    "Horizon",
+    "Judgment",
+    "Line",
+    "Mention",
+    "MetadataField",
+    "Page",
+    "Redaction",
+    "RedactionKind",
+    "ReleasePair",
+    "Source",
+    "Span",
+    "Viewed",
+    "field_text",
+    "field_value",
+    "from_dicts",
+    "metadata_fields",
+    "page_lookup",
+]
