@@ -11,7 +11,7 @@ from declass.evaluate import harness, report
 from declass.evaluate.align import character_error_rate, offset_map
 from declass.evaluate.gold import crest_gold, frus_gold, size_of, with_person_lexicon
 from declass.evaluate.measures import score
-from declass.model import Document
+from declass.model import Document, Mention, Redaction, RedactionKind
 from declass.stages.frus import parse_tei
 from declass.stages.read.tei import iter_documents
 from declass.text.textmap import MappedText
@@ -49,7 +49,8 @@ def test_every_measure_can_fail(path: Path) -> None:
                        for b in doc.blocks)
     merged = (relabelled[0].evolve(view=relabelled[0].view),)  # one block: paragraph boundaries lost
     wrong = doc.evolve(metadata=md, blocks=relabelled, entities=(), events=(),
-                       redactions=({"kind": "withheld_block", "start": 0, "end": 1, "inferred_labels": ["2"]},))
+                       redactions=(Redaction(kind=RedactionKind.WITHHELD_BLOCK, block=None, start=0, end=1,
+                                             inferred_labels=("2",)),))
     s = score(wrong, gold, "wrong")
     for measure in ("type", "title", "date", "classification", "labels", "footnotes.linked", "persons.recall",
                     "dates"):
@@ -63,7 +64,7 @@ def test_every_measure_can_fail(path: Path) -> None:
 def test_withheld_notes_need_their_size() -> None:
     doc, gold = perfect(WITHHELD)
     assert len(gold.withheld) == 5
-    unsized = doc.evolve(redactions=tuple({**r, "size": {}} for r in doc.redactions))
+    unsized = doc.evolve(redactions=tuple(replace(r, size={}) for r in doc.redactions))
     s = score(unsized, gold, "unsized")
     assert s.tallies["withheld.found"].value == 1.0
     assert s.tallies["withheld.size"].value < 1.0  # "2 lines" without its size is not a full reading
@@ -131,11 +132,12 @@ def test_sample_reference_reading_is_its_own_gold(samples: Path) -> None:
 
 def test_person_precision_and_clusters_can_fail() -> None:
     doc, gold = perfect(NIE)
-    people = [m for m in doc.entities if m.get("type") == "person"]
+    people = [m for m in doc.entities if m.type == "person"]
     # a "person" where the markup tags a place or an acronym, and every person split into its own entity
     glossed = next(n for n in next(iter_documents(NIE)).names if n.kind == "gloss")
-    wrong = {"text": "USSR", "type": "person", "start": glossed.start, "end": glossed.end, "id": None}
-    split = tuple({**m, "id": f"split-{i}", "cluster": None, "canonical": None} for i, m in enumerate(people))
+    wrong = Mention(text="USSR", type="person", block=None, start=glossed.start, end=glossed.end, id=None,
+                    in_block=(0, 4), method="test")
+    split = tuple(replace(m, id=f"split-{i}", cluster=None, canonical=None) for i, m in enumerate(people))
     s = score(doc.evolve(entities=(*split, wrong)), gold, "wrong")
     assert s.tallies["persons.precision"].value < 1
     if "persons.same_entity" in s.tallies:
@@ -182,8 +184,8 @@ def test_hand_checked_untagged_people_do_not_excuse_other_words() -> None:
     gold = replace(gold, untagged_people=frozenset({"rhee"}))
     text = doc.text
     at = text.index("Quemoy")
-    fake = {"text": "Quemoy", "type": "person", "start": at, "end": at + 6, "id": None}
-    rhee = {"text": "Rhee", "type": "person", "start": 0, "end": 4, "id": None}
+    fake = Mention(text="Quemoy", type="person", block=None, start=at, end=at + 6, in_block=(0, 6), method="test")
+    rhee = Mention(text="Rhee", type="person", block=None, start=0, end=4, in_block=(0, 4), method="test")
     s = score(doc.evolve(entities=(fake, rhee)), gold, "x")
     assert s.tallies["persons.precision"].hits == 1 and s.tallies["persons.precision"].total == 2
     assert s.tallies["persons.precision_markup"].hits == 0

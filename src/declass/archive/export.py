@@ -2,7 +2,9 @@
 
 This is a contract (``declass export --format jsonl`` writes one record per
 line); keys are only ever added, never renamed or removed.  A stage that
-has not run yet contributes an empty list.
+has not run yet contributes an empty list.  The typed records write their
+own parts (`declass.model.Exported.to_dict`): this is the one serialiser,
+and ``tests/test_export.py`` pins its output on the samples.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from declass.model import Document
+from declass.model import Document, Exported, ReleasePair
 
 RECORD_KEYS = (
     "id",
@@ -31,6 +33,11 @@ RECORD_KEYS = (
 CSV_COLUMNS = ("document", "label", "kind", "parent", "page", "start", "end", "label_inferred", "text")
 
 
+def _plain(x: Any) -> Any:
+    """A typed record's export form; a plain dict (a document built by hand) as it is."""
+    return x.to_dict() if isinstance(x, Exported) else dict(x) if isinstance(x, dict) else x
+
+
 def to_record(doc: Document) -> dict[str, Any]:
     """The export record of one document (JSON-ready)."""
     src = doc.source
@@ -44,7 +51,8 @@ def to_record(doc: Document) -> dict[str, Any]:
             "encoding": src.encoding,
             "ocr": src.ocr,
         },
-        "metadata": dict(doc.metadata),
+        "metadata": {k: [_plain(x) for x in v] if isinstance(v, list) else _plain(v)
+                     for k, v in doc.metadata.items()},
         "blocks": [
             {
                 "label": b.label,
@@ -75,11 +83,11 @@ def to_record(doc: Document) -> dict[str, Any]:
             }
             for f in doc.furniture
         ],
-        "redactions": list(doc.redactions),
-        "edits": list(doc.edits),
-        "entities": list(doc.entities),
-        "judgments": list(doc.judgments),
-        "events": list(doc.events),
+        "redactions": [_plain(r) for r in doc.redactions],
+        "edits": [_plain(e) for e in doc.edits],
+        "entities": [_plain(m) for m in doc.entities],
+        "judgments": [_plain(j) for j in doc.judgments],
+        "events": [_plain(e) for e in doc.events],
         "pages": [
             {"number": p.number, "start": p.start, "end": p.end, "inferred": p.inferred}
             for p in doc.pages
@@ -93,12 +101,14 @@ def to_record(doc: Document) -> dict[str, Any]:
     }
 
 
-def with_releases(records: Iterable[dict[str, Any]], pairs: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def with_releases(records: Iterable[dict[str, Any]],
+                  pairs: Iterable[dict[str, Any] | ReleasePair]) -> Iterator[dict[str, Any]]:
     """Records with their ``releases`` key filled from the archive's pairs of releases
     (see `declass.corpus.releases`): each names the other release and whether it is earlier."""
     by_doc: dict[str, list[dict[str, Any]]] = {}
-    for p in pairs:
-        common = {"method": p["method"], "score": p["score"], "basis": p["basis"], "status": p["status"]}
+    for pair in pairs:
+        p = pair.to_dict() if isinstance(pair, ReleasePair) else pair
+        common = {"method": p["method"], "score": p["score"], "basis": p["basis"], "status": p.get("status")}
         by_doc.setdefault(p["earlier"], []).append({"other": p["later"], "this_is": "earlier", **common})
         by_doc.setdefault(p["later"], []).append({"other": p["earlier"], "this_is": "later", **common})
     for rec in records:

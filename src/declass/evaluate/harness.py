@@ -94,8 +94,8 @@ def sample_gold(path: Path) -> Gold:
                  (by_label[b.parent].start, by_label[b.parent].end) if b.parent in by_label else None)
         for b in doc.blocks if b.kind == "footnote"
     )
-    persons = tuple(GoldName(int(m["start"]), int(m["end"]), str(m["text"]), str(m.get("id") or m.get("canonical")))
-                    for m in doc.entities if m.get("type") == "person")
+    persons = tuple(GoldName(m.start, m.end, m.text, str(m.id or m.canonical))
+                    for m in doc.entities if m.type == "person")
     return Gold(
         id=doc.id, source="sample", genre="sample", text=doc.text, doc_type=value("doc_type"), title=value("title"),
         date=value("date"), classification=value("classification"), paragraphs=paragraphs, notes=notes,

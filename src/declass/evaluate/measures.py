@@ -229,7 +229,7 @@ def _entity_key(m: Mapping[str, Any]) -> str:
 def _persons(out: DocScore, doc: Document, gold: Gold, to_pred: Mapper) -> None:
     if not gold.persons:
         return
-    people = [m for m in doc.entities if m.get("type") == "person"]
+    people = [m.to_dict() for m in doc.entities if m.type == "person"]
     spans = [(int(m["start"]), int(m["end"])) for m in people]
     gold_spans = [_span(to_pred, g.start, g.end) for g in gold.persons]
     matched: dict[int, int] = {}
@@ -289,7 +289,7 @@ def _size_ok(record: Mapping[str, Any], size: tuple[tuple[str, float], ...], les
 
 
 def _redactions(out: DocScore, doc: Document, gold: Gold, to_pred: Mapper) -> None:
-    recs = list(doc.redactions)
+    recs = [r.to_dict() for r in doc.redactions]
     if gold.source == "frus":
         markers = [r for r in recs if r.get("kind") not in ("withheld_block", "omission")]
         found = sized = 0
@@ -342,7 +342,7 @@ def _pages_of(rec: Mapping[str, Any]) -> int | None:
 def _dates(out: DocScore, doc: Document, gold: Gold, to_pred: Mapper) -> None:
     if not gold.dates:
         return
-    events = [(int(e["start"]), int(e["end"]), str(e.get("date") or "")) for e in doc.events]
+    events = [(e.start, e.end, e.date or "") for e in doc.events]
     dated = doc.metadata.get("date")
     if isinstance(dated, Mapping) and dated.get("value") and dated.get("start") is not None:
         events.append((int(dated["start"]), int(dated["end"]), str(dated["value"])))  # the dateline, read as the date

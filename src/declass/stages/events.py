@@ -23,7 +23,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from declass.model import Block, Document
+from declass.model import Block, Document, Event, field_value, from_dicts
 from declass.text import dates
 from declass.text.sentences import sentences
 
@@ -226,8 +226,7 @@ def events_in_block(block: Block, doc_year: int | None, anchor: str | None) -> l
 
 def events(doc: Document) -> Document:
     """The events stage."""
-    md_date = doc.metadata.get("date") or {}
-    iso = md_date.get("value") if isinstance(md_date, dict) else None
+    iso = field_value(doc.metadata, "date")
     year = int(iso[:4]) if iso else None
     annexes = annex_map(doc)
     anchors = treaty_anchors(doc, annexes)
@@ -237,4 +236,4 @@ def events(doc: Document) -> Document:
             continue
         found.extend(events_in_block(b, year, anchors.get(annexes.get(b.label, ""))))
     found.sort(key=lambda ev: ev["start"])
-    return doc.evolve(events=tuple(found), stages=(*doc.stages, "events"))
+    return doc.evolve(events=from_dicts(Event, found, doc.id), stages=(*doc.stages, "events"))

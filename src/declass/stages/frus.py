@@ -21,7 +21,7 @@ from importlib import resources
 from typing import Any
 
 from declass.datafile import load_yaml
-from declass.model import Block, Document, Furniture, Page, Source, page_lookup
+from declass.model import Block, Document, Furniture, Mention, Page, Redaction, Source, from_dicts, page_lookup
 from declass.stages.pipeline import DEFAULT_OPTIONS, Options, Stage, run_stages, stages_for
 from declass.stages.read.tei import Slice, TeiBlock, TeiDocument, iter_documents
 from declass.text.textmap import MappedText
@@ -228,7 +228,7 @@ def redactions_stage(tei: TeiDocument) -> Stage:
     """Every declassification note of the markup is a redaction record, whether or not the text stage saw it."""
 
     def frus_redactions(doc: Document) -> Document:
-        recs = list(doc.redactions)
+        recs: list[dict[str, Any]] = [r.to_dict() for r in doc.redactions]
         for m in tei.marks:
             if m.kind != "withheld" or any(int(r["start"]) < m.end and m.start < int(r["end"]) for r in recs):
                 continue
@@ -237,7 +237,7 @@ def redactions_stage(tei: TeiDocument) -> Stage:
                          "position": "in", "start": m.start, "end": m.end, "page": doc.page_at(m.start),
                          "source": "markup"})
         recs.sort(key=lambda r: int(r["start"]))
-        return doc.evolve(redactions=tuple(recs))
+        return doc.evolve(redactions=from_dicts(Redaction, recs, doc.id))
 
     return Stage("frus_redactions", frus_redactions, ("redactions",), ("redactions",))
 
@@ -246,7 +246,7 @@ def names_stage(tei: TeiDocument) -> Stage:
     """People and places the markup names: FRUS ids on the mentions found, and the mentions the gazetteer missed."""
 
     def frus_names(doc: Document) -> Document:
-        mentions = [dict(m) for m in doc.entities]
+        mentions = [m.to_dict() for m in doc.entities]
         for name in tei.names:
             if name.kind not in ("person", "place", "gloss"):
                 continue
@@ -267,7 +267,7 @@ def names_stage(tei: TeiDocument) -> Stage:
                 **({"frus_id": name.ref} if name.ref else {}),
             })
         mentions.sort(key=lambda m: int(m["start"]))
-        return doc.evolve(entities=tuple(mentions))
+        return doc.evolve(entities=from_dicts(Mention, mentions, doc.id))
 
     return Stage("frus_names", frus_names, ("entities",), ("entities",))
 

@@ -19,7 +19,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from declass.model import Block, Chunk, Document
+from declass.model import Block, Chunk, Document, Edit, EditOp, from_dicts
 from declass.text.textmap import MappedText, TextBuilder
 
 
@@ -144,7 +144,7 @@ def markup(doc: Document) -> Document:
             e["page"] = c.page
         edits.extend(found)
         chunks.append(c if typed is c.view else Chunk(typed, c.page, c.after_break, c.first_line, c.before))
-    return doc.evolve(chunks=tuple(c for c in chunks if c.view.text.strip()), edits=tuple(edits),
+    return doc.evolve(chunks=tuple(c for c in chunks if c.view.text.strip()), edits=from_dicts(Edit, edits, doc.id),
                       stages=(*doc.stages, "markup"))
 
 
@@ -208,8 +208,7 @@ def amended_text(segments: list[tuple[str, str]]) -> str:
 
 def in_deleted_text(doc: Document, start: int, end: int) -> bool:
     """True if source span ``[start, end)`` lies inside struck-through text."""
-    return bool(doc.edits) and any(e["op"] == "delete" and int(e["start"]) <= start and end <= int(e["end"])  # type: ignore[call-overload]
-               for e in doc.edits)
+    return bool(doc.edits) and any(e.op == EditOp.DELETE and e.start <= start and end <= e.end for e in doc.edits)
 
 
 _BARE_ROMAN = re.compile(r"^\s*(?:[IVXLC]{1,7})\s+[A-Z]")
@@ -221,9 +220,9 @@ def amend(doc: Document) -> Document:
     text and the handwritten and deleted flags."""
     by_block: dict[str, list[dict[str, object]]] = {}
     edits = []
-    for e in doc.edits:
-        block = _block_at(doc.blocks, int(e["start"]))  # type: ignore[call-overload]
-        e = {**e, "block": block.label if block else None}
+    for edit in doc.edits:
+        block = _block_at(doc.blocks, edit.start)
+        e = {**edit.to_dict(), "block": block.label if block else None}
         edits.append(e)
         if block is not None:
             by_block.setdefault(block.label, []).append(e)
@@ -236,7 +235,7 @@ def amend(doc: Document) -> Document:
         deleted = bool(b.text.strip()) and not amended.strip() and any(e["op"] == "delete" for e in mine)
         hand = b.label in handwritten or b.kind == "margin_note" or _all_notes(b, mine)
         blocks.append(b.evolve(amended_text=amended, deleted=deleted, handwritten=hand, redline=tuple(segments)))
-    return doc.evolve(blocks=tuple(blocks), edits=tuple(edits), stages=(*doc.stages, "amend"))
+    return doc.evolve(blocks=tuple(blocks), edits=from_dicts(Edit, edits, doc.id), stages=(*doc.stages, "amend"))
 
 
 def _block_at(blocks: tuple[Block, ...], offset: int, reach: int = 12) -> Block | None:

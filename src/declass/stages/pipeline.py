@@ -3,13 +3,17 @@
 A stage is a `Document -> Document` function that declares the stages it
 requires and the fields it assigns.  The runner checks prerequisites up
 front and names the failing stage in any error, so a bug in one stage on
-one document is reported as exactly that.
+one document is reported as exactly that.  With checking on (the test suite
+turns it on; ``DECLASS_CHECK_STAGES=1`` does elsewhere) it also fails a stage
+that wrote a `Document` field it did not declare: the declarations are what
+tells a reader, and the scheduler, which stage owns which part of a document.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 
 from declass.errors import DeclassError, StageError
@@ -27,10 +31,22 @@ from declass.stages.structure import structure
 
 @dataclass(frozen=True, slots=True)
 class Stage:
+    """A named pipeline step: the stages it ``requires`` before it, the `Document` fields it ``assigns``."""
+
     name: str
     run: Callable[[Document], Document]
     requires: tuple[str, ...]
     assigns: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.assigns) - DOCUMENT_FIELDS)
+        if unknown:
+            raise StageError("E206", f"stage {self.name} declares unknown Document fields: {', '.join(unknown)}")
+
+
+DOCUMENT_FIELDS = frozenset(f.name for f in fields(Document))
+BOOKKEEPING = frozenset({"stages"})
+"""Fields every stage may write: the runner's record of what has run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +59,11 @@ class Options:
 DEFAULT_OPTIONS = Options()
 
 BASE_STAGES: tuple[Stage, ...] = (
-    Stage("clean", clean, ("read",), ("pages", "lines", "furniture", "chunks", "corrections")),
+    Stage("clean", clean, ("read",), ("pages", "lines", "furniture", "chunks", "corrections", "warnings")),
     Stage("markup", markup, ("clean",), ("chunks", "edits")),
     Stage("structure", structure, ("clean",), ("blocks",)),
     Stage("amend", amend, ("markup", "structure"), ("blocks", "edits")),
-    Stage("metadata", extract_metadata, ("structure",), ("metadata",)),
+    Stage("metadata", extract_metadata, ("structure",), ("metadata", "warnings")),
     Stage("redactions", redactions, ("structure",), ("redactions",)),
 )
 
@@ -74,11 +90,33 @@ def check_order(stages: Sequence[Stage], available: Sequence[str] = ("read",)) -
         done.add(st.name)
 
 
-def run_stages(doc: Document, stages: Sequence[Stage] | None = None) -> Document:
-    """Run ``stages`` (default: the full pipeline) over ``doc``; errors name the stage and the document."""
+def checking() -> bool:
+    """Whether `run_stages` checks each stage's writes against its ``assigns`` (``DECLASS_CHECK_STAGES``)."""
+    return os.environ.get("DECLASS_CHECK_STAGES", "") not in ("", "0")
+
+
+def written(before: Document, after: Document) -> list[str]:
+    """The `Document` fields a stage replaced (by identity: a field a stage left alone is the same object)."""
+    return [f for f in DOCUMENT_FIELDS if getattr(before, f) is not getattr(after, f)]
+
+
+def check_assigns(st: Stage, before: Document, after: Document) -> None:
+    """Raise if ``st`` wrote a field it did not declare."""
+    undeclared = sorted(f for f in written(before, after) if f not in st.assigns and f not in BOOKKEEPING)
+    if undeclared:
+        raise StageError("E205", f"stage {st.name} wrote {', '.join(undeclared)}, which it does not declare "
+                                 f"(assigns: {', '.join(st.assigns) or 'nothing'})", path=before.source.path)
+
+
+def run_stages(doc: Document, stages: Sequence[Stage] | None = None, *, check: bool | None = None) -> Document:
+    """Run ``stages`` (default: the full pipeline) over ``doc``; errors name the stage and the document.
+
+    ``check`` (default: `checking`) fails a stage that writes a field it does not declare."""
     stages = stages_for() if stages is None else stages
+    check = checking() if check is None else check
     check_order(stages, doc.stages)
     for st in stages:
+        before = doc
         try:
             doc = st.run(doc)
         except DeclassError:
@@ -87,4 +125,9 @@ def run_stages(doc: Document, stages: Sequence[Stage] | None = None) -> Document
             raise StageError(
                 "E201", f"stage {st.name}: {type(exc).__name__}: {exc}", path=doc.source.path
             ) from exc
+        if not isinstance(doc, Document):
+            raise StageError("E207", f"stage {st.name} returned {type(doc).__name__}, not a Document",
+                             path=before.source.path)
+        if check:
+            check_assigns(st, before, doc)
     return doc

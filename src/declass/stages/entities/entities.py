@@ -28,7 +28,7 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from declass.model import Block, Document
+from declass.model import Block, Document, Mention, from_dicts
 from declass.stages.entities import persons
 from declass.stages.entities.gazetteer import Entity, Gazetteer, fold
 from declass.stages.entities.identity import cluster_people
@@ -233,7 +233,7 @@ def make_stage(gaz: Gazetteer) -> Callable[[Document], Document]:
         found = [m for ms in per_block for m in ms]
         _damaged_in_document(found, gaz)
         cluster_people(found, gaz, doc.corrections)
-        return doc.evolve(entities=tuple(found), stages=(*doc.stages, "entities"))
+        return doc.evolve(entities=from_dicts(Mention, found, doc.id), stages=(*doc.stages, "entities"))
 
     return entities
 

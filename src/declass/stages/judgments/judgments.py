@@ -26,7 +26,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from declass.model import Block, Document
+from declass.model import Block, Document, Judgment, from_dicts
 from declass.stages.events import annex_map
 from declass.stages.judgments.scales import BUILTIN, load_scale, probability, vocabulary
 from declass.stages.markup import in_deleted_text
@@ -347,7 +347,7 @@ def judgments(doc: Document) -> Document:
         elif b.kind == "footnote" and b.label in reservation_notes:
             found.extend(judgments_in_block(doc, b, {**base, "by": reservation_notes[b.label]}))
     link_restatements(found)
-    return doc.evolve(judgments=tuple(found), stages=(*doc.stages, "judgments"))
+    return doc.evolve(judgments=from_dicts(Judgment, found, doc.id), stages=(*doc.stages, "judgments"))
 
 
 def _annex_labels(doc: Document) -> set[str]:
