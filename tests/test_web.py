@@ -89,16 +89,17 @@ def test_reader_shows_withheld_points_and_judgments(client: Client) -> None:
 @pytest.mark.parametrize(
     ("url", "check"),
     [
-        ("/api/documents", lambda d: {x["id"] for x in d} >= {NIE, BRIEF}),
-        ("/api/documents?type=NSC+Briefing", lambda d: [x["id"] for x in d] == [BRIEF]),
+        ("/api/documents", lambda d: {x["id"] for x in d["items"]} >= {NIE, BRIEF} and d["total"] == 3),
+        ("/api/documents?type=NSC+Briefing", lambda d: [x["id"] for x in d["items"]] == [BRIEF] and d["total"] == 1),
         (f"/api/documents/{NIE}", lambda d: d["metadata"]["doc_number"]["value"] == "NIE-58"),
         ("/api/documents/NIE-58/blocks/23.b", lambda d: d["label"] == "23.b" and "paragraph 23.b" in d["citation"]),
         ("/api/search?q=Dairen&limit=5", lambda d: 0 < len(d) <= 5 and d[0]["highlights"]),
         ("/api/search?q=Peking&any_spelling=true", lambda d: any("Peiping" in h["snippet"] for h in d)),
-        ("/api/entities?doc=NIE-58&type=place", lambda d: all(x["type"] == "place" for x in d)),
-        ("/api/entities/Peiping", lambda d: d["entity"]["name"] and d["mentions"]),
-        ("/api/judgments?scale=icd203&max=0.2", lambda d: d and all(x["range"][1] <= 0.2 for x in d)),
-        ("/api/events?date_from=1950&date_to=1950-12-31", lambda d: any(x["date"] == "1950-02-14" for x in d)),
+        ("/api/entities?doc=NIE-58&type=place", lambda d: d["items"] and all(x["type"] == "place" for x in d["items"])),
+        ("/api/entities/Peiping", lambda d: d["entity"]["name"] and d["items"] and d["items"][0]["citation"]),
+        ("/api/judgments?scale=icd203&max=0.2", lambda d: d["items"] and all(x["range"][1] <= 0.2 for x in d["items"])),
+        ("/api/events?date_from=1950&date_to=1950-12-31&limit=200",
+         lambda d: any(x["date"] == "1950-02-14" for x in d["items"])),
         ("/api/scores?by=document", lambda d: d["available"] and d["summary"]["n"] == 13),
         ("/api/openapi.json", lambda d: "/api/search" in d["paths"] and "/api/judgments" in d["paths"]),
     ],
@@ -113,11 +114,11 @@ def test_api(client: Client, url: str, check: object) -> None:
 def test_pages_and_api_agree(client: Client) -> None:
     api = client.get("/api/judgments?doc=NIE-58").json()
     html = client.get("/judgments?doc=NIE-58").text
-    assert f"{len(api)} judgments" in html
+    assert f"of {api['total']} judgments" in html and api["total"] > len(api["items"]) == 50
 
 
 def test_document_text_is_escaped(client: Client) -> None:
-    docs = client.get("/api/documents").json()
+    docs = client.get("/api/documents").json()["items"]
     evil = next(d for d in docs if d["id"] == "evil")
     html = client.get(f"/doc/{evil['id']}").text
     assert "<script>alert" not in html and "&lt;script&gt;alert(" in html
@@ -198,11 +199,11 @@ def test_cached_pages_expire_when_the_archive_changes(tmp_path: Path, samples: P
     first = client.get("/")
     again = client.get("/")
     assert again.headers.get("X-Cache") == "hit" and again.text == first.text
-    assert "1 of 1 documents" in again.text
+    assert "1–1 of 1 documents" in again.text
     with declass.Archive(db) as a:
         a.ingest([samples / "1952-09-10_nie-58_sino-soviet-relations.txt"], workers=1)
     fresh = client.get("/")
-    assert fresh.headers.get("X-Cache") is None and "2 of 2 documents" in fresh.text
+    assert fresh.headers.get("X-Cache") is None and "1–2 of 2 documents" in fresh.text
 
 
 # -- the reader: a quiet default, layers, a cover card, and what issue 17 saw ----------
@@ -261,7 +262,7 @@ def test_edited_blocks_keep_their_annotations_in_every_reading(client: Client) -
 
 
 def test_judgments_table_names_documents_and_dissenters(client: Client) -> None:
-    html = client.get("/judgments").text
+    html = client.get("/judgments?limit=200").text
     assert "NSC Briefing, 4 Nov 1953" in html and ">NIE-58<" in html
     assert "sino-sovie<" not in html and "sino-sovie" not in html.replace(NIE, "").replace(BRIEF, "")
     assert "Department of StateSpecial" not in html
@@ -334,9 +335,11 @@ def test_entity_mentions_stand_in_their_sentences(client: Client) -> None:
 
 
 def test_judgments_page_charts_terms_and_strips(client: Client) -> None:
-    html = client.get("/judgments?scale=kent").text
+    html = client.get("/judgments?scale=kent&limit=200").text
     assert "term-chart" in html and ">probable<" in html and ">unlikely<" in html
-    assert html.count('class="strip"') == 2
+    assert html.count('class="strip"') == 2  # a strip for each document on the page
+    first = client.get("/judgments?scale=kent&limit=3").text
+    assert first.count('class="strip"') == 1 and ">probable<" in first  # the chart counts every judgment
     icd = client.get("/judgments?scale=icd203").text
     assert "on the icd203 scale" in icd
 
@@ -399,3 +402,133 @@ def test_timeline_axis_cuts_long_empty_stretches_short() -> None:
     assert 1951 not in axis.ticks() and 1979 in axis.ticks()  # no label where the axis breaks
     dense = Axis([Mark(1950.0 + i / 10, 1950.1 + i / 10, "event", {}) for i in range(30)], 0, 1000)
     assert dense.breaks() == []
+
+
+# -- lists a page at a time: limits, cursors, totals ---------------------------------------
+
+
+def walk(client: Client, url: str) -> tuple[list[dict[str, object]], list[int]]:
+    """Every item of an API list, following ``next``; and the total each page announced."""
+    items: list[dict[str, object]] = []
+    totals: list[int] = []
+    nxt: str | None = None
+    for _ in range(500):
+        sep = "&" if "?" in url else "?"
+        r = client.get(url + (f"{sep}after={nxt}" if nxt else ""))
+        assert r.status_code == 200, r.text[:300]
+        page = r.json()
+        assert page["offset"] == len(items)
+        items += page["items"]
+        totals.append(page["total"])
+        nxt = page["next"]
+        if nxt is None:
+            return items, totals
+    raise AssertionError("the cursor never ended")
+
+
+@pytest.mark.parametrize(
+    ("url", "key", "whole"),
+    [
+        ("/api/documents?limit=1", "id", "/api/documents?limit=200"),
+        ("/api/documents?limit=2&sort=-pages", "id", "/api/documents?limit=200&sort=-pages"),
+        ("/api/judgments?limit=7&scale=icd203", "id", "/api/judgments?limit=200&scale=icd203"),
+        ("/api/events?limit=9", "start", "/api/events?limit=200"),
+        ("/api/entities/Peking?limit=4", "start", "/api/entities/Peking?limit=200"),
+        ("/api/entities?limit=5", "name", "/api/entities?limit=200"),
+    ],
+)
+def test_cursor_round_trip_visits_every_item_once_in_order(client: Client, url: str, key: str,
+                                                           whole: str) -> None:
+    items, totals = walk(client, url)
+    every, _ = walk(client, whole)
+    assert len(set(totals)) == 1 and totals[0] == len(items) == len(every) > 1
+    assert [(x.get("document"), x[key]) for x in items] == [(x.get("document"), x[key]) for x in every]
+
+
+def test_limit_is_honoured_and_the_total_told(client: Client) -> None:
+    full = client.get("/api/judgments?limit=200").json()
+    assert full["total"] > 50
+    page = client.get("/api/judgments").json()  # the default
+    assert len(page["items"]) == 50 and page["limit"] == 50 and page["total"] == full["total"] and page["next"]
+    assert len(client.get("/api/judgments?limit=3").json()["items"]) == 3
+
+
+@pytest.mark.parametrize("url", ["/api/judgments?limit=201", "/api/judgments?limit=0", "/api/events?limit=-1",
+                                 "/api/documents?limit=100000", "/?limit=1000", "/entity/Peking?limit=500"])
+def test_a_limit_out_of_bounds_is_a_422_on_one_line(client: Client, url: str) -> None:
+    r = client.get(url)
+    assert r.status_code == 422
+    if url.startswith("/api/"):
+        assert "limit" in r.json()["detail"] and "\n" not in r.json()["detail"]
+
+
+@pytest.mark.parametrize("url", ["/api/documents?after=bm90LWEtY3Vyc29y", "/api/judgments?after=e30",
+                                 "/api/entities/Peking?before=WzEsMl0", "/?after=WzEsMl0"])
+def test_a_cursor_not_given_by_the_list_is_a_400(client: Client, url: str) -> None:
+    r = client.get(url)
+    assert r.status_code == 400
+    if url.startswith("/api/"):
+        assert "cursor" in r.json()["detail"] and "\n" not in r.json()["detail"]
+
+
+def test_previous_goes_back_to_the_same_page(client: Client) -> None:
+    first = client.get("/api/documents?limit=1&sort=title").json()
+    second = client.get(f"/api/documents?limit=1&sort=title&after={first['next']}").json()
+    third = client.get(f"/api/documents?limit=1&sort=title&after={second['next']}").json()
+    assert third["next"] is None and third["offset"] == 2
+    back = client.get(f"/api/documents?limit=1&sort=title&before={third['prev']}").json()
+    assert back["items"] == second["items"] and back["offset"] == 1
+    assert client.get(f"/api/documents?limit=1&sort=title&before={back['prev']}").json()["items"] == first["items"]
+
+
+def test_archive_page_says_which_documents_and_pages_keeping_filters(client: Client) -> None:
+    import html as html_mod
+    import re
+
+    page = client.get("/?limit=1&sort=-date&redacted=yes").text
+    total = client.get("/api/documents?redacted=true").json()["total"]
+    assert f"1–1 of {total} documents" in page and total >= 1
+    if total > 1:
+        nxt = html_mod.unescape(re.search(r'rel="next" href="([^"]+)"', page).group(1))  # type: ignore[union-attr]
+        assert "sort=-date" in nxt and "redacted=yes" in nxt and "limit=1" in nxt
+        second = client.get(nxt).text
+        assert f"2–2 of {total} documents" in second and 'rel="prev"' in second
+
+
+def test_entity_page_shows_a_page_of_mentions_and_its_neighbours(client: Client) -> None:
+    page = client.get("/entity/Peking?limit=3").text
+    whole = client.get("/api/entities/Peking?limit=200").json()
+    assert f"1–3 of {whole['total']} mentions" in page
+    kwic = page[page.index('<ol class="kwic mentions">'): page.index("</ol>", page.index('<ol class="kwic')):]
+    assert kwic.count("<mark>") >= 3
+    assert "Named together with" in page and 'href="/entity/' in page.split("Named together with")[1]
+
+
+def test_keyset_paging_in_sqlite_matches_a_sort_in_python() -> None:
+    """Every order (mixed directions, ties) walked a page at a time gives every row once, in order."""
+    import random
+    import sqlite3
+
+    from declass.web.pager import decode, from_rows, keyset
+
+    rng = random.Random(5)
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE t (a INTEGER, b TEXT, id INTEGER PRIMARY KEY)")
+    db.executemany("INSERT INTO t VALUES (?,?,?)", [(rng.randint(0, 3), rng.choice("xyz"), i) for i in range(60)])
+    for asc_a in (True, False):
+        for asc_b in (True, False):
+            cols = [("a", asc_a), ("b", asc_b), ("id", True)]
+            order = ", ".join(f"{c} {'ASC' if up else 'DESC'}" for c, up in cols)
+            want = db.execute(f"SELECT a, b, id FROM t ORDER BY {order}").fetchall()
+            got: list[tuple[int, str, int]] = []
+            after = None
+            while True:
+                cur = decode(after, 3)
+                cond, params = keyset(cols, cur.key) if cur else ("1", [])
+                rows = db.execute(f"SELECT a, b, id FROM t WHERE {cond} ORDER BY {order} LIMIT 8", params).fetchall()
+                w = from_rows(rows, key=lambda r: tuple(r), total=60, limit=7, after=cur, before=None)
+                got += w.items
+                after = w.next
+                if after is None:
+                    break
+            assert got == want

@@ -26,6 +26,7 @@ from declass import __version__
 from declass.errors import DeclassError, StoreError, UsageError, printable
 from declass.web.budget import REQUEST_SECONDS, RequestBudget
 from declass.web.data import Library
+from declass.web.pager import href as page_href
 
 log = logging.getLogger("declass.web")
 
@@ -37,6 +38,7 @@ def templates() -> Jinja2Templates:
     folder = Path(str(resources.files("declass.web").joinpath("templates")))
     t = Jinja2Templates(directory=str(folder))
     t.env.globals["version"] = __version__
+    t.env.globals["page_href"] = page_href
     return t
 
 

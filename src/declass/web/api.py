@@ -6,13 +6,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
+from declass.errors import UsageError
+from declass.web import queries
 from declass.web.data import MAX_QUERY, Library
+from declass.web.pager import DEFAULT_LIMIT, CursorText, Limit
 from declass.web.paging import part_of
-from declass.web.queries import documents_filtered, expand_any_spelling
+from declass.web.queries import expand_any_spelling
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-Limit = Annotated[int, Query(ge=1, le=200)]
 Text = Annotated[str | None, Query(max_length=MAX_QUERY)]
 Day = Annotated[str | None, Query(max_length=10, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
 Scale = Annotated[str, Query(pattern=r"^(kent|icd203|phia|survey)$")]
@@ -26,10 +28,14 @@ def lib(request: Request) -> Library:
 def documents(
     request: Request, type: Text = None, classification: Text = None, date_from: Day = None, date_to: Day = None,
     redacted: bool | None = None, entity: Text = None, sort: Annotated[str, Query(pattern=r"^-?\w+$")] = "date",
-) -> list[dict[str, Any]]:
-    """Documents with type, number, date, classification, pages and redaction counts."""
-    return documents_filtered(lib(request), type=type, classification=classification, date_from=date_from,
-                              date_to=date_to, redacted=redacted, entity=entity, sort=sort)
+    limit: Limit = DEFAULT_LIMIT, after: CursorText = None, before: CursorText = None,
+) -> dict[str, Any]:
+    """Documents with type, number, date, classification, pages and redaction counts, a page at a time:
+    ``{"total", "offset", "limit", "items", "next", "prev"}``; pass ``next`` back as ``after``."""
+    where = queries.document_filter(lib(request), type=type, classification=classification, date_from=date_from,
+                                    date_to=date_to, redacted=redacted, entity=entity)
+    return queries.documents_page(lib(request), where, sort=sort, limit=limit, after=after,
+                                  before=before).envelope()
 
 
 @router.get("/documents/{doc_id}")
@@ -58,30 +64,50 @@ def search(request: Request, q: Text = None, entity: Text = None, any_spelling: 
 
 
 @router.get("/entities")
-def entities(request: Request, doc: Text = None, type: Text = None) -> list[dict[str, Any]]:
-    """Mentions per canonical entity."""
-    return lib(request).archive.entities(doc, type_=type)
+def entities(request: Request, doc: Text = None, type: Text = None, limit: Limit = DEFAULT_LIMIT,
+             after: CursorText = None) -> dict[str, Any]:
+    """Mentions per canonical entity, the most mentioned first, a page at a time."""
+    return queries.paged(lib(request).archive.entities, doc, type_=type, limit=limit, after=after).envelope()
 
 
 @router.get("/entities/{name:path}")
-def entity(request: Request, name: str) -> dict[str, Any]:
-    """An entity: canonical record, names seen, every mention with its citation."""
-    return lib(request).archive.entity(name, gazetteer=lib(request).gazetteer_files)
+def entity(request: Request, name: str, limit: Limit = DEFAULT_LIMIT, after: CursorText = None,
+           before: CursorText = None) -> dict[str, Any]:
+    """An entity: its canonical record, the names it is seen under (with counts and years), how
+    many documents name it, and its mentions a page at a time, each cited (``items``)."""
+    from declass.web.pages import mentions_in_context
+
+    ent = lib(request).gazetteer.lookup(name)
+    if ent is None:
+        raise UsageError("E401", f"no entity called {name!r} in the gazetteer (try 'declass entities')")
+    ids = lib(request).archive.entity_ids(name, lib(request).gazetteer_files)
+    window = queries.mentions_page(lib(request), ids, limit=limit, after=after, before=before)
+    mentions_in_context(window.items)  # cites each
+    keep = ("document", "block", "id", "canonical", "type", "text", "start", "end", "metonymy", "in_deleted_text",
+            "date", "doc_number", "title", "citation")
+    items = [{k: (bool(m[k]) if k in ("metonymy", "in_deleted_text") else m.get(k)) for k in keep}
+             for m in window.items]
+    seen = lib(request).memo(f"names-seen:{chr(31).join(ids)}", lambda: queries.names_seen(lib(request), ids))
+    return {"entity": ent.to_dict(), "forms_seen": {n: c for n, c, _ in seen.names},
+            "document_count": seen.documents, **window.envelope(items)}
 
 
 @router.get("/judgments")
-def judgments(request: Request, doc: Text = None, scale: Scale = "kent",
+def judgments(request: Request, doc: Text = None, scale: Scale = "kent", term: Text = None,
               min: Annotated[float, Query(ge=0, le=1)] = 0.0,
-              max: Annotated[float, Query(ge=0, le=1)] = 1.0) -> list[dict[str, Any]]:
-    """Judgments with their range under a scale."""
-    return lib(request).archive.judgments(doc, scale=scale, low=min, high=max)
+              max: Annotated[float, Query(ge=0, le=1)] = 1.0, limit: Limit = DEFAULT_LIMIT,
+              after: CursorText = None) -> dict[str, Any]:
+    """Judgments with their range under a scale, in document date and reading order, a page at a time."""
+    return queries.judgments_window(lib(request), doc, scale=scale, low=min, high=max, term=term, limit=limit,
+                                    after=after).envelope()
 
 
 @router.get("/events")
-def events(request: Request, entity: Text = None, date_from: Day = None, date_to: Day = None) -> list[dict[str, Any]]:
-    """The timeline: dated events, deadlines, durations, cited."""
-    return lib(request).archive.timeline(entity=entity, start=date_from, end=date_to,
-                                         gazetteer=lib(request).gazetteer_files)
+def events(request: Request, entity: Text = None, date_from: Day = None, date_to: Day = None,
+           limit: Limit = DEFAULT_LIMIT, after: CursorText = None) -> dict[str, Any]:
+    """The timeline: dated events, deadlines, durations, cited, in date order, a page at a time."""
+    return queries.events_window(lib(request), entity=entity, start=date_from, end=date_to, limit=limit,
+                                 after=after).envelope()
 
 
 @router.get("/scores")

@@ -215,6 +215,17 @@ def term_chart(judgments: Iterable[dict[str, Any]], scale: str, width: int = 720
     for j in judgments:
         count[j["term"]] += 1
         rng.setdefault(j["term"], j.get("range"))
+    return term_bars([(t, n, rng[t]) for t, n in count.items()], scale, width)
+
+
+def term_bars(terms_seen: Iterable[tuple[str, int, list[float] | None]], scale: str,
+              width: int = 720) -> Markup | None:
+    """The term chart from counts already made: (term, judgments, range on ``scale``)."""
+    count: dict[str, int] = {}
+    rng: dict[str, list[float] | None] = {}
+    for t, n, r in terms_seen:
+        count[t] = n
+        rng[t] = r
     if not count:
         return None
     terms = sorted(count, key=lambda t: (rng[t] is None, sum(rng[t] or [2, 2]) / 2, t))

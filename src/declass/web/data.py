@@ -6,8 +6,9 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from declass.archive.archive import Archive
 from declass.stages.entities.gazetteer import Gazetteer
@@ -17,6 +18,8 @@ from declass.web import budget
 SEARCH_SECONDS = 2.0
 MAX_QUERY = 500
 CACHE = 64
+T = TypeVar("T")
+MEMO = 256  # corpus-wide figures kept (per entity: its names, its neighbours)
 CACHE_CHARS = 2_000_000  # records with more text than this are not cached
 
 
@@ -39,6 +42,22 @@ class Library:
         self._lock = threading.Lock()
         self._records: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._scores: dict[tuple[str, str | None], dict[str, Any]] = {}
+        self._memo: dict[str, tuple[tuple[Any, ...], Any]] = {}
+
+    def memo(self, name: str, compute: Callable[[], T]) -> T:
+        """A corpus-wide figure (an aggregate over every document) worked out once per state of the
+        archive: kept until an ingest changes the file, so a page view never recomputes it."""
+        sig = self.signature()
+        with self._lock:
+            hit = self._memo.get(name)
+        if hit is not None and hit[0] == sig:
+            return hit[1]  # type: ignore[no-any-return]
+        value = compute()
+        with self._lock:
+            self._memo[name] = (sig, value)
+            while len(self._memo) > MEMO:
+                del self._memo[next(iter(self._memo))]
+        return value
 
     def signature(self) -> tuple[Any, ...]:
         """Changes whenever the archive does (an ingest, a link confirmed): cached pages expire."""

@@ -15,18 +15,13 @@ from markupsafe import Markup
 from declass.corpus.cite import citation
 from declass.errors import UsageError
 from declass.stages.judgments.scales import BUILTIN
-from declass.web.charts import judgment_strip, redaction_chart, term_chart, timeline_svg
+from declass.web import queries
+from declass.web.charts import judgment_strip, redaction_chart, term_bars, timeline_svg
 from declass.web.data import MAX_QUERY, Library
 from declass.web.geo import Place, place_map
 from declass.web.geo import label as geo_label
-from declass.web.queries import (
-    documents_filtered,
-    expand_any_spelling,
-    facets,
-    short_name,
-    short_names,
-    summary_record,
-)
+from declass.web.pager import DEFAULT_LIMIT, CursorText, Limit
+from declass.web.queries import expand_any_spelling, facets, names_of, short_name, summary_record
 from declass.web.render import in_context, probability_bar
 
 router = APIRouter()
@@ -51,14 +46,15 @@ def value(md: dict[str, Any], key: str) -> Any:
 @router.get("/", response_class=HTMLResponse)
 def archive(request: Request, type: Text = None, classification: Text = None, date_from: Day = None,
             date_to: Day = None, redacted: str | None = None, entity: Text = None,
-            sort: Annotated[str, Query(pattern=r"^-?\w+$")] = "date") -> HTMLResponse:
-    everything = lib(request).archive.documents()
+            sort: Annotated[str, Query(pattern=r"^-?\w+$")] = "date", limit: Limit = DEFAULT_LIMIT,
+            after: CursorText = None, before: CursorText = None) -> HTMLResponse:
     flag = {"yes": True, "no": False}.get(redacted or "")
-    docs = documents_filtered(lib(request), type=type, classification=classification, date_from=date_from or None,
-                              date_to=date_to or None, redacted=flag, entity=entity or None, sort=sort)
-    return page(request, "archive.html", docs=docs, total=len(everything), sort=sort,
-                types=sorted({d["doc_type"] for d in everything if d["doc_type"]}),
-                classifications=sorted({d["classification"] for d in everything if d["classification"]}),
+    where = queries.document_filter(lib(request), type=type, classification=classification, date_from=date_from,
+                                    date_to=date_to, redacted=flag, entity=entity)
+    docs = queries.documents_page(lib(request), where, sort=sort, limit=limit, after=after, before=before)
+    types, classifications = queries.document_choices(lib(request))
+    return page(request, "archive.html", docs=docs, total=queries.document_count(lib(request)), sort=sort,
+                types=types, classifications=classifications,
                 q={"type": type or "", "classification": classification or "", "date_from": date_from or "",
                    "date_to": date_to or "", "redacted": redacted or "", "entity": entity or ""})
 
@@ -106,7 +102,7 @@ def entity_map(lib: Library, e: dict[str, Any]) -> Markup | None:
     if e.get("lat") is None or e.get("lon") is None:
         return None
     gaz = lib.gazetteer
-    used = {r["id"]: r["forms"] for r in lib.archive.entities(type_="place") if r["id"]}
+    used = lib.memo("place_forms", lambda: queries.place_forms(lib))
     others = [Place(geo_label(x, used.get(x.id, {})), float(x.lat), float(x.lon), x.id in used)
               for x in gaz.entities.values() if x.type == "place" and x.lat is not None and x.lon is not None]
     ent = gaz.entities.get(e["id"])
@@ -114,19 +110,20 @@ def entity_map(lib: Library, e: dict[str, Any]) -> Markup | None:
     return place_map(Place(name, float(e["lat"]), float(e["lon"]), True), others)
 
 
-def mentions_in_context(lib: Library, mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every mention with the sentence it stands in; the same sentence met again
-    (two mentions in it, or a passage repeated) is one line with a count."""
+def mentions_in_context(mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each mention with the sentence it stands in (cut from its block's text); the same
+    sentence met again (two mentions in it, or a passage repeated) is one line with a count."""
     lines: dict[str, dict[str, Any]] = {}
     for m in mentions:
-        rec = lib.record(m["document"])
-        found = next((x for x in rec["entities"] if x["block"] == m["block"] and x["start"] == m["start"]), None)
-        block = next((b for b in rec["blocks"] if b["label"] == m["block"]), None)
-        if found is None or block is None or "in_block" not in found:
+        span = queries.in_block(m)
+        if span is None:
             context = Markup(f"<mark>{Markup.escape(m['text'])}</mark>")
         else:
-            context = in_context(block["text"], *found["in_block"])
+            context = in_context(m["block_text"], *span)
         key = " ".join(str(context).replace("<mark>", "").replace("</mark>", "").split())  # the passage, unmarked
+        block = {"label": m["block"], "kind": m.get("block_kind") or "", "parent": m.get("block_parent"),
+                 "label_inferred": bool(m.get("label_inferred"))}
+        m["citation"] = citation(summary_record({**m, "id": m["document"]}), block if m.get("block_kind") else None)
         line = lines.setdefault(key, {"context": context, "count": 0, "places": [], "mention": m})
         line["count"] += 1
         place = (m["document"], m["block"])
@@ -135,83 +132,60 @@ def mentions_in_context(lib: Library, mentions: list[dict[str, Any]]) -> list[di
     return list(lines.values())
 
 
-def names_with_periods(mentions: list[dict[str, Any]]) -> list[tuple[str, int, str]]:
-    """The names an entity appears under, each with its count and the span of its documents' dates."""
-    seen: dict[str, list[str]] = {}
-    count: dict[str, int] = {}
-    for m in mentions:
-        count[m["text"]] = count.get(m["text"], 0) + 1
-        if m.get("date"):
-            seen.setdefault(m["text"], []).append(m["date"][:4])
-    out = []
-    for name in sorted(count, key=lambda n: -count[n]):
-        years = sorted(seen.get(name, []))
-        period = "" if not years else years[0] if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
-        out.append((name, count[name], period))
-    return out
-
-
 @router.get("/entity/{name:path}", response_class=HTMLResponse)
-def entity(request: Request, name: str) -> HTMLResponse:
-    found = lib(request).archive.entity(name, gazetteer=lib(request).gazetteer_files)
-    e = found["entity"]
-    edges = lib(request).archive.cooccurrence()
-    co = []
-    for x in edges:
-        if x["source"] == e["id"]:
-            co.append((x["target"], x["target_name"], x["weight"]))
-        elif x["target"] == e["id"]:
-            co.append((x["source"], x["source_name"], x["weight"]))
-    co.sort(key=lambda t: -t[2])
+def entity(request: Request, name: str, limit: Limit = DEFAULT_LIMIT, after: CursorText = None,
+           before: CursorText = None) -> HTMLResponse:
+    gaz = lib(request).gazetteer
+    ent = gaz.lookup(name)
+    if ent is None:
+        raise UsageError("E401", f"no entity called {name!r} in the gazetteer (try 'declass entities')")
+    e = ent.to_dict()
+    ids = lib(request).archive.entity_ids(name, lib(request).gazetteer_files)
+    mentions = queries.mentions_page(lib(request), ids, limit=limit, after=after, before=before)
     amap = entity_map(lib(request), e) if e["type"] == "place" else None
-    return page(request, "entity.html", e=e, found=found, co=co[:20], map=amap, names=short_names(lib(request)),
-                lines=mentions_in_context(lib(request), found["mentions"]),
-                forms=names_with_periods(found["mentions"]))
+    key = "\x1f".join(ids)
+    seen = lib(request).memo(f"names-seen:{key}", lambda: queries.names_seen(lib(request), ids))
+    co = lib(request).memo(f"cooccurring:{e['id']}", lambda: queries.cooccurring(lib(request), e["id"]))
+    return page(request, "entity.html", e=e, mentions=mentions, co=co, map=amap,
+                names={m["document"]: short_name(m) for m in mentions.items}, documents=seen.documents,
+                lines=mentions_in_context(mentions.items), forms=seen.names)
 
 
 @router.get("/judgments", response_class=HTMLResponse)
 def judgments(request: Request, scale: Scale = "kent", doc: Text = None, term: Text = None,
               min: Annotated[float, Query(ge=0, le=1)] = 0.0, max: Annotated[float, Query(ge=0, le=1)] = 1.0,
-              sort: Annotated[str, Query(pattern=r"^-?(document|block|term|low|horizon)$")] = "document"
-              ) -> HTMLResponse:
-    rows = lib(request).archive.judgments(doc or None, scale=scale, low=min, high=max)
-    if term:
-        rows = [r for r in rows if r["term"] == term]
+              limit: Limit = DEFAULT_LIMIT, after: CursorText = None) -> HTMLResponse:
+    rows = queries.judgments_window(lib(request), doc or None, scale=scale, low=min, high=max, term=term,
+                                    limit=limit, after=after)
     outcomes = lib(request).outcome_of(scale)
-    for r in rows:
-        r["outcome"] = outcomes.get((r["document"], r["id"]))
-        r["bar"] = Markup(probability_bar(r["range"]))
-    key = sort.lstrip("-")
-    getters = {"block": lambda r: r["block"], "term": lambda r: r["term"],
-               "low": lambda r: (r["range"] or [2])[0], "horizon": lambda r: r["horizon_end"] or "9999"}
-    if key != "document":
-        rows.sort(key=getters[key], reverse=sort.startswith("-"))
-    every = lib(request).archive.judgments(doc or None, scale=scale)
-    terms = sorted({r["term"] for r in every})
-    names = short_names(lib(request))
-    by_doc: dict[str, list[dict[str, Any]]] = {}
-    for r in every:
-        by_doc.setdefault(r["document"], []).append(r)
-    strips = [(d, names.get(d, d), judgment_strip(d, js, scale)) for d, js in by_doc.items()]
-    return page(request, "judgments.html", rows=rows, scale=scale, scales=BUILTIN, doc=doc or "", term=term or "",
-                terms=terms, names=names, chart=term_chart(every, scale), strips=strips, min=min, max=max, sort=sort,
+    items = [{**r, "outcome": outcomes.get((r["document"], r["id"])), "bar": Markup(probability_bar(r["range"]))}
+             for r in rows.items]
+    terms = queries.judgment_terms(lib(request), doc or None, scale)
+    on_page = list(dict.fromkeys(r["document"] for r in items))
+    names = queries.names_of(lib(request), on_page)
+    strips = [(d, names.get(d, d), judgment_strip(d, queries.judgments_of(lib(request), d, scale), scale))
+              for d in on_page]
+    return page(request, "judgments.html", rows=rows, items=items, scale=scale, scales=BUILTIN, doc=doc or "",
+                term=term or "", terms=sorted(t for t, _, _ in terms), names=names,
+                chart=term_bars(terms, scale), strips=strips, min=min, max=max,
                 scored=lib(request).outcomes is not None)
 
 
 @router.get("/timeline", response_class=HTMLResponse)
-def timeline(request: Request, entity: Text = None, date_from: Day = None, date_to: Day = None) -> HTMLResponse:
-    rows = lib(request).archive.timeline(entity=entity or None, start=date_from or None, end=date_to or None,
-                                         gazetteer=lib(request).gazetteer_files)
-    names = short_names(lib(request))
+def timeline(request: Request, entity: Text = None, date_from: Day = None, date_to: Day = None,
+             limit: Limit = DEFAULT_LIMIT, after: CursorText = None) -> HTMLResponse:
+    rows = queries.events_window(lib(request), entity=entity, start=date_from, end=date_to, limit=limit,
+                                 after=after)
+    names = queries.names_of(lib(request), (r["document"] for r in rows.items))
     years: dict[str, list[dict[str, Any]]] = {}
-    for r in rows:
+    for r in rows.items:
         at = r["start"] - r.get("sentence_start", r["start"])
         if r["text"][at:at + len(r["phrase"])] != r["phrase"]:
             at = r["text"].find(r["phrase"])
         r["context"] = in_context(r["text"], at, at + len(r["phrase"])) if at >= 0 else \
             in_context(r["text"], 0, 0, width=220)
         years.setdefault(r["date"][:4], []).append(r)
-    return page(request, "timeline.html", rows=rows, years=years, names=names, svg=timeline_svg(rows, names),
+    return page(request, "timeline.html", rows=rows, years=years, names=names, svg=timeline_svg(rows.items, names),
                 entity=entity or "", date_from=date_from or "", date_to=date_to or "")
 
 
@@ -219,8 +193,10 @@ def timeline(request: Request, entity: Text = None, date_from: Day = None, date_
 def scores(request: Request, scale: Scale = "kent",
            by: Annotated[str | None, Query(pattern=r"^(document|term|agency)?$")] = None) -> HTMLResponse:
     result = lib(request).scores(scale, by or None)
+    cited = {r["document"] for group in ("scored", "ambiguous", "no_probability")
+             for r in (result or {}).get(group) or [] if isinstance(r, dict) and "document" in r}
     return page(request, "scores.html", result=result, scale=scale, scales=BUILTIN, by=by or "",
-                names=short_names(lib(request)))
+                names=names_of(lib(request), cited))
 
 
 @router.get("/scores/calibration.svg")
@@ -236,12 +212,25 @@ def calibration_svg(request: Request, scale: Scale = "kent") -> Response:
 
 
 @router.get("/redactions", response_class=HTMLResponse)
-def redactions(request: Request) -> HTMLResponse:
-    report = lib(request).archive.redaction_report()
-    names = short_names(lib(request))
-    docs = [{"id": d["id"], "name": names.get(d["id"], d["id"]), "stats": d["statistics"],
-             "chart": redaction_chart(d["statistics"], label=names.get(d["id"], d["id"]))}
-            for d in report["documents"]]
-    docs.sort(key=lambda d: -(d["stats"]["markers"] + d["stats"]["withheld_blocks"] + d["stats"]["exempt_pages"]))
-    totals = {**report["corpus"], "exempt_pages": sum(d["stats"].get("exempt_pages") or 0 for d in docs)}
+def redactions(request: Request, limit: Limit = DEFAULT_LIMIT, after: CursorText = None) -> HTMLResponse:
+    archive = lib(request).archive
+    corpus: dict[str, Any] = {}
+    if queries.takes(archive.redaction_report, "limit"):
+        def report_page(limit: int, after: str | None) -> Any:
+            rep = archive.redaction_report(limit=limit, after=after)
+            corpus.update(rep["corpus"])
+            return rep["documents"]
+
+        window = queries.paged(report_page, limit=limit, after=after)
+    else:  # the archive's API before paging: the whole report, the most withheld first
+        report = archive.redaction_report()
+        corpus.update(report["corpus"])
+        every = sorted(report["documents"], key=lambda d: -(d["statistics"]["markers"] + d["statistics"]
+                       ["withheld_blocks"] + d["statistics"]["exempt_pages"]))
+        corpus.setdefault("exempt_pages", sum(d["statistics"].get("exempt_pages") or 0 for d in every))
+        window = queries.paged(lambda: every, limit=limit, after=after)
+    names = names_of(lib(request), (d["id"] for d in window.items))
+    docs = window.map(lambda d: {"id": d["id"], "name": names.get(d["id"], d["id"]), "stats": d["statistics"],
+                                 "chart": redaction_chart(d["statistics"], label=names.get(d["id"], d["id"]))})
+    totals = {**corpus, "exempt_pages": corpus.get("exempt_pages") or 0}
     return page(request, "redactions.html", docs=docs, totals=totals, chart=redaction_chart(totals))

@@ -2,38 +2,139 @@
 
 from __future__ import annotations
 
+import inspect
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
+
+from fastapi import HTTPException
 
 from declass.errors import UsageError
 from declass.web.data import Library
+from declass.web.pager import Cursor, Window, decode, encode, from_rows, keyset
 
 SORTABLE = ("date", "doc_type", "doc_number", "title", "classification", "pages", "redactions", "withheld", "id")
+NUMERIC = ("pages", "redactions", "withheld")
 
 
-def documents_filtered(lib: Library, *, type: str | None = None, classification: str | None = None,
-                       date_from: str | None = None, date_to: str | None = None, redacted: bool | None = None,
-                       entity: str | None = None, sort: str = "date") -> list[dict[str, Any]]:
-    docs = lib.archive.documents()
-    if type:
-        docs = [d for d in docs if (d["doc_type"] or "") == type]
-    if classification:
-        docs = [d for d in docs if (d["classification"] or "") == classification]
-    if date_from:
-        docs = [d for d in docs if d["date"] and d["date"] >= date_from]
-    if date_to:
-        docs = [d for d in docs if d["date"] and d["date"][: len(date_to)] <= date_to]
-    if redacted is not None:
-        docs = [d for d in docs if bool(d["redactions"] or d["withheld"]) == redacted]
-    if entity:
-        ids = lib.archive.entity_ids(entity, lib.gazetteer_files)
-        having = {m["document"] for m in lib.archive.store.mentions(entity_ids=ids)}
-        docs = [d for d in docs if d["id"] in having]
+def sql(lib: Library, text: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """Rows of a read-only query written with ``?`` marks, on either backend."""
+    store = lib.archive.store
+    if store.backend == "postgresql":
+        text = text.replace("?", "%s")
+    return [dict(r) for r in store._read(text, tuple(params))]  # type: ignore[attr-defined]
+
+
+def marks(values: Sequence[Any]) -> str:
+    return ",".join("?" * len(values))
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFilter:
+    """What the archive page and ``/api/documents`` filter on."""
+
+    type: str | None = None
+    classification: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    redacted: bool | None = None
+    entity_ids: tuple[str, ...] = ()
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.type:
+            clauses.append("d.doc_type = ?")
+            params.append(self.type)
+        if self.classification:
+            clauses.append("d.classification = ?")
+            params.append(self.classification)
+        if self.date_from:
+            clauses.append("d.date >= ?")
+            params.append(self.date_from)
+        if self.date_to:  # a date to the day, month or year: "1953" keeps all of 1953
+            clauses.append("substr(d.date, 1, ?) <= ?")
+            params += [len(self.date_to), self.date_to]
+        if self.redacted is not None:
+            some = "(coalesce(d.redactions, 0) + coalesce(d.withheld, 0) > 0)"
+            clauses.append(some if self.redacted else f"NOT {some}")
+        if self.entity_ids:
+            m = marks(self.entity_ids)
+            clauses.append(f"d.id IN (SELECT doc_id FROM mentions WHERE entity_id IN ({m})"
+                           f" UNION SELECT doc_id FROM mentions WHERE named_id IN ({m}))")
+            params += [*self.entity_ids, *self.entity_ids]
+        return " AND ".join(clauses) or "1 = 1", params
+
+
+def document_filter(lib: Library, *, type: str | None = None, classification: str | None = None,
+                    date_from: str | None = None, date_to: str | None = None, redacted: bool | None = None,
+                    entity: str | None = None) -> DocumentFilter:
+    ids = tuple(lib.archive.entity_ids(entity, lib.gazetteer_files)) if entity else ()
+    return DocumentFilter(type or None, classification or None, date_from or None, date_to or None, redacted, ids)
+
+
+LIST_COLUMNS = ("id, path, sha256, media_type, size, pages, blocks, doc_type, doc_number, title, date,"
+                " classification, archive_id, released, ingested_at, redactions, withheld, edits")
+
+
+def _order(sort: str) -> list[tuple[str, bool]]:
+    """The keyset order of a sort: nulls last whichever the direction, the id breaking ties."""
     key = sort.lstrip("-")
     if key not in SORTABLE:
         raise UsageError("E404", f"sort by {key!r} (one of {', '.join(SORTABLE)})")
-    docs.sort(key=lambda d: (d[key] is None, d[key] if d[key] is not None else ""), reverse=sort.startswith("-"))
-    return docs
+    asc = not sort.startswith("-")
+    if key == "id":
+        return [("d.id", asc)]
+    empty = "0" if key in NUMERIC else "''"
+    return [(f"(CASE WHEN d.{key} IS NULL THEN 1 ELSE 0 END)", True), (f"coalesce(d.{key}, {empty})", asc),
+            ("d.id", asc)]
+
+
+def documents_page(lib: Library, where: DocumentFilter, *, sort: str = "date", limit: int = 50,
+                   after: str | None = None, before: str | None = None) -> Window[dict[str, Any]]:
+    """One page of the documents matching ``where``, sorted and cut in SQL."""
+    order = _order(sort)
+    cond, params = where.where()
+    total = sql(lib, f"SELECT count(*) AS n FROM documents d WHERE {cond}", params)[0]["n"]
+    a, b = decode(after, len(order)), decode(before, len(order), "before")
+    edge = b or a
+    cols = [(e, asc if b is None else not asc) for e, asc in order]
+    if edge is not None:
+        more, extra = keyset(cols, edge.key)
+        cond, params = f"{cond} AND {more}", [*params, *extra]
+    keys = ", ".join(f"{e} AS k{i}" for i, (e, _) in enumerate(order))
+    by = ", ".join(f"{e} {'ASC' if asc else 'DESC'}" for e, asc in cols)
+    rows = sql(lib, f"SELECT {LIST_COLUMNS}, {keys} FROM documents d WHERE {cond} ORDER BY {by} LIMIT ?",
+               [*params, limit + 1])
+    window = from_rows(rows, key=lambda r: tuple(r[f"k{i}"] for i in range(len(order))), total=total, limit=limit,
+                       after=a, before=b)
+    return window.map(lambda r: {k: v for k, v in r.items() if not (k[0] == "k" and k[1:].isdigit())})
+
+
+def document_choices(lib: Library) -> tuple[list[str], list[str]]:
+    """The types and classifications in the archive (for the filter's menus)."""
+    types = [r["v"] for r in sql(lib, "SELECT DISTINCT doc_type AS v FROM documents WHERE doc_type IS NOT NULL"
+                                      " ORDER BY v")]
+    classes = [r["v"] for r in sql(lib, "SELECT DISTINCT classification AS v FROM documents"
+                                        " WHERE classification IS NOT NULL ORDER BY v")]
+    return types, classes
+
+
+def document_count(lib: Library) -> int:
+    return int(sql(lib, "SELECT count(*) AS n FROM documents")[0]["n"])
+
+
+def names_of(lib: Library, ids: Iterable[str]) -> dict[str, str]:
+    """The short names of the documents ``ids`` (for the lists that name them)."""
+    want = sorted(set(ids))
+    out: dict[str, str] = {}
+    for i in range(0, len(want), 500):
+        chunk = want[i:i + 500]
+        for r in sql(lib, f"SELECT id, doc_type, doc_number, title, date FROM documents WHERE id IN ({marks(chunk)})",
+                     chunk):
+            out[r["id"]] = short_name(r)
+    return out
 
 
 def expand_any_spelling(lib: Library, query: str) -> str:
@@ -89,6 +190,194 @@ def short_name(doc: dict[str, Any]) -> str:
     return cut.rstrip(",;:–- ") + "…"
 
 
-def short_names(lib: Library) -> dict[str, str]:
-    """Every document's short name, by id."""
-    return {d["id"]: short_name(d) for d in lib.archive.documents()}
+def takes(method: Callable[..., Any], name: str) -> bool:
+    """Whether an Archive method takes the keyword ``name`` (the paged API lands method by method)."""
+    try:
+        return name in inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def paged(method: Callable[..., Any], *args: Any, limit: int, after: str | None, **kw: Any) -> Window[Any]:
+    """A window of an Archive list method: its own keyset paging when it has one (its cursor
+    wrapped in ours, which adds the row offset), else a slice of the whole list."""
+    cursor = decode(after, 1)
+    offset = cursor.offset if cursor else 0
+    if takes(method, "limit"):
+        inner = cursor.key[0] if cursor else None
+        if cursor is not None and not isinstance(inner, str):
+            raise HTTPException(400, "after: not a cursor of this list (start again from the first page)")
+        got = method(*args, limit=limit, after=inner, **kw)
+        rows = list(got)
+        nxt = getattr(got, "next", None)
+        total = getattr(got, "total", None)
+        total = offset + len(rows) + (1 if nxt else 0) if total is None else int(total)
+    else:
+        every = method(*args, **kw)
+        total = len(every)
+        rows = every[offset:offset + limit]
+        nxt = "" if offset + limit < total else None
+    cur = encode(Cursor(offset + len(rows), (nxt,))) if nxt is not None and rows else None
+    return Window(rows, total, offset, limit, cur, None)
+
+
+# -- an entity's page -------------------------------------------------------------
+
+MENTION_ORDER = [("coalesce(d.date, '')", True), ("m.doc_id", True), ("m.start", True), ('m."end"', True),
+                 ("m.block", True)]
+
+
+def entity_where(ids: Sequence[str]) -> tuple[str, list[Any]]:
+    m = marks(ids)
+    return f"(m.entity_id IN ({m}) OR m.named_id IN ({m}))", [*ids, *ids]
+
+
+def mentions_page(lib: Library, ids: Sequence[str], *, limit: int = 50, after: str | None = None,
+                  before: str | None = None) -> Window[dict[str, Any]]:
+    """One page of the mentions of an entity (``ids``: it and what stands for it), in date order,
+    each with its block's text and start (to cut the line it stands in): the page is chosen
+    first, and only its own blocks are read."""
+    cond, params = entity_where(ids)
+    total = sql(lib, f"SELECT count(*) AS n FROM mentions m WHERE {cond}", params)[0]["n"]
+    a, b = decode(after, len(MENTION_ORDER)), decode(before, len(MENTION_ORDER), "before")
+    edge = b or a
+    cols = [(e, asc if b is None else not asc) for e, asc in MENTION_ORDER]
+    if edge is not None:
+        more, extra = keyset(cols, edge.key)
+        cond, params = f"{cond} AND {more}", [*params, *extra]
+    by = ", ".join(f"{e} {'ASC' if asc else 'DESC'}" for e, asc in cols)
+    keys = ", ".join(f"{e} AS k{i}" for i, (e, _) in enumerate(MENTION_ORDER))
+    by_parts = [(e, "ASC" if asc else "DESC") for e, asc in cols]
+    chosen = ('SELECT m.doc_id, m.block, m.entity_id, m.canonical, m.type, m.text, m.start, m."end", m.metonymy,'
+              f" m.in_deleted, d.date, d.doc_type, d.doc_number, d.title, {keys}"
+              f" FROM mentions m JOIN documents d ON d.id = m.doc_id WHERE {cond} ORDER BY {by} LIMIT ?")
+    rows = sql(lib, "SELECT c.doc_id AS document, c.block, c.entity_id AS id, c.canonical, c.type, c.text, c.start,"
+                    ' c."end", c.metonymy, c.in_deleted AS in_deleted_text, c.date, c.doc_type, c.doc_number,'
+                    " c.title, b.text AS block_text, b.start AS block_start, b.kind AS block_kind,"
+                    " b.parent AS block_parent, b.label_inferred,"
+                    f" {', '.join(f'c.k{i}' for i in range(len(MENTION_ORDER)))}"
+                    f" FROM ({chosen}) c LEFT JOIN blocks b ON b.doc_id = c.doc_id AND b.label = c.block"
+                    f" ORDER BY {', '.join(f'c.k{i} {d}' for i, (_, d) in enumerate(by_parts))}",
+               [*params, limit + 1])
+    return from_rows(rows, key=lambda r: tuple(r[f"k{i}"] for i in range(len(MENTION_ORDER))), total=total,
+                     limit=limit, after=a, before=b)
+
+
+@dataclass(frozen=True, slots=True)
+class NamesSeen:
+    """How the archive names an entity: each name with its count and its documents' years, and
+    how many documents name it at all."""
+
+    names: list[tuple[str, int, str]]
+    documents: int
+
+
+def names_seen(lib: Library, ids: Sequence[str]) -> NamesSeen:
+    """The names an entity appears under in the whole archive (most used first), counted
+    per document in the index and dated from the documents' rows."""
+    cond, params = entity_where(ids)
+    rows = sql(lib, "SELECT g.text, g.n, substr(d.date, 1, 4) AS year, g.doc_id FROM (SELECT m.text, m.doc_id,"
+                    f" count(*) AS n FROM mentions m WHERE {cond} GROUP BY m.text, m.doc_id) g"
+                    " JOIN documents d ON d.id = g.doc_id", params)
+    count: dict[str, int] = {}
+    years: dict[str, list[str]] = {}
+    for r in rows:
+        count[r["text"]] = count.get(r["text"], 0) + int(r["n"])
+        if r["year"]:
+            years.setdefault(r["text"], []).append(r["year"])
+    out = []
+    for name in sorted(count, key=lambda n: (-count[n], n)):
+        y = sorted(years.get(name, []))
+        out.append((name, count[name], "" if not y else y[0] if y[0] == y[-1] else f"{y[0]}–{y[-1]}"))
+    return NamesSeen(out, len({r["doc_id"] for r in rows}))
+
+
+def cooccurring(lib: Library, entity_id: str, limit: int = 20) -> list[tuple[str, str, int]]:
+    """The entities named in the same blocks as ``entity_id``: (id, name, blocks), most first.
+    From the archive's maintained co-occurrence when it keeps one, else an indexed join over
+    the entity's own blocks (never the whole corpus's pairs)."""
+    archive = lib.archive
+    if hasattr(archive, "cooccurring"):
+        return [(r["id"], r["name"], int(r["weight"])) for r in archive.cooccurring(entity_id, limit=limit)]
+    rows = sql(lib, "SELECT o.entity_id AS id, max(o.canonical) AS name, count(*) AS n FROM"
+                    " (SELECT DISTINCT m.doc_id, m.block, m.entity_id, m.canonical FROM mentions me"
+                    " JOIN mentions m ON m.doc_id = me.doc_id AND m.block = me.block"
+                    " WHERE me.entity_id = ? AND m.entity_id IS NOT NULL AND m.entity_id != ?) o"
+                    " GROUP BY o.entity_id ORDER BY n DESC, name LIMIT ?", [entity_id, entity_id, limit])
+    return [(r["id"], r["name"], int(r["n"])) for r in rows]
+
+
+def place_forms(lib: Library) -> dict[str, dict[str, int]]:
+    """Every place the archive names: the names it uses for it, with counts (for map labels)."""
+    out: dict[str, dict[str, int]] = {}
+    for r in sql(lib, "SELECT entity_id AS id, text, count(*) AS n FROM mentions"
+                      " WHERE type = 'place' AND entity_id IS NOT NULL GROUP BY entity_id, text"):
+        out.setdefault(r["id"], {})[r["text"]] = int(r["n"])
+    return out
+
+
+def in_block(m: dict[str, Any]) -> tuple[int, int] | None:
+    """Where a mention stands in its block's text: its offsets there when the row has them, else
+    the occurrence of its exact text nearest to where its source offset puts it."""
+    if m.get("in_block"):
+        s, e = m["in_block"]
+        return int(s), int(e)
+    text, name = m.get("block_text"), m["text"]
+    if not text or not name:
+        return None
+    guess = m["start"] - (m.get("block_start") or 0)
+    best, at = None, text.find(name)
+    while at >= 0:
+        if best is None or abs(at - guess) < abs(best - guess):
+            best = at
+        at = text.find(name, at + 1)
+    return None if best is None else (best, best + len(name))
+
+
+# -- judgments and events ---------------------------------------------------------
+
+
+def judgments_window(lib: Library, doc: str | None, *, scale: str, low: float, high: float, term: str | None,
+                     limit: int, after: str | None) -> Window[dict[str, Any]]:
+    """One page of the judgments (in document date order, then reading order)."""
+    method = lib.archive.judgments
+    if takes(method, "limit"):
+        return paged(method, doc, scale=scale, low=low, high=high, term=term or None, limit=limit, after=after)
+    rows = [r for r in method(doc, scale=scale, low=low, high=high) if not term or r["term"] == term]
+    return paged(lambda: rows, limit=limit, after=after)
+
+
+def judgment_terms(lib: Library, doc: str | None, scale: str) -> list[tuple[str, int, list[float] | None]]:
+    """Each term the judgments use: how many, and its range on ``scale`` (most used first)."""
+    archive = lib.archive
+    if hasattr(archive, "judgment_terms"):
+        return [(r["term"], int(r["count"]), None if r.get("low") is None else [r["low"], r["high"]])
+                for r in archive.judgment_terms(doc, scale=scale)]
+    count: Counter[str] = Counter()
+    rng: dict[str, list[float] | None] = {}
+    for j in archive.judgments(doc, scale=scale):
+        count[j["term"]] += 1
+        rng.setdefault(j["term"], j.get("range"))
+    return [(t, n, rng[t]) for t, n in count.most_common()]
+
+
+def judgments_of(lib: Library, doc: str, scale: str) -> list[dict[str, Any]]:
+    """Every judgment of one document (for its strip), a bounded read."""
+    method = lib.archive.judgments
+    if takes(method, "limit"):
+        out: list[dict[str, Any]] = []
+        after: str | None = None
+        while True:
+            got = method(doc, scale=scale, limit=1000, after=after)
+            out += list(got)
+            after = getattr(got, "next", None)
+            if not after:
+                return out
+    return list(method(doc, scale=scale))
+
+
+def events_window(lib: Library, *, entity: str | None, start: str | None, end: str | None, limit: int,
+                  after: str | None) -> Window[dict[str, Any]]:
+    """One page of the timeline (date, document, position order)."""
+    return paged(lib.archive.timeline, entity=entity or None, start=start or None, end=end or None,
+                 gazetteer=lib.gazetteer_files, limit=limit, after=after)
