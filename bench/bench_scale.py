@@ -35,7 +35,8 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 from bench_ingest import baseline, count_pages, ensure_corpus, run_ingest  # noqa: E402
 
 import declass  # noqa: E402
-from declass.store.query import parse, to_fts5, to_tsquery  # noqa: E402
+from declass.store import pgsearch  # noqa: E402
+from declass.store.query import parse, to_fts5  # noqa: E402
 
 QUERIES = ['"Port Arthur"', "Peiping", '"Sino-Soviet" solidarity', "Dairen", "Manchuria railway", "Kremlin",
            "treaty", "Formosa", '"Korean war"', "advisors", "Moscow leadership", "industrialization",
@@ -62,9 +63,10 @@ def bare(store: Any, engine: str) -> Callable[[str], object]:
     """The engine's own full-text query for the top 20, nothing else: the floor for search."""
     if engine == "postgresql":
         def pg(q: str) -> object:
-            sql, params = to_tsquery(parse(q))
-            return store.db.execute(f"SELECT rowid FROM blocks, (SELECT {sql} AS q) tq WHERE tsv @@ q"
-                                    " ORDER BY ts_rank(tsv, q) DESC LIMIT 20", params).fetchall()
+            plan = pgsearch.plan(parse(q))
+            assert plan is not None
+            return store.db.execute("SELECT rowid FROM blocks, (SELECT %s::tsquery AS q) tq WHERE tsv @@ q"
+                                    " ORDER BY ts_rank(tsv, q) DESC LIMIT 20", [plan.tsquery]).fetchall()
         return pg
     if engine == "tantivy":
         def tv(q: str) -> object:

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 import declass
 from declass.errors import UsageError
-from declass.store import SQLiteStore
-from declass.store.query import And, Near, Not, Or, Term, parse, to_fts5, to_tsquery
+from declass.store import SQLiteStore, pgsearch
+from declass.store.postgres import PostgresStore
+from declass.store.query import And, Near, Node, Not, Or, Term, parse, to_fts5
 
 
 @pytest.mark.parametrize(("query", "fts5"), [
@@ -49,12 +50,6 @@ def test_bad_queries_are_usage_errors(query: str) -> None:
     assert info.value.code == "E403"
 
 
-def test_tsquery_keeps_parameters_in_order() -> None:
-    sql, params = to_tsquery(parse('"Port Arthur" -Dairen manch*'))
-    assert params == ["Port Arthur", "manch:*", "Dairen"]
-    assert sql.count("%s") == 3 and "!!" in sql
-
-
 @pytest.fixture(scope="module")
 def fts() -> sqlite3.Connection:
     db = sqlite3.connect(":memory:")
@@ -73,8 +68,6 @@ def test_any_text_parses_or_is_a_usage_error_and_fts5_accepts_the_rendering(
     except UsageError:
         return
     fts.execute("SELECT count(*) FROM t WHERE t MATCH ?", (to_fts5(node),)).fetchone()
-    sql, params = to_tsquery(node)
-    assert sql.count("%s") == len(params)
 
 
 # -- bounds (issue 19) ----------------------------------------------------------------------
@@ -198,3 +191,94 @@ def test_a_prefix_is_stemmed_by_both_engines(tmp_path_factory: pytest.TempPathFa
         assert all(h.highlights for h in fast)
     finally:
         store.close()
+
+
+# -- PostgreSQL: the tree as tsquery text, NEAR checked as FTS5 checks it (store.pgsearch) -----
+
+A, B, C = Term("a"), Term("b"), Term("c")
+LEX = {A: ("a",), B: ("b",), C: ("c",), Term("x y"): ("x", "y"), Term("x", prefix=True): ("x",),
+       Term("___"): ()}
+
+
+@pytest.mark.parametrize(("node", "tsquery"), [
+    (A, "'a'"),
+    (Term("x y"), "('x' <-> 'y')"),
+    (Term("x", prefix=True), "'x':*"),
+    (Or((A, And((B, C)))), "('a' | ('b' & 'c'))"),
+    (Not(A, Or((B, Term("x y")))), "('a' & !('b' | ('x' <-> 'y')))"),
+])
+def test_tsquery_text(node: Node, tsquery: str) -> None:
+    assert pgsearch.to_tsquery(node, LEX) == tsquery
+
+
+def test_quotes_in_a_lexeme_are_escaped() -> None:
+    assert pgsearch.to_tsquery(Term("o"), {Term("o"): ("o'k\\",)}) == "'o''k\\\\'"
+
+
+@pytest.mark.parametrize(("node", "simple"), [
+    (Term("___"), None),
+    (And((A, Term("___"))), None),
+    (Or((A, Term("___"))), A),
+    (Not(A, Term("___")), A),
+    (Not(Term("___"), A), None),
+    (Near((A, Term("___")), 3), A),  # FTS5 leaves an empty phrase out of NEAR
+    (Near((A, B, Term("___")), 3), Near((A, B), 3)),
+])
+def test_a_term_without_words_matches_nothing(node: Node, simple: Node | None) -> None:
+    assert pgsearch.simplify(node, LEX) == simple
+
+
+@pytest.mark.parametrize(("node", "loose"), [
+    (Near((A, B), 3), And((A, B))),
+    (Not(C, Near((A, B), 3)), C),  # an excluded NEAR cannot narrow the candidates
+    (Not(C, Or((A, Near((A, B), 3)))), Not(C, A)),
+    (Not(C, And((A, Near((A, B), 3)))), C),
+    (Not(C, Not(A, Near((A, B), 3))), Not(C, Not(A, And((A, B))))),
+    (Or((C, Near((A, B), 3))), Or((C, And((A, B))))),
+])
+def test_relaxed_query_finds_every_block_that_can_match(node: Node, loose: Node) -> None:
+    assert pgsearch.relax(node) == loose
+
+
+def positions(text: str) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for i, w in enumerate(text.split(), start=1):
+        out.setdefault(w, []).append(i)
+    return out
+
+
+PHRASES = st.lists(st.sampled_from("abcd"), min_size=1, max_size=2).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from("abcdx"), min_size=1, max_size=14).map(" ".join),
+       st.lists(st.tuples(PHRASES, st.booleans()), min_size=2, max_size=3), st.integers(0, 5))
+def test_near_is_checked_as_fts5_checks_it(text: str, phrases: list[tuple[str, bool]], distance: int) -> None:
+    """The NEAR rule (on a block's positions) against FTS5 itself, on any text and any NEAR group."""
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(text, tokenize='unicode61')")
+    db.execute("INSERT INTO t VALUES (?)", (text,))
+    node = Near(tuple(Term(p, prefix=star) for p, star in phrases), distance)
+    fts5 = bool(db.execute("SELECT count(*) FROM t WHERE t MATCH ?", (to_fts5(node),)).fetchone()[0])
+    lex = {t: tuple(t.words) for t in node.terms}
+    assert pgsearch.matches(node, lex, positions(text)) == fts5, (text, to_fts5(node))
+
+
+@pytest.fixture(scope="module")
+def pg_empty(pg_server: str) -> Iterator[PostgresStore]:
+    import pgserver
+
+    store = PostgresStore(pgserver.fresh_database(pg_server, "t_query_any_text"))
+    yield store
+    store.close()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from([*list('ab "()*-.,:^+é\'!&|<>'), " AND ", " OR ", " NOT ", "NEAR(", "25X1", "é",
+                                 "___", "o'k"]), max_size=25).map("".join) | st.text(max_size=40))
+def test_postgresql_accepts_any_query_the_parser_accepts(pg_empty: PostgresStore, text: str) -> None:
+    try:
+        node = parse(text)
+    except UsageError:
+        return
+    assert pgsearch.search(pg_empty._read, node, limit=5, doc_id=None, entity_ids=()) == []

@@ -3,9 +3,10 @@
 Same concepts as the SQLite store: documents keyed by SHA-256 (the same
 content twice is a no-op, a new version of a path replaces the old one),
 one transaction per batch of documents, recorded migrations.  Full text is
-a generated ``tsvector`` column with a GIN index, queried in the same
-query language as SQLite (`store.query`, rendered as a ``tsquery``) and
-ranked with ``ts_rank``; blocks and mentions are bulk-loaded with ``COPY``.
+a ``tsvector`` column (the store writes it: the words as the embedded
+engines read them) with a GIN index, searched in the same query language
+as SQLite (`store.pgsearch`); blocks and mentions are bulk-loaded with
+``COPY``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from declass.errors import StoreError, UsageError
+from declass.store import pgsearch
 from declass.store.base import (
     DOCUMENT_COLUMNS,
     Hit,
@@ -28,7 +30,7 @@ from declass.store.base import (
     with_mentions_marked,
 )
 from declass.store.migrations import RELEASES_TABLE
-from declass.store.query import parse, to_tsquery
+from declass.store.query import parse
 
 OPEN, CLOSE = "\x02", "\x03"
 
@@ -64,7 +66,8 @@ CREATE TABLE links (
     status TEXT NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed', 'confirmed', 'rejected')),
     updated_at TEXT NOT NULL, PRIMARY KEY (a_doc, a, b_doc, b)
 );
-"""), (2, "releases of one document", RELEASES_TABLE))
+"""), (2, "releases of one document", RELEASES_TABLE),
+    (4, "search reads words as the embedded engines do (store.pgsearch)", pgsearch.SCHEMA))
 LATEST = MIGRATIONS[-1][0]
 
 
@@ -114,6 +117,8 @@ class PostgresStore:
                 if self._version() >= version:
                     continue
                 self.db.execute(sql)
+                if version == 4:
+                    pgsearch.backfill(self.db)
                 self.db.execute("INSERT INTO schema_migrations VALUES (%s, %s, %s)",
                                 (version, name, datetime.now(UTC).isoformat(timespec="seconds")))
 
@@ -174,9 +179,10 @@ class PostgresStore:
             document_values(doc, doc_id, datetime.now(UTC).isoformat(timespec="seconds")),
         )
         with self.db.cursor().copy('COPY blocks (doc_id, seq, label, kind, parent, text, start, "end", page, '
-                                   "label_inferred) FROM STDIN") as copy:
+                                   "label_inferred, tsv) FROM STDIN") as copy:
             for seq, label, kind, parent, text, start, end, page, inferred in doc.blocks:
-                copy.write_row((doc_id, seq, label, kind, parent, text, start, end, page, bool(inferred)))
+                copy.write_row((doc_id, seq, label, kind, parent, text, start, end, page, bool(inferred),
+                                pgsearch.tsvector(text)))
         with self.db.cursor().copy('COPY mentions (doc_id, block, entity_id, canonical, type, text, start, "end", '
                                    "metonymy, in_deleted, method, named_id) FROM STDIN") as copy:
             for block, eid, canonical, type_, text, start, end, meto, deleted, method, named in doc.mentions:
@@ -223,19 +229,12 @@ class PostgresStore:
 
     def search(self, query: str | None, *, limit: int = 20, doc_id: str | None = None,
                entity_ids: Sequence[str] = ()) -> list[Hit]:
+        if query:  # the query language, read as FTS5 reads it (store.pgsearch)
+            return pgsearch.search(self._read, parse(query), limit=limit, doc_id=doc_id, entity_ids=entity_ids)
         where: list[str] = []
         params: list[Any] = []
-        if query:
-            snip = (f"ts_headline('english', b.text, q, 'StartSel={OPEN}, StopSel={CLOSE}, MaxWords=30, "
-                    "MinWords=12, ShortWord=2')")
-            tsquery, tsparams = to_tsquery(parse(query))
-            source = f"blocks b JOIN documents d ON d.id = b.doc_id, (SELECT {tsquery} AS q) tq"
-            params.extend(tsparams)
-            where.append("b.tsv @@ q")
-            rank, order = "ts_rank(b.tsv, q)", "rank DESC, d.date, b.doc_id, b.seq"
-        else:
-            source, snip = "blocks b JOIN documents d ON d.id = b.doc_id", "substr(b.text, 1, 200)"
-            rank, order = "0.0", "d.date NULLS FIRST, b.doc_id, b.seq"
+        source, snip = "blocks b JOIN documents d ON d.id = b.doc_id", "substr(b.text, 1, 200)"
+        rank, order = "0.0", "d.date NULLS FIRST, b.doc_id, b.seq"
         if doc_id:
             where.append("b.doc_id = %s")
             params.append(doc_id)
@@ -250,7 +249,7 @@ class PostgresStore:
             params)
         hits = [Hit.from_marked(r["doc_id"], r["label"], r["kind"], r["page"], r["start"], r["end"], r["snip"],
                                 float(r["rank"]), r["title"], r["doc_number"], OPEN, CLOSE) for r in rows]
-        if entity_ids and not query:
+        if entity_ids:
             hits = [self._highlight_mentions(h, entity_ids) for h in hits]
         return hits
 

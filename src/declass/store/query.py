@@ -5,8 +5,8 @@ Users write what the README documents: words, "quoted phrases", ``prefix*``,
 ``NEAR(a b, 10)``.  A word with punctuation inside it (``Sino-Soviet``,
 ``U.S.``, ``25X1``) is a phrase of its tokens.  Parsing here rather than
 handing the text to an engine keeps one language whichever engine answers
-(SQLite FTS5, the tantivy index, PostgreSQL), so a fallback from one engine
-to another never changes what a query means.
+(SQLite FTS5, the tantivy index, PostgreSQL: `store.pgsearch`), so a
+fallback from one engine to another never changes what a query means.
 
 Precedence follows FTS5: ``NOT`` binds tighter than ``AND`` (also implicit,
 between adjacent terms), which binds tighter than ``OR``.
@@ -289,24 +289,3 @@ def to_fts5(node: Node) -> str:
     if isinstance(node, Or):
         return "(" + " OR ".join(to_fts5(p) for p in node.parts) + ")"
     return f"({to_fts5(node.keep)} NOT {to_fts5(node.drop)})"
-
-
-def to_tsquery(node: Node) -> tuple[str, list[str]]:
-    """The tree as a PostgreSQL ``tsquery`` expression and its parameters.
-
-    Terms go through ``phraseto_tsquery`` so PostgreSQL stems them as it
-    stems the text; NEAR has no tsquery equivalent and becomes AND."""
-    if isinstance(node, Term):
-        words = node.words
-        if not node.prefix:
-            return "phraseto_tsquery('english', %s)", [" ".join(words)]
-        last = "to_tsquery('english', %s)"
-        if len(words) == 1:
-            return last, [words[0] + ":*"]
-        return f"tsquery_phrase(phraseto_tsquery('english', %s), {last})", [" ".join(words[:-1]), words[-1] + ":*"]
-    if isinstance(node, Not):
-        (keep, p1), (drop, p2) = to_tsquery(node.keep), to_tsquery(node.drop)
-        return f"({keep} && !!{drop})", p1 + p2
-    parts = [to_tsquery(p) for p in (node.terms if isinstance(node, Near) else node.parts)]
-    op = " || " if isinstance(node, Or) else " && "
-    return "(" + op.join(sql for sql, _ in parts) + ")", [p for _, ps in parts for p in ps]

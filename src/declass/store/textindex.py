@@ -91,6 +91,17 @@ def indexed_text(text: str) -> str:
     return text.translate(_AS_SPACE)
 
 
+def words(text: str) -> list[str]:
+    """The words of ``text`` as the index holds them, in order: footnote digits
+    blanked, folded, stemmed (the PostgreSQL store indexes these too)."""
+    return _ANALYZER.analyze(indexed_text(text))
+
+
+def prefix_stem(word: str) -> str:
+    """A prefix's word as the index matches it (see `_stem`)."""
+    return _stem(word)
+
+
 def index_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".tantivy")
 
