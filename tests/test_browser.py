@@ -416,12 +416,12 @@ def test_entity_context_lines(page: Page, base_url: str) -> None:
 
 
 def test_judgment_and_redaction_charts(page: Page, base_url: str) -> None:
-    page.goto(base_url + "/judgments")
+    page.goto(base_url + "/judgments?limit=200")
     chart = page.locator("svg.term-chart")
     expect(chart).to_be_visible()
     assert chart.locator("rect.bar").count() >= 8
     strips = page.locator("svg.strip")
-    expect(strips).to_have_count(2)
+    expect(strips).to_have_count(2)  # a strip for each document on the page: both, on a page of 200
     shot(page, "judgments-chart")
     strips.first.locator("a").first.click()
     assert "layer-judgments" in body_class(page)
@@ -467,3 +467,32 @@ def test_accessibility_of_the_new_pages(page: Page, base_url: str) -> None:
     assert "layer-entities" in body_class(page)
     page.keyboard.press("Space")
     assert "layer-entities" not in body_class(page)
+
+
+def test_page_through_lists(page: Page, base_url: str) -> None:
+    """A list a page at a time: the count says where we are, Next and Previous keep the filters and sort."""
+    page.goto(base_url + "/?limit=1&sort=-date")
+    expect(page.locator("nav.pager .count").first).to_have_text("1–1 of 2 documents")
+    expect(page.locator("#documents tbody tr")).to_have_count(1)
+    expect(page.locator("#documents")).to_contain_text("NSC Briefing")  # the later one first
+    page.locator('nav.pager a[rel="next"]').first.click()
+    expect(page.locator("nav.pager .count").first).to_have_text("2–2 of 2 documents")
+    expect(page.locator("#documents")).to_contain_text("NIE-58")
+    assert "sort=-date" in page.url and "limit=1" in page.url
+    expect(page.locator('nav.pager a[rel="next"]')).to_have_count(0)
+    page.locator('nav.pager a[rel="prev"]').first.click()
+    expect(page.locator("#documents")).to_contain_text("NSC Briefing")
+
+    page.goto(base_url + "/judgments?scale=icd203&limit=25")
+    label = page.locator("nav.pager .count").first.inner_text()
+    total = int(label.split(" of ")[1].split()[0].replace(",", ""))
+    assert label.startswith("1–25 of ") and total > 25
+    seen = page.locator("#judgments tbody tr").count()
+    while page.locator('nav.pager a[rel="next"]').count():
+        page.locator('nav.pager a[rel="next"]').first.click()
+        assert "scale=icd203" in page.url and "limit=25" in page.url
+        expect(page.locator("select[name=scale]")).to_have_value("icd203")
+        seen += page.locator("#judgments tbody tr").count()
+    assert seen == total
+    expect(page.locator("nav.pager .count").first).to_contain_text(f"of {total} judgments")
+    shot(page, "judgments-last-page")
