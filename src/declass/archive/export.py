@@ -10,10 +10,9 @@ and ``tests/test_export.py`` pins its output on the samples.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from declass.model import Document, Exported, ReleasePair
 
@@ -120,7 +119,13 @@ def dumps(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
-def write_jsonl(records: Iterable[dict[str, Any]], out: io.TextIOBase) -> int:
+class Writer(Protocol):
+    """Where an export goes: anything with ``write(str)`` (a file, ``sys.stdout``, a ``StringIO``)."""
+
+    def write(self, text: str, /) -> object: ...
+
+
+def write_jsonl(records: Iterable[dict[str, Any]], out: Writer) -> int:
     n = 0
     for rec in records:
         out.write(dumps(rec) + "\n")
@@ -136,7 +141,7 @@ def csv_rows(records: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
                    int(b.get("label_inferred", False)), b["text"]]
 
 
-def write_csv(records: Iterable[dict[str, Any]], out: io.TextIOBase) -> int:
+def write_csv(records: Iterable[dict[str, Any]], out: Writer) -> int:
     w = csv.writer(out)
     w.writerow(CSV_COLUMNS)
     n = 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from declass.model import field_value
 from declass.text.dates import format_date
 
 UNIT = {
@@ -23,16 +24,11 @@ UNIT = {
 }
 
 
-def _value(md: dict[str, Any], key: str) -> Any:
-    v = md.get(key)
-    return v.get("value") if isinstance(v, dict) else v
-
-
 def document_citation(record: dict[str, Any]) -> str:
     """Type and number, title, date: the document part of a citation."""
     md = record.get("metadata") or {}
-    doc_type, number = _value(md, "doc_type"), _value(md, "doc_number")
-    title, when = _value(md, "title"), _value(md, "date")
+    doc_type, number = field_value(md, "doc_type"), field_value(md, "doc_number")
+    title, when = field_value(md, "title"), field_value(md, "date")
     head = " ".join(x for x in (doc_type, number) if x) or record["id"]
     parts = [head]
     if title:
@@ -61,9 +57,9 @@ def frus_citation(record: dict[str, Any], block: dict[str, Any] | None = None) -
     if not isinstance(frus, dict) or not frus.get("citation"):
         return None
     md = record.get("metadata") or {}
-    title = _value(md, "title")
+    title = field_value(md, "title")
     text = str(frus["citation"]) + (f", \u201c{title}\u201d" if title else "")
-    when = _value(md, "date")
+    when = field_value(md, "date")
     if when:
         text += f", {format_date(when)}"
     if block is not None:
@@ -84,7 +80,7 @@ def citation(record: dict[str, Any], block: dict[str, Any] | None = None) -> str
         if block.get("label_inferred"):
             text += " [number inferred]"
     text += "."
-    archive_id, released = _value(md, "archive_id"), _value(md, "released")
+    archive_id, released = field_value(md, "archive_id"), field_value(md, "released")
     tail = []
     if archive_id:
         tail.append(archive_id)

@@ -36,7 +36,7 @@ from declass.evaluate.gold import (
     with_person_lexicon,
 )
 from declass.evaluate.measures import DocScore, score
-from declass.model import Document, Page
+from declass.model import Document, Page, field_text
 from declass.stages.pipeline import run_stages, stages_for
 from declass.stages.read.reader import read_bytes, read_text
 from declass.stages.read.tei import iter_documents
@@ -81,8 +81,7 @@ def sample_gold(path: Path) -> Gold:
     md = doc.metadata
 
     def value(key: str) -> str | None:
-        f = md.get(key)
-        return str(f["value"]) if isinstance(f, dict) and f.get("value") else None
+        return field_text(md, key)
 
     paragraphs = tuple(
         GoldParagraph(b.segments[0][0], b.end, b.kind, b.label, b.segments[0][0])

@@ -18,7 +18,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from declass.evaluate.gold import Gold, surname
-from declass.model import Block, Document
+from declass.model import Block, Document, field_value
 
 Mapper = Callable[[int], int]
 TITLE_SIMILARITY = 90
@@ -76,11 +76,6 @@ def compact(text: str) -> str:
     return normal(text).replace(" ", "")
 
 
-def value_of(field_: Any) -> Any:
-    """The value of a metadata field record (``{"value": ...}``), or None."""
-    return field_.get("value") if isinstance(field_, Mapping) else None
-
-
 class Blocks:
     """The read document's blocks, found by source offset."""
 
@@ -132,17 +127,17 @@ def score(doc: Document, gold: Gold, variant: str, to_pred: Mapper = lambda x: x
 def _metadata(out: DocScore, doc: Document, gold: Gold) -> None:
     md = doc.metadata
     if gold.doc_type:
-        got = value_of(md.get("doc_type"))
+        got = field_value(md, "doc_type")
         out.add("type", got == gold.doc_type, 1, f"type {got!r}, gold {gold.doc_type!r}")
     if gold.title:
-        got = value_of(md.get("title")) or ""
+        got = field_value(md, "title") or ""
         ok = fuzz.ratio(normal(str(got)), normal(gold.title)) >= TITLE_SIMILARITY
         out.add("title", ok, 1, f"title {str(got)[:70]!r}, gold {gold.title[:70]!r}")
     if gold.date:
-        got = value_of(md.get("date"))
+        got = field_value(md, "date")
         out.add("date", str(got or "") == gold.date, 1, f"date {got!r}, gold {gold.date!r}")
     if gold.classification:
-        got = value_of(md.get("classification"))
+        got = field_value(md, "classification")
         out.add("classification", str(got or "").upper() == gold.classification, 1,
                 f"classification {got!r}, gold {gold.classification!r}")
 
@@ -216,8 +211,9 @@ def _footnotes(out: DocScore, doc: Document, gold: Gold, blocks: Blocks, to_pred
         ok = parent is not None and any(s - 2 <= anchor <= e + 2 for s, e in parent.segments)
         linked += ok
         if not ok and miss_link is None:
+            at = blocks.at(anchor)
             miss_link = f"footnote {best.label} linked to {best.parent!r}, its mark is in " \
-                        f"{(blocks.at(anchor).label if blocks.at(anchor) else None)!r}"
+                        f"{(at.label if at else None)!r}"
     out.add("footnotes.found", found, len(gold.notes), miss_found)
     out.add("footnotes.linked", linked, found, miss_link)
 
@@ -371,7 +367,7 @@ def _furniture(out: DocScore, doc: Document, gold: Gold) -> None:
     leaked = [b for b in doc.blocks if b.kind != "footnote" and is_furniture(b.text)]
     first = f"block {leaked[0].label!r}: {leaked[0].text[:60]!r}" if leaked else None
     out.count("furniture_blocks", len(leaked), first)
-    title = value_of(doc.metadata.get("title"))
+    title = field_value(doc.metadata, "title")
     bad = bool(title) and is_furniture(str(title))
     out.count("furniture_titles", int(bad), f"title {title!r}" if bad else None)
 

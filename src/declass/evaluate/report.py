@@ -77,10 +77,10 @@ def bar_check(summary: dict[str, dict[str, Summary]]) -> list[str]:
     every = summary.get("all", {})
     clean, scan = every.get("clean"), every.get("scan")
     for measure, (bar, _) in BARS.items():
-        c = clean.tallies.get(measure).value if clean and measure in clean.tallies else None
+        c = clean.tallies[measure].value if clean and measure in clean.tallies else None
         if c is not None and c < bar:
             missed.append(f"clean {measure} {c:.3f} < {bar}")
-        s = scan.tallies.get(measure).value if scan and measure in scan.tallies else None
+        s = scan.tallies[measure].value if scan and measure in scan.tallies else None
         if c is not None and s is not None and s < 0.9 * c:
             missed.append(f"scan {measure} {s:.3f} < 0.9 × clean {c:.3f}")
     for variant, summ in every.items():

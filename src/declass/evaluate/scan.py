@@ -161,7 +161,7 @@ def style_for(
     date = (release_date or f"{rng.randint(1998, 2014)}/{rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}").replace(
         "-", "/"
     )
-    stamp = rng.choice(_STAMP_FORMS).format(date=date, id=archive_id or crest_id(rng))
+    stamp: str | None = rng.choice(_STAMP_FORMS).format(date=date, id=archive_id or crest_id(rng))
     if archive_id is None and release_date is None and rng.random() < 0.15:
         stamp = None  # not every scan went through CREST
     copy = None

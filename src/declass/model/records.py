@@ -441,13 +441,12 @@ def field_value(metadata: Mapping[str, Any], key: str) -> JSON:
 
 
 def field_text(metadata: Mapping[str, Any], key: str) -> str | None:
-    """`field_value` as text: None when absent or empty, a list's items joined."""
+    """`field_value` as text, stripped: None when absent or empty, a list's items joined."""
     v = field_value(metadata, key)
-    if v is None or v == "" or v == []:
-        return None
     if isinstance(v, list | tuple):
-        return ", ".join(str(x) for x in v)
-    return str(v)
+        v = ", ".join(str(x) for x in v)
+    text = "" if v is None else str(v).strip()
+    return text or None
 
 
 def metadata_fields(metadata: Mapping[str, Any], document: str = "") -> Iterator[tuple[str, MetadataField]]:

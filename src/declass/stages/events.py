@@ -62,7 +62,8 @@ def _n(raw: str) -> int:
 
 def _delta(n: int, unit: str) -> relativedelta:
     unit = unit.lower().rstrip("s")
-    return relativedelta(**{f"{unit}s": n})
+    amount: dict[str, Any] = {f"{unit}s": n}
+    return relativedelta(**amount)
 
 
 def _part(part: str | None, year: int) -> tuple[str, str | None, str]:

@@ -21,7 +21,18 @@ from importlib import resources
 from typing import Any
 
 from declass.datafile import load_yaml
-from declass.model import Block, Document, Furniture, Mention, Page, Redaction, Source, from_dicts, page_lookup
+from declass.model import (
+    Block,
+    BlockKind,
+    Document,
+    Furniture,
+    Mention,
+    Page,
+    Redaction,
+    Source,
+    from_dicts,
+    page_lookup,
+)
 from declass.stages.pipeline import DEFAULT_OPTIONS, Options, Stage, run_stages, stages_for
 from declass.stages.read.tei import Slice, TeiBlock, TeiDocument, iter_documents
 from declass.text.textmap import MappedText
@@ -160,7 +171,7 @@ def blocks_of(doc: TeiDocument) -> tuple[tuple[Block, ...], tuple[Furniture, ...
             if number and number.isdigit():
                 attrs |= {"sequence": "number", "value": int(number)}
         label_of[i] = label
-        out.append(Block(label=label, kind=kind, parent=parent, view=view, page=at_page(segs[0][0]),
+        out.append(Block(label=label, kind=BlockKind(kind), parent=parent, view=view, page=at_page(segs[0][0]),
                          number=number, attrs=attrs))
     for note in doc.notes:
         segs = [(s, e) for s, e in [(note.start, note.end)] if e > s]
@@ -170,7 +181,7 @@ def blocks_of(doc: TeiDocument) -> tuple[tuple[Block, ...], tuple[Furniture, ...
         attrs = {"source": "markup", "anchor": anchor, "anchor_method": "markup", "mark": note.mark,
                  **({"frus_id": note.xml_id} if note.xml_id else {}), **({"source_note": True}
                                                                          if note.kind == "source" else {})}
-        out.append(Block(label=labels.unique(f"fn{note.mark}"), kind="footnote", parent=anchor,
+        out.append(Block(label=labels.unique(f"fn{note.mark}"), kind=BlockKind.FOOTNOTE, parent=anchor,
                          view=_view(doc.text, segs), page=at_page(note.start), attrs=attrs))
     out.sort(key=lambda blk: blk.start)
     return tuple(out), tuple(furniture)

@@ -49,7 +49,7 @@ SERIAL = re.compile(r"\b(?P<prefix>SNIE|NIE|SE|NSC)\s*[-\u2013]?\s*(?P<num>\d+(?
 @lru_cache(maxsize=1)
 def doc_types() -> list[dict[str, Any]]:
     raw = resources.files("declass.data").joinpath("doc_types.yaml").read_text("utf-8")
-    types = load_yaml(raw)["types"]
+    types: list[dict[str, Any]] = load_yaml(raw)["types"]
     for t in types:
         t["regex"] = re.compile(t["pattern"], re.IGNORECASE | re.MULTILINE)
     return types
@@ -365,9 +365,10 @@ def read_reservations(doc: Document, front: list[Block]) -> tuple[list[Field], l
     for b in doc.blocks:
         if b.kind != "footnote":
             continue
-        m = DISSENT.match(b.text.strip())
-        if not m:
+        note = DISSENT.match(b.text.strip())
+        if not note:
             continue
+        m = note
         paras = [p for p, _, _ in paragraph_references(b.text)] or ([b.parent] if b.parent else [])
         lead = len(b.text) - len(b.text.lstrip())
         out.append(cite(b, 0, len(b.text), b.text.strip(), by=_by(m.group("by")), paragraphs=paras,

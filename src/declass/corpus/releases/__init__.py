@@ -9,6 +9,6 @@ from __future__ import annotations
 
 from declass.corpus.releases.api import order_records, pair_records
 from declass.corpus.releases.compare import Comparison, compare_records
-from declass.corpus.releases.pair import ReleasePair
+from declass.model import ReleasePair
 
 __all__ = ["Comparison", "ReleasePair", "compare_records", "order_records", "pair_records"]

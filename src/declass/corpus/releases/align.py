@@ -17,7 +17,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
-from difflib import SequenceMatcher
+from difflib import Match, SequenceMatcher
 
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
@@ -131,9 +131,9 @@ def _align_gap(a: list[str], b: list[str], i1: int, i2: int, j1: int, j2: int,
     _fuzzy(a, b, pi, i2, pj, j2, match_b, ocr_b)
 
 
-def _touches(m: object, blocks: list[object], na: int, nb: int) -> bool:
+def _touches(m: Match, blocks: list[Match], na: int, nb: int) -> bool:
     """A short exact run that continues an anchor (starts or ends the gap on both sides)."""
-    a, b, size = m.a, m.b, m.size  # type: ignore[attr-defined]
+    a, b, size = m.a, m.b, m.size
     return (a == 0 and b == 0) or (a + size == na and b + size == nb)
 
 

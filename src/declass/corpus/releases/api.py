@@ -8,9 +8,10 @@ from typing import Any
 
 from declass.corpus.releases.align import align
 from declass.corpus.releases.compare import compare_records
-from declass.corpus.releases.pair import ReleasePair, find_pairs, order, profile
+from declass.corpus.releases.pair import find_pairs, order, profile
 from declass.corpus.releases.stats import PairStats
 from declass.corpus.releases.text import ReleaseText, from_record
+from declass.model import ReleasePair
 
 
 def own_letters(a: ReleaseText, b: ReleaseText) -> tuple[int, int]:

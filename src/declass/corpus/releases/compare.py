@@ -16,6 +16,7 @@ from declass.corpus.releases.characterise import (
 )
 from declass.corpus.releases.stats import PairStats, pair_stats
 from declass.corpus.releases.text import Evidence, ReleaseText, from_record
+from declass.model import field_value
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,5 @@ def _build(e: ReleaseText, lt: ReleaseText, al: Alignment, entities: list[dict[s
 
 
 def _year(record: dict[str, Any]) -> int | None:
-    d = (record.get("metadata") or {}).get("date")
-    v = d.get("value") if isinstance(d, dict) else d
+    v = field_value(record.get("metadata") or {}, "date")
     return int(str(v)[:4]) if v and str(v)[:4].isdigit() else None

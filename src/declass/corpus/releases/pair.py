@@ -33,6 +33,7 @@ import numpy as np
 from datasketch import MinHash
 
 from declass.corpus.releases.text import ReleaseText, norms_and_marks
+from declass.model import ReleasePair, field_text
 
 NUM_PERM = 128
 # 42 bands of 3 rows: a pair with Jaccard 0.47 (an earlier release holding half the text) is proposed
@@ -62,17 +63,6 @@ class Profile:
     signature: np.ndarray  # MinHash hash values
 
 
-@dataclass(frozen=True, slots=True)
-class ReleasePair:
-    """Two releases of one document, earlier first."""
-
-    earlier: str
-    later: str
-    method: str  # archive_id | metadata | text | user
-    score: float  # containment of the smaller release's 5-grams in the larger (estimated)
-    basis: str  # how the order was decided: release dates | withholding marks | own text | length
-
-
 def _hash(x: int) -> int:
     return x
 
@@ -95,13 +85,8 @@ def signature(hashes: set[int]) -> np.ndarray:
     m = _template().copy()
     if hashes:
         m.update_batch(list(hashes))
-    return m.hashvalues.astype(np.uint32)
-
-
-def _value(md: dict[str, Any], key: str) -> str | None:
-    v = md.get(key)
-    v = v.get("value") if isinstance(v, dict) else v
-    return str(v).strip() if v not in (None, "") else None
+    values: np.ndarray = m.hashvalues.astype(np.uint32)
+    return values
 
 
 def profile(record: dict[str, Any], rt: ReleaseText | None = None) -> Profile:
@@ -115,8 +100,8 @@ def profile(record: dict[str, Any], rt: ReleaseText | None = None) -> Profile:
         words, marks = norms_and_marks(record)
     hashes = shingle_hashes(words)
     md = record.get("metadata") or {}
-    return Profile(str(record["id"]), _value(md, "archive_id"), _value(md, "doc_type"), _value(md, "date"),
-                   _value(md, "title"), _value(md, "released"), marks, sum(len(w) for w in words), len(hashes),
+    return Profile(str(record["id"]), field_text(md, "archive_id"), field_text(md, "doc_type"), field_text(md, "date"),
+                   field_text(md, "title"), field_text(md, "released"), marks, sum(len(w) for w in words), len(hashes),
                    signature(hashes))
 
 

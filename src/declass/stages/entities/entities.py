@@ -80,7 +80,7 @@ def _is_actor(text: str, start: int, end: int, entity: Entity) -> bool:
         return False
     if entity.type == "place" and entity.name.lower().endswith("kremlin"):
         return True
-    coordinated = re.search(r"\b[A-Z][\w'-]+\s+and\s+$", before)
+    coordinated = re.search(r"\b[A-Z][\w'-]+\s+and\s+$", before) is not None
     m = AND_NAME.match(after)
     if m:
         after = after[m.end() :]

@@ -34,7 +34,7 @@ from declass.text.personal_names import SUFFIXES, cues, key, surname, tokens
 def _as_written(m: dict[str, Any], corrections: Sequence[Correction]) -> str:
     """A person's name as the source spells it: the clean stage's dictionary
     repairs are undone inside names ("Rostow" is no OCR error for "restow")."""
-    text = m["text"]
+    text: str = m["text"]
     for c in corrections:
         if c.rule == "confusion" and m["start"] <= c.start and c.end <= m["end"]:
             text = text.replace(c.corrected, c.original, 1)

@@ -317,7 +317,7 @@ def given_names_before(text: str, s: int) -> int | None:
 def eponym_after(text: str, e: int) -> bool:
     """Is the name ending at ``e`` part of something named after a person ("Eisenhower Library")?"""
     m = _NEXT_WORD.match(text, e)
-    return bool(m) and m.group(1) in cues().eponym_heads
+    return m is not None and m.group(1) in cues().eponym_heads
 
 
 def surnames(names: Iterable[str]) -> frozenset[str]:

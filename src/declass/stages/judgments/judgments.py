@@ -26,7 +26,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from declass.model import Block, Document, Judgment, from_dicts
+from declass.model import Block, Document, Judgment, field_value, from_dicts
 from declass.stages.events import annex_map
 from declass.stages.judgments.scales import BUILTIN, load_scale, probability, vocabulary
 from declass.stages.markup import in_deleted_text
@@ -253,11 +253,6 @@ def horizon(sentence: str, period_end: str | None, period_phrase: str | None, do
     return {"end": None, "kind": "none", "phrase": None}
 
 
-def _value(md: dict[str, Any], key: str) -> Any:
-    v = md.get(key)
-    return v.get("value") if isinstance(v, dict) else v
-
-
 def dissent_by_paragraph(doc: Document) -> dict[str, list[dict[str, str]]]:
     out: dict[str, list[dict[str, str]]] = {}
     for r in doc.metadata.get("reservations") or []:
@@ -333,7 +328,7 @@ def judgments(doc: Document) -> Document:
     base = {
         "period_end": period.get("value") if isinstance(period, dict) else None,
         "period_phrase": period.get("phrase") if isinstance(period, dict) else None,
-        "date": _value(md, "date"),
+        "date": field_value(md, "date"),
         "dissent": dissent_by_paragraph(doc),
     }
     reservation_notes = {r["block"]: r["by"] for r in md.get("reservations") or [] if r.get("source") == "footnote"}
@@ -373,7 +368,8 @@ def link_restatements(found: list[dict[str, Any]], threshold: float = 85.0) -> N
 def range_under(j: dict[str, Any], scale_spec: str) -> list[float] | None:
     """A judgment's probability range under any scale, built-in or a user's file."""
     if scale_spec in j.get("probability", {}):
-        return j["probability"][scale_spec]
+        built_in: list[float] | None = j["probability"][scale_spec]
+        return built_in
     band, _ = probability(j["term"], j["expression"], load_scale(scale_spec))
     if band is None:
         return None

@@ -148,7 +148,7 @@ def derive_survey(csv_text: str) -> dict[str, Any]:
     and the interquartile range of readers' answers (percent → 0-1)."""
     rows = list(csv.reader(io.StringIO(csv_text)))
     header, body = rows[0], rows[1:]
-    bands = []
+    bands: list[dict[str, Any]] = []
     for i, phrase in enumerate(header):
         vals = sorted(float(r[i]) for r in body if len(r) > i and r[i].strip())
         q1, q3 = _quantile(vals, 0.25), _quantile(vals, 0.75)

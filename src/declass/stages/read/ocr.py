@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from statistics import median
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from PIL import Image
 
@@ -174,7 +174,7 @@ def ocr_image(image: Image.Image, number: int = 1, *, name: str = "<image>", lan
     """OCR one page image with the ``tesseract`` command; failures raise E108 naming ``name``."""
     dpi = _dpi(image)
     width, height = image.size
-    darkest, lightest = image.getextrema()
+    darkest, lightest = cast("tuple[float, float]", image.getextrema())  # one band: a greyscale page
     if darkest > 160 or darkest == lightest:
         return OcrPage(number, "", (), width, height, dpi)  # nothing printed on it at all
     with tempfile.TemporaryDirectory(prefix="declass-ocr-") as folder:

@@ -165,7 +165,7 @@ def page_images(data: bytes, name: str, pages: Sequence[int], dpi: int = 300) ->
 
 
 def _rendered(page: pdfium.PdfPage, dpi: int) -> Image.Image:
-    image = page.render(scale=dpi / 72, grayscale=True, draw_annots=True).to_pil().convert("L")
+    image: Image.Image = page.render(scale=dpi / 72, grayscale=True, draw_annots=True).to_pil().convert("L")
     image.info["dpi"] = (dpi, dpi)
     return image
 
@@ -185,7 +185,7 @@ def _scanned_image(page: pdfium.PdfPage) -> Image.Image | None:
     meta = obj.get_metadata()
     if meta.colorspace not in (pdfium_c.FPDF_COLORSPACE_DEVICEGRAY, pdfium_c.FPDF_COLORSPACE_DEVICERGB):
         return None
-    image = obj.get_bitmap(render=False).to_pil().convert("L")
+    image: Image.Image = obj.get_bitmap(render=False).to_pil().convert("L")
     if meta.bits_per_pixel == 1:  # a bitonal scan stays bitonal: Tesseract need not binarise it again
         image = image.convert("1", dither=Image.Dither.NONE)
     dpi = round(meta.width / (m.a / 72))

@@ -255,12 +255,12 @@ def _require_tesseract(name: str) -> None:
 def _ocr_image(data: bytes, name: str) -> tuple[str, tuple[Page, ...], Positions]:
     """OCR an image file (PNG, JPEG, TIFF; every frame of a TIFF is a page), frames decoded as OCR needs them."""
     _require_tesseract(name)
-    from PIL import Image
+    from PIL import Image, UnidentifiedImageError
 
     try:
         image = Image.open(io.BytesIO(data))
         total = getattr(image, "n_frames", 1)
-    except (Image.UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError) as exc:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError) as exc:
         raise InputError("E106", f"unreadable image: {exc}", path=name) from None
     read = list(ocr_engine.ocr_images(_frames(image, name), name=name, total=total))
     text, pages = _join_pages([p.text for p in read])

@@ -601,7 +601,7 @@ def render(div: ET.Element, *, volume: str | None = None, volume_title: str | No
         heading_block is not None and heading_block in keep) else ""
     title = _title_of(heading)
     source = next((n for n in notes if n.kind == "source"), None)
-    if source is None and notes and notes[0].anchor_block == keep.get(heading_block, -1):
+    if source is None and notes and heading_block is not None and notes[0].anchor_block == keep.get(heading_block, -1):
         source = notes[0] if text[notes[0].start:notes[0].end].startswith("Source:") else None
     source_note = text[source.start:source.end] if source else (
         text[inline_source[0]:inline_source[1]] if inline_source else None)
@@ -652,8 +652,8 @@ def _marks(text: str, blocks: list[TeiBlock]) -> Iterator[TeiMark]:
     for b in blocks:
         if b.kind in ("p", "item"):
             para = text[b.start:b.end]
-            m = OMISSION.match(para)
-            if m and para.rstrip().endswith("]"):
+            om = OMISSION.match(para)
+            if om and para.rstrip().endswith("]"):
                 yield TeiMark("omission", para.strip(), b.start, b.end)
 
 
@@ -697,8 +697,8 @@ def _stream(data: IO[bytes]) -> IO[bytes]:
     m = _PROLOG.match(head)
     body = head[m.end() if m else 0:]
     if body.startswith((b"<TEI", b"<teiCorpus")):
-        return io.BufferedReader(_Chain(head, data))  # type: ignore[arg-type]
-    return io.BufferedReader(_Chain(_WRAP_OPEN, body, data, _WRAP_CLOSE))  # type: ignore[arg-type]
+        return io.BufferedReader(_Chain(head, data))
+    return io.BufferedReader(_Chain(_WRAP_OPEN, body, data, _WRAP_CLOSE))
 
 
 def volume_from_name(name: str) -> str | None:

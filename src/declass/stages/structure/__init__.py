@@ -8,7 +8,7 @@ sequence (``label_inferred``).  Unnumbered blocks are labelled by place:
 
 from __future__ import annotations
 
-from declass.model import Block, Document, page_lookup
+from declass.model import Block, BlockKind, Document, page_lookup
 from declass.stages.structure.build import Node, build
 from declass.stages.structure.footnotes import anchor
 from declass.stages.structure.markers import letter_token
@@ -103,7 +103,7 @@ def structure(doc: Document) -> Document:
         blocks.append(
             Block(
                 label=labels[id(n)],
-                kind=n.kind,
+                kind=BlockKind(n.kind),
                 parent=labels.get(id(n.parent)) if n.parent is not None else None,
                 view=view,
                 page=page_at(view.source_start) if view.runs else n.page,

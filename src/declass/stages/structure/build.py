@@ -560,7 +560,7 @@ def repair_misread_numbers(nodes: list[Node]) -> None:
             if after is None:
                 continue
             want = 1 if before is None else before + 1
-            if values[i] != want and after == want + 1 and (before is not None or values[i] > after):
+            if values[i] != want and after == want + 1 and (before is not None or (values[i] or 0) > after):
                 n.attrs.setdefault("printed", n.token)
                 n.value, n.inferred = want, True
                 values[i] = want
@@ -569,7 +569,7 @@ def repair_misread_numbers(nodes: list[Node]) -> None:
 def _article_follows(chunks: tuple[Chunk, ...], window: int = 6) -> list[bool]:
     """For each chunk: does an "Article N" follow within ``window`` chunks,
     before any numbered paragraph or annex?"""
-    kinds = [(readings(c.view.text)[:1] or [None])[0] for c in chunks]
+    kinds = [next(iter(readings(c.view.text)), None) for c in chunks]
     out: list[bool] = []
     for i in range(len(chunks)):
         found = False
