@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 import declass
 from declass.cli.main import app
-from declass.errors import StoreError
+from declass.errors import StoreError, UsageError
 
 NIE = "1952-09-10-nie-58-sino-soviet-relations"
 BRIEF = "1953-11-04-nsc-briefing-sino-soviet-relations"
@@ -122,3 +123,179 @@ def test_postgres_errors_are_one_line(pg_server: str) -> None:
     with pytest.raises(StoreError) as info:
         declass.Archive(empty, readonly=True)
     assert info.value.code == "E302" and "ingest documents first" in str(info.value)
+
+
+# -- the analysis tables and their pages (issue 16) ------------------------------------
+
+
+def _all_pages(fetch: Any, limit: int) -> list[dict[str, Any]]:
+    """Every row, fetched ``limit`` at a time through the keyset cursor."""
+    rows: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = fetch(limit=limit, after=after)
+        assert len(page) <= limit
+        rows += page
+        if page.next is None:
+            return rows
+        after = page.next
+
+
+def _expected_cooccurrence(records: list[dict[str, Any]]) -> dict[tuple[str, str], tuple[int, int]]:
+    """Entity pairs named in one block, from the records themselves: (blocks, documents)."""
+    blocks: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for rec in records:
+        by_block: dict[str, set[str]] = {}
+        for m in rec["entities"]:
+            if m.get("id"):
+                by_block.setdefault(m["block"], set()).add(m["id"])
+        for label, ids in by_block.items():
+            for a in ids:
+                for b in ids:
+                    if a < b:
+                        blocks.setdefault((a, b), set()).add((rec["id"], label))
+    return {k: (len(v), len({d for d, _ in v})) for k, v in blocks.items()}
+
+
+def test_tables_answer_as_the_records_do(filled: str) -> None:
+    from declass.stages.entities.entities import counts
+
+    with declass.Archive(filled, readonly=True) as a:
+        records = list(a.records())
+        judgments = [(r["id"], j["id"]) for r in records for j in r["judgments"]]
+        paged = _all_pages(a.judgments, 7)
+        assert [(j["document"], j["id"]) for j in paged] == judgments
+        assert all(j["range"] == j["probability"]["kent"] for j in paged if "kent" in j["probability"])
+        assert a.judgments(limit=7).total == len(judgments) == len(a.judgments())
+        band = [j for j in paged if j["range"] and j["range"][0] >= 0.6 and j["range"][1] <= 0.9]
+        assert [j["id"] for j in _all_pages(lambda **k: a.judgments(low=0.6, high=0.9, **k), 4)] == \
+            [j["id"] for j in band] and band
+        probably = a.judgments(term="presumably")
+        assert probably and {j["term"] for j in probably} == {"presumably"}
+        assert {t["term"]: t["count"] for t in a.judgment_terms()}["presumably"] == len(probably)
+        assert [j["id"] for j in a.judgments("NIE-58", limit=3)] == [j["id"] for j in records[0]["judgments"][:3]]
+
+        events = sorted(((r["id"], e) for r in records for e in r["events"]),
+                        key=lambda t: (t[1]["date"], t[0], t[1]["start"]))
+        timeline = _all_pages(a.timeline, 6)
+        assert [(e["document"], e["start"]) for e in timeline] == [(d, e["start"]) for d, e in events]
+        assert all(e["citation"] for e in timeline)
+        dated = a.timeline(start="1950", end="1952")
+        assert dated and all(e["date"] <= "1952\uffff" and (e["date_end"] or e["date"]) >= "1950" for e in dated)
+        moscow = a.timeline(entity="Moscow")
+        assert 0 < moscow.total < len(events)
+
+        reds = [(r["id"], x) for r in records for x in r["redactions"]]
+        assert [x["document"] for x in _all_pages(a.redactions, 5)] == [d for d, _ in reds]
+        coded = a.redactions(exemption="25X1")
+        assert coded.total == sum(1 for _, x in reds if (x.get("exemption") or {}).get("code") == "25X1") > 0
+        report = a.redaction_report(limit=1)
+        assert report["total"] == 2 and len(report["documents"]) == 1 and report["next"]
+        assert report["corpus"]["markers"] == sum(1 for _, x in reds if x["kind"] == "marker")
+        assert [d["id"] for d in _all_pages(lambda **k: a.redaction_report(sort="most", **k)["documents"], 1)] == \
+            [BRIEF, NIE]
+        one = a.redaction_report("NIE-58")
+        assert one["documents"][0]["redactions"] == records[0]["redactions"]
+
+        expected = counts([{**m, "document": r["id"]} for r in records for m in r["entities"]])
+        got = _all_pages(a.entities, 10)
+        assert [(e["id"], e["name"], e["mentions"]) for e in got] == \
+            [(e["id"], e["name"], e["mentions"]) for e in expected]
+        assert got[0]["forms"] == expected[0]["forms"]
+
+        edges = {(e["source"], e["target"]): (e["weight"], e["documents"]) for e in _all_pages(a.cooccurrence, 50)}
+        assert edges == _expected_cooccurrence(records)
+        assert a.cooccurrence(min_weight=5).total == sum(1 for w, _ in edges.values() if w >= 5)
+
+        beijing = a.entity("Peiping", limit=10)
+        eid = beijing["entity"]["id"]
+        mentions = [m for r in records for m in r["entities"]
+                    if eid in (m.get("id"), m.get("as_named") or m.get("id"))]
+        assert beijing["total"] == len(mentions) and len(beijing["mentions"]) == 10
+        assert sum(beijing["forms_seen"].values()) == len(mentions) and beijing["document_count"] == 2
+        rest = _all_pages(lambda **k: a.entity("Peiping", **k)["mentions"], 25)
+        assert len(rest) == len(mentions) and all(m["citation"] for m in rest)
+        top = beijing["cooccurring"][0]
+        pair = tuple(sorted((eid, top["id"])))
+        assert top["weight"] == edges[pair][0] == max(w for (x, y), (w, _) in edges.items() if eid in (x, y))
+
+        docs = a.documents(sort="title", limit=1)
+        assert docs.total == 2 and docs[0]["title"] == min(d["title"] for d in a.documents())
+        assert [d["id"] for d in a.documents(text="nie-58")] == [NIE]
+        brief_type = a.documents()[1]["doc_type"]
+        assert [d["id"] for d in a.documents(doc_type=brief_type)] == [BRIEF]
+        with pytest.raises(UsageError):
+            a.judgments(after="not a cursor")
+
+
+def test_replacing_a_document_replaces_its_rows(db: str, tmp_path: Path) -> None:
+    memo = tmp_path / "memo.txt"
+    memo.write_text("MEMORANDUM\n\nDate: 1 March 1955\n\n1. We believe that Moscow will probably support Peking"
+                    " in 1956.\n")
+    with declass.Archive(db) as a:
+        a.ingest([memo], workers=1)
+        first = a.judgments()
+        assert first and a.timeline().total >= 1
+        memo.write_text("MEMORANDUM\n\nDate: 1 March 1955\n\n1. Talks on Dairen resumed.\n")
+        assert a.ingest([memo], workers=1).count("replaced") == 1
+        assert a.judgments().total == 0 and a.timeline().total == 0
+        assert a.cooccurrence().total == 0 and a.entities().total == 1
+
+
+def test_links_are_found_through_the_token_index(filled: str) -> None:
+    from declass.corpus.link import candidates
+
+    with declass.Archive(filled) as a:
+        found = a.find_links(method="lexical")
+        expected = candidates(list(a.records()), method="lexical")
+        assert {(x["a_doc"], x["a"], x["b_doc"], x["b"], x["score"]) for x in found} == \
+            {(x["a_doc"], x["a"], x["b_doc"], x["b"], x["score"]) for x in expected}
+        page = a.links(limit=3)
+        assert len(page) == 3 and page.total == len(found)
+        track = a.track("NIE-58:22#1")
+        assert {(r["document"], r["judgment"]) for r in track["trajectory"]} >= {(NIE, "22#1"), (BRIEF, "I.D#1")}
+        assert all(r["citation"] for r in track["trajectory"])
+
+
+def test_old_postgres_schema_is_migrated(pg_url: str, samples: Path) -> None:
+    """A database in the schema of the release before the tables (migrations 1-2), holding
+    documents as that release wrote them, opens and answers from the new tables."""
+    import psycopg
+
+    from declass.stages.parse import parse
+    from declass.store import postgres
+    from declass.store.base import prepare
+
+    with psycopg.connect(pg_url, autocommit=True) as con:
+        con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                    " applied_at TEXT NOT NULL)")
+        for version, name, sql in postgres.MIGRATIONS[:2]:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_migrations VALUES (%s, %s, 'then')", (version, name))
+        for path in sorted(samples.iterdir()):
+            doc = prepare(declass.to_record(parse(path)))
+            f = doc.summary
+            con.execute(
+                "INSERT INTO documents (id, sha256, path, media_type, size, pages, blocks, doc_type, doc_number,"
+                " title, date, classification, archive_id, released, ingested_at, record, redactions, withheld,"
+                " edits) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,'then',%s,%s,%s,%s)",
+                (doc.id, doc.sha256, doc.path, f["media_type"], f["size"], f["pages"], f["blocks"], f["doc_type"],
+                 f["doc_number"], f["title"], f["date"], f["classification"], f["archive_id"], f["released"],
+                 doc.blob, f["redactions"], f["withheld"], f["edits"]))
+            for b in doc.blocks:
+                con.execute('INSERT INTO blocks (doc_id, seq, label, kind, parent, text, start, "end", page,'
+                            " label_inferred) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                            (doc.id, *b[:8], bool(b[8])))
+            for m in doc.mentions:
+                con.execute('INSERT INTO mentions (doc_id, block, entity_id, canonical, type, text, start, "end",'
+                            " metonymy, in_deleted, method, named_id) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                            (doc.id, *m[:7], bool(m[7]), bool(m[8]), *m[9:11]))
+    with declass.Archive(pg_url) as a:
+        records = list(a.records())
+        assert a.judgments(limit=5).total == sum(len(r["judgments"]) for r in records) > 0
+        assert a.timeline().total == sum(len(r["events"]) for r in records)
+        edges = {(e["source"], e["target"]): (e["weight"], e["documents"]) for e in a.cooccurrence()}
+        assert edges == _expected_cooccurrence(records)
+        assert a.entity("Peiping", limit=5)["mentions"][0]["citation"]
+        assert a.redaction_report()["corpus"]["markers"] == sum(
+            1 for r in records for x in r["redactions"] if x["kind"] == "marker")

@@ -190,3 +190,27 @@ def test_search_hits_carry_labels(sample_db: Path) -> None:
     code, out, _ = invoke("search", "--db", str(sample_db), "--json", "Dairen harbour")
     hits = json.loads(out)
     assert code == 0 and hits[0]["label"] == "Annex B / Article 3"
+
+
+@pytest.mark.parametrize("command", [["judgments"], ["timeline"], ["redactions"], ["entities"], ["entity", "Peking"],
+                                     ["link", "list"]])
+def test_corpus_commands_page(sample_db: Path, command: list[str]) -> None:
+    """A page of --limit rows, the total on stderr, and --after the next page (not the same rows)."""
+    code, out, err = invoke(*command, "--db", str(sample_db), "--json", "--limit", "1")
+    assert code == 0, err
+    first = json.loads(out)
+    rows = first["mentions"] if command[0] == "entity" else \
+        first["documents"] if command[0] == "redactions" else first
+    if command[0] == "link":  # no links found in this archive yet
+        assert rows == [] and "0 of 0 links" in err
+        return
+    assert len(rows) == 1 and " of " in err and "--after " in err
+    cursor = err.split("--after ")[1].split()[0]
+    code, out2, err2 = invoke(*command, "--db", str(sample_db), "--json", "--limit", "1", "--after", cursor)
+    assert code == 0, err2
+    second = json.loads(out2)
+    rows2 = second["mentions"] if command[0] == "entity" else second["documents"] if command[0] == "redactions" \
+        else second
+    assert rows2 and rows2 != rows and err.split(" of ")[1].split()[0] == err2.split(" of ")[1].split()[0]
+    assert invoke(*command, "--db", str(sample_db), "--limit", "0")[0] == 2
+    assert invoke(*command, "--db", str(sample_db), "--after", "garbage!")[0] == 2

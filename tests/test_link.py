@@ -4,6 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import declass
@@ -83,3 +85,20 @@ def test_embeddings_find_restatements_in_other_words(tmp_path: Path, samples: Pa
     assert found[("2#1", "VIII.D#1")]["score"] >= 0.65
     assert found[("22#1", "I.D#1")]["score"] == 1.0  # lexical matches keep their score
     assert len(found) > len(lexical)
+
+
+TOKENS = st.sampled_from(["@Q148", "@Q15180", "ALLIANCE", "DURABILITY", "china", "soviet", "aid", "treaty", "trade",
+                          "war", "korea", "japan", "port", "arthur", "dairen", "railway"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.frozensets(TOKENS, max_size=8), max_size=30), st.sampled_from([0.2, 0.34, 0.5, 0.75, 1.0]))
+def test_token_index_misses_no_pair_that_passes(sets: list[frozenset[str]], threshold: float) -> None:
+    """Prefix filtering (candidate pairs from the token index) finds every pair all-pairs would."""
+    from declass.corpus.link import candidate_pairs
+
+    found = set(candidate_pairs(sets, threshold))
+    every = {(i, k) for i in range(len(sets)) for k in range(i + 1, len(sets))
+             if sets[i] and sets[k] and similarity(sets[i], sets[k]) >= threshold}
+    assert every <= found
+    assert all(i < k for i, k in found)

@@ -16,6 +16,8 @@ from declass.errors import StoreError, UsageError
 from declass.store import open_store
 from declass.store.migrations import LATEST
 
+FIXTURES = Path(__file__).parent / "fixtures"
+
 
 def test_schema_is_versioned_and_reopening_is_safe(db_path: Path) -> None:
     for _ in range(2):
@@ -203,3 +205,42 @@ def test_hyphenated_search_finds_text(sample_db: Path) -> None:
         hits = a.search("Sino-Soviet solidarity")
         assert hits and all("Sino-Soviet" in h.snippet for h in hits[:3])
         assert a.search("Chou En-lai")
+
+
+def test_archive_of_the_previous_release_is_migrated(tmp_path: Path, sample_db: Path) -> None:
+    """tests/fixtures/archive-v8.db.gz: the two samples ingested by the release before the
+    analysis tables (commit 76b5ae5, schema 8).  Opened now, it is migrated in place and
+    answers every corpus question as an archive ingested today does."""
+    import gzip
+
+    path = tmp_path / "v8.db"
+    path.write_bytes(gzip.decompress((FIXTURES / "archive-v8.db.gz").read_bytes()))
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == 8
+    assert "judgments" not in {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+    con.close()
+    with declass.Archive(path) as old, declass.Archive(sample_db, readonly=True) as new:
+        assert [d["id"] for d in old.documents()] == [d["id"] for d in new.documents()]
+        assert old.judgments() == new.judgments()
+        assert old.timeline() == new.timeline()
+        assert old.redaction_report() == new.redaction_report()
+        assert old.entities() == new.entities()
+        assert old.cooccurrence() == new.cooccurrence()
+        drop = ("date",)
+        assert [{k: v for k, v in m.items() if k not in drop} for m in old.entity("Moscow")["mentions"]] == \
+            [{k: v for k, v in m.items() if k not in drop} for m in new.entity("Moscow")["mentions"]]
+        assert old.search('"Port Arthur"') and old.get("NIE-58") == new.get("NIE-58")
+    con = sqlite3.connect(path)
+    columns = [r[1] for r in con.execute("PRAGMA table_info(documents)")]
+    assert columns[-1] == "record" and con.execute("PRAGMA foreign_key_check").fetchall() == []
+    con.close()
+
+
+def test_lookups_by_number_and_prefix_use_an_index(sample_db: Path) -> None:
+    con = sqlite3.connect(sample_db)
+    for sql, arg in (("SELECT id FROM documents WHERE lower(doc_number) = lower(?)", ("nie-58",)),
+                     ("SELECT id FROM documents WHERE id >= ? AND id < ?", ("1953", "1953\U0010ffff"))):
+        plan = " ".join(str(r[-1]) for r in con.execute("EXPLAIN QUERY PLAN " + sql, arg))
+        assert "USING" in plan and "INDEX" in plan, plan
+        assert con.execute(sql, arg).fetchall()
+    con.close()

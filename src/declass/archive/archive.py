@@ -6,8 +6,7 @@ returns is plain data (dicts and small dataclasses).
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -17,23 +16,80 @@ from rapidfuzz import fuzz
 from declass.archive.export import to_record
 from declass.archive.ingest import DEFAULT_TIME_BUDGET, FileResult, IngestReport, ingest
 from declass.corpus.cite import citation
-from declass.corpus.link import DEFAULT_THRESHOLD, judgment_entities
-from declass.corpus.link import candidates as link_candidates
+from declass.corpus.link import DEFAULT_THRESHOLD, LinkItem, link_items
 from declass.corpus.link import signature as link_signature
 from declass.corpus.releases.compare import Comparison
 from declass.corpus.score import load_outcomes
 from declass.corpus.score import score as score_outcomes
 from declass.errors import StoreError, UsageError
 from declass.model import Document
-from declass.stages.entities.entities import counts as entity_counts
 from declass.stages.entities.gazetteer import load as load_gazetteer
 from declass.stages.judgments.judgments import range_under
+from declass.stages.judgments.scales import BUILTIN as BUILTIN_SCALES
 from declass.stages.judgments.scales import load_scale
 from declass.stages.parse import parse
 from declass.stages.pipeline import Options
 from declass.stages.read.reader import DEFAULT_MAX_BYTES
 from declass.stages.redactions.redactions import statistics
 from declass.store import Hit, PutResult, default_db, open_store
+from declass.store.base import Page
+from declass.store.tables import decode_cursor, encode_cursor
+
+DEFAULT_LIMIT = 50
+"""Rows per page the CLI and the web ask for unless told otherwise."""
+MAX_LIMIT = 1000
+"""The most rows one page may hold."""
+
+
+def bounded(limit: int | None) -> int | None:
+    """``limit`` within ``[1, MAX_LIMIT]`` (None: every row, for scripts that want them all)."""
+    if limit is None:
+        return None
+    if limit < 1:
+        raise UsageError("E404", f"limit {limit} (at least 1)")
+    return min(limit, MAX_LIMIT)
+
+
+def page_of(rows: list[dict[str, Any]], *, key: Callable[[dict[str, Any]], tuple[Any, ...]], limit: int | None,
+            after: str | None) -> Page:
+    """A keyset page of rows already in ``key`` order (for questions answered in Python)."""
+    keys = [key(r) for r in rows]
+    start = 0
+    if after is not None:
+        mark = tuple(decode_cursor(after, len(keys[0]) if keys else 0))
+        start = next((i for i, k in enumerate(keys) if tuple(k) > mark), len(rows))
+    stop = len(rows) if limit is None else min(start + limit, len(rows))
+    return Page(rows[start:stop], total=len(rows), next=encode_cursor(keys[stop - 1]) if stop < len(rows) else None)
+
+
+def _statistics(d: dict[str, Any]) -> dict[str, Any]:
+    """A document's redaction statistics from its stored redactions and counts."""
+    stats = statistics(d["redactions"], [], d["pages"])
+    withheld, numbered = stats["withheld_blocks"], d["numbered"]
+    stats["withheld_share"] = round(withheld / (numbered + withheld), 4) if numbered else 0.0
+    return stats
+
+
+class LazyRecords(Mapping[str, dict[str, Any]]):
+    """Records by id, each read from the store when first asked for (never all at once)."""
+
+    def __init__(self, get: Callable[[str], dict[str, Any] | None]) -> None:
+        self._get = get
+        self._cache: dict[str, dict[str, Any]] = {}
+
+    def __getitem__(self, doc_id: str) -> dict[str, Any]:
+        if doc_id not in self._cache:
+            rec = self._get(doc_id)
+            if rec is None:
+                raise KeyError(doc_id)
+            self._cache[doc_id] = rec
+        return self._cache[doc_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cache)
+
+    def __len__(self) -> int:
+        return len(self._cache)
 
 
 class Archive:
@@ -81,9 +137,17 @@ class Archive:
             doc = parse(doc)
         return self.store.put(to_record(doc))
 
-    def documents(self) -> list[dict[str, Any]]:
-        """A summary row per document, ordered by date."""
-        return self.store.documents()
+    def documents(self, *, limit: int | None = None, after: str | None = None, sort: str = "date",
+                  descending: bool = False, doc_type: str | None = None, text: str | None = None) -> Page:
+        """A summary row per document, ordered by date (or ``sort``), optionally of one
+        ``doc_type`` or with ``text`` in its title or number."""
+        return self.store.documents_page(limit=bounded(limit), after=after, sort=sort, descending=descending,
+                                         doc_type=doc_type, text=text)
+
+    def short_names(self, ids: Sequence[str]) -> dict[str, str]:
+        """Each given document's number where it has one (NIE-58), else its id."""
+        numbers = self.store.doc_numbers(ids)
+        return {i: numbers.get(i) or i for i in ids}
 
     def resolve(self, ref: str) -> str:
         """The id of the document ``ref`` names (id, prefix, SHA-256 prefix, number)."""
@@ -143,97 +207,127 @@ class Archive:
         ids += [e.id for e in gaz.entities.values() if e.metonym_for == ent.id]
         return ids
 
-    def entities(self, ref: str | None = None, *, type_: str | None = None) -> list[dict[str, Any]]:
-        """Mentions per canonical entity, in one document or the whole archive."""
+    def entities(self, ref: str | None = None, *, type_: str | None = None, limit: int | None = None,
+                 after: str | None = None) -> Page:
+        """Mentions per canonical entity, in one document or the whole archive, most mentioned first."""
         doc_id = self.resolve(ref) if ref else None
-        return entity_counts(self.store.mentions(doc_id=doc_id, type_=type_))
+        return self.store.entity_counts(doc_id=doc_id, type_=type_, limit=bounded(limit), after=after)
 
-    def entity(self, name: str, *, gazetteer: Sequence[str | Path] = ()) -> dict[str, Any]:
-        """An entity's canonical record, the names it appears under, and every mention, cited."""
+    def entity(self, name: str, *, gazetteer: Sequence[str | Path] = (), limit: int | None = None,
+               after: str | None = None, cooccurring: int = 20) -> dict[str, Any]:
+        """An entity's canonical record, the names it appears under, a page of its
+        mentions (cited), and the entities most often named beside it."""
         gaz = load_gazetteer(tuple(str(g) for g in gazetteer))
         ent = gaz.lookup(name)
         if ent is None:
             raise UsageError("E401", f"no entity called {name!r} in the gazetteer (try 'declass entities')")
-        mentions = self.store.mentions(entity_ids=[ent.id])
-        seen: dict[str, int] = {}
-        for m in mentions:
-            seen[m["text"]] = seen.get(m["text"], 0) + 1
-        records: dict[str, dict[str, Any]] = {}
-        for m in mentions:
-            rec = records.setdefault(m["document"], self.get(m["document"]))
-            block = next((b for b in rec["blocks"] if b["label"] == m["block"]), None)
-            m["citation"] = citation(rec, block)
-        return {"entity": ent.to_dict(), "forms_seen": seen, "mentions": mentions,
-                "documents": sorted({m["document"] for m in mentions})}
+        mentions = self.store.mentions_page(entity_ids=[ent.id], limit=bounded(limit), after=after)
+        forms, documents = self.store.mention_forms([ent.id])
+        self._cite(mentions)
+        return {"entity": ent.to_dict(), "forms_seen": forms, "mentions": mentions,
+                "documents": sorted({m["document"] for m in mentions}), "document_count": documents,
+                "total": mentions.total, "next": mentions.next,
+                "cooccurring": self.store.cooccurring(ent.id, limit=cooccurring)}
 
-    def cooccurrence(self, *, min_weight: int = 1) -> list[dict[str, Any]]:
-        """Entity pairs mentioned in the same blocks (an edge list for network tools)."""
-        return self.store.cooccurrence(min_weight=min_weight)
+    def cooccurrence(self, *, min_weight: int = 1, limit: int | None = None, after: str | None = None) -> Page:
+        """Entity pairs mentioned in the same blocks (an edge list for network tools), heaviest first."""
+        return self.store.cooccurrence_page(min_weight=min_weight, limit=bounded(limit), after=after)
 
-    def redaction_report(self, ref: str | None = None) -> dict[str, Any]:
-        """Redactions of one document, or of every document plus corpus totals."""
-        records = [self.get(ref)] if ref else self.records()
-        docs: list[dict[str, Any]] = []
-        totals: Counter[str] = Counter()
-        by_exemption: Counter[str] = Counter()
-        for rec in records:
-            stats = statistics(rec["redactions"], rec["blocks"], len(rec.get("pages") or []) or 1)
-            docs.append({"id": rec["id"], "statistics": stats, "redactions": rec["redactions"]})
-            totals.update({k: stats[k] for k in ("markers", "withheld_blocks", "pages")})
-            by_exemption.update(stats["by_exemption"])
-        corpus = {**totals, "documents": len(docs), "by_exemption": dict(sorted(by_exemption.items())),
-                  "per_page": round(totals["markers"] / totals["pages"], 3) if totals["pages"] else 0.0}
-        return {"documents": docs, "corpus": corpus}
+    def cooccurring(self, entity_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
+        """The entities most often named in the same blocks as ``entity_id``."""
+        return self.store.cooccurring(entity_id, limit=min(max(limit, 1), MAX_LIMIT))
+
+    def redactions(self, ref: str | None = None, *, exemption: str | None = None, kind: str | None = None,
+                   limit: int | None = None, after: str | None = None) -> Page:
+        """Redactions, one row each (cited), optionally of one document, exemption or kind."""
+        doc_id = self.resolve(ref) if ref else None
+        page = self.store.redactions_page(doc_id=doc_id, exemption=exemption, kind=kind, limit=bounded(limit),
+                                          after=after)
+        return self._cite(page)
+
+    def redaction_report(self, ref: str | None = None, *, sort: str = "date", limit: int | None = None,
+                         after: str | None = None) -> dict[str, Any]:
+        """Redactions of one document, or a page of documents plus corpus totals
+        (``sort``: ``date``, or ``most`` markers and withheld points first)."""
+        doc_id = self.resolve(ref) if ref else None
+        page = self.store.redaction_documents(doc_id=doc_id, sort=sort, limit=bounded(limit), after=after)
+        docs = page.map(lambda d: {"id": d["id"], "statistics": _statistics(d), "redactions": d["redactions"]})
+        if doc_id:
+            stats = docs[0]["statistics"]
+            corpus = {**{k: stats[k] for k in ("markers", "withheld_blocks", "pages", "exempt_pages")},
+                      "documents": 1, "by_exemption": stats["by_exemption"], "per_page": stats["per_page"]}
+        else:
+            corpus = self.store.redaction_totals()
+        return {"documents": docs, "corpus": corpus, "total": docs.total, "next": docs.next}
 
     def judgments(self, ref: str | None = None, *, scale: str = "kent", low: float = 0.0,
-                  high: float = 1.0) -> list[dict[str, Any]]:
+                  high: float = 1.0, term: str | None = None, limit: int | None = None,
+                  after: str | None = None) -> Page:
         """Judgments (one document or all) with their range under ``scale``,
         kept when that range lies within ``[low, high]`` (unmapped ones only
-        when no bound is set)."""
+        when no bound is set), in document order; ``term``: only that term."""
         load_scale(scale)  # a bad scale fails here, once
-        rows: list[dict[str, Any]] = []
-        records = [self.get(ref)] if ref else self.records()
-        for rec in records:
-            for j in rec["judgments"]:
-                rng = range_under(j, scale)
-                if rng is None and (low > 0.0 or high < 1.0):
-                    continue
-                if rng is not None and not (low <= rng[0] and rng[1] <= high):
-                    continue
-                rows.append({"document": rec["id"], **j, "range": rng, "scale": scale})
-        return rows
+        doc_id = self.resolve(ref) if ref else None
+        if scale in BUILTIN_SCALES:
+            return self.store.judgments_page(doc_id=doc_id, scale=scale, low=low, high=high, term=term,
+                                             limit=bounded(limit), after=after)
+        # a user's scale file: no column holds its ranges, so the judgments table is read through
+        rows = []
+        for j in self.store.judgment_scan(doc_id=doc_id):
+            if term and j["term"] != term:
+                continue
+            rng = range_under(j, scale)
+            if rng is None and (low > 0.0 or high < 1.0):
+                continue
+            if rng is not None and not (low <= rng[0] and rng[1] <= high):
+                continue
+            rows.append(j)
+        page = page_of(rows, key=lambda r: (r["date"] or "", r["document"], r.pop("seq")), limit=bounded(limit),
+                       after=after)
+        return page.map(lambda j: {**j, "range": range_under(j, scale), "scale": scale})
+
+    def judgment_terms(self, ref: str | None = None, *, scale: str = "kent") -> list[dict[str, Any]]:
+        """Per term: how many judgments use it and its range under ``scale`` (a built-in one)."""
+        doc_id = self.resolve(ref) if ref else None
+        return self.store.judgment_terms(doc_id=doc_id, scale=scale)
 
     def timeline(self, *, entity: str | None = None, start: str | None = None, end: str | None = None,
-                 gazetteer: Sequence[str | Path] = ()) -> list[dict[str, Any]]:
+                 gazetteer: Sequence[str | Path] = (), limit: int | None = None,
+                 after: str | None = None) -> Page:
         """The corpus's events in date order, each cited; optionally only those
         whose sentence names ``entity``, and only between ``start`` and ``end``."""
-        ids = set(self.entity_ids(entity, gazetteer)) if entity else set()
-        rows: list[dict[str, Any]] = []
-        for rec in self.records():
-            blocks = {b["label"]: b for b in rec["blocks"]}
-            for ev in rec["events"]:
-                if ids and not any(m.get("id") in ids and ev["sentence_start"] <= m["start"] < ev["sentence_end"]
-                                   for m in rec["entities"]):
-                    continue
-                last = ev["date_end"] or ev["date"]
-                if (start and last < start) or (end and ev["date"] > end + "\uffff"):
-                    continue
-                rows.append({"document": rec["id"], **ev,
-                             "citation": citation(rec, blocks.get(ev["block"]))})
-        rows.sort(key=lambda r: (r["date"], r["document"], r["start"]))
+        ids = self.entity_ids(entity, gazetteer) if entity else []
+        page = self.store.events_page(entity_ids=ids, start=start, end=end, limit=bounded(limit), after=after)
+        return self._cite(page)
+
+    def _cite(self, rows: Page) -> Page:
+        """Add each row's ``citation`` (of its document and block), reading only the rows' blocks."""
+        if not rows:
+            return rows
+        docs, blocks = self.store.cite_parts([(r["document"], r.get("block")) for r in rows])
+        for r in rows:
+            doc = docs.get(r["document"], {"id": r["document"], "metadata": {}})
+            r["citation"] = citation(doc, blocks.get((r["document"], r.get("block") or "")))
+            r.setdefault("doc_number", doc.get("doc_number"))
+            r.setdefault("title", doc.get("title"))
         return rows
 
     # -- judgments across documents --------------------------------------
 
     def find_links(self, *, threshold: float = DEFAULT_THRESHOLD, method: str = "auto") -> list[dict[str, Any]]:
         """Propose links between judgments restated across documents, and store them
-        (``method``: lexical, embeddings, or auto = embeddings when installed)."""
-        found = link_candidates(list(self.records()), threshold, method)
+        (``method``: lexical, embeddings, or auto = embeddings when installed).  Candidate
+        pairs come from an index of their tokens (`declass.corpus.link`), not all pairs."""
+        items = [LinkItem(j["document"], j["id"], j["claim"], j["polarity"], tuple(ents))
+                 for j, ents in self.store.judgment_entities()]
+        found = link_items(items, threshold, method)
         self.store.save_links(found)
         return self.store.links()
 
-    def links(self, *, include_rejected: bool = False) -> list[dict[str, Any]]:
-        return self.store.links(include_rejected=include_rejected)
+    def links(self, *, include_rejected: bool = False, limit: int | None = None,
+              after: str | None = None) -> Page:
+        """Stored links between judgments, best first."""
+        return self.store.links_page(include_rejected=include_rejected, limit=bounded(limit), after=after)
 
     def judge_link(self, a: str, b: str, status: str) -> None:
         """Confirm or reject the link between two judgments (``DOC:BLOCK#N``)."""
@@ -247,70 +341,72 @@ class Archive:
         doc, sep, jid = ref.rpartition(":")
         if not sep:
             raise UsageError("E402", f"{ref!r}: a judgment is named DOC:BLOCK#N, e.g. NIE-58:2#1")
-        rec = self.get(doc)
-        for j in rec["judgments"]:
-            if j["id"] == jid:
-                return rec["id"], j
-        raise UsageError("E402", f"no judgment {jid!r} in {rec['id']} (see 'declass judgments {doc}')")
+        doc_id = self.resolve(doc)
+        found = self.store.judgments_of([(doc_id, jid)]).get((doc_id, jid))
+        if found is None:
+            raise UsageError("E402", f"no judgment {jid!r} in {doc_id} (see 'declass judgments {doc}')")
+        found.pop("date", None)
+        return doc_id, found
 
     def track(self, ref: str, *, scale: str = "kent") -> dict[str, Any]:
         """A judgment's trajectory: every restatement (linked or restated in
         the same document), in date order, with its term and probability on
         the anchor's side of the question."""
-        records = {r["id"]: r for r in self.records()}
         if ":" in ref:
             anchor_doc, anchor = self.judgment_ref(ref)
         else:
-            scored = [(fuzz.token_set_ratio(ref, j["claim"]), rid, j) for rid, r in records.items()
-                      for j in r["judgments"]]
+            scored = [(fuzz.token_set_ratio(ref, j["claim"]), j["document"], j)
+                      for j in self.store.judgment_scan()]
             if not scored or max(s for s, _, _ in scored) < 60:
                 raise UsageError("E402", f"no judgment like {ref!r}")
             _, anchor_doc, anchor = max(scored, key=lambda t: t[0])
+            anchor = {k: v for k, v in anchor.items() if k not in ("document", "seq", "date")}
         edges: dict[tuple[str, str], set[tuple[str, str]]] = {}
         for lk in self.store.links():
             a, b = (lk["a_doc"], lk["a"]), (lk["b_doc"], lk["b"])
             edges.setdefault(a, set()).add(b)
             edges.setdefault(b, set()).add(a)
-        for rid, r in records.items():
-            for j in r["judgments"]:
-                for other in j.get("restates", []):
-                    edges.setdefault((rid, j["id"]), set()).add((rid, other))
+        # the linked judgments, and those restated in the same document, fetched as the walk reaches them
+        found: dict[tuple[str, str], dict[str, Any]] = {}
         seen = {(anchor_doc, anchor["id"])}
         todo = [(anchor_doc, anchor["id"])]
         while todo:
-            for nxt in edges.get(todo.pop(), ()):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    todo.append(nxt)
-        # a range is for its claim as stated: restatements whose claim points the other
-        # way on the durability axis ("can be weakened" vs "will continue") are flipped
-        anchor_sign = link_signature(anchor["claim"], judgment_entities(records[anchor_doc], anchor))[1]
+            fetched = self.store.judgments_of([k for k in todo if k not in found])
+            found.update(fetched)
+            nxt: list[tuple[str, str]] = []
+            for key in todo:
+                j = found.get(key)
+                near = set(edges.get(key, ())) | {(key[0], o) for o in (j or {}).get("restates", [])}
+                for other in near:
+                    if other not in seen:
+                        seen.add(other)
+                        nxt.append(other)
+            todo = nxt
+        spans = {k: (j["start"], j["end"]) for k, j in found.items()}
+        ents = self.store.entities_in_spans([(d, s, e) for (d, _), (s, e) in spans.items()])
+        anchor_sign = link_signature(anchor["claim"], ents.get((anchor_doc, anchor["start"], anchor["end"]), []))[1]
         rows = []
-        for rid, jid in seen:
-            rec = records.get(rid)
-            j = next((x for x in (rec or {}).get("judgments", []) if x["id"] == jid), None)
-            if rec is None or j is None:
-                continue
+        for (rid, jid), j in found.items():
             rng = range_under(j, scale)
-            sign = link_signature(j["claim"], judgment_entities(rec, j))[1]
+            sign = link_signature(j["claim"], ents.get((rid, j["start"], j["end"]), []))[1]
             flipped = bool(anchor_sign and sign and sign != anchor_sign)
             aligned = None if rng is None else ([round(1 - rng[1], 4), round(1 - rng[0], 4)] if flipped else rng)
-            md = rec["metadata"]
-            rows.append({"document": rid, "date": (md.get("date") or {}).get("value"), "judgment": jid,
-                         "block": j["block"], "term": j["term"], "expression": j["expression"],
-                         "claim": j["claim"], "range": rng, "aligned_range": aligned, "flipped": flipped,
-                         "citation": citation(rec, next((b for b in rec["blocks"] if b["label"] == j["block"]),
-                                                        None))})
-        order = {rid: i for i, rid in enumerate(records)}
-        rows.sort(key=lambda r: (r["date"] or "", order[r["document"]], r["judgment"]))
+            rows.append({"document": rid, "date": j["date"], "judgment": jid, "block": j["block"], "term": j["term"],
+                         "expression": j["expression"], "claim": j["claim"], "range": rng, "aligned_range": aligned,
+                         "flipped": flipped})
+        rows.sort(key=lambda r: (r["date"] or "", r["document"], r["judgment"]))
+        self._cite(Page(rows))
+        for r in rows:
+            r.pop("doc_number", None)
+            r.pop("title", None)
         return {"anchor": {"document": anchor_doc, **anchor}, "scale": scale, "trajectory": rows}
 
     def score(self, outcomes: str | Path, *, scale: str = "kent", by: str | None = None) -> dict[str, Any]:
         """Brier and log scores, calibration, of the judgments an outcomes file resolves."""
         load_scale(scale)
         items = load_outcomes(outcomes)
-        records = {r["id"]: r for r in self.records()}
-        return score_outcomes(records, items, self.resolve, scale=scale, by=by)
+        return score_outcomes(LazyRecords(self.store.get), items, self.resolve, scale=scale, by=by,
+                              total=self.store.judgment_count())
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Every document's export record, one at a time."""

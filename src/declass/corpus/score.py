@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,7 @@ def _agency(record: dict[str, Any], j: dict[str, Any]) -> str:
 
 
 def find_judgment(record: dict[str, Any], block: str, match: str | None) -> dict[str, Any] | None:
+    j: dict[str, Any]
     for j in record["judgments"]:
         if j["block"] != str(block):
             continue
@@ -102,11 +104,12 @@ def find_judgment(record: dict[str, Any], block: str, match: str | None) -> dict
     return None
 
 
-def score(records: dict[str, dict[str, Any]], outcomes: list[dict[str, Any]], resolve: Any,
-          *, scale: str = "kent", by: str | None = None) -> dict[str, Any]:
+def score(records: Mapping[str, dict[str, Any]], outcomes: list[dict[str, Any]], resolve: Any,
+          *, scale: str = "kent", by: str | None = None, total: int | None = None) -> dict[str, Any]:
     """Score ``outcomes`` against the judgments in ``records`` (document id → record).
 
-    ``resolve`` maps a document reference from the file to a document id.
+    ``resolve`` maps a document reference from the file to a document id; ``total``
+    is how many judgments the archive holds (counted from ``records`` if not given).
     """
     scored: list[dict[str, Any]] = []
     ambiguous: list[dict[str, Any]] = []
@@ -139,7 +142,8 @@ def score(records: dict[str, dict[str, Any]], outcomes: list[dict[str, Any]], re
         oc = 1 if o["outcome"] else 0
         scored.append({**base, "range": rng, "p": p, "o": oc, "brier": round(brier(p, oc), 6),
                        "log": round(log_score(p, oc), 6)})
-    total = sum(len(r["judgments"]) for r in records.values())
+    if total is None:
+        total = sum(len(r["judgments"]) for r in records.values())
     result: dict[str, Any] = {
         "scale": scale, "summary": summarise(scored), "calibration": calibration(scored), "scored": scored,
         "ambiguous": ambiguous, "no_probability": no_probability, "unmatched": unmatched,

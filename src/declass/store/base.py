@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
+
+from declass.store import tables
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,21 @@ class Hit:
         return d
 
 
+class Page(list[dict[str, Any]]):
+    """One page of rows (a list, so callers that want all rows need not care), with
+    ``total``, how many rows match in all, and ``next``, the cursor of the next page
+    (None on the last)."""
+
+    def __init__(self, rows: Iterable[dict[str, Any]] = (), *, total: int = 0, next: str | None = None) -> None:
+        super().__init__(rows)
+        self.total = total
+        self.next = next
+
+    def map(self, fn: Callable[[dict[str, Any]], dict[str, Any]]) -> Page:
+        """The same page with each row replaced by ``fn(row)``."""
+        return Page((fn(r) for r in self), total=self.total, next=self.next)
+
+
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """A document ready to store: everything a backend writes, computed
@@ -78,24 +95,16 @@ class Prepared:
     blob: bytes
     blocks: list[tuple[Any, ...]]
     mentions: list[tuple[Any, ...]] = field(default_factory=list)
+    rows: tables.Rows = field(default_factory=tables.Rows)
 
 
 def prepare(record: dict[str, Any]) -> Prepared:
-    """Serialise an export record for storage (zlib-compressed JSON)."""
+    """Serialise an export record for storage (zlib-compressed JSON) with its table rows
+    (blocks and mentions in `tables.BLOCK_COLUMNS` / `MENTION_COLUMNS` order)."""
     blob = zlib.compress(json.dumps(record, ensure_ascii=False).encode("utf-8"), 1)
-    blocks = [
-        (i, b["label"], b["kind"], b["parent"], b["text"], b["start"], b["end"], b["page"],
-         int(b.get("label_inferred", False)))
-        for i, b in enumerate(record["blocks"])
-    ]
-    mentions = [
-        (m["block"], m.get("id"), m.get("canonical"), m["type"], m["text"], m["start"], m["end"],
-         int(bool(m.get("metonymy"))), int(bool(m.get("in_deleted_text"))), m.get("method"),
-         m.get("as_named") or m.get("id"))
-        for m in record.get("entities", [])
-    ]
     src = record["source"]
-    return Prepared(record["id"], src["sha256"], src["path"], summary_fields(record), blob, blocks, mentions)
+    return Prepared(record["id"], src["sha256"], src["path"], summary_fields(record), blob,
+                    tables.block_rows(record), tables.mention_rows(record), tables.rows(record))
 
 
 def with_mentions_marked(hit: Hit, text: str, mention_texts: list[str]) -> Hit:
@@ -112,8 +121,9 @@ def with_mentions_marked(hit: Hit, text: str, mention_texts: list[str]) -> Hit:
 
 
 DOCUMENT_COLUMNS = ("id", "sha256", "path", "media_type", "size", "pages", "blocks", "doc_type", "doc_number", "title",
-                    "date", "classification", "archive_id", "released", "ingested_at", "record", "redactions",
-                    "withheld", "edits")
+                    "date", "classification", "archive_id", "released", "ingested_at", "redactions", "withheld",
+                    "edits", "numbered", "metadata", "record")
+"""The columns of ``documents``; the record (large) goes last, so reading the others never touches it."""
 
 
 def document_values(doc: Prepared, doc_id: str, ingested_at: str) -> tuple[Any, ...]:
@@ -121,7 +131,7 @@ def document_values(doc: Prepared, doc_id: str, ingested_at: str) -> tuple[Any, 
     f = doc.summary
     return (doc_id, doc.sha256, doc.path, f["media_type"], f["size"], f["pages"], f["blocks"], f["doc_type"],
             f["doc_number"], f["title"], f["date"], f["classification"], f["archive_id"], f["released"],
-            ingested_at, doc.blob, f["redactions"], f["withheld"], f["edits"])
+            ingested_at, f["redactions"], f["withheld"], f["edits"], f["numbered"], f["metadata"], doc.blob)
 
 
 class Store(Protocol):
@@ -178,4 +188,6 @@ def summary_fields(record: dict[str, Any]) -> dict[str, Any]:
         "withheld": sum(len(r.get("inferred_labels", [])) for r in record.get("redactions", [])
                         if r.get("kind") == "withheld_block"),
         "edits": len(record.get("edits", [])),
+        "numbered": sum(1 for b in record["blocks"] if (b.get("attrs") or {}).get("sequence")),
+        "metadata": tables.dumps(md),
     }

@@ -196,6 +196,82 @@ def _v8_releases(db: sqlite3.Connection) -> None:
     run_script(db, RELEASES_TABLE)
 
 
+DOCUMENTS_V9 = """
+CREATE TABLE documents_v9 (
+    id TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL,
+    media_type TEXT,
+    size INTEGER,
+    pages INTEGER,
+    blocks INTEGER,
+    doc_type TEXT,
+    doc_number TEXT,
+    title TEXT,
+    date TEXT,
+    classification TEXT,
+    archive_id TEXT,
+    released TEXT,
+    ingested_at TEXT NOT NULL,
+    redactions INTEGER NOT NULL DEFAULT 0,
+    withheld INTEGER NOT NULL DEFAULT 0,
+    edits INTEGER NOT NULL DEFAULT 0,
+    numbered INTEGER NOT NULL DEFAULT 0,
+    metadata TEXT,
+    record BLOB NOT NULL
+);
+"""
+
+
+def _v9_analysis_tables(db: sqlite3.Connection) -> None:
+    # judgments, events, redactions, edits and entity pairs get tables of their own, filled
+    # from each stored record (declass.store.tables); ``record`` moves to the end of its row
+    # (SQLite reads a row's columns in order: a large blob before them is read past each time)
+    from declass.store import tables
+
+    old = [r[1] for r in db.execute("PRAGMA table_info(documents)")]
+    run_script(db, DOCUMENTS_V9)
+    kept = [c for c in old if c in tables.DOCUMENT_SCHEMA_V9]
+    db.execute(f"INSERT INTO documents_v9 ({', '.join(kept)}) SELECT {', '.join(kept)} FROM documents")
+    db.execute("DROP TABLE documents")  # foreign keys are off while migrating: nothing cascades
+    db.execute("ALTER TABLE documents_v9 RENAME TO documents")
+    run_script(db, """
+        CREATE INDEX documents_path ON documents(path);
+        CREATE INDEX documents_number ON documents(lower(doc_number));
+        CREATE INDEX documents_date ON documents(date, id);
+        ALTER TABLE blocks ADD COLUMN attrs TEXT;
+        ALTER TABLE mentions ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE mentions ADD COLUMN page INTEGER;
+        ALTER TABLE mentions ADD COLUMN doc_date TEXT NOT NULL DEFAULT '';
+        DROP INDEX mentions_entity;
+        DROP INDEX mentions_named;
+        DROP TRIGGER blocks_au;
+        DROP TRIGGER blocks_log_au;
+        CREATE TRIGGER blocks_au AFTER UPDATE OF text ON blocks BEGIN
+            INSERT INTO blocks_fts(blocks_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+            INSERT INTO blocks_fts(rowid, text) VALUES (new.rowid, new.text);
+        END;
+        CREATE TRIGGER blocks_log_au AFTER UPDATE OF text ON blocks BEGIN
+            INSERT INTO search_log (block) VALUES (old.rowid);
+            INSERT INTO search_log (block) VALUES (new.rowid);
+        END;
+        """)
+    run_script(db, tables.TABLES.format(real="REAL"))
+    run_script(db, tables.MENTION_INDEXES)
+    ids = [r[0] for r in db.execute("SELECT id FROM documents")]
+    for doc_id in ids:
+        blob = db.execute("SELECT record FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+        fill = tables.backfill(blob)
+        if fill is None:
+            continue
+        db.execute("UPDATE documents SET numbered = ?, metadata = ? WHERE id = ?", (*fill.document, doc_id))
+        db.executemany("UPDATE blocks SET attrs = ? WHERE doc_id = ? AND seq = ?",
+                       [(attrs, doc_id, seq) for seq, attrs in fill.attrs])
+        db.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
+        for table, columns, rows in fill.tables():
+            db.executemany(tables.insert_sql(table, columns), [(doc_id, *r) for r in rows])
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "initial schema", _v1_initial),
     (2, "redaction and edit counts", _v2_redaction_counts),
@@ -205,6 +281,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     (6, "change log for the search index", _v6_search_log),
     (7, "footnote digits separate words in full-text search", _v7_footnote_separators),
     (8, "releases of one document", _v8_releases),
+    (9, "tables of judgments, events, redactions, edits and entity pairs", _v9_analysis_tables),
 )
 LATEST = MIGRATIONS[-1][0]
 
@@ -221,6 +298,17 @@ def current_version(db: sqlite3.Connection) -> int:
 def apply(db: sqlite3.Connection) -> list[int]:
     """Apply missing migrations, each in one transaction; return those applied."""
     applied: list[int] = []
+    # a migration may rebuild a table others refer to; foreign keys stay off meanwhile
+    # (the pragma is a no-op inside a transaction, so it is set here, between them)
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        _apply(db, applied)
+    finally:
+        db.execute("PRAGMA foreign_keys = ON")
+    return applied
+
+
+def _apply(db: sqlite3.Connection, applied: list[int]) -> None:
     for version, name, fn in MIGRATIONS:
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -237,4 +325,3 @@ def apply(db: sqlite3.Connection) -> list[int]:
         except BaseException:
             db.execute("ROLLBACK")
             raise
-    return applied

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from declass.errors import StoreError, UsageError
-from declass.store import pgsearch
+from declass.store import pgsearch, tables
 from declass.store.base import (
     DOCUMENT_COLUMNS,
     Hit,
@@ -30,6 +30,7 @@ from declass.store.base import (
     with_mentions_marked,
 )
 from declass.store.migrations import RELEASES_TABLE
+from declass.store.paged import PagedQueries
 from declass.store.query import parse
 
 OPEN, CLOSE = "\x02", "\x03"
@@ -66,12 +67,30 @@ CREATE TABLE links (
     status TEXT NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed', 'confirmed', 'rejected')),
     updated_at TEXT NOT NULL, PRIMARY KEY (a_doc, a, b_doc, b)
 );
-"""), (2, "releases of one document", RELEASES_TABLE),
+"""), (2, "releases of one document", RELEASES_TABLE), (3, "tables of judgments, events, redactions, edits and"
+   " entity pairs", tables.TABLES.format(real="DOUBLE PRECISION") + """
+ALTER TABLE documents ADD COLUMN numbered INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE documents ADD COLUMN metadata TEXT;
+CREATE INDEX documents_id_prefix ON documents(id text_pattern_ops);
+CREATE INDEX documents_sha_prefix ON documents(sha256 text_pattern_ops);
+CREATE INDEX documents_date ON documents(date, id);
+ALTER TABLE blocks ADD COLUMN attrs TEXT;
+ALTER TABLE mentions ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE mentions ADD COLUMN page INTEGER;
+ALTER TABLE mentions ADD COLUMN doc_date TEXT NOT NULL DEFAULT '';
+DROP INDEX mentions_entity;
+DROP INDEX mentions_named;
+""" + tables.MENTION_INDEXES),
     (4, "search reads words as the embedded engines do (store.pgsearch)", pgsearch.SCHEMA))
 LATEST = MIGRATIONS[-1][0]
+# ``record`` is not moved to the end of its row as in SQLite: PostgreSQL keeps a large value
+# out of line (TOAST), so reading the other columns never reads it.
 
 
-class PostgresStore:
+BOOLEAN_COLUMNS = frozenset({"label_inferred", "metonymy", "in_deleted"})
+
+
+class PostgresStore(PagedQueries):
     """The archive in a PostgreSQL database (``postgresql://...``)."""
 
     backend = "postgresql"
@@ -119,8 +138,38 @@ class PostgresStore:
                 self.db.execute(sql)
                 if version == 4:
                     pgsearch.backfill(self.db)
+                if version == 3:
+                    self._backfill_tables()
                 self.db.execute("INSERT INTO schema_migrations VALUES (%s, %s, %s)",
                                 (version, name, datetime.now(UTC).isoformat(timespec="seconds")))
+
+    def _backfill_tables(self) -> None:
+        """Fill the tables of migration 3 from the records already stored."""
+        for doc_id in [r["id"] for r in self.db.execute("SELECT id FROM documents").fetchall()]:
+            blob = self.db.execute("SELECT record FROM documents WHERE id = %s", (doc_id,)).fetchone()["record"]
+            fill = tables.backfill(blob)
+            if fill is None:
+                continue
+            self.db.execute("UPDATE documents SET numbered = %s, metadata = %s WHERE id = %s", (*fill.document, doc_id))
+            with self.db.cursor() as cur:
+                cur.executemany("UPDATE blocks SET attrs = %s WHERE doc_id = %s AND seq = %s",
+                                [(attrs, doc_id, seq) for seq, attrs in fill.attrs])
+            self.db.execute("DELETE FROM mentions WHERE doc_id = %s", (doc_id,))
+            for table, columns, rows in fill.tables():
+                self._copy(table, columns, doc_id, rows)
+
+    def _copy(self, table: str, columns: tuple[str, ...], doc_id: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Bulk-load rows of ``table`` for one document (``COPY``)."""
+        if not rows:
+            return
+        cols = ", ".join(f'"{c}"' if c == "end" else c for c in ("doc_id", *columns))
+        flags = {i for i, c in enumerate(columns) if c in BOOLEAN_COLUMNS}
+        with self.db.cursor().copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row((doc_id, *(bool(v) if i in flags else v for i, v in enumerate(r))))
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        return self._read(sql.replace("?", "%s"), list(params))
 
     def close(self) -> None:
         self.db.close()
@@ -178,16 +227,11 @@ class PostgresStore:
             f" VALUES ({', '.join(['%s'] * len(DOCUMENT_COLUMNS))})",
             document_values(doc, doc_id, datetime.now(UTC).isoformat(timespec="seconds")),
         )
-        with self.db.cursor().copy('COPY blocks (doc_id, seq, label, kind, parent, text, start, "end", page, '
-                                   "label_inferred, tsv) FROM STDIN") as copy:
-            for seq, label, kind, parent, text, start, end, page, inferred in doc.blocks:
-                copy.write_row((doc_id, seq, label, kind, parent, text, start, end, page, bool(inferred),
-                                pgsearch.tsvector(text)))
-        with self.db.cursor().copy('COPY mentions (doc_id, block, entity_id, canonical, type, text, start, "end", '
-                                   "metonymy, in_deleted, method, named_id) FROM STDIN") as copy:
-            for block, eid, canonical, type_, text, start, end, meto, deleted, method, named in doc.mentions:
-                copy.write_row((doc_id, block, eid, canonical, type_, text, start, end, bool(meto), bool(deleted),
-                                method, named))
+        self._copy("blocks", (*tables.BLOCK_COLUMNS, "tsv"), doc_id,  # tsv: the words as pgsearch reads them
+                   pgsearch.with_tsvectors(doc.blocks, tables.BLOCK_COLUMNS.index("text")))
+        self._copy("mentions", tables.MENTION_COLUMNS, doc_id, doc.mentions)
+        for table, columns, rows in doc.rows.tables():
+            self._copy(table, columns, doc_id, rows)
         return PutResult(doc_id, status)
 
     # -- reading ---------------------------------------------------------

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from declass.errors import StoreError, UsageError
-from declass.store import migrations
+from declass.store import migrations, tables
 from declass.store import query as query_mod
 from declass.store.base import (
     DOCUMENT_COLUMNS,
@@ -33,6 +33,7 @@ from declass.store.base import (
     prepare,
     with_mentions_marked,
 )
+from declass.store.paged import PagedQueries
 from declass.store.textindex import BlockIndex
 
 log = logging.getLogger("declass")
@@ -62,7 +63,7 @@ def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
     return db
 
 
-class SQLiteStore:
+class SQLiteStore(PagedQueries):
     """The archive in one SQLite file."""
 
     backend = "sqlite"
@@ -196,16 +197,12 @@ class SQLiteStore:
             f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)}) VALUES ({','.join('?' * len(DOCUMENT_COLUMNS))})",
             document_values(doc, doc_id, datetime.now(UTC).isoformat(timespec="seconds")),
         )
-        self.db.executemany(
-            'INSERT INTO blocks (doc_id, seq, label, kind, parent, text, start, "end", page,'
-            " label_inferred) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            ((doc_id, *row) for row in doc.blocks),
-        )
-        self.db.executemany(
-            'INSERT INTO mentions (doc_id, block, entity_id, canonical, type, text, start, "end", metonymy,'
-            " in_deleted, method, named_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            ((doc_id, *row) for row in doc.mentions),
-        )
+        self.db.executemany(tables.insert_sql("blocks", tables.BLOCK_COLUMNS), ((doc_id, *row) for row in doc.blocks))
+        self.db.executemany(tables.insert_sql("mentions", tables.MENTION_COLUMNS),
+                            ((doc_id, *row) for row in doc.mentions))
+        for table, columns, rows in doc.rows.tables():
+            if rows:
+                self.db.executemany(tables.insert_sql(table, columns), ((doc_id, *r) for r in rows))
         return PutResult(doc_id, status)
 
     def _delete(self, doc_id: str) -> None:
@@ -220,6 +217,9 @@ class SQLiteStore:
             return self.db.execute(sql, params).fetchall()
         except sqlite3.DatabaseError as exc:
             raise self._error(exc) from None
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        return [dict(r) for r in self._read(sql, tuple(params))]
 
     def documents(self) -> list[dict[str, Any]]:
         rows = self._read(
@@ -243,13 +243,14 @@ class SQLiteStore:
 
     def resolve(self, ref: str) -> str | None:
         """A document id from an id, a unique id prefix, a SHA-256 prefix or a doc number."""
-        for sql, arg in (
-            ("SELECT id FROM documents WHERE id = ?", ref),
-            ("SELECT id FROM documents WHERE lower(doc_number) = lower(?)", ref),
-            ("SELECT id FROM documents WHERE id LIKE ? ESCAPE '\\'", _like_prefix(ref)),
-            ("SELECT id FROM documents WHERE sha256 LIKE ? ESCAPE '\\'", _like_prefix(ref.lower())),
+        # each an index lookup: a prefix is the range [ref, ref + the last code point)
+        for sql, args in (
+            ("SELECT id FROM documents WHERE id = ?", (ref,)),
+            ("SELECT id FROM documents WHERE lower(doc_number) = lower(?)", (ref,)),
+            ("SELECT id FROM documents WHERE id >= ? AND id < ?", (ref, ref + "\U0010ffff")),
+            ("SELECT id FROM documents WHERE sha256 >= ? AND sha256 < ?", (ref.lower(), ref.lower() + "\U0010ffff")),
         ):
-            rows = self._read(sql + " LIMIT 2", (arg,))
+            rows = self._read(sql + " LIMIT 2", args)
             if len(rows) == 1:
                 return rows[0]["id"]
         return None
@@ -500,7 +501,3 @@ class SQLiteStore:
             (min_weight,),
         )
         return [dict(r) for r in rows]
-
-
-def _like_prefix(s: str) -> str:
-    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

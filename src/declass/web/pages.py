@@ -217,7 +217,7 @@ def redactions(request: Request, limit: Limit = DEFAULT_LIMIT, after: CursorText
     corpus: dict[str, Any] = {}
     if queries.takes(archive.redaction_report, "limit"):
         def report_page(limit: int, after: str | None) -> Any:
-            rep = archive.redaction_report(limit=limit, after=after)
+            rep = archive.redaction_report(limit=limit, after=after, sort="most")  # most withheld first
             corpus.update(rep["corpus"])
             return rep["documents"]
 

@@ -1,0 +1,395 @@
+"""Corpus questions as SQL pages, shared by the SQLite and PostgreSQL stores.
+
+Every method answers one page: rows in a fixed order, at most ``limit`` of
+them, starting after a keyset cursor (`tables.encode_cursor` of the last
+row's sort key), plus how many rows match in all.  The SQL is written once
+with ``?`` placeholders; a backend's `_rows` adapts them to its driver.
+No method reads the compressed records.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from declass.errors import UsageError
+from declass.store.base import Page
+from declass.store.tables import decode_cursor, encode_cursor
+
+DOCUMENT_SORTS = {"date": "coalesce(date, '')", "title": "coalesce(title, '')",
+                  "doc_number": "coalesce(doc_number, '')", "pages": "pages", "redactions": "redactions",
+                  "withheld": "withheld", "ingested_at": "ingested_at"}
+SUMMARY = ("id, path, sha256, media_type, size, pages, blocks, doc_type, doc_number, title, date, classification,"
+           " archive_id, released, ingested_at, redactions, withheld, edits")
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ",".join("?" * len(values))
+
+
+def _like(text: str) -> str:
+    return "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+class PagedQueries:
+    """The paged questions; a backend provides `_rows` (``?`` placeholders, dict rows)."""
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def _page(self, *, select: str, source: str, where: list[str], params: list[Any], order: Sequence[str],
+              key: Callable[[dict[str, Any]], tuple[Any, ...]], limit: int | None, after: str | None,
+              descending: bool = False, total: bool = True) -> Page:
+        """One keyset page: ``order`` is the sort key (unique), ``key`` reads it back from a row."""
+        cond = " AND ".join(where) or "1=1"
+        count = self._rows(f"SELECT count(*) AS n FROM {source} WHERE {cond}", params)[0]["n"] if total else 0
+        keyset: list[str] = []
+        kparams: list[Any] = []
+        if after is not None:
+            values = decode_cursor(after, len(order))
+            keyset.append(f"({', '.join(order)}) {'<' if descending else '>'} ({_marks(values)})")
+            kparams = values
+        direction = " DESC" if descending else ""
+        sql = (f"SELECT {select} FROM {source} WHERE {' AND '.join([*where, *keyset]) or '1=1'}"
+               f" ORDER BY {', '.join(o + direction for o in order)}")
+        if limit is not None:
+            sql += " LIMIT ?"
+            rows = self._rows(sql, [*params, *kparams, limit + 1])
+        else:
+            rows = self._rows(sql, [*params, *kparams])
+        more = limit is not None and len(rows) > limit
+        rows = rows[:limit] if limit is not None else rows
+        nxt = encode_cursor(key(rows[-1])) if more and rows else None
+        return Page(rows, total=int(count) if total else len(rows), next=nxt)
+
+    # -- documents -------------------------------------------------------------
+
+    def documents_page(self, *, limit: int | None = None, after: str | None = None, sort: str = "date",
+                       descending: bool = False, doc_type: str | None = None, text: str | None = None) -> Page:
+        """Summary rows of documents, sorted and filtered in SQL."""
+        if sort not in DOCUMENT_SORTS:
+            raise UsageError("E404", f"sort by {sort!r} (one of {', '.join(DOCUMENT_SORTS)})")
+        col = DOCUMENT_SORTS[sort]
+        where: list[str] = []
+        params: list[Any] = []
+        if doc_type:
+            where.append("doc_type = ?")
+            params.append(doc_type)
+        if text:
+            where.append("(lower(coalesce(title, '')) LIKE ? ESCAPE '\\' OR lower(coalesce(doc_number, '')) LIKE ?"
+                         " ESCAPE '\\')")
+            params += [_like(text), _like(text)]
+        page = self._page(select=f"{SUMMARY}, {col} AS sort_key", source="documents", where=where, params=params,
+                          order=(col, "id"), key=lambda r: (r["sort_key"], r["id"]), limit=limit, after=after,
+                          descending=descending)
+        return page.map(lambda r: {k: v for k, v in r.items() if k != "sort_key"})
+
+    # -- judgments -------------------------------------------------------------
+
+    def judgments_page(self, *, doc_id: str | None = None, scale: str = "kent", low: float = 0.0,
+                       high: float = 1.0, term: str | None = None, limit: int | None = None,
+                       after: str | None = None) -> Page:
+        """Judgments with their range under a stored ``scale``, kept when the range lies
+        in ``[low, high]`` (unmapped ones only when no bound is set); in document order."""
+        where: list[str] = []
+        params: list[Any] = [scale]
+        if doc_id:
+            where.append("j.doc_id = ?")
+            params.append(doc_id)
+        if term:
+            where.append("j.term = ?")
+            params.append(term)
+        if low > 0.0 or high < 1.0:
+            where.append("r.low >= ? AND r.high <= ?")
+            params += [low, high]
+        page = self._page(
+            select="j.doc_id, j.seq, j.doc_date, j.data, r.low, r.high",
+            source="judgments j LEFT JOIN judgment_ranges r ON r.doc_id = j.doc_id AND r.seq = j.seq AND r.scale = ?",
+            where=where, params=params, order=("j.doc_date", "j.doc_id", "j.seq"),
+            key=lambda r: (r["doc_date"], r["doc_id"], r["seq"]), limit=limit, after=after)
+        return page.map(lambda r: {"document": r["doc_id"], **json.loads(r["data"]),
+                                   "range": None if r["low"] is None else [r["low"], r["high"]],
+                                   "scale": scale, "date": r["doc_date"] or None})
+
+    def judgment_terms(self, *, doc_id: str | None = None, scale: str = "kent") -> list[dict[str, Any]]:
+        """Per term: how many judgments, and its range under ``scale``, most used first."""
+        where, params = ("WHERE j.doc_id = ?", [scale, doc_id]) if doc_id else ("", [scale])
+        rows = self._rows(
+            "SELECT j.term, count(*) AS n, min(r.low) AS low, max(r.high) AS high FROM judgments j"
+            " LEFT JOIN judgment_ranges r ON r.doc_id = j.doc_id AND r.seq = j.seq AND r.scale = ?"
+            f" {where} GROUP BY j.term ORDER BY n DESC, j.term", params)
+        return [{"term": r["term"], "count": int(r["n"]), "low": r["low"], "high": r["high"]} for r in rows]
+
+    def judgment_scan(self, *, doc_id: str | None = None) -> list[dict[str, Any]]:
+        """Every judgment (as stored), in document order: for a scale no column holds."""
+        where, params = ("WHERE doc_id = ?", [doc_id]) if doc_id else ("", [])
+        rows = self._rows(f"SELECT doc_id, seq, doc_date, data FROM judgments {where}"
+                          " ORDER BY doc_date, doc_id, seq", params)
+        return [{"document": r["doc_id"], "seq": r["seq"], "date": r["doc_date"] or None,
+                 **json.loads(r["data"])} for r in rows]
+
+    def judgment_count(self) -> int:
+        return int(self._rows("SELECT count(*) AS n FROM judgments")[0]["n"])
+
+    def judgment_entities(self) -> list[tuple[dict[str, Any], list[str]]]:
+        """Every judgment (in document order) with the entities named within it: what linking reads."""
+        ents: dict[tuple[str, int], list[str]] = {}
+        for r in self._rows(
+                "SELECT j.doc_id, j.seq, m.entity_id FROM judgments j JOIN mentions m ON m.doc_id = j.doc_id"
+                " AND m.start >= j.start AND m.start < j.\"end\" WHERE m.entity_id IS NOT NULL"):
+            ents.setdefault((r["doc_id"], r["seq"]), []).append(r["entity_id"])
+        return [(j, sorted(set(ents.get((j["document"], j["seq"]), []))))
+                for j in self.judgment_scan()]
+
+    def entities_in_spans(self, spans: Sequence[tuple[str, int, int]]) -> dict[tuple[str, int, int], list[str]]:
+        """The entities named within each ``(document, start, end)`` span."""
+        out: dict[tuple[str, int, int], list[str]] = {}
+        for doc_id, start, end in spans:
+            rows = self._rows('SELECT DISTINCT entity_id FROM mentions WHERE doc_id = ? AND start >= ? AND start < ?'
+                              " AND entity_id IS NOT NULL ORDER BY entity_id", [doc_id, start, end])
+            out[(doc_id, start, end)] = [r["entity_id"] for r in rows]
+        return out
+
+    def judgment_strips(self, *, scale: str = "kent", limit: int | None = None, after: str | None = None) -> Page:
+        """Per document with judgments (by date): the ranges of its judgments under ``scale``, in order."""
+        page = self._page(select="d.id, coalesce(d.date, '') AS doc_date", source="documents d",
+                          where=["EXISTS (SELECT 1 FROM judgments j WHERE j.doc_id = d.id)"], params=[],
+                          order=("coalesce(d.date, '')", "d.id"), key=lambda r: (r["doc_date"], r["id"]),
+                          limit=limit, after=after)
+        if not page:
+            return page
+        ids = [r["id"] for r in page]
+        ranges: dict[str, list[list[float] | None]] = {i: [] for i in ids}
+        for r in self._rows(
+                "SELECT j.doc_id, r.low, r.high FROM judgments j LEFT JOIN judgment_ranges r ON r.doc_id = j.doc_id"
+                f" AND r.seq = j.seq AND r.scale = ? WHERE j.doc_id IN ({_marks(ids)}) ORDER BY j.doc_id, j.seq",
+                [scale, *ids]):
+            ranges[r["doc_id"]].append(None if r["low"] is None else [r["low"], r["high"]])
+        return page.map(lambda r: {"document": r["id"], "date": r["doc_date"] or None, "ranges": ranges[r["id"]]})
+
+    def judgments_of(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+        """Given ``(document, judgment id)`` pairs, the judgments, with document date."""
+        out: dict[tuple[str, str], dict[str, Any]] = {}
+        for i in range(0, len(keys), 200):
+            chunk = keys[i:i + 200]
+            cond = " OR ".join("(doc_id = ? AND jid = ?)" for _ in chunk)
+            for r in self._rows(f"SELECT doc_id, doc_date, data FROM judgments WHERE {cond}",
+                                [x for k in chunk for x in k]):
+                j = json.loads(r["data"])
+                out[(r["doc_id"], j["id"])] = {**j, "date": r["doc_date"] or None}
+        return out
+
+    # -- events ----------------------------------------------------------------
+
+    def events_page(self, *, entity_ids: Sequence[str] = (), start: str | None = None, end: str | None = None,
+                    limit: int | None = None, after: str | None = None) -> Page:
+        """Dated events in date order; only those whose sentence names one of ``entity_ids``,
+        and only those that overlap ``[start, end]``."""
+        where: list[str] = []
+        params: list[Any] = []
+        if entity_ids:
+            where.append(f"EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = e.doc_id AND m.entity_id IN"
+                         f" ({_marks(entity_ids)}) AND m.start >= e.sentence_start AND m.start < e.sentence_end)")
+            params += list(entity_ids)
+        if start:
+            where.append("e.last_date >= ?")
+            params.append(start)
+        if end:
+            where.append("e.date <= ?")
+            params.append(end + "\uffff")
+        page = self._page(select="e.doc_id, e.seq, e.date, e.start, e.data", source="events e", where=where,
+                          params=params, order=("e.date", "e.doc_id", "e.start", "e.seq"),
+                          key=lambda r: (r["date"], r["doc_id"], r["start"], r["seq"]), limit=limit, after=after)
+        return page.map(lambda r: {"document": r["doc_id"], **json.loads(r["data"])})
+
+    # -- redactions ------------------------------------------------------------
+
+    def redactions_page(self, *, doc_id: str | None = None, exemption: str | None = None, kind: str | None = None,
+                        limit: int | None = None, after: str | None = None) -> Page:
+        """Redactions in document order, optionally of one document, exemption or kind."""
+        where: list[str] = []
+        params: list[Any] = []
+        for col, val in (("doc_id", doc_id), ("exemption", exemption), ("kind", kind)):
+            if val:
+                where.append(f"{col} = ?")
+                params.append(val)
+        page = self._page(select="doc_id, seq, doc_date, data", source="redactions", where=where, params=params,
+                          order=("doc_date", "doc_id", "seq"), key=lambda r: (r["doc_date"], r["doc_id"], r["seq"]),
+                          limit=limit, after=after)
+        return page.map(lambda r: {"document": r["doc_id"], **json.loads(r["data"])})
+
+    def redaction_documents(self, *, doc_id: str | None = None, sort: str = "date", limit: int | None = None,
+                            after: str | None = None) -> Page:
+        """Documents with their redactions: the per-document report, by date or
+        (``sort="most"``) the most markers and withheld points first."""
+        where, params = (["d.id = ?"], [doc_id]) if doc_id else ([], [])
+        if sort == "date":
+            order: tuple[str, ...] = ("coalesce(d.date, '')", "d.id")
+        elif sort == "most":
+            order = ("-(d.redactions + d.withheld)", "coalesce(d.date, '')", "d.id")
+        else:
+            raise UsageError("E404", f"sort by {sort!r} (date or most)")
+        page = self._page(select=f"d.id, d.pages, d.numbered, {', '.join(f'{o} AS k{i}' for i, o in enumerate(order))}",
+                          source="documents d", where=where, params=params, order=order,
+                          key=lambda r: tuple(r[f"k{i}"] for i in range(len(order))), limit=limit, after=after)
+        if not page:
+            return page
+        ids = [r["id"] for r in page]
+        found: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+        for r in self._rows(f"SELECT doc_id, data FROM redactions WHERE doc_id IN ({_marks(ids)})"
+                            " ORDER BY doc_id, seq", ids):
+            found[r["doc_id"]].append(json.loads(r["data"]))
+        return page.map(lambda r: {"id": r["id"], "pages": r["pages"] or 1, "numbered": r["numbered"] or 0,
+                                   "redactions": found[r["id"]]})
+
+    def redaction_totals(self) -> dict[str, Any]:
+        """Corpus totals of the redaction report, in SQL."""
+        row = self._rows(
+            "SELECT count(*) AS documents, coalesce(sum(pages), 0) AS pages FROM documents")[0]
+        kinds = {r["kind"]: r for r in self._rows(
+            "SELECT kind, count(*) AS n, coalesce(sum(withheld), 0) AS withheld, coalesce(sum(pages), 0) AS pages"
+            " FROM redactions GROUP BY kind")}
+        by_exemption = {r["exemption"]: int(r["n"]) for r in self._rows(
+            "SELECT exemption, count(*) AS n FROM redactions WHERE kind = 'marker' GROUP BY exemption"
+            " ORDER BY exemption")}
+        markers = int(kinds["marker"]["n"]) if "marker" in kinds else 0
+        withheld = int(kinds["withheld_block"]["withheld"]) if "withheld_block" in kinds else 0
+        pages = int(row["pages"])
+        return {"markers": markers, "withheld_blocks": withheld, "pages": pages, "documents": int(row["documents"]),
+                "exempt_pages": int(kinds["exempt_pages"]["pages"]) if "exempt_pages" in kinds else 0,
+                "by_exemption": dict(sorted(by_exemption.items())),
+                "per_page": round(markers / pages, 3) if pages else 0.0}
+
+    # -- entities --------------------------------------------------------------
+
+    def mentions_page(self, *, entity_ids: Sequence[str] = (), doc_id: str | None = None,
+                      limit: int | None = None, after: str | None = None) -> Page:
+        """Mentions of the entities (by the entity or the name), in document order."""
+        where: list[str] = []
+        params: list[Any] = []
+        if entity_ids:
+            marks = _marks(entity_ids)
+            where.append(f"(m.entity_id IN ({marks}) OR m.named_id IN ({marks}))")
+            params += [*entity_ids, *entity_ids]
+        if doc_id:
+            where.append("m.doc_id = ?")
+            params.append(doc_id)
+        page = self._page(
+            select='m.doc_id, m.block, m.entity_id, m.canonical, m.type, m.text, m.start, m."end", m.metonymy,'
+                   " m.in_deleted, m.method, m.named_id, m.seq, m.page, m.doc_date",
+            source="mentions m", where=where, params=params, order=("m.doc_date", "m.doc_id", "m.start", "m.seq"),
+            key=lambda r: (r["doc_date"], r["doc_id"], r["start"], r["seq"]), limit=limit, after=after)
+        return page.map(lambda r: {
+            "document": r["doc_id"], "block": r["block"], "id": r["entity_id"], "canonical": r["canonical"],
+            "type": r["type"], "text": r["text"], "start": r["start"], "end": r["end"],
+            "metonymy": bool(r["metonymy"]), "in_deleted_text": bool(r["in_deleted"]), "method": r["method"],
+            "named_id": r["named_id"], "page": r["page"], "date": r["doc_date"] or None})
+
+    def mention_forms(self, entity_ids: Sequence[str]) -> tuple[dict[str, int], int]:
+        """The names the entities appear under (how often), and in how many documents."""
+        marks = _marks(entity_ids)
+        cond = f"(entity_id IN ({marks}) OR named_id IN ({marks}))"
+        params = [*entity_ids, *entity_ids]
+        forms = {r["text"]: int(r["n"]) for r in self._rows(
+            f"SELECT text, count(*) AS n FROM mentions WHERE {cond} GROUP BY text ORDER BY n DESC, text", params)}
+        docs = self._rows(f"SELECT count(DISTINCT doc_id) AS n FROM mentions WHERE {cond}", params)[0]["n"]
+        return forms, int(docs)
+
+    def entity_counts(self, *, doc_id: str | None = None, type_: str | None = None, limit: int | None = None,
+                      after: str | None = None) -> Page:
+        """Mentions per canonical entity (unknown names each on their own), most first."""
+        where: list[str] = []
+        params: list[Any] = []
+        if doc_id:
+            where.append("doc_id = ?")
+            params.append(doc_id)
+        if type_:
+            where.append("type = ?")
+            params.append(type_)
+        cond = f"WHERE {' AND '.join(where)}" if where else ""
+        groups = (f"SELECT coalesce(entity_id, '') AS eid, coalesce(canonical, text) AS name, min(type) AS type,"
+                  f" count(*) AS n FROM mentions {cond} GROUP BY coalesce(entity_id, ''), coalesce(canonical, text)")
+        page = self._page(select="eid, name, type, n", source=f"({groups}) g", where=[], params=params,
+                          order=("-n", "name", "eid"), key=lambda r: (-int(r["n"]), r["name"], r["eid"]),
+                          limit=limit, after=after)
+        if not page:
+            return page
+        keys = [(r["eid"], r["name"]) for r in page]
+        forms: dict[tuple[str, str], dict[str, int]] = {k: {} for k in keys}
+        cond_keys = " OR ".join("(coalesce(entity_id, '') = ? AND coalesce(canonical, text) = ?)" for _ in keys)
+        extra = f" AND {' AND '.join(where)}" if where else ""
+        for r in self._rows(
+                f"SELECT coalesce(entity_id, '') AS eid, coalesce(canonical, text) AS name, text, count(*) AS n"
+                f" FROM mentions WHERE ({cond_keys}){extra} GROUP BY coalesce(entity_id, ''),"
+                " coalesce(canonical, text), text ORDER BY n DESC, text",
+                [*(x for k in keys for x in k), *params]):
+            forms[(r["eid"], r["name"])][r["text"]] = int(r["n"])
+        return page.map(lambda r: {"id": r["eid"] or None, "name": r["name"], "type": r["type"],
+                                   "mentions": int(r["n"]), "forms": forms[(r["eid"], r["name"])]})
+
+    def cooccurrence_page(self, *, min_weight: int = 1, limit: int | None = None, after: str | None = None) -> Page:
+        """Pairs of entities named in the same blocks (the maintained table): blocks and documents."""
+        groups = ("SELECT a AS source, min(a_name) AS source_name, b AS target, min(b_name) AS target_name,"
+                  " sum(weight) AS weight, count(*) AS documents FROM cooccurrence GROUP BY a, b"
+                  " HAVING sum(weight) >= ?")
+        page = self._page(select="source, source_name, target, target_name, weight, documents",
+                          source=f"({groups}) g", where=[], params=[min_weight], order=("-weight", "source", "target"),
+                          key=lambda r: (-int(r["weight"]), r["source"], r["target"]), limit=limit, after=after)
+        return page.map(lambda r: {**r, "weight": int(r["weight"]), "documents": int(r["documents"])})
+
+    def cooccurring(self, entity_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
+        """The entities most often named in the same blocks as ``entity_id``."""
+        rows = self._rows(
+            "SELECT other AS id, min(name) AS name, sum(weight) AS weight, count(*) AS documents FROM ("
+            " SELECT b AS other, b_name AS name, weight FROM cooccurrence WHERE a = ?"
+            " UNION ALL SELECT a AS other, a_name AS name, weight FROM cooccurrence WHERE b = ?) x"
+            " GROUP BY other ORDER BY weight DESC, other LIMIT ?", [entity_id, entity_id, limit])
+        return [{"id": r["id"], "name": r["name"], "weight": int(r["weight"]), "documents": int(r["documents"])}
+                for r in rows]
+
+    # -- links -----------------------------------------------------------------
+
+    def links_page(self, *, include_rejected: bool = False, limit: int | None = None,
+                   after: str | None = None) -> Page:
+        """Stored links between judgments, best first."""
+        where = [] if include_rejected else ["status <> 'rejected'"]
+        page = self._page(select="*", source="links", where=where, params=[],
+                          order=("-score", "a_doc", "a", "b_doc", "b"),
+                          key=lambda r: (-r["score"], r["a_doc"], r["a"], r["b_doc"], r["b"]), limit=limit, after=after)
+        return page.map(lambda r: {**r, "agree": None if r["agree"] is None else bool(r["agree"])})
+
+    def doc_numbers(self, ids: Sequence[str]) -> dict[str, str | None]:
+        """Each given document's number (None where it has none)."""
+        out: dict[str, str | None] = {}
+        for i in range(0, len(ids), 200):
+            chunk = list(ids[i:i + 200])
+            for r in self._rows(f"SELECT id, doc_number FROM documents WHERE id IN ({_marks(chunk)})", chunk):
+                out[r["id"]] = r["doc_number"]
+        return out
+
+    # -- citations ---------------------------------------------------------------
+
+    def cite_parts(self, pairs: Sequence[tuple[str, str | None]]) -> tuple[dict[str, dict[str, Any]],
+                                                                           dict[tuple[str, str], dict[str, Any]]]:
+        """What citing the given ``(document, block label)`` pairs needs: each document's id and
+        metadata, each block's label, kind, attributes and inferred flag."""
+        ids = sorted({d for d, _ in pairs})
+        docs: dict[str, dict[str, Any]] = {}
+        blocks: dict[tuple[str, str], dict[str, Any]] = {}
+        for i in range(0, len(ids), 200):
+            chunk = ids[i:i + 200]
+            for r in self._rows(f"SELECT id, doc_number, title, metadata FROM documents WHERE id IN ({_marks(chunk)})",
+                                chunk):
+                docs[r["id"]] = {"id": r["id"], "doc_number": r["doc_number"], "title": r["title"],
+                                 "metadata": json.loads(r["metadata"]) if r["metadata"] else {}}
+        want = sorted({(d, b) for d, b in pairs if b is not None})
+        for i in range(0, len(want), 200):
+            chunk = want[i:i + 200]
+            cond = " OR ".join("(doc_id = ? AND label = ?)" for _ in chunk)
+            for r in self._rows(f"SELECT doc_id, label, kind, label_inferred, attrs FROM blocks WHERE {cond}",
+                                [x for p in chunk for x in p]):
+                blocks.setdefault((r["doc_id"], r["label"]), {
+                    "label": r["label"], "kind": r["kind"], "label_inferred": bool(r["label_inferred"]),
+                    "attrs": json.loads(r["attrs"]) if r["attrs"] else {}})
+        return docs, blocks

@@ -1,0 +1,286 @@
+"""The analysis tables: one row per judgment, event, redaction and edit, and
+the entity pairs of each document, all derived from the export record.
+
+The compressed record stays the source of truth (``declass export`` reads
+it); these rows exist so that every corpus question (judgments in a
+probability band, the timeline of an entity, redactions under one
+exemption, who is named beside whom) is an indexed query with a ``LIMIT``
+instead of a decompression of the whole archive.  Each row keeps its item
+as JSON (``data``), so a page of results is the same dicts the record holds.
+
+The schema and the rows are shared by both backends; the few words that
+differ (binary and float types) are filled in per dialect.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+from declass.errors import UsageError
+
+Row = tuple[Any, ...]
+
+# The DDL of the tables added in schema 9 (SQLite) / 3 (PostgreSQL); {real} per dialect.
+TABLES = """
+CREATE TABLE judgments (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    jid TEXT NOT NULL,
+    block TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    page INTEGER,
+    doc_date TEXT NOT NULL,
+    term TEXT NOT NULL,
+    polarity TEXT,
+    data TEXT NOT NULL,
+    PRIMARY KEY (doc_id, seq)
+);
+CREATE INDEX judgments_order ON judgments(doc_date, doc_id, seq);
+CREATE INDEX judgments_term ON judgments(term, doc_date, doc_id, seq);
+CREATE INDEX judgments_jid ON judgments(doc_id, jid);
+CREATE TABLE judgment_ranges (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    scale TEXT NOT NULL,
+    low {real} NOT NULL,
+    high {real} NOT NULL,
+    PRIMARY KEY (doc_id, seq, scale)
+);
+CREATE INDEX judgment_ranges_band ON judgment_ranges(scale, low, high);
+CREATE TABLE events (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    block TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    page INTEGER,
+    date TEXT NOT NULL,
+    last_date TEXT NOT NULL,
+    kind TEXT,
+    sentence_start INTEGER NOT NULL,
+    sentence_end INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (doc_id, seq)
+);
+CREATE INDEX events_date ON events(date, doc_id, start, seq);
+CREATE INDEX events_last ON events(last_date);
+CREATE TABLE redactions (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    block TEXT,
+    start INTEGER,
+    "end" INTEGER,
+    page INTEGER,
+    doc_date TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    exemption TEXT,
+    withheld INTEGER NOT NULL DEFAULT 0,
+    pages INTEGER NOT NULL DEFAULT 0,
+    data TEXT NOT NULL,
+    PRIMARY KEY (doc_id, seq)
+);
+CREATE INDEX redactions_order ON redactions(doc_date, doc_id, seq);
+CREATE INDEX redactions_exemption ON redactions(exemption, doc_date, doc_id, seq);
+CREATE TABLE edits (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    block TEXT,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    page INTEGER,
+    doc_date TEXT NOT NULL,
+    op TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (doc_id, seq)
+);
+CREATE INDEX edits_order ON edits(doc_date, doc_id, seq);
+CREATE TABLE cooccurrence (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    a TEXT NOT NULL,
+    a_name TEXT,
+    b TEXT NOT NULL,
+    b_name TEXT,
+    weight INTEGER NOT NULL,
+    PRIMARY KEY (doc_id, a, b)
+);
+CREATE INDEX cooccurrence_a ON cooccurrence(a, b);
+CREATE INDEX cooccurrence_b ON cooccurrence(b, a);
+"""
+
+# Mentions gain their place in the record, page and document date (for keyset pages by entity).
+MENTION_INDEXES = """
+CREATE INDEX mentions_entity_order ON mentions(entity_id, doc_date, doc_id, start, seq);
+CREATE INDEX mentions_named_order ON mentions(named_id, doc_date, doc_id, start, seq);
+CREATE INDEX mentions_doc_start ON mentions(doc_id, start);
+"""
+
+BLOCK_COLUMNS = ("seq", "label", "kind", "parent", "text", "start", "end", "page", "label_inferred", "attrs")
+MENTION_COLUMNS = ("block", "entity_id", "canonical", "type", "text", "start", "end", "metonymy", "in_deleted",
+                   "method", "named_id", "seq", "page", "doc_date")
+JUDGMENT_COLUMNS = ("seq", "jid", "block", "start", "end", "page", "doc_date", "term", "polarity", "data")
+RANGE_COLUMNS = ("seq", "scale", "low", "high")
+EVENT_COLUMNS = ("seq", "block", "start", "end", "page", "date", "last_date", "kind", "sentence_start", "sentence_end",
+                 "data")
+REDACTION_COLUMNS = ("seq", "block", "start", "end", "page", "doc_date", "kind", "exemption", "withheld", "pages",
+                     "data")
+EDIT_COLUMNS = ("seq", "block", "start", "end", "page", "doc_date", "op", "data")
+COOCCURRENCE_COLUMNS = ("a", "a_name", "b", "b_name", "weight")
+
+
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """The analysis rows of one document (without its id: the writer adds it)."""
+
+    judgments: tuple[Row, ...] = ()
+    ranges: tuple[Row, ...] = ()
+    events: tuple[Row, ...] = ()
+    redactions: tuple[Row, ...] = ()
+    edits: tuple[Row, ...] = ()
+    cooccurrence: tuple[Row, ...] = ()
+
+    def tables(self) -> tuple[tuple[str, tuple[str, ...], tuple[Row, ...]], ...]:
+        """``(table, columns, rows)`` for each table, in writing order."""
+        return (("judgments", JUDGMENT_COLUMNS, self.judgments), ("judgment_ranges", RANGE_COLUMNS, self.ranges),
+                ("events", EVENT_COLUMNS, self.events), ("redactions", REDACTION_COLUMNS, self.redactions),
+                ("edits", EDIT_COLUMNS, self.edits), ("cooccurrence", COOCCURRENCE_COLUMNS, self.cooccurrence))
+
+
+def dumps(item: dict[str, Any]) -> str:
+    return json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+
+
+def doc_date(record: dict[str, Any]) -> str:
+    """The document's date for ordering ('' when it has none, so it sorts first on both backends)."""
+    v = (record.get("metadata") or {}).get("date")
+    v = v.get("value") if isinstance(v, dict) else v
+    return str(v) if v else ""
+
+
+def block_pages(record: dict[str, Any]) -> dict[str, int | None]:
+    return {b["label"]: b.get("page") for b in record["blocks"]}
+
+
+def block_rows(record: dict[str, Any]) -> list[Row]:
+    """Rows of ``blocks``, in `BLOCK_COLUMNS` order."""
+    return [(i, b["label"], b["kind"], b["parent"], b["text"], b["start"], b["end"], b["page"],
+             int(b.get("label_inferred", False)), dumps(b["attrs"]) if b.get("attrs") else None)
+            for i, b in enumerate(record["blocks"])]
+
+
+def mention_rows(record: dict[str, Any]) -> list[Row]:
+    """Rows of ``mentions``, in `MENTION_COLUMNS` order."""
+    pages, date = block_pages(record), doc_date(record)
+    return [(m["block"], m.get("id"), m.get("canonical"), m["type"], m["text"], m["start"], m["end"],
+             int(bool(m.get("metonymy"))), int(bool(m.get("in_deleted_text"))), m.get("method"),
+             m.get("as_named") or m.get("id"), i, pages.get(m["block"]), date)
+            for i, m in enumerate(record.get("entities", []))]
+
+
+def rows(record: dict[str, Any]) -> Rows:
+    """The analysis rows of one export record."""
+    pages, date = block_pages(record), doc_date(record)
+    judgments, ranges = [], []
+    for i, j in enumerate(record.get("judgments", [])):
+        judgments.append((i, j["id"], j["block"], j["start"], j["end"], pages.get(j["block"]), date, j["term"],
+                          j.get("polarity"), dumps(j)))
+        ranges += [(i, scale, float(rng[0]), float(rng[1]))
+                   for scale, rng in (j.get("probability") or {}).items() if rng is not None]
+    events = [(i, e["block"], e["start"], e["end"], e.get("page", pages.get(e["block"])), e["date"],
+               e.get("date_end") or e["date"], e.get("kind"), e["sentence_start"], e["sentence_end"], dumps(e))
+              for i, e in enumerate(record.get("events", []))]
+    redactions = [(i, r.get("block"), r.get("start"), r.get("end"), r.get("page", pages.get(r.get("block") or "")),
+                   date, r["kind"], exemption_key(r), len(r.get("inferred_labels") or []),
+                   int((r.get("size") or {}).get("pages", 1)) if r["kind"] == "exempt_pages" else 0, dumps(r))
+                  for i, r in enumerate(record.get("redactions", []))]
+    edits = [(i, e.get("block"), e["start"], e["end"], pages.get(e.get("block") or ""), date, e["op"], dumps(e))
+             for i, e in enumerate(record.get("edits", []))]
+    return Rows(tuple(judgments), tuple(ranges), tuple(events), tuple(redactions), tuple(edits),
+                tuple(cooccurrence_rows(record)))
+
+
+def exemption_key(r: dict[str, Any]) -> str | None:
+    """What a marker is counted under: its FOIA exemption code, else the marker as printed."""
+    if r["kind"] != "marker":
+        return None
+    return (r.get("exemption") or {}).get("code") or r.get("marker")
+
+
+def cooccurrence_rows(record: dict[str, Any]) -> list[Row]:
+    """Pairs of entities named in the same block, ``a < b``: in how many blocks of this document."""
+    by_block: dict[str, dict[str, str | None]] = {}
+    for m in record.get("entities", []):
+        if m.get("id"):
+            by_block.setdefault(m["block"], {}).setdefault(m["id"], m.get("canonical"))
+    weight: Counter[tuple[str, str]] = Counter()
+    names: dict[str, str | None] = {}
+    for ents in by_block.values():
+        names.update(ents)
+        weight.update(combinations(sorted(ents), 2))
+    return [(a, names[a], b, names[b], n) for (a, b), n in sorted(weight.items())]
+
+
+def insert_sql(table: str, columns: tuple[str, ...], mark: str = "?") -> str:
+    """``INSERT`` of one row of ``table``: the document id, then ``columns``."""
+    cols = ", ".join(f'"{c}"' if c == "end" else c for c in ("doc_id", *columns))
+    return f"INSERT INTO {table} ({cols}) VALUES ({', '.join([mark] * (len(columns) + 1))})"
+
+
+DOCUMENT_SCHEMA_V9 = ("id", "sha256", "path", "media_type", "size", "pages", "blocks", "doc_type", "doc_number",
+                      "title", "date", "classification", "archive_id", "released", "ingested_at", "redactions",
+                      "withheld", "edits", "numbered", "metadata", "record")
+
+
+@dataclass(frozen=True, slots=True)
+class Backfill:
+    """What a stored record adds to an archive written before the analysis tables."""
+
+    document: tuple[int, str]  # numbered blocks, metadata JSON
+    attrs: tuple[tuple[int, str], ...]  # (block seq, attrs JSON) of blocks with attributes
+    mentions: tuple[Row, ...]
+    rows: Rows
+
+    def tables(self) -> tuple[tuple[str, tuple[str, ...], tuple[Row, ...]], ...]:
+        return (("mentions", MENTION_COLUMNS, self.mentions), *self.rows.tables())
+
+
+def backfill(blob: bytes) -> Backfill | None:
+    """The new columns and rows of one stored (compressed) record; None for a record
+    that cannot be read (it adds no rows, as it could not be shown either)."""
+    try:
+        record = json.loads(zlib.decompress(bytes(blob)))
+    except (zlib.error, ValueError):
+        return None
+    if not isinstance(record, dict) or not isinstance(record.get("blocks"), list):
+        return None
+    numbered = sum(1 for b in record["blocks"] if (b.get("attrs") or {}).get("sequence"))
+    attrs = tuple((r[0], r[-1]) for r in block_rows(record) if r[-1] is not None)
+    return Backfill((numbered, dumps(record.get("metadata") or {})), attrs, tuple(mention_rows(record)),
+                    rows(record))
+
+
+# -- keyset cursors -----------------------------------------------------------------
+
+
+def encode_cursor(values: Row) -> str:
+    """An opaque cursor for the row after which the next page starts."""
+    return base64.urlsafe_b64encode(dumps(list(values)).encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str, n: int) -> list[Any]:
+    """The ``n`` key values of a cursor; a cursor not made by `encode_cursor` is a usage error."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise UsageError("E404", f"bad page cursor {cursor[:40]!r}") from None
+    if not isinstance(values, list) or len(values) != n or any(isinstance(v, (list, dict)) for v in values):
+        raise UsageError("E404", f"bad page cursor {cursor[:40]!r}")
+    return values
