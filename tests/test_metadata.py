@@ -7,12 +7,12 @@ import pytest
 import declass
 from declass.archive.export import to_record
 from declass.corpus.cite import citation
-from declass.model import Document
+from declass.model import Document, MetadataField
 
 
 def value(doc: Document, key: str) -> Any:
     field = doc.metadata[key]
-    return field["value"] if isinstance(field, dict) else field
+    return field["value"] if isinstance(field, MetadataField) else field
 
 
 NIE58 = {
@@ -54,7 +54,7 @@ def test_every_field_cites_its_source(which: str, request: pytest.FixtureRequest
     for key, field in doc.metadata.items():
         fields = field if isinstance(field, list) else [field]
         for f in fields:
-            if not isinstance(f, dict) or "start" not in f:
+            if not isinstance(f, MetadataField):
                 continue
             assert 0 <= f["start"] < f["end"] <= len(doc.text), key
             if f.get("block"):

@@ -196,3 +196,11 @@ def test_any_mention_round_trips(record: dict[str, object]) -> None:
     order = Mention.KEYS
     canonical = {k: record[k] for k in order if k in record}
     assert json.dumps(Mention.from_dict(record).to_dict()) == json.dumps(canonical)
+
+
+def test_document_metadata_fields_are_typed(nie58: Document) -> None:
+    md = nie58.metadata
+    assert isinstance(md["date"], MetadataField) and md["date"].value == "1952-09-10"
+    assert all(isinstance(r, MetadataField) for r in md["reservations"]) and md["reservations"]
+    assert md["reservations"][0].details["by"].startswith("Special Assistant")
+    assert isinstance(md["reservation_conflicts"][0], dict)  # not a span field: left as it is

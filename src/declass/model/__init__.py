@@ -39,6 +39,7 @@ from declass.model.records import (
     field_value,
     from_dicts,
     metadata_fields,
+    typed_metadata,
 )
 
 __all__ = [
@@ -72,4 +73,5 @@ __all__ = [
     "from_dicts",
     "metadata_fields",
     "page_lookup",
+    "typed_metadata",
 ]

@@ -424,9 +424,9 @@ class MetadataField(Span):
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any], document: str = "") -> Self:
-        details = {k: v for k, v in d.items() if k not in cls.KEYS and k not in ("page", "document")}
-        return cls(document=document, block=d.get("block"), start=int(d.get("start") or 0),
-                   end=int(d.get("end") or 0), page=d.get("page"), value=d.get("value"), details=details)
+        details = {k: v for k, v in d.items() if k not in cls.KEYS and k not in ("page", "document", "doc_id")}
+        return cls(document=document, block=d.get("block"), start=int(d["start"]), end=int(d["end"]),
+                   page=d.get("page"), value=d.get("value"), details=details)
 
 
 def field_value(metadata: Mapping[str, Any], key: str) -> JSON:
@@ -449,6 +449,21 @@ def field_text(metadata: Mapping[str, Any], key: str) -> str | None:
     return text or None
 
 
+def _is_field(v: Any) -> bool:
+    return isinstance(v, Mapping) and "value" in v and "start" in v
+
+
+def typed_metadata(metadata: Mapping[str, Any], document: str = "") -> dict[str, Any]:
+    """``metadata`` with its span fields typed: a field record becomes a `MetadataField`,
+    a list of them (reservations) a list of `MetadataField`; plain values (None, the
+    FRUS volume, reservation conflicts) stay as they are."""
+
+    def one(v: Any) -> Any:
+        return MetadataField.from_dict(v, document) if _is_field(v) and not isinstance(v, MetadataField) else v
+
+    return {k: [one(x) for x in v] if isinstance(v, list) else one(v) for k, v in metadata.items()}
+
+
 def metadata_fields(metadata: Mapping[str, Any], document: str = "") -> Iterator[tuple[str, MetadataField]]:
     """The metadata's span fields, typed (``reservations`` yields one per reservation;
     plain values such as the FRUS volume are not fields and are skipped)."""
@@ -457,7 +472,7 @@ def metadata_fields(metadata: Mapping[str, Any], document: str = "") -> Iterator
         for x in items:
             if isinstance(x, MetadataField):
                 yield key, x
-            elif isinstance(x, Mapping) and "value" in x and "start" in x:
+            elif _is_field(x):
                 yield key, MetadataField.from_dict(x, document)
 
 

@@ -32,6 +32,7 @@ from declass.model import (
     Source,
     from_dicts,
     page_lookup,
+    typed_metadata,
 )
 from declass.stages.pipeline import DEFAULT_OPTIONS, Options, Stage, run_stages, stages_for
 from declass.stages.read.tei import Slice, TeiBlock, TeiDocument, iter_documents
@@ -230,7 +231,7 @@ def metadata_stage(tei: TeiDocument) -> Stage:
             md["classification"] = _field(doc, source.label, s, e, tei.classification)
         md["frus"] = {"volume": tei.volume, "volume_title": tei.volume_title, "document": tei.n,
                       "xml_id": tei.xml_id, "citation": tei.citation_prefix}
-        return doc.evolve(metadata=md)
+        return doc.evolve(metadata=typed_metadata(md, doc.id))
 
     return Stage("frus_metadata", frus_metadata, ("metadata",), ("metadata",))
 

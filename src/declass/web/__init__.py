@@ -74,8 +74,8 @@ class SecurityHeaders:
         try:
             await self.app(scope, receive, with_headers)
         except Exception as exc:
-            frame = traceback.extract_tb(exc.__traceback__)[-1:] or [None]
-            where = f" at {frame[0].filename}:{frame[0].lineno}" if frame[0] else ""
+            frames = traceback.extract_tb(exc.__traceback__)[-1:]
+            where = f" at {frames[0].filename}:{frames[0].lineno}" if frames else ""
             log.error("%s %s failed: %s: %s%s", scope.get("method"), printable(scope.get("path", "")),
                       type(exc).__name__, printable(str(exc))[:300], where)
             if started:
@@ -173,8 +173,9 @@ def create_app(db: str | Path, *, outcomes: str | None = None, gazetteer: tuple[
     def error(request: Request, status: int, title: str, detail: str) -> HTMLResponse | JSONResponse:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": title, "detail": detail}, status_code=status)
-        return app.state.templates.TemplateResponse(
+        page: HTMLResponse = app.state.templates.TemplateResponse(
             request, "error.html", {"status": status, "title": title, "detail": detail}, status_code=status)
+        return page
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse | JSONResponse:

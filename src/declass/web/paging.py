@@ -64,7 +64,7 @@ def part_of(rec: dict[str, Any], number: int = 1, size: int | None = None) -> di
         if not isinstance(item, dict):
             return True
         if isinstance(item.get("start"), int):
-            return part.start <= item["start"] < part.end
+            return bool(part.start <= item["start"] < part.end)
         if isinstance(item.get("block"), str):
             return item["block"] in labels
         return True  # about the whole document

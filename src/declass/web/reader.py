@@ -18,6 +18,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from declass.corpus.cite import citation
+from declass.model import field_value
 from declass.stages.judgments.scales import BUILTIN
 from declass.stages.redactions.redactions import statistics
 from declass.text.dates import format_date
@@ -53,18 +54,13 @@ def lib(request: Request) -> Library:
     return request.app.state.library  # type: ignore[no-any-return]
 
 
-def value(md: dict[str, Any], key: str) -> Any:
-    v = md.get(key)
-    return v.get("value") if isinstance(v, dict) else v
-
-
 CONTAINERS = ("heading", "section", "annex", "front_matter")
 
 
 def margin_label(block: dict[str, Any]) -> str:
     """The label as the margin shows it: the part below its heading ("¶1", "Article 2"),
     and a heading that prints its own label only as a section sign."""
-    label = block["label"]
+    label: str = block["label"]
     if block["kind"] in ("heading", "annex") and " ".join(block["text"].split()).upper() == label.upper():
         return "§"
     if " / " in label:
@@ -130,22 +126,22 @@ def reader(request: Request, doc_id: str, scale: Scale = "kent", reading: Readin
     rec = part_of(lib(request).record(doc_id), part)  # a very long document, a part at a time
     md = rec["metadata"]
     layers = frozenset(k for k in (layer or []) if k in KEYS) | ({"furniture"} if furniture else frozenset())
-    meta = [(k.replace("_", " "), value(md, k)) for k in ("doc_type", "doc_number", "title", "subject", "date",
+    meta = [(k.replace("_", " "), field_value(md, k)) for k in ("doc_type", "doc_number", "title", "subject", "date",
                                                          "classification", "archive_id", "released", "concurred",
-                                                         "period_end") if value(md, k)]
-    agencies = value(md, "agencies")
+                                                         "period_end") if field_value(md, k)]
+    agencies = field_value(md, "agencies")
     if agencies:
         meta.append(("agencies", ", ".join(agencies)))
     outline = [b for b in rec["blocks"] if b["kind"] not in ("front_matter", "margin_note", "signature", "redaction")]
     cover, body = split_cover(reader_items(rec, scale, layers))
     front = [it for it in cover if it["type"] == "block"]
-    cover_line = " · ".join(str(x) for x in (value(md, "doc_number"), value(md, "classification"),
-                                              short_date(value(md, "date"))) if x)
+    cover_line = " · ".join(str(x) for x in (field_value(md, "doc_number"), field_value(md, "classification"),
+                                              short_date(field_value(md, "date"))) if x)
     ranged = [{**j, "range": j["probability"].get(scale)} for j in rec["judgments"]]
     strip = judgment_strip(rec["id"], ranged, scale) if ranged else None
     withheld = redaction_chart(statistics(rec["redactions"], rec["blocks"], len(rec.get("pages") or []) or 1),
                                width=250, label="this document")
-    return request.app.state.templates.TemplateResponse(request, "document.html", {
+    page: HTMLResponse = request.app.state.templates.TemplateResponse(request, "document.html", {
         "strip": strip, "withheld_chart": withheld,
         "rec": rec, "md": md, "meta": meta, "cover": cover, "body": body, "front": front, "cover_line": cover_line,
         "outline": outline, "scale": scale, "scales": BUILTIN, "reading": reading, "layers": layers,
@@ -153,3 +149,4 @@ def reader(request: Request, doc_id: str, scale: Scale = "kent", reading: Readin
         "reservations": md.get("reservations") or [], "edits": len(rec["edits"]),
         "judgments": len(rec["judgments"]), "format_date": format_date,
         "releases": lib(request).archive.releases_of(rec["id"])})
+    return page

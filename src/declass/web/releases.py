@@ -23,7 +23,8 @@ def _lib(request: Request) -> Any:
 
 
 def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
-    return request.app.state.templates.TemplateResponse(request, name, context)
+    page: HTMLResponse = request.app.state.templates.TemplateResponse(request, name, context)
+    return page
 
 
 def bar_chart(rows: list[tuple[str, float]], *, label: str, percent: bool = False, width: int = 560) -> Markup:
@@ -116,13 +117,15 @@ def release_reading(request: Request, doc_id: str, other: str | None = None) -> 
 @router.get("/api/releases", tags=["api"])
 def api_releases(request: Request) -> list[dict[str, Any]]:
     """Pairs of releases of one document, earlier first (how each was found and ordered)."""
-    return _lib(request).archive.releases()
+    pairs: list[dict[str, Any]] = _lib(request).archive.releases()
+    return pairs
 
 
 @router.get("/api/releases/stats", tags=["api"])
 def api_release_stats(request: Request) -> dict[str, Any]:
     """Each pair's figures and the archive's: share withheld, by year, by what withheld it, by scope, by content."""
-    return _lib(request).archive.release_stats()
+    stats: dict[str, Any] = _lib(request).archive.release_stats()
+    return stats
 
 
 @router.get("/api/documents/{doc_id}/release", tags=["api"])
@@ -130,4 +133,5 @@ def api_release(request: Request, doc_id: str, other: str | None = None) -> dict
     """What the later release of a pair revealed: spans cited in both releases, OCR noise, removed text."""
     archive = _lib(request).archive
     p = _pair_of(archive, doc_id, other)
-    return archive.compare(p["earlier"], p["later"]).to_dict()
+    compared: dict[str, Any] = archive.compare(p["earlier"], p["later"]).to_dict()
+    return compared

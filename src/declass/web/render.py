@@ -199,8 +199,8 @@ def in_context(text: str, start: int, end: int, width: int = 110) -> Markup:
     s = 0
     for m in _SENTENCE_END.finditer(text, 0, start):
         s = m.end()
-    m = _SENTENCE_END.search(text, end)
-    e = m.start() if m else len(text)
+    stop = _SENTENCE_END.search(text, end)
+    e = stop.start() if stop else len(text)
     before, after = " ".join(text[s:start].split()), " ".join(text[end:e].split())
     if text[s:start][-1:].isspace():
         before += " "

@@ -26,7 +26,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from declass.model import Block, Document, Judgment, field_value, from_dicts
+from declass.model import Block, Document, Judgment, MetadataField, field_value, from_dicts
 from declass.stages.events import annex_map
 from declass.stages.judgments.scales import BUILTIN, load_scale, probability, vocabulary
 from declass.stages.markup import in_deleted_text
@@ -324,10 +324,10 @@ def judgments_in_block(doc: Document, block: Block, context: dict[str, Any]) -> 
 def judgments(doc: Document) -> Document:
     """The judgments stage."""
     md = doc.metadata
-    period = md.get("period_end") or {}
+    period = md.get("period_end")
     base = {
-        "period_end": period.get("value") if isinstance(period, dict) else None,
-        "period_phrase": period.get("phrase") if isinstance(period, dict) else None,
+        "period_end": field_value(md, "period_end"),
+        "period_phrase": period.get("phrase") if isinstance(period, MetadataField | dict) else None,
         "date": field_value(md, "date"),
         "dissent": dissent_by_paragraph(doc),
     }
@@ -353,16 +353,61 @@ def _annex_labels(doc: Document) -> set[str]:
 
 def link_restatements(found: list[dict[str, Any]], threshold: float = 85.0) -> None:
     """Judgments restating one another within a document (Conclusions restate
-    the Discussion): ``restates`` lists the other judgments' ids."""
+    the Discussion): ``restates`` lists the other judgments' ids.  Only pairs
+    the word index proposes are compared (`restatement_candidates`), so a long
+    document costs about its number of judgments, not its square."""
     for j in found:
         j["restates"] = []
-    for i, a in enumerate(found):
-        for b in found[i + 1 :]:
-            if a["block"] == b["block"] or a["term"] != b["term"]:
-                continue
-            if fuzz.token_set_ratio(a["claim"], b["claim"]) >= threshold and len(a["claim"]) > 30:
-                a["restates"].append(b["id"])
-                b["restates"].append(a["id"])
+    for i, k in restatement_candidates([(j["term"], j["claim"]) for j in found], threshold):
+        a, b = found[i], found[k]
+        if a["block"] == b["block"] or len(a["claim"]) <= 30:
+            continue
+        if fuzz.token_set_ratio(a["claim"], b["claim"]) >= threshold:
+            a["restates"].append(b["id"])
+            b["restates"].append(a["id"])
+
+
+_WORD = re.compile(r"\w+")
+
+
+def restatement_candidates(items: list[tuple[str, str]], threshold: float = 85.0) -> list[tuple[int, int]]:
+    """Pairs ``i < k`` of ``(term, claim)`` with the same term whose claims may score
+    ``threshold`` by `fuzz.token_set_ratio`, in order.
+
+    That score needs the words two claims share to make up most of one of them
+    (at 85, about three quarters of its letters: ``2s / (2s + 1 + rest) >= 0.85``),
+    or their other words to be near copies.  So a candidate must share, by letters,
+    at least ``share`` of the shorter claim's words (lower-cased, punctuation apart,
+    with a margin for OCR variants): its first shared word, rarest first, lies in
+    the prefix of the shorter claim that leaves less than that after it.  Each
+    claim's prefix is looked up in an index of every claim's words.
+    """
+    t = threshold / 100
+    share = t / (2 - t) - 0.25
+    groups: dict[str, list[int]] = {}
+    for i, (term, _) in enumerate(items):
+        groups.setdefault(term, []).append(i)
+    pairs: set[tuple[int, int]] = set()
+    for members in groups.values():
+        if share <= 0:
+            pairs.update((a, b) for n, a in enumerate(members) for b in members[n + 1:])
+            continue
+        words = {i: set(_WORD.findall(items[i][1].lower())) for i in members}
+        freq: dict[str, int] = {}
+        index: dict[str, list[int]] = {}
+        for i in members:
+            for w in words[i]:
+                freq[w] = freq.get(w, 0) + 1
+                index.setdefault(w, []).append(i)
+        for i in members:
+            ordered = sorted(words[i], key=lambda w: (freq[w], w))
+            rest = total = sum(len(w) for w in ordered)
+            for w in ordered:
+                if rest < share * total:
+                    break
+                rest -= len(w)
+                pairs.update((min(i, k), max(i, k)) for k in index[w] if k != i)
+    return sorted(pairs)
 
 
 def range_under(j: dict[str, Any], scale_spec: str) -> list[float] | None:

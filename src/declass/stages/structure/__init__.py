@@ -26,6 +26,7 @@ def _heading_label(text: str) -> str:
 def make_labels(nodes: list[Node]) -> dict[int, str]:
     """A unique label for every node, from its numbering and its place."""
     labels: dict[int, str] = {}
+    used: set[str] = set()
     counters: dict[str, int] = {}
 
     def count(key: str) -> int:
@@ -72,10 +73,11 @@ def make_labels(nodes: list[Node]) -> dict[int, str]:
             key = f"para:{plabel}"
             out = f"{plabel} ¶{count(key)}" if plabel else f"¶{count(key)}"
         base, k = out, 1
-        while out in labels.values():
+        while out in used:  # a set: a document of thousands of blocks stays linear
             k += 1
             out = f"{base} #{k}"
         labels[id(n)] = out
+        used.add(out)
         return out
 
     for n in nodes:

@@ -106,8 +106,18 @@ class Builder:
         self.nodes.append(node)
         return node
 
-    def body_nodes(self) -> list[Node]:
-        return [n for n in self.nodes if n.kind in BODY_KINDS or n.candidate]
+    def body_nodes(self, last: int | None = None) -> list[Node]:
+        """The body nodes so far, in order; with ``last``, only that many of the most recent
+        (found from the end, so asking after each chunk does not make the pass quadratic)."""
+        if last is None:
+            return [n for n in self.nodes if n.kind in BODY_KINDS or n.candidate]
+        out: list[Node] = []
+        for n in reversed(self.nodes):
+            if n.kind in BODY_KINDS or n.candidate:
+                out.append(n)
+                if len(out) == last:
+                    break
+        return out[::-1]
 
     def in_numbered_run(self) -> bool:
         return bool(self.stack) or bool(self.pending)
@@ -429,14 +439,14 @@ class Builder:
             self.container.add(view, wrap=False)
             return
         if bullet or self.in_numbered_run():
-            prev = self.body_nodes()[-1] if self.body_nodes() else None
+            prev = next(iter(self.body_nodes(1)), None)
             if prev is not None and chunk.after_break and not is_closed(prev.text):
                 prev.add(view, wrap=True)
                 return
             node = self.new("paragraph", self.container, chunk, view, candidate=True)
             self.pending.append(node)
             return
-        prev = self.body_nodes()[-1] if self.body_nodes() else None
+        prev = next(iter(self.body_nodes(1)), None)
         if prev is not None and chunk.after_break and not is_closed(prev.text) and not bullet:
             prev.add(view, wrap=True)  # a paragraph the page broke mid-sentence goes on
             return
@@ -448,9 +458,9 @@ class Builder:
 
     def continuation(self, chunk: Chunk, view: MappedText) -> None:
         """A fragment starting in lower case: the tail of an open block."""
-        scope = self.body_nodes()
+        scope = self.body_nodes(6)
         target = None
-        for n in reversed(scope[-6:]):
+        for n in reversed(scope):
             if self.accepts(n, view.text):
                 target = n
                 break

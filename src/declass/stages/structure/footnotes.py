@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
+from itertools import pairwise
 
 from declass.stages.structure.build import BODY_KINDS, Node
 from declass.stages.structure.markers import ANCHOR_MARK
@@ -67,6 +69,22 @@ def paragraph_references(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+def _near(nodes: list[Node], body_at: list[int], cut: int, page: int, ordered: bool) -> list[Node]:
+    """The last 15 body blocks before place ``cut`` of ``body_at`` on the note's page or
+    next to it, read backwards from the note (and no further than its page minus one
+    when pages only go forward)."""
+    out: list[Node] = []
+    for k in range(cut - 1, -1, -1):
+        n = nodes[body_at[k]]
+        if abs(n.page - page) <= 1:
+            out.append(n)
+            if len(out) == 15:
+                break
+        elif ordered and n.page < page - 1:
+            break
+    return out[::-1]
+
+
 def _stem(w: str) -> str:
     w = w.lower()
     return w[:-1] if w.endswith("s") and len(w) > 4 else w
@@ -87,12 +105,23 @@ def anchor(nodes: list[Node], labels: dict[int, str]) -> None:
 
     df: Counter[str] | None = None
     claimed: set[int] = set()
+    # indexed once, so a document of thousands of notes is not read again for each note
+    marked_at: dict[int, list[int]] = {}  # footnote number -> places of the blocks printing its mark
+    body_at: list[int] = []  # places of the body blocks
+    for i, n in enumerate(nodes):
+        if n.kind in BODY_KINDS:
+            body_at.append(i)
+        if n.kind != "footnote" and id(n) in labels:
+            for k in marks_in(n.text):
+                marked_at.setdefault(k, []).append(i)
+    pages_ordered = all(nodes[a].page <= nodes[b].page for a, b in pairwise(body_at))
     for i, fn in enumerate(nodes):
         if fn.kind != "footnote":
             continue
         number = note_number(fn.token)
-        printed = next((n for n in reversed(nodes[:i]) if n.kind != "footnote" and id(n) in labels
-                        and number is not None and number in marks_in(n.text)), None)
+        at = marked_at.get(number, []) if number is not None else []
+        j = bisect_left(at, i) - 1
+        printed = nodes[at[j]] if j >= 0 else None
         if SOURCE.match(fn.text):
             fn.attrs["anchor_method"] = "source_note"  # annotates the whole document, from its heading's mark
             if printed is not None:
@@ -105,10 +134,11 @@ def anchor(nodes: list[Node], labels: dict[int, str]) -> None:
             fn.attrs["anchor"] = labels[id(printed)]
             fn.attrs["anchor_method"] = "mark"
             continue
-        before = [n for n in nodes[:i] if n.kind in BODY_KINDS]
-        method, target = "position", (before[-1] if before else None)
+        cut = bisect_left(body_at, i)  # the body blocks before the note are nodes[body_at[:cut]]
+        method, target = "position", (nodes[body_at[cut - 1]] if cut else None)
         refs = [by_label[r] for r, _, _ in paragraph_references(fn.text) if r in by_label]
-        marked = [n for n in reversed(before[-12:]) if ANCHOR_MARK.search(n.text) and id(n) not in claimed]
+        marked = [nodes[k] for k in reversed(body_at[max(cut - 12, 0) : cut])
+                  if ANCHOR_MARK.search(nodes[k].text) and id(nodes[k]) not in claimed]
         if refs:
             method, target = "reference", refs[0]
             fn.attrs["references"] = [labels[id(r)] for r in refs]
@@ -119,7 +149,7 @@ def anchor(nodes: list[Node], labels: dict[int, str]) -> None:
                 df = Counter(w for n in body for w in bag(n))
             words = bag(fn)
             best, best_score = None, 0.0
-            window = [n for n in before if abs(n.page - fn.page) <= 1][-15:]
+            window = _near(nodes, body_at, cut, fn.page, pages_ordered)
             for n in window:
                 common = words & bag(n)
                 score = sum(math.log(len(body) / df[w]) for w in common if df[w])
