@@ -208,7 +208,24 @@ def amended_text(segments: list[tuple[str, str]]) -> str:
 
 def in_deleted_text(doc: Document, start: int, end: int) -> bool:
     """True if source span ``[start, end)`` lies inside struck-through text."""
-    return bool(doc.edits) and any(e.op == EditOp.DELETE and e.start <= start and end <= e.end for e in doc.edits)
+    if not doc.edits:
+        return False
+    starts, reach = _deleted_index(doc.edits)
+    k = bisect_right(starts, start)  # the deletions starting at or before ``start``...
+    return k > 0 and reach[k - 1] >= end  # ...and the furthest any of them reaches
+
+
+_LAST_INDEX: list[Any] = [None, None]  # (edits, index): asked once per mention, built once per document
+
+
+def _deleted_index(edits: tuple[Any, ...]) -> tuple[list[int], list[int]]:
+    """The starts of the deletions in order, and the furthest end reached by each prefix."""
+    if _LAST_INDEX[0] is not edits:
+        spans = sorted((e.start, e.end) for e in edits if e.op == EditOp.DELETE)
+        starts = [s for s, _ in spans]
+        reach = list(accumulate((e for _, e in spans), max))
+        _LAST_INDEX[:] = [edits, (starts, reach)]
+    return _LAST_INDEX[1]  # type: ignore[no-any-return]
 
 
 _BARE_ROMAN = re.compile(r"^\s*(?:[IVXLC]{1,7})\s+[A-Z]")
@@ -220,8 +237,9 @@ def amend(doc: Document) -> Document:
     text and the handwritten and deleted flags."""
     by_block: dict[str, list[dict[str, object]]] = {}
     edits = []
+    block_at = _block_index(doc.blocks)
     for edit in doc.edits:
-        block = _block_at(doc.blocks, edit.start)
+        block = block_at(edit.start)
         e = {**edit.to_dict(), "block": block.label if block else None}
         edits.append(e)
         if block is not None:
@@ -238,25 +256,34 @@ def amend(doc: Document) -> Document:
     return doc.evolve(blocks=tuple(blocks), edits=from_dicts(Edit, edits, doc.id), stages=(*doc.stages, "amend"))
 
 
-def _block_at(blocks: tuple[Block, ...], offset: int, reach: int = 12) -> Block | None:
-    """The block an edit at source ``offset`` belongs to: the innermost block
-    spanning it, else the nearest within ``reach`` characters (insertions and
-    notes sit in the gaps the typed reading leaves; a struck label sits just
-    before its block's text)."""
-    best: tuple[int, int, int] | None = None
-    found: Block | None = None
-    for i, b in enumerate(blocks):
-        if b.kind in ("heading", "annex", "front_matter") or not b.view.runs:
-            continue
-        if b.start - reach > offset or b.end + reach < offset:
-            continue
-        distance = 0 if b.start <= offset <= b.end else min(abs(offset - b.start), abs(offset - b.end))
-        if distance > reach:
-            continue
-        key = (distance, b.end - b.start, i)
-        if best is None or key < best:
-            best, found = key, b
-    return found
+def _block_index(blocks: tuple[Block, ...], reach: int = 12) -> Callable[[int], Block | None]:
+    """``block_at(offset)``: the block an edit at source ``offset`` belongs to: the innermost
+    block spanning it, else the nearest within ``reach`` characters (insertions and notes
+    sit in the gaps the typed reading leaves; a struck label sits just before its block's
+    text).  Blocks are sorted by start once, so each edit looks only at its neighbours."""
+    spans = sorted((b.start, b.end, i, b) for i, b in enumerate(blocks)
+                   if b.kind not in ("heading", "annex", "front_matter") and b.view.runs)
+    starts = [s for s, _, _, _ in spans]
+    furthest = list(accumulate((e for _, e, _, _ in spans), max))  # the furthest end of each prefix
+
+    def block_at(offset: int) -> Block | None:
+        best: tuple[int, int, int] | None = None
+        found: Block | None = None
+        j = bisect_right(starts, offset + reach) - 1
+        while j >= 0 and furthest[j] + reach >= offset:
+            start, end, i, b = spans[j]
+            j -= 1
+            if end + reach < offset:
+                continue
+            distance = 0 if start <= offset <= end else min(abs(offset - start), abs(offset - end))
+            if distance > reach:
+                continue
+            key = (distance, end - start, i)
+            if best is None or key < best:
+                best, found = key, b
+        return found
+
+    return block_at
 
 
 def _all_notes(block: Block, edits: list[dict[str, object]]) -> bool:

@@ -208,7 +208,8 @@ def find_withheld(doc: Document) -> list[dict[str, Any]]:
         for k, b in enumerate(items):
             value = int(b.attrs["value"])
             lo = order[prev.label] if prev is not None else order.get(parent, -1)
-            crossed = any(lo < i < order[b.label] for i in breaks)
+            nb = bisect_right(breaks, lo)  # the first heading or omission after ``lo`` (breaks are in order)
+            crossed = nb < len(breaks) and breaks[nb] < order[b.label]
             if prev_value is not None and value > prev_value + 1 and not crossed:
                 missing = list(range(prev_value + 1, value))
                 rec = _withheld(doc, seq, missing, prev, b, parent)
