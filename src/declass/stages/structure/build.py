@@ -10,6 +10,7 @@ run stay *candidates* until the next number shows whether a number was lost
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +59,7 @@ class Node:
     candidate: bool = False
     after_break: bool = False
     children: list[Node] = field(default_factory=list)
+    seq: int = 0  # order of creation: `Builder.nodes` is always in this order
 
     @property
     def text(self) -> str:
@@ -84,6 +86,7 @@ class Builder:
 
     def __init__(self) -> None:
         self.nodes: list[Node] = []
+        self.created = 0  # nodes made so far: the next one's `Node.seq`
         self.container: Node | None = None  # innermost heading, annex or article
         self.annex: Node | None = None
         self.stack: list[Node] = []  # open numbered items, outermost first
@@ -99,7 +102,8 @@ class Builder:
     # -- helpers ---------------------------------------------------------
 
     def new(self, kind: str, parent: Node | None, chunk: Chunk, view: MappedText, **kw: Any) -> Node:
-        node = Node(kind, parent=parent, page=chunk.page, after_break=chunk.after_break, **kw)
+        self.created += 1
+        node = Node(kind, parent=parent, page=chunk.page, after_break=chunk.after_break, seq=self.created, **kw)
         node.add(view, wrap=False)
         if parent is not None:
             parent.children.append(node)
@@ -308,7 +312,7 @@ class Builder:
         """A sequence restarting ("a." after "d.") under an unnumbered paragraph:
         that paragraph is an item whose number was lost."""
         prev = self.stack[level]
-        cands = [c for c in self.pending if self.nodes.index(c) > self.nodes.index(prev)]
+        cands = [c for c in self.pending if c.seq > prev.seq]
         if not cands or level == 0:
             return None
         cand = cands[0]
@@ -335,7 +339,7 @@ class Builder:
         gap = value - prev - 1
         waiting = [c for c in self.awaiting if c.mtype == mtype]
         self.awaiting = [c for c in self.awaiting if c.mtype != mtype]
-        cands = sorted([*waiting, *self.pending], key=self.nodes.index)
+        cands = sorted([*waiting, *self.pending], key=lambda c: c.seq)
         self.pending = []
         if gap > 0 and mtype in ("roman", "upper", "lower"):
             cands_ok = [c for c in cands if len(words(c.text)) >= 4]
@@ -383,9 +387,16 @@ class Builder:
                 c.kind = "paragraph"
         self.pending = []
 
+    def place(self, node: Node) -> int:
+        """Where ``node`` stands in `nodes` (found by bisection on its creation order)."""
+        i = bisect_left(self.nodes, node.seq, key=lambda n: n.seq)
+        if i == len(self.nodes) or self.nodes[i] is not node:
+            raise ValueError("node not in the tree")
+        return i
+
     def previous_body(self, node: Node) -> Node | None:
-        i = self.nodes.index(node)
-        for n in reversed(self.nodes[:i]):
+        for k in range(self.place(node) - 1, -1, -1):
+            n = self.nodes[k]
             if n.kind in BODY_KINDS or n.candidate:
                 return n
             if n.kind in ("heading", "annex"):
@@ -408,7 +419,7 @@ class Builder:
     def remove(self, node: Node) -> None:
         if node.parent is not None and node in node.parent.children:
             node.parent.children.remove(node)
-        self.nodes.remove(node)
+        del self.nodes[self.place(node)]
         if node in self.stack:
             self.stack.remove(node)
         if node in self.pending:
