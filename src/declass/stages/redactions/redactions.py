@@ -21,7 +21,7 @@ Four kinds of record:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
@@ -203,6 +203,10 @@ def find_withheld(doc: Document) -> list[dict[str, Any]]:
     order = {b.label: i for i, b in enumerate(doc.blocks)}
     breaks = [i for i, b in enumerate(doc.blocks) if b.kind in ("heading", "omission", "annex")]
     out: list[dict[str, Any]] = []
+    evidence = _evidence_index(doc) if groups else _no_evidence
+    starts_of: dict[str, int] = {}  # a parent's end, where its first point may begin
+    for blk in doc.blocks:
+        starts_of.setdefault(blk.label.casefold(), blk.end)
     for (seq, parent), items in groups.items():
         prev_value, prev = 0 if parent != "__top__" else None, None
         for k, b in enumerate(items):
@@ -212,7 +216,7 @@ def find_withheld(doc: Document) -> list[dict[str, Any]]:
             crossed = nb < len(breaks) and breaks[nb] < order[b.label]
             if prev_value is not None and value > prev_value + 1 and not crossed:
                 missing = list(range(prev_value + 1, value))
-                rec = _withheld(doc, seq, missing, prev, b, parent)
+                rec = _withheld(evidence, starts_of, seq, missing, prev, b, parent)
                 nxt = int(items[k + 1].attrs["value"]) if k + 1 < len(items) else None
                 if rec["reason"] != "gap in the numbering only" or not _misread(seq, prev_value, value, nxt):
                     out.append(rec)
@@ -240,23 +244,38 @@ def _misread(seq: str, prev: int, value: int, nxt: int | None) -> bool:
         a == b or b in DIGIT_CONFUSIONS.get(a, "") for a, b in zip(want, got, strict=True))
 
 
-def _withheld(doc: Document, seq: str, missing: list[int], prev: Block | None, nxt: Block,
-              parent: str) -> dict[str, Any]:
-    lo = prev.end if prev else parents_start(doc, parent)
+EVIDENCE_FURNITURE = ("exemption_marker", "release_stamp", "page_number", "classification")
+
+
+def _no_evidence(lo: int, hi: int) -> list[dict[str, Any]]:
+    return []
+
+
+def _window(items: list[tuple[int, dict[str, Any]]]) -> Callable[[int, int], list[dict[str, Any]]]:
+    """``within(lo, hi)``: the items starting in ``[lo, hi)``, in their order; found by
+    bisection when they are in order of start (a list of thousands of gaps stays linear)."""
+    starts = [s for s, _ in items]
+    if all(a <= b for a, b in pairwise(starts)):
+        return lambda lo, hi: [x for _, x in items[bisect_left(starts, lo) : bisect_left(starts, hi)]]
+    return lambda lo, hi: [x for s, x in items if lo <= s < hi]
+
+
+def _evidence_index(doc: Document) -> Callable[[int, int], list[dict[str, Any]]]:
+    """``evidence(lo, hi)``: what stands between two numbered points: furniture, placeholders, slip sheets."""
+    furniture = _window([(f.start, {"kind": f.kind, "text": f.text, "start": f.start, "end": f.end})
+                         for f in doc.furniture if f.kind in EVIDENCE_FURNITURE])
+    placeholders = _window([(b.start, {"kind": "placeholder", "text": b.text, "start": b.start, "end": b.end})
+                            for b in doc.blocks if b.kind == "redaction"])
+    slips = _window([(f.start, {"kind": "exempt_pages", "text": f.text, "start": f.start, "end": f.end})
+                     for f in doc.furniture if f.kind == "exempt_pages"])
+    return lambda lo, hi: [dict(e) for e in (*furniture(lo, hi), *placeholders(lo, hi), *slips(lo, hi))]
+
+
+def _withheld(evidence_in: Callable[[int, int], list[dict[str, Any]]], starts_of: dict[str, int], seq: str,
+              missing: list[int], prev: Block | None, nxt: Block, parent: str) -> dict[str, Any]:
+    lo = prev.end if prev else starts_of.get(parent.casefold(), 0)
     hi = nxt.start
-    evidence = [
-        {"kind": f.kind, "text": f.text, "start": f.start, "end": f.end}
-        for f in doc.furniture if lo <= f.start < hi and f.kind in ("exemption_marker", "release_stamp",
-                                                                     "page_number", "classification")
-    ]
-    evidence += [
-        {"kind": "placeholder", "text": b.text, "start": b.start, "end": b.end}
-        for b in doc.blocks if b.kind == "redaction" and lo <= b.start < hi
-    ]
-    evidence += [
-        {"kind": "exempt_pages", "text": f.text, "start": f.start, "end": f.end}
-        for f in doc.furniture if f.kind == "exempt_pages" and lo <= f.start < hi
-    ]
+    evidence = evidence_in(lo, hi)
     has_marker = any(e["kind"] in ("exemption_marker", "placeholder", "exempt_pages") for e in evidence)
     page_break = any(e["kind"] in ("page_number", "classification", "release_stamp") for e in evidence)
     confidence = 0.9 if has_marker else 0.7 if page_break else 0.5
@@ -269,11 +288,6 @@ def _withheld(doc: Document, seq: str, missing: list[int], prev: Block | None, n
         "reason": ("exemption marker beside the gap" if has_marker else
                    "page break beside the gap" if page_break else "gap in the numbering only"),
     }
-
-
-def parents_start(doc: Document, label: str) -> int:
-    b = doc.block(label)
-    return b.end if b else 0
 
 
 def statistics(records: list[dict[str, Any]], blocks: list[dict[str, Any]], pages: int) -> dict[str, Any]:
