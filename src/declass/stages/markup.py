@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
+from typing import Any
 
 from declass.model import Block, Chunk, Document, Edit, EditOp, from_dicts
 from declass.text.textmap import MappedText, TextBuilder
