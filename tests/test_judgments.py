@@ -192,3 +192,37 @@ def test_cli_judgments(sample_db: Path) -> None:
     strip = [{k: v for k, v in r.items() if k not in ("range", "scale")} for r in json.loads(kent.stdout)]
     assert strip == [{k: v for k, v in r.items() if k not in ("range", "scale")} for r in json.loads(icd.stdout)]
     assert runner.invoke(app, ["judgments", "--db", str(sample_db), "--scale", "nonsense"]).exit_code == 2
+
+
+def test_restatement_index_proposes_every_pair_all_pairs_would(nie58: declass.Document,
+                                                               briefing: declass.Document) -> None:
+    """The word index behind link_restatements misses no pair the all-pairs comparison finds,
+    on the samples' claims and on restatements of them (words dropped, added, reordered,
+    capitalised, punctuated), and proposes far fewer pairs than all of them."""
+    import random
+
+    from rapidfuzz import fuzz
+
+    from declass.stages.judgments.judgments import restatement_candidates
+
+    items = [(j["term"], j["claim"]) for d in (nie58, briefing) for j in declass.to_record(d)["judgments"]]
+    rng = random.Random(7)
+    for term, claim in list(items):
+        w = claim.split()
+        how = rng.randrange(5)
+        if how == 0 and len(w) > 4:
+            w.pop(rng.randrange(len(w)))
+        elif how == 1:
+            w.insert(rng.randrange(len(w) + 1), rng.choice(["however", "still", "Moscow"]))
+        elif how == 2:
+            rng.shuffle(w)
+        elif how == 3:
+            w = [x.upper() if rng.random() < 0.3 else x for x in w]
+        else:
+            w = [x + "," if rng.random() < 0.2 else x for x in w]
+        items.append((term, " ".join(w)))
+    every = {(i, k) for i in range(len(items)) for k in range(i + 1, len(items))
+             if items[i][0] == items[k][0] and fuzz.token_set_ratio(items[i][1], items[k][1]) >= 85}
+    found = set(restatement_candidates(items))
+    assert every and every <= found
+    assert len(found) < len(items) ** 2 / 8
