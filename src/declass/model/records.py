@@ -24,16 +24,26 @@ JSON = Any
 """A JSON value (the export's nested free-form parts: sizes, probabilities)."""
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(v: Any) -> Any:
     """A value as plain JSON data: tuples become lists, enums their strings."""
+    t = type(v)
+    if t in _SCALARS:  # the common case first: this runs for every value of every record exported
+        return v
+    if t is tuple or t is list:
+        return [_plain(x) for x in v]
+    if t is dict:
+        return {k: _plain(x) for k, x in v.items()}
     if isinstance(v, Enum):
         return v.value
-    if isinstance(v, tuple | list):
-        return [_plain(x) for x in v]
     if isinstance(v, Exported):
         return v.to_dict()
-    if isinstance(v, dict):
+    if isinstance(v, Mapping):
         return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, tuple | list):
+        return [_plain(x) for x in v]
     return v
 
 
