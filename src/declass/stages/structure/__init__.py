@@ -27,6 +27,7 @@ def make_labels(nodes: list[Node]) -> dict[int, str]:
     """A unique label for every node, from its numbering and its place."""
     labels: dict[int, str] = {}
     used: set[str] = set()
+    tried: dict[str, int] = {}  # base label -> the last "#k" tried for it
     counters: dict[str, int] = {}
 
     def count(key: str) -> int:
@@ -72,10 +73,11 @@ def make_labels(nodes: list[Node]) -> dict[int, str]:
         else:
             key = f"para:{plabel}"
             out = f"{plabel} ¶{count(key)}" if plabel else f"¶{count(key)}"
-        base, k = out, 1
-        while out in used:  # a set: a document of thousands of blocks stays linear
+        base, k = out, tried.get(out, 1)
+        while out in used:  # a set, and the count goes on from the last tried: linear in blocks
             k += 1
             out = f"{base} #{k}"
+        tried[base] = k
         labels[id(n)] = out
         used.add(out)
         return out
