@@ -482,7 +482,10 @@ class Archive:
         rows, stats = [], []
         for p in self.releases():
             e, lt = p["earlier"], p["later"]
-            st = cached_pair_stats(sha[e], sha[lt], lambda e=e, lt=lt: (self.get(e), self.get(lt)))
+            def fetch(e: str = e, lt: str = lt) -> tuple[dict[str, Any], dict[str, Any]]:
+                return self.get(e), self.get(lt)
+
+            st = cached_pair_stats(sha[e], sha[lt], fetch)
             stats.append(st)
             rows.append({"earlier": e, "later": lt, "date": p.get("date"), **asdict(st)})
         return {"pairs": rows, "archive": archive_stats(stats).to_dict()}

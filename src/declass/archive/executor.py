@@ -34,7 +34,8 @@ from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as wait_ready
-from typing import Any, Generic, TypeVar
+from multiprocessing.context import ForkContext, ForkServerContext, SpawnContext
+from typing import Any, Generic, TypeVar, cast
 
 from declass.errors import StageError
 
@@ -189,9 +190,9 @@ class LocalPool(Executor):
 
     def __init__(self, workers: int, *, time_budget: float | None = None,
                  preload: Iterable[str] = (), context: str = "forkserver") -> None:
-        self._ctx = mp.get_context(context)
-        if context == "forkserver" and preload:
-            self._ctx.set_forkserver_preload(list(preload))  # type: ignore[attr-defined]
+        self._ctx = cast("ForkServerContext | SpawnContext | ForkContext", mp.get_context(context))
+        if isinstance(self._ctx, ForkServerContext) and preload:
+            self._ctx.set_forkserver_preload(list(preload))
         self._size = max(1, workers)
         self._budget = time_budget
         self._pending: deque[_Item] = deque()
@@ -338,12 +339,12 @@ class LocalPool(Executor):
                     self._lost(w)
                 elif (w.started is not None and self._budget is not None
                       and time.monotonic() - w.started >= self._budget):
-                    item = w.item
-                    w.item = None
+                    late, w.item = w.item, None
                     w.process.kill()  # busy: it would not read a request to stop
                     self._stop(w)
                     self._workers.remove(w)
-                    item.future.set_exception(TaskTimeout(self._budget))
+                    if late is not None:
+                        late.future.set_exception(TaskTimeout(self._budget))
                     self.replaced += 1
 
     def _lost(self, w: _Worker) -> None:

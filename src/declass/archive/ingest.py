@@ -326,6 +326,6 @@ def _dask_client(address: str) -> Any:
     except ImportError as exc:
         raise UsageError("E404", "Dask is not installed: pip install 'declass[dask]'") from exc
     try:
-        return Client(address, timeout=10)
+        return Client(address, timeout=10)  # type: ignore[no-untyped-call]  # distributed leaves Client untyped
     except (OSError, TimeoutError) as exc:
         raise UsageError("E404", f"cannot reach the Dask scheduler at {address}: {exc}") from None

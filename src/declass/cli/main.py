@@ -48,7 +48,8 @@ def _flag_type_hidden(display: Callable[[Any, Any], str | None]) -> Callable[[An
     return shown
 
 
-typer.core.TyperOption.display_type_rich = _flag_type_hidden(typer.core.TyperOption.display_type_rich)  # type: ignore[method-assign]
+typer.core.TyperOption.display_type_rich = _flag_type_hidden(  # type: ignore[method-assign, assignment]
+    typer.core.TyperOption.display_type_rich)
 
 app = typer.Typer(
     name="declass",

@@ -237,7 +237,7 @@ class SQLiteStore(PagedQueries):
         rows = self._read("SELECT id, record FROM documents WHERE id = ?", (doc_id,))
         if not rows:
             return None
-        record = json.loads(zlib.decompress(rows[0]["record"]))
+        record: dict[str, Any] = json.loads(zlib.decompress(rows[0]["record"]))
         record["id"] = rows[0]["id"]
         return record
 
@@ -252,7 +252,7 @@ class SQLiteStore(PagedQueries):
         ):
             rows = self._read(sql + " LIMIT 2", args)
             if len(rows) == 1:
-                return rows[0]["id"]
+                return str(rows[0]["id"])
         return None
 
     def iter_records(self) -> Iterator[dict[str, Any]]:

@@ -323,7 +323,7 @@ class BlockIndex:
         searcher = index.searcher()
         gen = tantivy.SnippetGenerator.create(searcher, self.query(index, node, searcher), self.schema, "text")
         gen.set_max_num_chars(SNIPPET_CHARS)
-        out = []
+        out: list[tuple[str, list[tuple[int, int]]]] = []
         for text in texts:
             plain = indexed_text(text)  # the same length as text, character for character
             snip = gen.snippet_from_doc(tantivy.Document(text=plain))
