@@ -63,6 +63,7 @@ bench: install
 	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="wrk postgresql"
 	@$(BIN)/python -c "import distributed" 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[dev,dask]'
 	$(BIN)/python bench/bench_ingest.py --pages 20000
+	$(BIN)/python bench/bench_pathological.py
 	$(BIN)/python bench/bench_web.py --pages 10000 --clients 200 --seconds 30
 	$(BIN)/python bench/bench_scale.py --sizes $(SCALE_SIZES) --dask-pages 10000
 	$(BIN)/python bench/bench_ocr.py
