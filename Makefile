@@ -55,6 +55,7 @@ run: install
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: install-test lint
 	$(BIN)/python -m pytest
