@@ -13,8 +13,8 @@ as the stages always did; every other key is always written.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
 from enum import Enum
 from typing import Any, ClassVar, Self, TypeVar
 
@@ -47,6 +47,36 @@ def _plain(v: Any) -> Any:
     return v
 
 
+_AS_IS = frozenset({"str", "int", "float", "bool", "str | None", "int | None", "float | None", "bool | None"})
+_PAIR = frozenset({"tuple[int, int]", "tuple[int, int] | None"})
+_WRITERS: dict[type, Callable[[Any], dict[str, Any]]] = {}
+
+
+def _writer(cls: type) -> Callable[[Any], dict[str, Any]]:
+    """``to_dict`` written out for ``cls`` from its ``KEYS`` and field types, as
+    `dataclasses` writes ``__init__``: the export runs for every fact of every
+    document, and a loop over the keys testing each value's type costs several
+    times more.  Scalars are copied as they are, offset pairs become lists,
+    anything else goes through `_plain`."""
+    types = {f.name: str(f.type) for f in fields(cls)} if is_dataclass(cls) else {}
+    optional: frozenset[str] = getattr(cls, "OPTIONAL", frozenset())
+    lines = ["def to_dict(self):", "    out = {}"]
+    for k in getattr(cls, "KEYS", ()):
+        t = types.get(k, "")
+        value = "v" if t in _AS_IS else "(None if v is None else [v[0], v[1]])" if t in _PAIR else "_plain(v)"
+        lines.append(f"    v = self.{k}")
+        if k in optional:
+            lines.append(f"    if v is not None or self.keeps_none({k!r}):")
+            lines.append(f"        out[{k!r}] = {value}")
+        else:
+            lines.append(f"    out[{k!r}] = {value}")
+    lines.append("    return out")
+    namespace: dict[str, Any] = {"_plain": _plain}
+    exec("\n".join(lines), namespace)  # source built above from the class's own declarations
+    write: Callable[[Any], dict[str, Any]] = namespace["to_dict"]
+    return write
+
+
 def _pair(v: Any) -> tuple[int, int]:
     a, b = v
     return int(a), int(b)
@@ -65,13 +95,10 @@ class Exported:
 
     def to_dict(self) -> dict[str, Any]:
         """The export form (plain JSON data, keys in the contract's order)."""
-        out: dict[str, Any] = {}
-        for k in self.KEYS:
-            v = getattr(self, k)
-            if v is None and k in self.OPTIONAL and not self.keeps_none(k):
-                continue
-            out[k] = _plain(v)
-        return out
+        write = _WRITERS.get(type(self))
+        if write is None:
+            write = _WRITERS[type(self)] = _writer(type(self))
+        return write(self)
 
     def keeps_none(self, key: str) -> bool:
         """Whether optional ``key`` is written even when None (a record kind that always has it)."""
