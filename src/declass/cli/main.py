@@ -31,6 +31,7 @@ from declass.corpus.cite import citation
 from declass.corpus.score import plot as plot_calibration
 from declass.errors import DeclassError, UsageError, printable
 from declass.evaluate.cli import eval_command
+from declass.model import field_value
 from declass.stages.markup import OPS_STYLE
 from declass.store import Hit, default_db
 from declass.store.base import Page
@@ -265,7 +266,7 @@ def print_outline(record: dict[str, Any]) -> None:
     out.print(Text(citation(record), style="bold"))
     out.print(f"  id: {record['id']}", markup=False)
     for key, value in record["metadata"].items():
-        v = value.get("value") if isinstance(value, dict) else value
+        v = field_value(record["metadata"], key)
         if isinstance(value, list):
             v = "; ".join(f"{r['by']} on {', '.join(r.get('paragraphs', []))} ({r.get('source')})"
                           for r in value if isinstance(r, dict) and "by" in r and "source" in r) or None

@@ -32,6 +32,7 @@ import yaml
 
 from declass.datafile import load_yaml
 from declass.errors import UsageError
+from declass.model import field_value
 from declass.stages.judgments.judgments import range_under
 
 EPS = 0.01
@@ -88,8 +89,7 @@ def calibration(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _agency(record: dict[str, Any], j: dict[str, Any]) -> str:
     if j.get("by"):
         return str(j["by"])
-    ag = (record.get("metadata") or {}).get("agencies") or {}
-    names = ag.get("value") if isinstance(ag, dict) else None
+    names = field_value(record.get("metadata") or {}, "agencies")
     return names[0] if names else "unknown"
 
 
