@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import accumulate
 from typing import Any
 
@@ -154,13 +154,12 @@ def markup(doc: Document) -> Document:
 # -- after structure: edits meet blocks ----------------------------------------
 
 
-def redline(block: Block, edits: list[dict[str, object]]) -> list[tuple[str, str]]:
+def redline(block: Block, edits: list[Edit]) -> list[tuple[str, str]]:
     """The block as ``[(op, text)]`` segments: ``same``, ``delete``, ``insert``,
     ``note``.  Joining all but deletions gives the amended reading."""
     view = block.view
-    deletes = sorted((int(e["start"]), int(e["end"])) for e in edits if e["op"] == "delete")  # type: ignore[call-overload]
-    adds = sorted((int(e["start"]), str(e["op"]), str(e["text"])) for e in edits  # type: ignore[call-overload]
-                  if e["op"] in ("insert", "note"))
+    deletes = sorted((e.start, e.end) for e in edits if e.op == EditOp.DELETE)
+    adds = sorted((e.start, e.op.value, e.text) for e in edits if e.op in (EditOp.INSERT, EditOp.NOTE))
     segments: list[tuple[str, str]] = []
 
     def put(op: str, text: str) -> None:
@@ -238,12 +237,12 @@ _PLUS = re.compile(r"\s\+\s")
 def amend(doc: Document) -> Document:
     """After structure: each edit gets its block; blocks get their amended
     text and the handwritten and deleted flags."""
-    by_block: dict[str, list[dict[str, object]]] = {}
+    by_block: dict[str, list[Edit]] = {}
     edits = []
     block_at = _block_index(doc.blocks)
     for edit in doc.edits:
         block = block_at(edit.start)
-        e = {**edit.to_dict(), "block": block.label if block else None}
+        e = replace(edit, block=block.label if block else None)
         edits.append(e)
         if block is not None:
             by_block.setdefault(block.label, []).append(e)
@@ -253,10 +252,10 @@ def amend(doc: Document) -> Document:
         mine = by_block.get(b.label, [])
         segments = redline(b, mine) if mine else []
         amended = amended_text(segments) if mine else b.text
-        deleted = bool(b.text.strip()) and not amended.strip() and any(e["op"] == "delete" for e in mine)
+        deleted = bool(b.text.strip()) and not amended.strip() and any(e.op == EditOp.DELETE for e in mine)
         hand = b.label in handwritten or b.kind == "margin_note" or _all_notes(b, mine)
         blocks.append(b.evolve(amended_text=amended, deleted=deleted, handwritten=hand, redline=tuple(segments)))
-    return doc.evolve(blocks=tuple(blocks), edits=from_dicts(Edit, edits, doc.id), stages=(*doc.stages, "amend"))
+    return doc.evolve(blocks=tuple(blocks), edits=tuple(edits), stages=(*doc.stages, "amend"))
 
 
 def _block_index(blocks: tuple[Block, ...], reach: int = 12) -> Callable[[int], Block | None]:
@@ -289,8 +288,8 @@ def _block_index(blocks: tuple[Block, ...], reach: int = 12) -> Callable[[int], 
     return block_at
 
 
-def _all_notes(block: Block, edits: list[dict[str, object]]) -> bool:
-    notes = sum(len(str(e["text"])) for e in edits if e["op"] == "note")
+def _all_notes(block: Block, edits: list[Edit]) -> bool:
+    notes = sum(len(e.text) for e in edits if e.op == EditOp.NOTE)
     return notes > 0 and notes >= 0.8 * len(block.text)
 
 
