@@ -9,11 +9,18 @@
    throughput, latency percentiles and errors.
 4. Server time of NIE-58's reader page, rendered in process with the
    response cache off (median of 30), and served from the cache.
+5. Issue 16's acceptance routes (the archive page, judgments under several
+   filters, the timeline, the most-mentioned entity's page, the judgments and
+   events APIs, each also one cursor deep): server time in process with the
+   response cache off (every request rendered), p50/p95 and size; then the
+   same routes under load from `--route-clients` clients against
+   ``declass serve`` (response cache on, as deployed) and against a server
+   with the cache off, with the peak RSS of the server process.
 
 Client and server share this machine's cores: the client's own overhead is
 part of every latency figure.
 
-    python bench/bench_web.py [--pages 10000] [--clients 200] [--seconds 30]
+    python bench/bench_web.py [--pages 10000] [--clients 200] [--seconds 30] [--db ARCHIVE] [--routes-only]
 """
 
 from __future__ import annotations
@@ -149,22 +156,208 @@ def reader_times(db: Path) -> dict[str, float]:
             "cached_median_ms": 1000 * statistics.median(cached)}
 
 
+class PeakRSS:
+    """The largest resident memory of a process (and its children) while it runs, sampled."""
+
+    def __init__(self, pid: int) -> None:
+        import threading
+
+        import psutil
+
+        self.proc = psutil.Process(pid)
+        self.peak = 0
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self.stopping.is_set():
+            try:
+                rss = self.proc.memory_info().rss + sum(c.memory_info().rss for c in self.proc.children(True))
+                self.peak = max(self.peak, rss)
+            except psutil.Error:
+                pass
+            self.stopping.wait(0.05)
+
+    def stop(self) -> float:
+        self.stopping.set()
+        self.thread.join()
+        return self.peak / 2**20
+
+
+def most_used(db: Path) -> tuple[str, str]:
+    """The canonical name of the entity with the most mentions (the entity page's worst case),
+    and the estimative term the most judgments use."""
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        entity = con.execute("SELECT canonical, count(*) AS n FROM mentions WHERE entity_id IS NOT NULL"
+                             " GROUP BY entity_id ORDER BY n DESC LIMIT 1").fetchone()
+        term = con.execute("SELECT term, count(*) AS n FROM judgments GROUP BY term ORDER BY n DESC LIMIT 1").fetchone()
+    finally:
+        con.close()
+    return str(entity[0]), str(term[0])
+
+
+def acceptance_routes(db: Path) -> tuple[dict[str, str], str]:
+    """Issue 16's routes, named, with several filters each; and the most-mentioned entity."""
+    top, term = most_used(db)
+    name = quote(top, safe="")
+    routes = {
+        "archive": "/",
+        "archive_sorted": "/?sort=-redactions",
+        "archive_filtered": f"/?redacted=yes&date_from=1953&entity={name}&sort=title",
+        "judgments": "/judgments",
+        "judgments_band": "/judgments?scale=icd203&min=0.5&max=0.9",
+        "judgments_term": f"/judgments?term={quote(term)}",
+        "judgments_doc": "/judgments?doc=1952-09-10-nie-58-sino-soviet-relations",
+        "timeline": "/timeline",
+        "timeline_entity": f"/timeline?entity={name}",
+        "timeline_dates": "/timeline?date_from=1955&date_to=1956-12-31",
+        "entity_top": f"/entity/{name}",
+        "api_judgments_50": "/api/judgments?limit=50",
+        "api_events": "/api/events",
+        "api_documents": "/api/documents",
+    }
+    return routes, top
+
+
+def deeper(app: object, routes: dict[str, str]) -> dict[str, str]:
+    """Each API route one cursor deep (the second page), read from the first page's ``next``."""
+    async def go() -> dict[str, str]:
+        out = {}
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t",  # type: ignore[arg-type]
+                                     timeout=600) as c:
+            for name, url in routes.items():
+                if url.startswith("/api/"):
+                    nxt = (await c.get(url)).json().get("next")
+                    if nxt:
+                        out[name + "_page2"] = url + ("&" if "?" in url else "?") + f"after={nxt}"
+        return out
+    return asyncio.run(go())
+
+
+def route_times(db: Path, routes: dict[str, str], n: int) -> dict[str, dict[str, float]]:
+    """Server time of each route in process, response cache off: every request rendered."""
+    from declass.web import create_app
+
+    app = create_app(db, cache=False)
+
+    async def go() -> dict[str, dict[str, float]]:
+        out = {}
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t",  # type: ignore[arg-type]
+                                     timeout=600) as c:
+            for name, url in routes.items():
+                times, size, status = [], 0, 0
+                for _ in range(n):
+                    t = time.perf_counter()
+                    r = await c.get(url)
+                    times.append(time.perf_counter() - t)
+                    size, status = len(r.content), r.status_code
+                out[name] = {"url": url, "status": status, "kb": round(size / 1024, 1),
+                             "first_ms": round(1000 * times[0], 1),
+                             "p50_ms": round(1000 * statistics.median(times), 1),
+                             "p95_ms": round(1000 * percentile(times, 0.95), 1),
+                             "max_ms": round(1000 * max(times), 1)}
+                print(f"  {name:24} {out[name]['p50_ms']:7.1f} ms p50 {out[name]['p95_ms']:7.1f} ms p95 "
+                      f"(first {out[name]['first_ms']:.0f} ms) {out[name]['kb']:7.1f} KB  {status}")
+        return out
+    return asyncio.run(go())
+
+
+def serve(db: Path, port: int, *, cache: bool) -> subprocess.Popen[bytes]:
+    """``declass serve`` (cache on, as deployed), or the same app with the response cache off."""
+    if cache:
+        cmd = [sys.executable, "-m", "declass", "serve", "--db", str(db), "--port", str(port)]
+    else:
+        cmd = [sys.executable, "-c", "import sys, uvicorn; from declass.web import create_app; uvicorn.run("
+               "create_app(sys.argv[1], cache=False), host='127.0.0.1', port=int(sys.argv[2]), log_level='warning')",
+               str(db), str(port)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(base + "/static/declass.css", timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return proc
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:  # connections left open by the load: stop it hard
+        proc.kill()
+        proc.wait()
+
+
+def route_load(db: Path, urls: list[str], clients: int, seconds: float, *, cache: bool) -> dict[str, float]:
+    """The acceptance routes under load, and the server's peak RSS meanwhile."""
+    port = free_port()
+    proc = serve(db, port, cache=cache)
+    try:
+        rss = PeakRSS(proc.pid)
+        result = measure(f"http://127.0.0.1:{port}", urls, clients, seconds)
+        result["peak_rss_mb"] = round(rss.stop(), 1)
+    finally:
+        stop(proc)
+    return result
+
+
+def acceptance(db: Path, clients: int, seconds: float, n: int) -> dict[str, object]:
+    from declass.web import create_app
+
+    routes, top = acceptance_routes(db)
+    routes.update(deeper(create_app(db, cache=False), routes))
+    print(f"acceptance routes (most-mentioned entity: {top}), server time in process, cache off:")
+    times = route_times(db, routes, n)
+    urls = list(routes.values())
+    cached = route_load(db, urls, clients, seconds, cache=True)
+    uncached = route_load(db, urls, clients, seconds, cache=False)
+    worst = max(t["p95_ms"] for t in times.values())
+    print(f"  worst p95 in process: {worst:.0f} ms (target <= 100 ms)")
+    for label, r in (("declass serve (cache on)", cached), ("cache off", uncached)):
+        print(f"  load, {clients} clients, {label}: {r['rps']:,.0f} req/s, p50 {r['p50_ms']:.0f} ms, "
+              f"p95 {r['p95_ms']:.0f} ms, errors {r['errors']} of {r['requests']}, peak RSS {r['peak_rss_mb']} MB")
+    return {"most_mentioned_entity": top, "requests_per_route": n, "routes": times, "worst_p95_ms": worst,
+            "load_clients": clients, "load_cached": cached, "load_uncached": uncached}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=10_000)
     ap.add_argument("--clients", type=int, default=200)
     ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument("--db", type=Path, help="an archive already built (default: build one of --pages pages)")
+    ap.add_argument("--routes-only", action="store_true", help="only the acceptance routes (step 5)")
+    ap.add_argument("--route-clients", type=int, default=16, help="clients of the acceptance routes' load")
+    ap.add_argument("--route-seconds", type=float, default=20.0)
+    ap.add_argument("--route-requests", type=int, default=15, help="requests per route, in process")
+    ap.add_argument("--out", type=Path, default=HERE / "results" / "web.json")
     args = ap.parse_args()
 
-    corpus = ensure_corpus(args.pages, 1952)
     with tempfile.TemporaryDirectory(prefix="declass-webbench-") as tmp:
-        db = Path(tmp) / "web.db"
+        db = args.db or Path(tmp) / "web.db"
         t = time.perf_counter()
         with declass.Archive(db) as a:
-            a.ingest([sample_dir(), corpus])
-            ids = [d["id"] for d in a.documents()]
-            blocks = a.store.count()[1]
-        print(f"archive: {len(ids)} documents, {blocks} blocks, built in {time.perf_counter() - t:.0f} s")
+            if args.db is None:
+                a.ingest([sample_dir(), ensure_corpus(args.pages, 1952)])
+            every = a.store.documents()
+            ids = [d["id"] for d in every]
+            pages = sum(d["pages"] or 1 for d in every)
+            docs, blocks = a.store.count()
+        print(f"archive: {docs} documents, {pages} pages, {blocks} blocks, ready in {time.perf_counter() - t:.0f} s")
+        if args.routes_only:
+            routes = acceptance(db, args.route_clients, args.route_seconds, args.route_requests)
+            out = {"archive": {"documents": docs, "pages": pages, "blocks": blocks}, "acceptance": routes}
+            args.out.parent.mkdir(exist_ok=True)
+            args.out.write_text(json.dumps(out, indent=2) + "\n")
+            return
         rng = random.Random(7)
         samples = ["/doc/1952-09-10-nie-58-sino-soviet-relations", "/doc/1953-11-04-nsc-briefing-sino-soviet-relations"]
         docs = samples + [f"/doc/{i}" for i in rng.sample(ids, min(40, len(ids)))]
@@ -191,11 +384,13 @@ def main() -> None:
                 proc.kill()
                 proc.wait()
         reader = reader_times(db)
-    out = {"archive": {"documents": len(ids), "blocks": blocks}, "clients": args.clients, "baseline": baseline,
-           "load": result, "reader_nie58": reader,
-           "throughput_ratio": result["rps"] / baseline["rps"], "p95_ratio": result["p95_ms"] / baseline["p95_ms"]}
-    (HERE / "results").mkdir(exist_ok=True)
-    (HERE / "results" / "web.json").write_text(json.dumps(out, indent=2) + "\n")
+        routes = acceptance(db, args.route_clients, args.route_seconds, args.route_requests)
+    out = {"archive": {"documents": len(ids), "pages": pages, "blocks": blocks}, "clients": args.clients,
+           "baseline": baseline, "load": result, "reader_nie58": reader,
+           "throughput_ratio": result["rps"] / baseline["rps"], "p95_ratio": result["p95_ms"] / baseline["p95_ms"],
+           "acceptance": routes}
+    args.out.parent.mkdir(exist_ok=True)
+    args.out.write_text(json.dumps(out, indent=2) + "\n")
     print(f"baseline (static file): {baseline['rps']:,.0f} req/s, p50 {baseline['p50_ms']:.0f} ms, "
           f"p95 {baseline['p95_ms']:.0f} ms, errors {baseline['errors']}")
     print(f"client: {result['client']}")

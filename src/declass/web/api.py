@@ -81,13 +81,13 @@ def entity(request: Request, name: str, limit: Limit = DEFAULT_LIMIT, after: Cur
     if ent is None:
         raise UsageError("E401", f"no entity called {name!r} in the gazetteer (try 'declass entities')")
     ids = lib(request).archive.entity_ids(name, lib(request).gazetteer_files)
-    window = queries.mentions_page(lib(request), ids, limit=limit, after=after, before=before)
+    seen = lib(request).memo(f"names-seen:{chr(31).join(ids)}", lambda: queries.names_seen(lib(request), ids))
+    window = queries.mentions_page(lib(request), ids, limit=limit, after=after, before=before, total=seen.mentions)
     mentions_in_context(window.items)  # cites each
     keep = ("document", "block", "id", "canonical", "type", "text", "start", "end", "metonymy", "in_deleted_text",
             "date", "doc_number", "title", "citation")
     items = [{k: (bool(m[k]) if k in ("metonymy", "in_deleted_text") else m.get(k)) for k in keep}
              for m in window.items]
-    seen = lib(request).memo(f"names-seen:{chr(31).join(ids)}", lambda: queries.names_seen(lib(request), ids))
     return {"entity": ent.to_dict(), "forms_seen": {n: c for n, c, _ in seen.names},
             "document_count": seen.documents, **window.envelope(items)}
 

@@ -149,6 +149,9 @@ def keyset(columns: Sequence[tuple[str, bool]], values: Key, mark: str = "?") ->
     ((expression, ascending) pairs, mixed directions allowed, no NULLs in them)."""
     if len(columns) != len(values):
         raise HTTPException(400, "cursor: not a cursor of this list (start again from the first page)")
+    if len({asc for _, asc in columns}) == 1:  # one direction: a row value, which an index can seek to
+        exprs = ", ".join(e for e, _ in columns)
+        return f"({exprs}) {'>' if columns[0][1] else '<'} ({', '.join(mark for _ in columns)})", list(values)
     ors: list[str] = []
     params: list[Any] = []
     for i, (expr, asc) in enumerate(columns):

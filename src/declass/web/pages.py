@@ -18,7 +18,7 @@ from declass.stages.judgments.scales import BUILTIN
 from declass.web import queries
 from declass.web.charts import judgment_strip, redaction_chart, term_bars, timeline_svg
 from declass.web.data import MAX_QUERY, Library
-from declass.web.geo import Place, place_map
+from declass.web.geo import Place, frame, place_map
 from declass.web.geo import label as geo_label
 from declass.web.pager import DEFAULT_LIMIT, CursorText, Limit
 from declass.web.queries import expand_any_spelling, facets, names_of, short_name, summary_record
@@ -52,7 +52,7 @@ def archive(request: Request, type: Text = None, classification: Text = None, da
     where = queries.document_filter(lib(request), type=type, classification=classification, date_from=date_from,
                                     date_to=date_to, redacted=flag, entity=entity)
     docs = queries.documents_page(lib(request), where, sort=sort, limit=limit, after=after, before=before)
-    types, classifications = queries.document_choices(lib(request))
+    types, classifications = lib(request).memo("choices", lambda: queries.document_choices(lib(request)))
     return page(request, "archive.html", docs=docs, total=queries.document_count(lib(request)), sort=sort,
                 types=types, classifications=classifications,
                 q={"type": type or "", "classification": classification or "", "date_from": date_from or "",
@@ -102,9 +102,13 @@ def entity_map(lib: Library, e: dict[str, Any]) -> Markup | None:
     if e.get("lat") is None or e.get("lon") is None:
         return None
     gaz = lib.gazetteer
-    used = lib.memo("place_forms", lambda: queries.place_forms(lib))
-    others = [Place(geo_label(x, used.get(x.id, {})), float(x.lat), float(x.lon), x.id in used)
-              for x in gaz.entities.values() if x.type == "place" and x.lat is not None and x.lon is not None]
+    west, east, south, north = frame(float(e["lat"]), float(e["lon"]))
+    near = [(x, float(x.lat), float(x.lon)) for x in gaz.entities.values()
+            if x.type == "place" and x.lat is not None and x.lon is not None
+            and west <= float(x.lon) <= east and south <= float(x.lat) <= north]
+    used = lib.memo(f"place-forms:{e['id']}",
+                    lambda: queries.place_forms(lib, [e["id"], *(x.id for x, _, _ in near)]))
+    others = [Place(geo_label(x, used.get(x.id, {})), lat, lon, x.id in used) for x, lat, lon in near]
     ent = gaz.entities.get(e["id"])
     name = geo_label(ent, used.get(e["id"], {})) if ent is not None else e["name"]
     return place_map(Place(name, float(e["lat"]), float(e["lon"]), True), others)
@@ -141,10 +145,10 @@ def entity(request: Request, name: str, limit: Limit = DEFAULT_LIMIT, after: Cur
         raise UsageError("E401", f"no entity called {name!r} in the gazetteer (try 'declass entities')")
     e = ent.to_dict()
     ids = lib(request).archive.entity_ids(name, lib(request).gazetteer_files)
-    mentions = queries.mentions_page(lib(request), ids, limit=limit, after=after, before=before)
+    seen = lib(request).memo(f"names-seen:{chr(31).join(ids)}", lambda: queries.names_seen(lib(request), ids))
+    mentions = queries.mentions_page(lib(request), ids, limit=limit, after=after, before=before,
+                                     total=seen.mentions)
     amap = entity_map(lib(request), e) if e["type"] == "place" else None
-    key = "\x1f".join(ids)
-    seen = lib(request).memo(f"names-seen:{key}", lambda: queries.names_seen(lib(request), ids))
     co = lib(request).memo(f"cooccurring:{e['id']}", lambda: queries.cooccurring(lib(request), e["id"]))
     return page(request, "entity.html", e=e, mentions=mentions, co=co, map=amap,
                 names={m["document"]: short_name(m) for m in mentions.items}, documents=seen.documents,
@@ -160,7 +164,8 @@ def judgments(request: Request, scale: Scale = "kent", doc: Text = None, term: T
     outcomes = lib(request).outcome_of(scale)
     items = [{**r, "outcome": outcomes.get((r["document"], r["id"])), "bar": Markup(probability_bar(r["range"]))}
              for r in rows.items]
-    terms = queries.judgment_terms(lib(request), doc or None, scale)
+    terms = lib(request).memo(f"terms:{doc or ''}:{scale}",  # an aggregate over every judgment: once per archive state
+                              lambda: queries.judgment_terms(lib(request), doc or None, scale))
     on_page = list(dict.fromkeys(r["document"] for r in items))
     names = queries.names_of(lib(request), on_page)
     strips = [(d, names.get(d, d), judgment_strip(d, queries.judgments_of(lib(request), d, scale), scale))

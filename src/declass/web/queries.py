@@ -59,10 +59,11 @@ class DocumentFilter:
         if self.redacted is not None:
             some = "(coalesce(d.redactions, 0) + coalesce(d.withheld, 0) > 0)"
             clauses.append(some if self.redacted else f"NOT {some}")
-        if self.entity_ids:
+        if self.entity_ids:  # a seek per document in the mentions' (entity, date, document) indexes
             m = marks(self.entity_ids)
-            clauses.append(f"d.id IN (SELECT doc_id FROM mentions WHERE entity_id IN ({m})"
-                           f" UNION SELECT doc_id FROM mentions WHERE named_id IN ({m}))")
+            clauses.append(" OR ".join(
+                f"EXISTS (SELECT 1 FROM mentions m WHERE m.{col} IN ({m}) AND m.doc_date = coalesce(d.date, '')"
+                " AND m.doc_id = d.id)" for col in ("entity_id", "named_id")).join("()"))
             params += [*self.entity_ids, *self.entity_ids]
         return " AND ".join(clauses) or "1 = 1", params
 
@@ -223,8 +224,9 @@ def paged(method: Callable[..., Any], *args: Any, limit: int, after: str | None,
 
 # -- an entity's page -------------------------------------------------------------
 
-MENTION_ORDER = [("coalesce(d.date, '')", True), ("m.doc_id", True), ("m.start", True), ('m."end"', True),
-                 ("m.block", True)]
+MENTION_ORDER = [("m.doc_date", True), ("m.doc_id", True), ("m.start", True), ("m.seq", True)]
+MENTION_COLUMNS = ('m.doc_id, m.block, m.entity_id, m.canonical, m.type, m.text, m.start, m."end", m.metonymy,'
+                   " m.in_deleted, m.seq, m.doc_date")
 
 
 def entity_where(ids: Sequence[str]) -> tuple[str, list[Any]]:
@@ -233,33 +235,38 @@ def entity_where(ids: Sequence[str]) -> tuple[str, list[Any]]:
 
 
 def mentions_page(lib: Library, ids: Sequence[str], *, limit: int = 50, after: str | None = None,
-                  before: str | None = None) -> Window[dict[str, Any]]:
+                  before: str | None = None, total: int | None = None) -> Window[dict[str, Any]]:
     """One page of the mentions of an entity (``ids``: it and what stands for it), in date order,
-    each with its block's text and start (to cut the line it stands in): the page is chosen
-    first, and only its own blocks are read."""
-    cond, params = entity_where(ids)
-    total = sql(lib, f"SELECT count(*) AS n FROM mentions m WHERE {cond}", params)[0]["n"]
+    each with its block's text and start (to cut the line it stands in).  Each id is read from
+    its index in order (entity, document date, document, position) from the cursor on, so a page
+    costs the same at the first mention and the ten-thousandth; only the page's blocks are read."""
+    if total is None:  # (the pages pass the count they already hold)
+        cond, params = entity_where(ids)
+        total = int(sql(lib, f"SELECT count(*) AS n FROM mentions m WHERE {cond}", params)[0]["n"])
     a, b = decode(after, len(MENTION_ORDER)), decode(before, len(MENTION_ORDER), "before")
     edge = b or a
     cols = [(e, asc if b is None else not asc) for e, asc in MENTION_ORDER]
-    if edge is not None:
-        more, extra = keyset(cols, edge.key)
-        cond, params = f"{cond} AND {more}", [*params, *extra]
     by = ", ".join(f"{e} {'ASC' if asc else 'DESC'}" for e, asc in cols)
-    keys = ", ".join(f"{e} AS k{i}" for i, (e, _) in enumerate(MENTION_ORDER))
-    by_parts = [(e, "ASC" if asc else "DESC") for e, asc in cols]
-    chosen = ('SELECT m.doc_id, m.block, m.entity_id, m.canonical, m.type, m.text, m.start, m."end", m.metonymy,'
-              f" m.in_deleted, d.date, d.doc_type, d.doc_number, d.title, {keys}"
-              f" FROM mentions m JOIN documents d ON d.id = m.doc_id WHERE {cond} ORDER BY {by} LIMIT ?")
+    arms: list[str] = []
+    arm_params: list[Any] = []
+    for column in ("entity_id", "named_id"):
+        for one in ids:
+            where, extra = f"m.{column} = ?", [one]
+            if edge is not None:
+                more, values = keyset(cols, edge.key)
+                where, extra = f"{where} AND {more}", [*extra, *values]
+            arms.append(f"SELECT * FROM (SELECT {MENTION_COLUMNS} FROM mentions m WHERE {where}"
+                        f" ORDER BY {by} LIMIT ?) AS arm{len(arms)}")
+            arm_params += [*extra, limit + 1]
+    outer = ", ".join(f"c.{e.split('.')[1]} {'ASC' if asc else 'DESC'}" for e, asc in cols)
     rows = sql(lib, "SELECT c.doc_id AS document, c.block, c.entity_id AS id, c.canonical, c.type, c.text, c.start,"
-                    ' c."end", c.metonymy, c.in_deleted AS in_deleted_text, c.date, c.doc_type, c.doc_number,'
-                    " c.title, b.text AS block_text, b.start AS block_start, b.kind AS block_kind,"
-                    " b.parent AS block_parent, b.label_inferred,"
-                    f" {', '.join(f'c.k{i}' for i in range(len(MENTION_ORDER)))}"
-                    f" FROM ({chosen}) c LEFT JOIN blocks b ON b.doc_id = c.doc_id AND b.label = c.block"
-                    f" ORDER BY {', '.join(f'c.k{i} {d}' for i, (_, d) in enumerate(by_parts))}",
-               [*params, limit + 1])
-    return from_rows(rows, key=lambda r: tuple(r[f"k{i}"] for i in range(len(MENTION_ORDER))), total=total,
+                    ' c."end", c.metonymy, c.in_deleted AS in_deleted_text, c.seq, c.doc_date, d.date, d.doc_type,'
+                    " d.doc_number, d.title, b.text AS block_text, b.start AS block_start, b.kind AS block_kind,"
+                    f" b.parent AS block_parent, b.label_inferred FROM (SELECT * FROM ({' UNION '.join(arms)}) AS u"
+                    f" ORDER BY {outer.replace('c.', 'u.')} LIMIT ?) AS c JOIN documents d ON d.id = c.doc_id"
+                    f" LEFT JOIN blocks b ON b.doc_id = c.doc_id AND b.label = c.block ORDER BY {outer}",
+               [*arm_params, limit + 1])
+    return from_rows(rows, key=lambda r: (r["doc_date"], r["document"], r["start"], r["seq"]), total=total,
                      limit=limit, after=a, before=b)
 
 
@@ -271,25 +278,24 @@ class NamesSeen:
     names: list[tuple[str, int, str]]
     documents: int
 
+    @property
+    def mentions(self) -> int:
+        return sum(n for _, n, _ in self.names)
+
 
 def names_seen(lib: Library, ids: Sequence[str]) -> NamesSeen:
-    """The names an entity appears under in the whole archive (most used first), counted
-    per document in the index and dated from the documents' rows."""
+    """The names an entity appears under in the whole archive (most used first), with the years of
+    their documents; and how many documents name it."""
     cond, params = entity_where(ids)
-    rows = sql(lib, "SELECT g.text, g.n, substr(d.date, 1, 4) AS year, g.doc_id FROM (SELECT m.text, m.doc_id,"
-                    f" count(*) AS n FROM mentions m WHERE {cond} GROUP BY m.text, m.doc_id) g"
-                    " JOIN documents d ON d.id = g.doc_id", params)
-    count: dict[str, int] = {}
-    years: dict[str, list[str]] = {}
-    for r in rows:
-        count[r["text"]] = count.get(r["text"], 0) + int(r["n"])
-        if r["year"]:
-            years.setdefault(r["text"], []).append(r["year"])
+    rows = sql(lib, "SELECT m.text, count(*) AS n, min(nullif(substr(m.doc_date, 1, 4), '')) AS y0,"
+                    " max(nullif(substr(m.doc_date, 1, 4), '')) AS y1 FROM mentions m"
+                    f" WHERE {cond} GROUP BY m.text ORDER BY n DESC, m.text", params)
     out = []
-    for name in sorted(count, key=lambda n: (-count[n], n)):
-        y = sorted(years.get(name, []))
-        out.append((name, count[name], "" if not y else y[0] if y[0] == y[-1] else f"{y[0]}–{y[-1]}"))
-    return NamesSeen(out, len({r["doc_id"] for r in rows}))
+    for r in rows:
+        period = "" if not r["y0"] else r["y0"] if r["y0"] == r["y1"] else f"{r['y0']}–{r['y1']}"
+        out.append((r["text"], int(r["n"]), period))
+    docs = sql(lib, f"SELECT count(DISTINCT m.doc_id) AS n FROM mentions m WHERE {cond}", params)[0]["n"]
+    return NamesSeen(out, int(docs))
 
 
 def cooccurring(lib: Library, entity_id: str, limit: int = 20) -> list[tuple[str, str, int]]:
@@ -307,12 +313,16 @@ def cooccurring(lib: Library, entity_id: str, limit: int = 20) -> list[tuple[str
     return [(r["id"], r["name"], int(r["n"])) for r in rows]
 
 
-def place_forms(lib: Library) -> dict[str, dict[str, int]]:
-    """Every place the archive names: the names it uses for it, with counts (for map labels)."""
+def place_forms(lib: Library, ids: Sequence[str]) -> dict[str, dict[str, int]]:
+    """Of the places ``ids`` (those on one map), the ones the archive names, each with the names
+    it uses for it and how often (for the map's labels)."""
     out: dict[str, dict[str, int]] = {}
-    for r in sql(lib, "SELECT entity_id AS id, text, count(*) AS n FROM mentions"
-                      " WHERE type = 'place' AND entity_id IS NOT NULL GROUP BY entity_id, text"):
-        out.setdefault(r["id"], {})[r["text"]] = int(r["n"])
+    want = sorted(set(ids))
+    for i in range(0, len(want), 500):
+        chunk = want[i:i + 500]
+        for r in sql(lib, f"SELECT entity_id AS id, text, count(*) AS n FROM mentions WHERE entity_id IN"
+                          f" ({marks(chunk)}) GROUP BY entity_id, text", chunk):
+            out.setdefault(r["id"], {})[r["text"]] = int(r["n"])
     return out
 
 
