@@ -29,8 +29,8 @@ from declass.model import (
     Mention,
     Page,
     Redaction,
+    RedactionKind,
     Source,
-    from_dicts,
     page_lookup,
     typed_metadata,
 )
@@ -240,16 +240,16 @@ def redactions_stage(tei: TeiDocument) -> Stage:
     """Every declassification note of the markup is a redaction record, whether or not the text stage saw it."""
 
     def frus_redactions(doc: Document) -> Document:
-        recs: list[dict[str, Any]] = [r.to_dict() for r in doc.redactions]
+        recs = list(doc.redactions)
         for m in tei.marks:
-            if m.kind != "withheld" or any(int(r["start"]) < m.end and m.start < int(r["end"]) for r in recs):
+            if m.kind != "withheld" or any(r.start < m.end and m.start < r.end for r in recs):
                 continue
             b = _block_at(doc, m.start)
-            recs.append({"kind": "marker", "marker": m.text, "exemption": None, "block": b.label if b else None,
-                         "position": "in", "start": m.start, "end": m.end, "page": doc.page_at(m.start),
-                         "source": "markup"})
-        recs.sort(key=lambda r: int(r["start"]))
-        return doc.evolve(redactions=from_dicts(Redaction, recs, doc.id))
+            recs.append(Redaction(document=doc.id, kind=RedactionKind.MARKER, marker=m.text,
+                                  block=b.label if b else None, position="in", start=m.start, end=m.end,
+                                  page=doc.page_at(m.start), source="markup"))
+        recs.sort(key=lambda r: r.start)
+        return doc.evolve(redactions=tuple(recs))
 
     return Stage("frus_redactions", frus_redactions, ("redactions",), ("redactions",))
 
@@ -258,28 +258,25 @@ def names_stage(tei: TeiDocument) -> Stage:
     """People and places the markup names: FRUS ids on the mentions found, and the mentions the gazetteer missed."""
 
     def frus_names(doc: Document) -> Document:
-        mentions = [m.to_dict() for m in doc.entities]
+        mentions = list(doc.entities)
         for name in tei.names:
             if name.kind not in ("person", "place", "gloss"):
                 continue
-            hit = next((m for m in mentions if int(m["start"]) < name.end and name.start < int(m["end"])), None)
+            hit = next((i for i, m in enumerate(mentions) if m.start < name.end and name.start < m.end), None)
             if hit is not None:
                 if name.ref:
-                    hit["frus_id"] = name.ref
+                    mentions[hit] = replace(mentions[hit], frus_id=name.ref)
                 continue
             if name.kind == "gloss":
                 continue  # an acronym the gazetteer does not know is not an entity
             b = _block_at(doc, name.start)
             if b is None:
                 continue
-            mentions.append({
-                "text": name.text, "block": b.label, "start": name.start, "end": name.end,
-                "in_block": list(_in_block(b, name.start, name.end)), "method": "markup", "metonymy": False,
-                "in_deleted_text": False, "type": name.kind, "canonical": name.text, "id": None,
-                **({"frus_id": name.ref} if name.ref else {}),
-            })
-        mentions.sort(key=lambda m: int(m["start"]))
-        return doc.evolve(entities=from_dicts(Mention, mentions, doc.id))
+            mentions.append(Mention(document=doc.id, text=name.text, block=b.label, start=name.start, end=name.end,
+                                    in_block=_in_block(b, name.start, name.end), method="markup", type=name.kind,
+                                    canonical=name.text, frus_id=name.ref or None))
+        mentions.sort(key=lambda m: m.start)
+        return doc.evolve(entities=tuple(mentions))
 
     return Stage("frus_names", frus_names, ("entities",), ("entities",))
 
