@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from itertools import accumulate
 from typing import Any
 
-from declass.model import Block, Chunk, Document, Edit, EditOp, from_dicts
+from declass.model import Block, Chunk, Document, Edit, EditOp
 from declass.text.textmap import MappedText, TextBuilder
 
 
@@ -90,13 +90,13 @@ def find_markup(text: str) -> list[Span]:
     return out
 
 
-def typed_and_edits(view: MappedText) -> tuple[MappedText, list[dict[str, object]]]:
-    """The as-typed view of ``view`` and the edits found in it."""
+def typed_and_edits(view: MappedText, page: int | None = None, document: str = "") -> tuple[MappedText, list[Edit]]:
+    """The as-typed view of ``view`` and the edits found in it (on ``page`` of ``document``)."""
     spans = find_markup(view.text)
     if not spans:
         return _plain(view), []
     b = TextBuilder()
-    edits: list[dict[str, object]] = []
+    edits: list[Edit] = []
     pos = 0
     for s in spans:
         b.extend(view.slice(pos, s.start))
@@ -105,8 +105,8 @@ def typed_and_edits(view: MappedText) -> tuple[MappedText, list[dict[str, object
             b.extend(inner)  # struck text was typed: it stays in the typed reading
         src_s, src_e = view.span_to_source(s.inner_start, s.inner_end) if s.inner_end > s.inner_start else \
             view.span_to_source(s.start, s.end)
-        edits.append({"op": s.op, "text": " ".join(inner.text.split()) if s.op != "mark" else "^",
-                      "start": src_s, "end": src_e, "marker": s.marker})
+        edits.append(Edit(op=EditOp(s.op), text=" ".join(inner.text.split()) if s.op != "mark" else "^",
+                          start=src_s, end=src_e, marker=s.marker, page=page, block=None, document=document))
         pos = s.end
     b.extend(view.slice(pos, len(view.text)))
     typed = b.build()
@@ -140,14 +140,12 @@ def _tidy(view: MappedText) -> MappedText:
 def markup(doc: Document) -> Document:
     """The markup stage: edits found, chunks replaced by their typed reading."""
     chunks: list[Chunk] = []
-    edits: list[dict[str, object]] = []
+    edits: list[Edit] = []
     for c in doc.chunks:
-        typed, found = typed_and_edits(c.view)
-        for e in found:
-            e["page"] = c.page
+        typed, found = typed_and_edits(c.view, c.page, doc.id)
         edits.extend(found)
         chunks.append(c if typed is c.view else Chunk(typed, c.page, c.after_break, c.first_line, c.before))
-    return doc.evolve(chunks=tuple(c for c in chunks if c.view.text.strip()), edits=from_dicts(Edit, edits, doc.id),
+    return doc.evolve(chunks=tuple(c for c in chunks if c.view.text.strip()), edits=tuple(edits),
                       stages=(*doc.stages, "markup"))
 
 
