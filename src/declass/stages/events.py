@@ -23,7 +23,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from declass.model import Block, Document, Event, field_value, from_dicts
+from declass.model import Block, Document, Event, field_value
 from declass.text import dates
 from declass.text.sentences import sentences
 
@@ -116,13 +116,14 @@ def treaty_anchors(doc: Document, annexes: dict[str, str]) -> dict[str, str]:
 class _Sentence:
     """Collects the events of one sentence, never two on overlapping words."""
 
-    def __init__(self, block: Block, text: str, start: int, end: int) -> None:
+    def __init__(self, block: Block, text: str, start: int, end: int, document: str = "") -> None:
         self.block, self.sent, self.s, self.e = block, text[start:end], start, end
+        self.document = document
         self.taken: list[tuple[int, int]] = []
-        self.found: list[dict[str, Any]] = []
+        self.found: list[Event] = []
 
     def add(self, span: tuple[int, int], iso: str, precision: str, kind: str, *, end_iso: str | None = None,
-            **extra: Any) -> None:
+            open_end: bool | None = None, relative_to: str | None = None, anchor: str | None = None) -> None:
         a, b = span
         if any(not (b <= x or a >= y) for x, y in self.taken):
             return
@@ -130,11 +131,11 @@ class _Sentence:
         view = self.block.view
         src_s, src_e = view.span_to_source(self.s + a, self.s + b)
         sent_s, sent_e = view.span_to_source(self.s, self.e)
-        self.found.append({"date": iso, "date_end": end_iso, "precision": precision, "kind": kind,
-                           "phrase": self.sent[a:b], "text": " ".join(self.sent.split()), "block": self.block.label,
-                           "in_block": [self.s + a, self.s + b],
-                           "start": src_s, "end": src_e, "sentence_start": sent_s, "sentence_end": sent_e,
-                           "page": self.block.page, **extra})
+        self.found.append(Event(
+            document=self.document, date=iso, date_end=end_iso, precision=precision, kind=kind,
+            phrase=self.sent[a:b], text=" ".join(self.sent.split()), block=self.block.label,
+            in_block=(self.s + a, self.s + b), start=src_s, end=src_e, sentence_start=sent_s, sentence_end=sent_e,
+            page=self.block.page, open_end=open_end, relative_to=relative_to, anchor=anchor))
 
 
 def _relative(c: _Sentence, anchor: str, first_term: re.Match[str] | None) -> None:
@@ -207,8 +208,8 @@ def _ranges(c: _Sentence, sent: str) -> None:
         c.add(m.span(), a0, pa, "period", end_iso=b1 or b0)
 
 
-def events_in_block(block: Block, doc_year: int | None, anchor: str | None) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+def events_in_block(block: Block, doc_year: int | None, anchor: str | None, document: str = "") -> list[Event]:
+    out: list[Event] = []
     if not anchor and not DATELIKE.search(block.text):
         return out
     first_term = None
@@ -217,7 +218,7 @@ def events_in_block(block: Block, doc_year: int | None, anchor: str | None) -> l
     for s, e in sentences(block.text):
         if not anchor and not DATELIKE.search(block.text, s, e):
             continue
-        c = _Sentence(block, block.text, s, e)
+        c = _Sentence(block, block.text, s, e, document)
         if anchor:
             _relative(c, anchor, first_term)
         _absolute(c, doc_year)
@@ -231,10 +232,10 @@ def events(doc: Document) -> Document:
     year = int(iso[:4]) if iso else None
     annexes = annex_map(doc)
     anchors = treaty_anchors(doc, annexes)
-    found: list[dict[str, Any]] = []
+    found: list[Event] = []
     for b in doc.blocks:
         if b.kind in SKIP:
             continue
-        found.extend(events_in_block(b, year, anchors.get(annexes.get(b.label, ""))))
-    found.sort(key=lambda ev: ev["start"])
-    return doc.evolve(events=from_dicts(Event, found, doc.id), stages=(*doc.stages, "events"))
+        found.extend(events_in_block(b, year, anchors.get(annexes.get(b.label, "")), doc.id))
+    found.sort(key=lambda ev: ev.start)
+    return doc.evolve(events=tuple(found), stages=(*doc.stages, "events"))
