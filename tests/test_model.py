@@ -204,3 +204,14 @@ def test_document_metadata_fields_are_typed(nie58: Document) -> None:
     assert all(isinstance(r, MetadataField) for r in md["reservations"]) and md["reservations"]
     assert md["reservations"][0].details["by"].startswith("Special Assistant")
     assert isinstance(md["reservation_conflicts"][0], dict)  # not a span field: left as it is
+
+
+@pytest.mark.parametrize("cls", [Mention, Judgment, Event, Redaction, Edit, MetadataField, ReleasePair],
+                         ids=lambda c: c.__name__)
+def test_every_export_key_is_an_attribute(cls: type) -> None:
+    from dataclasses import fields
+
+    names = {f.name for f in fields(cls)}
+    missing = [k for k in cls.KEYS if k not in names and not isinstance(getattr(cls, k, None), property)]
+    assert not missing
+    assert set(cls.OPTIONAL) <= set(cls.KEYS)
