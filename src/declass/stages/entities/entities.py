@@ -22,8 +22,10 @@ with ``metonymy: true``; "talks in Moscow" stays the city.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
@@ -250,21 +252,41 @@ def _surnames(doc: Document, blocks: list[Block], per_block: list[list[dict[str,
         if not any(name in b.text for name in known):
             out.append(ms)
             continue
-        held = [(m["in_block"][0], m["in_block"][1]) for m in ms if m["type"] != "unknown"]
+        held = _Spans((m["in_block"][0], m["in_block"][1], i) for i, m in enumerate(ms) if m["type"] != "unknown")
+        unknown = _Spans((m["in_block"][0], m["in_block"][1], i) for i, m in enumerate(ms) if m["type"] == "unknown")
         added = []
         drop: set[int] = set()
         for hit in pattern.finditer(b.text):
             s, e = hit.span()
-            if any(a < e and s < z for a, z in held) or _NEXT_CAPITAL.match(b.text, e):
+            if held.overlapping(s, e) or _NEXT_CAPITAL.match(b.text, e):
                 continue  # held already, or part of another name ("Johnson Library")
-            for i, m in enumerate(ms):
-                if m["type"] == "unknown" and m["in_block"][0] < e and s < m["in_block"][1]:
-                    drop.add(i)
+            drop.update(unknown.overlapping(s, e))
             added.append(_person(doc, b, s, e, "surname", None, gaz))
         if added or drop:
             ms = sorted([m for i, m in enumerate(ms) if i not in drop] + added, key=lambda r: r["start"])
         out.append(ms)
     return out
+
+
+class _Spans:
+    """Spans ``(start, end, key)`` of a block, asked which overlap a stretch: sorted
+    once, each question bisects (a block of thousands of names stays linear)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [a for a, _, _ in self.spans]
+        self.reach = list(accumulate((z for _, z, _ in self.spans), max))  # the furthest end of each prefix
+
+    def overlapping(self, s: int, e: int) -> list[int]:
+        """The keys of the spans overlapping ``[s, e)``."""
+        out = []
+        j = bisect_left(self.starts, e) - 1  # spans starting before ``e``...
+        while j >= 0 and self.reach[j] > s:  # ...while one of them still reaches past ``s``
+            _, z, key = self.spans[j]
+            if z > s:
+                out.append(key)
+            j -= 1
+        return out
 
 
 def _damaged_in_document(found: list[dict[str, Any]], gaz: Gazetteer) -> None:
