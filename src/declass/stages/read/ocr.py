@@ -8,6 +8,14 @@ text: words joined into lines, a blank line between paragraphs and blocks
 and wherever the page leaves a gap, and each line's position on the page
 kept (`OcrLine`) for the clean stage's page-furniture detection.
 
+A greyscale scan made below `TARGET_DPI` is enlarged to it first (`for_tesseract`):
+Tesseract binarises the page at the resolution it is given, and at 150 or 200 dpi
+typewriter strokes one or two pixels wide break up or run together there.  A
+bitonal scan is left as the scanner made it: enlarging it adds no information and
+measured worse.  A negative page (light type on a dark ground, as a microfilm
+negative prints) is turned positive here, once for the page, so Tesseract need
+not try every doubtful line inverted (``tessedit_do_invert=0``).
+
 A document whose first pages all come back empty stops early (E107) rather
 than OCR hundreds of blank pages.
 """
@@ -26,14 +34,23 @@ from dataclasses import dataclass
 from statistics import median
 from typing import NamedTuple, cast
 
-from PIL import Image
+from PIL import Image, ImageOps, ImageStat
 
 from declass.errors import InputError
 from declass.stages.read.pdf import page_count, page_images
 
 DEFAULT_DPI = 300
+# Greyscale scans below this resolution are enlarged to it before OCR (see the module's docstring;
+# figures in bench/results/ocr.json).  Tesseract's documentation asks for "at least 300 dpi".
+TARGET_DPI = 300
+MAX_ENLARGE = 2.5  # a page scanned at 72 dpi is not blown up eightfold: the cost grows with the square
+NEGATIVE_MEAN = 110  # a page whose mean grey is below this is a negative: paper is light, type is sparse
+PAGE_WIDTHS_IN = (8.5, 8.27)  # US letter and A4: a page image with no resolution recorded is read as one
 BLANK_PROBE = 10  # stop when this many leading pages are all empty
 _ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+# Negative pages are turned positive before OCR (`for_tesseract`), so the per-line retry inverted is
+# only cost: 7 % of Tesseract's time on the development set's bitonal scans, the same text read.
+_OPTIONS = ("-c", "tessedit_do_invert=0")
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +187,44 @@ def _write_pnm(image: Image.Image, folder: str) -> str:
     return path
 
 
+def page_resolution(image: Image.Image) -> int | None:
+    """The resolution the image records, else the one a letter or A4 page of its width would have
+    (None when its proportions are not a page's)."""
+    dpi = _dpi(image)
+    if dpi:
+        return dpi
+    width, height = image.size
+    if not 1.2 <= height / max(width, 1) <= 1.5:
+        return None
+    return round(width / (sum(PAGE_WIDTHS_IN) / len(PAGE_WIDTHS_IN)))
+
+
+def negative(image: Image.Image) -> bool:
+    """A page mostly dark: light type on a dark ground."""
+    small = image.convert("L").reduce(8) if min(image.size) >= 64 else image.convert("L")
+    return ImageStat.Stat(small).mean[0] < NEGATIVE_MEAN
+
+
+def for_tesseract(image: Image.Image) -> tuple[Image.Image, int | None]:
+    """The image Tesseract is given and its resolution: a negative page made positive; a greyscale
+    scan below `TARGET_DPI` enlarged (bicubic) towards it; anything else as it is."""
+    dpi = _dpi(image)
+    if negative(image):
+        inverted = ImageOps.invert(image.convert("L"))
+        image = inverted.convert("1", dither=Image.Dither.NONE) if image.mode == "1" else inverted
+        if dpi:
+            image.info["dpi"] = (dpi, dpi)
+    if image.mode == "1":
+        return image, dpi
+    resolution = page_resolution(image)
+    if resolution is None or resolution >= TARGET_DPI:
+        return image, dpi
+    factor = min(TARGET_DPI / resolution, MAX_ENLARGE)
+    size = (round(image.width * factor), round(image.height * factor))
+    grey = image if image.mode == "L" else image.convert("L")
+    return grey.resize(size, Image.Resampling.BICUBIC), round(resolution * factor)
+
+
 def ocr_image(image: Image.Image, number: int = 1, *, name: str = "<image>", lang: str = "eng") -> OcrPage:
     """OCR one page image with the ``tesseract`` command; failures raise E108 naming ``name``."""
     dpi = _dpi(image)
@@ -177,10 +232,11 @@ def ocr_image(image: Image.Image, number: int = 1, *, name: str = "<image>", lan
     darkest, lightest = cast("tuple[float, float]", image.getextrema())  # one band: a greyscale page
     if darkest > 160 or darkest == lightest:
         return OcrPage(number, "", (), width, height, dpi)  # nothing printed on it at all
+    seen, seen_dpi = for_tesseract(image)
     with tempfile.TemporaryDirectory(prefix="declass-ocr-") as folder:
-        cmd = ["tesseract", _write_pnm(image, folder), "stdout", "-l", lang, "--psm", "3"]
-        if dpi:
-            cmd += ["--dpi", str(dpi)]
+        cmd = ["tesseract", _write_pnm(seen, folder), "stdout", "-l", lang, "--psm", "3", *_OPTIONS]
+        if seen_dpi:
+            cmd += ["--dpi", str(seen_dpi)]
         try:
             done = subprocess.run([*cmd, "tsv"], capture_output=True, env=_ENV, check=False)
         except FileNotFoundError:
@@ -188,7 +244,7 @@ def ocr_image(image: Image.Image, number: int = 1, *, name: str = "<image>", lan
     if done.returncode != 0:
         err = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise InputError("E108", f"page {number}: {err[-1] if err else done.returncode}", path=name)
-    text, lines = page_text(done.stdout.decode("utf-8", "replace"), width, height)
+    text, lines = page_text(done.stdout.decode("utf-8", "replace"), *seen.size)
     return OcrPage(number, text, lines, width, height, dpi)
 
 
