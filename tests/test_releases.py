@@ -258,7 +258,7 @@ def test_web_release_reading_and_releases_page(tmp_path: Path) -> None:
     assert "what the later release revealed" in client.get("/doc/crest").text
     assert client.get("/doc/crest/release").status_code == 200  # from either release
     assert client.get("/doc/nope/release").status_code == 404
-    assert [(p["earlier"], p["later"]) for p in client.get("/api/releases").json()] == [("crest", "foia")]
+    assert [(p["earlier"], p["later"]) for p in client.get("/api/releases").json()["items"]] == [("crest", "foia")]
     api = client.get("/api/documents/foia/release").json()
     assert api["earlier"] == "crest" and any("Catholic" in s["text"] for s in api["revealed"])
     assert client.get("/api/releases/stats").json()["archive"]["pairs"] == 1

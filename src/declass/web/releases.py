@@ -14,6 +14,8 @@ from markupsafe import Markup, escape
 
 from declass.corpus.cite import block_reference, document_citation
 from declass.errors import UsageError
+from declass.web.pager import DEFAULT_LIMIT, CursorText, Limit
+from declass.web.queries import paged
 
 router = APIRouter()
 
@@ -49,7 +51,7 @@ def bar_chart(rows: list[tuple[str, float]], *, label: str, percent: bool = Fals
 
 
 @router.get("/releases", response_class=HTMLResponse)
-def releases_page(request: Request) -> HTMLResponse:
+def releases_page(request: Request, limit: Limit = DEFAULT_LIMIT, after: CursorText = None) -> HTMLResponse:
     data = _lib(request).archive.release_stats()
     a = data["archive"]
     charts = [
@@ -62,7 +64,8 @@ def releases_page(request: Request) -> HTMLResponse:
         ("Revealed letters by content", bar_chart([(k.replace("method:", "method: ").replace(
             "entity:", "names a ").replace("_", " "), v) for k, v in a["by_kind"].items()], label="by content")),
     ]
-    return _page(request, "releases.html", stats=a, pairs=data["pairs"], charts=charts)
+    pairs = paged(lambda: data["pairs"], limit=limit, after=after)  # the archive's figures above count every pair
+    return _page(request, "releases.html", stats=a, pairs=pairs, charts=charts)
 
 
 def _marked(text: str, pieces: list[tuple[int, int, dict[str, Any]]]) -> Markup:
@@ -115,10 +118,10 @@ def release_reading(request: Request, doc_id: str, other: str | None = None) -> 
 
 
 @router.get("/api/releases", tags=["api"])
-def api_releases(request: Request) -> list[dict[str, Any]]:
-    """Pairs of releases of one document, earlier first (how each was found and ordered)."""
+def api_releases(request: Request, limit: Limit = DEFAULT_LIMIT, after: CursorText = None) -> dict[str, Any]:
+    """Pairs of releases of one document, earlier first (how each was found and ordered), a page at a time."""
     pairs: list[dict[str, Any]] = _lib(request).archive.releases()
-    return pairs
+    return paged(lambda: pairs, limit=limit, after=after).envelope()
 
 
 @router.get("/api/releases/stats", tags=["api"])
