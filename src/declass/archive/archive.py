@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 
@@ -18,7 +18,6 @@ from declass.archive.ingest import DEFAULT_TIME_BUDGET, FileResult, IngestReport
 from declass.corpus.cite import citation
 from declass.corpus.link import DEFAULT_THRESHOLD, LinkItem, link_items
 from declass.corpus.link import signature as link_signature
-from declass.corpus.releases.compare import Comparison
 from declass.corpus.score import load_outcomes
 from declass.corpus.score import score as score_outcomes
 from declass.errors import StoreError, UsageError
@@ -34,6 +33,9 @@ from declass.stages.redactions.redactions import statistics
 from declass.store import Hit, PutResult, default_db, open_store
 from declass.store.base import Page
 from declass.store.tables import decode_cursor, encode_cursor
+
+if TYPE_CHECKING:  # the releases package (and its near-duplicate index) loads when first used
+    from declass.corpus.releases.compare import Comparison
 
 DEFAULT_LIMIT = 50
 """Rows per page the CLI and the web ask for unless told otherwise."""

@@ -207,6 +207,7 @@ def link_items(items: list[LinkItem], threshold: float = DEFAULT_THRESHOLD,
     how = dict.fromkeys(pairs, "lexical+entities")
     if use_embeddings and items:
         model = embedder()
+        assert model is not None
         vectors = model.encode([it.claim for it in items], normalize_embeddings=True, batch_size=64,
                                show_progress_bar=False)
         for i, k in shared_entity_pairs(items, sets):

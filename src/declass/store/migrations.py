@@ -272,6 +272,19 @@ def _v9_analysis_tables(db: sqlite3.Connection) -> None:
             db.executemany(tables.insert_sql(table, columns), [(doc_id, *r) for r in rows])
 
 
+def _v10_totals(db: sqlite3.Connection) -> None:
+    # totals kept up to date per document (declass.store.tables.AGGREGATES): the entity list, an
+    # entity's names and the co-occurrence network no longer aggregate every mention per question
+    from declass.store import tables
+
+    have = {r[1] for r in db.execute("PRAGMA table_info(judgment_ranges)")}
+    for col in tables.RANGE_COLUMNS_V10:
+        if col not in have:
+            db.execute(f"ALTER TABLE judgment_ranges ADD COLUMN {col} TEXT NOT NULL DEFAULT ''")
+    run_script(db, tables.AGGREGATES)
+    run_script(db, tables.AGGREGATES_FILL)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "initial schema", _v1_initial),
     (2, "redaction and edit counts", _v2_redaction_counts),
@@ -282,6 +295,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     (7, "footnote digits separate words in full-text search", _v7_footnote_separators),
     (8, "releases of one document", _v8_releases),
     (9, "tables of judgments, events, redactions, edits and entity pairs", _v9_analysis_tables),
+    (10, "entity and co-occurrence totals", _v10_totals),
 )
 LATEST = MIGRATIONS[-1][0]
 

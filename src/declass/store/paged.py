@@ -15,7 +15,7 @@ from typing import Any
 
 from declass.errors import UsageError
 from declass.store.base import Page
-from declass.store.tables import decode_cursor, encode_cursor
+from declass.store.tables import MENTION_COLUMNS, Aggregates, aggregates, decode_cursor, encode_cursor
 
 DOCUMENT_SORTS = {"date": "coalesce(date, '')", "title": "coalesce(title, '')",
                   "doc_number": "coalesce(doc_number, '')", "pages": "pages", "redactions": "redactions",
@@ -32,18 +32,68 @@ def _like(text: str) -> str:
     return "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+MENTION_SELECT = ('m.doc_id, m.block, m.entity_id, m.canonical, m.type, m.text, m.start, m."end", m.metonymy,'
+                  " m.in_deleted, m.method, m.named_id, m.seq, m.page, m.doc_date")
+
+
+BY_NAME_ONLY = "m.named_id = ? AND (m.entity_id IS NULL OR m.entity_id <> m.named_id)"
+"""A mention under the name, not already under the entity (Peiping read as the government)."""
+
+
+def _mention(r: dict[str, Any]) -> dict[str, Any]:
+    return {"document": r["doc_id"], "block": r["block"], "id": r["entity_id"], "canonical": r["canonical"],
+            "type": r["type"], "text": r["text"], "start": r["start"], "end": r["end"],
+            "metonymy": bool(r["metonymy"]), "in_deleted_text": bool(r["in_deleted"]), "method": r["method"],
+            "named_id": r["named_id"], "page": r["page"], "date": r["doc_date"] or None}
+
+
 class PagedQueries:
     """The paged questions; a backend provides `_rows` (``?`` placeholders, dict rows)."""
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         raise NotImplementedError
 
+    def _write(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        raise NotImplementedError
+
+    # -- the maintained totals (tables.AGGREGATES), inside the caller's transaction ----
+
+    def _add_totals(self, agg: Aggregates, sign: int) -> None:
+        """Add (``sign`` 1) or take away (-1) one document's share of the totals."""
+        for table, cols, keys, counts, rows in (
+                ("entity_totals", ("eid", "name", "type", "mentions", "documents"), 2, ("mentions", "documents"),
+                 agg.entity_totals),
+                ("entity_forms", ("eid", "name", "form", "n"), 3, ("n",), agg.entity_forms),
+                ("entity_names", ("entity", "form", "n"), 2, ("n",), agg.entity_names),
+                ("cooccurrence_totals", ("a", "b", "a_name", "b_name", "weight", "documents"), 2,
+                 ("weight", "documents"), agg.cooccurrence_totals),
+                ("entity_documents", ("entity", "documents"), 1, ("documents",), agg.entity_documents)):
+            if not rows:
+                continue
+            signed = [tuple(v * sign if c in counts else v for c, v in zip(cols, r, strict=True)) for r in rows]
+            self._write(
+                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({_marks(cols)}) ON CONFLICT"
+                f" ({', '.join(cols[:keys])}) DO UPDATE SET "
+                + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in counts), signed)
+            if sign < 0:
+                self._write(f"DELETE FROM {table} WHERE {counts[0]} <= 0", [()])
+
+    def _stored_totals(self, doc_id: str) -> Aggregates:
+        """A stored document's share of the totals (to take away before it is replaced)."""
+        cols = ", ".join(f'"{c}"' if c == "end" else c for c in MENTION_COLUMNS)
+        mentions = [tuple(r.values()) for r in self._rows(f"SELECT {cols} FROM mentions WHERE doc_id = ?", [doc_id])]
+        pairs = [tuple(r.values()) for r in self._rows(
+            "SELECT a, a_name, b, b_name, weight FROM cooccurrence WHERE doc_id = ?", [doc_id])]
+        return aggregates(mentions, pairs)
+
     def _page(self, *, select: str, source: str, where: list[str], params: list[Any], order: Sequence[str],
               key: Callable[[dict[str, Any]], tuple[Any, ...]], limit: int | None, after: str | None,
-              descending: bool = False, total: bool = True) -> Page:
-        """One keyset page: ``order`` is the sort key (unique), ``key`` reads it back from a row."""
+              descending: bool = False, total: bool = True, count: tuple[str, list[Any]] | None = None) -> Page:
+        """One keyset page: ``order`` is the sort key (unique), ``key`` reads it back from a row;
+        ``count``: a cheaper ``(source, params)`` counting the same rows."""
         cond = " AND ".join(where) or "1=1"
-        count = self._rows(f"SELECT count(*) AS n FROM {source} WHERE {cond}", params)[0]["n"] if total else 0
+        csource, cparams = count or (source, params)
+        n = self._rows(f"SELECT count(*) AS n FROM {csource} WHERE {cond}", cparams)[0]["n"] if total else 0
         keyset: list[str] = []
         kparams: list[Any] = []
         if after is not None:
@@ -61,7 +111,7 @@ class PagedQueries:
         more = limit is not None and len(rows) > limit
         rows = rows[:limit] if limit is not None else rows
         nxt = encode_cursor(key(rows[-1])) if more and rows else None
-        return Page(rows, total=int(count) if total else len(rows), next=nxt)
+        return Page(rows, total=int(n) if total else len(rows), next=nxt)
 
     # -- documents -------------------------------------------------------------
 
@@ -94,31 +144,39 @@ class PagedQueries:
         in ``[low, high]`` (unmapped ones only when no bound is set); in document order."""
         where: list[str] = []
         params: list[Any] = [scale]
+        bounded = low > 0.0 or high < 1.0
+        # with bounds, unmapped judgments drop out: the walk is over the scale's ranges, in order
+        t = "r" if bounded else "j"
         if doc_id:
-            where.append("j.doc_id = ?")
+            where.append(f"{t}.doc_id = ?")
             params.append(doc_id)
         if term:
-            where.append("j.term = ?")
+            where.append(f"{t}.term = ?")
             params.append(term)
-        if low > 0.0 or high < 1.0:
-            where.append("r.low >= ? AND r.high <= ?")
+        if bounded:
+            where = ["r.scale = ?", *where, "r.low >= ?", "r.high <= ?"]
             params += [low, high]
+            source = "judgment_ranges r JOIN judgments j ON j.doc_id = r.doc_id AND j.seq = r.seq"
+        else:
+            source = "judgments j LEFT JOIN judgment_ranges r ON r.doc_id = j.doc_id AND r.seq = j.seq AND r.scale = ?"
         page = self._page(
-            select="j.doc_id, j.seq, j.doc_date, j.data, r.low, r.high",
-            source="judgments j LEFT JOIN judgment_ranges r ON r.doc_id = j.doc_id AND r.seq = j.seq AND r.scale = ?",
-            where=where, params=params, order=("j.doc_date", "j.doc_id", "j.seq"),
-            key=lambda r: (r["doc_date"], r["doc_id"], r["seq"]), limit=limit, after=after)
+            select="j.doc_id, j.seq, j.doc_date, j.data, r.low, r.high", source=source,
+            where=where, params=params, order=(f"{t}.doc_date", f"{t}.doc_id", f"{t}.seq"),
+            key=lambda r: (r["doc_date"], r["doc_id"], r["seq"]), limit=limit, after=after,
+            # a judgment has at most one range under a scale: without bounds, count the judgments alone
+            count=None if bounded else ("judgments j", params[1:]))
         return page.map(lambda r: {"document": r["doc_id"], **json.loads(r["data"]),
                                    "range": None if r["low"] is None else [r["low"], r["high"]],
                                    "scale": scale, "date": r["doc_date"] or None})
 
     def judgment_terms(self, *, doc_id: str | None = None, scale: str = "kent") -> list[dict[str, Any]]:
         """Per term: how many judgments, and its range under ``scale``, most used first."""
-        where, params = ("WHERE j.doc_id = ?", [scale, doc_id]) if doc_id else ("", [scale])
+        jw, rw, params = ("WHERE doc_id = ?", "AND doc_id = ?", [doc_id, scale, doc_id]) if doc_id else \
+            ("", "", [scale])
         rows = self._rows(
-            "SELECT j.term, count(*) AS n, min(r.low) AS low, max(r.high) AS high FROM judgments j"
-            " LEFT JOIN judgment_ranges r ON r.doc_id = j.doc_id AND r.seq = j.seq AND r.scale = ?"
-            f" {where} GROUP BY j.term ORDER BY n DESC, j.term", params)
+            f"SELECT c.term, c.n, r.low, r.high FROM (SELECT term, count(*) AS n FROM judgments {jw} GROUP BY term) c"
+            f" LEFT JOIN (SELECT term, min(low) AS low, max(high) AS high FROM judgment_ranges WHERE scale = ? {rw}"
+            " GROUP BY term) r ON r.term = c.term ORDER BY c.n DESC, c.term", params)
         return [{"term": r["term"], "count": int(r["n"]), "low": r["low"], "high": r["high"]} for r in rows]
 
     def judgment_scan(self, *, doc_id: str | None = None) -> list[dict[str, Any]]:
@@ -266,6 +324,8 @@ class PagedQueries:
     def mentions_page(self, *, entity_ids: Sequence[str] = (), doc_id: str | None = None,
                       limit: int | None = None, after: str | None = None) -> Page:
         """Mentions of the entities (by the entity or the name), in document order."""
+        if len(entity_ids) == 1 and not doc_id and limit is not None:
+            return self._entity_mentions(entity_ids[0], limit, after)
         where: list[str] = []
         params: list[Any] = []
         if entity_ids:
@@ -276,75 +336,98 @@ class PagedQueries:
             where.append("m.doc_id = ?")
             params.append(doc_id)
         page = self._page(
-            select='m.doc_id, m.block, m.entity_id, m.canonical, m.type, m.text, m.start, m."end", m.metonymy,'
-                   " m.in_deleted, m.method, m.named_id, m.seq, m.page, m.doc_date",
-            source="mentions m", where=where, params=params, order=("m.doc_date", "m.doc_id", "m.start", "m.seq"),
+            select=MENTION_SELECT, source="mentions m", where=where, params=params,
+            order=("m.doc_date", "m.doc_id", "m.start", "m.seq"),
             key=lambda r: (r["doc_date"], r["doc_id"], r["start"], r["seq"]), limit=limit, after=after)
-        return page.map(lambda r: {
-            "document": r["doc_id"], "block": r["block"], "id": r["entity_id"], "canonical": r["canonical"],
-            "type": r["type"], "text": r["text"], "start": r["start"], "end": r["end"],
-            "metonymy": bool(r["metonymy"]), "in_deleted_text": bool(r["in_deleted"]), "method": r["method"],
-            "named_id": r["named_id"], "page": r["page"], "date": r["doc_date"] or None})
+        return page.map(_mention)
+
+    def _entity_mentions(self, entity: str, limit: int, after: str | None) -> Page:
+        """One entity's mentions a page at a time: two ordered index walks (by the entity, by
+        the name) merged, and the total from the maintained counts, so a page costs its size."""
+        keyset, kparams = "", []
+        if after is not None:
+            keyset = " AND (m.doc_date, m.doc_id, m.start, m.seq) > (?, ?, ?, ?)"
+            kparams = decode_cursor(after, 4)
+        order = "doc_date, doc_id, start, seq"
+        arm = f"SELECT {MENTION_SELECT} FROM mentions m WHERE {{cond}}{keyset} ORDER BY {order} LIMIT ?"
+        rows = self._rows(
+            f"SELECT * FROM ({arm.format(cond='m.entity_id = ?')}) a UNION ALL"
+            f" SELECT * FROM ({arm.format(cond=BY_NAME_ONLY)}) b ORDER BY {order} LIMIT ?",
+            [entity, *kparams, limit + 1, entity, *kparams, limit + 1, limit + 1])
+        total = self._rows("SELECT coalesce(sum(n), 0) AS n FROM entity_names WHERE entity = ?", [entity])[0]["n"]
+        more = len(rows) > limit
+        rows = rows[:limit]
+        nxt = encode_cursor((rows[-1]["doc_date"], rows[-1]["doc_id"], rows[-1]["start"], rows[-1]["seq"])) \
+            if more and rows else None
+        return Page(rows, total=int(total), next=nxt).map(_mention)
 
     def mention_forms(self, entity_ids: Sequence[str]) -> tuple[dict[str, int], int]:
-        """The names the entities appear under (how often), and in how many documents."""
+        """The names the entities appear under (how often, from the maintained totals), and in
+        how many documents (of several entities: the most of any one)."""
         marks = _marks(entity_ids)
-        cond = f"(entity_id IN ({marks}) OR named_id IN ({marks}))"
-        params = [*entity_ids, *entity_ids]
-        forms = {r["text"]: int(r["n"]) for r in self._rows(
-            f"SELECT text, count(*) AS n FROM mentions WHERE {cond} GROUP BY text ORDER BY n DESC, text", params)}
-        docs = self._rows(f"SELECT count(DISTINCT doc_id) AS n FROM mentions WHERE {cond}", params)[0]["n"]
-        return forms, int(docs)
+        counted: dict[str, int] = {}
+        for r in self._rows(f"SELECT form, sum(n) AS n FROM entity_names WHERE entity IN ({marks}) GROUP BY form",
+                            list(entity_ids)):
+            counted[r["form"]] = int(r["n"])
+        docs = self._rows(f"SELECT coalesce(max(documents), 0) AS n FROM entity_documents WHERE entity IN ({marks})",
+                          list(entity_ids))[0]["n"]
+        return dict(sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))), int(docs)
 
     def entity_counts(self, *, doc_id: str | None = None, type_: str | None = None, limit: int | None = None,
                       after: str | None = None) -> Page:
-        """Mentions per canonical entity (unknown names each on their own), most first."""
+        """Mentions per canonical entity (unknown names each on their own), most first:
+        from the maintained totals, or counted in one document's mentions."""
         where: list[str] = []
         params: list[Any] = []
-        if doc_id:
-            where.append("doc_id = ?")
-            params.append(doc_id)
         if type_:
             where.append("type = ?")
             params.append(type_)
-        cond = f"WHERE {' AND '.join(where)}" if where else ""
-        groups = (f"SELECT coalesce(entity_id, '') AS eid, coalesce(canonical, text) AS name, min(type) AS type,"
-                  f" count(*) AS n FROM mentions {cond} GROUP BY coalesce(entity_id, ''), coalesce(canonical, text)")
-        page = self._page(select="eid, name, type, n", source=f"({groups}) g", where=[], params=params,
-                          order=("-n", "name", "eid"), key=lambda r: (-int(r["n"]), r["name"], r["eid"]),
+        if doc_id:
+            groups = ("SELECT coalesce(entity_id, '') AS eid, coalesce(canonical, text) AS name, min(type) AS type,"
+                      " count(*) AS mentions FROM mentions WHERE doc_id = ?"
+                      " GROUP BY coalesce(entity_id, ''), coalesce(canonical, text)")
+            source, params = f"({groups}) g", [doc_id, *params]
+        else:
+            source = "entity_totals"
+        page = self._page(select="eid, name, type, mentions", source=source, where=where, params=params,
+                          order=("-mentions", "name", "eid"), key=lambda r: (-int(r["mentions"]), r["name"], r["eid"]),
                           limit=limit, after=after)
         if not page:
             return page
         keys = [(r["eid"], r["name"]) for r in page]
         forms: dict[tuple[str, str], dict[str, int]] = {k: {} for k in keys}
-        cond_keys = " OR ".join("(coalesce(entity_id, '') = ? AND coalesce(canonical, text) = ?)" for _ in keys)
-        extra = f" AND {' AND '.join(where)}" if where else ""
-        for r in self._rows(
-                f"SELECT coalesce(entity_id, '') AS eid, coalesce(canonical, text) AS name, text, count(*) AS n"
-                f" FROM mentions WHERE ({cond_keys}){extra} GROUP BY coalesce(entity_id, ''),"
-                " coalesce(canonical, text), text ORDER BY n DESC, text",
-                [*(x for k in keys for x in k), *params]):
-            forms[(r["eid"], r["name"])][r["text"]] = int(r["n"])
-        return page.map(lambda r: {"id": r["eid"] or None, "name": r["name"], "type": r["type"],
-                                   "mentions": int(r["n"]), "forms": forms[(r["eid"], r["name"])]})
+        for i in range(0, len(keys), 100):
+            some = keys[i:i + 100]
+            if doc_id:
+                cond = " OR ".join("(coalesce(entity_id, '') = ? AND coalesce(canonical, text) = ?)" for _ in some)
+                sql = (f"SELECT coalesce(entity_id, '') AS eid, coalesce(canonical, text) AS name, text AS form,"
+                       f" count(*) AS n FROM mentions WHERE doc_id = ? AND ({cond}) GROUP BY"
+                       " coalesce(entity_id, ''), coalesce(canonical, text), text")
+                args = [doc_id, *(x for k in some for x in k)]
+            else:
+                cond = " OR ".join("(eid = ? AND name = ?)" for _ in some)
+                sql, args = f"SELECT eid, name, form, n FROM entity_forms WHERE {cond}", [x for k in some for x in k]
+            for r in self._rows(sql, args):
+                forms[(r["eid"], r["name"])][r["form"]] = int(r["n"])
+        return page.map(lambda r: {
+            "id": r["eid"] or None, "name": r["name"], "type": r["type"], "mentions": int(r["mentions"]),
+            "forms": dict(sorted(forms[(r["eid"], r["name"])].items(), key=lambda kv: (-kv[1], kv[0])))})
 
     def cooccurrence_page(self, *, min_weight: int = 1, limit: int | None = None, after: str | None = None) -> Page:
-        """Pairs of entities named in the same blocks (the maintained table): blocks and documents."""
-        groups = ("SELECT a AS source, min(a_name) AS source_name, b AS target, min(b_name) AS target_name,"
-                  " sum(weight) AS weight, count(*) AS documents FROM cooccurrence GROUP BY a, b"
-                  " HAVING sum(weight) >= ?")
-        page = self._page(select="source, source_name, target, target_name, weight, documents",
-                          source=f"({groups}) g", where=[], params=[min_weight], order=("-weight", "source", "target"),
-                          key=lambda r: (-int(r["weight"]), r["source"], r["target"]), limit=limit, after=after)
+        """Pairs of entities named in the same blocks (the maintained totals): blocks and documents."""
+        page = self._page(select="a AS source, a_name AS source_name, b AS target, b_name AS target_name, weight,"
+                                 " documents", source="cooccurrence_totals", where=["weight >= ?"], params=[min_weight],
+                          order=("-weight", "a", "b"), key=lambda r: (-int(r["weight"]), r["source"], r["target"]),
+                          limit=limit, after=after)
         return page.map(lambda r: {**r, "weight": int(r["weight"]), "documents": int(r["documents"])})
 
     def cooccurring(self, entity_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
         """The entities most often named in the same blocks as ``entity_id``."""
         rows = self._rows(
-            "SELECT other AS id, min(name) AS name, sum(weight) AS weight, count(*) AS documents FROM ("
-            " SELECT b AS other, b_name AS name, weight FROM cooccurrence WHERE a = ?"
-            " UNION ALL SELECT a AS other, a_name AS name, weight FROM cooccurrence WHERE b = ?) x"
-            " GROUP BY other ORDER BY weight DESC, other LIMIT ?", [entity_id, entity_id, limit])
+            "SELECT other AS id, name, weight, documents FROM ("
+            " SELECT b AS other, b_name AS name, weight, documents FROM cooccurrence_totals WHERE a = ?"
+            " UNION ALL SELECT a AS other, a_name AS name, weight, documents FROM cooccurrence_totals WHERE b = ?) x"
+            " ORDER BY weight DESC, other LIMIT ?", [entity_id, entity_id, limit])
         return [{"id": r["id"], "name": r["name"], "weight": int(r["weight"]), "documents": int(r["documents"])}
                 for r in rows]
 
@@ -385,10 +468,10 @@ class PagedQueries:
                                  "metadata": json.loads(r["metadata"]) if r["metadata"] else {}}
         want = sorted({(d, b) for d, b in pairs if b is not None})
         for i in range(0, len(want), 200):
-            chunk = want[i:i + 200]
-            cond = " OR ".join("(doc_id = ? AND label = ?)" for _ in chunk)
+            some = want[i:i + 200]
+            cond = " OR ".join("(doc_id = ? AND label = ?)" for _ in some)
             for r in self._rows(f"SELECT doc_id, label, kind, label_inferred, attrs FROM blocks WHERE {cond}",
-                                [x for p in chunk for x in p]):
+                                [x for p in some for x in p]):
                 blocks.setdefault((r["doc_id"], r["label"]), {
                     "label": r["label"], "kind": r["kind"], "label_inferred": bool(r["label_inferred"]),
                     "attrs": json.loads(r["attrs"]) if r["attrs"] else {}})

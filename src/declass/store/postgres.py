@@ -81,7 +81,10 @@ ALTER TABLE mentions ADD COLUMN doc_date TEXT NOT NULL DEFAULT '';
 DROP INDEX mentions_entity;
 DROP INDEX mentions_named;
 """ + tables.MENTION_INDEXES),
-    (4, "search reads words as the embedded engines do (store.pgsearch)", pgsearch.SCHEMA))
+    (4, "search reads words as the embedded engines do (store.pgsearch)", pgsearch.SCHEMA),
+    (5, "entity and co-occurrence totals", "".join(
+        f"ALTER TABLE judgment_ranges ADD COLUMN IF NOT EXISTS {c} TEXT NOT NULL DEFAULT '';\n"
+        for c in tables.RANGE_COLUMNS_V10) + tables.AGGREGATES + tables.AGGREGATES_FILL))
 LATEST = MIGRATIONS[-1][0]
 # ``record`` is not moved to the end of its row as in SQLite: PostgreSQL keeps a large value
 # out of line (TOAST), so reading the other columns never reads it.
@@ -146,8 +149,8 @@ class PostgresStore(PagedQueries):
     def _backfill_tables(self) -> None:
         """Fill the tables of migration 3 from the records already stored."""
         for doc_id in [r["id"] for r in self.db.execute("SELECT id FROM documents").fetchall()]:
-            blob = self.db.execute("SELECT record FROM documents WHERE id = %s", (doc_id,)).fetchone()["record"]
-            fill = tables.backfill(blob)
+            row = self.db.execute("SELECT record FROM documents WHERE id = %s", (doc_id,)).fetchone()
+            fill = tables.backfill(row["record"]) if row else None
             if fill is None:
                 continue
             self.db.execute("UPDATE documents SET numbered = %s, metadata = %s WHERE id = %s", (*fill.document, doc_id))
@@ -170,6 +173,10 @@ class PostgresStore(PagedQueries):
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         return self._read(sql.replace("?", "%s"), list(params))
+
+    def _write(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self.db.cursor() as cur:
+            cur.executemany(sql.replace("?", "%s"), rows)
 
     def close(self) -> None:
         self.db.close()
@@ -219,6 +226,7 @@ class PostgresStore(PagedQueries):
         old = self.db.execute("SELECT id FROM documents WHERE path = %s", (doc.path,)).fetchone()
         if old:
             doc_id, status = old["id"], "replaced"
+            self._add_totals(self._stored_totals(doc_id), -1)
             self.db.execute("DELETE FROM documents WHERE id = %s", (doc_id,))
         elif self.db.execute("SELECT 1 FROM documents WHERE id = %s", (doc_id,)).fetchone():
             doc_id = f"{doc_id}-{doc.sha256[:8]}"
@@ -232,6 +240,7 @@ class PostgresStore(PagedQueries):
         self._copy("mentions", tables.MENTION_COLUMNS, doc_id, doc.mentions)
         for table, columns, rows in doc.rows.tables():
             self._copy(table, columns, doc_id, rows)
+        self._add_totals(tables.aggregates(doc.mentions, doc.rows.cooccurrence), 1)
         return PutResult(doc_id, status)
 
     # -- reading ---------------------------------------------------------

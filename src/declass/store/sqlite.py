@@ -190,6 +190,7 @@ class SQLiteStore(PagedQueries):
         old = self.db.execute("SELECT id FROM documents WHERE path = ?", (doc.path,)).fetchone()
         if old:
             doc_id, status = old["id"], "replaced"
+            self._add_totals(self._stored_totals(doc_id), -1)
             self._delete(doc_id)
         elif self.db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
             doc_id = f"{doc_id}-{doc.sha256[:8]}"
@@ -203,6 +204,7 @@ class SQLiteStore(PagedQueries):
         for table, columns, rows in doc.rows.tables():
             if rows:
                 self.db.executemany(tables.insert_sql(table, columns), ((doc_id, *r) for r in rows))
+        self._add_totals(tables.aggregates(doc.mentions, doc.rows.cooccurrence), 1)
         return PutResult(doc_id, status)
 
     def _delete(self, doc_id: str) -> None:
@@ -220,6 +222,9 @@ class SQLiteStore(PagedQueries):
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         return [dict(r) for r in self._read(sql, tuple(params))]
+
+    def _write(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self.db.executemany(sql, rows)
 
     def documents(self) -> list[dict[str, Any]]:
         rows = self._read(

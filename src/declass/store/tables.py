@@ -19,6 +19,7 @@ import binascii
 import json
 import zlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -52,6 +53,8 @@ CREATE TABLE judgment_ranges (
     scale TEXT NOT NULL,
     low {real} NOT NULL,
     high {real} NOT NULL,
+    doc_date TEXT NOT NULL DEFAULT '',
+    term TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (doc_id, seq, scale)
 );
 CREATE INDEX judgment_ranges_band ON judgment_ranges(scale, low, high);
@@ -115,6 +118,84 @@ CREATE INDEX cooccurrence_a ON cooccurrence(a, b);
 CREATE INDEX cooccurrence_b ON cooccurrence(b, a);
 """
 
+# Totals kept up to date as documents come and go (schema 10 / 5): what the entity list, an
+# entity's names and the co-occurrence network read instead of aggregating every mention.
+AGGREGATES = """
+CREATE TABLE entity_totals (
+    eid TEXT NOT NULL,
+    name TEXT NOT NULL,
+    type TEXT,
+    mentions INTEGER NOT NULL,
+    documents INTEGER NOT NULL,
+    PRIMARY KEY (eid, name)
+);
+CREATE INDEX entity_totals_rank ON entity_totals((-mentions), name, eid);
+CREATE INDEX entity_totals_type ON entity_totals(type, (-mentions), name, eid);
+CREATE TABLE entity_forms (
+    eid TEXT NOT NULL,
+    name TEXT NOT NULL,
+    form TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (eid, name, form)
+);
+CREATE TABLE entity_names (
+    entity TEXT NOT NULL,
+    form TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (entity, form)
+);
+CREATE TABLE cooccurrence_totals (
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    a_name TEXT,
+    b_name TEXT,
+    weight INTEGER NOT NULL,
+    documents INTEGER NOT NULL,
+    PRIMARY KEY (a, b)
+);
+CREATE INDEX cooccurrence_totals_b ON cooccurrence_totals(b, a);
+CREATE INDEX cooccurrence_totals_rank ON cooccurrence_totals((-weight), a, b);
+CREATE TABLE entity_documents (
+    entity TEXT PRIMARY KEY,
+    documents INTEGER NOT NULL
+);
+CREATE INDEX mentions_by_name_only ON mentions(named_id, doc_date, doc_id, start, seq)
+    WHERE entity_id IS NULL OR entity_id <> named_id;
+DROP INDEX mentions_doc_start;
+CREATE INDEX mentions_doc_entity ON mentions(doc_id, entity_id, start);
+"""
+RANGE_COLUMNS_V10 = ("doc_date", "term")
+"""Columns of ``judgment_ranges`` that archives made at schema 9 (SQLite) / 3 (PostgreSQL) lack."""
+
+# The aggregates of the documents already stored, for the migration that adds them.
+AGGREGATES_FILL = """
+INSERT INTO entity_totals (eid, name, type, mentions, documents)
+    SELECT coalesce(entity_id, ''), coalesce(canonical, text), min(type), count(*), count(DISTINCT doc_id)
+    FROM mentions GROUP BY coalesce(entity_id, ''), coalesce(canonical, text);
+INSERT INTO entity_forms (eid, name, form, n)
+    SELECT coalesce(entity_id, ''), coalesce(canonical, text), text, count(*)
+    FROM mentions GROUP BY coalesce(entity_id, ''), coalesce(canonical, text), text;
+INSERT INTO entity_names (entity, form, n)
+    SELECT entity, text, count(*) FROM (
+        SELECT entity_id AS entity, text FROM mentions WHERE entity_id IS NOT NULL
+        UNION ALL SELECT named_id AS entity, text FROM mentions
+            WHERE named_id IS NOT NULL AND (entity_id IS NULL OR entity_id <> named_id)) x
+    GROUP BY entity, text;
+INSERT INTO cooccurrence_totals (a, b, a_name, b_name, weight, documents)
+    SELECT a, b, min(a_name), min(b_name), sum(weight), count(*) FROM cooccurrence GROUP BY a, b;
+INSERT INTO entity_documents (entity, documents)
+    SELECT entity, count(DISTINCT doc_id) FROM (
+        SELECT entity_id AS entity, doc_id FROM mentions WHERE entity_id IS NOT NULL
+        UNION ALL SELECT named_id AS entity, doc_id FROM mentions WHERE named_id IS NOT NULL) x
+    GROUP BY entity;
+UPDATE judgment_ranges SET doc_date = (SELECT j.doc_date FROM judgments j WHERE j.doc_id = judgment_ranges.doc_id
+    AND j.seq = judgment_ranges.seq), term = (SELECT j.term FROM judgments j WHERE j.doc_id = judgment_ranges.doc_id
+    AND j.seq = judgment_ranges.seq);
+CREATE INDEX judgment_ranges_order ON judgment_ranges(scale, doc_date, doc_id, seq, low, high);
+CREATE INDEX judgment_ranges_term ON judgment_ranges(scale, term, low, high);
+DROP INDEX judgment_ranges_band;
+"""
+
 # Mentions gain their place in the record, page and document date (for keyset pages by entity).
 MENTION_INDEXES = """
 CREATE INDEX mentions_entity_order ON mentions(entity_id, doc_date, doc_id, start, seq);
@@ -126,7 +207,7 @@ BLOCK_COLUMNS = ("seq", "label", "kind", "parent", "text", "start", "end", "page
 MENTION_COLUMNS = ("block", "entity_id", "canonical", "type", "text", "start", "end", "metonymy", "in_deleted",
                    "method", "named_id", "seq", "page", "doc_date")
 JUDGMENT_COLUMNS = ("seq", "jid", "block", "start", "end", "page", "doc_date", "term", "polarity", "data")
-RANGE_COLUMNS = ("seq", "scale", "low", "high")
+RANGE_COLUMNS = ("seq", "scale", "low", "high", "doc_date", "term")
 EVENT_COLUMNS = ("seq", "block", "start", "end", "page", "date", "last_date", "kind", "sentence_start", "sentence_end",
                  "data")
 REDACTION_COLUMNS = ("seq", "block", "start", "end", "page", "doc_date", "kind", "exemption", "withheld", "pages",
@@ -153,7 +234,40 @@ class Rows:
                 ("edits", EDIT_COLUMNS, self.edits), ("cooccurrence", COOCCURRENCE_COLUMNS, self.cooccurrence))
 
 
-def dumps(item: dict[str, Any]) -> str:
+@dataclass(frozen=True, slots=True)
+class Aggregates:
+    """What one document adds to the maintained totals (`AGGREGATES`)."""
+
+    entity_totals: tuple[Row, ...]  # (eid, name, type, mentions, documents)
+    entity_forms: tuple[Row, ...]  # (eid, name, form, n)
+    entity_names: tuple[Row, ...]  # (entity, form, n)
+    cooccurrence_totals: tuple[Row, ...]  # (a, b, a_name, b_name, weight, documents)
+    entity_documents: tuple[Row, ...]  # (entity, 1)
+
+
+def aggregates(mentions: Iterable[Row], cooccurrence: Iterable[Row]) -> Aggregates:
+    """One document's share of the totals, from its mention rows (`MENTION_COLUMNS`)
+    and its entity pairs (`COOCCURRENCE_COLUMNS`)."""
+    totals: dict[tuple[str, str], list[Any]] = {}
+    forms: Counter[tuple[str, str, str]] = Counter()
+    names: Counter[tuple[str, str]] = Counter()
+    for m in mentions:
+        eid, canonical, type_, text, named = m[1], m[2], m[3], m[4], m[10]
+        key = (eid or "", canonical or text)
+        row = totals.setdefault(key, [type_, 0])
+        row[1] += 1
+        forms[(*key, text)] += 1
+        for entity in {eid, named} - {None}:
+            names[(entity, text)] += 1
+    return Aggregates(
+        tuple((k[0], k[1], t, n, 1) for k, (t, n) in sorted(totals.items())),
+        tuple((*k, n) for k, n in sorted(forms.items())),
+        tuple((*k, n) for k, n in sorted(names.items())),
+        tuple((a, b, an, bn, w, 1) for a, an, b, bn, w in cooccurrence),
+        tuple((e, 1) for e in sorted({e for e, _ in names})))
+
+
+def dumps(item: Any) -> str:
     return json.dumps(item, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -191,7 +305,7 @@ def rows(record: dict[str, Any]) -> Rows:
     for i, j in enumerate(record.get("judgments", [])):
         judgments.append((i, j["id"], j["block"], j["start"], j["end"], pages.get(j["block"]), date, j["term"],
                           j.get("polarity"), dumps(j)))
-        ranges += [(i, scale, float(rng[0]), float(rng[1]))
+        ranges += [(i, scale, float(rng[0]), float(rng[1]), date, j["term"])
                    for scale, rng in (j.get("probability") or {}).items() if rng is not None]
     events = [(i, e["block"], e["start"], e["end"], e.get("page", pages.get(e["block"])), e["date"],
                e.get("date_end") or e["date"], e.get("kind"), e["sentence_start"], e["sentence_end"], dumps(e))
