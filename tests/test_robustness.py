@@ -503,3 +503,40 @@ def test_the_reader_and_the_api_serve_a_long_document_by_part(long_db: Path,
     assert page.status_code == 200 and "part 2 of" in page.text and "?reading=typed" in page.text
     assert "page 1 paragraph 1." not in page.text
     assert get(app, "/api/documents/long?part=999").status_code == 422
+
+
+# -- pathological documents: every stage near-linear ------------------------------------
+
+
+def _stage_seconds(text: str) -> dict[str, float]:
+    """CPU seconds of each stage on ``text`` (CPU, not wall: other load on the machine counts less)."""
+    from declass.stages.pipeline import stages_for
+    from declass.stages.read.reader import read_text
+
+    doc = read_text(text)
+    out = {}
+    for st in stages_for():
+        t = time.process_time()
+        doc = st.run(doc)
+        out[st.name] = time.process_time() - t
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("case", "scale"), [("numbered", 0.02), ("outline", 0.08), ("one_line", 0.005),
+                                             ("markers", 0.1)])
+def test_every_stage_is_near_linear_on_pathological_documents(case: str, scale: float) -> None:
+    """Four times the document takes each stage well under sixteen times as long (what a
+    quadratic step would take): long numbered lists, outlines thousands deep, one giant
+    line, thousands of markers (the generators of bench/bench_pathological.py)."""
+    import random
+
+    import bench_pathological as patho
+
+    make = getattr(patho, case)
+    _stage_seconds(make(random.Random(1), scale / 4))  # warm: gazetteer, lexicon, caches
+    small = _stage_seconds(make(random.Random(1), scale))
+    large = _stage_seconds(make(random.Random(1), 4 * scale))
+    slow = {name: round(large[name] / max(small[name], 0.05), 1) for name in small
+            if large[name] > 8 * max(small[name], 0.05)}
+    assert not slow, f"{case}: stages more than 8x slower on 4x the text: {slow}"
