@@ -218,6 +218,35 @@ def test_any_query_gets_the_same_blocks_from_every_engine_or_a_usage_error(
     assert blocks(shared) == blocks(slow), text
 
 
+NEAR_QUERIES = ["NEAR(Soviet Manchuria, 5)", "Soviet NOT NEAR(Soviet Manchuria, 5)", "NEAR(Soviet Manch*, 2)",
+                'NEAR("Port Arthur" Dairen, 10)', 'Soviet NOT NEAR("Port Arthur" Dairen, 10)',
+                "NEAR(Soviet Chinese Communist, 8)",
+                "Soviet NOT NEAR(Soviet Chinese Communist, 8)", "(Korea OR NEAR(Soviet Dairen, 1)) -Peiping",
+                "NEAR(Soviet Soviet, 0)", "NEAR(China Peiping, 40)", "Soviet NOT (NEAR(China Peiping, 40) OR Dairen)"]
+
+
+@pytest.mark.parametrize("query", NEAR_QUERIES)
+def test_postgresql_answers_near_as_fts5_does(sample_store: SQLiteStore, pg_store: PostgresStore, query: str) -> None:
+    slow = blocks(sample_store.search(query, limit=10_000, engine="fts5"))
+    assert slow and blocks(pg_store.search(query, limit=10_000)) == slow
+
+
+@pytest.mark.parametrize("query", ["Soviet", '"Port Arthur" OR Dairen', "NEAR(Soviet China, 8)", "treat* -Manchuria"])
+def test_postgresql_ranks_every_match_when_fewer_than_its_bound_match(
+        pg_store: PostgresStore, query: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bounded ranking: ts_rank orders all matches when fewer than RANK_CANDIDATES match, and
+    the first RANK_CANDIDATES found (still every block asked for) when more do."""
+    from declass.store import pgsearch
+
+    every = pg_store.search(query, limit=10_000)
+    assert 3 < len(every) < pgsearch.RANK_CANDIDATES
+    assert [h.score for h in every] == sorted((h.score for h in every), reverse=True)
+    assert pg_store.search(query, limit=3) == every[:3]
+    monkeypatch.setattr(pgsearch, "RANK_CANDIDATES", 2)
+    bounded = pg_store.search(query, limit=3)
+    assert len(bounded) == 3 and blocks(bounded) <= blocks(every)
+
+
 @pytest.mark.xfail(strict=True, reason="FTS5 stems with Porter ('use' -> 'us'), tantivy and PostgreSQL with "
                    "Snowball English ('use' -> 'use'): 'us' finds every 'use' in FTS5 only. Known: SQLite cannot "
                    "be given another stemmer from Python, nor tantivy Porter.")

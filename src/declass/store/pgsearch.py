@@ -13,9 +13,9 @@ from Snowball.  The ``declass`` text search configuration (accents folded,
 the same stemmer, no stop list) only marks the matches in snippets.
 
 A term with no word in it matches nothing, as in FTS5.  ``NEAR`` has no
-``tsquery`` form: the blocks that could match (NEAR read as AND, and as
-nothing where it is excluded) are found and ranked by the index, then checked
-one by one against FTS5's rule on the positions the ``tsvector`` keeps.
+``tsquery`` form: the index finds the blocks that could match (NEAR read as
+AND, and as nothing where it is excluded), and ``declass_near`` checks
+FTS5's rule on the positions their ``tsvector`` keeps.
 
 A ``tsvector`` keeps positions up to 16,383 and 255 positions of a word, and no
 word longer than 2,046 bytes: a phrase or NEAR past those bounds in a block of
@@ -24,7 +24,6 @@ that size is not found here (FTS5 has no such bounds).
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,12 +35,33 @@ from declass.store.textindex import prefix_stem, words
 CONFIG = "declass"
 OPEN, CLOSE = "\x02", "\x03"
 
+NEAR_FUNCTION = """
+CREATE FUNCTION declass_near(v tsvector, term int[], off int[], lex text[], pre boolean[], len int[],
+                             distance bigint) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  WITH w AS (SELECT * FROM unnest(term, off, lex, pre) AS w(t, o, lex, pre)),
+  need AS (SELECT t, count(*) AS n FROM w GROUP BY t),
+  tok AS (SELECT w.t, w.o, p FROM w JOIN unnest(v) u ON u.lexeme = w.lex OR (w.pre AND starts_with(u.lexeme, w.lex))
+          CROSS JOIN LATERAL unnest(u.positions) AS p),
+  st AS (SELECT k.t, k.p - k.o AS s FROM tok k GROUP BY k.t, k.p - k.o
+         HAVING count(DISTINCT k.o) = (SELECT n FROM need WHERE need.t = k.t))
+  SELECT EXISTS (SELECT 1 FROM st m WHERE (SELECT count(DISTINCT x.t) FROM st x
+                 WHERE x.s BETWEEN m.s::bigint - len[x.t] - distance AND m.s) = (SELECT count(*) FROM need))
+$$;
+"""
+"""``declass_near(tsv, ...)``: whether a block holds one instance of each phrase such
+that, from the end of each to the start of the last to begin, no more than
+``distance`` words lie between (fts5_expr.c, fts5ExprNearIsMatch).  A phrase is
+its words at consecutive positions; ``pre`` marks a prefix (the last word of a
+prefix term)."""
+
+
 SCHEMA = f"""
 CREATE EXTENSION IF NOT EXISTS unaccent;
 CREATE TEXT SEARCH DICTIONARY declass_english (TEMPLATE = snowball, Language = english);
 CREATE TEXT SEARCH CONFIGURATION {CONFIG} (PARSER = default);
 ALTER TEXT SEARCH CONFIGURATION {CONFIG} ADD MAPPING FOR asciiword, word, numword, hword_asciipart, hword_part,
     hword_numpart, uint, int, float, sfloat, version WITH unaccent, declass_english;
+{NEAR_FUNCTION}
 DROP INDEX IF EXISTS blocks_tsv;
 ALTER TABLE blocks DROP COLUMN tsv;
 ALTER TABLE blocks ADD COLUMN tsv TSVECTOR NOT NULL DEFAULT '';
@@ -56,8 +76,15 @@ MAX_POSITION = 16_383  # PostgreSQL's bounds on a tsvector
 MAX_POSITIONS = 255
 MAX_LEXEME = 2_046
 MAX_STRING = 1_000_000  # bytes of lexemes and positions, under PostgreSQL's 1 MB
-NEAR_BATCH = 500
-"""Candidates checked per round when a query has NEAR in it."""
+RANK_CANDIDATES = 1_000
+"""Matching blocks ``ts_rank`` orders at most (bounded ranking: see `search`)."""
+RANK_NORMALIZATION = 1
+"""``ts_rank`` divides by 1 + the log of a block's length: a long block does not win
+by length alone (the embedded engines' BM25 weighs length too)."""
+HEADLINE_CHARS = 4_000
+NEAR_SPELLED = 24
+"""A NEAR of single words up to this distance is also spelled out as ``tsquery``
+distances, so the index finds the blocks it matches (not every block with both words)."""
 
 Read = Callable[[str, Sequence[Any]], list[dict[str, Any]]]
 
@@ -67,21 +94,41 @@ Read = Callable[[str, Sequence[Any]], list[dict[str, Any]]]
 
 def tsvector(text: str) -> str:
     """``text`` as a ``tsvector`` literal: the index's words at their positions (from 1)."""
+    found = words(text)
+    if len(found) > MAX_POSITIONS or len(text) > MAX_STRING // 8:
+        return _bounded(found)
+    spots: dict[str, list[int]] = {}
+    for i, word in enumerate(found, start=1):
+        if (at := spots.get(word)) is None:
+            spots[word] = [i]
+        else:
+            at.append(i)
+    quote = _quote if "'" in text or "\\" in text else _plain
+    return " ".join(quote(w) + ":" + ",".join(map(str, ps)) for w, ps in spots.items()
+                    if len(w) * 4 <= MAX_LEXEME or len(w.encode()) <= MAX_LEXEME)
+
+
+def _bounded(found: list[str]) -> str:
+    """A long block's ``tsvector``, kept within PostgreSQL's bounds (the slow path)."""
     spots: dict[str, list[int]] = {}
     size = 0
-    for i, word in enumerate(words(text), start=1):
-        found = spots.get(word)
-        if found is None:
+    for i, word in enumerate(found, start=1):
+        at = spots.get(word)
+        if at is None:
             n = len(word.encode())
             if n > MAX_LEXEME or size + n + 4 > MAX_STRING:
                 continue
             size += n + 4
-            found = spots[word] = []
+            at = spots[word] = []
         pos = min(i, MAX_POSITION)
-        if len(found) < MAX_POSITIONS and (not found or found[-1] != pos):
-            found.append(pos)
+        if len(at) < MAX_POSITIONS and (not at or at[-1] != pos):
+            at.append(pos)
             size += 2
     return " ".join(f"{_quote(w)}:{','.join(map(str, ps))}" for w, ps in spots.items())
+
+
+def _plain(word: str) -> str:
+    return "'" + word + "'"
 
 
 def with_tsvectors(rows: Iterable[Sequence[Any]], text_column: int) -> list[tuple[Any, ...]]:
@@ -162,13 +209,14 @@ def simplify(node: Node, lex: Lexemes) -> Node | None:
 
 
 def relax(node: Node, positive: bool = True) -> Node | None:
-    """A query every block matching ``node`` matches, without NEAR: NEAR becomes
-    AND, and an excluded NEAR excludes nothing (it reads as None, "matches
-    nothing", which the groups around it carry up to the exclusion)."""
+    """A query every block matching ``node`` matches, for the index: NEAR stays (its
+    ``tsquery`` is looser than it, see `to_tsquery`), and an excluded NEAR excludes
+    nothing (it reads as None, "matches nothing", which the groups around it carry
+    up to the exclusion)."""
     if isinstance(node, Term):
         return node
     if isinstance(node, Near):
-        return And(node.terms) if positive else None
+        return node if positive else None  # rendered as a tsquery that every match matches
     if isinstance(node, Not):
         keep, drop = relax(node.keep, positive), relax(node.drop, not positive)
         if keep is None:
@@ -182,13 +230,27 @@ def relax(node: Node, positive: bool = True) -> Node | None:
     return None if not kept else kept[0] if len(kept) == 1 else Or(kept)
 
 
+def positive(node: Node) -> Node:
+    """The tree without its exclusions, NEAR read as AND: what ranks a block and is
+    marked in its snippet (``ts_rank`` scores an excluding query 0 for every block)."""
+    if isinstance(node, Term):
+        return node
+    if isinstance(node, Near):
+        return And(node.terms)
+    if isinstance(node, Not):
+        return positive(node.keep)
+    parts = tuple(positive(p) for p in node.parts)
+    return And(parts) if isinstance(node, And) else Or(parts)
+
+
 def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def to_tsquery(node: Node, lex: Lexemes) -> str:
-    """The tree (simplified, without NEAR) as ``tsquery`` text: lexemes quoted,
-    a phrase joined by ``<->``, a prefix marked ``:*``, every group bracketed."""
+    """The tree (simplified) as ``tsquery`` text: lexemes quoted, a phrase joined by
+    ``<->``, a prefix marked ``:*``, every group bracketed; a NEAR group as a query
+    every block it matches matches (`_near_tsquery`)."""
     if isinstance(node, Term):
         words = [_quote(w) for w in lex[node]]
         if node.prefix:
@@ -197,60 +259,77 @@ def to_tsquery(node: Node, lex: Lexemes) -> str:
     if isinstance(node, Not):
         return f"({to_tsquery(node.keep, lex)} & !{to_tsquery(node.drop, lex)})"
     if isinstance(node, Near):
-        raise ValueError("NEAR has no tsquery form: relax() the tree first")
+        return _near_tsquery(node, lex)
     op = " & " if isinstance(node, And) else " | "
     return "(" + op.join(to_tsquery(p, lex) for p in node.parts) + ")"
 
 
-# -- NEAR, checked on a block's positions ----------------------------------------------------
+def _near_tsquery(node: Near, lex: Lexemes) -> str:
+    """NEAR as ``tsquery``, for the index: its terms, and when each is one word and the
+    distance short, each pair of words within ``distance + 1`` positions of each other
+    (``a <k> b`` or ``b <k> a``): exact for two words, necessary for more; phrases and
+    longer distances leave the rest to ``declass_near``."""
+    words = [to_tsquery(t, lex) for t in node.terms]
+    pairs = []
+    if node.distance < NEAR_SPELLED and all(len(lex[t]) == 1 for t in node.terms):
+        for i, a in enumerate(words):
+            for b in words[i + 1:]:
+                if a != b:
+                    spelled = [f"{a} <{k}> {b}" for k in range(node.distance + 2)]
+                    spelled += [f"{b} <{k}> {a}" for k in range(1, node.distance + 2)]
+                    pairs.append("(" + " | ".join(spelled) + ")")
+    return "(" + " & ".join(words + pairs) + ")"
 
 
-Positions = dict[str, list[int]]
+# -- NEAR: FTS5's rule, checked in SQL on a block's positions --------------------------------
+
+def _near(node: Near, lex: Lexemes) -> tuple[str, list[Any]]:
+    term, off, words_, pre, lengths = [], [], [], [], []
+    for i, t in enumerate(node.terms, start=1):
+        found = lex[t]
+        lengths.append(len(found))
+        for o, w in enumerate(found):
+            term.append(i)
+            off.append(o)
+            words_.append(w)
+            pre.append(t.prefix and o == len(found) - 1)
+    return ("declass_near(b.tsv, %s::int[], %s::int[], %s::text[], %s::boolean[], %s::int[], %s)",
+            [term, off, words_, pre, lengths, node.distance])
 
 
-def starts(term: Term, lex: Lexemes, pos: Positions) -> list[int]:
-    """Where ``term`` begins in a block (its lexemes at consecutive positions)."""
-    words = lex[term]
-
-    def at(i: int) -> set[int]:
-        if term.prefix and i == len(words) - 1:
-            return {p for w, ps in pos.items() if w.startswith(words[i]) for p in ps}
-        return set(pos.get(words[i], ()))
-
-    found = at(0)
-    for i in range(1, len(words)):
-        found &= {p - i for p in at(i)}
-    return sorted(found)
+def spelled(node: Near, lex: Lexemes) -> bool:
+    """Whether `_near_tsquery` is exact for ``node``: two single words (or one), near enough."""
+    return len(node.terms) <= 2 and node.distance < NEAR_SPELLED and all(len(lex[t]) == 1 for t in node.terms)
 
 
-def near(spots: Sequence[Sequence[int]], lengths: Sequence[int], distance: int) -> bool:
-    """FTS5's NEAR: one instance of each phrase such that, from the end of each to the
-    start of the last to begin, no more than ``distance`` tokens lie between."""
-    for last in sorted({s for found in spots for s in found}):
-        for found, n in zip(spots, lengths, strict=True):
-            i = bisect.bisect_left(found, last - n - distance)
-            if i == len(found) or found[i] > last:
-                break
-        else:
+def needs_check(node: Node, lex: Lexemes) -> bool:
+    """Whether ``node`` has a NEAR group its ``tsquery`` does not answer exactly."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Near) and not spelled(n, lex):
             return True
+        if isinstance(n, (And, Or)):
+            stack.extend(n.parts)
+        elif isinstance(n, Not):
+            stack += [n.keep, n.drop]
     return False
 
 
-def matches(node: Node, lex: Lexemes, pos: Positions) -> bool:
-    """Whether a block with these positions matches ``node`` (simplified)."""
-    if isinstance(node, Term):
-        return bool(starts(node, lex, pos))
+def condition(node: Node, lex: Lexemes) -> tuple[str, list[Any]]:
+    """The tree (simplified) as a SQL condition on ``b.tsv``: a part whose ``tsquery``
+    is exact is one ``tsquery``, any other NEAR group a call of ``declass_near``."""
+    if not needs_check(node, lex):
+        return "b.tsv @@ %s::tsquery", [to_tsquery(node, lex)]
     if isinstance(node, Near):
-        return near([starts(t, lex, pos) for t in node.terms], [len(lex[t]) for t in node.terms], node.distance)
+        return _near(node, lex)
     if isinstance(node, Not):
-        return matches(node.keep, lex, pos) and not matches(node.drop, lex, pos)
-    if isinstance(node, And):
-        return all(matches(p, lex, pos) for p in node.parts)
-    return any(matches(p, lex, pos) for p in node.parts)
-
-
-def _like(prefix: str) -> str:
-    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        (keep, p1), (drop, p2) = condition(node.keep, lex), condition(node.drop, lex)
+        return f"({keep} AND NOT {drop})", p1 + p2
+    assert isinstance(node, (And, Or))
+    parts = [condition(p, lex) for p in node.parts]
+    op = " AND " if isinstance(node, And) else " OR "
+    return "(" + op.join(sql for sql, _ in parts) + ")", [x for _, ps in parts for x in ps]
 
 
 # -- searching ---------------------------------------------------------------------------------
@@ -258,12 +337,12 @@ def _like(prefix: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """A query ready for PostgreSQL: the ``tsquery`` that finds the candidates, and
-    the tree to check them against when it has NEAR in it (else None)."""
+    """A query ready for PostgreSQL: the ``tsquery`` the index answers (NEAR read as
+    AND) and, for a query with NEAR, the exact condition on the candidates."""
 
     tsquery: str
-    check: Node | None
-    lex: Lexemes
+    exact: tuple[str, list[Any]] | None
+    rank: str
 
 
 def plan(node: Node) -> Plan | None:
@@ -272,19 +351,28 @@ def plan(node: Node) -> Plan | None:
     tree = simplify(node, lex)
     if tree is None:
         return None
+    rank = to_tsquery(positive(tree), lex)
+    if not needs_check(tree, lex):
+        return Plan(to_tsquery(tree, lex), None, rank)
     loose = relax(tree)
     assert loose is not None  # None arises only inside an exclusion
-    return Plan(to_tsquery(loose, lex), tree if loose != tree else None, lex)
+    return Plan(to_tsquery(loose, lex), condition(tree, lex), rank)
 
 
-def search(read: Read, node: Node, *, limit: int,
-           doc_id: str | None, entity_ids: Sequence[str]) -> list[Hit]:
-    """Blocks matching ``node``, best first (``ts_rank``), with highlighted snippets;
-    ``read`` runs a query (the store's, which turns errors into StoreError)."""
+def search(read: Read, node: Node, *, limit: int, doc_id: str | None, entity_ids: Sequence[str]) -> list[Hit]:
+    """Blocks matching ``node``, best first, with highlighted snippets; ``read`` runs a
+    query (the store's, which turns errors into StoreError).
+
+    Ranking is bounded: ``ts_rank`` orders the first `RANK_CANDIDATES` matching
+    blocks the index yields (all of them when fewer match), so a common word
+    costs what a rare one does."""
     p = plan(node)
     if p is None or limit <= 0:
         return []
-    where, params = ["b.tsv @@ q"], [p.tsquery]
+    where, params = ["b.tsv @@ %s::tsquery"], [p.rank, p.tsquery]
+    if p.exact is not None:
+        where.append(p.exact[0])
+        params += p.exact[1]
     if doc_id:
         where.append("b.doc_id = %s")
         params.append(doc_id)
@@ -292,48 +380,33 @@ def search(read: Read, node: Node, *, limit: int,
         where.append("EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = b.doc_id AND m.block = b.label"
                      " AND (m.entity_id = ANY(%s) OR m.named_id = ANY(%s)))")
         params += [list(entity_ids), list(entity_ids)]
-    ranked = ("SELECT b.rowid, ts_rank(b.tsv, q) AS rank FROM blocks b JOIN documents d ON d.id = b.doc_id,"
-              f" (SELECT %s::tsquery AS q) tq WHERE {' AND '.join(where)}"
-              " ORDER BY rank DESC, d.date, b.doc_id, b.seq LIMIT %s OFFSET %s")
-    if p.check is None:
-        found = [(r["rowid"], r["rank"]) for r in read(ranked, [*params, limit, 0])]
-    else:
-        found = _checked(read, ranked, params, p, limit)
-    return _hits(read, found, p.tsquery)
+    rows = read(
+        f"SELECT c.rowid, c.rank FROM (SELECT b.rowid, b.doc_id, b.seq, ts_rank(b.tsv, r, {RANK_NORMALIZATION})"
+        f" AS rank FROM blocks b, (SELECT %s::tsquery AS r) tq WHERE {' AND '.join(where)} LIMIT %s) c"
+        " ORDER BY c.rank DESC, (SELECT d.date FROM documents d WHERE d.id = c.doc_id), c.doc_id, c.seq LIMIT %s",
+        [*params, max(RANK_CANDIDATES, limit), limit])
+    return _hits(read, [(r["rowid"], r["rank"]) for r in rows], p.rank)
 
 
-def _checked(read: Read, ranked: str, params: list[Any],
-             p: Plan, limit: int) -> list[tuple[int, float]]:
-    """The first ``limit`` candidates, in rank order, that satisfy the NEAR conditions."""
-    assert p.check is not None
-    needed = sorted({w for t in terms(p.check) for w in p.lex[t]})
-    prefixes = sorted({_like(p.lex[t][-1]) for t in terms(p.check) if t.prefix})
-    out: list[tuple[int, float]] = []
-    offset = 0
-    while len(out) < limit:
-        batch = read(ranked, [*params, NEAR_BATCH, offset])
-        offset += NEAR_BATCH
-        pos: dict[int, Positions] = {r["rowid"]: {} for r in batch}
-        for r in read("SELECT b.rowid, u.lexeme, u.positions FROM blocks b, unnest(b.tsv) u WHERE"
-                      " b.rowid = ANY(%s::bigint[]) AND (u.lexeme = ANY(%s::text[]) OR u.lexeme LIKE ANY(%s::text[]))",
-                      [list(pos), needed, prefixes]):
-            pos[r["rowid"]][r["lexeme"]] = sorted(r["positions"])
-        out += [(r["rowid"], r["rank"]) for r in batch if matches(p.check, p.lex, pos[r["rowid"]])]
-        if len(batch) < NEAR_BATCH:
-            break
-    return out[:limit]
-
-
-def _hits(read: Read, found: list[tuple[int, float]],
-          tsquery: str) -> list[Hit]:
+def _hits(read: Read, found: list[tuple[int, float]], tsquery: str) -> list[Hit]:
+    """The hits, in ``found``'s order, each with a snippet around its matches: cut
+    from the block's first `HEADLINE_CHARS` characters (``ts_headline`` reads all
+    it is given), or from all of it when no match lies in them."""
     if not found:
         return []
+    marks = f"'StartSel={OPEN}, StopSel={CLOSE}, MaxWords=30, MinWords=12, ShortWord=2'"
     rows = read(
         'SELECT b.rowid, b.doc_id, b.label, b.kind, b.page, b.start, b."end", d.title, d.doc_number,'
-        f" ts_headline('{CONFIG}', b.text, %s::tsquery, 'StartSel={OPEN}, StopSel={CLOSE}, MaxWords=30,"
-        " MinWords=12, ShortWord=2') AS snip FROM blocks b JOIN documents d ON d.id = b.doc_id"
-        " WHERE b.rowid = ANY(%s::bigint[])", [tsquery, [rowid for rowid, _ in found]])
+        f" length(b.text) > %s AS cut, ts_headline('{CONFIG}', left(b.text, %s), q, {marks}) AS snip"
+        " FROM blocks b JOIN documents d ON d.id = b.doc_id, (SELECT %s::tsquery AS q) tq"
+        " WHERE b.rowid = ANY(%s::bigint[])",
+        [HEADLINE_CHARS, HEADLINE_CHARS, tsquery, [rowid for rowid, _ in found]])
     by_id = {r["rowid"]: r for r in rows}
+    missed = [r["rowid"] for r in rows if r["cut"] and OPEN not in r["snip"]]
+    if missed:
+        for r in read(f"SELECT b.rowid, ts_headline('{CONFIG}', b.text, %s::tsquery, {marks}) AS snip"
+                      " FROM blocks b WHERE b.rowid = ANY(%s::bigint[])", [tsquery, missed]):
+            by_id[r["rowid"]]["snip"] = r["snip"]
     return [Hit.from_marked(r["doc_id"], r["label"], r["kind"], r["page"], r["start"], r["end"], r["snip"],
                             float(rank), r["title"], r["doc_number"], OPEN, CLOSE)
             for rowid, rank in found if (r := by_id.get(rowid)) is not None]
