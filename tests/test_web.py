@@ -532,3 +532,24 @@ def test_keyset_paging_in_sqlite_matches_a_sort_in_python() -> None:
                 if after is None:
                     break
             assert got == want
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_web_s_own_queries_page_alike_on_either_backend(backend: str, samples: Path, tmp_path: Path,
+                                                             request: pytest.FixtureRequest) -> None:
+    """The archive page's filters, the entity's mentions and their cursors are the web's own SQL: both stores."""
+    db = str(tmp_path / "w.db") if backend == "sqlite" else str(request.getfixturevalue("pg_url"))
+    with declass.Archive(db) as a:
+        a.ingest([samples], workers=1)
+    client = Client(create_app(db, cache=False))
+    docs, totals = walk(client, "/api/documents?limit=1&sort=-pages")
+    assert totals == [2, 2] and [d["pages"] for d in docs] == sorted((d["pages"] for d in docs), reverse=True)
+    assert [d["date"] for d in client.get("/api/documents?entity=Peking&date_to=1952").json()["items"]] == [
+        "1952-09-10"]
+    assert client.get("/api/documents?entity=Peking&redacted=false").json()["total"] == 0
+    mentions, totals = walk(client, "/api/entities/Peking?limit=3")
+    assert len(mentions) == totals[0] > 3 and all(m["citation"] for m in mentions)
+    keys = [(m["date"] or "", m["document"], m["start"]) for m in mentions]
+    assert keys == sorted(keys)
+    page = client.get("/entity/Peking?limit=2").text
+    assert f"1–2 of {totals[0]} mentions" in page and 'rel="next"' in page
