@@ -66,7 +66,8 @@ def _writer(cls: type) -> Callable[[Any], dict[str, Any]]:
         value = "v" if t in _AS_IS else "(None if v is None else [v[0], v[1]])" if t in _PAIR else "_plain(v)"
         lines.append(f"    v = self.{k}")
         if k in optional:
-            lines.append(f"    if v is not None or self.keeps_none({k!r}):")
+            keeps = "" if getattr(cls, "keeps_none", None) is Exported.keeps_none else f" or self.keeps_none({k!r})"
+            lines.append(f"    if v is not None{keeps}:")
             lines.append(f"        out[{k!r}] = {value}")
         else:
             lines.append(f"    out[{k!r}] = {value}")
