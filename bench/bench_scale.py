@@ -9,11 +9,12 @@ and scale.md.
   same engine (the overhead ratio), on each ingested archive topped up with
   more generated documents to ten blocks a page of its corpus (10k, 100k, 1M
   blocks; a generated page holds about seven); SQLite is measured through its tantivy index and
-  through FTS5 alone, PostgreSQL through tsvector;
+  through FTS5 alone, PostgreSQL through its tsvector (bounded ranking, `store.pgsearch`);
 * Dask: one worker against two on the same corpus (speed-up).
 
     python bench/bench_scale.py --sizes 1000,10000,100000 [--blocks-per-page 10]
                                 [--dask-pages 10000] [--no-postgres]
+    python bench/bench_scale.py --search-only postgresql://user@host/archive
 """
 
 from __future__ import annotations
@@ -62,11 +63,13 @@ def latencies(fn: Callable[[str], object], repeats: int = 20) -> dict[str, float
 def bare(store: Any, engine: str) -> Callable[[str], object]:
     """The engine's own full-text query for the top 20, nothing else: the floor for search."""
     if engine == "postgresql":
-        def pg(q: str) -> object:
+        def pg(q: str) -> object:  # the same bounded ranking as the store's search
             plan = pgsearch.plan(parse(q))
             assert plan is not None
-            return store.db.execute("SELECT rowid FROM blocks, (SELECT %s::tsquery AS q) tq WHERE tsv @@ q"
-                                    " ORDER BY ts_rank(tsv, q) DESC LIMIT 20", [plan.tsquery]).fetchall()
+            return store.db.execute(
+                "SELECT rowid FROM (SELECT rowid, tsv FROM blocks WHERE tsv @@ %s::tsquery LIMIT %s) c,"
+                f" (SELECT %s::tsquery AS r) tq ORDER BY ts_rank(tsv, r, {pgsearch.RANK_NORMALIZATION}) DESC LIMIT 20",
+                [plan.tsquery, pgsearch.RANK_CANDIDATES, plan.rank]).fetchall()
         return pg
     if engine == "tantivy":
         def tv(q: str) -> object:
@@ -111,6 +114,20 @@ def sqlite_searches(db: Path) -> list[dict[str, Any]]:
     return out
 
 
+def search_only(db: str) -> None:
+    """Search latency on an archive built elsewhere (e.g. a PostgreSQL archive at a
+    million blocks), with the machine's load average beside it."""
+    import os
+
+    engines = ["postgresql"] if db.startswith("postgresql://") else ["tantivy", "fts5"]
+    result = {"archive": db.split("@")[-1], "load_average_1m": os.getloadavg()[0],
+              "search": [search_bench(db, e) for e in engines]}
+    for s in result["search"]:
+        report_search(s)
+    (HERE / "results").mkdir(exist_ok=True)
+    (HERE / "results" / f"search-{engines[0]}.json").write_text(json.dumps(result, indent=2) + "\n")
+
+
 def dask_speedup(corpus: Path) -> dict[str, float]:
     from distributed import LocalCluster
 
@@ -134,7 +151,12 @@ def main() -> None:
                     help="search each archive once it holds this many blocks per page of its corpus (topped up)")
     ap.add_argument("--dask-pages", type=int, default=10000)
     ap.add_argument("--no-postgres", action="store_true")
+    ap.add_argument("--search-only", metavar="DB", help="only measure search on this existing archive (a SQLite"
+                    " path or a postgresql:// URL); writes bench/results/search-<engine>.json")
     args = ap.parse_args()
+    if args.search_only:
+        search_only(args.search_only)
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     result: dict[str, Any] = {"ingest": [], "search": [], "top_up": []}
     server = None

@@ -76,6 +76,9 @@ MAX_POSITION = 16_383  # PostgreSQL's bounds on a tsvector
 MAX_POSITIONS = 255
 MAX_LEXEME = 2_046
 MAX_STRING = 1_000_000  # bytes of lexemes and positions, under PostgreSQL's 1 MB
+SESSION = "SET synchronize_seqscans = off"
+"""Run on connecting: a scan of the blocks starts at the first (another scan running
+must not change which blocks are "the first" the bounded ranking orders)."""
 RANK_CANDIDATES = 1_000
 """Matching blocks ``ts_rank`` orders at most (bounded ranking: see `search`)."""
 RANK_NORMALIZATION = 1
@@ -364,8 +367,9 @@ def search(read: Read, node: Node, *, limit: int, doc_id: str | None, entity_ids
     query (the store's, which turns errors into StoreError).
 
     Ranking is bounded: ``ts_rank`` orders the first `RANK_CANDIDATES` matching
-    blocks the index yields (all of them when fewer match), so a common word
-    costs what a rare one does."""
+    blocks in storage order (all of them when fewer match), so a common word
+    costs what a rare one does; the store's connection runs `SESSION`, so the
+    same archive gives the same answer."""
     p = plan(node)
     if p is None or limit <= 0:
         return []

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -144,6 +145,10 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+"""Control characters other than tab, line feed, vertical tab, form feed and carriage return."""
+
+
 def _finish(text: str, encoding: str, warnings: tuple[str, ...], name: str) -> Decoded:
     """Apply the NUL and control-character rules to decoded text."""
     nuls = text.count("\x00")
@@ -153,7 +158,7 @@ def _finish(text: str, encoding: str, warnings: tuple[str, ...], name: str) -> D
         text = text.replace("\x00", "")
         warnings = (*warnings, f"{nuls} NUL character{'s' if nuls != 1 else ''} removed")
     sample = text[:65536]
-    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f\v")
+    controls = len(_CONTROL.findall(sample))
     if controls > CONTROL_SHARE * len(sample):
         raise InputError("E102", "too many control characters", path=name)
     return Decoded(text, encoding, warnings)

@@ -38,7 +38,7 @@ from declass.stages.structure.markers import BLACKOUT, EXEMPT_PAGES, PLACEHOLDER
 INLINE = re.compile(
     # the lookahead names every character a marker can begin with, so the scan skips the
     # rest of the text at C speed instead of trying each alternative at each position
-    r"(?=[2(\[NnPp0-9\u2588\u25a0Xx])(?:"
+    r"(?=[(\[NnPp\d\u2588\u25a0Xx])(?:"
     r"(?P<code>\b25\s?X\s?[1-9](?:[A-Z](?:\d[A-Z]?\d?)?)?\b)|(?P<foia>\(b\)\s?\(\d\)(?:\s?\([A-Za-z]\))?)"
     rf"|(?P<bracket>{PLACEHOLDER.pattern})|(?P<exempt>{EXEMPT_PAGES.pattern})|(?P<blackout>{BLACKOUT.pattern}))",
     re.IGNORECASE,
