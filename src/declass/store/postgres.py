@@ -84,8 +84,7 @@ DROP INDEX mentions_named;
     (4, "search reads words as the embedded engines do (store.pgsearch)", pgsearch.SCHEMA),
     (5, "entity and co-occurrence totals", "".join(
         f"ALTER TABLE judgment_ranges ADD COLUMN IF NOT EXISTS {c} TEXT NOT NULL DEFAULT '';\n"
-        for c in tables.RANGE_COLUMNS_V10) + tables.AGGREGATES + tables.AGGREGATES_FILL),
-    (6, "fewer indexes to write", tables.V11_DROPS))
+        for c in tables.RANGE_COLUMNS_V10) + tables.AGGREGATES + tables.AGGREGATES_FILL))
 LATEST = MIGRATIONS[-1][0]
 # ``record`` is not moved to the end of its row as in SQLite: PostgreSQL keeps a large value
 # out of line (TOAST), so reading the other columns never reads it.
