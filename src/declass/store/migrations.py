@@ -285,6 +285,13 @@ def _v10_totals(db: sqlite3.Connection) -> None:
     run_script(db, tables.AGGREGATES_FILL)
 
 
+def _v11_lighter_writes(db: sqlite3.Connection) -> None:
+    # the corpus questions read the totals; the per-document pairs are read by document only
+    from declass.store import tables
+
+    run_script(db, tables.V11_DROPS)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "initial schema", _v1_initial),
     (2, "redaction and edit counts", _v2_redaction_counts),
@@ -296,6 +303,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     (8, "releases of one document", _v8_releases),
     (9, "tables of judgments, events, redactions, edits and entity pairs", _v9_analysis_tables),
     (10, "entity and co-occurrence totals", _v10_totals),
+    (11, "fewer indexes to write", _v11_lighter_writes),
 )
 LATEST = MIGRATIONS[-1][0]
 

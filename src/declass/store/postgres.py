@@ -84,7 +84,8 @@ DROP INDEX mentions_named;
     (4, "search reads words as the embedded engines do (store.pgsearch)", pgsearch.SCHEMA),
     (5, "entity and co-occurrence totals", "".join(
         f"ALTER TABLE judgment_ranges ADD COLUMN IF NOT EXISTS {c} TEXT NOT NULL DEFAULT '';\n"
-        for c in tables.RANGE_COLUMNS_V10) + tables.AGGREGATES + tables.AGGREGATES_FILL))
+        for c in tables.RANGE_COLUMNS_V10) + tables.AGGREGATES + tables.AGGREGATES_FILL),
+    (6, "fewer indexes to write", tables.V11_DROPS))
 LATEST = MIGRATIONS[-1][0]
 # ``record`` is not moved to the end of its row as in SQLite: PostgreSQL keeps a large value
 # out of line (TOAST), so reading the other columns never reads it.
@@ -129,7 +130,8 @@ class PostgresStore(PagedQueries):
         row = self.db.execute("SELECT to_regclass('schema_migrations') AS t").fetchone()
         if not row or row["t"] is None:
             return 0
-        return self.db.execute("SELECT coalesce(max(version), 0) AS v FROM schema_migrations").fetchone()["v"]
+        found = self.db.execute("SELECT coalesce(max(version), 0) AS v FROM schema_migrations").fetchone()
+        return int(found["v"]) if found else 0
 
     def _migrate(self) -> None:
         self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
@@ -260,7 +262,7 @@ class PostgresStore(PagedQueries):
         rows = self._read("SELECT id, record FROM documents WHERE id = %s", (doc_id,))
         if not rows:
             return None
-        record = json.loads(zlib.decompress(bytes(rows[0]["record"])))
+        record: dict[str, Any] = json.loads(zlib.decompress(bytes(rows[0]["record"])))
         record["id"] = rows[0]["id"]
         return record
 
@@ -318,7 +320,8 @@ class PostgresStore(PagedQueries):
 
     def mentions(self, *, entity_ids: Sequence[str] = (), doc_id: str | None = None,
                  type_: str | None = None) -> list[dict[str, Any]]:
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if entity_ids:
             where.append("(m.entity_id = ANY(%s) OR m.named_id = ANY(%s))")
             params += [list(entity_ids), list(entity_ids)]

@@ -164,6 +164,12 @@ CREATE INDEX mentions_by_name_only ON mentions(named_id, doc_date, doc_id, start
 DROP INDEX mentions_doc_start;
 CREATE INDEX mentions_doc_entity ON mentions(doc_id, entity_id, start);
 """
+V11_DROPS = """
+DROP INDEX cooccurrence_a;
+DROP INDEX cooccurrence_b;
+"""
+"""Indexes no question reads since the totals (schema 11 / PostgreSQL 6)."""
+
 RANGE_COLUMNS_V10 = ("doc_date", "term")
 """Columns of ``judgment_ranges`` that archives made at schema 9 (SQLite) / 3 (PostgreSQL) lack."""
 
