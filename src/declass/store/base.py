@@ -9,6 +9,7 @@ from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
+from declass.model import field_value
 from declass.store import tables
 
 
@@ -200,8 +201,7 @@ def summary_fields(record: dict[str, Any]) -> dict[str, Any]:
     md = record.get("metadata") or {}
 
     def val(key: str) -> Any:
-        v = md.get(key)
-        return v.get("value") if isinstance(v, dict) else v
+        return field_value(md, key)
 
     return {
         "media_type": record["source"].get("media_type"),

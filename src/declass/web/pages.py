@@ -38,11 +38,6 @@ def page(request: Request, name: str, **context: Any) -> HTMLResponse:
     return request.app.state.templates.TemplateResponse(request, name, context)  # type: ignore[no-any-return]
 
 
-def value(md: dict[str, Any], key: str) -> Any:
-    v = md.get(key)
-    return v.get("value") if isinstance(v, dict) else v
-
-
 @router.get("/", response_class=HTMLResponse)
 def archive(request: Request, type: Text = None, classification: Text = None, date_from: Day = None,
             date_to: Day = None, redacted: str | None = None, entity: Text = None,
