@@ -120,12 +120,39 @@ def search_only(db: str) -> None:
     import os
 
     engines = ["postgresql"] if db.startswith("postgresql://") else ["tantivy", "fts5"]
-    result = {"archive": db.split("@")[-1], "load_average_1m": os.getloadavg()[0],
-              "search": [search_bench(db, e) for e in engines]}
+    result: dict[str, Any] = {"archive": db.split("@")[-1], "load_average_1m": os.getloadavg()[0],
+                              "search": [search_bench(db, e) for e in engines]}
     for s in result["search"]:
         report_search(s)
+    if engines == ["postgresql"]:
+        result["cpu"] = pg_cpu(db)
+        print(f"  CPU per search (server and client): p50 {result['cpu']['p50_ms']:.0f} ms, p95 "
+              f"{result['cpu']['p95_ms']:.0f} ms (load average {result['load_average_1m']:.1f})", flush=True)
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / f"search-{engines[0]}.json").write_text(json.dumps(result, indent=2) + "\n")
+
+
+def pg_cpu(db: str, repeats: int = 20) -> dict[str, float]:
+    """CPU seconds per `Archive.search`, the PostgreSQL server's (its backend, read from
+    /proc: a server on this machine) and this process's: what a search costs however
+    loaded the machine is (the clock ticks every 10 ms: a coarse measure)."""
+    import os
+
+    tick = os.sysconf("SC_CLK_TCK")
+    with declass.Archive(db, readonly=True) as a:
+        pid = a.store.db.execute("SELECT pg_backend_pid() AS p").fetchone()["p"]  # type: ignore[attr-defined]
+
+        def cpu() -> float:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / tick + time.process_time()
+
+        out = []
+        for _ in range(repeats):
+            for q in QUERIES:
+                t = cpu()
+                a.search(q, limit=20)
+                out.append(1000 * (cpu() - t))
+    return {"p50_ms": pct(out, 0.5), "p95_ms": pct(out, 0.95), "p99_ms": pct(out, 0.99)}
 
 
 def dask_speedup(corpus: Path) -> dict[str, float]:

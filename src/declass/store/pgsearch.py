@@ -76,9 +76,11 @@ MAX_POSITION = 16_383  # PostgreSQL's bounds on a tsvector
 MAX_POSITIONS = 255
 MAX_LEXEME = 2_046
 MAX_STRING = 1_000_000  # bytes of lexemes and positions, under PostgreSQL's 1 MB
-SESSION = "SET synchronize_seqscans = off"
+SESSION = "SET synchronize_seqscans = off; SET plan_cache_mode = force_custom_plan"
 """Run on connecting: a scan of the blocks starts at the first (another scan running
-must not change which blocks are "the first" the bounded ranking orders)."""
+must not change which blocks are "the first" the bounded ranking orders), and every
+search is planned for its own words (psycopg prepares a statement run five times,
+and a plan made without the ``tsquery`` reads every match of a common word)."""
 RANK_CANDIDATES = 1_000
 """Matching blocks ``ts_rank`` orders at most (bounded ranking: see `search`)."""
 RANK_NORMALIZATION = 1
@@ -373,7 +375,8 @@ def search(read: Read, node: Node, *, limit: int, doc_id: str | None, entity_ids
     p = plan(node)
     if p is None or limit <= 0:
         return []
-    where, params = ["b.tsv @@ %s::tsquery"], [p.rank, p.tsquery]
+    where: list[str] = ["b.tsv @@ %s::tsquery"]
+    params: list[Any] = [p.rank, p.tsquery]
     if p.exact is not None:
         where.append(p.exact[0])
         params += p.exact[1]
@@ -411,6 +414,6 @@ def _hits(read: Read, found: list[tuple[int, float]], tsquery: str) -> list[Hit]
         for r in read(f"SELECT b.rowid, ts_headline('{CONFIG}', b.text, %s::tsquery, {marks}) AS snip"
                       " FROM blocks b WHERE b.rowid = ANY(%s::bigint[])", [tsquery, missed]):
             by_id[r["rowid"]]["snip"] = r["snip"]
-    return [Hit.from_marked(r["doc_id"], r["label"], r["kind"], r["page"], r["start"], r["end"], r["snip"],
-                            float(rank), r["title"], r["doc_number"], OPEN, CLOSE)
-            for rowid, rank in found if (r := by_id.get(rowid)) is not None]
+    return [Hit.from_marked(h["doc_id"], h["label"], h["kind"], h["page"], h["start"], h["end"], h["snip"],
+                            float(rank), h["title"], h["doc_number"], OPEN, CLOSE)
+            for rowid, rank in found if (h := by_id.get(rowid)) is not None]
