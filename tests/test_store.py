@@ -244,3 +244,15 @@ def test_lookups_by_number_and_prefix_use_an_index(sample_db: Path) -> None:
         assert "USING" in plan and "INDEX" in plan, plan
         assert con.execute(sql, arg).fetchall()
     con.close()
+
+
+def test_old_archive_read_only_says_how_to_upgrade(tmp_path: Path) -> None:
+    import gzip
+
+    path = tmp_path / "v8.db"
+    path.write_bytes(gzip.decompress((FIXTURES / "archive-v8.db.gz").read_bytes()))
+    with declass.Archive(path, readonly=True) as a:
+        assert a.search('"Port Arthur"')  # what the old schema holds still answers
+        with pytest.raises(StoreError) as info:
+            a.judgments(limit=5)
+    assert info.value.code == "E302" and "without --readonly" in str(info.value)

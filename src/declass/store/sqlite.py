@@ -89,6 +89,7 @@ class SQLiteStore(PagedQueries):
             if hasattr(self, "db"):
                 self.db.close()
             raise self._error(exc) from None
+        self.schema = version
         if version > migrations.LATEST:
             self.db.close()
             raise StoreError("E304", f"schema {version} > {migrations.LATEST}", path=self.path)
@@ -108,6 +109,10 @@ class SQLiteStore(PagedQueries):
         msg = str(exc)
         if "readonly" in msg or "read-only" in msg:
             return StoreError("E301", msg, path=self.path)
+        if ("no such table" in msg or "no such column" in msg) and getattr(self, "schema", migrations.LATEST) \
+                < migrations.LATEST:
+            return StoreError("E302", f"{msg}: this archive is from an older release (schema {self.schema} <"
+                              f" {migrations.LATEST}); open it once without --readonly to upgrade it", path=self.path)
         if "not a database" in msg or "malformed" in msg or "no such table" in msg:
             return StoreError("E302", msg, path=self.path)
         return StoreError("E303", msg, path=self.path)
