@@ -431,6 +431,8 @@ def walk(client: Client, url: str) -> tuple[list[dict[str, object]], list[int]]:
     [
         ("/api/documents?limit=1", "id", "/api/documents?limit=200"),
         ("/api/documents?limit=2&sort=-pages", "id", "/api/documents?limit=200&sort=-pages"),
+        ("/api/documents?limit=1&sort=-date", "id", "/api/documents?limit=200&sort=-date"),
+        ("/api/documents?limit=1&sort=id", "id", "/api/documents?limit=200&sort=id"),
         ("/api/judgments?limit=7&scale=icd203", "id", "/api/judgments?limit=200&scale=icd203"),
         ("/api/events?limit=9", "start", "/api/events?limit=200"),
         ("/api/entities/Peking?limit=4", "start", "/api/entities/Peking?limit=200"),
@@ -479,6 +481,29 @@ def test_previous_goes_back_to_the_same_page(client: Client) -> None:
     back = client.get(f"/api/documents?limit=1&sort=title&before={third['prev']}").json()
     assert back["items"] == second["items"] and back["offset"] == 1
     assert client.get(f"/api/documents?limit=1&sort=title&before={back['prev']}").json()["items"] == first["items"]
+
+
+@pytest.mark.parametrize("sort", ["date", "-date", "title", "-redactions", "-id"])
+def test_walking_back_with_previous_retraces_the_list(client: Client, sort: str) -> None:
+    forward, _ = walk(client, f"/api/documents?limit=1&sort={sort}")
+    assert any(d["date"] is None for d in forward)  # an undated document: listed last either way
+    assert forward[-1]["date"] is None or sort not in ("date", "-date")
+    page = client.get(f"/api/documents?limit=1&sort={sort}&after=" + walk_to_last(client, sort)).json()
+    back = [*page["items"]]
+    while page["prev"]:
+        page = client.get(f"/api/documents?limit=1&sort={sort}&before={page['prev']}").json()
+        back = page["items"] + back
+    assert [d["id"] for d in back] == [d["id"] for d in forward]
+
+
+def walk_to_last(client: Client, sort: str) -> str:
+    """The cursor that opens the last page of the documents, one a page."""
+    page = client.get(f"/api/documents?limit=1&sort={sort}").json()
+    cursor = ""
+    while page["next"]:
+        cursor = page["next"]
+        page = client.get(f"/api/documents?limit=1&sort={sort}&after={cursor}").json()
+    return cursor
 
 
 def test_archive_page_says_which_documents_and_pages_keeping_filters(client: Client) -> None:

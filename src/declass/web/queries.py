@@ -94,22 +94,54 @@ def _order(sort: str) -> list[tuple[str, bool]]:
 
 def documents_page(lib: Library, where: DocumentFilter, *, sort: str = "date", limit: int = 50,
                    after: str | None = None, before: str | None = None) -> Window[dict[str, Any]]:
-    """One page of the documents matching ``where``, sorted and cut in SQL."""
+    """One page of the documents matching ``where``, sorted and cut in SQL.  The rows with a value
+    and the rows without one (listed last) are read as two ordered ranges, so a sort on an indexed
+    column (the date) reads one page of the index from the cursor on, not the whole table."""
     order = _order(sort)
     cond, params = where.where()
     total = sql(lib, f"SELECT count(*) AS n FROM documents d WHERE {cond}", params)[0]["n"]
     a, b = decode(after, len(order)), decode(before, len(order), "before")
     edge = b or a
-    cols = [(e, asc if b is None else not asc) for e, asc in order]
-    if edge is not None:
-        more, extra = keyset(cols, edge.key)
-        cond, params = f"{cond} AND {more}", [*params, *extra]
-    keys = ", ".join(f"{e} AS k{i}" for i, (e, _) in enumerate(order))
-    by = ", ".join(f"{e} {'ASC' if asc else 'DESC'}" for e, asc in cols)
-    rows = sql(lib, f"SELECT {LIST_COLUMNS}, {keys} FROM documents d WHERE {cond} ORDER BY {by} LIMIT ?",
-               [*params, limit + 1])
-    window = from_rows(rows, key=lambda r: tuple(r[f"k{i}"] for i in range(len(order))), total=total, limit=limit,
-                       after=a, before=b)
+    forward = b is None
+    if len(order) == 1:  # by id: never null
+        cols = [("d.id", order[0][1] == forward)]
+        if edge is not None:
+            more, extra = keyset(cols, edge.key)
+            cond, params = f"{cond} AND {more}", [*params, *extra]
+        rows = sql(lib, f"SELECT {LIST_COLUMNS}, 0 AS k0, d.id AS k1 FROM documents d WHERE {cond}"
+                        f" ORDER BY d.id {'ASC' if cols[0][1] else 'DESC'} LIMIT ?", [*params, limit + 1])
+        return _without_keys(from_rows(rows, key=lambda r: (r["k1"],), total=total, limit=limit, after=a, before=b))
+    key = sort.lstrip("-")
+    col, empty = f"d.{key}", ("0" if key in NUMERIC else "''")
+    up = order[1][1] == forward  # the direction of values and ids in this read
+    way = "ASC" if up else "DESC"
+    flag = edge.key[0] if edge is not None else None
+    arms: list[str] = []
+    arm_params: list[Any] = []
+    if flag is None or flag == 0 or (not forward and flag == 1):  # the rows with a value
+        w, p = f"{cond} AND {col} IS NOT NULL", list(params)
+        if flag == 0:
+            more, extra = keyset([(col, up), ("d.id", up)], edge.key[1:])  # type: ignore[union-attr]
+            w, p = f"{w} AND {more}", [*p, *extra]
+        arms.append(f"SELECT {LIST_COLUMNS}, 0 AS k0, {col} AS k1, d.id AS k2 FROM documents d WHERE {w}"
+                    f" ORDER BY {col} {way}, d.id {way} LIMIT ?")
+        arm_params += [*p, limit + 1]
+    if flag is None or flag == 1 or (forward and flag == 0):  # the rows without, last in reading order
+        w, p = f"{cond} AND {col} IS NULL", list(params)
+        if flag == 1:
+            more, extra = keyset([("d.id", up)], edge.key[2:])  # type: ignore[union-attr]
+            w, p = f"{w} AND {more}", [*p, *extra]
+        arms.append(f"SELECT {LIST_COLUMNS}, 1 AS k0, {empty} AS k1, d.id AS k2 FROM documents d WHERE {w}"
+                    f" ORDER BY d.id {way} LIMIT ?")
+        arm_params += [*p, limit + 1]
+    union = " UNION ALL ".join(f"SELECT * FROM ({arm}) AS arm{i}" for i, arm in enumerate(arms))
+    rows = sql(lib, f"SELECT * FROM ({union}) AS u ORDER BY k0 {'ASC' if forward else 'DESC'}, k1 {way}, k2 {way}"
+                    " LIMIT ?", [*arm_params, limit + 1])
+    return _without_keys(from_rows(rows, key=lambda r: (r["k0"], r["k1"], r["k2"]), total=total, limit=limit,
+                                   after=a, before=b))
+
+
+def _without_keys(window: Window[dict[str, Any]]) -> Window[dict[str, Any]]:
     return window.map(lambda r: {k: v for k, v in r.items() if not (k[0] == "k" and k[1:].isdigit())})
 
 
