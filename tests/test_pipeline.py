@@ -159,3 +159,15 @@ def test_an_empty_document_runs_through() -> None:
     doc = Document(id="empty", text="", source=Source(path=str(Path("empty.txt")), sha256="0"), stages=("read",))
     out = run_stages(doc, check=True)
     assert out.blocks == () and out.judgments == ()
+
+
+def test_the_frus_pipeline_declares_what_it_writes() -> None:
+    """The TEI reader's own stages (markup metadata, notes, names) run checked too."""
+    from declass.stages import frus
+    from declass.stages.read.tei import iter_documents
+
+    path = Path(__file__).parent / "fixtures" / "frus" / "frus1958-60v19_d378_dci-memo-tibetan-resistance-supplies.xml"
+    tei = next(iter_documents(str(path), name=str(path)))
+    doc = run_stages(frus.document(tei, str(path)), frus.stages(tei), check=True)
+    assert doc.redactions and doc.entities and doc.metadata["frus"]["volume"]
+    assert all(s in DOCUMENT_FIELDS for st in frus.stages(tei) for s in st.assigns)
