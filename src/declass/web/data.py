@@ -38,6 +38,7 @@ class Library:
         self.outcomes = outcomes
         self.gazetteer_files = gazetteer
         Archive(self.db, readonly=True).close()  # fail now, with a clear error, if the archive is unusable
+        load_gazetteer(gazetteer)  # and if a gazetteer file is; loaded once here, not by the first visitor
         self._local = threading.local()
         self._lock = threading.Lock()
         self._records: OrderedDict[str, dict[str, Any]] = OrderedDict()
