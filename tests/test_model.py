@@ -215,3 +215,11 @@ def test_every_export_key_is_an_attribute(cls: type) -> None:
     missing = [k for k in cls.KEYS if k not in names and not isinstance(getattr(cls, k, None), property)]
     assert not missing
     assert set(cls.OPTIONAL) <= set(cls.KEYS)
+
+
+def test_every_span_knows_its_page(nie58: Document) -> None:
+    """Mentions and metadata fields do not export their page, but carry it."""
+    assert all(m.page == nie58.page_at(m.start) for m in nie58.entities)
+    assert {m.page for m in nie58.entities} > {1}  # not a default: the sample has several pages
+    assert nie58.metadata["date"].page == nie58.page_at(nie58.metadata["date"].start)
+    assert "page" not in nie58.entities[0].to_dict()

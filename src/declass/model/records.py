@@ -155,16 +155,22 @@ class Span(Exported):
         return cls.from_dict(row, document=str(doc or ""))
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any], document: str = "") -> Self:
+    def from_dict(cls, d: Mapping[str, Any], document: str = "", page: int | None = None) -> Self:
         raise NotImplementedError  # every concrete span defines it
 
 
 S = TypeVar("S", bound=Span)
 
 
-def from_dicts(cls: type[S], items: Any, document: str = "") -> tuple[S, ...]:
-    """Typed records from export dicts (records already typed pass through)."""
-    return tuple(x if isinstance(x, cls) else cls.from_dict(x, document) for x in items)
+def from_dicts(cls: type[S], items: Any, document: str = "",
+               page_at: Callable[[int], int] | None = None) -> tuple[S, ...]:
+    """Typed records from export dicts (records already typed pass through).
+
+    ``page_at`` (`declass.model.page_lookup`) gives the page of a record whose
+    dict has none (mentions and metadata fields do not export theirs)."""
+    if page_at is None:
+        return tuple(x if isinstance(x, cls) else cls.from_dict(x, document) for x in items)
+    return tuple(x if isinstance(x, cls) else cls.from_dict(x, document, page_at(int(x["start"]))) for x in items)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -195,9 +201,9 @@ class Mention(Span):
     frus_id: str | None = None
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any], document: str = "") -> Self:
+    def from_dict(cls, d: Mapping[str, Any], document: str = "", page: int | None = None) -> Self:
         return cls(
-            document=document, block=d.get("block"), start=int(d["start"]), end=int(d["end"]), page=d.get("page"),
+            document=document, block=d.get("block"), start=int(d["start"]), end=int(d["end"]), page=d.get("page", page),
             text=d["text"], in_block=_pair(d["in_block"]), method=d["method"], type=d["type"],
             metonymy=bool(d.get("metonymy", False)), in_deleted_text=bool(d.get("in_deleted_text", False)),
             as_named=d.get("as_named"), canonical=d.get("canonical"), id=d.get("id"), wikidata=d.get("wikidata"),
@@ -278,11 +284,11 @@ class Judgment(Span):
         return self.probability.get(scale)
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any], document: str = "") -> Self:
+    def from_dict(cls, d: Mapping[str, Any], document: str = "", page: int | None = None) -> Self:
         probs = {k: None if v is None else (float(v[0]), float(v[1])) for k, v in (d.get("probability") or {}).items()}
         horizon = d.get("horizon") or {"end": d.get("horizon_end"), "kind": "none", "phrase": None}
         return cls(
-            document=document, block=d.get("block"), start=int(d["start"]), end=int(d["end"]), page=d.get("page"),
+            document=document, block=d.get("block"), start=int(d["start"]), end=int(d["end"]), page=d.get("page", page),
             id=d["id"], text=d["text"], claim=d["claim"], term=d["term"], expression=d["expression"],
             other_expressions=tuple(d.get("other_expressions") or ()), polarity=d.get("polarity", "positive"),
             negated_claim=bool(d.get("negated_claim", False)), probability=probs, mapping=dict(d.get("mapping") or {}),
@@ -321,9 +327,9 @@ class Event(Span):
     anchor: str | None = None
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any], document: str = "") -> Self:
+    def from_dict(cls, d: Mapping[str, Any], document: str = "", page: int | None = None) -> Self:
         return cls(
-            document=document, block=d.get("block"), start=int(d["start"]), end=int(d["end"]), page=d.get("page"),
+            document=document, block=d.get("block"), start=int(d["start"]), end=int(d["end"]), page=d.get("page", page),
             date=d["date"], date_end=d.get("date_end"), precision=d["precision"], kind=d["kind"],
             phrase=d["phrase"], text=d["text"], in_block=_pair(d["in_block"]),
             sentence_start=int(d["sentence_start"]), sentence_end=int(d["sentence_end"]),
@@ -402,13 +408,13 @@ class Redaction(Span):
         return self.kind == RedactionKind.WITHHELD_BLOCK and key in ("after", "before")  # what a gap lies between
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any], document: str = "") -> Self:
+    def from_dict(cls, d: Mapping[str, Any], document: str = "", page: int | None = None) -> Self:
         ex = d.get("exemption")
         ev = d.get("evidence")
         labels = d.get("inferred_labels")
         size = d.get("size")
         return cls(
-            document=document, block=d.get("block"), start=int(d["start"]), end=int(d["end"]), page=d.get("page"),
+            document=document, block=d.get("block"), start=int(d["start"]), end=int(d["end"]), page=d.get("page", page),
             kind=RedactionKind(d["kind"]), marker=d.get("marker"),
             exemption=None if ex is None else Exemption.from_dict(ex), position=d.get("position"),
             inferred_labels=None if labels is None else tuple(labels), after=d.get("after"), before=d.get("before"),
@@ -432,9 +438,9 @@ class Edit(Span):
     marker: str
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any], document: str = "") -> Self:
+    def from_dict(cls, d: Mapping[str, Any], document: str = "", page: int | None = None) -> Self:
         return cls(document=document, block=d.get("block"), start=int(d["start"]), end=int(d["end"]),
-                   page=d.get("page"), op=EditOp(d["op"]), text=d["text"], marker=d["marker"])
+                   page=d.get("page", page), op=EditOp(d["op"]), text=d["text"], marker=d["marker"])
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -461,10 +467,10 @@ class MetadataField(Span):
         return key in self.KEYS or key in self.details
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any], document: str = "") -> Self:
+    def from_dict(cls, d: Mapping[str, Any], document: str = "", page: int | None = None) -> Self:
         details = {k: v for k, v in d.items() if k not in cls.KEYS and k not in ("page", "document", "doc_id")}
         return cls(document=document, block=d.get("block"), start=int(d["start"]), end=int(d["end"]),
-                   page=d.get("page"), value=d.get("value"), details=details)
+                   page=d.get("page", page), value=d.get("value"), details=details)
 
 
 def field_value(metadata: Mapping[str, Any], key: str) -> JSON:
@@ -491,13 +497,16 @@ def _is_field(v: Any) -> bool:
     return isinstance(v, Mapping) and "value" in v and "start" in v
 
 
-def typed_metadata(metadata: Mapping[str, Any], document: str = "") -> dict[str, Any]:
+def typed_metadata(metadata: Mapping[str, Any], document: str = "",
+                   page_at: Callable[[int], int] | None = None) -> dict[str, Any]:
     """``metadata`` with its span fields typed: a field record becomes a `MetadataField`,
     a list of them (reservations) a list of `MetadataField`; plain values (None, the
-    FRUS volume, reservation conflicts) stay as they are."""
+    FRUS volume, reservation conflicts) stay as they are.  ``page_at`` gives each field's page."""
 
     def one(v: Any) -> Any:
-        return MetadataField.from_dict(v, document) if _is_field(v) and not isinstance(v, MetadataField) else v
+        if not _is_field(v) or isinstance(v, MetadataField):
+            return v
+        return MetadataField.from_dict(v, document, page_at(int(v["start"])) if page_at else None)
 
     return {k: [one(x) for x in v] if isinstance(v, list) else one(v) for k, v in metadata.items()}
 

@@ -231,7 +231,7 @@ def metadata_stage(tei: TeiDocument) -> Stage:
             md["classification"] = _field(doc, source.label, s, e, tei.classification)
         md["frus"] = {"volume": tei.volume, "volume_title": tei.volume_title, "document": tei.n,
                       "xml_id": tei.xml_id, "citation": tei.citation_prefix}
-        return doc.evolve(metadata=typed_metadata(md, doc.id))
+        return doc.evolve(metadata=typed_metadata(md, doc.id, page_lookup(doc.pages)))
 
     return Stage("frus_metadata", frus_metadata, ("metadata",), ("metadata",))
 
@@ -274,7 +274,7 @@ def names_stage(tei: TeiDocument) -> Stage:
                 continue
             mentions.append(Mention(document=doc.id, text=name.text, block=b.label, start=name.start, end=name.end,
                                     in_block=_in_block(b, name.start, name.end), method="markup", type=name.kind,
-                                    canonical=name.text, frus_id=name.ref or None))
+                                    canonical=name.text, frus_id=name.ref or None, page=doc.page_at(name.start)))
         mentions.sort(key=lambda m: m.start)
         return doc.evolve(entities=tuple(mentions))
 

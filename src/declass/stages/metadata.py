@@ -19,7 +19,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from declass.datafile import load_yaml
-from declass.model import Block, Document, typed_metadata
+from declass.model import Block, Document, page_lookup, typed_metadata
 from declass.stages.read.tei import classification_in
 from declass.stages.structure.footnotes import paragraph_references
 from declass.text import dates
@@ -103,7 +103,7 @@ def extract_metadata(doc: Document) -> Document:
     md["reservation_conflicts"] = conflicts
     md["supersedes"], md["superseded_by"] = read_supersession(front, md["doc_number"])
     warnings = [c["note"] for c in conflicts]
-    return doc.evolve(metadata=typed_metadata(md, doc.id), warnings=(*doc.warnings, *warnings),
+    return doc.evolve(metadata=typed_metadata(md, doc.id, page_lookup(doc.pages)), warnings=(*doc.warnings, *warnings),
                       stages=(*doc.stages, "metadata"))
 
 

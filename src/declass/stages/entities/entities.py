@@ -30,7 +30,7 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from declass.model import Block, Document, Mention, from_dicts
+from declass.model import Block, Document, Mention, from_dicts, page_lookup
 from declass.stages.entities import persons
 from declass.stages.entities.gazetteer import Entity, Gazetteer, fold
 from declass.stages.entities.identity import cluster_people
@@ -235,7 +235,8 @@ def make_stage(gaz: Gazetteer) -> Callable[[Document], Document]:
         found = [m for ms in per_block for m in ms]
         _damaged_in_document(found, gaz)
         cluster_people(found, gaz, doc.corrections)
-        return doc.evolve(entities=from_dicts(Mention, found, doc.id), stages=(*doc.stages, "entities"))
+        return doc.evolve(entities=from_dicts(Mention, found, doc.id, page_lookup(doc.pages)),
+                          stages=(*doc.stages, "entities"))
 
     return entities
 
