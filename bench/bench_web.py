@@ -353,7 +353,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="declass-webbench-") as tmp:
         db = args.db or Path(tmp) / "web.db"
         t = time.perf_counter()
-        with declass.Archive(db) as a:
+        with declass.Archive(db, readonly=args.db is not None) as a:  # a given archive is only read
             if args.db is None:
                 a.ingest([sample_dir(), ensure_corpus(args.pages, 1952)])
             every = a.store.documents()
