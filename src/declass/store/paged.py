@@ -191,14 +191,26 @@ class PagedQueries:
         return int(self._rows("SELECT count(*) AS n FROM judgments")[0]["n"])
 
     def judgment_entities(self) -> list[tuple[dict[str, Any], list[str]]]:
-        """Every judgment (in document order) with the entities named within it: what linking reads."""
+        """Every judgment (in document order: document, seq, id, claim, polarity) with the entities
+        named within it: what linking reads."""
         ents: dict[tuple[str, int], list[str]] = {}
         for r in self._rows(
                 "SELECT j.doc_id, j.seq, m.entity_id FROM judgments j JOIN mentions m ON m.doc_id = j.doc_id"
                 " AND m.start >= j.start AND m.start < j.\"end\" WHERE m.entity_id IS NOT NULL"):
             ents.setdefault((r["doc_id"], r["seq"]), []).append(r["entity_id"])
-        return [(j, sorted(set(ents.get((j["document"], j["seq"]), []))))
-                for j in self.judgment_scan()]
+        out: list[tuple[dict[str, Any], list[str]]] = []
+        after: str | None = None
+        while True:  # a few thousand at a time, keeping only what linking reads
+            page = self._page(select="doc_id, seq, doc_date, data", source="judgments", where=[], params=[],
+                              order=("doc_date", "doc_id", "seq"), key=lambda r: (r["doc_date"], r["doc_id"], r["seq"]),
+                              limit=5000, after=after, total=False)
+            for r in page:
+                j = json.loads(r["data"])
+                out.append(({"document": r["doc_id"], "seq": r["seq"], "id": j["id"], "claim": j["claim"],
+                             "polarity": j["polarity"]}, sorted(set(ents.get((r["doc_id"], r["seq"]), [])))))
+            if page.next is None:
+                return out
+            after = page.next
 
     def entities_in_spans(self, spans: Sequence[tuple[str, int, int]]) -> dict[tuple[str, int, int], list[str]]:
         """The entities named within each ``(document, start, end)`` span."""
