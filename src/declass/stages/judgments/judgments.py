@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
 
-from declass.model import Block, Document, Judgment, MetadataField, field_value, from_dicts
+from declass.model import Block, Dissent, Document, Horizon, Judgment, MetadataField, field_value
 from declass.stages.events import annex_map
 from declass.stages.judgments.scales import BUILTIN, load_scale, probability, vocabulary
 from declass.stages.markup import in_deleted_text
@@ -237,36 +237,36 @@ def positive(claim: str) -> tuple[str, bool]:
     return claim, False
 
 
-def horizon(sentence: str, period_end: str | None, period_phrase: str | None, doc_date: str | None
-            ) -> dict[str, Any]:
-    if PERIOD_REF.search(sentence) and period_end:
-        return {"end": period_end, "kind": "period", "phrase": PERIOD_REF.search(sentence).group()}  # type: ignore[union-attr]
+def horizon(sentence: str, period_end: str | None, period_phrase: str | None, doc_date: str | None) -> Horizon:
+    ref = PERIOD_REF.search(sentence)
+    if ref and period_end:
+        return Horizon(period_end, "period", ref.group())
     m = OPEN_ENDED.search(sentence)
     if m:
-        return {"end": None, "kind": "open", "phrase": m.group()}
+        return Horizon(None, "open", m.group())
     if doc_date and len(doc_date) == 10:
         found = dates.period_end(sentence, date.fromisoformat(doc_date))
         if found:
-            return {"end": found[0], "kind": "explicit", "phrase": found[3]}
+            return Horizon(found[0], "explicit", found[3])
     if period_end:
-        return {"end": period_end, "kind": "period", "phrase": period_phrase}
-    return {"end": None, "kind": "none", "phrase": None}
+        return Horizon(period_end, "period", period_phrase)
+    return Horizon(None, "none", None)
 
 
-def dissent_by_paragraph(doc: Document) -> dict[str, list[dict[str, str]]]:
-    out: dict[str, list[dict[str, str]]] = {}
+def dissent_by_paragraph(doc: Document) -> dict[str, list[Dissent]]:
+    out: dict[str, list[Dissent]] = {}
     for r in doc.metadata.get("reservations") or []:
         for p in r.get("paragraphs", []):
             if p in r.get("missing", []):
                 continue
-            entry = {"by": r["by"], "text": r["value"], "source": r["source"], "block": r["block"]}
+            entry = Dissent(r["by"], r["value"], r["source"], r["block"])
             if entry not in out.setdefault(p, []):
                 out[p].append(entry)
     return out
 
 
-def judgments_in_block(doc: Document, block: Block, context: dict[str, Any]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+def judgments_in_block(doc: Document, block: Block, context: dict[str, Any]) -> list[Judgment]:
+    out: list[Judgment] = []
     text = block.text
     for k, (s, e) in enumerate(units(text)):
         sent = text[s:e]
@@ -284,40 +284,40 @@ def judgments_in_block(doc: Document, block: Block, context: dict[str, Any]) -> 
         claim_pos, negated = positive(claim)
         negative_term = h.term in NEGATIVE_TERMS
         invert = negated
-        probs: dict[str, list[float] | None] = {}
+        probs: dict[str, tuple[float, float] | None] = {}
         reasons: dict[str, str] = {}
         for name in BUILTIN:
             band, why = probability(h.term, h.form, load_scale(name))
             reasons[name] = why
             probs[name] = None if band is None else (
-                [round(1 - band.high, 4), round(1 - band.low, 4)] if invert else [band.low, band.high])
+                (round(1 - band.high, 4), round(1 - band.low, 4)) if invert else (float(band.low), float(band.high)))
         src_s, src_e = block.view.span_to_source(s, e)
         hz = horizon(sent, context["period_end"], context["period_phrase"], context["date"])
         term = vocabulary()[h.term]
-        out.append({
-            "id": f"{block.label}#{k + 1}",
-            "block": block.label,
-            "text": " ".join(sent.split()).rstrip(";"),
-            "claim": claim_pos,
-            "term": h.term,
-            "expression": " ".join(h.form.split()),
-            "other_expressions": [" ".join(x.form.split()) for x in found if x is not h],
-            "polarity": "negative" if negative_term != negated else "positive",
-            "negated_claim": negated,
-            "probability": probs,
-            "mapping": reasons,
-            "flat": term.flat,
-            "horizon_end": hz["end"],
-            "horizon": hz,
-            "dissent": [] if block.kind == "footnote" else (
-                context["dissent"].get(block.label) or context["dissent"].get(block.label.split(".")[0]) or []),
-            "by": context.get("by"),
-            "in_deleted_text": in_deleted_text(doc, src_s, src_e),
-            "start": src_s,
-            "end": src_e,
-            "in_block": [s, e],
-            "page": block.page,
-        })
+        out.append(Judgment(
+            document=doc.id,
+            id=f"{block.label}#{k + 1}",
+            block=block.label,
+            text=" ".join(sent.split()).rstrip(";"),
+            claim=claim_pos,
+            term=h.term,
+            expression=" ".join(h.form.split()),
+            other_expressions=tuple(" ".join(x.form.split()) for x in found if x is not h),
+            polarity="negative" if negative_term != negated else "positive",
+            negated_claim=negated,
+            probability=probs,
+            mapping=reasons,
+            flat=term.flat,
+            horizon=hz,
+            dissent=() if block.kind == "footnote" else tuple(
+                context["dissent"].get(block.label) or context["dissent"].get(block.label.split(".")[0]) or ()),
+            by=context.get("by"),
+            in_deleted_text=in_deleted_text(doc, src_s, src_e),
+            start=src_s,
+            end=src_e,
+            in_block=(s, e),
+            page=block.page,
+        ))
     return out
 
 
@@ -333,7 +333,7 @@ def judgments(doc: Document) -> Document:
     }
     reservation_notes = {r["block"]: r["by"] for r in md.get("reservations") or [] if r.get("source") == "footnote"}
     in_annex = _annex_labels(doc)
-    found: list[dict[str, Any]] = []
+    found: list[Judgment] = []
     for b in doc.blocks:
         if b.label in in_annex:
             continue
@@ -341,8 +341,7 @@ def judgments(doc: Document) -> Document:
             found.extend(judgments_in_block(doc, b, base))
         elif b.kind == "footnote" and b.label in reservation_notes:
             found.extend(judgments_in_block(doc, b, {**base, "by": reservation_notes[b.label]}))
-    link_restatements(found)
-    return doc.evolve(judgments=from_dicts(Judgment, found, doc.id), stages=(*doc.stages, "judgments"))
+    return doc.evolve(judgments=tuple(link_restatements(found)), stages=(*doc.stages, "judgments"))
 
 
 def _annex_labels(doc: Document) -> set[str]:
@@ -351,20 +350,20 @@ def _annex_labels(doc: Document) -> set[str]:
     return set(annex_map(doc))
 
 
-def link_restatements(found: list[dict[str, Any]], threshold: float = 85.0) -> None:
+def link_restatements(found: list[Judgment], threshold: float = 85.0) -> list[Judgment]:
     """Judgments restating one another within a document (Conclusions restate
     the Discussion): ``restates`` lists the other judgments' ids.  Only pairs
     the word index proposes are compared (`restatement_candidates`), so a long
     document costs about its number of judgments, not its square."""
-    for j in found:
-        j["restates"] = []
-    for i, k in restatement_candidates([(j["term"], j["claim"]) for j in found], threshold):
+    restates: list[list[str]] = [[] for _ in found]
+    for i, k in restatement_candidates([(j.term, j.claim) for j in found], threshold):
         a, b = found[i], found[k]
-        if a["block"] == b["block"] or len(a["claim"]) <= 30:
+        if a.block == b.block or len(a.claim) <= 30:
             continue
-        if fuzz.token_set_ratio(a["claim"], b["claim"]) >= threshold:
-            a["restates"].append(b["id"])
-            b["restates"].append(a["id"])
+        if fuzz.token_set_ratio(a.claim, b.claim) >= threshold:
+            restates[i].append(b.id)
+            restates[k].append(a.id)
+    return [replace(j, restates=tuple(r)) if r else j for j, r in zip(found, restates, strict=True)]
 
 
 _WORD = re.compile(r"\w+")
