@@ -172,13 +172,22 @@ def classify_line(line: str, *, head: bool = False, edge: bool = False) -> tuple
     """``(kind, fields)`` if the stripped ``line`` is page furniture, else None.
 
     ``head``: among the first lines of the document; ``edge``: at the top or
-    bottom of a page (where a damaged banner may be one edit further off)."""
+    bottom of a page (where a damaged banner may be one edit further off).
+
+    Answers are remembered: banners, stamps and page numbers repeat on every
+    page and across documents, and they are the lines the costly tiers read."""
+    hit = _classify(line, head, edge)
+    return None if hit is None else (hit[0], dict(hit[1]))  # a fresh dict: callers may keep or change it
+
+
+@lru_cache(maxsize=8192)
+def _classify(line: str, head: bool, edge: bool) -> tuple[str, tuple[tuple[str, str], ...]] | None:
     hit = exact(line, head=head, edge=edge)
     if hit is None and len(line) <= 160:
         hit = _damaged(line, head=head, edge=edge)
     if hit is not None and "archive_id" in hit[1]:
         hit = (hit[0], _with_repaired_id(hit[1]))
-    return hit
+    return None if hit is None else (hit[0], tuple(hit[1].items()))
 
 
 _INNER_SPECK = re.compile(r"(?<=\w)[.,'°`](?=[^\s/:])")
