@@ -24,13 +24,14 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
 from typing import Any
 
 from declass.datafile import load_yaml
-from declass.model import Block, Document, Redaction, from_dicts
+from declass.model import Block, Document, Evidence, Exemption, Redaction, RedactionKind
 from declass.stages.redactions.withholding import find_damaged, read_placeholder, sizes
 from declass.stages.redactions.withholding import parse as parse_withholding
 from declass.stages.structure.markers import BLACKOUT, EXEMPT_PAGES, PLACEHOLDER, letter_token
@@ -70,8 +71,8 @@ def size_of(text: str) -> dict[str, float | int]:
 def redactions(doc: Document) -> Document:
     """The redactions stage."""
     records = find_markers(doc) + find_omissions(doc) + find_withheld(doc)
-    records.sort(key=lambda r: (r["start"], r["kind"]))
-    return doc.evolve(redactions=from_dicts(Redaction, records, doc.id), stages=(*doc.stages, "redactions"))
+    records.sort(key=lambda r: (r.start, r.kind))
+    return doc.evolve(redactions=tuple(records), stages=(*doc.stages, "redactions"))
 
 
 def _locator(doc: Document) -> Callable[[int], tuple[Block | None, str]]:
@@ -109,27 +110,23 @@ def _locator(doc: Document) -> Callable[[int], tuple[Block | None, str]]:
 
 
 def _marker_record(locate: Callable[[int], tuple[Block | None, str]], marker: str, start: int, end: int,
-                   page: int) -> dict[str, Any]:
+                   page: int, document: str = "") -> Redaction:
     block, where = locate(start)
     w = parse_withholding(marker)
-    kind = "exempt_pages" if w is not None and w.kind == "exempt_pages" else "marker"
-    rec: dict[str, Any] = {
-        "kind": kind, "marker": marker, "exemption": exemption_of(marker), "block": block.label if block else None,
-        "position": where, "start": start, "end": end, "page": page,
-    }
-    if w is not None:
-        rec["withholding"] = w.kind
-        if w.what:
-            rec["what"] = w.what
-        if size := w.size_record():
-            rec["size"] = size
-    return rec
+    kind = RedactionKind.EXEMPT_PAGES if w is not None and w.kind == "exempt_pages" else RedactionKind.MARKER
+    ex = exemption_of(marker)
+    return Redaction(
+        document=document, kind=kind, marker=marker, exemption=None if ex is None else Exemption.from_dict(ex),
+        block=block.label if block else None, position=where, start=start, end=end, page=page,
+        withholding=w.kind if w is not None else None, what=(w.what or None) if w is not None else None,
+        size=w.size_record() if w is not None else None,
+    )
 
 
 MARKER_FURNITURE = frozenset({"exemption_marker", "exempt_pages"})
 
 
-def find_markers(doc: Document) -> list[dict[str, Any]]:
+def find_markers(doc: Document) -> list[Redaction]:
     """Exemption codes, placeholders and slip sheets: on lines of their own
     (furniture) and inside the text of blocks."""
     locate = _locator(doc)
@@ -137,10 +134,11 @@ def find_markers(doc: Document) -> list[dict[str, Any]]:
     for f in doc.furniture:
         if f.kind not in MARKER_FURNITURE:
             continue
-        rec = _marker_record(locate, f.text, f.start, f.end, f.page)
-        if f.kind == "exempt_pages" and rec["kind"] != "exempt_pages":  # a slip sheet the scan damaged
+        rec = _marker_record(locate, f.text, f.start, f.end, f.page, doc.id)
+        if f.kind == "exempt_pages" and rec.kind != RedactionKind.EXEMPT_PAGES:  # a slip sheet the scan damaged
             pages = int(f.fields.get("pages") or 1)
-            rec.update(kind="exempt_pages", withholding="exempt_pages", what="pages", size={"pages": pages})
+            rec = replace(rec, kind=RedactionKind.EXEMPT_PAGES, withholding="exempt_pages", what="pages",
+                          size={"pages": pages})
         out.append(rec)
     for b in doc.blocks:
         taken: list[tuple[int, int]] = []
@@ -148,27 +146,27 @@ def find_markers(doc: Document) -> list[dict[str, Any]]:
             taken.append((m.start(), m.end()))
             marker = " ".join(m.group().split())
             read_as = read_placeholder(marker[1:-1]) if m.group("bracket") else None  # damaged words inside
-            out.append(_in_block(locate, b, m.start(), m.end(), marker,
+            out.append(_in_block(locate, b, m.start(), m.end(), marker, doc.id,
                                  read_as=read_as if read_as and read_as.lower() != marker.lower() else None))
         for i, j, read_as in find_damaged(b.text):  # a placeholder the OCR damaged
             if not any(i < e and s < j for s, e in taken):
-                out.append(_in_block(locate, b, i, j, " ".join(b.text[i:j].split()), read_as=read_as))
+                out.append(_in_block(locate, b, i, j, " ".join(b.text[i:j].split()), doc.id, read_as=read_as))
     return out
 
 
 def _in_block(locate: Callable[[int], tuple[Block | None, str]], b: Block, i: int, j: int, marker: str,
-              read_as: str | None = None) -> dict[str, Any]:
+              document: str = "", read_as: str | None = None) -> Redaction:
     s, e = b.view.span_to_source(i, j)
-    rec = _marker_record(locate, read_as or marker, s, e, b.page)
+    rec = _marker_record(locate, read_as or marker, s, e, b.page, document)
+    changes: dict[str, Any] = {}
     if read_as is not None:
-        rec["marker"], rec["read_as"] = marker, read_as
+        changes.update(marker=marker, read_as=read_as)
     if b.kind not in ("redaction", "omission"):  # a placeholder standing alone is "after" the block before
-        rec["block"], rec["position"] = b.label, "in"
-        rec["in_block"] = [i, j]
-    return rec
+        changes.update(block=b.label, position="in", in_block=(i, j))
+    return replace(rec, **changes) if changes else rec
 
 
-def find_omissions(doc: Document) -> list[dict[str, Any]]:
+def find_omissions(doc: Document) -> list[Redaction]:
     """An editor's omissions: each ``omission`` block the structure stage set apart."""
     locate = _locator(doc)
     out = []
@@ -176,10 +174,9 @@ def find_omissions(doc: Document) -> list[dict[str, Any]]:
         if b.kind != "omission":
             continue
         before, _ = locate(b.start)
-        rec: dict[str, Any] = {"kind": "omission", "marker": " ".join(b.text.split()), "exemption": None,
-                               "block": before.label if before else None, "position": "after",
-                               "start": b.start, "end": b.end, "page": b.page, "label": b.label}
-        out.append(rec)
+        out.append(Redaction(document=doc.id, kind=RedactionKind.OMISSION, marker=" ".join(b.text.split()),
+                             block=before.label if before else None, position="after", start=b.start, end=b.end,
+                             page=b.page, label=b.label))
     return out
 
 
@@ -192,7 +189,7 @@ def _sequence_key(b: Block, parents: dict[str, Block]) -> tuple[str, str] | None
     return (seq, b.parent if numbered_parent else "__top__")  # type: ignore[return-value]
 
 
-def find_withheld(doc: Document) -> list[dict[str, Any]]:
+def find_withheld(doc: Document) -> list[Redaction]:
     """Gaps in numbered sequences, with the evidence between their neighbours."""
     parents = {b.label: b for b in doc.blocks}
     groups: dict[tuple[str, str], list[Block]] = {}
@@ -202,7 +199,7 @@ def find_withheld(doc: Document) -> list[dict[str, Any]]:
             groups.setdefault(key, []).append(b)
     order = {b.label: i for i, b in enumerate(doc.blocks)}
     breaks = [i for i, b in enumerate(doc.blocks) if b.kind in ("heading", "omission", "annex")]
-    out: list[dict[str, Any]] = []
+    out: list[Redaction] = []
     evidence = _evidence_index(doc) if groups else _no_evidence
     starts_of: dict[str, int] = {}  # a parent's end, where its first point may begin
     for blk in doc.blocks:
@@ -216,9 +213,9 @@ def find_withheld(doc: Document) -> list[dict[str, Any]]:
             crossed = nb < len(breaks) and breaks[nb] < order[b.label]
             if prev_value is not None and value > prev_value + 1 and not crossed:
                 missing = list(range(prev_value + 1, value))
-                rec = _withheld(evidence, starts_of, seq, missing, prev, b, parent)
+                rec = _withheld(evidence, starts_of, seq, missing, prev, b, parent, doc.id)
                 nxt = int(items[k + 1].attrs["value"]) if k + 1 < len(items) else None
-                if rec["reason"] != "gap in the numbering only" or not _misread(seq, prev_value, value, nxt):
+                if rec.reason != "gap in the numbering only" or not _misread(seq, prev_value, value, nxt):
                     out.append(rec)
             prev_value, prev = value, b
     return out
@@ -247,11 +244,11 @@ def _misread(seq: str, prev: int, value: int, nxt: int | None) -> bool:
 EVIDENCE_FURNITURE = ("exemption_marker", "release_stamp", "page_number", "classification")
 
 
-def _no_evidence(lo: int, hi: int) -> list[dict[str, Any]]:
+def _no_evidence(lo: int, hi: int) -> list[Evidence]:
     return []
 
 
-def _window(items: list[tuple[int, dict[str, Any]]]) -> Callable[[int, int], list[dict[str, Any]]]:
+def _window(items: list[tuple[int, Evidence]]) -> Callable[[int, int], list[Evidence]]:
     """``within(lo, hi)``: the items starting in ``[lo, hi)``, in their order; found by
     bisection when they are in order of start (a list of thousands of gaps stays linear)."""
     starts = [s for s, _ in items]
@@ -260,34 +257,34 @@ def _window(items: list[tuple[int, dict[str, Any]]]) -> Callable[[int, int], lis
     return lambda lo, hi: [x for s, x in items if lo <= s < hi]
 
 
-def _evidence_index(doc: Document) -> Callable[[int, int], list[dict[str, Any]]]:
+def _evidence_index(doc: Document) -> Callable[[int, int], list[Evidence]]:
     """``evidence(lo, hi)``: what stands between two numbered points: furniture, placeholders, slip sheets."""
-    furniture = _window([(f.start, {"kind": f.kind, "text": f.text, "start": f.start, "end": f.end})
+    furniture = _window([(f.start, Evidence(f.kind, f.text, f.start, f.end))
                          for f in doc.furniture if f.kind in EVIDENCE_FURNITURE])
-    placeholders = _window([(b.start, {"kind": "placeholder", "text": b.text, "start": b.start, "end": b.end})
+    placeholders = _window([(b.start, Evidence("placeholder", b.text, b.start, b.end))
                             for b in doc.blocks if b.kind == "redaction"])
-    slips = _window([(f.start, {"kind": "exempt_pages", "text": f.text, "start": f.start, "end": f.end})
+    slips = _window([(f.start, Evidence("exempt_pages", f.text, f.start, f.end))
                      for f in doc.furniture if f.kind == "exempt_pages"])
-    return lambda lo, hi: [dict(e) for e in (*furniture(lo, hi), *placeholders(lo, hi), *slips(lo, hi))]
+    return lambda lo, hi: [*furniture(lo, hi), *placeholders(lo, hi), *slips(lo, hi)]
 
 
-def _withheld(evidence_in: Callable[[int, int], list[dict[str, Any]]], starts_of: dict[str, int], seq: str,
-              missing: list[int], prev: Block | None, nxt: Block, parent: str) -> dict[str, Any]:
+def _withheld(evidence_in: Callable[[int, int], list[Evidence]], starts_of: dict[str, int], seq: str,
+              missing: list[int], prev: Block | None, nxt: Block, parent: str, document: str = "") -> Redaction:
     lo = prev.end if prev else starts_of.get(parent.casefold(), 0)
     hi = nxt.start
     evidence = evidence_in(lo, hi)
-    has_marker = any(e["kind"] in ("exemption_marker", "placeholder", "exempt_pages") for e in evidence)
-    page_break = any(e["kind"] in ("page_number", "classification", "release_stamp") for e in evidence)
+    has_marker = any(e.kind in ("exemption_marker", "placeholder", "exempt_pages") for e in evidence)
+    page_break = any(e.kind in ("page_number", "classification", "release_stamp") for e in evidence)
     confidence = 0.9 if has_marker else 0.7 if page_break else 0.5
     prefix = f"{parent}." if parent != "__top__" else ""
-    labels = [prefix + letter_token(seq, v) for v in missing]
-    return {
-        "kind": "withheld_block", "inferred_labels": labels, "marker": None, "exemption": None,
-        "block": prev.label if prev else parent, "after": prev.label if prev else None, "before": nxt.label,
-        "start": lo, "end": hi, "page": nxt.page, "evidence": evidence, "confidence": confidence,
-        "reason": ("exemption marker beside the gap" if has_marker else
-                   "page break beside the gap" if page_break else "gap in the numbering only"),
-    }
+    return Redaction(
+        document=document, kind=RedactionKind.WITHHELD_BLOCK,
+        inferred_labels=tuple(prefix + letter_token(seq, v) for v in missing),
+        block=prev.label if prev else parent, after=prev.label if prev else None, before=nxt.label,
+        start=lo, end=hi, page=nxt.page, evidence=tuple(evidence), confidence=confidence,
+        reason=("exemption marker beside the gap" if has_marker else
+                "page break beside the gap" if page_break else "gap in the numbering only"),
+    )
 
 
 def statistics(records: list[dict[str, Any]], blocks: list[dict[str, Any]], pages: int) -> dict[str, Any]:

@@ -51,7 +51,7 @@ class Withholding:
     size: dict[str, float | int] = field(default_factory=dict)
     bound: str | None = None
 
-    def size_record(self) -> dict[str, object] | None:
+    def size_record(self) -> dict[str, float | int | bool] | None:
         """The record's ``size``: ``{"lines": 1.5}``, with the bound as a flag."""
         if not self.size:
             return None
