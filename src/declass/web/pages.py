@@ -66,7 +66,7 @@ def search(request: Request, q: Text = None, entity: Text = None, any_spelling: 
             hits = lib(request).search(expanded or None, limit=50, entity=entity or None)
         except UsageError as exc:
             error = exc.message
-    docs = {d["id"]: d for d in lib(request).archive.documents()}
+    docs = queries.documents_by_id(lib(request), {h.document for h in hits})
     if type:
         hits = [h for h in hits if (docs.get(h.document) or {}).get("doc_type") == type]
     if date_from:
@@ -215,20 +215,13 @@ def calibration_svg(request: Request, scale: Scale = "kent") -> Response:
 def redactions(request: Request, limit: Limit = DEFAULT_LIMIT, after: CursorText = None) -> HTMLResponse:
     archive = lib(request).archive
     corpus: dict[str, Any] = {}
-    if queries.takes(archive.redaction_report, "limit"):
-        def report_page(limit: int, after: str | None) -> Any:
-            rep = archive.redaction_report(limit=limit, after=after, sort="most")  # most withheld first
-            corpus.update(rep["corpus"])
-            return rep["documents"]
 
-        window = queries.paged(report_page, limit=limit, after=after)
-    else:  # the archive's API before paging: the whole report, the most withheld first
-        report = archive.redaction_report()
-        corpus.update(report["corpus"])
-        every = sorted(report["documents"], key=lambda d: -(d["statistics"]["markers"] + d["statistics"]
-                       ["withheld_blocks"] + d["statistics"]["exempt_pages"]))
-        corpus.setdefault("exempt_pages", sum(d["statistics"].get("exempt_pages") or 0 for d in every))
-        window = queries.paged(lambda: every, limit=limit, after=after)
+    def report_page(limit: int, after: str | None) -> Any:
+        rep = archive.redaction_report(limit=limit, after=after, sort="most")  # most withheld first
+        corpus.update(rep["corpus"])
+        return rep["documents"]
+
+    window = queries.paged(report_page, limit=limit, after=after)
     names = names_of(lib(request), (d["id"] for d in window.items))
     docs = window.map(lambda d: {"id": d["id"], "name": names.get(d["id"], d["id"]), "stats": d["statistics"],
                                  "chart": redaction_chart(d["statistics"], label=names.get(d["id"], d["id"]))})

@@ -158,6 +158,17 @@ def document_count(lib: Library) -> int:
     return int(sql(lib, "SELECT count(*) AS n FROM documents")[0]["n"])
 
 
+def documents_by_id(lib: Library, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The summary rows of the documents ``ids`` (those a page shows), by id."""
+    want = sorted(set(ids))
+    out: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(want), 500):
+        chunk = want[i:i + 500]
+        for r in sql(lib, f"SELECT {LIST_COLUMNS} FROM documents WHERE id IN ({marks(chunk)})", chunk):
+            out[r["id"]] = r
+    return out
+
+
 def names_of(lib: Library, ids: Iterable[str]) -> dict[str, str]:
     """The short names of the documents ``ids`` (for the lists that name them)."""
     want = sorted(set(ids))
@@ -223,20 +234,13 @@ def short_name(doc: dict[str, Any]) -> str:
     return cut.rstrip(",;:–- ") + "…"
 
 
-def takes(method: Callable[..., Any], name: str) -> bool:
-    """Whether an Archive method takes the keyword ``name`` (the paged API lands method by method)."""
-    try:
-        return name in inspect.signature(method).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 def paged(method: Callable[..., Any], *args: Any, limit: int, after: str | None, **kw: Any) -> Window[Any]:
-    """A window of an Archive list method: its own keyset paging when it has one (its cursor
-    wrapped in ours, which adds the row offset), else a slice of the whole list."""
+    """A window of a list method: its own keyset paging when it takes ``limit`` and ``after``
+    (an Archive method: its cursor wrapped in ours, which adds the row offset), else a slice
+    of the whole list it returns (a list the archive keeps small, such as release pairs)."""
     cursor = decode(after, 1)
     offset = cursor.offset if cursor else 0
-    if takes(method, "limit"):
+    if "limit" in inspect.signature(method).parameters:
         inner = cursor.key[0] if cursor else None
         if cursor is not None and not isinstance(inner, str):
             raise HTTPException(400, "after: not a cursor of this list (start again from the first page)")
@@ -331,18 +335,9 @@ def names_seen(lib: Library, ids: Sequence[str]) -> NamesSeen:
 
 
 def cooccurring(lib: Library, entity_id: str, limit: int = 20) -> list[tuple[str, str, int]]:
-    """The entities named in the same blocks as ``entity_id``: (id, name, blocks), most first.
-    From the archive's maintained co-occurrence when it keeps one, else an indexed join over
-    the entity's own blocks (never the whole corpus's pairs)."""
-    archive = lib.archive
-    if hasattr(archive, "cooccurring"):
-        return [(r["id"], r["name"], int(r["weight"])) for r in archive.cooccurring(entity_id, limit=limit)]
-    rows = sql(lib, "SELECT o.entity_id AS id, max(o.canonical) AS name, count(*) AS n FROM"
-                    " (SELECT DISTINCT m.doc_id, m.block, m.entity_id, m.canonical FROM mentions me"
-                    " JOIN mentions m ON m.doc_id = me.doc_id AND m.block = me.block"
-                    " WHERE me.entity_id = ? AND m.entity_id IS NOT NULL AND m.entity_id != ?) o"
-                    " GROUP BY o.entity_id ORDER BY n DESC, name LIMIT ?", [entity_id, entity_id, limit])
-    return [(r["id"], r["name"], int(r["n"])) for r in rows]
+    """The entities named in the same blocks as ``entity_id``: (id, name, blocks), most first,
+    from the archive's maintained co-occurrence table."""
+    return [(r["id"], r["name"], int(r["weight"])) for r in lib.archive.cooccurring(entity_id, limit=limit)]
 
 
 def place_forms(lib: Library, ids: Sequence[str]) -> dict[str, dict[str, int]]:
@@ -382,40 +377,26 @@ def in_block(m: dict[str, Any]) -> tuple[int, int] | None:
 def judgments_window(lib: Library, doc: str | None, *, scale: str, low: float, high: float, term: str | None,
                      limit: int, after: str | None) -> Window[dict[str, Any]]:
     """One page of the judgments (in document date order, then reading order)."""
-    method = lib.archive.judgments
-    if takes(method, "limit"):
-        return paged(method, doc, scale=scale, low=low, high=high, term=term or None, limit=limit, after=after)
-    rows = [r for r in method(doc, scale=scale, low=low, high=high) if not term or r["term"] == term]
-    return paged(lambda: rows, limit=limit, after=after)
+    return paged(lib.archive.judgments, doc, scale=scale, low=low, high=high, term=term or None, limit=limit,
+                 after=after)
 
 
 def judgment_terms(lib: Library, doc: str | None, scale: str) -> list[tuple[str, int, list[float] | None]]:
     """Each term the judgments use: how many, and its range on ``scale`` (most used first)."""
-    archive = lib.archive
-    if hasattr(archive, "judgment_terms"):
-        return [(r["term"], int(r["count"]), None if r.get("low") is None else [r["low"], r["high"]])
-                for r in archive.judgment_terms(doc, scale=scale)]
-    count: Counter[str] = Counter()
-    rng: dict[str, list[float] | None] = {}
-    for j in archive.judgments(doc, scale=scale):
-        count[j["term"]] += 1
-        rng.setdefault(j["term"], j.get("range"))
-    return [(t, n, rng[t]) for t, n in count.most_common()]
+    return [(r["term"], int(r["count"]), None if r.get("low") is None else [r["low"], r["high"]])
+            for r in lib.archive.judgment_terms(doc, scale=scale)]
 
 
 def judgments_of(lib: Library, doc: str, scale: str) -> list[dict[str, Any]]:
-    """Every judgment of one document (for its strip), a bounded read."""
-    method = lib.archive.judgments
-    if takes(method, "limit"):
-        out: list[dict[str, Any]] = []
-        after: str | None = None
-        while True:
-            got = method(doc, scale=scale, limit=1000, after=after)
-            out += list(got)
-            after = getattr(got, "next", None)
-            if not after:
-                return out
-    return list(method(doc, scale=scale))
+    """Every judgment of one document (for its strip), read a bounded page at a time."""
+    out: list[dict[str, Any]] = []
+    after: str | None = None
+    while True:
+        got = lib.archive.judgments(doc, scale=scale, limit=1000, after=after)
+        out += list(got)
+        after = got.next
+        if not after:
+            return out
 
 
 def events_window(lib: Library, *, entity: str | None, start: str | None, end: str | None, limit: int,
