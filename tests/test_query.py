@@ -206,15 +206,23 @@ LEX = {A: ("a",), B: ("b",), C: ("c",), Term("x y"): ("x", "y"), Term("x", prefi
     (Term("x", prefix=True), "'x':*"),
     (Or((A, And((B, C)))), "('a' | ('b' & 'c'))"),
     (Not(A, Or((B, Term("x y")))), "('a' & !('b' | ('x' <-> 'y')))"),
-    (Near((A, B), 0), "('a' & 'b' & ('a' <0> 'b' | 'a' <1> 'b' | 'b' <1> 'a'))"),
-    (Near((A, Term("x", prefix=True), A), 1),
-     "('a' & 'x':* & 'a' & ('a' <0> 'x':* | 'a' <1> 'x':* | 'a' <2> 'x':* | 'x':* <1> 'a' | 'x':* <2> 'a')"
-     " & ('x':* <0> 'a' | 'x':* <1> 'a' | 'x':* <2> 'a' | 'a' <1> 'x':* | 'a' <2> 'x':*))"),
-    (Near((A, Term("x y")), 1), "('a' & ('x' <-> 'y'))"),  # a phrase: declass_near decides
-    (Near((A, B), pgsearch.NEAR_SPELLED), "('a' & 'b')"),
+    (Near((A, Term("x y")), 1), "('a' & ('x' <-> 'y'))"),  # what the index can narrow down
 ])
 def test_tsquery_text(node: Node, tsquery: str) -> None:
     assert pgsearch.to_tsquery(node, LEX) == tsquery
+
+
+@pytest.mark.parametrize(("node", "spelled"), [
+    (Near((A, B), 0), "('a' <0> 'b' | 'a' <1> 'b' | 'b' <1> 'a')"),
+    (Near((A, Term("x", prefix=True), A), 1),
+     "('a' <0> 'x':* | 'a' <1> 'x':* | 'a' <2> 'x':* | 'x':* <1> 'a' | 'x':* <2> 'a')"
+     " & ('x':* <0> 'a' | 'x':* <1> 'a' | 'x':* <2> 'a' | 'a' <1> 'x':* | 'a' <2> 'x':*)"),
+    (Near((A, A), 3), None),  # NEAR(a a) is a
+    (Near((A, Term("x y")), 1), None),  # a phrase: declass_near decides
+    (Near((A, B), pgsearch.NEAR_SPELLED), None),
+])
+def test_near_spelled_as_distances(node: Near, spelled: str | None) -> None:
+    assert pgsearch.distances(node, LEX) == spelled
 
 
 def test_quotes_in_a_lexeme_are_escaped() -> None:

@@ -87,9 +87,9 @@ RANK_NORMALIZATION = 1
 """``ts_rank`` divides by 1 + the log of a block's length: a long block does not win
 by length alone (the embedded engines' BM25 weighs length too)."""
 HEADLINE_CHARS = 4_000
-NEAR_SPELLED = 24
-"""A NEAR of single words up to this distance is also spelled out as ``tsquery``
-distances, so the index finds the blocks it matches (not every block with both words)."""
+NEAR_SPELLED = 400
+"""A NEAR of single words is also checked as ``tsquery`` distances (`distances`) while
+that takes at most this many ``<k>`` alternatives."""
 
 Read = Callable[[str, Sequence[Any]], list[dict[str, Any]]]
 
@@ -254,8 +254,8 @@ def _quote(lexeme: str) -> str:
 
 def to_tsquery(node: Node, lex: Lexemes) -> str:
     """The tree (simplified) as ``tsquery`` text: lexemes quoted, a phrase joined by
-    ``<->``, a prefix marked ``:*``, every group bracketed; a NEAR group as a query
-    every block it matches matches (`_near_tsquery`)."""
+    ``<->``, a prefix marked ``:*``, every group bracketed; a NEAR group as the AND
+    of its terms (what the index can narrow down; `condition` checks the rest)."""
     if isinstance(node, Term):
         words = [_quote(w) for w in lex[node]]
         if node.prefix:
@@ -263,27 +263,28 @@ def to_tsquery(node: Node, lex: Lexemes) -> str:
         return words[0] if len(words) == 1 else "(" + " <-> ".join(words) + ")"
     if isinstance(node, Not):
         return f"({to_tsquery(node.keep, lex)} & !{to_tsquery(node.drop, lex)})"
-    if isinstance(node, Near):
-        return _near_tsquery(node, lex)
+    if isinstance(node, Near):  # every block it matches holds all its terms
+        return "(" + " & ".join(to_tsquery(t, lex) for t in node.terms) + ")"
     op = " & " if isinstance(node, And) else " | "
     return "(" + op.join(to_tsquery(p, lex) for p in node.parts) + ")"
 
 
-def _near_tsquery(node: Near, lex: Lexemes) -> str:
-    """NEAR as ``tsquery``, for the index: its terms, and when each is one word and the
-    distance short, each pair of words within ``distance + 1`` positions of each other
-    (``a <k> b`` or ``b <k> a``): exact for two words, necessary for more; phrases and
-    longer distances leave the rest to ``declass_near``."""
+def distances(node: Near, lex: Lexemes) -> str | None:
+    """NEAR of single words spelled out as ``tsquery`` distances: each pair of words within
+    ``distance + 1`` positions of each other (``a <k> b`` or ``b <k> a``), exact for two
+    words, necessary for more; None past `NEAR_SPELLED` alternatives, for phrases, or
+    when the words are one word (``NEAR(a a)`` is ``a``)."""
+    if not _spellable(node, lex):
+        return None
     words = [to_tsquery(t, lex) for t in node.terms]
     pairs = []
-    if node.distance < NEAR_SPELLED and all(len(lex[t]) == 1 for t in node.terms):
-        for i, a in enumerate(words):
-            for b in words[i + 1:]:
-                if a != b:
-                    spelled = [f"{a} <{k}> {b}" for k in range(node.distance + 2)]
-                    spelled += [f"{b} <{k}> {a}" for k in range(1, node.distance + 2)]
-                    pairs.append("(" + " | ".join(spelled) + ")")
-    return "(" + " & ".join(words + pairs) + ")"
+    for i, a in enumerate(words):
+        for b in words[i + 1:]:
+            if a != b:
+                spelled = [f"{a} <{k}> {b}" for k in range(node.distance + 2)]
+                spelled += [f"{b} <{k}> {a}" for k in range(1, node.distance + 2)]
+                pairs.append("(" + " | ".join(spelled) + ")")
+    return " & ".join(pairs) or None
 
 
 # -- NEAR: FTS5's rule, checked in SQL on a block's positions --------------------------------
@@ -302,17 +303,16 @@ def _near(node: Near, lex: Lexemes) -> tuple[str, list[Any]]:
             [term, off, words_, pre, lengths, node.distance])
 
 
-def spelled(node: Near, lex: Lexemes) -> bool:
-    """Whether `_near_tsquery` is exact for ``node``: two single words (or one), near enough."""
-    return len(node.terms) <= 2 and node.distance < NEAR_SPELLED and all(len(lex[t]) == 1 for t in node.terms)
+def _spellable(node: Near, lex: Lexemes) -> bool:
+    pairs = len(node.terms) * (len(node.terms) - 1) // 2
+    return all(len(lex[t]) == 1 for t in node.terms) and pairs * (2 * node.distance + 3) <= NEAR_SPELLED
 
 
-def needs_check(node: Node, lex: Lexemes) -> bool:
-    """Whether ``node`` has a NEAR group its ``tsquery`` does not answer exactly."""
+def has_near(node: Node) -> bool:
     stack = [node]
     while stack:
         n = stack.pop()
-        if isinstance(n, Near) and not spelled(n, lex):
+        if isinstance(n, Near):
             return True
         if isinstance(n, (And, Or)):
             stack.extend(n.parts)
@@ -322,12 +322,22 @@ def needs_check(node: Node, lex: Lexemes) -> bool:
 
 
 def condition(node: Node, lex: Lexemes) -> tuple[str, list[Any]]:
-    """The tree (simplified) as a SQL condition on ``b.tsv``: a part whose ``tsquery``
-    is exact is one ``tsquery``, any other NEAR group a call of ``declass_near``."""
-    if not needs_check(node, lex):
+    """The tree (simplified) as a SQL condition on a block's ``b.tsv``: a part without
+    NEAR is one ``tsquery``; a NEAR group its `distances` (``ts_match_vq``, the ``@@``
+    function, which the planner does not hand to the index: a GIN scan of hundreds of
+    alternatives is slow, checking one block's positions is not) and, unless they are
+    exact, ``declass_near``."""
+    if not has_near(node):
         return "b.tsv @@ %s::tsquery", [to_tsquery(node, lex)]
     if isinstance(node, Near):
-        return _near(node, lex)
+        spelled = distances(node, lex)
+        if spelled is None and _spellable(node, lex):  # one word twice: NEAR(a a) is a
+            return "b.tsv @@ %s::tsquery", [to_tsquery(node, lex)]
+        exact = len(node.terms) == 2 and spelled is not None
+        near_sql, near_params = ("TRUE", []) if exact else _near(node, lex)
+        if spelled is None:
+            return near_sql, near_params
+        return f"(ts_match_vq(b.tsv, %s::tsquery) AND {near_sql})", [spelled, *near_params]
     if isinstance(node, Not):
         (keep, p1), (drop, p2) = condition(node.keep, lex), condition(node.drop, lex)
         return f"({keep} AND NOT {drop})", p1 + p2
@@ -357,7 +367,7 @@ def plan(node: Node) -> Plan | None:
     if tree is None:
         return None
     rank = to_tsquery(positive(tree), lex)
-    if not needs_check(tree, lex):
+    if not has_near(tree):
         return Plan(to_tsquery(tree, lex), None, rank)
     loose = relax(tree)
     assert loose is not None  # None arises only inside an exclusion
