@@ -94,6 +94,7 @@ def _is_actor(text: str, start: int, end: int, entity: Entity) -> bool:
     return bool(ACTOR_NEXT.match(after) or ACTOR_NOUN.match(after))
 
 
+@lru_cache(maxsize=16384)
 def _word_like(token: str) -> bool:
     base = token.strip("'\u2019").removesuffix("'s").removesuffix("\u2019s")
     return all(lexicon.is_word(p) or p.lower() in STOP or p.lower() in COMBINING or p in _series()
