@@ -28,6 +28,7 @@ COPY = {
     "redactions": "doc_id, seq, block, start, \"end\", page, doc_date, kind, exemption, withheld, pages, data",
     "edits": "doc_id, seq, block, start, \"end\", page, doc_date, op, data",
     "cooccurrence": "doc_id, a, a_name, b, b_name, weight",
+    "event_entities": "doc_id, seq, entity, date, last_date, start",
 }
 DOCS = ("sha256, path, media_type, size, pages, blocks, doc_type, doc_number, title, date, classification,"
         " archive_id, released, ingested_at, redactions, withheld, edits, numbered, metadata")
@@ -49,10 +50,14 @@ def replicate(src: Path, out: Path, times: int) -> None:
             rest = cols.split(", ", 1)[1]
             db.execute(f"INSERT INTO {table} ({cols}) SELECT doc_id || ?, {rest} FROM {table}"
                        " WHERE doc_id NOT LIKE '%~%'", (sfx,))
-    for t in ("entity_totals", "entity_forms", "entity_names", "cooccurrence_totals", "entity_documents"):
+    for t in ("entity_totals", "entity_forms", "entity_names", "cooccurrence_totals", "entity_documents",
+              "term_totals", "range_totals"):
         db.execute(f"DELETE FROM {t}")
     fill = tables.AGGREGATES_FILL.split("UPDATE judgment_ranges")[0]  # the ranges already carry date and term
     run_script(db, fill)
+    db.execute("INSERT INTO term_totals (term, n) SELECT term, count(*) FROM judgments GROUP BY term")
+    db.execute("INSERT INTO range_totals (scale, term, low, high, n) SELECT scale, term, low, high, count(*)"
+               " FROM judgment_ranges GROUP BY scale, term, low, high")
     db.execute("COMMIT")
     db.close()
 

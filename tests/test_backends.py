@@ -184,6 +184,17 @@ def test_tables_answer_as_the_records_do(filled: str) -> None:
         assert dated and all(e["date"] <= "1952\uffff" and (e["date_end"] or e["date"]) >= "1950" for e in dated)
         moscow = a.timeline(entity="Moscow")
         assert 0 < moscow.total < len(events)
+        for name in ("Moscow", "Soviet Union"):  # one id; an entity and what stands for it
+            ids = set(a.entity_ids(name))
+            named = [(d, e["start"]) for d, e in events if any(
+                m.get("id") in ids and e["sentence_start"] <= m["start"] < e["sentence_end"]
+                for r in records if r["id"] == d for m in r["entities"])]
+            paged = _all_pages(lambda name=name, **k: a.timeline(entity=name, **k), 3)
+            assert [(e["document"], e["start"]) for e in paged] == named
+            assert a.timeline(entity=name, limit=1).total == len(named)
+        assert a.judgments(low=0.6, high=0.9, limit=1).total == len(band)
+        assert a.judgments(term="presumably", limit=1).total == sum(
+            1 for r in records for j in r["judgments"] if j["term"] == "presumably")
 
         reds = [(r["id"], x) for r in records for x in r["redactions"]]
         assert [x["document"] for x in _all_pages(a.redactions, 5)] == [d for d, _ in reds]

@@ -292,6 +292,12 @@ def _v11_lighter_writes(db: sqlite3.Connection) -> None:
     run_script(db, tables.V11_DROPS)
 
 
+def _v12_event_entities_and_judgment_totals(db: sqlite3.Connection) -> None:
+    from declass.store import tables
+
+    run_script(db, tables.V12.format(real="REAL"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "initial schema", _v1_initial),
     (2, "redaction and edit counts", _v2_redaction_counts),
@@ -304,6 +310,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     (9, "tables of judgments, events, redactions, edits and entity pairs", _v9_analysis_tables),
     (10, "entity and co-occurrence totals", _v10_totals),
     (11, "fewer indexes to write", _v11_lighter_writes),
+    (12, "entities of events; judgments by term and band", _v12_event_entities_and_judgment_totals),
 )
 LATEST = MIGRATIONS[-1][0]
 

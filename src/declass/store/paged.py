@@ -67,7 +67,9 @@ class PagedQueries:
                 ("entity_names", ("entity", "form", "n"), 2, ("n",), agg.entity_names),
                 ("cooccurrence_totals", ("a", "b", "a_name", "b_name", "weight", "documents"), 2,
                  ("weight", "documents"), agg.cooccurrence_totals),
-                ("entity_documents", ("entity", "documents"), 1, ("documents",), agg.entity_documents)):
+                ("entity_documents", ("entity", "documents"), 1, ("documents",), agg.entity_documents),
+                ("term_totals", ("term", "n"), 1, ("n",), agg.term_totals),
+                ("range_totals", ("scale", "term", "low", "high", "n"), 4, ("n",), agg.range_totals)):
             if not rows:
                 continue
             signed = [tuple(v * sign if c in counts else v for c, v in zip(cols, r, strict=True)) for r in rows]
@@ -84,7 +86,10 @@ class PagedQueries:
         mentions = [tuple(r.values()) for r in self._rows(f"SELECT {cols} FROM mentions WHERE doc_id = ?", [doc_id])]
         pairs = [tuple(r.values()) for r in self._rows(
             "SELECT a, a_name, b, b_name, weight FROM cooccurrence WHERE doc_id = ?", [doc_id])]
-        return aggregates(mentions, pairs)
+        terms = [r["term"] for r in self._rows("SELECT term FROM judgments WHERE doc_id = ?", [doc_id])]
+        ranges = [tuple(r.values()) for r in self._rows(
+            "SELECT seq, scale, low, high, doc_date, term FROM judgment_ranges WHERE doc_id = ?", [doc_id])]
+        return aggregates(mentions, pairs, terms, ranges)
 
     def _page(self, *, select: str, source: str, where: list[str], params: list[Any], order: Sequence[str],
               key: Callable[[dict[str, Any]], tuple[Any, ...]], limit: int | None, after: str | None,
@@ -159,18 +164,39 @@ class PagedQueries:
             source = "judgment_ranges r JOIN judgments j ON j.doc_id = r.doc_id AND j.seq = r.seq"
         else:
             source = "judgments j LEFT JOIN judgment_ranges r ON r.doc_id = j.doc_id AND r.seq = j.seq AND r.scale = ?"
+        total = None if doc_id else self._judgment_total(scale, low, high, term, bounded)
         page = self._page(
             select="j.doc_id, j.seq, j.doc_date, j.data, r.low, r.high", source=source,
             where=where, params=params, order=(f"{t}.doc_date", f"{t}.doc_id", f"{t}.seq"),
-            key=lambda r: (r["doc_date"], r["doc_id"], r["seq"]), limit=limit, after=after,
+            key=lambda r: (r["doc_date"], r["doc_id"], r["seq"]), limit=limit, after=after, total=total is None,
             # a judgment has at most one range under a scale: without bounds, count the judgments alone
             count=None if bounded else ("judgments j", params[1:]))
+        if total is not None:
+            page.total = total
         return page.map(lambda r: {"document": r["doc_id"], **json.loads(r["data"]),
                                    "range": None if r["low"] is None else [r["low"], r["high"]],
                                    "scale": scale, "date": r["doc_date"] or None})
 
+    def _judgment_total(self, scale: str, low: float, high: float, term: str | None, bounded: bool) -> int:
+        """How many judgments of the archive match, from the totals by term and by band."""
+        if bounded:
+            sql = "SELECT coalesce(sum(n), 0) AS n FROM range_totals WHERE scale = ? AND low >= ? AND high <= ?"
+            args: list[Any] = [scale, low, high]
+        else:
+            sql, args = "SELECT coalesce(sum(n), 0) AS n FROM term_totals WHERE 1=1", []
+        if term:
+            sql += " AND term = ?"
+            args.append(term)
+        return int(self._rows(sql, args)[0]["n"])
+
     def judgment_terms(self, *, doc_id: str | None = None, scale: str = "kent") -> list[dict[str, Any]]:
         """Per term: how many judgments, and its range under ``scale``, most used first."""
+        if not doc_id:
+            rows = self._rows(
+                "SELECT c.term, c.n, r.low, r.high FROM term_totals c LEFT JOIN (SELECT term, min(low) AS low,"
+                " max(high) AS high FROM range_totals WHERE scale = ? GROUP BY term) r ON r.term = c.term"
+                " ORDER BY c.n DESC, c.term", [scale])
+            return [{"term": r["term"], "count": int(r["n"]), "low": r["low"], "high": r["high"]} for r in rows]
         jw, rw, params = ("WHERE doc_id = ?", "AND doc_id = ?", [doc_id, scale, doc_id]) if doc_id else \
             ("", "", [scale])
         rows = self._rows(
@@ -254,24 +280,61 @@ class PagedQueries:
 
     def events_page(self, *, entity_ids: Sequence[str] = (), start: str | None = None, end: str | None = None,
                     limit: int | None = None, after: str | None = None) -> Page:
-        """Dated events in date order; only those whose sentence names one of ``entity_ids``,
-        and only those that overlap ``[start, end]``."""
+        """Dated events in date order; only those whose sentence names one of ``entity_ids``
+        (walked in the index of events by entity), and only those that overlap ``[start, end]``."""
         where: list[str] = []
         params: list[Any] = []
-        if entity_ids:
-            where.append(f"EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = e.doc_id AND m.entity_id IN"
-                         f" ({_marks(entity_ids)}) AND m.start >= e.sentence_start AND m.start < e.sentence_end)")
-            params += list(entity_ids)
+        t = "x" if entity_ids else "e"
         if start:
-            where.append("e.last_date >= ?")
+            where.append(f"{t}.last_date >= ?")
             params.append(start)
         if end:
-            where.append("e.date <= ?")
+            where.append(f"{t}.date <= ?")
             params.append(end + "\uffff")
-        page = self._page(select="e.doc_id, e.seq, e.date, e.start, e.data", source="events e", where=where,
-                          params=params, order=("e.date", "e.doc_id", "e.start", "e.seq"),
-                          key=lambda r: (r["date"], r["doc_id"], r["start"], r["seq"]), limit=limit, after=after)
+        join = " JOIN events e ON e.doc_id = x.doc_id AND e.seq = x.seq"
+        if len(entity_ids) == 1:  # one entity: no duplicates to remove, the index walk is in order
+            where.insert(0, "x.entity = ?")
+            params.insert(0, entity_ids[0])
+            source, count_source = "event_entities x" + join, "event_entities x"
+        elif entity_ids:
+            return self._events_of_entities(entity_ids, where, params, limit, after)
+        else:
+            source = count_source = "events e"
+        page = self._page(select="e.doc_id, e.seq, e.date, e.start, e.data", source=source, where=where,
+                          params=params, order=(f"{t}.date", f"{t}.doc_id", f"{t}.start", f"{t}.seq"),
+                          key=lambda r: (r["date"], r["doc_id"], r["start"], r["seq"]), limit=limit, after=after,
+                          count=(count_source, params))
         return page.map(lambda r: {"document": r["doc_id"], **json.loads(r["data"])})
+
+    def _events_of_entities(self, entity_ids: Sequence[str], where: list[str], params: list[Any],
+                            limit: int | None, after: str | None) -> Page:
+        """Events naming any of several entities: one ordered index walk per entity, merged
+        and without repeats (an event naming two of them is one event)."""
+        cond = "".join(f" AND {w}" for w in where)
+        keyset, kparams = "", []
+        if after is not None:
+            keyset = " AND (x.date, x.doc_id, x.start, x.seq) > (?, ?, ?, ?)"
+            kparams = decode_cursor(after, 4)
+        cap = "" if limit is None else " LIMIT ?"
+        arms, args = [], []
+        for entity in entity_ids:
+            arms.append(f"SELECT * FROM (SELECT x.date, x.doc_id, x.start, x.seq FROM event_entities x"
+                        f" WHERE x.entity = ?{cond}{keyset} ORDER BY x.date, x.doc_id, x.start, x.seq{cap})"
+                        f" a{len(arms)}")
+            args += [entity, *params, *kparams, *([limit + 1] if limit is not None else [])]
+        rows = self._rows(
+            f"SELECT e.doc_id, e.seq, e.date, e.start, e.data FROM ({' UNION '.join(arms)}) k"
+            " JOIN events e ON e.doc_id = k.doc_id AND e.seq = k.seq ORDER BY k.date, k.doc_id, k.start, k.seq"
+            + cap, [*args, *([limit + 1] if limit is not None else [])])
+        total = self._rows(
+            "SELECT count(*) AS n FROM (" + " UNION ".join(
+                f"SELECT x.doc_id, x.seq FROM event_entities x WHERE x.entity = ?{cond}" for _ in entity_ids)
+            + ") u", [x for entity in entity_ids for x in (entity, *params)])[0]["n"]
+        more = limit is not None and len(rows) > limit
+        rows = rows[:limit] if limit is not None else rows
+        nxt = encode_cursor((rows[-1]["date"], rows[-1]["doc_id"], rows[-1]["start"], rows[-1]["seq"])) \
+            if more and rows else None
+        return Page(rows, total=int(total), next=nxt).map(lambda r: {"document": r["doc_id"], **json.loads(r["data"])})
 
     # -- redactions ------------------------------------------------------------
 

@@ -85,7 +85,8 @@ DROP INDEX mentions_named;
     (5, "entity and co-occurrence totals", "".join(
         f"ALTER TABLE judgment_ranges ADD COLUMN IF NOT EXISTS {c} TEXT NOT NULL DEFAULT '';\n"
         for c in tables.RANGE_COLUMNS_V10) + tables.AGGREGATES + tables.AGGREGATES_FILL),
-    (6, "fewer indexes to write", tables.V11_DROPS))
+    (6, "fewer indexes to write", tables.V11_DROPS),
+    (7, "entities of events; judgments by term and band", tables.V12.format(real="DOUBLE PRECISION")))
 LATEST = MIGRATIONS[-1][0]
 # ``record`` is not moved to the end of its row as in SQLite: PostgreSQL keeps a large value
 # out of line (TOAST), so reading the other columns never reads it.
@@ -243,7 +244,8 @@ class PostgresStore(PagedQueries):
         self._copy("mentions", tables.MENTION_COLUMNS, doc_id, doc.mentions)
         for table, columns, rows in doc.rows.tables():
             self._copy(table, columns, doc_id, rows)
-        self._add_totals(tables.aggregates(doc.mentions, doc.rows.cooccurrence), 1)
+        self._add_totals(tables.aggregates(doc.mentions, doc.rows.cooccurrence, [j[7] for j in doc.rows.judgments],
+                                           doc.rows.ranges), 1)
         return PutResult(doc_id, status)
 
     # -- reading ---------------------------------------------------------

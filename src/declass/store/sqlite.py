@@ -209,7 +209,8 @@ class SQLiteStore(PagedQueries):
         for table, columns, rows in doc.rows.tables():
             if rows:
                 self.db.executemany(tables.insert_sql(table, columns), ((doc_id, *r) for r in rows))
-        self._add_totals(tables.aggregates(doc.mentions, doc.rows.cooccurrence), 1)
+        self._add_totals(tables.aggregates(doc.mentions, doc.rows.cooccurrence, [j[7] for j in doc.rows.judgments],
+                                           doc.rows.ranges), 1)
         return PutResult(doc_id, status)
 
     def _delete(self, doc_id: str) -> None:

@@ -18,6 +18,7 @@ import base64
 import binascii
 import json
 import zlib
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -106,6 +107,16 @@ CREATE TABLE edits (
     PRIMARY KEY (doc_id, seq)
 );
 CREATE INDEX edits_order ON edits(doc_date, doc_id, seq);
+CREATE TABLE event_entities (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    entity TEXT NOT NULL,
+    date TEXT NOT NULL,
+    last_date TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    PRIMARY KEY (doc_id, seq, entity)
+);
+CREATE INDEX event_entities_order ON event_entities(entity, date, doc_id, start, seq);
 CREATE TABLE cooccurrence (
     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     a TEXT NOT NULL,
@@ -165,6 +176,41 @@ CREATE INDEX mentions_by_name_only ON mentions(named_id, doc_date, doc_id, start
 DROP INDEX mentions_doc_start;
 CREATE INDEX mentions_doc_entity ON mentions(doc_id, entity_id, start);
 """
+V12 = """
+CREATE TABLE IF NOT EXISTS event_entities (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    entity TEXT NOT NULL,
+    date TEXT NOT NULL,
+    last_date TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    PRIMARY KEY (doc_id, seq, entity)
+);
+CREATE INDEX IF NOT EXISTS event_entities_order ON event_entities(entity, date, doc_id, start, seq);
+INSERT INTO event_entities (doc_id, seq, entity, date, last_date, start)
+    SELECT DISTINCT e.doc_id, e.seq, m.entity_id, e.date, e.last_date, e.start FROM events e
+    JOIN mentions m ON m.doc_id = e.doc_id AND m.start >= e.sentence_start AND m.start < e.sentence_end
+    WHERE m.entity_id IS NOT NULL
+    ON CONFLICT DO NOTHING;
+CREATE TABLE term_totals (
+    term TEXT PRIMARY KEY,
+    n INTEGER NOT NULL
+);
+CREATE TABLE range_totals (
+    scale TEXT NOT NULL,
+    term TEXT NOT NULL,
+    low {real} NOT NULL,
+    high {real} NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (scale, term, low, high)
+);
+INSERT INTO term_totals (term, n) SELECT term, count(*) FROM judgments GROUP BY term;
+INSERT INTO range_totals (scale, term, low, high, n)
+    SELECT scale, term, low, high, count(*) FROM judgment_ranges GROUP BY scale, term, low, high;
+"""
+"""Schema 12 / PostgreSQL 7: the entities each event's sentence names (the timeline of an entity
+as an index walk), and judgment counts by term and by band (totals of the judgments pages)."""
+
 V11_DROPS = """
 DROP INDEX cooccurrence_a;
 DROP INDEX cooccurrence_b;
@@ -215,6 +261,7 @@ MENTION_COLUMNS = ("block", "entity_id", "canonical", "type", "text", "start", "
                    "method", "named_id", "seq", "page", "doc_date")
 JUDGMENT_COLUMNS = ("seq", "jid", "block", "start", "end", "page", "doc_date", "term", "polarity", "data")
 RANGE_COLUMNS = ("seq", "scale", "low", "high", "doc_date", "term")
+EVENT_ENTITY_COLUMNS = ("seq", "entity", "date", "last_date", "start")
 EVENT_COLUMNS = ("seq", "block", "start", "end", "page", "date", "last_date", "kind", "sentence_start", "sentence_end",
                  "data")
 REDACTION_COLUMNS = ("seq", "block", "start", "end", "page", "doc_date", "kind", "exemption", "withheld", "pages",
@@ -233,12 +280,14 @@ class Rows:
     redactions: tuple[Row, ...] = ()
     edits: tuple[Row, ...] = ()
     cooccurrence: tuple[Row, ...] = ()
+    event_entities: tuple[Row, ...] = ()
 
     def tables(self) -> tuple[tuple[str, tuple[str, ...], tuple[Row, ...]], ...]:
         """``(table, columns, rows)`` for each table, in writing order."""
         return (("judgments", JUDGMENT_COLUMNS, self.judgments), ("judgment_ranges", RANGE_COLUMNS, self.ranges),
                 ("events", EVENT_COLUMNS, self.events), ("redactions", REDACTION_COLUMNS, self.redactions),
-                ("edits", EDIT_COLUMNS, self.edits), ("cooccurrence", COOCCURRENCE_COLUMNS, self.cooccurrence))
+                ("edits", EDIT_COLUMNS, self.edits), ("cooccurrence", COOCCURRENCE_COLUMNS, self.cooccurrence),
+                ("event_entities", EVENT_ENTITY_COLUMNS, self.event_entities))
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,11 +299,14 @@ class Aggregates:
     entity_names: tuple[Row, ...]  # (entity, form, n)
     cooccurrence_totals: tuple[Row, ...]  # (a, b, a_name, b_name, weight, documents)
     entity_documents: tuple[Row, ...]  # (entity, 1)
+    term_totals: tuple[Row, ...] = ()  # (term, n)
+    range_totals: tuple[Row, ...] = ()  # (scale, term, low, high, n)
 
 
-def aggregates(mentions: Iterable[Row], cooccurrence: Iterable[Row]) -> Aggregates:
-    """One document's share of the totals, from its mention rows (`MENTION_COLUMNS`)
-    and its entity pairs (`COOCCURRENCE_COLUMNS`)."""
+def aggregates(mentions: Iterable[Row], cooccurrence: Iterable[Row], terms: Iterable[str] = (),
+               ranges: Iterable[Row] = ()) -> Aggregates:
+    """One document's share of the totals, from its mention rows (`MENTION_COLUMNS`), its
+    entity pairs (`COOCCURRENCE_COLUMNS`), its judgments' terms and its ranges (`RANGE_COLUMNS`)."""
     totals: dict[tuple[str, str], list[Any]] = {}
     forms: Counter[tuple[str, str, str]] = Counter()
     names: Counter[tuple[str, str]] = Counter()
@@ -271,7 +323,9 @@ def aggregates(mentions: Iterable[Row], cooccurrence: Iterable[Row]) -> Aggregat
         tuple((*k, n) for k, n in sorted(forms.items())),
         tuple((*k, n) for k, n in sorted(names.items())),
         tuple((a, b, an, bn, w, 1) for a, an, b, bn, w in cooccurrence),
-        tuple((e, 1) for e in sorted({e for e, _ in names})))
+        tuple((e, 1) for e in sorted({e for e, _ in names})),
+        tuple(sorted(Counter(terms).items())),
+        tuple((*k, n) for k, n in sorted(Counter((r[1], r[5], r[2], r[3]) for r in ranges).items())))
 
 
 def dumps(item: Any) -> str:
@@ -322,8 +376,15 @@ def rows(record: dict[str, Any]) -> Rows:
                   for i, r in enumerate(record.get("redactions", []))]
     edits = [(i, e.get("block"), e["start"], e["end"], pages.get(e.get("block") or ""), date, e["op"], dumps(e))
              for i, e in enumerate(record.get("edits", []))]
+    named = sorted((m["start"], m["id"]) for m in record.get("entities", []) if m.get("id"))
+    starts = [st for st, _ in named]
+    event_entities = []
+    for i, e in enumerate(record.get("events", [])):
+        lo, hi = bisect_left(starts, e["sentence_start"]), bisect_left(starts, e["sentence_end"])
+        event_entities += [(i, ent, e["date"], e.get("date_end") or e["date"], e["start"])
+                           for ent in sorted({ent for _, ent in named[lo:hi]})]
     return Rows(tuple(judgments), tuple(ranges), tuple(events), tuple(redactions), tuple(edits),
-                tuple(cooccurrence_rows(record)))
+                tuple(cooccurrence_rows(record)), tuple(event_entities))
 
 
 def exemption_key(r: dict[str, Any]) -> str | None:
