@@ -145,10 +145,13 @@ def main() -> None:
 
     folder = ensure_corpus(args.pages, args.seed)
     docs, pages = count_pages(folder)
+    load_before = os.getloadavg()[0]  # other work on the machine: absolute figures depend on it, ratios less
     base = baseline(folder)
     stages = stage_times(folder)
     ing = run_ingest(folder, args.workers)
     result = {
+        "machine": {"cpus": os.cpu_count(), "load_average_before": load_before,
+                    "load_average_after": os.getloadavg()[0]},
         "corpus": {"documents": docs, "pages": pages, "bytes": sum(p.stat().st_size for p in folder.glob("*.txt"))},
         "baseline": {"seconds": base, "pages_per_s": pages / base},
         "ingest": {**ing, "workers": args.workers, "pages_per_s": pages / ing["seconds"],
@@ -163,7 +166,8 @@ def main() -> None:
     (out / "ingest.json").write_text(json.dumps(result, indent=2) + "\n")
 
     i = result["ingest"]
-    print(f"corpus: {docs} documents, {pages} pages, {result['corpus']['bytes'] / 2**20:.1f} MiB")
+    print(f"corpus: {docs} documents, {pages} pages, {result['corpus']['bytes'] / 2**20:.1f} MiB "
+          f"(load average {load_before:.1f} before, {result['machine']['load_average_after']:.1f} after)")
     print(f"baseline (read + one regex pass, 1 process): {result['baseline']['pages_per_s']:,.0f} pages/s")
     print(f"ingest ({args.workers} workers): {i['pages_per_s']:,.0f} pages/s "
           f"({i['pages_per_s_per_core']:,.0f} pages/s per core), {i['seconds']:.1f} s, "
