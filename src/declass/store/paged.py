@@ -316,7 +316,8 @@ class PagedQueries:
             keyset = " AND (x.date, x.doc_id, x.start, x.seq) > (?, ?, ?, ?)"
             kparams = decode_cursor(after, 4)
         cap = "" if limit is None else " LIMIT ?"
-        arms, args = [], []
+        arms: list[str] = []
+        args: list[Any] = []
         for entity in entity_ids:
             arms.append(f"SELECT * FROM (SELECT x.date, x.doc_id, x.start, x.seq FROM event_entities x"
                         f" WHERE x.entity = ?{cond}{keyset} ORDER BY x.date, x.doc_id, x.start, x.seq{cap})"
