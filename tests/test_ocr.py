@@ -14,14 +14,11 @@ from declass.errors import InputError
 from declass.evaluate.scan import STAMP_FONT, render_pages, render_scan_pdf, style_for
 from declass.stages.read.ocr import (
     BLANK_PROBE,
-    MAX_ENLARGE,
-    TARGET_DPI,
     for_tesseract,
     negative,
     ocr_image,
     ocr_images,
     ocr_pdf,
-    page_resolution,
     page_text,
     tesseract_available,
 )
@@ -174,56 +171,12 @@ def test_ocr_pdf_keeps_page_numbers_and_geometry() -> None:
     assert 0.05 < body.top < 0.2 and body.left < 0.3  # the first typed line, near the top left margin
 
 
-def _page(mode: str, size: tuple[int, int], dpi: int | None) -> Image.Image:
-    image = Image.new(mode, size, 255 if mode == "L" else 1)
-    if dpi:
-        image.info["dpi"] = (dpi, dpi)
-    return image
-
-
-def test_low_resolution_greyscale_scans_are_enlarged_for_tesseract() -> None:
-    seen, dpi = for_tesseract(_page("L", (1275, 1650), 150))
-    assert seen.size == (2550, 3300) and dpi == 300
-    seen, dpi = for_tesseract(_page("L", (1700, 2200), 200))
-    assert seen.size == (2550, 3300) and dpi == 300
-    # a 72-dpi page is enlarged only so far (the cost grows with the square of the factor)
-    seen, dpi = for_tesseract(_page("L", (612, 792), 72))
-    assert seen.size == (round(612 * MAX_ENLARGE), round(792 * MAX_ENLARGE)) and dpi == round(72 * MAX_ENLARGE)
-
-
-def test_other_images_go_to_tesseract_as_they_are() -> None:
-    for image in (
-        _page("1", (1275, 1650), 150),  # bitonal: enlarging adds nothing
-        _page("L", (2550, 3300), 300),
-        _page("L", (3400, 4400), 400),
-        _page("L", (1800, 500), None),  # no resolution, and not a page's proportions
-    ):
+def test_positive_pages_go_to_tesseract_as_they_are() -> None:
+    for mode, size in (("1", (1275, 1650)), ("L", (1275, 1650)), ("L", (1800, 500))):
+        image = Image.new(mode, size, 255 if mode == "L" else 1)
+        image.info["dpi"] = (150, 150)
         seen, dpi = for_tesseract(image)
-        assert seen is image and dpi == _dpi_of(image)
-
-
-def _dpi_of(image: Image.Image) -> int | None:
-    value = image.info.get("dpi")
-    return round(value[0]) if value else None
-
-
-def test_page_without_a_resolution_is_read_as_letter_or_a4() -> None:
-    assert page_resolution(_page("L", (1275, 1650), None)) in range(150, 156)
-    assert page_resolution(_page("L", (2480, 3508), None)) in range(295, 302)  # A4 at 300 dpi
-    assert page_resolution(_page("L", (1800, 500), None)) is None
-    seen, dpi = for_tesseract(_page("L", (1275, 1650), None))
-    assert dpi == TARGET_DPI and seen.width > 2 * 1275 * 0.95
-
-
-@pytest.mark.ocr
-@pytest.mark.skipif(not tesseract_available(), reason="make install provides Tesseract")
-def test_enlarged_page_keeps_its_geometry_and_size() -> None:
-    """Line positions are fractions of the page whatever size Tesseract saw it at."""
-    style = replace(style_for(6), dpi=150, bitonal=False, speckle=1.0, wear=0.0, blur=0.4, skew_deg=0.3)
-    (page,) = ocr_pdf(render_scan_pdf("A page about Port Arthur and Dairen.", style), "low.pdf")
-    assert (page.width, page.height, page.dpi) == (1275, 1650, 150)
-    body = next(line for line in page.lines if "Dairen" in page.text[line.start : line.end])
-    assert 0.05 < body.top < 0.2 and body.left < 0.3 and body.right < 0.9
+        assert seen is image and dpi == 150
 
 
 @pytest.mark.ocr
