@@ -179,9 +179,11 @@ def test_cli_judgments(sample_db: Path) -> None:
     from declass.cli.main import app
 
     runner = CliRunner()
-    res = runner.invoke(app, ["judgments", "--db", str(sample_db), "NIE-58", "--json"])
+    res = runner.invoke(app, ["judgments", "--db", str(sample_db), "NIE-58", "--json", "--limit", "1000"])
     rows = json.loads(res.stdout)
     assert res.exit_code == 0 and len(rows) == len(GOLD["nie58"])
+    first = runner.invoke(app, ["judgments", "--db", str(sample_db), "NIE-58", "--json"])
+    assert len(json.loads(first.stdout)) == min(50, len(GOLD["nie58"]))  # a page at a time by default
     blocks = [r["block"] for r in rows]
     assert blocks.index("2") < blocks.index("24")
     res = runner.invoke(app, ["judgments", "--db", str(sample_db), "--scale", "icd203", "--max", "0.2", "--csv"])

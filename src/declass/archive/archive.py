@@ -1,7 +1,9 @@
 """`Archive`: the Python API over a store, for notebooks and scripts.
 
 The CLI and the web UI are thin layers over this class; everything it
-returns is plain data (dicts and small dataclasses).
+returns is plain data (dicts and small dataclasses).  The pipeline, the ingest
+machinery and the gazetteer are imported where they are used: a question to
+the store (``declass judgments``) should not pay for loading them.
 """
 
 from __future__ import annotations
@@ -14,25 +16,20 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz
 
 from declass.archive.export import to_record
-from declass.archive.ingest import DEFAULT_TIME_BUDGET, FileResult, IngestReport, ingest
 from declass.corpus.cite import citation
 from declass.corpus.link import DEFAULT_THRESHOLD, LinkItem, link_items
 from declass.corpus.link import signature as link_signature
-from declass.corpus.score import load_outcomes
-from declass.corpus.score import score as score_outcomes
 from declass.errors import StoreError, UsageError
+from declass.limits import DEFAULT_MAX_BYTES, DEFAULT_TIME_BUDGET
 from declass.model import Document
-from declass.stages.entities.gazetteer import load as load_gazetteer
-from declass.stages.judgments.judgments import range_under
 from declass.stages.judgments.scales import BUILTIN as BUILTIN_SCALES
-from declass.stages.judgments.scales import load_scale
-from declass.stages.parse import parse
-from declass.stages.pipeline import Options
-from declass.stages.read.reader import DEFAULT_MAX_BYTES
-from declass.stages.redactions.redactions import statistics
+from declass.stages.judgments.scales import load_scale, range_under
 from declass.store import Hit, PutResult, default_db, open_store
 from declass.store.base import Page
 from declass.store.tables import decode_cursor, encode_cursor
+
+if TYPE_CHECKING:
+    from declass.archive.ingest import FileResult, IngestReport
 
 if TYPE_CHECKING:  # the releases package (and its near-duplicate index) loads when first used
     from declass.corpus.releases.compare import Comparison
@@ -66,6 +63,8 @@ def page_of(rows: list[dict[str, Any]], *, key: Callable[[dict[str, Any]], tuple
 
 def _statistics(d: dict[str, Any]) -> dict[str, Any]:
     """A document's redaction statistics from its stored redactions and counts."""
+    from declass.stages.redactions.redactions import statistics
+
     stats = statistics(d["redactions"], [], d["pages"])
     withheld, numbered = stats["withheld_blocks"], d["numbered"]
     stats["withheld_share"] = round(withheld / (numbered + withheld), 4) if numbered else 0.0
@@ -126,6 +125,10 @@ class Archive:
 
         ``gazetteer`` names the user's gazetteer files, merged over the built-in one.
         """
+        from declass.archive.ingest import ingest
+        from declass.stages.entities.gazetteer import load as load_gazetteer
+        from declass.stages.pipeline import Options
+
         if isinstance(paths, (str, Path)):
             paths = [paths]
         options = Options(gazetteer=tuple(str(g) for g in gazetteer))
@@ -135,6 +138,8 @@ class Archive:
 
     def add(self, doc: Document | str | Path) -> PutResult:
         """Store one document (parsed here if given as a path or text)."""
+        from declass.stages.parse import parse
+
         if not isinstance(doc, Document):
             doc = parse(doc)
         return self.store.put(to_record(doc))
@@ -201,6 +206,8 @@ class Archive:
 
     def entity_ids(self, name: str, gazetteer: Sequence[str | Path] = ()) -> list[str]:
         """The entity ids ``name`` may mean: the gazetteer's, plus the government it stands for."""
+        from declass.stages.entities.gazetteer import load as load_gazetteer
+
         gaz = load_gazetteer(tuple(str(g) for g in gazetteer))
         ent = gaz.lookup(name)
         if ent is None:
@@ -219,6 +226,8 @@ class Archive:
                after: str | None = None, cooccurring: int = 20) -> dict[str, Any]:
         """An entity's canonical record, the names it appears under, a page of its
         mentions (cited), and the entities most often named beside it."""
+        from declass.stages.entities.gazetteer import load as load_gazetteer
+
         gaz = load_gazetteer(tuple(str(g) for g in gazetteer))
         ent = gaz.lookup(name)
         if ent is None:
@@ -406,6 +415,9 @@ class Archive:
     def score(self, outcomes: str | Path, *, scale: str = "kent", by: str | None = None) -> dict[str, Any]:
         """Brier and log scores, calibration, of the judgments an outcomes file resolves."""
         load_scale(scale)
+        from declass.corpus.score import load_outcomes
+        from declass.corpus.score import score as score_outcomes
+
         items = load_outcomes(outcomes)
         return score_outcomes(LazyRecords(self.store.get), items, self.resolve, scale=scale, by=by,
                               total=self.store.judgment_count())

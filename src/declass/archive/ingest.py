@@ -24,6 +24,7 @@ from typing import Any
 from declass.archive.executor import LocalPool, TaskTimeout, is_lost, run_tolerant
 from declass.archive.export import to_record
 from declass.errors import DeclassError, InputError, StageError, StoreError, UsageError
+from declass.limits import DEFAULT_TIME_BUDGET
 from declass.stages.pipeline import DEFAULT_OPTIONS, Options, run_stages, stages_for
 from declass.stages.read.reader import DEFAULT_MAX_BYTES, load_bytes, read_bytes
 from declass.stages.read.tei import Slice, iter_slices
@@ -35,8 +36,6 @@ DOCUMENT_SUFFIXES = frozenset(
 )
 TEI_SUFFIXES = frozenset({".xml", ".tei"})
 GLOB_CHARS = frozenset("*?[")
-DEFAULT_TIME_BUDGET = 900.0
-"""Seconds one document may take: generous (a 500-page scan OCRs in a few minutes)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,13 +24,13 @@ from rich.text import Text
 from declass import __version__
 from declass.archive.archive import DEFAULT_LIMIT, Archive
 from declass.archive.export import with_releases, write_csv, write_jsonl
-from declass.archive.ingest import DEFAULT_TIME_BUDGET, GLOB_CHARS, FileResult, count_files
 from declass.cli.common import ask, err, fail, first_words, open_archive, out, print_json, table_
 from declass.cli.releases import releases_app
 from declass.corpus.cite import citation
 from declass.corpus.score import plot as plot_calibration
 from declass.errors import DeclassError, UsageError, printable
 from declass.evaluate.cli import eval_command
+from declass.limits import DEFAULT_TIME_BUDGET
 from declass.model import field_value
 from declass.stages.markup import OPS_STYLE
 from declass.store import Hit, default_db
@@ -137,6 +137,8 @@ def ingest(
     ] = DEFAULT_TIME_BUDGET,
 ) -> None:
     """Ingest documents into the archive (re-running is safe: unchanged files are skipped)."""
+    from declass.archive.ingest import GLOB_CHARS, FileResult, count_files  # the pipeline, only when ingesting
+
     for p in paths:  # a mistyped name is a usage error, before anything is read
         if not any(c in GLOB_CHARS for c in p) and not os.path.lexists(p):
             raise fail(UsageError("E405", path=p))

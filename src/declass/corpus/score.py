@@ -33,7 +33,7 @@ import yaml
 from declass.datafile import load_yaml
 from declass.errors import UsageError
 from declass.model import field_value
-from declass.stages.judgments.judgments import range_under
+from declass.stages.judgments.scales import range_under
 
 EPS = 0.01
 BINS = [(i / 10, (i + 1) / 10) for i in range(10)]

@@ -11,8 +11,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from declass.evaluate import harness, report
-
 DEFAULT_DEVSET = Path("../shared/devset")
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 
@@ -38,6 +36,8 @@ def eval_command(
     ] = True,
 ) -> None:
     """Score every stage against gold: FRUS TEI markup, CREST releases, and scans printed from them."""
+    from declass.evaluate import harness, report  # the pipeline loads only when an evaluation runs
+
     console = Console(highlight=False, width=max(Console().width, 110))
     if not (devset / "frus").is_dir() and not (devset / "crest").is_dir():
         console.print(f"declass: error: {devset}: no frus/ or crest/ folder there [E402]", markup=False)

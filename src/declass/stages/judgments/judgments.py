@@ -407,16 +407,3 @@ def restatement_candidates(items: list[tuple[str, str]], threshold: float = 85.0
                 rest -= len(w)
                 pairs.update((min(i, k), max(i, k)) for k in index[w] if k != i)
     return sorted(pairs)
-
-
-def range_under(j: dict[str, Any], scale_spec: str) -> list[float] | None:
-    """A judgment's probability range under any scale, built-in or a user's file."""
-    if scale_spec in j.get("probability", {}):
-        built_in: list[float] | None = j["probability"][scale_spec]
-        return built_in
-    band, _ = probability(j["term"], j["expression"], load_scale(scale_spec))
-    if band is None:
-        return None
-    if j.get("negated_claim"):
-        return [round(1 - band.high, 4), round(1 - band.low, 4)]
-    return [band.low, band.high]

@@ -184,3 +184,16 @@ def write_survey_scale() -> Path:
 
 if __name__ == "__main__":
     print(write_survey_scale())
+
+
+def range_under(j: dict[str, Any], scale_spec: str) -> list[float] | None:
+    """A judgment's probability range under any scale, built-in or a user's file."""
+    if scale_spec in j.get("probability", {}):
+        built_in: list[float] | None = j["probability"][scale_spec]
+        return built_in
+    band, _ = probability(j["term"], j["expression"], load_scale(scale_spec))
+    if band is None:
+        return None
+    if j.get("negated_claim"):
+        return [round(1 - band.high, 4), round(1 - band.low, 4)]
+    return [band.low, band.high]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from declass.errors import InputError
+from declass.limits import DEFAULT_MAX_BYTES
 from declass.model import Document, Page, Source
 from declass.stages.read import ocr as ocr_engine
 from declass.stages.read import pdf
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
     from PIL.Image import Image as PILImage
 
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 PAGE_SEPARATOR = "\n\f\n"
 _SLUG = re.compile(r"[^a-z0-9]+")
 
