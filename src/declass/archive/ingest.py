@@ -24,9 +24,9 @@ from typing import Any
 from declass.archive.executor import LocalPool, TaskTimeout, is_lost, run_tolerant
 from declass.archive.export import to_record
 from declass.errors import DeclassError, InputError, StageError, StoreError, UsageError
-from declass.limits import DEFAULT_TIME_BUDGET
+from declass.limits import DEFAULT_MAX_BYTES, DEFAULT_TIME_BUDGET
 from declass.stages.pipeline import DEFAULT_OPTIONS, Options, run_stages, stages_for
-from declass.stages.read.reader import DEFAULT_MAX_BYTES, load_bytes, read_bytes
+from declass.stages.read.reader import load_bytes, read_bytes
 from declass.stages.read.tei import Slice, iter_slices
 from declass.store import Store, open_store
 from declass.store.base import Prepared, prepare
