@@ -66,6 +66,10 @@ bench: install
 	$(BIN)/python bench/bench_ingest.py --pages 20000
 	$(BIN)/python bench/bench_pathological.py
 	$(BIN)/python bench/bench_web.py --pages 10000 --clients 200 --seconds 30
+	# corpus questions at 10k pages (ingested) and 100k (the 10k archive copied ten times in SQL)
+	$(BIN)/python bench/bench_archive.py --sizes 10000 --work bench/corpus/archive --repeats 1 --cli-repeats 1 --skip-ingest-comparison --out /dev/null
+	test -e bench/corpus/archive/archive-100000.db || $(BIN)/python bench/replicate.py bench/corpus/archive/archive-10000.db bench/corpus/archive/archive-100000.db --times 10
+	$(BIN)/python bench/bench_archive.py --sizes 10000,100000 --work bench/corpus/archive
 	$(BIN)/python bench/bench_scale.py --sizes $(SCALE_SIZES) --dask-pages 10000
 	$(BIN)/python bench/bench_ocr.py
 	$(BIN)/python bench/bench_releases.py --sizes 10000,100000
