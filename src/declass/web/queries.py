@@ -99,7 +99,8 @@ def documents_page(lib: Library, where: DocumentFilter, *, sort: str = "date", l
     column (the date) reads one page of the index from the cursor on, not the whole table."""
     order = _order(sort)
     cond, params = where.where()
-    total = sql(lib, f"SELECT count(*) AS n FROM documents d WHERE {cond}", params)[0]["n"]
+    total = lib.memo(f"documents:{cond}:{params!r}",  # the same filter in any order, on any page: counted once
+                     lambda: int(sql(lib, f"SELECT count(*) AS n FROM documents d WHERE {cond}", params)[0]["n"]))
     a, b = decode(after, len(order)), decode(before, len(order), "before")
     edge = b or a
     forward = b is None
