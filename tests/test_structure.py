@@ -297,3 +297,26 @@ def test_a_list_that_really_starts_late_is_left_alone() -> None:
     doc = declass.parse("[Here follows discussion of unrelated subjects.]\n\n"
                         "6. I then brought up the question of a flight over the targets.\n")
     assert [b.label for b in doc.blocks if b.kind == "paragraph" and b.number] == ["6"]
+
+
+def test_initials_in_a_participants_list_are_not_lettered_points() -> None:
+    """'J. Graham Parsons' is a name's initial, not point J: the numbered paragraphs after the
+    participants stay 1 and 2 instead of becoming J.1 and J.2 (names here are not in any data file)."""
+    text = ("MEMORANDUM OF CONVERSATION\n\nWashington, March 3, 1958\n\nSUBJECT\nIndonesian Situation\n\n"
+            "PARTICIPANTS\nThe Secretary\nQ. Harlan Vostrick, Deputy Assistant Secretary\nAmbassador Jones\n"
+            "W. Tolliver Brandt\n\n"
+            "1. The Secretary opened the conversation by saying that the situation was serious.\n\n"
+            "2. Mr. Vostrick said the rebels would probably hold out for some weeks.\n")
+    doc = declass.parse(text)
+    labels = [b.label for b in doc.blocks if b.kind in ("paragraph", "point", "sub-paragraph")]
+    assert labels == ["1", "2"]
+    assert not any(b.kind == "point" for b in doc.blocks)
+
+
+def test_a_lettered_list_may_start_one_letter_late() -> None:
+    """OCR may lose a list's 'A.': a list starting at 'B.' is still a list."""
+    text = ("1. The situation has three aspects.\n\n"
+            "B. Soviet capabilities are growing in every field of interest.\n\n"
+            "C. Chinese capabilities are growing more slowly than expected.\n")
+    doc = declass.parse(text)
+    assert [b.label for b in doc.blocks if b.kind == "point"] == ["1.B", "1.C"]

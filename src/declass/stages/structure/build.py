@@ -41,6 +41,10 @@ KIND_OF = {"roman": "section", "upper": "point", "number": "paragraph", "lower":
 SHORT = 2  # words: a fragment this short, standing alone, is a margin note
 
 
+MAX_LETTER_START = 2
+"""The latest letter a lettered list may start at: "B." after an "A." OCR lost."""
+
+
 @dataclass(eq=False)
 class Node:
     """A block while the tree is being built (labels are made at the end)."""
@@ -195,7 +199,8 @@ class Builder:
     def choose(self, marks: list[Marker], text: str) -> Marker | None:
         """Pick the reading that best continues a sequence in progress."""
         marks = [m for m in marks if not ((m.bare or m.guessed) and self.expected(m.kind) != m.value
-                                          and not self.second_after_misread_start(m))]
+                                          and not self.second_after_misread_start(m))
+                 and not self.initial_not_point(m)]
         if not marks:
             return None
         if len(marks) == 1:
@@ -211,6 +216,12 @@ class Builder:
             if best is None or score < best_gap:
                 best, best_gap = m, score
         return best
+
+    def initial_not_point(self, mark: Marker) -> bool:
+        """"J. Graham Parsons" in a memo's participants, "W. Walton Butterworth": a letter deep in
+        the alphabet with no lettered list in progress is a name's initial, not point J.  A list
+        may start one letter late (OCR lost its "A."), never seven."""
+        return mark.kind in ("upper", "lower") and mark.value > MAX_LETTER_START and self.expected(mark.kind) == 0
 
     def second_after_misread_start(self, mark: Marker) -> bool:
         """"2" right after a first item numbered above 2: OCR misread the first ("4." for "1.");
@@ -520,7 +531,8 @@ def body_start(chunks: tuple[Chunk, ...]) -> int:
         if heading_level(text) == 1:
             first_marked = i
             break
-        marks = [m for m in readings(text) if m.kind not in ("bullet",) and not m.bare]
+        marks = [m for m in readings(text) if m.kind not in ("bullet",) and not m.bare
+                 and not (m.kind in ("upper", "lower") and m.value > MAX_LETTER_START)]  # an initial
         if marks and not _name_like(text[marks[0].end :]):
             first_marked = i
             break
