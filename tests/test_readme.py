@@ -106,7 +106,12 @@ def test_python_snippet_runs_as_a_user_would(user_dir: Path, section: str, code:
     if "archive.ingest" in code:
         assert documents_in(user_dir / "declass.db") == 2
         assert "2 added, 0 failed" in run.stdout
+    if "Port Arthur" in code:
         assert "Port Arthur" in run.stdout
+    if "page.next" in code:  # the paging example: a first page of 10, then every later page's first row
+        first, *later = run.stdout.splitlines()[1:]
+        shown, total = map(int, re.match(r"(\d+) of (\d+) judgments", first).groups())  # type: ignore[union-attr]
+        assert shown == 10 < total and len(later) == (total - 1) // 10
 
 
 @pytest.fixture(scope="module")
