@@ -188,9 +188,9 @@ class PeakRSS:
         return self.peak / 2**20
 
 
-def most_used(db: Path) -> tuple[str, str]:
+def most_used(db: Path) -> tuple[str, str, str]:
     """The canonical name of the entity with the most mentions (the entity page's worst case),
-    and the estimative term the most judgments use."""
+    and the estimative term and the document with the most judgments."""
     import sqlite3
 
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
@@ -198,14 +198,16 @@ def most_used(db: Path) -> tuple[str, str]:
         entity = con.execute("SELECT canonical, count(*) AS n FROM mentions WHERE entity_id IS NOT NULL"
                              " GROUP BY entity_id ORDER BY n DESC LIMIT 1").fetchone()
         term = con.execute("SELECT term, count(*) AS n FROM judgments GROUP BY term ORDER BY n DESC LIMIT 1").fetchone()
+        doc = con.execute("SELECT doc_id, count(*) AS n FROM judgments GROUP BY doc_id"
+                          " ORDER BY n DESC LIMIT 1").fetchone()
     finally:
         con.close()
-    return str(entity[0]), str(term[0])
+    return str(entity[0]), str(term[0]), str(doc[0])
 
 
 def acceptance_routes(db: Path) -> tuple[dict[str, str], str]:
     """Issue 16's routes, named, with several filters each; and the most-mentioned entity."""
-    top, term = most_used(db)
+    top, term, doc = most_used(db)
     name = quote(top, safe="")
     routes = {
         "archive": "/",
@@ -214,7 +216,7 @@ def acceptance_routes(db: Path) -> tuple[dict[str, str], str]:
         "judgments": "/judgments",
         "judgments_band": "/judgments?scale=icd203&min=0.5&max=0.9",
         "judgments_term": f"/judgments?term={quote(term)}",
-        "judgments_doc": "/judgments?doc=1952-09-10-nie-58-sino-soviet-relations",
+        "judgments_doc": f"/judgments?doc={quote(doc, safe='')}",  # the document with the most judgments
         "timeline": "/timeline",
         "timeline_entity": f"/timeline?entity={name}",
         "timeline_dates": "/timeline?date_from=1955&date_to=1956-12-31",
