@@ -298,6 +298,12 @@ def _v12_event_entities_and_judgment_totals(db: sqlite3.Connection) -> None:
     run_script(db, tables.V12.format(real="REAL"))
 
 
+def _v13_event_spans(db: sqlite3.Connection) -> None:
+    from declass.store import tables
+
+    run_script(db, tables.V13)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "initial schema", _v1_initial),
     (2, "redaction and edit counts", _v2_redaction_counts),
@@ -311,6 +317,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     (10, "entity and co-occurrence totals", _v10_totals),
     (11, "fewer indexes to write", _v11_lighter_writes),
     (12, "entities of events; judgments by term and band", _v12_event_entities_and_judgment_totals),
+    (13, "events' last dates in their date index", _v13_event_spans),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -86,7 +86,8 @@ DROP INDEX mentions_named;
         f"ALTER TABLE judgment_ranges ADD COLUMN IF NOT EXISTS {c} TEXT NOT NULL DEFAULT '';\n"
         for c in tables.RANGE_COLUMNS_V10) + tables.AGGREGATES + tables.AGGREGATES_FILL),
     (6, "fewer indexes to write", tables.V11_DROPS),
-    (7, "entities of events; judgments by term and band", tables.V12.format(real="DOUBLE PRECISION")))
+    (7, "entities of events; judgments by term and band", tables.V12.format(real="DOUBLE PRECISION")),
+    (8, "events' last dates in their date index", tables.V13))
 LATEST = MIGRATIONS[-1][0]
 # ``record`` is not moved to the end of its row as in SQLite: PostgreSQL keeps a large value
 # out of line (TOAST), so reading the other columns never reads it.

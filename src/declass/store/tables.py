@@ -217,6 +217,14 @@ DROP INDEX cooccurrence_b;
 """
 """Indexes no question reads since the totals (schema 11 / PostgreSQL 6)."""
 
+V13 = """
+CREATE INDEX IF NOT EXISTS events_span ON events(date, doc_id, start, seq, last_date);
+DROP INDEX IF EXISTS events_date;
+"""
+"""Events in date order with each one's last date beside it (schema 13 / PostgreSQL 8): a timeline
+cut to a date range walks and counts the index alone instead of reading every earlier event's row
+(at 100k pages: the count 33 -> 8 ms, a page 72 -> 4 ms)."""
+
 RANGE_COLUMNS_V10 = ("doc_date", "term")
 """Columns of ``judgment_ranges`` that archives made at schema 9 (SQLite) / 3 (PostgreSQL) lack."""
 
