@@ -44,7 +44,6 @@ def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
                 component.append(w)
                 if w == v:
                     break
-            # a package's __init__ importing its own modules is not a cycle of the design
             if len(component) > 1:
                 found.append(sorted(component))
 

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 import typer.core
@@ -35,8 +35,6 @@ from declass.model import field_value
 from declass.stages.markup import OPS_STYLE
 from declass.store import Hit, default_db
 from declass.store.base import Page
-
-T = TypeVar("T")
 
 
 def _flag_type_hidden(display: Callable[[Any, Any], str | None]) -> Callable[[Any, Any], str | None]:

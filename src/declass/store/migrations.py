@@ -235,16 +235,11 @@ def _v9_analysis_tables(db: sqlite3.Connection) -> None:
     db.execute(f"INSERT INTO documents_v9 ({', '.join(kept)}) SELECT {', '.join(kept)} FROM documents")
     db.execute("DROP TABLE documents")  # foreign keys are off while migrating: nothing cascades
     db.execute("ALTER TABLE documents_v9 RENAME TO documents")
+    run_script(db, tables.BLOCK_AND_MENTION_COLUMNS_V9)
     run_script(db, """
         CREATE INDEX documents_path ON documents(path);
         CREATE INDEX documents_number ON documents(lower(doc_number));
         CREATE INDEX documents_date ON documents(date, id);
-        ALTER TABLE blocks ADD COLUMN attrs TEXT;
-        ALTER TABLE mentions ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
-        ALTER TABLE mentions ADD COLUMN page INTEGER;
-        ALTER TABLE mentions ADD COLUMN doc_date TEXT NOT NULL DEFAULT '';
-        DROP INDEX mentions_entity;
-        DROP INDEX mentions_named;
         DROP TRIGGER blocks_au;
         DROP TRIGGER blocks_log_au;
         CREATE TRIGGER blocks_au AFTER UPDATE OF text ON blocks BEGIN

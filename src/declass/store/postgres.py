@@ -74,13 +74,7 @@ ALTER TABLE documents ADD COLUMN metadata TEXT;
 CREATE INDEX documents_id_prefix ON documents(id text_pattern_ops);
 CREATE INDEX documents_sha_prefix ON documents(sha256 text_pattern_ops);
 CREATE INDEX documents_date ON documents(date, id);
-ALTER TABLE blocks ADD COLUMN attrs TEXT;
-ALTER TABLE mentions ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE mentions ADD COLUMN page INTEGER;
-ALTER TABLE mentions ADD COLUMN doc_date TEXT NOT NULL DEFAULT '';
-DROP INDEX mentions_entity;
-DROP INDEX mentions_named;
-""" + tables.MENTION_INDEXES),
+""" + tables.BLOCK_AND_MENTION_COLUMNS_V9 + tables.MENTION_INDEXES),
     (4, "search reads words as the embedded engines do (store.pgsearch)", pgsearch.SCHEMA),
     (5, "entity and co-occurrence totals", "".join(
         f"ALTER TABLE judgment_ranges ADD COLUMN IF NOT EXISTS {c} TEXT NOT NULL DEFAULT '';\n"
@@ -290,17 +284,9 @@ class PostgresStore(PagedQueries):
                entity_ids: Sequence[str] = ()) -> list[Hit]:
         if query:  # the query language, read as FTS5 reads it (store.pgsearch)
             return pgsearch.search(self._read, parse(query), limit=limit, doc_id=doc_id, entity_ids=entity_ids)
-        where: list[str] = []
-        params: list[Any] = []
         source, snip = "blocks b JOIN documents d ON d.id = b.doc_id", "substr(b.text, 1, 200)"
         rank, order = "0.0", "d.date NULLS FIRST, b.doc_id, b.seq"
-        if doc_id:
-            where.append("b.doc_id = %s")
-            params.append(doc_id)
-        if entity_ids:
-            where.append("EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = b.doc_id AND m.block = b.label"
-                         " AND (m.entity_id = ANY(%s) OR m.named_id = ANY(%s)))")
-            params += [list(entity_ids), list(entity_ids)]
+        where, params = pgsearch.block_filters(doc_id, entity_ids)
         params.append(limit)
         rows = self._read(
             f"SELECT b.doc_id, b.label, b.kind, b.page, b.start, b.\"end\", d.title, d.doc_number, {snip} AS snip,"

@@ -30,6 +30,17 @@ from declass.model import field_value
 
 Row = tuple[Any, ...]
 
+BLOCK_AND_MENTION_COLUMNS_V9 = """
+ALTER TABLE blocks ADD COLUMN attrs TEXT;
+ALTER TABLE mentions ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE mentions ADD COLUMN page INTEGER;
+ALTER TABLE mentions ADD COLUMN doc_date TEXT NOT NULL DEFAULT '';
+DROP INDEX mentions_entity;
+DROP INDEX mentions_named;
+"""
+"""Columns blocks and mentions gained in schema 9 (SQLite) / 3 (PostgreSQL), and the indexes
+the new mention indexes replace."""
+
 # The DDL of the tables added in schema 9 (SQLite) / 3 (PostgreSQL); {real} per dialect.
 TABLES = """
 CREATE TABLE judgments (

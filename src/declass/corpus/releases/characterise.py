@@ -227,18 +227,11 @@ def ocr_differences(earlier: ReleaseText, later: ReleaseText, al: Alignment) -> 
 
 def _pieces(rt: ReleaseText, j1: int, j2: int) -> tuple[Piece, ...]:
     out: list[Piece] = []
-    k = j1
-    while k < j2:
-        b = rt.words[k].block
-        m = k
-        while m + 1 < j2 and rt.words[m + 1].block == b:
-            m += 1
-        blk = rt.blocks[b]
-        start = rt.words[k].start
+    for blk, first, last in rt.block_runs(j1, j2):
+        start = first.start
         if start and blk.text[start - 1] in "(\"'“‘[":  # an opening bracket or quote goes with its words
             start -= 1
-        out.append(Piece(blk.label, start, _end_with_punct(blk.text, rt.words[m].end), blk.page))
-        k = m + 1
+        out.append(Piece(blk.label, start, _end_with_punct(blk.text, last.end), blk.page))
     return tuple(out)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -92,20 +93,20 @@ class ReleaseText:
     blocks: tuple[TextBlock, ...]
     evidence: tuple[Evidence, ...]
 
-    def span_text(self, i: int, j: int) -> str:
-        """The text of words ``i..j`` (exclusive) as printed, block by block."""
-        if i >= j:
-            return ""
-        parts: list[str] = []
+    def block_runs(self, i: int, j: int) -> Iterator[tuple[TextBlock, Word, Word]]:
+        """Words ``i..j`` (exclusive) in runs within one block: each run's block, first and last word."""
         k = i
         while k < j:
             b = self.words[k].block
             m = k
             while m + 1 < j and self.words[m + 1].block == b:
                 m += 1
-            parts.append(self.blocks[b].text[self.words[k].start:self.words[m].end])
+            yield self.blocks[b], self.words[k], self.words[m]
             k = m + 1
-        return " ".join(parts)
+
+    def span_text(self, i: int, j: int) -> str:
+        """The text of words ``i..j`` (exclusive) as printed, block by block."""
+        return " ".join(blk.text[first.start:last.end] for blk, first, last in self.block_runs(i, j))
 
     def chars(self, i: int, j: int) -> int:
         """Letters and digits in words ``i..j``: a length that line breaks and spacing do not change."""
