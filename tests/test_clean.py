@@ -470,3 +470,18 @@ def test_a_damaged_frus_running_head_at_a_page_edge() -> None:
     assert hit is not None and hit[0] == "running_head"
     assert classify_line("The foreign relations of 1955 were bad and getting worse all along the line.",
                          edge=True) is None
+
+
+@pytest.mark.parametrize("line", ["Foreign. Relations, 1947-1949, Volume XIV = 3\u20ac1",
+                                  "118 Foreign Relations, 1 @4-19 6, Volume XXIT",
+                                  "Fo eign Relations 1950-1951, Votume VII 77"])
+def test_a_frus_running_head_whose_years_or_page_ocr_lost(line: str) -> None:
+    hit = classify_line(line, edge=True)
+    assert hit is not None and hit[0] == "running_head"
+    assert classify_line(line) is None
+
+
+@pytest.mark.parametrize("line", ["See Foreign Relations, 1950, Volume VII, Part 1, pp. 10-12.",
+                                  "16 NSC 6018 is printed in Foreign Relations, 1958\u20131960, Volume XVIII."])
+def test_a_frus_citation_naming_a_volume_is_no_running_head(line: str) -> None:
+    assert classify_line(line, edge=True) is None

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 
 from declass.model import Chunk, Correction, Document, Furniture, Line, Page, page_lookup
 from declass.stages.clean.furniture import HEAD_LINES, agencies_line, classify_line, echoes_banner
-from declass.stages.clean.page_edges import edge_flags, repeated_edge_lines
+from declass.stages.clean.page_edges import damaged_furniture, edge_flags, repeated_edge_lines
 from declass.text import lexicon
 from declass.text.crest_id import settle_archive_ids
 from declass.text.textmap import MappedText, TextBuilder, iter_lines
@@ -142,9 +142,18 @@ def classify_edges(text: str, raw_lines: list[RawLine], pages: tuple[Page, ...],
             continue
         candidates.append((line, page_at(s), edge))
         where.append(i)
-    for k in repeated_edge_lines(candidates):
+    running = repeated_edge_lines(candidates)
+    for k in running:
         s, e, _, _ = out[where[k]]
         out[where[k]] = (s, e, "furniture:running_head", {})
+    y = positions.get if positions else lambda _: None
+    found = [(r[2][10:], text[r[0]:r[1]].strip(), page_at(r[0]), y(r[0])) for r in out if r[2].startswith("furniture:")]
+    rest = [k for k in range(len(where)) if k not in running]
+    echoes = damaged_furniture([(candidates[k][0], candidates[k][1], y(out[where[k]][0]), candidates[k][2])
+                                for k in rest], found)
+    for j, (kind, fields) in echoes.items():
+        s, e, _, _ = out[where[rest[j]]]
+        out[where[rest[j]]] = (s, e, "furniture:" + kind, fields)
     return out
 
 

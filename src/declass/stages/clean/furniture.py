@@ -218,6 +218,9 @@ _YEAR = re.compile(r"\b1[89]\d\d\b")
 _PAGE_AT_END = re.compile(r"^\W{0,3}\d{1,4}\s|\s\d{1,4}\W{0,3}$")  # a running head carries its page number outside
 _RUNNING_TEXT = re.compile(r"\b(?!of\b|the\b|vol|part\b)[a-z]{2,}\b")  # "is printed in": a sentence, not a head
 _CITED_PAGES = re.compile(r"\bpp?\.\s*\d", re.IGNORECASE)  # "pp. 100-102": a citation of the volume, not its head
+_VOLUME = re.compile(r",\s*V\w{4,5}\s+[IVXLCZTl1|]{1,6}\b(?!,?\s+Part\b)")
+"""A running head's "Volume XXII" through damage ("Votume XIX", "Volume XXIT"); its years and page number may be
+too damaged to read ("1 @1-19 3", "7€5"), and a citation says "vol." (or "Volume V, Part 1", with pages)."""
 
 
 def _damaged_edge(line: str) -> tuple[str, dict[str, str]] | None:
@@ -225,8 +228,8 @@ def _damaged_edge(line: str) -> tuple[str, dict[str, str]] | None:
     bare = line.strip()
     if len(bare) <= 10 and _DAMAGED_PAGE_NUMBER.fullmatch(bare):
         return "page_number", {"number": re.sub(r"\D", "", bare), "damaged": "1"}
-    if (len(bare) <= 90 and _YEAR.search(bare) and _PAGE_AT_END.search(bare) and not _CITED_PAGES.search(bare)
-            and not _RUNNING_TEXT.search(bare)
+    if (len(bare) <= 90 and ((_YEAR.search(bare) and _PAGE_AT_END.search(bare)) or _VOLUME.search(bare))
+            and not _CITED_PAGES.search(bare) and not _RUNNING_TEXT.search(bare)
             and fuzz.partial_ratio("foreign relations", bare.lower()) >= 85):
         return "running_head", {"damaged": "1"}
     return None

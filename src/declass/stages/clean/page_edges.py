@@ -78,3 +78,56 @@ def repeated_edge_lines(lines: Sequence[tuple[str, int, bool]], *, min_pages: in
         if len(pages) >= min_pages:
             out.update(i for i in members if lines[i][1] != first_page)
     return out
+
+
+ECHO_SIMILARITY = 80
+"""How close (rapidfuzz ratio of running keys, 0-100) a line at a page edge must come to
+furniture the same document prints at its edges to be a damaged copy of it."""
+SLOT_TOLERANCE = 0.02
+"""How far (fraction of the page height) a damaged page number may stand from where the
+document's readable page numbers stand."""
+_FRAME = r"\-=~_\u2013\u2014"
+_PAGE_NUMBER_SHAPE = re.compile(rf"[{_FRAME}.,:;'\"\s]*[{_FRAME}][{_FRAME}.,:;'\"\s]*"
+                                rf"[^\s{_FRAME}]{{1,3}}[{_FRAME}.,:;'\"\s]*")
+"""A typed page number ("- 5 -") whose number OCR lost or changed ("-A.", "-§-", "- a -"):
+framed by dashes, at most three characters within."""
+
+
+def damaged_furniture(
+    lines: Sequence[tuple[str, int, float | None, bool]],
+    found: Sequence[tuple[str, str, int, float | None]],
+) -> dict[int, tuple[str, dict[str, str]]]:
+    """Lines at page edges that are damaged copies of the document's own furniture.
+
+    ``lines`` are ``(text, page, vertical place or None, at_edge)`` of body lines;
+    ``found`` are ``(kind, text, page, vertical place or None)`` of the furniture
+    already recognised.  Two shapes, both told by what the document prints elsewhere:
+
+    * a line within `ECHO_SIMILARITY` of a stamp, banner or running head found at
+      the edges of other pages ("ee For Release 2010/09/16 : CIA- ROP79T...");
+    * a dash-framed mark of at most three characters standing where the document's
+      readable page numbers stand (within `SLOT_TOLERANCE` of one on another page).
+    """
+    known = [(kind, key, page) for kind, text, page, _ in found
+             if kind != "page_number" and len(key := _running_key(text)) >= 8]
+    slots = [(y, page) for kind, _, page, y in found if kind == "page_number" and y is not None]
+    first_page = min((p for _, p, _, _ in lines), default=1)
+    out: dict[int, tuple[str, dict[str, str]]] = {}
+    for i, (text, page, y, at_edge) in enumerate(lines):
+        t = text.strip()
+        if not at_edge or not t:
+            continue
+        if y is not None and _PAGE_NUMBER_SHAPE.fullmatch(t) and not re.search(r"[A-Za-z]{2}", t) and any(
+                p != page and abs(y - sy) <= SLOT_TOLERANCE for sy, p in slots):
+            out[i] = ("page_number", {"damaged": "1", "printed": t})
+            continue
+        if len(t) > 160 or len(key := _running_key(t)) < 8:
+            continue
+        for kind, other, p in known:
+            if kind == "running_head" and page == first_page:
+                continue  # a cover carries its title where later pages carry it as a running head
+            if p != page and abs(len(other) - len(key)) <= len(other) // 3 and \
+                    fuzz.ratio(key, other) >= ECHO_SIMILARITY:
+                out[i] = (kind, {"damaged": "1", "echoes": "1"})
+                break
+    return out
