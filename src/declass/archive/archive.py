@@ -13,23 +13,17 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from rapidfuzz import fuzz
-
-from declass.archive.export import to_record
-from declass.corpus.cite import citation
-from declass.corpus.link import DEFAULT_THRESHOLD, LinkItem, link_items
-from declass.corpus.link import signature as link_signature
 from declass.errors import StoreError, UsageError
 from declass.limits import DEFAULT_MAX_BYTES, DEFAULT_TIME_BUDGET
-from declass.model import Document
 from declass.stages.judgments.scales import BUILTIN as BUILTIN_SCALES
 from declass.stages.judgments.scales import load_scale, range_under
 from declass.store import Hit, PutResult, default_db, open_store
 from declass.store.base import Page
 from declass.store.tables import decode_cursor, encode_cursor
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the model, export, citation and linking modules load where used
     from declass.archive.ingest import FileResult, IngestReport
+    from declass.model import Document
 
 if TYPE_CHECKING:  # the releases package (and its near-duplicate index) loads when first used
     from declass.corpus.releases.compare import Comparison
@@ -138,6 +132,8 @@ class Archive:
 
     def add(self, doc: Document | str | Path) -> PutResult:
         """Store one document (parsed here if given as a path or text)."""
+        from declass.archive.export import to_record
+        from declass.model import Document
         from declass.stages.parse import parse
 
         if not isinstance(doc, Document):
@@ -277,12 +273,12 @@ class Archive:
         """Judgments (one document or all) with their range under ``scale``,
         kept when that range lies within ``[low, high]`` (unmapped ones only
         when no bound is set), in document order; ``term``: only that term."""
-        load_scale(scale)  # a bad scale fails here, once
         doc_id = self.resolve(ref) if ref else None
-        if scale in BUILTIN_SCALES:
+        if scale in BUILTIN_SCALES:  # its ranges are stored: no need to read its file
             return self.store.judgments_page(doc_id=doc_id, scale=scale, low=low, high=high, term=term,
                                              limit=bounded(limit), after=after)
         # a user's scale file: no column holds its ranges, so the judgments table is read through
+        load_scale(scale)  # a bad scale fails here, once
         rows = []
         for j in self.store.judgment_scan(doc_id=doc_id):
             if term and j["term"] != term:
@@ -315,6 +311,8 @@ class Archive:
         """Add each row's ``citation`` (of its document and block), reading only the rows' blocks."""
         if not rows:
             return rows
+        from declass.corpus.cite import citation
+
         docs, blocks = self.store.cite_parts([(r["document"], r.get("block")) for r in rows])
         for r in rows:
             doc = docs.get(r["document"], {"id": r["document"], "metadata": {}})
@@ -325,10 +323,14 @@ class Archive:
 
     # -- judgments across documents --------------------------------------
 
-    def find_links(self, *, threshold: float = DEFAULT_THRESHOLD, method: str = "auto") -> list[dict[str, Any]]:
+    def find_links(self, *, threshold: float | None = None, method: str = "auto") -> list[dict[str, Any]]:
         """Propose links between judgments restated across documents, and store them
-        (``method``: lexical, embeddings, or auto = embeddings when installed).  Candidate
+        (``method``: lexical, embeddings, or auto = embeddings when installed; ``threshold``:
+        least similarity, default `declass.corpus.link.DEFAULT_THRESHOLD`).  Candidate
         pairs come from an index of their tokens (`declass.corpus.link`), not all pairs."""
+        from declass.corpus.link import DEFAULT_THRESHOLD, LinkItem, link_items
+
+        threshold = DEFAULT_THRESHOLD if threshold is None else threshold
         items = [LinkItem(j["document"], j["id"], j["claim"], j["polarity"], tuple(ents))
                  for j, ents in self.store.judgment_entities()]
         found = link_items(items, threshold, method)
@@ -363,6 +365,10 @@ class Archive:
         """A judgment's trajectory: every restatement (linked or restated in
         the same document), in date order, with its term and probability on
         the anchor's side of the question."""
+        from rapidfuzz import fuzz
+
+        from declass.corpus.link import signature as link_signature
+
         if ":" in ref:
             anchor_doc, anchor = self.judgment_ref(ref)
         else:

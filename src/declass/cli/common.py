@@ -1,5 +1,8 @@
 """What every ``declass`` command shares: the consoles, one-line errors and exit
-codes, opening the archive, tables that fold rather than cut, JSON output."""
+codes, opening the archive, tables that fold rather than cut, JSON output.
+
+Rich loads on the first table or styled line, not at start-up: a command
+that prints JSON (``declass judgments --json``) never pays for it."""
 
 from __future__ import annotations
 
@@ -7,26 +10,60 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from declass.archive.archive import Archive
 from declass.errors import DeclassError, UsageError
 
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
 T = TypeVar("T")
 
-# Piped or under make, Rich would lay tables out in 80 columns: give them room unless COLUMNS says otherwise.
-out = Console(highlight=False, soft_wrap=False,
-              width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class LazyConsole:
+    """A Rich console made on first use (Rich costs tens of milliseconds to import)."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            options = dict(self._options)
+            if callable(options.get("width")):
+                options["width"] = options["width"]()
+            self._console = Console(**options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.console, name)
+
+
+def _width() -> int | None:
+    """Piped or under make, Rich would lay tables out in 80 columns: give them room unless COLUMNS says otherwise."""
+    return None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160
+
+
+out = LazyConsole(highlight=False, soft_wrap=False, width=_width)
+err = LazyConsole(stderr=True, highlight=False, soft_wrap=True)
+
+
+def note(line: str) -> None:
+    """One plain line on stderr (no Rich: counts and cursors beside JSON output)."""
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
 
 
 def fail(exc: DeclassError) -> typer.Exit:
     """Print a one-line error and choose the exit code for it."""
-    err.print(f"declass: error: {exc.message}", markup=False)
+    note(f"declass: error: {exc.message}")
     return typer.Exit(2 if isinstance(exc, UsageError) else 1)
 
 
@@ -52,6 +89,8 @@ ID_COLUMNS = frozenset({"id", "document", "judgment", "restated as"})
 def table_(*headers: str, **options: Any) -> Table:
     """A table whose long ids and claims fold onto further lines rather than being cut
     (a cut id cannot be used); on a wide console an id column keeps to one line."""
+    from rich.table import Table
+
     t = Table(**options)
     for h in headers:
         t.add_column(h, overflow="fold", no_wrap=h in ID_COLUMNS and out.width >= 120)

@@ -14,27 +14,27 @@ import time
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.core
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.text import Text
 
 from declass import __version__
-from declass.archive.archive import DEFAULT_LIMIT, Archive
-from declass.archive.export import with_releases, write_csv, write_jsonl
-from declass.cli.common import ask, err, fail, first_words, open_archive, out, print_json, table_
+from declass.archive.archive import DEFAULT_LIMIT
+from declass.cli import plainargs
+from declass.cli.common import ask, err, fail, first_words, note, open_archive, out, print_json, table_
 from declass.cli.releases import releases_app
-from declass.corpus.cite import citation
-from declass.corpus.score import plot as plot_calibration
 from declass.errors import DeclassError, UsageError, printable
 from declass.evaluate.cli import eval_command
 from declass.limits import DEFAULT_TIME_BUDGET
-from declass.model import field_value
-from declass.stages.markup import OPS_STYLE
-from declass.store import Hit, default_db
+from declass.store import default_db
 from declass.store.base import Page
+
+if TYPE_CHECKING:  # what only some commands use loads in them: a store question starts without it
+    from rich.text import Text
+
+    from declass.archive.archive import Archive
+    from declass.store import Hit
 
 
 def _flag_type_hidden(display: Callable[[Any, Any], str | None]) -> Callable[[Any, Any], str | None]:
@@ -47,6 +47,7 @@ def _flag_type_hidden(display: Callable[[Any, Any], str | None]) -> Callable[[An
     return shown
 
 
+plainargs.install()  # plain option values without importing Pydantic
 typer.core.TyperOption.display_type_rich = _flag_type_hidden(  # type: ignore[method-assign, assignment]
     typer.core.TyperOption.display_type_rich)
 
@@ -79,7 +80,7 @@ def page_footer(rows: Page, noun: str, extra: str = "") -> None:
     line = f"{len(rows)} of {rows.total} {noun}{extra}"
     if rows.next:
         line += f"; next page: --after {rows.next}"
-    err.print(line, markup=False, highlight=False, soft_wrap=True)
+    note(line)
 
 
 def page_names(archive: Archive, rows: list[dict[str, Any]], key: str = "document") -> dict[str, str]:
@@ -135,6 +136,8 @@ def ingest(
     ] = DEFAULT_TIME_BUDGET,
 ) -> None:
     """Ingest documents into the archive (re-running is safe: unchanged files are skipped)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from declass.archive.ingest import GLOB_CHARS, FileResult, count_files  # the pipeline, only when ingesting
 
     for p in paths:  # a mistyped name is a usage error, before anything is read
@@ -146,7 +149,7 @@ def ingest(
     total = count_files(paths) if show_bar else None
     with Progress(
         TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), console=err, disable=not show_bar, transient=True,
+        TimeElapsedColumn(), console=err.console, disable=not show_bar, transient=True,
     ) as bar:
         task = bar.add_task("ingesting", total=total)
 
@@ -221,6 +224,10 @@ def show(
     ] = Reading.typed,
 ) -> None:
     """Show a document's outline, or one block of it, in a chosen reading."""
+    from rich.text import Text
+
+    from declass.corpus.cite import citation
+
     record, block = ask(db, lambda archive: archive.record_and_block(doc, label))
     if block is not None:
         if as_json:
@@ -247,6 +254,10 @@ PLAIN_MARKS = {"delete": "[-{}-]", "insert": "{{+{}+}}", "note": "{{+note: {}+}}
 
 def render_reading(block: dict[str, Any], reading: Reading) -> Text:
     """A block's text as typed, as amended, or as a redline with Rich styles."""
+    from rich.text import Text
+
+    from declass.stages.markup import OPS_STYLE
+
     if reading is Reading.amended:
         return Text(block.get("amended_text", block["text"]))
     if reading is Reading.redline and block.get("redline"):
@@ -263,6 +274,11 @@ def render_reading(block: dict[str, Any], reading: Reading) -> Text:
 
 def print_outline(record: dict[str, Any]) -> None:
     """Metadata, then one line per block, indented by depth."""
+    from rich.text import Text
+
+    from declass.corpus.cite import citation
+    from declass.model import field_value
+
     out.print(Text(citation(record), style="bold"))
     out.print(f"  id: {record['id']}", markup=False)
     for key, value in record["metadata"].items():
@@ -294,6 +310,8 @@ def cite_command(
     db: DbOption = None,
 ) -> None:
     """Print a full citation: type, number, title, date, paragraph, archive id."""
+    from declass.corpus.cite import citation
+
     record, block = ask(db, lambda archive: archive.record_and_block(doc, label))
     sys.stdout.write(citation(record, block) + "\n")
 
@@ -307,6 +325,8 @@ def redactions_command(
     after: AfterOption = None,
 ) -> None:
     """What the release withholds: exemption markers and withheld points, with statistics."""
+    from rich.text import Text
+
     report = ask(db, lambda archive: archive.redaction_report(doc, limit=limit, after=after))
     if as_json:
         print_json(report)
@@ -503,6 +523,8 @@ def track_command(
     as_json: JsonOption = False,
 ) -> None:
     """How a judgment was restated over time, with its term and probability."""
+    from rich.text import Text
+
     found = ask(db, lambda archive: archive.track(judgment, scale=scale))
     if as_json:
         print_json(found)
@@ -527,6 +549,10 @@ def score_command(
     as_json: JsonOption = False,
 ) -> None:
     """Score judgments against what happened: Brier, log score, calibration table and plot."""
+    from rich.text import Text
+
+    from declass.corpus.score import plot as plot_calibration
+
     result = ask(db, lambda archive: archive.score(outcomes, scale=scale, by=by))
     paths = plot_calibration(result, plot_to)
     result["plots"] = [str(p) for p in paths]
@@ -621,6 +647,8 @@ def entity_command(
     after: AfterOption = None,
 ) -> None:
     """One entity: its canonical record, the names it appears under, its mentions cited (a page at a time)."""
+    from rich.text import Text
+
     found = ask(db, lambda archive: archive.entity(name, gazetteer=gazetteer or (), limit=limit, after=after))
     if as_json:
         print_json(found)
@@ -670,6 +698,8 @@ def cooccurrence_command(
 
 
 def render_snippet(hit: Hit) -> Text:
+    from rich.text import Text
+
     text = Text(hit.snippet)
     for s, e in hit.highlights:
         text.stylize("bold reverse", s, e)
@@ -711,6 +741,8 @@ def export(
     out_file: Annotated[Path | None, typer.Option("--out", help="Write here instead of standard output.")] = None,
 ) -> None:
     """Export the archive (JSONL records or a CSV of blocks)."""
+    from declass.archive.export import with_releases, write_csv, write_jsonl
+
     with open_archive(db, readonly=True) as archive:
         records = with_releases(archive.records(), archive.releases())
         writer = write_jsonl if fmt is ExportFormat.jsonl else write_csv

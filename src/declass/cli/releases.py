@@ -9,10 +9,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from declass.cli import common as cli
-from declass.corpus.cite import block_reference, document_citation
 from declass.errors import DeclassError
 
 releases_app = typer.Typer(
@@ -58,6 +56,8 @@ def releases_main(
     if not pairs:
         cli.out.print("no releases paired")
         return
+    from rich.table import Table
+
     table = Table("earlier", "later", "date", "found by", "score", "order by", "status")
     for p in pairs:
         table.add_row(p["earlier"], p["later"], p.get("date") or "", p["method"], f"{p['score']:.2f}",
@@ -75,6 +75,8 @@ def _print_stats(cli: Any, data: dict[str, Any]) -> None:
         for k, v in a[key].items():
             cli.out.print(f"  {k:28} {v['withheld_share']:.1%} of {v['pairs']} pair(s)" if isinstance(v, dict)
                           else f"  {k:28} {v} letters")
+    from rich.table import Table
+
     table = Table("earlier", "later", "withheld", "revealed", "spans", "ocr words", "removed")
     for p in data["pairs"]:
         table.add_row(p["earlier"], p["later"], f"{p['withheld_share']:.1%}", str(p["revealed_chars"]),
@@ -126,6 +128,8 @@ def compare_command(
 
 
 def _comparison(archive: Any, a: str, b: str) -> dict[str, Any]:
+    from declass.corpus.cite import block_reference, document_citation
+
     c = archive.compare(a, b).to_dict()
 
     def cited(doc_id: str) -> dict[str, Any]:

@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 DEFAULT_DEVSET = Path("../shared/devset")
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
@@ -36,6 +34,9 @@ def eval_command(
     ] = True,
 ) -> None:
     """Score every stage against gold: FRUS TEI markup, CREST releases, and scans printed from them."""
+    from rich.console import Console
+    from rich.table import Table
+
     from declass.evaluate import harness, report  # the pipeline loads only when an evaluation runs
 
     console = Console(highlight=False, width=max(Console().width, 110))
