@@ -255,3 +255,15 @@ def test_a_damaged_word_after_a_number_is_no_heading_past_the_first_line() -> No
     doc = declass.parse("SECRET\n\n1. Nations of the bloc will follow the lead of Moscow in this matter.\n\n"
                         "12. Natlonal forces are weak and will remain so for the period of this estimate.\n")
     assert [b.label for b in doc.blocks if b.kind == "paragraph"] == ["1", "12"]
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("MEMORANDUM FOR THE RECORD\n\nWashington, Novembr 4, 1953.\n\nSUBJECT: Meeting of June 22, 1953\n\n"
+     "1. The group met on June 22, 1953 to discuss the estimate.\n", "1953-11-04"),
+    ("MEMORANDUM FOR THE RECORD\n\nWashington, April 36, 1954.\n\n1. The group met on 2 March 1954.\n",
+     "1954-04-30"),
+])
+def test_a_damaged_dateline_is_the_date_before_a_later_one(text: str, iso: str) -> None:
+    doc = declass.parse(text)
+    assert value(doc, "date") == iso
+    assert doc.metadata["date"]["damaged"]

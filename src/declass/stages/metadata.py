@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 
 from declass.datafile import load_yaml
 from declass.model import Block, Document, page_lookup, typed_metadata
+from declass.stages.dateline import damaged_dateline
 from declass.stages.read.tei import classification_in
 from declass.stages.structure.footnotes import paragraph_references
 from declass.text import dates
@@ -229,20 +230,33 @@ def read_title(doc: Document, front: list[Block], number: Field | None) -> Field
 
 
 def read_date(doc: Document, front: list[Block]) -> Field | None:
+    """The first full date of the cover (a header other than "Date" aside), else of the first blocks.
+
+    A block with no date the strict patterns read may hold its dateline through OCR damage
+    (`damaged_dateline`): it is read there, before a later block's date (a meeting the memo reports)."""
     for b in front:
         if b.kind == "header" and b.number not in ("date",):
             continue
-        d = dates.first_date(b.text, precision="day")
-        if d:
-            return cite(b, d.start, d.end, d.iso, precision=d.precision)
+        if found := _date_in(b):
+            return found
     for b in doc.blocks[:8]:
-        d = dates.first_date(b.text, precision="day")
-        if d:
-            return cite(b, d.start, d.end, d.iso, precision=d.precision)
+        if found := _date_in(b):
+            return found
     d = dates.page_header_date(doc.text)
     if d:
         return {"value": d.iso, "block": None, "start": d.start, "end": d.end, "precision": d.precision,
                 "from": "page header"}
+    return None
+
+
+def _date_in(b: Block) -> Field | None:
+    d = dates.first_date(b.text, precision="day")
+    if d:
+        return cite(b, d.start, d.end, d.iso, precision=d.precision)
+    d = damaged_dateline(b.text)
+    if d:
+        return cite(b, d.start, d.end, d.iso, precision=d.precision, damaged=True,
+                    printed=" ".join(b.text[d.start:d.end].split()))
     return None
 
 
