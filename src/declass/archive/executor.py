@@ -38,6 +38,7 @@ from multiprocessing.context import ForkContext, ForkServerContext, SpawnContext
 from typing import Any, Generic, TypeVar, cast
 
 from declass.errors import StageError
+from declass.limits import trim_heap
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -111,11 +112,26 @@ def _watch_parent(pid: int) -> None:
     os._exit(70)
 
 
+HEAP_SLACK = 48 * 2**20
+"""Resident bytes a worker may keep above its least between tasks before it hands its
+freed heap back: after a large document the C heap would otherwise stay at its peak."""
+
+
+def _resident() -> int:
+    """This process's resident bytes (0 where /proc cannot say)."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _worker_main(conn: Connection, parent: int) -> None:
     """Run the tasks sent on ``conn`` one at a time until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    least: int | None = None  # resident bytes between tasks, at their least
     while True:
         try:
             msg = conn.recv()
@@ -134,6 +150,18 @@ def _worker_main(conn: Connection, parent: int) -> None:
         except Exception as exc:  # an unpicklable result or exception
             detail = "".join(traceback.format_exception_only(exc)).strip()
             conn.send(("err", RuntimeError(f"the task's answer could not be sent back: {detail}")))
+        del msg, fn, args, kwargs, reply  # not held while waiting for the next task
+        least = _bound_heap(least)
+
+
+def _bound_heap(least: int | None) -> int:
+    """Give freed heap back when the worker holds much more than it did between earlier
+    tasks; returns the new least."""
+    now = _resident()
+    if least is not None and now > least + HEAP_SLACK:
+        trim_heap()
+        now = _resident()
+    return now if least is None else min(least, now)
 
 
 # -- the local pool -------------------------------------------------------------------
@@ -389,16 +417,24 @@ class Done(Generic[T, R]):
 
 
 def run_tolerant(make: Callable[[], Executor], fn: Callable[..., R], tasks: Iterable[T], *,
-                 args: tuple[Any, ...] = (), limit: int = 8) -> Iterator[list[Done[T, R]]]:
+                 args: tuple[Any, ...] = (), limit: int = 8,
+                 split: Callable[[T], list[T]] | None = None) -> Iterator[list[Done[T, R]]]:
     """``fn(task, *args)`` for every task, at most ``limit`` in flight, yielding
     what finished in batches.  A task whose worker was lost is retried once,
     alone; a broken executor is replaced by ``make()``.  Tasks are read lazily
-    and the executor is shut down however the caller stops (even by an exception)."""
+    and the executor is shut down however the caller stops (even by an exception).
+
+    ``split`` cuts a lost task that bundles several (a chunk of documents) into the
+    pieces retried one by one, so that one bad piece fails only itself."""
     executor = make()
     pending = iter(tasks)
     inflight: dict[Future[R], tuple[T, bool]] = {}
-    suspects: deque[T] = deque()
+    suspects: deque[T] = deque()  # tasks whose worker was lost: each retried alone
     exhausted = False
+
+    def suspect(task: T) -> None:
+        suspects.extend((split(task) if split is not None else None) or [task])
+
     try:
         while True:
             if suspects:
@@ -428,7 +464,7 @@ def run_tolerant(make: Callable[[], Executor], fn: Callable[..., R], tasks: Iter
                         raise
                     broken = broken or isinstance(exc, BrokenExecutor)
                     if is_lost(exc) and not retried:
-                        suspects.append(task)
+                        suspect(task)
                     else:
                         batch.append(Done(task, error=exc, retried=retried))
             if broken:  # the whole executor is gone: every task in it is a suspect
@@ -438,7 +474,7 @@ def run_tolerant(make: Callable[[], Executor], fn: Callable[..., R], tasks: Iter
                     elif retried:
                         batch.append(Done(task, error=WorkerLost(0, None), retried=True))
                     else:
-                        suspects.append(task)
+                        suspect(task)
                 inflight.clear()
                 stop(executor)
                 executor = make()

@@ -25,8 +25,8 @@ from declass.archive.executor import LocalPool, TaskTimeout, is_lost, run_tolera
 from declass.archive.export import to_record
 from declass.errors import DeclassError, InputError, StageError, StoreError, UsageError
 from declass.limits import DEFAULT_MAX_BYTES, DEFAULT_TIME_BUDGET
+from declass.model import Document
 from declass.stages.pipeline import DEFAULT_OPTIONS, Options, run_stages, stages_for
-from declass.stages.read.reader import load_bytes, read_bytes
 from declass.stages.read.tei import Slice, iter_slices
 from declass.store import Store, open_store
 from declass.store.base import Prepared, prepare
@@ -142,13 +142,26 @@ def process_file(
     """Read, hash, parse and serialise one file: ``(result, prepared or None)``.  Never raises."""
 
     def work() -> Outcome:
+        from declass.stages.read.reader import load_bytes, read_bytes  # workers' alone: PDF and OCR libraries
+
         data = load_bytes(path, max_bytes)
         if _known(db, hashlib.sha256(data).hexdigest()):
             return FileResult(path, "unchanged"), None
-        doc = run_stages(read_bytes(data, name=path, max_bytes=max_bytes, ocr=ocr), stages_for(options))
-        return FileResult(path, "parsed", doc.id, pages=len(doc.pages)), prepare(to_record(doc))
+        doc = read_bytes(data, name=path, max_bytes=max_bytes, ocr=ocr)
+        del data
+        return _serialised(path, run_stages(doc, stages_for(options)))
 
     return _guarded(path, work)
+
+
+def _serialised(name: str, doc: Document) -> Outcome:
+    """``doc`` as stored.  The document is let go once its record is made (the record
+    shares its strings), so its text and span objects are not alive beside the JSON
+    and the compressed blob."""
+    result = FileResult(name, "parsed", doc.id, pages=len(doc.pages))
+    record = to_record(doc)
+    del doc
+    return result, prepare(record)
 
 
 def process_slice(path: str, piece: Slice, db: str | None, options: Options = DEFAULT_OPTIONS) -> Outcome:
@@ -160,8 +173,7 @@ def process_slice(path: str, piece: Slice, db: str | None, options: Options = DE
 
         if _known(db, hashlib.sha256(piece.xml).hexdigest()):
             return FileResult(name, "unchanged"), None
-        doc = next(parse_tei(piece, path, options))
-        return FileResult(name, "parsed", doc.id, pages=len(doc.pages)), prepare(to_record(doc))
+        return _serialised(name, next(parse_tei(piece, path, options)))
 
     return _guarded(name, work)
 
@@ -210,6 +222,52 @@ def run_task(task: Task, db: str | None, max_bytes: int, ocr: bool, options: Opt
     path, piece = task
     return process_slice(path, piece, db, options) if piece is not None else process_file(
         path, db, max_bytes, ocr, options)
+
+
+Chunk = tuple[Task, ...]
+"""Documents sent to a worker as one task."""
+
+CHUNK_DOCS = 8
+CHUNK_BYTES = 1 << 20
+"""A Dask task costs its scheduler and client some milliseconds, about what a short
+document costs to parse: short documents go to a Dask worker in runs of up to
+`CHUNK_DOCS`, a file of `CHUNK_BYTES` or more alone (a scan's OCR needs no company)."""
+
+
+def run_chunk(chunk: Chunk, db: str | None, max_bytes: int, ocr: bool, options: Options = DEFAULT_OPTIONS
+              ) -> list[Outcome]:
+    """`run_task` for each document of ``chunk``, in one worker."""
+    return [run_task(t, db, max_bytes, ocr, options) for t in chunk]
+
+
+def chunks(work: Iterable[Task], docs: int, size: int) -> Iterator[Chunk]:
+    """``work`` in runs of at most ``docs`` documents and under ``size`` bytes of input
+    (a file as large goes alone), read lazily."""
+    run: list[Task] = []
+    total = 0
+    for task in work:
+        n = _input_bytes(task)
+        if run and (len(run) >= docs or total + n > size):
+            yield tuple(run)
+            run, total = [], 0
+        run.append(task)
+        total += n
+    if run:
+        yield tuple(run)
+
+
+def _input_bytes(task: Task) -> int:
+    path, piece = task
+    if piece is not None:
+        return len(piece.xml)
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0  # the worker reports what became of it
+
+
+def _singles(chunk: Chunk) -> list[Chunk]:
+    return [(t,) for t in chunk]
 
 
 # -- parent side ----------------------------------------------------------------
@@ -278,12 +336,14 @@ def ingest(
     if dask_address:
         client = _dask_client(dask_address)
         try:
-            _run_all(lambda: client.get_executor(pure=False), runnable(), args, done, limit=max(workers, 2) * 8)
+            _run_all(lambda: client.get_executor(pure=False), chunks(runnable(), CHUNK_DOCS, CHUNK_BYTES), args,
+                     done, limit=max(workers, 2) * 3)
         finally:
             client.close()
         return report
-    _run_all(lambda: LocalPool(workers, time_budget=time_budget, preload=PRELOAD), runnable(), args, done,
-             limit=workers * 4)
+    # one document a task: the time budget and a crash's isolation are each document's own
+    _run_all(lambda: LocalPool(workers, time_budget=time_budget, preload=PRELOAD), ((t,) for t in runnable()), args,
+             done, limit=workers * 4)
     return report
 
 
@@ -291,13 +351,19 @@ PRELOAD = ("declass.stages.pipeline", "declass.text.lexicon")
 """Modules the forkserver imports once, so a new or replacement worker starts at once."""
 
 
-def _run_all(make: Callable[[], Executor], work: Iterable[Task], args: tuple[Any, ...],
-             done: Callable[[list[tuple[FileResult, Prepared | None]]], None], *, limit: int) -> None:
-    """Every task through a fault-tolerant executor: a worker that dies fails at most
-    the document it held (after one retry alone), and the run goes on."""
-    for batch in run_tolerant(make, run_task, work, args=args, limit=limit):
-        done([d.result if d.error is None else (_failure(d.task, d.error), None)  # type: ignore[misc]
-              for d in sorted(batch, key=lambda d: _name(d.task))])
+def _run_all(make: Callable[[], Executor], work: Iterable[Chunk], args: tuple[Any, ...],
+             done: Callable[[list[Outcome]], None], *, limit: int) -> None:
+    """Every chunk through a fault-tolerant executor: a worker that dies fails at most
+    the document it held (its chunk's documents are retried one by one, alone), and
+    the run goes on.  What finished together is written in one transaction."""
+    for batch in run_tolerant(make, run_chunk, work, args=args, limit=limit, split=_singles):
+        out: list[Outcome] = []
+        for d in batch:
+            if d.error is None and d.result is not None:
+                out += d.result
+            else:
+                out += [(_failure(t, d.error or RuntimeError("no result")), None) for t in d.task]
+        done(sorted(out, key=lambda o: o[0].path))
 
 
 def _failure(task: Task, exc: BaseException) -> FileResult:

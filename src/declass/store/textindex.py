@@ -32,6 +32,7 @@ from pathlib import Path
 
 import tantivy
 
+from declass.limits import trim_heap
 from declass.store.query import FOOTNOTE_DIGITS, And, Near, Node, Not, Or, Term
 
 TOKENIZER = "declass"
@@ -212,6 +213,7 @@ class BlockIndex:
             writer.wait_merging_threads()  # merges end here: ingest's memory stays flat
         finally:
             del writer
+            trim_heap()  # the writer's threads freed their buffers into arenas glibc would keep
         self._applied(last, index_id)  # type: ignore[arg-type]
         return added
 
@@ -238,6 +240,8 @@ class BlockIndex:
                 self.db.execute("COMMIT")
             writer.commit()
             writer.wait_merging_threads()
+            del writer
+            trim_heap()
             (tmp / ID_FILE).write_text(new_id + "\n")
             (tmp / BUILDING).unlink()
             old = self.path.with_name(self.path.name + f".old-{new_id[:8]}")
