@@ -5,10 +5,19 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 import declass
 from declass.model import Document
-from declass.stages.judgments.judgments import hedges, positive
+from declass.stages.judgments.judgments import (
+    _BE_BEFORE,
+    _IS_BEFORE,
+    ADJECTIVAL,
+    _before,
+    hedges,
+    positive,
+)
 from declass.stages.judgments.scales import BUILTIN, derive_survey, load_scale, probability
 from declass.text.sentences import sentences
 
@@ -228,3 +237,17 @@ def test_restatement_index_proposes_every_pair_all_pairs_would(nie58: declass.Do
     found = set(restatement_candidates(items))
     assert every and every <= found
     assert len(found) < len(items) ** 2 / 8
+
+
+_WORDS = st.sampled_from(["the", "a", "an", "is", "it is", "it was", "seems", "appears", "lathe", "this", "Their",
+                          "be", "", " ", "  ", "\n", "x", "-", "theses", "thé", "IS"])
+
+
+@pytest.mark.parametrize("rx, reach", [(ADJECTIVAL, 5), (_BE_BEFORE, 7), (_IS_BEFORE, 6)])
+@given(parts=st.lists(_WORDS, max_size=12), back=st.integers(min_value=0, max_value=3))
+def test_before_reads_as_the_whole_prefix(rx, reach, parts, back):
+    """Regression: hedges read the text before each hedge from the sentence's start (quadratic
+    in a long sentence of hedges); the bounded look-back must answer exactly as the full prefix."""
+    text = " ".join(parts) + " possible"
+    end = max(len(text) - len("possible") - back, 0)  # at the hedge, or a little before it
+    assert _before(rx, text, end, reach) == (rx.search(text[:end]) is not None)

@@ -103,6 +103,11 @@ REPORTED = re.compile(r"\b(?:insisted|said|stated|claimed|announced|declared|ass
 def units(text: str) -> list[tuple[int, int]]:
     """Spans that can each carry a judgment: sentences, split at semicolons
     and after an opening concessive clause ("Although X, we believe Y")."""
+    return [(s, e) for s, e, _ in hedged_units(text)]
+
+
+def hedged_units(text: str) -> list[tuple[int, int, list[Hedge]]]:
+    """`units` with the hedges of each (found once: the split needs them, and so does the judgment)."""
     out: list[tuple[int, int]] = []
     for s, e in sentences(text):
         pos = s
@@ -110,29 +115,47 @@ def units(text: str) -> list[tuple[int, int]]:
             out.append((pos, m.start() + 1))
             pos = m.end()
         out.append((pos, e))
-    split: list[tuple[int, int]] = []
+    split: list[tuple[int, int, list[Hedge]]] = []
     for s, e in out:
         split.extend(_split_clauses(text, s, e))
     return split
 
 
-def _split_clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:
+def _split_clauses(text: str, s: int, e: int) -> list[tuple[int, int, list[Hedge]]]:
     """Split ``text[s:e]`` where two hedged clauses meet: after an opening
     concessive ("Although X will undoubtedly ..., we do not believe ..."),
     or at ", and it is probable that ..."."""
     unit = text[s:e]
     found = hedges(unit)
     if len(found) < 2:
-        return [(s, e)]
+        return [(s, e, found)]
     last = found[-1]
     if CONCESSIVE.match(unit) and found[0].end < last.start:
         cut = unit.rfind(", ", found[0].end, last.start)
         if cut > 0:
-            return [(s, s + cut + 1), (s + cut + 2, e)]
+            return _parts(text, [(s, s + cut + 1), (s + cut + 2, e)])
     m = COORDINATE.search(unit, found[0].end)
     if m and m.start() < last.start:
-        return [(s, s + m.start() + 1), (s + m.end() - len(m.group(1)), e)]
-    return [(s, e)]
+        return _parts(text, [(s, s + m.start() + 1), (s + m.end() - len(m.group(1)), e)])
+    return [(s, e, found)]
+
+
+def _parts(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, list[Hedge]]]:
+    return [(s, e, hedges(text[s:e])) for s, e in spans]
+
+
+_BE_BEFORE = re.compile(r"\b(?:is|are|was|be|seems?|appears?)\s+$")
+_IS_BEFORE = re.compile(r"\b(?:is|are|it is|it was)\s+$")
+_THAT_AFTER = re.compile(r"\s+that\b")
+
+
+def _before(rx: re.Pattern[str], text: str, end: int, reach: int) -> bool:
+    """Whether ``rx`` (a word of at most ``reach`` letters, then ``\\s+$``) matches ``text[:end]``,
+    read from just before the white space that ends it (the regex still sees the letter before)."""
+    j = end
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    return j < end and rx.search(text, max(0, j - reach), end) is not None
 
 
 def hedges(sentence: str) -> list[Hedge]:
@@ -140,23 +163,26 @@ def hedges(sentence: str) -> list[Hedge]:
 
     Excluded: adjectives ("the possible effect", "certain organs"),
     "possible" other than predicatively, and "will" in reported speech
-    ("has insisted that the Party will continue").
+    ("has insisted that the Party will continue").  The words before a hedge
+    are read back only as far as each rule needs (`_before`), never from the
+    sentence's start, so a sentence costs its length however many hedges it holds.
     """
     rx, owner = _forms_pattern()
     out: list[Hedge] = []
     for m in rx.finditer(sentence):
         form = " ".join(m.group().lower().split())
-        before = sentence[: m.start()]
-        if form in ADJ_FORMS and ADJECTIVAL.search(before):
+        at = m.start()
+        if form in ADJ_FORMS and _before(ADJECTIVAL, sentence, at, 5):
             continue
-        if form == "certain" and not re.search(r"\b(?:is|are|was|be|seems?|appears?)\s+$", before):
+        if form == "certain" and not _before(_BE_BEFORE, sentence, at, 7):
             continue  # "certain economic organs": some, not sure
-        if form == "possible" and not (re.match(r"\s+that\b", sentence[m.end() :]) or
-                                       re.search(r"\b(?:is|are|it is|it was)\s+$", before) or not before.strip()):
+        if form == "possible" and not (_THAT_AFTER.match(sentence, m.end()) or _before(_IS_BEFORE, sentence, at, 6)
+                                       or not sentence[:at].strip()):
             continue  # "than has been possible"
-        if owner[form] == "will" and REPORTED.search(before):
+        # reported speech reaches back to its verb, with no semicolon between
+        if owner[form] == "will" and REPORTED.search(sentence, sentence.rfind(";", 0, at) + 1, at):
             continue
-        out.append(Hedge(owner[form], m.group(), m.start(), m.end()))
+        out.append(Hedge(owner[form], m.group(), at, m.end()))
     return out
 
 
@@ -268,12 +294,9 @@ def dissent_by_paragraph(doc: Document) -> dict[str, list[Dissent]]:
 def judgments_in_block(doc: Document, block: Block, context: dict[str, Any]) -> list[Judgment]:
     out: list[Judgment] = []
     text = block.text
-    for k, (s, e) in enumerate(units(text)):
+    for k, (s, e, found) in enumerate(hedged_units(text)):
         sent = text[s:e]
-        if QUESTION.match(sent):
-            continue
-        found = hedges(sent)
-        if not found:
+        if not found or QUESTION.match(sent):
             continue
         h = primary(found, sent)
         opening = CONCESSIVE.match(sent)
