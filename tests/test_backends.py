@@ -272,17 +272,15 @@ def test_old_postgres_schema_is_migrated(pg_url: str, samples: Path) -> None:
     """A database in the schema of the release before the tables (migrations 1-2), holding
     documents as that release wrote them, opens and answers from the new tables."""
     import psycopg
+    from psycopg.rows import dict_row
 
     from declass.stages.parse import parse
-    from declass.store import postgres
+    from declass.store import migrations
     from declass.store.base import prepare
+    from declass.store.dialect import PostgresDialect
 
-    with psycopg.connect(pg_url, autocommit=True) as con:
-        con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-                    " applied_at TEXT NOT NULL)")
-        for version, name, sql in postgres.MIGRATIONS[:2]:
-            con.execute(sql)
-            con.execute("INSERT INTO schema_migrations VALUES (%s, %s, 'then')", (version, name))
+    with psycopg.connect(pg_url, autocommit=True, row_factory=dict_row) as con:
+        assert migrations.apply(PostgresDialect(con, pg_url), upto=2) == [1, 2]
         for path in sorted(samples.iterdir()):
             doc = prepare(declass.to_record(parse(path)))
             f = doc.summary

@@ -165,14 +165,12 @@ def test_killed_ingest_resumes_to_the_same_archive(tmp_path: Path, samples: Path
 
 def test_old_archive_is_migrated_in_place(tmp_path: Path, nie58: declass.Document) -> None:
     from declass.store import migrations
+    from declass.store.dialect import SQLiteDialect
 
     path = tmp_path / "v1.db"
     db = sqlite3.connect(path, isolation_level=None)
-    migrations.current_version(db)
-    db.execute("BEGIN")
-    migrations.MIGRATIONS[0][2](db)
-    db.execute("INSERT INTO schema_migrations VALUES (1, 'initial schema', 'then')")
-    db.execute("COMMIT")
+    db.row_factory = sqlite3.Row
+    assert migrations.apply(SQLiteDialect(db, path), upto=1) == [1]
     db.execute(
         "INSERT INTO documents (id, sha256, path, ingested_at, record) VALUES ('old', 'abc', 'old.txt', 'then', x'00')"
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from declass.store.base import Hit, PutResult, Store
+from declass.store.base import Hit, PutResult
+from declass.store.sql import SQLStore as Store
 from declass.store.sqlite import SQLiteStore
 
 DEFAULT_DB = "declass.db"

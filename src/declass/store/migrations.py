@@ -1,179 +1,135 @@
-"""Schema migrations for the SQLite store: small recorded functions.
+"""Schema migrations of both stores: small recorded steps, one mechanism.
 
-Each migration runs once, in its own transaction, and is recorded in
-``schema_migrations``; opening an archive applies any that are missing, so
-opening twice is safe.  Append new migrations; never edit a published one.
+Each `Migration` names its version in each dialect's sequence (SQLite's
+and PostgreSQL's were numbered apart before they shared this module, and
+archives record those numbers) and its step there: SQL text, or a
+function given the `Dialect`.  Opening an archive runs the steps it lacks,
+each in its own transaction, recorded in ``schema_migrations``; opening
+twice is safe.  Append new migrations (with a version for each dialect);
+never edit a published one.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-Migration = tuple[int, str, Callable[[sqlite3.Connection], None]]
+from declass.store import paged, tables
+from declass.store.dialect import Dialect
+
+Step = str | Callable[[Dialect], None]
 
 
-def run_script(db: sqlite3.Connection, script: str) -> None:
-    """Run SQL statements one by one, inside the caller's transaction
-    (``executescript`` would commit it first)."""
-    pending = ""
-    for line in script.splitlines(keepends=True):
-        pending += line
-        if sqlite3.complete_statement(pending):
-            db.execute(pending)
-            pending = ""
-    if pending.strip():
-        db.execute(pending)
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One change of schema: its version and step in each dialect that has it."""
+
+    name: str
+    sqlite: tuple[int, Step] | None = None
+    postgresql: tuple[int, Step] | None = None
 
 
-def _v1_initial(db: sqlite3.Connection) -> None:
-    run_script(db,
-        """
-        CREATE TABLE documents (
-            id TEXT PRIMARY KEY,
-            sha256 TEXT NOT NULL UNIQUE,
-            path TEXT NOT NULL,
-            media_type TEXT,
-            size INTEGER,
-            pages INTEGER,
-            blocks INTEGER,
-            doc_type TEXT,
-            doc_number TEXT,
-            title TEXT,
-            date TEXT,
-            classification TEXT,
-            archive_id TEXT,
-            released TEXT,
-            ingested_at TEXT NOT NULL,
-            record BLOB NOT NULL
-        );
-        CREATE INDEX documents_path ON documents(path);
-        CREATE INDEX documents_number ON documents(doc_number);
-        CREATE TABLE blocks (
-            rowid INTEGER PRIMARY KEY,
-            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-            seq INTEGER NOT NULL,
-            label TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            parent TEXT,
-            text TEXT NOT NULL,
-            start INTEGER NOT NULL,
-            "end" INTEGER NOT NULL,
-            page INTEGER,
-            label_inferred INTEGER NOT NULL DEFAULT 0,
-            UNIQUE (doc_id, seq)
-        );
-        CREATE INDEX blocks_doc_label ON blocks(doc_id, label);
-        CREATE VIRTUAL TABLE blocks_fts USING fts5(
-            text, content='blocks', content_rowid='rowid',
-            tokenize='porter unicode61 remove_diacritics 2'
-        );
-        CREATE TRIGGER blocks_ai AFTER INSERT ON blocks BEGIN
-            INSERT INTO blocks_fts(rowid, text) VALUES (new.rowid, new.text);
-        END;
-        CREATE TRIGGER blocks_ad AFTER DELETE ON blocks BEGIN
-            INSERT INTO blocks_fts(blocks_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
-        END;
-        CREATE TRIGGER blocks_au AFTER UPDATE ON blocks BEGIN
-            INSERT INTO blocks_fts(blocks_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
-            INSERT INTO blocks_fts(rowid, text) VALUES (new.rowid, new.text);
-        END;
-        """
-    )
+def typed(sql: str) -> Step:
+    """A step whose SQL names a float column's type as ``{real}`` (it differs per dialect)."""
+    return lambda d: d.script(sql.format(real=d.real))
 
 
-def _v2_redaction_counts(db: sqlite3.Connection) -> None:
-    db.execute("ALTER TABLE documents ADD COLUMN redactions INTEGER NOT NULL DEFAULT 0")
-    db.execute("ALTER TABLE documents ADD COLUMN withheld INTEGER NOT NULL DEFAULT 0")
-    db.execute("ALTER TABLE documents ADD COLUMN edits INTEGER NOT NULL DEFAULT 0")
+# -- SQLite's first schemas ------------------------------------------------------------------
+
+SQLITE_INITIAL = """
+CREATE TABLE documents (
+    id TEXT PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, path TEXT NOT NULL, media_type TEXT, size INTEGER,
+    pages INTEGER, blocks INTEGER, doc_type TEXT, doc_number TEXT, title TEXT, date TEXT, classification TEXT,
+    archive_id TEXT, released TEXT, ingested_at TEXT NOT NULL, record BLOB NOT NULL
+);
+CREATE INDEX documents_path ON documents(path);
+CREATE INDEX documents_number ON documents(doc_number);
+CREATE TABLE blocks (
+    rowid INTEGER PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL, label TEXT NOT NULL, kind TEXT NOT NULL, parent TEXT, text TEXT NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, page INTEGER, label_inferred INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (doc_id, seq)
+);
+CREATE INDEX blocks_doc_label ON blocks(doc_id, label);
+CREATE VIRTUAL TABLE blocks_fts USING fts5(
+    text, content='blocks', content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER blocks_ai AFTER INSERT ON blocks BEGIN
+    INSERT INTO blocks_fts(rowid, text) VALUES (new.rowid, new.text);
+END;
+CREATE TRIGGER blocks_ad AFTER DELETE ON blocks BEGIN
+    INSERT INTO blocks_fts(blocks_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+END;
+CREATE TRIGGER blocks_au AFTER UPDATE ON blocks BEGIN
+    INSERT INTO blocks_fts(blocks_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+    INSERT INTO blocks_fts(rowid, text) VALUES (new.rowid, new.text);
+END;
+"""
+
+SQLITE_COUNTS = """
+ALTER TABLE documents ADD COLUMN redactions INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE documents ADD COLUMN withheld INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE documents ADD COLUMN edits INTEGER NOT NULL DEFAULT 0;
+"""
+
+SQLITE_MENTIONS = """
+CREATE TABLE mentions (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, block TEXT NOT NULL, entity_id TEXT,
+    canonical TEXT, type TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    metonymy INTEGER NOT NULL DEFAULT 0, in_deleted INTEGER NOT NULL DEFAULT 0, method TEXT
+);
+CREATE INDEX mentions_entity ON mentions(entity_id);
+CREATE INDEX mentions_doc_block ON mentions(doc_id, block);
+"""
+
+SQLITE_LINKS = """
+CREATE TABLE links (
+    a_doc TEXT NOT NULL, a TEXT NOT NULL, b_doc TEXT NOT NULL, b TEXT NOT NULL, score REAL NOT NULL,
+    agree INTEGER, method TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed', 'confirmed', 'rejected')),
+    updated_at TEXT NOT NULL, PRIMARY KEY (a_doc, a, b_doc, b)
+);
+"""
+
+# a capital standing for its government is stored under the government;
+# the entity the name itself refers to (Peiping -> Beijing) is kept too
+SQLITE_NAMED = """
+ALTER TABLE mentions ADD COLUMN named_id TEXT;
+UPDATE mentions SET named_id = entity_id;
+CREATE INDEX mentions_named ON mentions(named_id);
+"""
+
+# every change to a block is logged for the tantivy index (store/textindex.py)
+# in the same transaction as the change; the index clears what it applied
+SQLITE_SEARCH_LOG = """
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE search_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, block INTEGER NOT NULL);
+CREATE TRIGGER blocks_log_ai AFTER INSERT ON blocks BEGIN
+    INSERT INTO search_log (block) VALUES (new.rowid);
+END;
+CREATE TRIGGER blocks_log_ad AFTER DELETE ON blocks BEGIN
+    INSERT INTO search_log (block) VALUES (old.rowid);
+END;
+CREATE TRIGGER blocks_log_au AFTER UPDATE ON blocks BEGIN
+    INSERT INTO search_log (block) VALUES (old.rowid);
+    INSERT INTO search_log (block) VALUES (new.rowid);
+END;
+"""
 
 
-def _v3_mentions(db: sqlite3.Connection) -> None:
-    run_script(
-        db,
-        """
-        CREATE TABLE mentions (
-            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-            block TEXT NOT NULL,
-            entity_id TEXT,
-            canonical TEXT,
-            type TEXT NOT NULL,
-            text TEXT NOT NULL,
-            start INTEGER NOT NULL,
-            "end" INTEGER NOT NULL,
-            metonymy INTEGER NOT NULL DEFAULT 0,
-            in_deleted INTEGER NOT NULL DEFAULT 0,
-            method TEXT
-        );
-        CREATE INDEX mentions_entity ON mentions(entity_id);
-        CREATE INDEX mentions_doc_block ON mentions(doc_id, block);
-        """,
-    )
-
-
-def _v4_links(db: sqlite3.Connection) -> None:
-    run_script(
-        db,
-        """
-        CREATE TABLE links (
-            a_doc TEXT NOT NULL,
-            a TEXT NOT NULL,
-            b_doc TEXT NOT NULL,
-            b TEXT NOT NULL,
-            score REAL NOT NULL,
-            agree INTEGER,
-            method TEXT NOT NULL,
-            status TEXT NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed', 'confirmed', 'rejected')),
-            updated_at TEXT NOT NULL,
-            PRIMARY KEY (a_doc, a, b_doc, b)
-        );
-        """,
-    )
-
-
-def _v5_named_entity(db: sqlite3.Connection) -> None:
-    # a capital standing for its government is stored under the government;
-    # the entity the name itself refers to (Peiping -> Beijing) is kept too
-    db.execute("ALTER TABLE mentions ADD COLUMN named_id TEXT")
-    db.execute("UPDATE mentions SET named_id = entity_id")
-    db.execute("CREATE INDEX mentions_named ON mentions(named_id)")
-
-
-def _v6_search_log(db: sqlite3.Connection) -> None:
-    # every change to a block is logged for the tantivy index (store/textindex.py)
-    # in the same transaction as the change; the index clears what it applied
-    run_script(
-        db,
-        """
-        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        CREATE TABLE search_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, block INTEGER NOT NULL);
-        CREATE TRIGGER blocks_log_ai AFTER INSERT ON blocks BEGIN
-            INSERT INTO search_log (block) VALUES (new.rowid);
-        END;
-        CREATE TRIGGER blocks_log_ad AFTER DELETE ON blocks BEGIN
-            INSERT INTO search_log (block) VALUES (old.rowid);
-        END;
-        CREATE TRIGGER blocks_log_au AFTER UPDATE ON blocks BEGIN
-            INSERT INTO search_log (block) VALUES (old.rowid);
-            INSERT INTO search_log (block) VALUES (new.rowid);
-        END;
-        """,
-    )
-
-
-def _v7_footnote_separators(db: sqlite3.Connection) -> None:
+def _sqlite_footnote_separators(d: Dialect) -> None:
     # "Eisenhower¹" was one token; superscript digits (footnote marks) now separate
     # words, as in the tantivy index and the query language (store/query.py)
     from declass.store.query import FOOTNOTE_DIGITS
 
-    db.execute("DROP TABLE blocks_fts")
-    db.execute(
-        "CREATE VIRTUAL TABLE blocks_fts USING fts5(text, content='blocks', content_rowid='rowid',"
-        f" tokenize=\"porter unicode61 remove_diacritics 2 separators '{FOOTNOTE_DIGITS}'\")"
-    )
-    db.execute("INSERT INTO blocks_fts(blocks_fts) VALUES ('rebuild')")
-    db.execute("DELETE FROM settings WHERE key = 'index_id'")  # the tantivy index is rebuilt too
+    d.script(f"""
+        DROP TABLE blocks_fts;
+        CREATE VIRTUAL TABLE blocks_fts USING fts5(text, content='blocks', content_rowid='rowid',
+            tokenize="porter unicode61 remove_diacritics 2 separators '{FOOTNOTE_DIGITS}'");
+        INSERT INTO blocks_fts(blocks_fts) VALUES ('rebuild');
+        DELETE FROM settings WHERE key = 'index_id';
+        """)  # the tantivy index is rebuilt too
 
 
 RELEASES_TABLE = """
@@ -189,54 +145,83 @@ CREATE TABLE releases (
 );
 CREATE INDEX releases_later ON releases(later);
 """
+"""Releases of one document, earlier first (declass.corpus.releases)."""
 
+# -- PostgreSQL's first schema ---------------------------------------------------------------
 
-def _v8_releases(db: sqlite3.Connection) -> None:
-    # releases of one document, earlier first (declass.corpus.releases); the same table in PostgreSQL
-    run_script(db, RELEASES_TABLE)
-
-
-DOCUMENTS_V9 = """
-CREATE TABLE documents_v9 (
-    id TEXT PRIMARY KEY,
-    sha256 TEXT NOT NULL UNIQUE,
-    path TEXT NOT NULL,
-    media_type TEXT,
-    size INTEGER,
-    pages INTEGER,
-    blocks INTEGER,
-    doc_type TEXT,
-    doc_number TEXT,
-    title TEXT,
-    date TEXT,
-    classification TEXT,
-    archive_id TEXT,
-    released TEXT,
-    ingested_at TEXT NOT NULL,
-    redactions INTEGER NOT NULL DEFAULT 0,
-    withheld INTEGER NOT NULL DEFAULT 0,
-    edits INTEGER NOT NULL DEFAULT 0,
-    numbered INTEGER NOT NULL DEFAULT 0,
-    metadata TEXT,
-    record BLOB NOT NULL
+POSTGRES_INITIAL = """
+CREATE TABLE documents (
+    id TEXT PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, path TEXT NOT NULL, media_type TEXT, size BIGINT,
+    pages INTEGER, blocks INTEGER, doc_type TEXT, doc_number TEXT, title TEXT, date TEXT, classification TEXT,
+    archive_id TEXT, released TEXT, ingested_at TEXT NOT NULL, record BYTEA NOT NULL,
+    redactions INTEGER NOT NULL DEFAULT 0, withheld INTEGER NOT NULL DEFAULT 0, edits INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX documents_path ON documents(path);
+CREATE INDEX documents_number ON documents(lower(doc_number));
+CREATE TABLE blocks (
+    rowid BIGSERIAL PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL, label TEXT NOT NULL, kind TEXT NOT NULL, parent TEXT, text TEXT NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, page INTEGER, label_inferred BOOLEAN NOT NULL DEFAULT FALSE,
+    tsv TSVECTOR GENERATED ALWAYS AS (to_tsvector('english', text)) STORED,
+    UNIQUE (doc_id, seq)
+);
+CREATE INDEX blocks_tsv ON blocks USING GIN (tsv);
+CREATE INDEX blocks_doc_label ON blocks(doc_id, label);
+CREATE TABLE mentions (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, block TEXT NOT NULL, entity_id TEXT,
+    canonical TEXT, type TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    metonymy BOOLEAN NOT NULL DEFAULT FALSE, in_deleted BOOLEAN NOT NULL DEFAULT FALSE, method TEXT, named_id TEXT
+);
+CREATE INDEX mentions_entity ON mentions(entity_id);
+CREATE INDEX mentions_named ON mentions(named_id);
+CREATE INDEX mentions_doc_block ON mentions(doc_id, block);
+CREATE TABLE links (
+    a_doc TEXT NOT NULL, a TEXT NOT NULL, b_doc TEXT NOT NULL, b TEXT NOT NULL, score DOUBLE PRECISION NOT NULL,
+    agree BOOLEAN, method TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed', 'confirmed', 'rejected')),
+    updated_at TEXT NOT NULL, PRIMARY KEY (a_doc, a, b_doc, b)
 );
 """
+# ``record`` is not moved to the end of its row as in SQLite: PostgreSQL keeps a large value
+# out of line (TOAST), so reading the other columns never reads it.
+
+# -- the analysis tables (SQLite 9, PostgreSQL 3) -------------------------------------------
 
 
-def _v9_analysis_tables(db: sqlite3.Connection) -> None:
-    # judgments, events, redactions, edits and entity pairs get tables of their own, filled
-    # from each stored record (declass.store.tables); ``record`` moves to the end of its row
-    # (SQLite reads a row's columns in order: a large blob before them is read past each time)
-    from declass.store import tables
+def _fill_tables(d: Dialect) -> None:
+    """Fill the analysis tables from the records already stored, one document at a time."""
+    for doc_id in [r["id"] for r in d.rows("SELECT id FROM documents")]:
+        row = d.rows("SELECT record FROM documents WHERE id = ?", (doc_id,))
+        fill = tables.backfill(row[0]["record"]) if row else None
+        if fill is None:
+            continue
+        d.execute("UPDATE documents SET numbered = ?, metadata = ? WHERE id = ?", (*fill.document, doc_id))
+        d.executemany("UPDATE blocks SET attrs = ? WHERE doc_id = ? AND seq = ?",
+                      [(attrs, doc_id, seq) for seq, attrs in fill.attrs])
+        d.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
+        for table, columns, rows in fill.tables():
+            d.insert(table, ("doc_id", *columns), [(doc_id, *r) for r in rows])
 
-    old = [r[1] for r in db.execute("PRAGMA table_info(documents)")]
-    run_script(db, DOCUMENTS_V9)
-    kept = [c for c in old if c in tables.DOCUMENT_SCHEMA_V9]
-    db.execute(f"INSERT INTO documents_v9 ({', '.join(kept)}) SELECT {', '.join(kept)} FROM documents")
-    db.execute("DROP TABLE documents")  # foreign keys are off while migrating: nothing cascades
-    db.execute("ALTER TABLE documents_v9 RENAME TO documents")
-    run_script(db, tables.BLOCK_AND_MENTION_COLUMNS_V9)
-    run_script(db, """
+
+def _sqlite_analysis_tables(d: Dialect) -> None:
+    # ``record`` moves to the end of its row (SQLite reads a row's columns in order:
+    # a large blob before them is read past each time)
+    kept = [c for c in d.columns("documents") if c in tables.DOCUMENT_SCHEMA_V9]
+    d.script(f"""
+        CREATE TABLE documents_v9 (
+            id TEXT PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, path TEXT NOT NULL, media_type TEXT, size INTEGER,
+            pages INTEGER, blocks INTEGER, doc_type TEXT, doc_number TEXT, title TEXT, date TEXT,
+            classification TEXT, archive_id TEXT, released TEXT, ingested_at TEXT NOT NULL,
+            redactions INTEGER NOT NULL DEFAULT 0, withheld INTEGER NOT NULL DEFAULT 0,
+            edits INTEGER NOT NULL DEFAULT 0, numbered INTEGER NOT NULL DEFAULT 0, metadata TEXT,
+            record BLOB NOT NULL
+        );
+        INSERT INTO documents_v9 ({', '.join(kept)}) SELECT {', '.join(kept)} FROM documents;
+        DROP TABLE documents;
+        ALTER TABLE documents_v9 RENAME TO documents;
+        """)  # foreign keys are off while migrating: nothing cascades
+    d.script(tables.BLOCK_AND_MENTION_COLUMNS_V9)
+    d.script("""
         CREATE INDEX documents_path ON documents(path);
         CREATE INDEX documents_number ON documents(lower(doc_number));
         CREATE INDEX documents_date ON documents(date, id);
@@ -251,108 +236,105 @@ def _v9_analysis_tables(db: sqlite3.Connection) -> None:
             INSERT INTO search_log (block) VALUES (new.rowid);
         END;
         """)
-    run_script(db, tables.TABLES.format(real="REAL"))
-    run_script(db, tables.MENTION_INDEXES)
-    ids = [r[0] for r in db.execute("SELECT id FROM documents")]
-    for doc_id in ids:
-        blob = db.execute("SELECT record FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
-        fill = tables.backfill(blob)
-        if fill is None:
-            continue
-        db.execute("UPDATE documents SET numbered = ?, metadata = ? WHERE id = ?", (*fill.document, doc_id))
-        db.executemany("UPDATE blocks SET attrs = ? WHERE doc_id = ? AND seq = ?",
-                       [(attrs, doc_id, seq) for seq, attrs in fill.attrs])
-        db.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
-        for table, columns, rows in fill.tables():
-            db.executemany(tables.insert_sql(table, columns), [(doc_id, *r) for r in rows])
+    d.script(tables.TABLES.format(real=d.real))
+    d.script(tables.MENTION_INDEXES)
+    _fill_tables(d)
 
 
-def _v10_totals(db: sqlite3.Connection) -> None:
-    # totals kept up to date per document (declass.store.tables.AGGREGATES): the entity list, an
-    # entity's names and the co-occurrence network no longer aggregate every mention per question
-    from declass.store import tables
+def _postgres_analysis_tables(d: Dialect) -> None:
+    d.script(tables.TABLES.format(real=d.real) + """
+        ALTER TABLE documents ADD COLUMN numbered INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE documents ADD COLUMN metadata TEXT;
+        CREATE INDEX documents_id_prefix ON documents(id text_pattern_ops);
+        CREATE INDEX documents_sha_prefix ON documents(sha256 text_pattern_ops);
+        CREATE INDEX documents_date ON documents(date, id);
+        """ + tables.BLOCK_AND_MENTION_COLUMNS_V9 + tables.MENTION_INDEXES)
+    _fill_tables(d)
 
-    have = {r[1] for r in db.execute("PRAGMA table_info(judgment_ranges)")}
+
+def _postgres_search(d: Dialect) -> None:
+    # search reads words as the embedded engines do (store.pgsearch): the store writes each tsvector
+    from declass.store import pgsearch
+
+    d.script(pgsearch.SCHEMA)
+    pgsearch.backfill(d.db)
+
+
+def _totals(d: Dialect) -> None:
+    # totals kept up to date per document (tables.AGGREGATES): the entity list, an entity's
+    # names and the co-occurrence network no longer aggregate every mention per question
+    have = set(d.columns("judgment_ranges"))
     for col in tables.RANGE_COLUMNS_V10:
         if col not in have:
-            db.execute(f"ALTER TABLE judgment_ranges ADD COLUMN {col} TEXT NOT NULL DEFAULT ''")
-    run_script(db, tables.AGGREGATES)
-    run_script(db, tables.AGGREGATES_FILL)
-
-
-def _v11_lighter_writes(db: sqlite3.Connection) -> None:
-    # the corpus questions read the totals; the per-document pairs are read by document only
-    from declass.store import tables
-
-    run_script(db, tables.V11_DROPS)
-
-
-def _v12_event_entities_and_judgment_totals(db: sqlite3.Connection) -> None:
-    from declass.store import tables
-
-    run_script(db, tables.V12.format(real="REAL"))
-
-
-def _v13_event_spans(db: sqlite3.Connection) -> None:
-    from declass.store import tables
-
-    run_script(db, tables.V13)
+            d.execute(f"ALTER TABLE judgment_ranges ADD COLUMN {col} TEXT NOT NULL DEFAULT ''")
+    d.script(tables.AGGREGATES)
+    d.script(tables.AGGREGATES_FILL)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
-    (1, "initial schema", _v1_initial),
-    (2, "redaction and edit counts", _v2_redaction_counts),
-    (3, "entity mentions", _v3_mentions),
-    (4, "judgment links", _v4_links),
-    (5, "named entity of each mention", _v5_named_entity),
-    (6, "change log for the search index", _v6_search_log),
-    (7, "footnote digits separate words in full-text search", _v7_footnote_separators),
-    (8, "releases of one document", _v8_releases),
-    (9, "tables of judgments, events, redactions, edits and entity pairs", _v9_analysis_tables),
-    (10, "entity and co-occurrence totals", _v10_totals),
-    (11, "fewer indexes to write", _v11_lighter_writes),
-    (12, "entities of events; judgments by term and band", _v12_event_entities_and_judgment_totals),
-    (13, "events' last dates in their date index", _v13_event_spans),
+    Migration("initial schema", sqlite=(1, SQLITE_INITIAL), postgresql=(1, POSTGRES_INITIAL)),
+    Migration("redaction and edit counts", sqlite=(2, SQLITE_COUNTS)),
+    Migration("entity mentions", sqlite=(3, SQLITE_MENTIONS)),
+    Migration("judgment links", sqlite=(4, SQLITE_LINKS)),
+    Migration("named entity of each mention", sqlite=(5, SQLITE_NAMED)),
+    Migration("change log for the search index", sqlite=(6, SQLITE_SEARCH_LOG)),
+    Migration("footnote digits separate words in full-text search", sqlite=(7, _sqlite_footnote_separators)),
+    Migration("releases of one document", sqlite=(8, RELEASES_TABLE), postgresql=(2, RELEASES_TABLE)),
+    Migration("tables of judgments, events, redactions, edits and entity pairs",
+              sqlite=(9, _sqlite_analysis_tables), postgresql=(3, _postgres_analysis_tables)),
+    Migration("search reads words as the embedded engines do (store.pgsearch)", postgresql=(4, _postgres_search)),
+    Migration("entity and co-occurrence totals", sqlite=(10, _totals), postgresql=(5, _totals)),
+    Migration("fewer indexes to write", sqlite=(11, tables.V11_DROPS), postgresql=(6, tables.V11_DROPS)),
+    Migration("entities of events; judgments by term and band", sqlite=(12, typed(tables.V12)),
+              postgresql=(7, typed(tables.V12))),
+    Migration("events' last dates in their date index", sqlite=(13, tables.V13), postgresql=(8, tables.V13)),
+    Migration("entity pairs in the totals only", sqlite=(14, tables.V14), postgresql=(9, tables.V14)),
+    Migration("document lists in any order from an index", sqlite=(15, paged.LIST_INDEXES),
+              postgresql=(10, paged.LIST_INDEXES)),
 )
-LATEST = MIGRATIONS[-1][0]
 
 
-def current_version(db: sqlite3.Connection) -> int:
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations "
-        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-    )
-    row = db.execute("SELECT max(version) FROM schema_migrations").fetchone()
-    return row[0] or 0
+def steps(dialect: str) -> list[tuple[int, str, Step]]:
+    """``(version, name, step)`` of ``dialect``'s migrations, in version order."""
+    found = [(m.sqlite if dialect == "sqlite" else m.postgresql, m.name) for m in MIGRATIONS]
+    return sorted((v[0], name, v[1]) for v, name in found if v is not None)
 
 
-def apply(db: sqlite3.Connection) -> list[int]:
-    """Apply missing migrations, each in one transaction; return those applied."""
+def latest(dialect: str) -> int:
+    """The schema version this release writes in ``dialect``."""
+    return steps(dialect)[-1][0]
+
+
+LATEST = latest("sqlite")
+"""The SQLite schema version this release writes."""
+
+
+def current_version(d: Dialect) -> int:
+    """The schema version of the database (0: no declass schema in it)."""
+    if not d.has_table("schema_migrations"):
+        return 0
+    return int(d.rows("SELECT coalesce(max(version), 0) AS v FROM schema_migrations")[0]["v"])
+
+
+def apply(d: Dialect, *, upto: int | None = None) -> list[int]:
+    """Run the migrations the database lacks (those up to ``upto``), each in its own
+    transaction, recording each; returns the versions run."""
+    d.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+              "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
     applied: list[int] = []
-    # a migration may rebuild a table others refer to; foreign keys stay off meanwhile
-    # (the pragma is a no-op inside a transaction, so it is set here, between them)
-    db.execute("PRAGMA foreign_keys = OFF")
-    try:
-        _apply(db, applied)
-    finally:
-        db.execute("PRAGMA foreign_keys = ON")
-    return applied
-
-
-def _apply(db: sqlite3.Connection, applied: list[int]) -> None:
-    for version, name, fn in MIGRATIONS:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            if current_version(db) >= version:
-                db.execute("ROLLBACK")
-                continue
-            fn(db)
-            db.execute(
-                "INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                (version, name, datetime.now(UTC).isoformat(timespec="seconds")),
-            )
-            db.execute("COMMIT")
+    with d.migrating():
+        for version, name, step in steps(d.name):
+            if upto is not None and version > upto:
+                break
+            with d.transaction():
+                d.lock("schema_migrations")  # two processes opening one new archive: one migrates
+                if current_version(d) >= version:
+                    continue
+                if isinstance(step, str):
+                    d.script(step)
+                else:
+                    step(d)
+                d.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                          (version, name, datetime.now(UTC).isoformat(timespec="seconds")))
             applied.append(version)
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+    return applied

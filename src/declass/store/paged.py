@@ -15,7 +15,7 @@ from typing import Any
 
 from declass.errors import UsageError
 from declass.store.base import Page
-from declass.store.tables import MENTION_COLUMNS, Aggregates, aggregates, decode_cursor, encode_cursor
+from declass.store.tables import decode_cursor, encode_cursor
 
 DOCUMENT_SORTS = {"date": "coalesce(date, '')", "title": "coalesce(title, '')",
                   "doc_number": "coalesce(doc_number, '')", "pages": "pages", "redactions": "redactions",
@@ -53,44 +53,6 @@ class PagedQueries:
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         raise NotImplementedError
 
-    def _write(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        raise NotImplementedError
-
-    # -- the maintained totals (tables.AGGREGATES), inside the caller's transaction ----
-
-    def _add_totals(self, agg: Aggregates, sign: int) -> None:
-        """Add (``sign`` 1) or take away (-1) one document's share of the totals."""
-        for table, cols, keys, counts, rows in (
-                ("entity_totals", ("eid", "name", "type", "mentions", "documents"), 2, ("mentions", "documents"),
-                 agg.entity_totals),
-                ("entity_forms", ("eid", "name", "form", "n"), 3, ("n",), agg.entity_forms),
-                ("entity_names", ("entity", "form", "n"), 2, ("n",), agg.entity_names),
-                ("cooccurrence_totals", ("a", "b", "a_name", "b_name", "weight", "documents"), 2,
-                 ("weight", "documents"), agg.cooccurrence_totals),
-                ("entity_documents", ("entity", "documents"), 1, ("documents",), agg.entity_documents),
-                ("term_totals", ("term", "n"), 1, ("n",), agg.term_totals),
-                ("range_totals", ("scale", "term", "low", "high", "n"), 4, ("n",), agg.range_totals)):
-            if not rows:
-                continue
-            signed = [tuple(v * sign if c in counts else v for c, v in zip(cols, r, strict=True)) for r in rows]
-            self._write(
-                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({_marks(cols)}) ON CONFLICT"
-                f" ({', '.join(cols[:keys])}) DO UPDATE SET "
-                + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in counts), signed)
-            if sign < 0:
-                self._write(f"DELETE FROM {table} WHERE {counts[0]} <= 0", [()])
-
-    def _stored_totals(self, doc_id: str) -> Aggregates:
-        """A stored document's share of the totals (to take away before it is replaced)."""
-        cols = ", ".join(f'"{c}"' if c == "end" else c for c in MENTION_COLUMNS)
-        mentions = [tuple(r.values()) for r in self._rows(f"SELECT {cols} FROM mentions WHERE doc_id = ?", [doc_id])]
-        pairs = [tuple(r.values()) for r in self._rows(
-            "SELECT a, a_name, b, b_name, weight FROM cooccurrence WHERE doc_id = ?", [doc_id])]
-        terms = [r["term"] for r in self._rows("SELECT term FROM judgments WHERE doc_id = ?", [doc_id])]
-        ranges = [tuple(r.values()) for r in self._rows(
-            "SELECT seq, scale, low, high, doc_date, term FROM judgment_ranges WHERE doc_id = ?", [doc_id])]
-        return aggregates(mentions, pairs, terms, ranges)
-
     def _page(self, *, select: str, source: str, where: list[str], params: list[Any], order: Sequence[str],
               key: Callable[[dict[str, Any]], tuple[Any, ...]], limit: int | None, after: str | None,
               descending: bool = False, total: bool = True, count: tuple[str, list[Any]] | None = None) -> Page:
@@ -104,7 +66,6 @@ class PagedQueries:
         if after is not None:
             values = decode_cursor(after, len(order))
             keyset.append(f"({', '.join(order)}) {'<' if descending else '>'} ({_marks(values)})")
-            kparams = values
         direction = " DESC" if descending else ""
         sql = (f"SELECT {select} FROM {source} WHERE {' AND '.join([*where, *keyset]) or '1=1'}"
                f" ORDER BY {', '.join(o + direction for o in order)}")

@@ -20,13 +20,12 @@ import json
 import zlib
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
 from declass.errors import UsageError
-from declass.model import field_value
 
 Row = tuple[Any, ...]
 
@@ -236,6 +235,11 @@ DROP INDEX IF EXISTS events_date;
 cut to a date range walks and counts the index alone instead of reading every earlier event's row
 (at 100k pages: the count 33 -> 8 ms, a page 72 -> 4 ms)."""
 
+V14 = "DROP TABLE cooccurrence;"
+"""Schema 14 / PostgreSQL 9: a document's entity pairs are counted in ``cooccurrence_totals`` only; replacing
+a document takes its share away as recounted from its mentions (the writer wrote 55 rows per document there
+that no question read)."""
+
 RANGE_COLUMNS_V10 = ("doc_date", "term")
 """Columns of ``judgment_ranges`` that archives made at schema 9 (SQLite) / 3 (PostgreSQL) lack."""
 
@@ -298,20 +302,18 @@ class Rows:
     events: tuple[Row, ...] = ()
     redactions: tuple[Row, ...] = ()
     edits: tuple[Row, ...] = ()
-    cooccurrence: tuple[Row, ...] = ()
     event_entities: tuple[Row, ...] = ()
 
     def tables(self) -> tuple[tuple[str, tuple[str, ...], tuple[Row, ...]], ...]:
         """``(table, columns, rows)`` for each table, in writing order."""
         return (("judgments", JUDGMENT_COLUMNS, self.judgments), ("judgment_ranges", RANGE_COLUMNS, self.ranges),
                 ("events", EVENT_COLUMNS, self.events), ("redactions", REDACTION_COLUMNS, self.redactions),
-                ("edits", EDIT_COLUMNS, self.edits), ("cooccurrence", COOCCURRENCE_COLUMNS, self.cooccurrence),
-                ("event_entities", EVENT_ENTITY_COLUMNS, self.event_entities))
+                ("edits", EDIT_COLUMNS, self.edits), ("event_entities", EVENT_ENTITY_COLUMNS, self.event_entities))
 
 
 @dataclass(frozen=True, slots=True)
 class Aggregates:
-    """What one document adds to the maintained totals (`AGGREGATES`)."""
+    """What documents add to the maintained totals (`AGGREGATES`), rows in `TOTALS` order."""
 
     entity_totals: tuple[Row, ...]  # (eid, name, type, mentions, documents)
     entity_forms: tuple[Row, ...]  # (eid, name, form, n)
@@ -320,6 +322,46 @@ class Aggregates:
     entity_documents: tuple[Row, ...]  # (entity, 1)
     term_totals: tuple[Row, ...] = ()  # (term, n)
     range_totals: tuple[Row, ...] = ()  # (scale, term, low, high, n)
+
+    def tables(self) -> tuple[tuple[Row, ...], ...]:
+        """The rows of each table of `TOTALS`, in its order."""
+        return (self.entity_totals, self.entity_forms, self.entity_names, self.cooccurrence_totals,
+                self.entity_documents, self.term_totals, self.range_totals)
+
+
+TOTALS: tuple[tuple[str, tuple[str, ...], int, int], ...] = (
+    ("entity_totals", ("eid", "name", "type", "mentions", "documents"), 2, 2),
+    ("entity_forms", ("eid", "name", "form", "n"), 3, 1),
+    ("entity_names", ("entity", "form", "n"), 2, 1),
+    ("cooccurrence_totals", ("a", "b", "a_name", "b_name", "weight", "documents"), 2, 2),
+    ("entity_documents", ("entity", "documents"), 1, 1),
+    ("term_totals", ("term", "n"), 1, 1),
+    ("range_totals", ("scale", "term", "low", "high", "n"), 4, 1),
+)
+"""The maintained totals: table, columns, how many lead columns are its key, how many trail are counts."""
+
+
+def merged(parts: Iterable[Aggregates]) -> Aggregates:
+    """Several documents' shares of the totals as one (counts summed per key, keys in order):
+    a batch of documents updates each total once."""
+    sums: list[dict[Row, list[Any]]] = [{} for _ in TOTALS]
+    for agg in parts:
+        for (_, cols, keys, counts), acc, rows in zip(TOTALS, sums, agg.tables(), strict=True):
+            n = len(cols) - counts
+            for r in rows:
+                have = acc.get(r[:keys])
+                if have is None:
+                    acc[r[:keys]] = list(r)
+                else:
+                    for i in range(n, len(cols)):
+                        have[i] += r[i]
+    return Aggregates(*(tuple(tuple(v) for _, v in sorted(acc.items())) for acc in sums))
+
+
+def totals(mentions: Sequence[Row], judgments: Iterable[Row], ranges: Iterable[Row]) -> Aggregates:
+    """One document's share of the totals, from its mention, judgment and range rows."""
+    return aggregates(mentions, cooccurrence_rows(mentions), [j[JUDGMENT_COLUMNS.index("term")] for j in judgments],
+                      ranges)
 
 
 def aggregates(mentions: Iterable[Row], cooccurrence: Iterable[Row], terms: Iterable[str] = (),
@@ -353,6 +395,8 @@ def dumps(item: Any) -> str:
 
 def doc_date(record: dict[str, Any]) -> str:
     """The document's date for ordering ('' when it has none, so it sorts first on both backends)."""
+    from declass.model import field_value  # (the model loads when writing, not for a store question)
+
     v = field_value(record.get("metadata") or {}, "date")
     return str(v) if v else ""
 
@@ -403,7 +447,7 @@ def rows(record: dict[str, Any]) -> Rows:
         event_entities += [(i, ent, e["date"], e.get("date_end") or e["date"], e["start"])
                            for ent in sorted({ent for _, ent in named[lo:hi]})]
     return Rows(tuple(judgments), tuple(ranges), tuple(events), tuple(redactions), tuple(edits),
-                tuple(cooccurrence_rows(record)), tuple(event_entities))
+                tuple(event_entities))
 
 
 def exemption_key(r: dict[str, Any]) -> str | None:
@@ -413,24 +457,19 @@ def exemption_key(r: dict[str, Any]) -> str | None:
     return (r.get("exemption") or {}).get("code") or r.get("marker")
 
 
-def cooccurrence_rows(record: dict[str, Any]) -> list[Row]:
-    """Pairs of entities named in the same block, ``a < b``: in how many blocks of this document."""
+def cooccurrence_rows(mentions: Iterable[Row]) -> list[Row]:
+    """Pairs of entities named in the same block, ``a < b``: in how many blocks of the document
+    whose mention rows (`MENTION_COLUMNS`, in the record's order) are given."""
     by_block: dict[str, dict[str, str | None]] = {}
-    for m in record.get("entities", []):
-        if m.get("id"):
-            by_block.setdefault(m["block"], {}).setdefault(m["id"], m.get("canonical"))
+    for m in mentions:
+        if m[1]:
+            by_block.setdefault(m[0], {}).setdefault(m[1], m[2])
     weight: Counter[tuple[str, str]] = Counter()
     names: dict[str, str | None] = {}
     for ents in by_block.values():
         names.update(ents)
         weight.update(combinations(sorted(ents), 2))
     return [(a, names[a], b, names[b], n) for (a, b), n in sorted(weight.items())]
-
-
-def insert_sql(table: str, columns: tuple[str, ...], mark: str = "?") -> str:
-    """``INSERT`` of one row of ``table``: the document id, then ``columns``."""
-    cols = ", ".join(f'"{c}"' if c == "end" else c for c in ("doc_id", *columns))
-    return f"INSERT INTO {table} ({cols}) VALUES ({', '.join([mark] * (len(columns) + 1))})"
 
 
 DOCUMENT_SCHEMA_V9 = ("id", "sha256", "path", "media_type", "size", "pages", "blocks", "doc_type", "doc_number",
@@ -448,7 +487,9 @@ class Backfill:
     rows: Rows
 
     def tables(self) -> tuple[tuple[str, tuple[str, ...], tuple[Row, ...]], ...]:
-        return (("mentions", MENTION_COLUMNS, self.mentions), *self.rows.tables())
+        # the per-document entity pairs had a table from schema 9 / PostgreSQL 3 to 13 / 8
+        return (("mentions", MENTION_COLUMNS, self.mentions), *self.rows.tables(),
+                ("cooccurrence", COOCCURRENCE_COLUMNS, tuple(cooccurrence_rows(self.mentions))))
 
 
 def backfill(blob: bytes) -> Backfill | None:
