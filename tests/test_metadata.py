@@ -267,3 +267,14 @@ def test_a_damaged_dateline_is_the_date_before_a_later_one(text: str, iso: str) 
     doc = declass.parse(text)
     assert value(doc, "date") == iso
     assert doc.metadata["date"]["damaged"]
+
+
+def test_a_fuller_type_name_through_damage_beats_the_shorter_one_it_holds() -> None:
+    doc = declass.parse("12. Memorandum fo the Record\n\nWashington, May 3, 1962.\n\n1. The meeting opened at ten.\n")
+    assert value(doc, "doc_type") == "Memorandum for the Record"
+
+
+def test_a_speck_above_a_frus_heading_leaves_it_the_title() -> None:
+    doc = declass.parse(":\n\n12. Telegram From the Embassy in Italy to the Department of State\n\n"
+                        "Rome, May 3, 1962, 4 p.m.\n\n1. The Minister called this morning.\n")
+    assert value(doc, "title") == "Telegram From the Embassy in Italy to the Department of State"

@@ -77,6 +77,8 @@ def front_blocks(doc: Document) -> list[Block]:
     """Cover text: the blocks before the body starts (plus a FRUS heading)."""
     out: list[Block] = []
     for b in doc.blocks:
+        if b.kind in FRONT_KINDS and not any(c.isalnum() for c in b.text):
+            continue  # a speck the scan left above the heading (":", "'"): no cover text
         if b.kind in FRONT_KINDS or (b.kind == "heading" and not out and b.number):
             out.append(b)
         elif b.kind != "footnote":
@@ -148,8 +150,11 @@ one wrong letter in twenty ("CORRENT INTELLIGENCE BULLETIN", "Natlonal Intellige
 
 
 def _fuzzy_type(blocks: list[Block]) -> Field | None:
-    """A type named through OCR damage: the line nearest to one of the types' printed names."""
-    best: tuple[float, int, Block, dict[str, Any], tuple[int, int]] | None = None
+    """A type named through OCR damage: the line nearest to one of the types' printed names.
+
+    A fuller name printed whole through damage ("Memorandum or the Record") beats a shorter
+    one it holds ("Memorandum") that the same words match exactly."""
+    hits: list[tuple[float, int, Block, dict[str, Any], tuple[int, int], bool]] = []
     for b in blocks[:12]:
         line = b.text.translate(_MARKS).casefold()
         if len(line) > 200:
@@ -157,12 +162,19 @@ def _fuzzy_type(blocks: list[Block]) -> Field | None:
         for t in doc_types():
             for name in (t["name"], *t.get("aliases", [])):
                 hit = fuzz.partial_ratio_alignment(name.casefold(), line, score_cutoff=FUZZY_TYPE_SCORE)
-                if hit is not None and (best is None or (hit.score, len(name)) > (best[0], best[1])):
-                    best = (hit.score, len(name), b, t, (hit.dest_start, hit.dest_end))
-    if best is None:
+                if hit is not None:
+                    whole = hit.src_end - hit.src_start >= len(name) - 2  # the name's own letters all there
+                    hits.append((hit.score, len(name), b, t, (hit.dest_start, hit.dest_end), whole))
+    if not hits:
         return None
-    _, _, b, t, (i, j) = best
-    return cite(b, i, j, t["name"], fuzzy=round(best[0]), **({"serial": True} if t.get("serial") else {}))
+    best = max(hits, key=lambda h: (h[0], h[1]))
+    fuller = [h for h in hits if h[5] and h[2] is best[2] and h[1] > best[1]
+              and best[3]["name"].casefold() in h[3]["name"].casefold()
+              and h[4][0] <= best[4][0] and h[4][1] >= best[4][1]]
+    if fuller:
+        best = max(fuller, key=lambda h: (h[0], h[1]))
+    score, _, b, t, (i, j), _ = best
+    return cite(b, i, j, t["name"], fuzzy=round(score), **({"serial": True} if t.get("serial") else {}))
 
 
 def read_number(front: list[Block], doc_type: Field | None) -> Field | None:
