@@ -40,3 +40,10 @@ def test_a_running_head_on_the_cover_is_no_echo() -> None:
     damaged = "Soviet Capabilities in the Far Eest"
     lines = [(damaged, 1, 0.05, True), (damaged, 3, 0.05, True)]
     assert set(damaged_furniture(lines, found)) == {1}
+
+
+def test_a_framed_number_closing_a_short_page_is_its_page_number() -> None:
+    lines = [("The elections are to be held on 9 June.", 4, 0.19, False), ("= 7 =", 4, 0.21, False),
+             ("Next page's text begins here.", 5, 0.10, True), ("= 8 -", 5, 0.5, False),
+             ("and ends here.", 5, 0.55, False)]
+    assert set(damaged_furniture(lines, [])) == {1}  # the second stands inside its page's text

@@ -106,20 +106,28 @@ def damaged_furniture(
     * a line within `ECHO_SIMILARITY` of a stamp, banner or running head found at
       the edges of other pages ("ee For Release 2010/09/16 : CIA- ROP79T...");
     * a dash-framed mark of at most three characters standing where the document's
-      readable page numbers stand (within `SLOT_TOLERANCE` of one on another page).
+      readable page numbers stand (within `SLOT_TOLERANCE` of one on another page), or,
+      holding a digit, as the first or last body line of its page ("= 5 =" typed just
+      below a short page's text).
     """
     known = [(kind, key, page) for kind, text, page, _ in found
              if kind != "page_number" and len(key := _running_key(text)) >= 8]
     slots = [(y, page) for kind, _, page, y in found if kind == "page_number" and y is not None]
     first_page = min((p for _, p, _, _ in lines), default=1)
+    pages = [p for _, p, _, _ in lines]
+    outer = {i for i, p in enumerate(pages)  # a page's first and last body lines
+             if i == 0 or i == len(pages) - 1 or pages[i - 1] != p or pages[i + 1] != p}
     out: dict[int, tuple[str, dict[str, str]]] = {}
     for i, (text, page, y, at_edge) in enumerate(lines):
         t = text.strip()
-        if not at_edge or not t:
+        if not t:
             continue
-        if y is not None and _PAGE_NUMBER_SHAPE.fullmatch(t) and not re.search(r"[A-Za-z]{2}", t) and any(
-                p != page and abs(y - sy) <= SLOT_TOLERANCE for sy, p in slots):
-            out[i] = ("page_number", {"damaged": "1", "printed": t})
+        if _PAGE_NUMBER_SHAPE.fullmatch(t) and not re.search(r"[A-Za-z]{2}", t):
+            in_slot = y is not None and at_edge and any(p != page and abs(y - sy) <= SLOT_TOLERANCE for sy, p in slots)
+            if in_slot or (i in outer and any(c.isdigit() for c in t) and len(set(pages)) > 1):
+                out[i] = ("page_number", {"damaged": "1", "printed": t})
+                continue
+        if not at_edge:
             continue
         if len(t) > 160 or len(key := _running_key(t)) < 8:
             continue
