@@ -42,6 +42,7 @@ CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
 from declass.archive.export import to_record
+from declass.archive.ingest import serialise
 from declass.stages.pipeline import stages_for
 from declass.stages.read.reader import read_path
 from declass.store.base import prepare
@@ -68,14 +69,17 @@ for st in stages:
     doc = st.run(doc)
     times[st.name] = time.perf_counter() - t
 t = time.perf_counter()
-rec = prepare(to_record(doc))
+blocks, pages = len(doc.blocks), len(doc.pages)
+held = [doc]
+del doc
+_, rec = serialise(str(path), held.pop())  # as a worker does: the document let go once its record is made
 times["record"] = time.perf_counter() - t
 total = time.perf_counter() - t0
 # VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss over an exec, so a child
 # started by a large benchmark process would report its parent's peak
 peak = next(int(ln.split()[1]) for ln in open("/proc/self/status") if ln.startswith("VmHWM:")) / 1024
 print(json.dumps({"seconds": total, "stages": times, "base_rss_mb": base, "peak_rss_mb": peak,
-                  "blocks": len(doc.blocks), "pages": len(doc.pages)}))
+                  "blocks": blocks, "pages": pages}))
 """
 
 

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import shutil
 import statistics
 import sys
@@ -117,8 +119,6 @@ def sqlite_searches(db: Path) -> list[dict[str, Any]]:
 def search_only(db: str) -> None:
     """Search latency on an archive built elsewhere (e.g. a PostgreSQL archive at a
     million blocks), with the machine's load average beside it."""
-    import os
-
     engines = ["postgresql"] if db.startswith("postgresql://") else ["tantivy", "fts5"]
     result: dict[str, Any] = {"archive": db.split("@")[-1], "load_average_1m": os.getloadavg()[0],
                               "search": [search_bench(db, e) for e in engines]}
@@ -136,8 +136,6 @@ def pg_cpu(db: str, repeats: int = 20) -> dict[str, float]:
     """CPU seconds per `Archive.search`, the PostgreSQL server's (its backend, read from
     /proc: a server on this machine) and this process's: what a search costs however
     loaded the machine is (the clock ticks every 10 ms: a coarse measure)."""
-    import os
-
     tick = os.sysconf("SC_CLK_TCK")
     with declass.Archive(db, readonly=True) as a:
         pid = a.store.db.execute("SELECT pg_backend_pid() AS p").fetchone()["p"]  # type: ignore[attr-defined]
@@ -178,39 +176,47 @@ def main() -> None:
                     help="search each archive once it holds this many blocks per page of its corpus (topped up)")
     ap.add_argument("--dask-pages", type=int, default=10000)
     ap.add_argument("--no-postgres", action="store_true")
+    ap.add_argument("--parts", default="ingest,search,dask",
+                    help="which measurements to run (comma-separated: ingest, search, dask); the others' figures"
+                         " are kept from the last results file")
     ap.add_argument("--search-only", metavar="DB", help="only measure search on this existing archive (a SQLite"
                     " path or a postgresql:// URL); writes bench/results/search-<engine>.json")
     args = ap.parse_args()
     if args.search_only:
         search_only(args.search_only)
         return
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    parts = set(args.parts.split(","))
     result: dict[str, Any] = {"ingest": [], "search": [], "top_up": []}
     server = None
     lite: Path | None = None
     pg: str | None = None
     work = Path(tempfile.mkdtemp(prefix="declass-scale-"))
     try:
-        if not args.no_postgres:
+        if not args.no_postgres and "search" in parts:
             import pgserver
 
             if pgserver.available():
                 server = pgserver.Server()
                 pg_root = server.start()
-        for pages in sizes:
+        for pages in sizes if parts & {"ingest", "search"} else []:
             corpus = ensure_corpus(pages, 1952)
             docs, n = count_pages(corpus)
             base = baseline(corpus)
             lite = work / f"s{pages}.db"
+            load = os.getloadavg()[0]
             ing = run_ingest(corpus, 2, keep=lite)
-            row = {"pages": n, "documents": docs, "pages_per_s": n / ing["seconds"],
+            row = {"size": pages, "pages": n, "documents": docs, "pages_per_s": n / ing["seconds"],
                    "pages_per_s_per_core": n / ing["cpu_seconds"], "peak_rss_mb": ing["peak_rss_mb"],
-                   "peak_anon_mb": ing["peak_anon_mb"],
-                   "baseline_pages_per_s": n / base, "ratio": (n / ing["seconds"]) / (n / base)}
+                   "peak_anon_mb": ing["peak_anon_mb"], "peak_largest_process_mb": ing["peak_rss_single_mb"],
+                   "baseline_pages_per_s": n / base, "ratio": (n / ing["seconds"]) / (n / base),
+                   "load_average_1m": [load, os.getloadavg()[0]]}
             result["ingest"].append(row)
             print(f"ingest {n:>7} pages: {row['pages_per_s']:,.0f} pages/s ({row['pages_per_s_per_core']:,.0f} per "
                   f"core), peak RSS {row['peak_rss_mb']:.0f} MB ({row['peak_anon_mb']:.0f} MB not file-backed), "
                   f"vs baseline x{row['ratio']:.3f}", flush=True)
+            if "search" not in parts:
+                continue
             if server is not None:
                 pg = pgserver.fresh_database(pg_root, f"scale_{pages}")
                 with declass.Archive(pg) as a:
@@ -222,16 +228,38 @@ def main() -> None:
             if pg is not None:
                 result["search"].append(search_bench(pg, "postgresql"))
                 report_search(result["search"][-1])
-        if args.dask_pages:
+        if args.dask_pages and "dask" in parts:
+            load = os.getloadavg()[0]
             d = dask_speedup(ensure_corpus(args.dask_pages, 1952))
-            result["dask"] = {"pages": count_pages(ensure_corpus(args.dask_pages, 1952))[1], **d}
+            result["dask"] = {"pages": count_pages(ensure_corpus(args.dask_pages, 1952))[1], **d,
+                              "load_average_1m": [load, os.getloadavg()[0]]}
             print(f"dask ({result['dask']['pages']:,} pages): 1 worker {d['1_worker_s']:.1f} s, 2 workers "
                   f"{d['2_worker_s']:.1f} s, speed-up x{d['speedup']:.2f}", flush=True)
     finally:
         if server is not None:
             server.stop()
         shutil.rmtree(work, ignore_errors=True)
-    write_results(result)
+    write_results(merged(result, parts))
+
+
+def merged(result: dict[str, Any], parts: set[str]) -> dict[str, Any]:
+    """``result`` over the last results file: the parts not run keep their figures, and
+    ingest rows of sizes not run now are kept."""
+    last_file = HERE / "results" / "scale.json"
+    if not last_file.exists():
+        return result
+    last = json.loads(last_file.read_text())
+
+    def size(row: dict[str, Any]) -> int:
+        return int(row.get("size") or 10 ** round(math.log10(row["pages"])))
+
+    now = {size(r) for r in result["ingest"]}
+    result["ingest"] = sorted([r for r in last.get("ingest", []) if size(r) not in now] + result["ingest"], key=size)
+    if "search" not in parts:
+        result["search"], result["top_up"] = last.get("search", []), last.get("top_up", [])
+    if "dask" not in result and "dask" in last:
+        result["dask"] = last["dask"]
+    return result
 
 
 def top_up(lite: Path, pg: str | None, target: int) -> dict[str, Any] | None:

@@ -149,12 +149,12 @@ def process_file(
             return FileResult(path, "unchanged"), None
         doc = read_bytes(data, name=path, max_bytes=max_bytes, ocr=ocr)
         del data
-        return _serialised(path, run_stages(doc, stages_for(options)))
+        return serialise(path, run_stages(doc, stages_for(options)))
 
     return _guarded(path, work)
 
 
-def _serialised(name: str, doc: Document) -> Outcome:
+def serialise(name: str, doc: Document) -> Outcome:
     """``doc`` as stored.  The document is let go once its record is made (the record
     shares its strings), so its text and span objects are not alive beside the JSON
     and the compressed blob."""
@@ -173,7 +173,7 @@ def process_slice(path: str, piece: Slice, db: str | None, options: Options = DE
 
         if _known(db, hashlib.sha256(piece.xml).hexdigest()):
             return FileResult(name, "unchanged"), None
-        return _serialised(name, next(parse_tei(piece, path, options)))
+        return serialise(name, next(parse_tei(piece, path, options)))
 
     return _guarded(name, work)
 
