@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from declass.model import jsonio
 from declass.store import tables
 
 
@@ -102,7 +102,7 @@ def prepare(record: dict[str, Any]) -> Prepared:
     """Serialise an export record for storage (zlib-compressed JSON) with its table rows
     (blocks and mentions in `tables.BLOCK_COLUMNS` / `MENTION_COLUMNS` order) and its
     share of the totals: worked out where the document was parsed, the writer only writes."""
-    blob = zlib.compress(json.dumps(record, ensure_ascii=False).encode("utf-8"), 1)
+    blob = zlib.compress(jsonio.dumpb(record), 1)
     src = record["source"]
     mentions, rows = tables.mention_rows(record), tables.rows(record)
     return Prepared(record["id"], src["sha256"], src["path"], summary_fields(record), blob,

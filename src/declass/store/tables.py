@@ -26,6 +26,7 @@ from itertools import combinations
 from typing import Any
 
 from declass.errors import UsageError
+from declass.model import jsonio
 
 Row = tuple[Any, ...]
 
@@ -390,7 +391,7 @@ def aggregates(mentions: Iterable[Row], cooccurrence: Iterable[Row], terms: Iter
 
 
 def dumps(item: Any) -> str:
-    return json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+    return jsonio.dumps(item)
 
 
 def doc_date(record: dict[str, Any]) -> str:
