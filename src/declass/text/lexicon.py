@@ -91,6 +91,16 @@ def lexicon_candidates(token: str) -> frozenset[str]:
     return frozenset(c for c in candidates(token) if c.lower() in vocab)
 
 
+@lru_cache(maxsize=262144)
+def repairable(token: str) -> bool:
+    """Whether ``token`` could be an OCR-damaged word at all, whatever its document: long
+    enough, all letters, not an acronym or a short name, and not a word as it stands.
+    Asked of every distinct token of every document: remembered per token."""
+    if len(token) < 4 or not token.isalpha() or token.isupper() or (token[0].isupper() and len(token) < 5):
+        return False
+    return not is_word(token)
+
+
 def repair(token: str, seen: Mapping[str, int] | None = None) -> str | None:
     """The single repair of an unknown ``token``, or None.
 
@@ -101,9 +111,7 @@ def repair(token: str, seen: Mapping[str, int] | None = None) -> str | None:
     means leave it alone.
     """
     seen = seen or {}
-    if len(token) < 4 or not token.isalpha() or token.isupper() or (token[0].isupper() and len(token) < 5):
-        return None
-    if seen.get(token, 0) >= 3 or is_word(token):
+    if not repairable(token) or seen.get(token, 0) >= 3:
         return None
     hits = set(lexicon_candidates(token))
     hits.update(c for c in candidates(token) if seen.get(c, 0) > 0)

@@ -62,9 +62,7 @@ def clean(doc: Document, *, positions: Mapping[int, float] | None = None) -> Doc
 
     lines: list[Line] = []
     furniture: list[Furniture] = []
-    page_at = page_lookup(pages)
-    for s, e, kind, fields in raw_lines:
-        page = page_at(s)
+    for (s, e, kind, fields), page in zip(raw_lines, pages_of(raw_lines, pages), strict=True):
         if kind.startswith("furniture:"):
             lines.append(Line(s, e, "furniture", page))
             lo = s + len(text[s:e]) - len(text[s:e].lstrip())
@@ -120,16 +118,15 @@ def classify_edges(text: str, raw_lines: list[RawLine], pages: tuple[Page, ...],
     edges of several pages is a running head or foot."""
     if len(pages) < 2:
         return raw_lines
-    page_at = page_lookup(pages)
+    line_page = pages_of(raw_lines, pages)
     nonblank = [i for i, r in enumerate(raw_lines) if r[2] != "blank"]
-    at_edge = edge_flags([page_at(raw_lines[i][0]) for i in nonblank],
-                         [positions.get(raw_lines[i][0]) for i in nonblank] if positions else None)
+    nonblank_pages = [line_page[i] for i in nonblank]
+    at_edge = edge_flags(nonblank_pages, [positions.get(raw_lines[i][0]) for i in nonblank] if positions else None)
     out = list(raw_lines)
     levels = {f["level"] for _, _, k, f in raw_lines if k == "furniture:classification" and "level" in f}
-    pages_of = [page_at(raw_lines[i][0]) for i in nonblank]
     outermost = {k for k in range(len(nonblank))  # a page's first or last two lines
-                 if pages_of[max(k - 2, 0)] != pages_of[k] or k < 2
-                 or pages_of[min(k + 2, len(nonblank) - 1)] != pages_of[k] or k > len(nonblank) - 3}
+                 if nonblank_pages[max(k - 2, 0)] != nonblank_pages[k] or k < 2
+                 or nonblank_pages[min(k + 2, len(nonblank) - 1)] != nonblank_pages[k] or k > len(nonblank) - 3}
     candidates: list[tuple[str, int, bool]] = []
     where: list[int] = []
     for k, (i, edge) in enumerate(zip(nonblank, at_edge, strict=True)):
@@ -140,20 +137,37 @@ def classify_edges(text: str, raw_lines: list[RawLine], pages: tuple[Page, ...],
         if edge and (hit := classify_line(line, edge=True) or echoes_banner(line, levels, outermost=k in outermost)):
             out[i] = (s, e, "furniture:" + hit[0], hit[1])
             continue
-        candidates.append((line, page_at(s), edge))
+        candidates.append((line, line_page[i], edge))
         where.append(i)
     running = repeated_edge_lines(candidates)
     for k in running:
         s, e, _, _ = out[where[k]]
         out[where[k]] = (s, e, "furniture:running_head", {})
     y = positions.get if positions else lambda _: None
-    found = [(r[2][10:], text[r[0]:r[1]].strip(), page_at(r[0]), y(r[0])) for r in out if r[2].startswith("furniture:")]
+    found = [(r[2][10:], text[r[0]:r[1]].strip(), line_page[i], y(r[0]))
+             for i, r in enumerate(out) if r[2].startswith("furniture:")]
     rest = [k for k in range(len(where)) if k not in running]
     echoes = damaged_furniture([(candidates[k][0], candidates[k][1], y(out[where[k]][0]), candidates[k][2])
                                 for k in rest], found)
     for j, (kind, fields) in echoes.items():
         s, e, _, _ = out[where[rest[j]]]
         out[where[rest[j]]] = (s, e, "furniture:" + kind, fields)
+    return out
+
+
+def pages_of(raw_lines: list[RawLine], pages: tuple[Page, ...]) -> list[int]:
+    """The page number of each line, in one walk (lines and pages are both in text order;
+    `page_lookup` gives the same answer, at a search a line)."""
+    starts = [p.start for p in pages]
+    if not pages or starts != sorted(starts):
+        page_at = page_lookup(pages)
+        return [page_at(r[0]) for r in raw_lines]
+    out: list[int] = []
+    k, last = 0, len(pages) - 1
+    for r in raw_lines:
+        while k < last and starts[k + 1] <= r[0]:
+            k += 1
+        out.append(pages[k].number)
     return out
 
 
@@ -326,7 +340,7 @@ def _drop_hyphen(left: str, right: str) -> bool:
 def repair_chunks(chunks: list[Chunk]) -> tuple[list[Chunk], list[Correction]]:
     """Repair OCR confusions in body chunks; each repair is recorded."""
     seen = Counter(_TOKEN.findall("\n".join(c.text for c in chunks)))
-    fixes = {t: r for t in seen if (r := lexicon.repair(t, seen))}
+    fixes = {t: r for t in seen if lexicon.repairable(t) and (r := lexicon.repair(t, seen))}
     if not fixes:
         return chunks, []
     out: list[Chunk] = []
