@@ -424,3 +424,28 @@ def test_ocr_misread_numbers_are_not_gaps(values: list[str], expected: list[list
 def test_misread_number_with_a_marker_beside_it_is_still_a_gap() -> None:
     doc = _numbered(["8", "9", "18", "19"], between={2: "25X1"})
     assert withheld(doc) == [[str(n) for n in range(10, 18)]]
+
+
+def _as_scanned(text: str) -> Document:
+    from dataclasses import replace
+
+    from declass.stages.pipeline import run_stages, stages_for
+    from declass.stages.read.reader import read_text
+
+    doc = read_text(text, name="scan.txt")
+    return run_stages(replace(doc, source=replace(doc.source, ocr=True)), stages_for())
+
+
+_GAP = ("SECRET\n\n1. The first point is stated here at some length.\n\n2. The second point follows it.\n\n"
+        "{between}4. The fourth point closes the list.\n")
+
+
+@pytest.mark.parametrize(("between", "scanned", "expected"), [
+    ("", False, [["3"]]),  # clean text: a gap in the numbering is reported
+    ("", True, []),  # a scan: the OCR lost the number far oftener than a declassifier left no mark
+    ("25X1\n\n", True, [["3"]]),  # a marker beside the gap: withheld, scan or not
+])
+def test_a_scans_unmarked_gap_is_no_withheld_block(between: str, scanned: bool, expected: list[list[str]]) -> None:
+    text = _GAP.format(between=between)
+    doc = _as_scanned(text) if scanned else declass.parse(text)
+    assert withheld(doc) == expected

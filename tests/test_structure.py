@@ -320,3 +320,17 @@ def test_a_lettered_list_may_start_one_letter_late() -> None:
             "C. Chinese capabilities are growing more slowly than expected.\n")
     doc = declass.parse(text)
     assert [b.label for b in doc.blocks if b.kind == "point"] == ["1.B", "1.C"]
+
+
+@pytest.mark.parametrize(("printed", "label"), [("1@", "10"), ("1i", "11"), ("l2", "12")])
+def test_a_paragraph_number_with_a_look_alike_letter_continues_its_list(printed: str, label: str) -> None:
+    first = int(label) - 1
+    text = "".join(f"{n}. Point {n} of the estimate is set out here.\n\n" for n in range(1, first + 1))
+    text += f"{printed}. The next point is set out here.\n"
+    doc = declass.parse(text)
+    assert [b.label for b in doc.blocks if b.kind == "paragraph"][-1] == label
+
+
+def test_a_look_alike_number_out_of_sequence_is_no_point() -> None:
+    doc = declass.parse("1. The first point.\n\n2. The second point.\n\nl9. Nineteen is no continuation.\n")
+    assert "19" not in [b.label for b in doc.blocks]

@@ -30,6 +30,9 @@ _NUMBER = re.compile(_LEAD + r"(\d{1,4})[.)]\s+(?=\S)")
 _LOWER = re.compile(_LEAD + r"(?:([a-z])[.)]|\(([a-z])\))\s+")
 _NUMBER_COMMA = re.compile(_LEAD + r"(\d{1,3}),\s+(?=[A-Z])")
 _PNUM = re.compile(_LEAD + r"\((\d{1,2})\)\s+")
+_DAMAGED_NUMBER = re.compile(_LEAD + r"(?=[\dOoIil|@]*\d)([\dOoIil|@]{2,3})[.,]\s+(?=[A-Z])")
+"""A paragraph number with a letter OCR read for one of its digits: "1i. Another", "1@. The", "l2. It"."""
+_DIGIT_FOLD = str.maketrans({"O": "0", "o": "0", "@": "0", "I": "1", "i": "1", "l": "1", "|": "1"})
 _OCR_POINT = re.compile(r"^\s*(?:[" + ITEM_DASHES + r"]|~(?!~)){1,2}\s*([A-Za-z0-9\u20ac$(|]{1,2})[.,:;)]\s+(?=\S)")
 """A dashed point whose letter or full stop OCR misread: "- €. Soviet", "— 3. Peiping", "~ D, Moscow"."""
 LETTER_CONFUSIONS = {"\u20ac": "CE", "(": "C", "$": "S", "|": "I", "0": "DO", "1": "I", "3": "B", "4": "A",
@@ -233,6 +236,9 @@ def _read_markers(text: str) -> list[Marker]:
         out.append(Marker("number", int(m.group(1)), m.group(1), m.end(), bare=len(m.group(1)) == 4))
     elif m := _NUMBER_COMMA.match(text):  # "2, Young, aggressive ...": OCR's comma for a full stop
         out.append(Marker("number", int(m.group(1)), m.group(1), m.end(), bare=True))
+    elif m := _DAMAGED_NUMBER.match(text):  # only where it continues its sequence
+        token = m.group(1).translate(_DIGIT_FOLD)  # the label is the number; the text keeps what was printed
+        out.append(Marker("number", int(token), token, m.end(), guessed=True))
     if m := _LOWER.match(text):
         ch = m.group(1) or m.group(2)
         out.append(Marker("lower", ord(ch) - 96, ch, m.end()))
