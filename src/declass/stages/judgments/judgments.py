@@ -28,7 +28,7 @@ from rapidfuzz import fuzz
 
 from declass.model import Block, Dissent, Document, Horizon, Judgment, MetadataField, field_value
 from declass.stages.events import annex_map
-from declass.stages.judgments.scales import BUILTIN, load_scale, probability, vocabulary
+from declass.stages.judgments.scales import BUILTIN, Band, load_scale, probability, vocabulary
 from declass.stages.markup import in_deleted_text
 from declass.text import dates
 from declass.text.sentences import sentences
@@ -309,8 +309,7 @@ def judgments_in_block(doc: Document, block: Block, context: dict[str, Any]) -> 
         invert = negated
         probs: dict[str, tuple[float, float] | None] = {}
         reasons: dict[str, str] = {}
-        for name in BUILTIN:
-            band, why = probability(h.term, h.form, load_scale(name))
+        for name, band, why in _bands(h.term, h.form):
             reasons[name] = why
             probs[name] = None if band is None else (
                 (round(1 - band.high, 4), round(1 - band.low, 4)) if invert else (float(band.low), float(band.high)))
@@ -342,6 +341,13 @@ def judgments_in_block(doc: Document, block: Block, context: dict[str, Any]) -> 
             page=block.page,
         ))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _bands(term: str, form: str) -> tuple[tuple[str, Band | None, str], ...]:
+    """Each built-in scale's band for ``term`` written as ``form``, and why (a small closed
+    vocabulary: worked out once per form, not once per judgment and scale)."""
+    return tuple((name, *probability(term, form, load_scale(name))) for name in BUILTIN)
 
 
 def judgments(doc: Document) -> Document:
