@@ -278,3 +278,9 @@ def test_a_speck_above_a_frus_heading_leaves_it_the_title() -> None:
     doc = declass.parse(":\n\n12. Telegram From the Embassy in Italy to the Department of State\n\n"
                         "Rome, May 3, 1962, 4 p.m.\n\n1. The Minister called this morning.\n")
     assert value(doc, "title") == "Telegram From the Embassy in Italy to the Department of State"
+
+
+def test_a_file_number_line_ocr_spaced_is_no_title() -> None:
+    doc = declass.parse("711 .61/4-1250: Telegram :\n\nThe Ambassador in France (Bruce) to the Secretary of State\n\n"
+                        "PARIS, April 12, 1950—6 p. m.\n\n1520. The Foreign Minister told me today of the talks.\n")
+    assert value(doc, "title").startswith("The Ambassador in ")
