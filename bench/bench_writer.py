@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import inspect
 import json
 import sys
 import tempfile
@@ -57,11 +58,13 @@ def batches(cache: Path, size: int) -> Iterator[list[dict[str, Any]]]:
 
 def run(target: str, cache: Path, size: int) -> dict[str, float]:
     store = open_store(target)
+    # a PostgreSQL archive's blocks get their search words in the workers, as ingest asks for them
+    words = store.backend == "postgresql" and "words" in inspect.signature(prepare).parameters
     writing = 0.0
     docs = 0
     try:
         for batch in batches(cache, size):
-            prepared = [prepare(r) for r in batch]
+            prepared = [prepare(r, words=True) if words else prepare(r) for r in batch]
             t = time.perf_counter()
             store.put_many(prepared)
             writing += time.perf_counter() - t

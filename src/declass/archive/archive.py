@@ -335,7 +335,7 @@ class Archive:
                  for j, ents in self.store.judgment_entities()]
         found = link_items(items, threshold, method)
         self.store.save_links(found)
-        return self.store.links()
+        return [lk.to_dict() for lk in self.store.links()]
 
     def links(self, *, include_rejected: bool = False, limit: int | None = None,
               after: str | None = None) -> Page:
@@ -380,7 +380,7 @@ class Archive:
             anchor = {k: v for k, v in anchor.items() if k not in ("document", "seq", "date")}
         edges: dict[tuple[str, str], set[tuple[str, str]]] = {}
         for lk in self.store.links():
-            a, b = (lk["a_doc"], lk["a"]), (lk["b_doc"], lk["b"])
+            a, b = (lk.a_doc, lk.a), (lk.b_doc, lk.b)
             edges.setdefault(a, set()).add(b)
             edges.setdefault(b, set()).add(a)
         # the linked judgments, and those restated in the same document, fetched as the walk reaches them
@@ -449,7 +449,7 @@ class Archive:
         if find:
             return self.find_releases()
         try:
-            return self.store.releases(include_rejected=include_rejected)
+            return [p.to_dict() for p in self.store.releases(include_rejected=include_rejected)]
         except StoreError as exc:  # an archive opened read-only from before releases were stored
             if "releases" in exc.message:
                 return []

@@ -96,17 +96,26 @@ class Prepared:
     mentions: list[tuple[Any, ...]] = field(default_factory=list)
     rows: tables.Rows = field(default_factory=tables.Rows)
     totals: tables.Aggregates = field(default_factory=lambda: tables.aggregates((), ()))
+    words: tuple[str, ...] | None = None
+    """Each block's ``tsvector`` for a PostgreSQL archive (`pgsearch.tsvector`), when asked for."""
 
 
-def prepare(record: dict[str, Any]) -> Prepared:
+def prepare(record: dict[str, Any], *, words: bool = False) -> Prepared:
     """Serialise an export record for storage (zlib-compressed JSON) with its table rows
     (blocks and mentions in `tables.BLOCK_COLUMNS` / `MENTION_COLUMNS` order) and its
-    share of the totals: worked out where the document was parsed, the writer only writes."""
+    share of the totals: worked out where the document was parsed, the writer only writes.
+    ``words``: for a PostgreSQL archive, each block's words for its search too."""
     blob = zlib.compress(jsonio.dumpb(record), 1)
     src = record["source"]
     mentions, rows = tables.mention_rows(record), tables.rows(record)
+    vectors = None
+    if words:  # (the words of a PostgreSQL archive's search, worked out in the worker too)
+        from declass.store.pgsearch import tsvector
+
+        vectors = tuple(tsvector(b["text"]) for b in record["blocks"])
     return Prepared(record["id"], src["sha256"], src["path"], summary_fields(record), blob,
-                    tables.block_rows(record), mentions, rows, tables.totals(mentions, rows.judgments, rows.ranges))
+                    tables.block_rows(record), mentions, rows, tables.totals(mentions, rows.judgments, rows.ranges),
+                    vectors)
 
 
 def with_mentions_marked(hit: Hit, text: str, mention_texts: list[str]) -> Hit:

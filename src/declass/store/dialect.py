@@ -30,16 +30,24 @@ def quoted(columns: Sequence[str]) -> str:
     return ", ".join(f'"{c}"' if c == "end" else c for c in columns)
 
 
+def adding(table: str, columns: Sequence[str], keys: int, counts: int, source: str) -> str:
+    """``INSERT`` of rows from ``source`` into ``table``, where a row whose key (the first ``keys``
+    columns) is there already has its counts (the last ``counts`` columns) added to it."""
+    return (f"INSERT INTO {table} ({', '.join(columns)}) {source} ON CONFLICT ({', '.join(columns[:keys])})"
+            " DO UPDATE SET " + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns[-counts:]))
+
+
 class Dialect(ABC):
     """One connection and the few things its database does its own way.
 
     ``read`` runs a query in the driver's placeholders, ``rows``, ``execute`` and
     ``executemany`` one written with ``?``, ``script`` several statements; ``insert``
-    bulk-loads rows of a table; all write inside the caller's ``transaction`` (all or
-    nothing; driver errors become StoreError, `error`).  ``time_limit`` stops a statement
-    that runs too long (E305); migrations run inside ``migrating`` and ``lock`` the
-    table that records them; ``columns``, ``has_table`` and ``prefix`` (a starts-with
-    condition the column's index answers) are what the SQL of the two spells apart."""
+    bulk-loads rows of a table, ``add`` adds rows' counts to a table of totals (`adding`);
+    all write inside the caller's ``transaction`` (all or nothing; driver errors become
+    StoreError, `error`).  ``time_limit`` stops a statement that runs too long (E305);
+    migrations run inside ``migrating`` and ``lock`` the table that records them;
+    ``columns``, ``has_table`` and ``prefix`` (a starts-with condition the column's index
+    answers) are what the SQL of the two spells apart."""
 
     name: str
     real: str
@@ -75,6 +83,8 @@ class Dialect(ABC):
     def script(self, sql: str) -> None: ...
     @abstractmethod
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None: ...
+    @abstractmethod
+    def add(self, table: str, columns: Sequence[str], keys: int, counts: int, rows: Sequence[Row]) -> None: ...
     @abstractmethod
     def transaction(self) -> AbstractContextManager[None]: ...
     @abstractmethod
@@ -162,6 +172,9 @@ class SQLiteDialect(Dialect):
         if rows:
             self.db.executemany(f"INSERT INTO {table} ({quoted(columns)}) VALUES ({','.join('?' * len(columns))})",
                                 rows)
+
+    def add(self, table: str, columns: Sequence[str], keys: int, counts: int, rows: Sequence[Row]) -> None:
+        self.db.executemany(adding(table, columns, keys, counts, f"VALUES ({','.join('?' * len(columns))})"), rows)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -278,6 +291,15 @@ class PostgresDialect(Dialect):
                 for i in flags:
                     row[i] = bool(row[i])
                 copy.write_row(row)
+
+    def add(self, table: str, columns: Sequence[str], keys: int, counts: int, rows: Sequence[Row]) -> None:
+        # one COPY into a scratch table and one INSERT from it: a statement per row costs ten times more
+        scratch = f"adding_{table}"
+        self.db.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {scratch} (LIKE {table}) ON COMMIT DELETE ROWS")
+        self.insert(scratch, columns, rows)
+        self.db.execute(adding(table, columns, keys, counts, f"SELECT {', '.join(columns)} FROM {scratch}"
+                               f" ORDER BY {', '.join(columns[:keys])}"))
+        self.db.execute(f"DELETE FROM {scratch}")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from declass.errors import StoreError
 from declass.store import pgsearch, tables
-from declass.store.base import Hit
+from declass.store.base import Hit, Prepared
 from declass.store.dialect import PostgresDialect, Row, first_line, safe_url
 from declass.store.query import parse
 from declass.store.sql import SQLStore
@@ -48,9 +48,13 @@ class PostgresStore(SQLStore):
             db.close()
             raise
 
-    def _block_rows(self, rows: list[Row]) -> tuple[tuple[str, ...], list[Row]]:
-        # each block's tsvector: its words as pgsearch reads them
-        return ("doc_id", *tables.BLOCK_COLUMNS, "tsv"), pgsearch.with_tsvectors(rows, 1 + TEXT)
+    def _block_rows(self, docs: list[tuple[Prepared, str]]) -> tuple[tuple[str, ...], list[Row]]:
+        # each block's tsvector: its words as pgsearch reads them (`prepare(words=True)` in the worker)
+        rows: list[Row] = []
+        for doc, i in docs:
+            words = doc.words if doc.words is not None else [pgsearch.tsvector(b[TEXT] or "") for b in doc.blocks]
+            rows += [(i, *b, w) for b, w in zip(doc.blocks, words, strict=True)]
+        return ("doc_id", *tables.BLOCK_COLUMNS, "tsv"), rows
 
     def search(self, query: str | None, *, limit: int = 20, doc_id: str | None = None,
                entity_ids: Sequence[str] = ()) -> list[Hit]:

@@ -35,6 +35,7 @@ from declass.store.base import (
 )
 from declass.store.dialect import Dialect, Row, quoted
 from declass.store.paged import PagedQueries
+from declass.store.rows import Link, StoredRelease
 
 SNIPPET_CHARS = 200
 """A hit found by its entities alone shows the start of its block."""
@@ -122,9 +123,9 @@ class SQLStore(PagedQueries):
     def _written(self, blocks: int) -> None:
         """After a batch is committed (SQLite: the search index may catch up)."""
 
-    def _block_rows(self, rows: list[Row]) -> tuple[tuple[str, ...], list[Row]]:
-        """Columns and rows of ``blocks`` as this backend writes them (PostgreSQL adds the words)."""
-        return ("doc_id", *tables.BLOCK_COLUMNS), rows
+    def _block_rows(self, docs: list[tuple[Prepared, str]]) -> tuple[tuple[str, ...], list[Row]]:
+        """Columns and rows of the documents' ``blocks`` as this backend writes them (PostgreSQL adds the words)."""
+        return ("doc_id", *tables.BLOCK_COLUMNS), [(i, *r) for doc, i in docs for r in doc.blocks]
 
     def _add_totals(self, agg: tables.Aggregates, sign: int) -> None:
         """Add (``sign`` 1) or take away (-1) documents' share of the totals, one upsert per table."""
@@ -132,11 +133,7 @@ class SQLStore(PagedQueries):
             if not rows:
                 continue
             n = len(cols) - counts
-            self.d.executemany(
-                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({_marks(cols)}) ON CONFLICT"
-                f" ({', '.join(cols[:keys])}) DO UPDATE SET "
-                + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in cols[n:]),
-                [(*r[:n], *(v * sign for v in r[n:])) for r in rows])
+            self.d.add(table, cols, keys, counts, [(*r[:n], *(v * sign for v in r[n:])) for r in rows])
             if sign < 0:
                 self.d.execute(f"DELETE FROM {table} WHERE {cols[n]} <= 0")
 
@@ -283,10 +280,10 @@ class SQLStore(PagedQueries):
                                (a_doc, a, b_doc, b, status, now))
         return True
 
-    def links(self, *, include_rejected: bool = False) -> list[dict[str, Any]]:
+    def links(self, *, include_rejected: bool = False) -> list[Link]:
+        """Stored links, best first."""
         where = "" if include_rejected else " WHERE status <> 'rejected'"
-        rows = self._rows(f"SELECT * FROM links{where} ORDER BY score DESC")
-        return [{**r, "agree": None if r["agree"] is None else bool(r["agree"])} for r in rows]
+        return [Link.from_row(r) for r in self._rows(f"SELECT * FROM links{where} ORDER BY score DESC")]
 
     # -- releases of one document (declass.corpus.releases) ----------------------
 
@@ -313,12 +310,12 @@ class SQLStore(PagedQueries):
             self.d.execute("INSERT INTO releases VALUES (?,?, 'user', 1.0, ?, ?, ?)",
                            (earlier, later, basis, status, _now()))
 
-    def releases(self, *, include_rejected: bool = False) -> list[dict[str, Any]]:
+    def releases(self, *, include_rejected: bool = False) -> list[StoredRelease]:
         """Stored pairs of documents both still in the archive, by the earlier one's date."""
         where = "" if include_rejected else " WHERE r.status <> 'rejected'"
-        return self._rows(
+        return [StoredRelease.from_row(r) for r in self._rows(
             "SELECT r.*, a.date AS date, a.title AS title FROM releases r JOIN documents a ON a.id = r.earlier"
-            f" JOIN documents b ON b.id = r.later{where} ORDER BY a.date NULLS FIRST, r.earlier, r.later")
+            f" JOIN documents b ON b.id = r.later{where} ORDER BY a.date NULLS FIRST, r.earlier, r.later")]
 
 
 class _Batch:
@@ -363,7 +360,7 @@ class _Batch:
         store, d, pending = self.store, self.store.d, self.pending
         self.pending = []
         d.insert("documents", DOCUMENT_COLUMNS, [document_values(doc, i, self.now) for doc, i in pending])
-        d.insert("blocks", *store._block_rows([(i, *r) for doc, i in pending for r in doc.blocks]))
+        d.insert("blocks", *store._block_rows(pending))
         d.insert("mentions", ("doc_id", *tables.MENTION_COLUMNS), [(i, *r) for doc, i in pending for r in doc.mentions])
         per_doc = [(i, doc.rows.tables()) for doc, i in pending]
         for n, (table, columns, _) in enumerate(tables.Rows().tables()):
