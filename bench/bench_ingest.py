@@ -63,23 +63,30 @@ class PeakRSS:
         self.peak_total = 0
         self.peak_single = 0
         self.peak_anon = 0  # without file-backed pages (mmapped index files, shared libraries)
+        self.peak_pss = 0  # shared pages divided among their processes: the memory the run really holds
         self.cpu: dict[int, float] = {}  # pid -> CPU seconds last seen (workers are not our children)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
+        tick = 0
         while not self._stop.is_set():
+            tick += 1
             try:
                 procs = [self.proc, *self.proc.children(recursive=True)]
                 rss = []
                 anon = []
+                pss = []
                 for p in procs:
                     with contextlib.suppress(psutil.Error):
                         mi = p.memory_info()
                         rss.append(mi.rss)
                         anon.append(mi.rss - mi.shared)
+                        if tick % 5 == 0:  # PSS reads smaps: every 250 ms
+                            pss.append(p.memory_full_info().pss)
                         t = p.cpu_times()
                         self.cpu[p.pid] = t.user + t.system
+                self.peak_pss = max(self.peak_pss, sum(pss))
                 self.peak_total = max(self.peak_total, sum(rss))
                 self.peak_anon = max(self.peak_anon, sum(anon))
                 self.peak_single = max(self.peak_single, max(rss, default=0))
@@ -132,7 +139,7 @@ def run_ingest(folder: Path, workers: int, keep: Path | None = None) -> dict[str
         cpu = sum(mem.cpu.values())  # sampled every 50 ms: a slight undercount
         return {"seconds": wall, "cpu_seconds": cpu, "cores_used": cpu / wall,
                 "peak_rss_mb": mem.peak_total / 2**20, "peak_rss_single_mb": mem.peak_single / 2**20,
-                "peak_anon_mb": mem.peak_anon / 2**20,
+                "peak_anon_mb": mem.peak_anon / 2**20, "peak_pss_mb": mem.peak_pss / 2**20,
                 "db_mb": db.stat().st_size / 2**20}
 
 

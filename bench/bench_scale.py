@@ -209,11 +209,13 @@ def main() -> None:
             row = {"size": pages, "pages": n, "documents": docs, "pages_per_s": n / ing["seconds"],
                    "pages_per_s_per_core": n / ing["cpu_seconds"], "peak_rss_mb": ing["peak_rss_mb"],
                    "peak_anon_mb": ing["peak_anon_mb"], "peak_largest_process_mb": ing["peak_rss_single_mb"],
+                   "peak_pss_mb": ing["peak_pss_mb"],
                    "baseline_pages_per_s": n / base, "ratio": (n / ing["seconds"]) / (n / base),
                    "load_average_1m": [load, os.getloadavg()[0]]}
             result["ingest"].append(row)
             print(f"ingest {n:>7} pages: {row['pages_per_s']:,.0f} pages/s ({row['pages_per_s_per_core']:,.0f} per "
-                  f"core), peak RSS {row['peak_rss_mb']:.0f} MB ({row['peak_anon_mb']:.0f} MB not file-backed), "
+                  f"core), peak RSS {row['peak_rss_mb']:.0f} MB ({row['peak_anon_mb']:.0f} MB not file-backed, "
+                  f"{row['peak_pss_mb']:.0f} MB proportional set), "
                   f"vs baseline x{row['ratio']:.3f}", flush=True)
             if "search" not in parts:
                 continue
@@ -287,10 +289,11 @@ def top_up(lite: Path, pg: str | None, target: int) -> dict[str, Any] | None:
 def write_results(result: dict[str, Any]) -> None:
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / "scale.json").write_text(json.dumps(result, indent=2) + "\n")
-    lines = ["| pages | pages/s | per core | peak RSS MB | of it not file-backed | vs baseline |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| pages | pages/s | per core | peak RSS MB | of it not file-backed | peak PSS MB | vs baseline | load |",
+             "|---|---|---|---|---|---|---|---|"]
     lines += [f"| {r['pages']} | {r['pages_per_s']:.0f} | {r['pages_per_s_per_core']:.0f} | {r['peak_rss_mb']:.0f} "
-              f"| {r.get('peak_anon_mb', float('nan')):.0f} | {r['ratio']:.3f} |" for r in result["ingest"]]
+              f"| {r.get('peak_anon_mb', float('nan')):.0f} | {r.get('peak_pss_mb', float('nan')):.0f} "
+              f"| {r['ratio']:.3f} | {r.get('load_average_1m', ['?'])[0]} |" for r in result["ingest"]]
     lines += ["", "| engine | blocks | p50 ms | p95 ms | p99 ms | bare p95 ms | overhead |",
               "|---|---|---|---|---|---|---|"]
     lines += [f"| {s['engine']} | {s['blocks']} | {s['search']['p50_ms']:.1f} | {s['search']['p95_ms']:.1f} | "

@@ -114,3 +114,39 @@ def test_chunks_read_the_tasks_lazily(tmp_path: Path) -> None:
 
     first = next(chunks(feed(), 2, 1000))
     assert len(first) == 2 and len(seen) == 3  # the third is read to know the first chunk is full
+
+
+# -- the forkserver's shared tables --------------------------------------------------------
+
+PRELOADED = """
+from declass.archive.executor import LocalPool
+from declass.archive.ingest import PRELOAD
+from test_executor import tables_built
+
+if __name__ == "__main__":
+    pool = LocalPool(1, preload=PRELOAD)
+    print(pool.submit(tables_built).result())
+    pool.shutdown()
+"""
+
+
+def tables_built() -> tuple[int, bool]:
+    """In a worker, before it has parsed anything: whether the tables came from its forkserver."""
+    import gc
+
+    from declass.text import lexicon
+
+    return lexicon.words.cache_info().currsize, gc.get_freeze_count() > 0
+
+
+def test_workers_start_with_the_tables_their_forkserver_built(tmp_path: Path) -> None:
+    """In a fresh process (a process's forkserver starts once, with the first pool's preload)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "preloaded.py"
+    script.write_text(PRELOADED, "utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), *sys.path])}
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=300,
+                         check=True).stdout
+    assert out.strip() == "(1, True)"

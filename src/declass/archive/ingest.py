@@ -347,8 +347,9 @@ def ingest(
     return report
 
 
-PRELOAD = ("declass.stages.pipeline", "declass.text.lexicon")
-"""Modules the forkserver imports once, so a new or replacement worker starts at once."""
+PRELOAD = ("declass.archive.preload",)
+"""Modules the forkserver imports once, so a new or replacement worker starts at once and shares
+the read-only tables it would otherwise build for itself."""
 
 
 def _run_all(make: Callable[[], Executor], work: Iterable[Chunk], args: tuple[Any, ...],

@@ -1,0 +1,28 @@
+"""Imported once by the forkserver that starts ingest's workers (`ingest.PRELOAD`).
+
+It builds the read-only tables every document consults (the English word list,
+the built-in gazetteer, the stages made from them) before any worker is forked,
+then moves them out of the garbage collector's sight (`gc.freeze`), so that no
+collection in a worker writes to their pages: the workers share one copy, some
+35 MB, instead of each building its own.  A failure here only means each worker
+builds its tables itself, as it would without this module."""
+
+from __future__ import annotations
+
+import gc
+import sys
+
+
+def _build() -> None:
+    from declass.stages.pipeline import DEFAULT_OPTIONS, stages_for
+    from declass.text import lexicon
+
+    lexicon.words()
+    stages_for(DEFAULT_OPTIONS)
+
+
+try:
+    _build()
+except Exception as exc:  # never stop the forkserver: a worker reports a real problem per document
+    print(f"declass: worker tables not preloaded ({type(exc).__name__}: {exc})", file=sys.stderr)
+gc.freeze()
