@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import declass
 from declass.model import Document
-from declass.stages.markup import find_markup, in_deleted_text, typed_and_edits
+from declass.stages.markup import _PAIRED, find_markup, in_deleted_text, typed_and_edits
 from declass.text.textmap import MappedText
 
 # Counted by hand in the sample briefing: 32 "~~" make 16 struck passages,
@@ -138,3 +138,11 @@ def test_markdown_escapes_and_quote_markers_are_read_away(raw: str, typed: str) 
 def test_sample_text_reads_without_markdown(briefing: Document, nie58: Document) -> None:
     assert "$600,000,000" in next(b.text for b in briefing.blocks if b.label == "V.K")
     assert not any("\\$" in b.text or b.text.startswith(">") for d in (briefing, nie58) for b in d.blocks)
+
+
+@given(st.text(alphabet="~<>[]^*{}/:delinsstrikhandwrte \nDELINSa", max_size=60))
+def test_every_markup_match_opens_with_its_markers_first_character(text: str) -> None:
+    """find_markup skips a pattern whose marker's first character the text lacks: sound only if
+    every match of it opens with that character."""
+    for _op, rx, marker in _PAIRED:
+        assert all(m.group()[0] == marker[0] for m in rx.finditer(text))

@@ -77,6 +77,8 @@ def find_markup(text: str) -> list[Span]:
     """All markup spans in ``text``, outermost first, never overlapping."""
     found = _braces(text)
     for op, rx, marker in _PAIRED:
+        if marker[0] not in text:
+            continue  # every match opens with its marker's first character: most text has none of them
         for m in rx.finditer(text):
             g = m.lastindex or 0
             inner_s, inner_e = (m.start(g), m.end(g)) if g else (m.end(), m.end())
