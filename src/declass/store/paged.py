@@ -17,6 +17,31 @@ from declass.errors import UsageError
 from declass.store.base import Page
 from declass.store.tables import decode_cursor, encode_cursor
 
+LIST_INDEXES = """
+DROP INDEX IF EXISTS documents_date;
+CREATE INDEX documents_list_date ON documents(date, id, doc_type, classification, redactions, withheld);
+CREATE INDEX documents_list_type ON documents(doc_type, id, date, classification, redactions, withheld);
+CREATE INDEX documents_list_number ON documents(doc_number, id, date, doc_type, classification, redactions, withheld);
+CREATE INDEX documents_list_title ON documents(title, id, date, doc_type, classification, redactions, withheld);
+CREATE INDEX documents_list_class ON documents(classification, id, date, doc_type, redactions, withheld);
+CREATE INDEX documents_list_pages ON documents(pages, id, date, doc_type, classification, redactions, withheld);
+CREATE INDEX documents_list_redactions ON documents(redactions, id, date, doc_type, classification, withheld);
+CREATE INDEX documents_list_withheld ON documents(withheld, id, date, doc_type, classification, redactions);
+CREATE INDEX documents_sort_date ON documents((coalesce(date, '')), id, doc_type, title, doc_number);
+CREATE INDEX documents_sort_title ON documents((coalesce(title, '')), id, doc_type, doc_number);
+CREATE INDEX documents_sort_number ON documents((coalesce(doc_number, '')), id, doc_type, title);
+CREATE INDEX events_spanning ON events(date, doc_id, start, seq, last_date) WHERE last_date > date;
+"""
+"""The document lists' orders, each an index holding what the lists filter on: a page in any order,
+filtered by type, class, date, redactions or text, is a walk of one small index from the cursor on
+(the table's rows carry each record, a page or more apiece, so a scan of them reads the archive).
+The archive page's orders (``web.queries``: nulls in a range of their own) and `documents_page`'s
+(``coalesce``) each have theirs.  And the events that last beyond their first day (a timeline from
+a date finds those begun before it there)."""
+
+SPANNING = "e.last_date > e.date"
+"""The events that last beyond their first day (`LIST_INDEXES`' partial index ``events_spanning``)."""
+
 DOCUMENT_SORTS = {"date": "coalesce(date, '')", "title": "coalesce(title, '')",
                   "doc_number": "coalesce(doc_number, '')", "pages": "pages", "redactions": "redactions",
                   "withheld": "withheld", "ingested_at": "ingested_at"}
@@ -65,7 +90,11 @@ class PagedQueries:
         kparams: list[Any] = []
         if after is not None:
             values = decode_cursor(after, len(order))
+            # the first key alone as well: an index on an expression (coalesce(date, '')) is
+            # sought on a bound of that expression, not on the row value
+            keyset.append(f"{order[0]} {'<=' if descending else '>='} ?")
             keyset.append(f"({', '.join(order)}) {'<' if descending else '>'} ({_marks(values)})")
+            kparams = [values[0], *values]
         direction = " DESC" if descending else ""
         sql = (f"SELECT {select} FROM {source} WHERE {' AND '.join([*where, *keyset]) or '1=1'}"
                f" ORDER BY {', '.join(o + direction for o in order)}")
@@ -243,6 +272,8 @@ class PagedQueries:
                     limit: int | None = None, after: str | None = None) -> Page:
         """Dated events in date order; only those whose sentence names one of ``entity_ids``
         (walked in the index of events by entity), and only those that overlap ``[start, end]``."""
+        if start and not entity_ids:
+            return self._events_from(start, end, limit, after)
         where: list[str] = []
         params: list[Any] = []
         t = "x" if entity_ids else "e"
@@ -267,6 +298,35 @@ class PagedQueries:
                           count=(count_source, params))
         return page.map(lambda r: {"document": r["doc_id"], **json.loads(r["data"])})
 
+    def _events_from(self, start: str, end: str | None, limit: int | None, after: str | None) -> Page:
+        """Events overlapping ``[start, end]``: those dated in it (a range of the date index) and,
+        before them in date order, those dated earlier that last into it, found in the index of
+        the events that last beyond their first day (a few in ten), so neither the page nor its
+        count walks every event before ``start``."""
+        top = [end + "\uffff"] if end else []
+        within = "e.date >= ?" + (" AND e.date <= ?" if end else "")
+        spanning = f"{SPANNING} AND e.last_date >= ? AND e.date < ?" + (" AND e.date <= ?" if end else "")
+        arms = [(spanning, [start, start, *top]), (within, [start, *top])]
+        order = "e.date, e.doc_id, e.start, e.seq"
+        keyset, kparams = "", []
+        if after is not None:
+            values = decode_cursor(after, 4)
+            keyset, kparams = " AND e.date >= ? AND (e.date, e.doc_id, e.start, e.seq) > (?, ?, ?, ?)", \
+                [values[0], *values]
+        cap = " LIMIT ?" if limit is not None else ""
+        capped = [limit + 1] if limit is not None else []
+        sql = " UNION ALL ".join(
+            f"SELECT * FROM (SELECT e.doc_id, e.seq, e.date, e.start, e.data FROM events e WHERE {cond}{keyset}"
+            f" ORDER BY {order}{cap}) a{i}" for i, (cond, _) in enumerate(arms))
+        rows = self._rows(f"SELECT * FROM ({sql}) u ORDER BY date, doc_id, start, seq{cap}",
+                          [*(x for _, p in arms for x in (*p, *kparams, *capped)), *capped])
+        total = sum(int(self._rows(f"SELECT count(*) AS n FROM events e WHERE {cond}", p)[0]["n"]) for cond, p in arms)
+        more = limit is not None and len(rows) > limit
+        rows = rows[:limit] if limit is not None else rows
+        nxt = encode_cursor((rows[-1]["date"], rows[-1]["doc_id"], rows[-1]["start"], rows[-1]["seq"])) \
+            if more and rows else None
+        return Page(rows, total=total, next=nxt).map(lambda r: {"document": r["doc_id"], **json.loads(r["data"])})
+
     def _events_of_entities(self, entity_ids: Sequence[str], where: list[str], params: list[Any],
                             limit: int | None, after: str | None) -> Page:
         """Events naming any of several entities: one ordered index walk per entity, merged
@@ -288,10 +348,16 @@ class PagedQueries:
             f"SELECT e.doc_id, e.seq, e.date, e.start, e.data FROM ({' UNION '.join(arms)}) k"
             " JOIN events e ON e.doc_id = k.doc_id AND e.seq = k.seq ORDER BY k.date, k.doc_id, k.start, k.seq"
             + cap, [*args, *([limit + 1] if limit is not None else [])])
-        total = self._rows(
-            "SELECT count(*) AS n FROM (" + " UNION ".join(
-                f"SELECT x.doc_id, x.seq FROM event_entities x WHERE x.entity = ?{cond}" for _ in entity_ids)
-            + ") u", [x for entity in entity_ids for x in (entity, *params)])[0]["n"]
+        # counted without a sort to remove repeats: each entity's events in its index range, most
+        # named first, then of each other entity those not already named by one counted before it
+        count = f"SELECT count(*) AS n FROM event_entities x WHERE x.entity = ?{cond}"
+        alone = {e: int(self._rows(count, [e, *params])[0]["n"]) for e in entity_ids}
+        ranked = sorted((e for e in alone if alone[e]), key=lambda e: (-alone[e], e))
+        total = alone[ranked[0]] if ranked else 0
+        for k in range(1, len(ranked)):
+            total += int(self._rows(
+                f"{count} AND NOT EXISTS (SELECT 1 FROM event_entities y WHERE y.doc_id = x.doc_id AND y.seq = x.seq"
+                f" AND y.entity IN ({_marks(ranked[:k])}))", [ranked[k], *params, *ranked[:k]])[0]["n"])
         more = limit is not None and len(rows) > limit
         rows = rows[:limit] if limit is not None else rows
         nxt = encode_cursor((rows[-1]["date"], rows[-1]["doc_id"], rows[-1]["start"], rows[-1]["seq"])) \

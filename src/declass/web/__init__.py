@@ -165,9 +165,11 @@ def create_app(db: str | Path, *, outcomes: str | None = None, gazetteer: tuple[
     app.include_router(reader.router)
     app.include_router(releases.router)
 
+    # outermost last: the headers on everything; a cached page sent before any budget is set up
+    # (a hit costs a lookup, not the budget's tasks); the budget around every page rendered
+    app.add_middleware(RequestBudget, seconds=request_seconds)
     if cache:
         app.add_middleware(ResponseCache, library=app.state.library)
-    app.add_middleware(RequestBudget, seconds=request_seconds)
     app.add_middleware(SecurityHeaders)
 
     def error(request: Request, status: int, title: str, detail: str) -> HTMLResponse | JSONResponse:

@@ -1,0 +1,108 @@
+"""The query shapes that keep the web's lists fast at 100k pages answer as the plain questions do:
+a timeline cut to dates (events dated in the range, and those begun before it that last into it),
+an entity's timeline counted without a sort, the archive page in every order under every filter."""
+
+from __future__ import annotations
+
+from itertools import product
+from pathlib import Path
+
+import pytest
+
+import declass
+from declass.web import queries
+from declass.web.data import Library
+
+
+@pytest.fixture(scope="module")
+def events(sample_db: Path) -> list[dict]:
+    with declass.Archive(sample_db, readonly=True) as a:
+        every = list(a.timeline(limit=None))
+    assert any(e.get("date_end") for e in every), "the samples have events that last beyond their first day"
+    return every
+
+
+def paged_through(fetch, limit: int) -> tuple[list[dict], int]:
+    rows, after, totals = [], None, set()
+    while True:
+        page = fetch(limit=limit, after=after)
+        rows += list(page)
+        totals.add(page.total)
+        after = page.next
+        if not after:
+            assert len(totals) == 1
+            return rows, totals.pop()
+
+
+BOUNDS = ["1945", "1946", "1949", "1949-06", "1950", "1953-07", "1953-06-01", "1979", "1982", "1990"]
+
+
+def test_timeline_cut_to_dates_is_every_overlapping_event(sample_db: Path, events: list[dict]) -> None:
+    with declass.Archive(sample_db, readonly=True) as a:
+        store = a.store
+        last = {(r["doc_id"], r["seq"]): r["last_date"]
+                for r in store._rows("SELECT doc_id, seq, last_date FROM events")}
+        key = {(r["doc_id"], r["date"], r["start"]): (r["doc_id"], r["seq"])
+               for r in store._rows("SELECT doc_id, seq, date, start FROM events")}
+        for start, end in product(BOUNDS, [None, *BOUNDS]):
+            want = [e for e in events
+                    if last[key[(e["document"], e["date"], e["start"])]] >= start
+                    and (end is None or e["date"] <= end + "\uffff")]
+            for limit in (1, 3, 50):
+                got, total = paged_through(
+                    lambda limit, after, s=start, e=end: a.timeline(start=s, end=e, limit=limit, after=after), limit)
+                assert [(g["document"], g["start"]) for g in got] == [(w["document"], w["start"]) for w in want], \
+                    (start, end, limit)
+                assert total == len(want)
+
+
+MEMO = """MEMORANDUM FOR THE DIRECTOR
+
+SUBJECT: Soviet statements
+
+1. On 12 March 1953 the Soviet Union announced in Moscow that the Kremlin would send a delegation to Peiping.
+
+2. From 1 April 1953 to 30 June 1954 the Soviet Union and Communist China negotiated in Moscow over Port Arthur.
+"""
+
+
+def test_an_entity_timeline_counts_each_event_once(tmp_path: Path, samples: Path) -> None:
+    (tmp_path / "memo.txt").write_text(MEMO)  # events naming the Soviet Union and Moscow (one of its ids) at once
+    with declass.Archive(tmp_path / "a.db") as a:
+        a.ingest([samples, tmp_path / "memo.txt"], workers=1)
+        ids = a.entity_ids("Soviet Union")
+        named = [r["n"] for r in a.store._rows(
+            f"SELECT count(*) AS n FROM event_entities WHERE entity IN ({','.join('?' * len(ids))})"
+            " GROUP BY doc_id, seq", ids)]
+        assert max(named) > 1, "an event names two of the entity's ids"
+        for name in ("People's Republic of China", "Soviet Union", "Peiping", "Port Arthur", "Mao Tse-tung"):
+            ids = a.entity_ids(name)
+            every = list(a.store.events_page(entity_ids=ids, limit=None))
+            got, total = paged_through(lambda limit, after, i=ids: a.store.events_page(entity_ids=i, limit=limit,
+                                                                                        after=after), 2)
+            assert total == len(every) == len(got) == len({(r["document"], r["start"], r["date"]) for r in got})
+
+
+def test_archive_page_in_every_order_under_every_filter(sample_db: Path) -> None:
+    lib = Library(sample_db)
+    docs = queries.sql(lib, f"SELECT {queries.LIST_COLUMNS} FROM documents d")
+    filters = [{}, {"redacted": True}, {"redacted": False}, {"date_from": "1953"}, {"date_to": "1952"},
+               {"entity": "People's Republic of China"}, {"redacted": True, "date_from": "1950", "entity": "Moscow"}]
+    for sort, f in product([s for k in queries.SORTABLE for s in (k, "-" + k)], filters):
+        where = queries.document_filter(lib, **f)
+        cond, params = where.where()
+        ids = {r["id"] for r in queries.sql(lib, f"SELECT d.id FROM documents d WHERE {cond}", params)}
+        key, desc = sort.lstrip("-"), sort.startswith("-")
+        present = sorted((d for d in docs if d["id"] in ids and d[key] is not None), key=lambda d: (d[key], d["id"]),
+                         reverse=desc)
+        absent = sorted((d for d in docs if d["id"] in ids and d[key] is None), key=lambda d: d["id"], reverse=desc)
+        want = [d["id"] for d in present + absent]
+        got, after = [], None
+        while True:
+            w = queries.documents_page(lib, where, sort=sort, limit=1, after=after)
+            got += [d["id"] for d in w.items]
+            assert w.total == len(want)
+            after = w.next
+            if not after:
+                break
+        assert got == want, (sort, f)
