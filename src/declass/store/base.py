@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from declass.model import jsonio
 from declass.store import tables
 
 
@@ -105,6 +104,8 @@ def prepare(record: dict[str, Any], *, words: bool = False) -> Prepared:
     (blocks and mentions in `tables.BLOCK_COLUMNS` / `MENTION_COLUMNS` order) and its
     share of the totals: worked out where the document was parsed, the writer only writes.
     ``words``: for a PostgreSQL archive, each block's words for its search too."""
+    from declass.model import jsonio  # (the model loads when writing, not for a store question)
+
     blob = zlib.compress(jsonio.dumpb(record), 1)
     src = record["source"]
     mentions, rows = tables.mention_rows(record), tables.rows(record)

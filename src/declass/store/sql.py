@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from declass.errors import StoreError
 from declass.store import migrations, tables
@@ -35,7 +35,9 @@ from declass.store.base import (
 )
 from declass.store.dialect import Dialect, Row, quoted
 from declass.store.paged import PagedQueries
-from declass.store.rows import Link, StoredRelease
+
+if TYPE_CHECKING:
+    from declass.store.rows import Link, StoredRelease
 
 SNIPPET_CHARS = 200
 """A hit found by its entities alone shows the start of its block."""
@@ -283,6 +285,8 @@ class SQLStore(PagedQueries):
     def links(self, *, include_rejected: bool = False) -> list[Link]:
         """Stored links, best first."""
         where = "" if include_rejected else " WHERE status <> 'rejected'"
+        from declass.store.rows import Link  # (the model's types: a store question starts without them)
+
         return [Link.from_row(r) for r in self._rows(f"SELECT * FROM links{where} ORDER BY score DESC")]
 
     # -- releases of one document (declass.corpus.releases) ----------------------
@@ -313,6 +317,8 @@ class SQLStore(PagedQueries):
     def releases(self, *, include_rejected: bool = False) -> list[StoredRelease]:
         """Stored pairs of documents both still in the archive, by the earlier one's date."""
         where = "" if include_rejected else " WHERE r.status <> 'rejected'"
+        from declass.store.rows import StoredRelease
+
         return [StoredRelease.from_row(r) for r in self._rows(
             "SELECT r.*, a.date AS date, a.title AS title FROM releases r JOIN documents a ON a.id = r.earlier"
             f" JOIN documents b ON b.id = r.later{where} ORDER BY a.date NULLS FIRST, r.earlier, r.later")]

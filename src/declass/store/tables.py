@@ -26,7 +26,6 @@ from itertools import combinations
 from typing import Any
 
 from declass.errors import UsageError
-from declass.model import jsonio
 
 Row = tuple[Any, ...]
 
@@ -391,6 +390,8 @@ def aggregates(mentions: Iterable[Row], cooccurrence: Iterable[Row], terms: Iter
 
 
 def dumps(item: Any) -> str:
+    from declass.model import jsonio  # (the model loads when writing, not for a store question)
+
     return jsonio.dumps(item)
 
 
@@ -513,7 +514,8 @@ def backfill(blob: bytes) -> Backfill | None:
 
 def encode_cursor(values: Row) -> str:
     """An opaque cursor for the row after which the next page starts."""
-    return base64.urlsafe_b64encode(dumps(list(values)).encode("utf-8")).decode("ascii").rstrip("=")
+    text = json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))  # (a few values: the standard encoder)
+    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
 
 
 def decode_cursor(cursor: str, n: int) -> list[Any]:
