@@ -284,3 +284,17 @@ def test_a_file_number_line_ocr_spaced_is_no_title() -> None:
     doc = declass.parse("711 .61/4-1250: Telegram :\n\nThe Ambassador in France (Bruce) to the Secretary of State\n\n"
                         "PARIS, April 12, 1950—6 p. m.\n\n1520. The Foreign Minister told me today of the talks.\n")
     assert value(doc, "title").startswith("The Ambassador in ")
+
+
+def test_a_damaged_dateline_run_into_the_heading_is_read_on_its_own_line() -> None:
+    doc = declass.parse("59. Memorandum From the Director of Central Intelligence to the Secretary of State\n"
+                        "Washington, Aprll 12,.1956.\nSUBJECT\nThe situation in the area\n\n1. The first point.\n")
+    assert value(doc, "date") == "1956-04-12"
+    assert doc.text[doc.metadata["date"]["start"]:doc.metadata["date"]["end"]].startswith("Aprll 12")
+
+
+def test_page_headers_outweigh_one_damaged_dateline() -> None:
+    pages = ["2@ February 1962\n\nCENTRAL INTELLIGENCE BULLETIN\n\n1. The Congo situation is worse.\n"] + [
+        f"28 Feb 61     Current Intelligence Bulletin     Page {n}\n\n{n}. More on the situation.\n" for n in (2, 3)]
+    doc = declass.parse("\n\f\n".join(pages))
+    assert value(doc, "date") == "1961-02-28"

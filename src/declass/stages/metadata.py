@@ -246,30 +246,41 @@ def read_date(doc: Document, front: list[Block]) -> Field | None:
     """The first full date of the cover (a header other than "Date" aside), else of the first blocks.
 
     A block with no date the strict patterns read may hold its dateline through OCR damage
-    (`damaged_dateline`): it is read there, before a later block's date (a meeting the memo reports)."""
-    for b in front:
-        if b.kind == "header" and b.number not in ("date",):
+    (`damaged_dateline`): it is read there, before a later block's date (a meeting the memo reports),
+    unless the page headers print the issue date (a serial's "28 Feb 61 ... Page 2", on every page,
+    outweighs one damaged line)."""
+    blocks = [b for b in front if b.kind != "header" or b.number in ("date",)] + list(doc.blocks[:8])
+    for b in blocks:
+        found = _date_in(b, doc.text)
+        if found is None:
             continue
-        if found := _date_in(b):
-            return found
-    for b in doc.blocks[:8]:
-        if found := _date_in(b):
-            return found
+        if found.get("damaged") and (header := _page_header_date(doc)) is not None:
+            return header
+        return found
+    return _page_header_date(doc)
+
+
+def _page_header_date(doc: Document) -> Field | None:
     d = dates.page_header_date(doc.text)
-    if d:
-        return {"value": d.iso, "block": None, "start": d.start, "end": d.end, "precision": d.precision,
-                "from": "page header"}
-    return None
+    if d is None:
+        return None
+    return {"value": d.iso, "block": None, "start": d.start, "end": d.end, "precision": d.precision,
+            "from": "page header"}
 
 
-def _date_in(b: Block) -> Field | None:
+def _date_in(b: Block, text: str) -> Field | None:
+    """The block's first full date; else a damaged dateline on one of its source lines (``text`` is
+    the document's: OCR often runs the dateline into the heading above it, one block of short lines)."""
     d = dates.first_date(b.text, precision="day")
     if d:
         return cite(b, d.start, d.end, d.iso, precision=d.precision)
-    d = damaged_dateline(b.text)
-    if d:
-        return cite(b, d.start, d.end, d.iso, precision=d.precision, damaged=True,
-                    printed=" ".join(b.text[d.start:d.end].split()))
+    for s, e in b.segments:
+        at = s
+        for line in text[s:e].split("\n"):
+            if d := damaged_dateline(line):
+                return {"value": d.iso, "block": b.label, "start": at + d.start, "end": at + d.end,
+                        "precision": d.precision, "damaged": True, "printed": " ".join(line[d.start:d.end].split())}
+            at += len(line) + 1
     return None
 
 
