@@ -39,6 +39,16 @@ The archive page's orders (``web.queries``: nulls in a range of their own) and `
 (``coalesce``) each have theirs.  And the events that last beyond their first day (a timeline from
 a date finds those begun before it there)."""
 
+REPORT_INDEXES = """
+CREATE INDEX redactions_kinds ON redactions(kind, exemption, withheld, pages);
+CREATE INDEX documents_most_withheld
+    ON documents((-(redactions + withheld)), (coalesce(date, '')), id, pages, numbered);
+"""
+"""The redaction report's: its corpus figures read from an index of the redactions' kinds and
+exemptions, not from their rows (each holds its JSON), and its documents most withheld first
+walked in order.  (Its totals are still a pass over that index: a maintained table would make
+them constant.)"""
+
 SPANNING = "e.last_date > e.date"
 """The events that last beyond their first day (`LIST_INDEXES`' partial index ``events_spanning``)."""
 
