@@ -22,10 +22,6 @@ from declass.errors import StoreError
 
 Row = tuple[Any, ...]
 
-BOOLEAN_COLUMNS = frozenset({"label_inferred", "metonymy", "in_deleted"})
-"""Columns PostgreSQL types BOOLEAN (SQLite keeps 0/1): ``COPY`` is given bools there."""
-
-
 def quoted(columns: Sequence[str]) -> str:
     return ", ".join(f'"{c}"' if c == "end" else c for c in columns)
 
@@ -53,16 +49,31 @@ class Dialect(ABC):
     real: str
     """The SQL type of a float column."""
     db: Any
+    failure: type[Exception]
+    """The driver's errors (each becomes a StoreError, `error`)."""
 
     def sql(self, text: str) -> str:
         """``text`` (written with ``?`` placeholders) as the driver wants it."""
         return text
+
+    def read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        try:
+            return list(self.db.execute(sql, params).fetchall())
+        except self.failure as exc:
+            raise self.error(exc) from None
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         return [dict(r) for r in self.read(self.sql(sql), params)]
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self.db.execute(self.sql(sql), params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self.db.cursor().executemany(self.sql(sql), rows)
+
+    def has_table(self, table: str) -> bool:
+        return bool(self.columns(table))
 
     def migrating(self) -> AbstractContextManager[None]:
         return nullcontext()
@@ -76,10 +87,6 @@ class Dialect(ABC):
     @abstractmethod
     def error(self, exc: Exception) -> StoreError: ...
     @abstractmethod
-    def read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]: ...
-    @abstractmethod
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
-    @abstractmethod
     def script(self, sql: str) -> None: ...
     @abstractmethod
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None: ...
@@ -91,8 +98,6 @@ class Dialect(ABC):
     def time_limit(self, seconds: float) -> AbstractContextManager[None]: ...
     @abstractmethod
     def columns(self, table: str) -> list[str]: ...
-    @abstractmethod
-    def has_table(self, table: str) -> bool: ...
     @abstractmethod
     def prefix(self, column: str, prefix: str) -> tuple[str, list[Any]]: ...
 
@@ -138,21 +143,13 @@ class SQLiteDialect(Dialect):
 
     name = "sqlite"
     real = "REAL"
+    failure = sqlite3.DatabaseError
 
     def __init__(self, db: sqlite3.Connection, path: Path) -> None:
         self.db = db
         self.path = path
         self.schema: int | None = None  # set once known, for the "older release" hint
         self.latest = 0
-
-    def read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        try:
-            return list(self.db.execute(sql, params).fetchall())
-        except sqlite3.DatabaseError as exc:
-            raise self.error(exc) from None
-
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        self.db.executemany(sql, rows)
 
     def error(self, exc: Exception) -> StoreError:
         return sqlite_error(exc, self.path, self.schema, self.latest)
@@ -169,12 +166,10 @@ class SQLiteDialect(Dialect):
             self.db.execute(pending)
 
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
-        if rows:
-            self.db.executemany(f"INSERT INTO {table} ({quoted(columns)}) VALUES ({','.join('?' * len(columns))})",
-                                rows)
+        self.executemany(f"INSERT INTO {table} ({quoted(columns)}) VALUES ({','.join('?' * len(columns))})", rows)
 
     def add(self, table: str, columns: Sequence[str], keys: int, counts: int, rows: Sequence[Row]) -> None:
-        self.db.executemany(adding(table, columns, keys, counts, f"VALUES ({','.join('?' * len(columns))})"), rows)
+        self.executemany(adding(table, columns, keys, counts, f"VALUES ({','.join('?' * len(columns))})"), rows)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -186,7 +181,7 @@ class SQLiteDialect(Dialect):
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
-        except sqlite3.DatabaseError as exc:
+        except self.failure as exc:
             raise self.error(exc) from None
 
     @contextmanager
@@ -213,9 +208,6 @@ class SQLiteDialect(Dialect):
 
     def columns(self, table: str) -> list[str]:
         return [r[1] for r in self.db.execute(f"PRAGMA table_info({table})")]
-
-    def has_table(self, table: str) -> bool:
-        return self.db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone() is not None
 
     def prefix(self, column: str, prefix: str) -> tuple[str, list[Any]]:
         # a range the column's index walks: [prefix, prefix + the last code point)
@@ -250,10 +242,10 @@ class PostgresDialect(Dialect):
         self.db = db
         self.where = safe_url(url)
         self._psycopg = psycopg
+        self.failure = psycopg.Error
 
     def sql(self, text: str) -> str:
         return text.replace("?", "%s")
-
 
     def error(self, exc: Exception) -> StoreError:
         errors = self._psycopg.errors
@@ -263,34 +255,14 @@ class PostgresDialect(Dialect):
             return StoreError("E301", first_line(exc), path=self.where)
         return StoreError("E303", first_line(exc), path=self.where)
 
-    def read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        try:
-            return list(self.db.execute(sql, params).fetchall())
-        except self._psycopg.Error as exc:
-            raise self.error(exc) from None
-
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        if rows:
-            with self.db.cursor() as cur:
-                cur.executemany(self.sql(sql), rows)
-
     def script(self, sql: str) -> None:
         self.db.execute(sql)
 
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
-        if not rows:
-            return
-        flags = [i for i, c in enumerate(columns) if c in BOOLEAN_COLUMNS]
-        with self.db.cursor().copy(f"COPY {table} ({quoted(columns)}) FROM STDIN") as copy:
-            if not flags:
+        if rows:  # (text COPY: a boolean column reads 0 and 1 as SQLite writes them)
+            with self.db.cursor().copy(f"COPY {table} ({quoted(columns)}) FROM STDIN") as copy:
                 for r in rows:
                     copy.write_row(r)
-                return
-            for r in rows:
-                row = list(r)
-                for i in flags:
-                    row[i] = bool(row[i])
-                copy.write_row(row)
 
     def add(self, table: str, columns: Sequence[str], keys: int, counts: int, rows: Sequence[Row]) -> None:
         # one COPY into a scratch table and one INSERT from it: a statement per row costs ten times more
@@ -306,7 +278,7 @@ class PostgresDialect(Dialect):
         try:
             with self.db.transaction():
                 yield
-        except self._psycopg.Error as exc:
+        except self.failure as exc:
             raise self.error(exc) from None
 
     @contextmanager
@@ -324,10 +296,6 @@ class PostgresDialect(Dialect):
         return [r["column_name"] for r in self.db.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND table_schema ="
             " current_schema() ORDER BY ordinal_position", (table,)).fetchall()]
-
-    def has_table(self, table: str) -> bool:
-        row = self.db.execute("SELECT to_regclass(%s) AS t", (table,)).fetchone()
-        return bool(row and row["t"] is not None)
 
     def prefix(self, column: str, prefix: str) -> tuple[str, list[Any]]:
         # LIKE on a text_pattern_ops index: the collation's order need not keep a prefix's rows together

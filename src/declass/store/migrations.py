@@ -147,6 +147,14 @@ CREATE INDEX releases_later ON releases(later);
 """
 """Releases of one document, earlier first (declass.corpus.releases)."""
 
+SQLITE_BULK_INDEXING = """
+DROP TRIGGER blocks_ai;
+DROP TRIGGER blocks_log_ai;
+"""
+"""FTS5 and the search log get a batch's new blocks in one ``INSERT ... SELECT`` each from the writer
+(`SQLiteStore._insert_blocks`), in the batch's transaction: a trigger per row cost three times as much.
+Deleting or changing a block is still logged by its triggers."""
+
 # -- PostgreSQL's first schema ---------------------------------------------------------------
 
 POSTGRES_INITIAL = """
@@ -291,6 +299,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("entity pairs in the totals only", sqlite=(14, tables.V14), postgresql=(9, tables.V14)),
     Migration("document lists in any order from an index", sqlite=(15, paged.LIST_INDEXES),
               postgresql=(10, paged.LIST_INDEXES)),
+    Migration("the writer indexes new blocks for search itself", sqlite=(16, SQLITE_BULK_INDEXING)),
+    Migration("the redaction report from indexes", sqlite=(17, paged.REPORT_INDEXES),
+              postgresql=(11, paged.REPORT_INDEXES)),
 )
 
 

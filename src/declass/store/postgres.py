@@ -48,13 +48,13 @@ class PostgresStore(SQLStore):
             db.close()
             raise
 
-    def _block_rows(self, docs: list[tuple[Prepared, str]]) -> tuple[tuple[str, ...], list[Row]]:
+    def _insert_blocks(self, docs: list[tuple[Prepared, str]]) -> None:
         # each block's tsvector: its words as pgsearch reads them (`prepare(words=True)` in the worker)
         rows: list[Row] = []
         for doc, i in docs:
             words = doc.words if doc.words is not None else [pgsearch.tsvector(b[TEXT] or "") for b in doc.blocks]
             rows += [(i, *b, w) for b, w in zip(doc.blocks, words, strict=True)]
-        return ("doc_id", *tables.BLOCK_COLUMNS, "tsv"), rows
+        self.d.insert("blocks", ("doc_id", *tables.BLOCK_COLUMNS, "tsv"), rows)
 
     def search(self, query: str | None, *, limit: int = 20, doc_id: str | None = None,
                entity_ids: Sequence[str] = ()) -> list[Hit]:

@@ -125,9 +125,9 @@ class SQLStore(PagedQueries):
     def _written(self, blocks: int) -> None:
         """After a batch is committed (SQLite: the search index may catch up)."""
 
-    def _block_rows(self, docs: list[tuple[Prepared, str]]) -> tuple[tuple[str, ...], list[Row]]:
-        """Columns and rows of the documents' ``blocks`` as this backend writes them (PostgreSQL adds the words)."""
-        return ("doc_id", *tables.BLOCK_COLUMNS), [(i, *r) for doc, i in docs for r in doc.blocks]
+    def _insert_blocks(self, docs: list[tuple[Prepared, str]]) -> None:
+        """Write the documents' blocks (and what the backend's search keeps of them)."""
+        self.d.insert("blocks", ("doc_id", *tables.BLOCK_COLUMNS), [(i, *r) for doc, i in docs for r in doc.blocks])
 
     def _add_totals(self, agg: tables.Aggregates, sign: int) -> None:
         """Add (``sign`` 1) or take away (-1) documents' share of the totals, one upsert per table."""
@@ -366,7 +366,7 @@ class _Batch:
         store, d, pending = self.store, self.store.d, self.pending
         self.pending = []
         d.insert("documents", DOCUMENT_COLUMNS, [document_values(doc, i, self.now) for doc, i in pending])
-        d.insert("blocks", *store._block_rows(pending))
+        store._insert_blocks(pending)
         d.insert("mentions", ("doc_id", *tables.MENTION_COLUMNS), [(i, *r) for doc, i in pending for r in doc.mentions])
         per_doc = [(i, doc.rows.tables()) for doc, i in pending]
         for n, (table, columns, _) in enumerate(tables.Rows().tables()):
