@@ -273,7 +273,8 @@ def build_chunks(doc: Document, lines: list[Line], furniture: list[Furniture]) -
             if last_page is not None and ln.page != last_page:
                 pending.append("page_break")
             last_page = ln.page
-        current.append(MappedText.of_source(text, ln.start, ln.end).strip())
+        lo, hi = len(raw) - len(raw.lstrip()), len(raw.rstrip())  # the view of the stripped line, made once
+        current.append(MappedText.of_source(text, ln.start + lo, ln.start + max(hi, lo)))
     flush()
     return chunks
 
