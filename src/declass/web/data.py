@@ -63,7 +63,7 @@ class Library:
     def signature(self) -> tuple[Any, ...]:
         """Changes whenever the archive does (an ingest, a link confirmed): cached pages expire."""
         if self.db.startswith(("postgresql://", "postgres://")):
-            rows = self.archive.store._read(  # type: ignore[attr-defined]
+            rows = self.archive.store._read(
                 "SELECT (SELECT count(*) FROM documents) AS n, (SELECT max(ingested_at) FROM documents) AS d,"
                 " (SELECT max(updated_at) FROM links) AS l")
             return tuple(rows[0].values())

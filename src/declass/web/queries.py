@@ -23,7 +23,7 @@ def sql(lib: Library, text: str, params: Sequence[Any] = ()) -> list[dict[str, A
     store = lib.archive.store
     if store.backend == "postgresql":
         text = text.replace("?", "%s")
-    return [dict(r) for r in store._read(text, tuple(params))]  # type: ignore[attr-defined]
+    return [dict(r) for r in store._read(text, tuple(params))]
 
 
 def marks(values: Sequence[Any]) -> str:
