@@ -485,3 +485,29 @@ def test_a_frus_running_head_whose_years_or_page_ocr_lost(line: str) -> None:
                                   "16 NSC 6018 is printed in Foreign Relations, 1958\u20131960, Volume XVIII."])
 def test_a_frus_citation_naming_a_volume_is_no_running_head(line: str) -> None:
     assert classify_line(line, edge=True) is None
+
+
+@given(starts=st.lists(st.integers(min_value=0, max_value=500), max_size=6),
+       offsets=st.lists(st.integers(min_value=0, max_value=600), max_size=40))
+def test_each_lines_page_is_the_page_lookups(starts: list[int], offsets: list[int]) -> None:
+    """pages_of walks lines and pages together; it must answer as page_lookup's search does,
+    pages in order or not (a page list out of order falls back to the search)."""
+    from declass.model import Page, page_lookup
+    from declass.stages.clean.clean import pages_of
+
+    pages = tuple(Page(n, s, s + 10) for n, s in enumerate(starts, start=3))
+    lines = [(o, o + 1, "body", {}) for o in sorted(offsets)]
+    at = page_lookup(pages)
+    assert pages_of(lines, pages) == [at(o) for o in sorted(offsets)]
+    assert pages_of(lines, tuple(sorted(pages, key=lambda p: p.start))) == [
+        page_lookup(tuple(sorted(pages, key=lambda p: p.start)))(o) for o in sorted(offsets)]
+
+
+@pytest.mark.parametrize("token, could", [("Comrnunist", True), ("goverment", True), ("USSR", False), ("the", False),
+                                          ("ab1c", False), ("Bonn", False), ("government", False)])
+def test_a_repairable_token_is_one_repair_would_consider(token: str, could: bool) -> None:
+    """lexicon.repairable is the document-free half of repair: acronyms, short names, tokens with
+    digits and dictionary words are never repaired, whatever the document's counts."""
+    assert lexicon.repairable(token) is could
+    if not could:
+        assert lexicon.repair(token, {}) is None
