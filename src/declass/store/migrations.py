@@ -197,17 +197,22 @@ CREATE TABLE links (
 
 
 def _fill_tables(d: Dialect) -> None:
-    """Fill the analysis tables from the records already stored, one document at a time."""
+    """Fill the analysis tables from the records already stored, one document at a time
+    (a record that cannot be read adds no rows, as it could not be shown either)."""
     for doc_id in [r["id"] for r in d.rows("SELECT id FROM documents")]:
         row = d.rows("SELECT record FROM documents WHERE id = ?", (doc_id,))
-        fill = tables.backfill(row[0]["record"]) if row else None
-        if fill is None:
+        record = tables.stored_record(row[0]["record"]) if row else None
+        if record is None:
             continue
-        d.execute("UPDATE documents SET numbered = ?, metadata = ? WHERE id = ?", (*fill.document, doc_id))
+        numbered = sum(1 for b in record["blocks"] if (b.get("attrs") or {}).get("sequence"))
+        d.execute("UPDATE documents SET numbered = ?, metadata = ? WHERE id = ?",
+                  (numbered, tables.dumps(record.get("metadata") or {}), doc_id))
         d.executemany("UPDATE blocks SET attrs = ? WHERE doc_id = ? AND seq = ?",
-                      [(attrs, doc_id, seq) for seq, attrs in fill.attrs])
+                      [(b[-1], doc_id, b[0]) for b in tables.block_rows(record) if b[-1] is not None])
         d.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
-        for table, columns, rows in fill.tables():
+        mentions = tables.mention_rows(record)  # (entity pairs had a table from here to SQLite 13 / PostgreSQL 8)
+        for table, columns, rows in (("mentions", tables.MENTION_COLUMNS, mentions), *tables.rows(record).tables(),
+                                     ("cooccurrence", tables.COOCCURRENCE_COLUMNS, tables.cooccurrence_rows(mentions))):
             d.insert(table, ("doc_id", *columns), [(doc_id, *r) for r in rows])
 
 

@@ -479,34 +479,13 @@ DOCUMENT_SCHEMA_V9 = ("id", "sha256", "path", "media_type", "size", "pages", "bl
                       "withheld", "edits", "numbered", "metadata", "record")
 
 
-@dataclass(frozen=True, slots=True)
-class Backfill:
-    """What a stored record adds to an archive written before the analysis tables."""
-
-    document: tuple[int, str]  # numbered blocks, metadata JSON
-    attrs: tuple[tuple[int, str], ...]  # (block seq, attrs JSON) of blocks with attributes
-    mentions: tuple[Row, ...]
-    rows: Rows
-
-    def tables(self) -> tuple[tuple[str, tuple[str, ...], tuple[Row, ...]], ...]:
-        # the per-document entity pairs had a table from schema 9 / PostgreSQL 3 to 13 / 8
-        return (("mentions", MENTION_COLUMNS, self.mentions), *self.rows.tables(),
-                ("cooccurrence", COOCCURRENCE_COLUMNS, tuple(cooccurrence_rows(self.mentions))))
-
-
-def backfill(blob: bytes) -> Backfill | None:
-    """The new columns and rows of one stored (compressed) record; None for a record
-    that cannot be read (it adds no rows, as it could not be shown either)."""
+def stored_record(blob: bytes) -> dict[str, Any] | None:
+    """A stored (compressed) record; None for one that cannot be read."""
     try:
         record = json.loads(zlib.decompress(bytes(blob)))
     except (zlib.error, ValueError):
         return None
-    if not isinstance(record, dict) or not isinstance(record.get("blocks"), list):
-        return None
-    numbered = sum(1 for b in record["blocks"] if (b.get("attrs") or {}).get("sequence"))
-    attrs = tuple((r[0], r[-1]) for r in block_rows(record) if r[-1] is not None)
-    return Backfill((numbered, dumps(record.get("metadata") or {})), attrs, tuple(mention_rows(record)),
-                    rows(record))
+    return record if isinstance(record, dict) and isinstance(record.get("blocks"), list) else None
 
 
 # -- keyset cursors -----------------------------------------------------------------
