@@ -47,3 +47,14 @@ def test_a_framed_number_closing_a_short_page_is_its_page_number() -> None:
              ("Next page's text begins here.", 5, 0.10, True), ("= 8 -", 5, 0.5, False),
              ("and ends here.", 5, 0.55, False)]
     assert set(damaged_furniture(lines, [])) == {1}  # the second stands inside its page's text
+
+
+@pytest.mark.parametrize(("line", "pages"), [("Nexl 2 Pagc(s) ln Docunent Exempl", "2"),
+                                           ("Ncxt i Pages In Dccument Denicd", "1")])
+def test_a_damaged_slip_sheet_alone_on_its_page(line: str, pages: str) -> None:
+    lines = [("The report continues on the next page.", 1, 0.5, False), (line, 2, 0.1, True),
+             ("It resumes here.", 3, 0.1, True)]
+    got = damaged_furniture(lines, [])
+    assert got == {1: ("exempt_pages", {"damaged": "1", "printed": line, "pages": pages})}
+    beside = [*lines[:2], ("A second line on the same page.", 2, 0.3, False)]
+    assert damaged_furniture(beside, []) == {}  # with other text on its page it is no slip sheet

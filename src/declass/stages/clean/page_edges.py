@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
-from declass.stages.clean.furniture import close_spacing, fold
+from declass.stages.clean.furniture import close_spacing, fold, skeleton
 
 EDGE_LINES = 3
 """Without measured positions, a page's first and last this many non-blank
@@ -117,10 +117,16 @@ def damaged_furniture(
     pages = [p for _, p, _, _ in lines]
     outer = {i for i, p in enumerate(pages)  # a page's first and last body lines
              if i == 0 or i == len(pages) - 1 or pages[i - 1] != p or pages[i + 1] != p}
+    per_page: dict[int, int] = {}
+    for p in pages:
+        per_page[p] = per_page.get(p, 0) + 1
     out: dict[int, tuple[str, dict[str, str]]] = {}
     for i, (text, page, y, at_edge) in enumerate(lines):
         t = text.strip()
         if not t:
+            continue
+        if per_page[page] == 1 and (slip := _slip(t)):
+            out[i] = ("exempt_pages", slip)
             continue
         if _PAGE_NUMBER_SHAPE.fullmatch(t) and not re.search(r"[A-Za-z]{2}", t):
             in_slot = y is not None and at_edge and any(p != page and abs(y - sy) <= SLOT_TOLERANCE for sy, p in slots)
@@ -139,3 +145,28 @@ def damaged_furniture(
                 out[i] = (kind, {"damaged": "1", "echoes": "1"})
                 break
     return out
+
+
+_COUNT_DIGITS = str.maketrans({"i": "1", "l": "1", "I": "1", "|": "1", "O": "0", "o": "0", "S": "5", "Z": "2"})
+SLIP_SIMILARITY = 65
+"""How close (rapidfuzz ratio of the letters, 0-100) the one line of a page must come to CREST's slip
+sheet ("Next 1 Page(s) In Document Exempt") to be one: a page holding nothing else is a slip sheet's
+shape, so a line this damaged ("Nex i Faye(sj i: Pocum nt «empt") is read as one there, and only there."""
+
+
+def _slip(line: str) -> dict[str, str] | None:
+    """A damaged slip sheet standing alone on its page, with its page count where the second word folds to one."""
+    tokens = line.split()
+    if not 4 <= len(tokens) <= 9 or len(line) > 60:
+        return None
+    if fuzz.ratio(skeleton(tokens[0]).lower(), "next") < 60:
+        return None
+    letters = skeleton(re.sub(r"[\d]", "", line)).lower()
+    if fuzz.ratio(letters, "nextpagesindocumentexempt") < SLIP_SIMILARITY and \
+            fuzz.ratio(letters, "nextpagesindocumentdenied") < SLIP_SIMILARITY:
+        return None
+    count = tokens[1].strip(".,:;'").translate(_COUNT_DIGITS)
+    fields = {"damaged": "1", "printed": line}
+    if count.isdigit() and 0 < int(count) < 1000:
+        fields["pages"] = str(int(count))
+    return fields
