@@ -223,3 +223,20 @@ def test_every_span_knows_its_page(nie58: Document) -> None:
     assert {m.page for m in nie58.entities} > {1}  # not a default: the sample has several pages
     assert nie58.metadata["date"].page == nie58.page_at(nie58.metadata["date"].start)
     assert "page" not in nie58.entities[0].to_dict()
+
+
+def test_evolve_is_dataclasses_replace() -> None:
+    """Document.evolve and Block.evolve copy fields without replace's keyword round trip:
+    the same result, an unknown field still refused, a block's kind still checked."""
+
+    from declass.model import Block, BlockKind, Document, Source
+
+    doc = Document("d", "text", Source("p", "0" * 64, "text/plain", 4, "utf-8", False))
+    assert doc.evolve(stages=("read",), warnings=("w",)) == replace(doc, stages=("read",), warnings=("w",))
+    block = Block(label="1", kind=BlockKind.PARAGRAPH, parent=None, view=MappedText.of_source("text"), page=1)
+    assert block.evolve(amended_text="t", deleted=True) == replace(block, amended_text="t", deleted=True)
+    assert block.evolve(kind="point").kind is BlockKind.POINT
+    with pytest.raises(TypeError):
+        doc.evolve(nonsense=1)
+    with pytest.raises(ValueError):
+        block.evolve(kind="no such kind")

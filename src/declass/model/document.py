@@ -10,12 +10,26 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar
 
 from declass.model.kinds import BlockKind
 from declass.model.records import Edit, Event, Judgment, Mention, Redaction
 from declass.text.textmap import MappedText
+
+_T = TypeVar("_T")
+
+
+def _evolved(obj: _T, names: tuple[str, ...], changes: dict[str, Any]) -> _T:
+    """``dataclasses.replace(obj, **changes)`` for a frozen dataclass whose fields are ``names``
+    and all set by ``__init__``, without its keyword round trip through ``__init__``: every stage
+    evolves the document, and amending evolves each block (replace took over 2% of a worker)."""
+    if not changes.keys() <= set(names):
+        raise TypeError(f"{type(obj).__name__} has no field(s) {', '.join(sorted(changes.keys() - set(names)))}")
+    new = object.__new__(type(obj))
+    for name in names:
+        object.__setattr__(new, name, changes[name] if name in changes else getattr(obj, name))
+    return new
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,11 +156,16 @@ class Block(Viewed):
             object.__setattr__(self, "kind", BlockKind(self.kind))
 
     def evolve(self, **changes: Any) -> Block:
-        return replace(self, **changes)
+        new = _evolved(self, _BLOCK_FIELDS, changes)
+        new.__post_init__()
+        return new
 
     @property
     def segments(self) -> list[tuple[int, int]]:
         return self.view.source_segments()
+
+
+_BLOCK_FIELDS = tuple(f.name for f in fields(Block))
 
 
 def page_lookup(pages: tuple[Page, ...]) -> Callable[[int], int]:
@@ -188,7 +207,7 @@ class Document:
 
     def evolve(self, **changes: Any) -> Document:
         """A copy with ``changes`` applied (documents are immutable)."""
-        return replace(self, **changes)
+        return _evolved(self, _DOCUMENT_FIELDS, changes)
 
     def page_at(self, offset: int) -> int:
         """The page number holding source ``offset`` (1 if there are no pages)."""
@@ -201,3 +220,6 @@ class Document:
             if b.label.casefold() == want:
                 return b
         return None
+
+
+_DOCUMENT_FIELDS = tuple(f.name for f in fields(Document))
