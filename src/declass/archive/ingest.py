@@ -149,19 +149,19 @@ def process_file(
             return FileResult(path, "unchanged"), None
         doc = read_bytes(data, name=path, max_bytes=max_bytes, ocr=ocr)
         del data
-        return serialise(path, run_stages(doc, stages_for(options)))
+        return serialise(path, run_stages(doc, stages_for(options)), db)
 
     return _guarded(path, work)
 
 
-def serialise(name: str, doc: Document) -> Outcome:
-    """``doc`` as stored.  The document is let go once its record is made (the record
-    shares its strings), so its text and span objects are not alive beside the JSON
-    and the compressed blob."""
+def serialise(name: str, doc: Document, db: str | None = None) -> Outcome:
+    """``doc`` as stored (in ``db``: a PostgreSQL archive's search words are worked out here too).
+    The document is let go once its record is made (the record shares its strings), so its text
+    and span objects are not alive beside the JSON and the compressed blob."""
     result = FileResult(name, "parsed", doc.id, pages=len(doc.pages))
     record = to_record(doc)
     del doc
-    return result, prepare(record)
+    return result, prepare(record, words=(db or "").startswith(("postgresql://", "postgres://")))
 
 
 def process_slice(path: str, piece: Slice, db: str | None, options: Options = DEFAULT_OPTIONS) -> Outcome:
@@ -173,7 +173,7 @@ def process_slice(path: str, piece: Slice, db: str | None, options: Options = DE
 
         if _known(db, hashlib.sha256(piece.xml).hexdigest()):
             return FileResult(name, "unchanged"), None
-        return serialise(name, next(parse_tei(piece, path, options)))
+        return serialise(name, next(parse_tei(piece, path, options)), db)
 
     return _guarded(name, work)
 
