@@ -298,3 +298,8 @@ def test_page_headers_outweigh_one_damaged_dateline() -> None:
         f"28 Feb 61     Current Intelligence Bulletin     Page {n}\n\n{n}. More on the situation.\n" for n in (2, 3)]
     doc = declass.parse("\n\f\n".join(pages))
     assert value(doc, "date") == "1961-02-28"
+
+
+def test_specks_above_the_cover_are_no_title() -> None:
+    doc = declass.parse("eS (\n\nSOVIET AIMS IN THE FAR EAST\n\n4 May 1955\n\n1. The first point of the estimate.\n")
+    assert value(doc, "title") == "Soviet Aims in the Far East"

@@ -232,6 +232,8 @@ def read_title(doc: Document, front: list[Block], number: Field | None) -> Field
         words = t.split()
         if len(words) < 2 or t.endswith(".") or (dates.first_date(t) and len(words) <= 5):
             continue
+        if not re.search(r"[A-Za-z]{3}", t):  # specks the scan left ("eS ("): no word of a title
+            continue
         squeezed = re.sub(r"\s*([./])\s*", r"\1", bare)  # OCR's space inside a file number ("895 .24/3-1549")
         if SERIAL.fullmatch(bare) or any(ty["regex"].fullmatch(squeezed) for ty in doc_types()):
             continue
