@@ -96,19 +96,31 @@ def queries(db: str, repeats: int) -> dict[str, Any]:
     return {"queries": out, "totals": totals}
 
 
+def compiled() -> None:
+    """Byte-compile the package, as installing it does: the CLI's figures are an installed
+    command's, not those of a checkout run with PYTHONDONTWRITEBYTECODE (every module compiled
+    from source on every start)."""
+    import compileall
+
+    compileall.compile_dir(str(Path(declass.__file__).parent), quiet=1)
+
+
 def run_cli(args: list[str], db: str, repeats: int) -> dict[str, Any]:
-    """Wall time and peak RSS of a CLI command, each run in a fresh process."""
-    walls, rss = [], []
+    """Wall time, CPU time (what other loads on the machine do not inflate) and peak RSS of a
+    CLI command, each run in a fresh process."""
+    walls, cpus, rss = [], [], []
     for _ in range(repeats):
         t = time.perf_counter()
         p = subprocess.Popen([sys.executable, "-m", "declass", *args, "--db", db], stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
         _, status, usage = os.wait4(p.pid, 0)
         walls.append((time.perf_counter() - t) * 1000)
+        cpus.append((usage.ru_utime + usage.ru_stime) * 1000)
         rss.append(usage.ru_maxrss / 1024)
         if os.waitstatus_to_exitcode(status) != 0:
             raise RuntimeError(f"declass {' '.join(args)} failed")
     return {"p50_ms": round(pct(walls, 0.5)), "p95_ms": round(pct(walls, 0.95)),
+            "cpu_p50_ms": round(pct(cpus, 0.5)), "cpu_p95_ms": round(pct(cpus, 0.95)),
             "peak_rss_mb": round(max(rss), 1)}
 
 
@@ -169,6 +181,7 @@ def main() -> None:
             rate = None
         entry: dict[str, Any] = {"pages": pages, "ingest_pages_per_s": rate, **queries(str(db), args.repeats)}
         top = entry["totals"]["entity"]
+        compiled()
         entry["cli"] = {
             "judgments --json --limit 50": run_cli(["judgments", "--json", "--limit", "50"], str(db),
                                                    args.cli_repeats),
@@ -180,6 +193,7 @@ def main() -> None:
                                                     args.cli_repeats),
         }
         entry["archive_mb"] = round(db.stat().st_size / 2**20, 1)
+        entry["load_average"] = round(os.getloadavg()[0], 1)  # of the machine (2 cores, shared) at the end
         results["sizes"].append(entry)
         print(json.dumps(entry, indent=1), flush=True)
     if not args.skip_ingest_comparison:

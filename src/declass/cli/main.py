@@ -364,7 +364,7 @@ def judgments_command(
     """Estimative judgments: term, probability range under a scale, horizon, dissent."""
     def question(archive: Archive) -> tuple[Page, dict[str, str]]:
         rows = archive.judgments(doc, scale=scale, low=low, high=high, term=term, limit=limit, after=after)
-        return rows, page_names(archive, rows)
+        return rows, {} if as_json or as_csv else page_names(archive, rows)  # (names: for the table only)
 
     rows, names = ask(db, question)
     if as_json:
@@ -410,7 +410,7 @@ def timeline_command(
     def question(archive: Archive) -> tuple[Page, dict[str, str]]:
         rows = archive.timeline(entity=entity, start=start, end=end, gazetteer=gazetteer or (), limit=limit,
                                 after=after)
-        return rows, page_names(archive, rows)
+        return rows, {} if as_json else page_names(archive, rows)  # (names: for the table only)
 
     rows, names = ask(db, question)
     if as_json:

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from statistics import median
 from typing import Any
 
 from declass.datafile import load_yaml
@@ -146,6 +145,8 @@ def probability(term: str, form: str, scale: Scale) -> tuple[Band | None, str]:
 def derive_survey(csv_text: str) -> dict[str, Any]:
     """The survey scale from the perceptions data: per phrase, the median
     and the interquartile range of readers' answers (percent → 0-1)."""
+    from statistics import median  # (only when the survey scale is regenerated)
+
     rows = list(csv.reader(io.StringIO(csv_text)))
     header, body = rows[0], rows[1:]
     bands: list[dict[str, Any]] = []
