@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,6 +57,36 @@ def test_same_name_in_two_folders_gets_two_ids(archive: declass.Archive, tmp_pat
         archive.add(tmp_path / sub / "memo.txt")
     ids = sorted(d["id"] for d in archive.documents())
     assert len(ids) == 2 and ids[0] == "memo" and ids[1].startswith("memo-")
+
+
+def test_one_batch_adds_replaces_and_skips_as_one_at_a_time_would(tmp_path: Path) -> None:
+    """A batch holding a file's two versions and a copy of one: each document is placed as if
+    stored alone, in order, and the totals count what is left (one look-up per key for the batch)."""
+    from declass.store.base import prepare
+
+    def version(text: str) -> Any:
+        path = tmp_path / "memo.txt"
+        path.write_text(text)
+        return prepare(to_record(declass.parse(path)))
+
+    first = version("MEMORANDUM\n\n1. Talks on Dairen with Moscow and Peking resumed.\n")
+    second = version("MEMORANDUM\n\n1. Talks on Port Arthur with Moscow resumed.\n")
+    store = open_store(tmp_path / "a.db")
+    try:
+        got = store.put_many([first, second, second, first])
+        assert [(r.id, r.status) for r in got] == [("memo", "added"), ("memo", "replaced"), ("memo", "unchanged"),
+                                                    ("memo", "replaced")]
+        assert store.count()[0] == 1 and store.get("memo")["source"]["sha256"] == first.sha256
+        alone = open_store(tmp_path / "b.db")
+        alone.put_many([first])
+        assert alone._rows("SELECT * FROM cooccurrence_totals")  # the pairs it should not count twice
+        for table in ("entity_totals", "entity_names", "entity_documents", "cooccurrence_totals", "term_totals"):
+            sql = f"SELECT * FROM {table} ORDER BY 1, 2" if table != "entity_documents" else \
+                f"SELECT * FROM {table} ORDER BY 1"
+            assert store._rows(sql) == alone._rows(sql), table
+        alone.close()
+    finally:
+        store.close()
 
 
 def test_search_ranks_and_highlights(sample_db: Path) -> None:
