@@ -334,3 +334,11 @@ def test_a_paragraph_number_with_a_look_alike_letter_continues_its_list(printed:
 def test_a_look_alike_number_out_of_sequence_is_no_point() -> None:
     doc = declass.parse("1. The first point.\n\n2. The second point.\n\nl9. Nineteen is no continuation.\n")
     assert "19" not in [b.label for b in doc.blocks]
+
+
+@pytest.mark.parametrize(("speck", "label"), [("\u2018", "3"), ("- \u00a2", "2.c")])
+def test_a_speck_before_a_points_mark_leaves_the_mark(speck: str, label: str) -> None:
+    text = ("1. The first point is made here.\n\n2. The second point has parts:\n\n- a. one part;\n\n- b. another;\n\n"
+            + ("- \u00a2c. a third part.\n" if label == "2.c" else "\u20183. The third point closes.\n"))
+    doc = declass.parse(text)
+    assert [b.label for b in doc.blocks if b.kind in ("paragraph", "sub-paragraph")][-1] == label

@@ -18,7 +18,10 @@ _ROMAN_OK = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})"
 
 ITEM_DASHES = "-\u2013\u2014\u2022\u00b7>=_"
 """What a typed dash before a point ("- A.") comes out of OCR as: dashes, bullets, "=", ">", "_" (and "~")."""
-_LEAD = r"^\s*(?:~~)?(?:(?:[" + ITEM_DASHES + r"]|~(?!~))\s*)?(?:~~)?"
+_SPECK = r"(?:[\u2018\u2019'`\u00b0\u00a2](?=\w))?"
+_LEAD = r"^\s*" + _SPECK + r"(?:~~)?(?:(?:[" + ITEM_DASHES + r"]|~(?!~))\s*)?(?:~~)?" + _SPECK
+"""Before a point's number or letter: a speck the scan left ("\u201811.", "\u00a2c."), a typed dash,
+a struck-through mark."""
 _ARTICLE = re.compile(r"^\s*(?:ARTICLE|Article)\s+(\d{1,3}|[IVXLC]{1,6})\b\.?\s*(?:[-\u2014:.]\s*)?")
 _ANNEX = re.compile(
     r"^\s*(?:ANNEX|Annex|APPENDIX|Appendix|ENCLOSURE|Enclosure|TAB|Tab)\s+[\"\u201c']?([A-Z]|\d{1,2}|[IVX]{1,4})[\"\u201d']?\.?(?:\s+|$)"
