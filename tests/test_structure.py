@@ -342,3 +342,10 @@ def test_a_speck_before_a_points_mark_leaves_the_mark(speck: str, label: str) ->
             + ("- \u00a2c. a third part.\n" if label == "2.c" else "\u20183. The third point closes.\n"))
     doc = declass.parse(text)
     assert [b.label for b in doc.blocks if b.kind in ("paragraph", "sub-paragraph")][-1] == label
+
+
+def test_a_dash_read_as_seven_before_a_points_letter() -> None:
+    text = ("I. The first section opens here:\n\n- A. The first point is made.\n\n7B: The second point follows.\n\n"
+            "- C. The third point.\n\n7 E. The fifth point, the fourth withheld.\n\n7 men went to the meeting.\n")
+    doc = declass.parse(text)
+    assert [b.label for b in doc.blocks if b.kind == "point"] == ["I.A", "I.B", "I.C", "I.E"]

@@ -36,8 +36,10 @@ _PNUM = re.compile(_LEAD + r"\((\d{1,2})\)\s+")
 _DAMAGED_NUMBER = re.compile(_LEAD + r"(?=[\dOoIil|@]*\d)([\dOoIil|@]{2,3})[.,]\s+(?=[A-Z])")
 """A paragraph number with a letter OCR read for one of its digits: "1i. Another", "1@. The", "l2. It"."""
 _DIGIT_FOLD = str.maketrans({"O": "0", "o": "0", "@": "0", "I": "1", "i": "1", "l": "1", "|": "1"})
-_OCR_POINT = re.compile(r"^\s*(?:[" + ITEM_DASHES + r"]|~(?!~)){1,2}\s*([A-Za-z0-9\u20ac$(|]{1,2})[.,:;)]\s+(?=\S)")
-"""A dashed point whose letter or full stop OCR misread: "- €. Soviet", "— 3. Peiping", "~ D, Moscow"."""
+_OCR_POINT = re.compile(r"^\s*(?:[" + ITEM_DASHES + r"]|~(?!~)|7(?=\s?[A-Z][.,:;]\s)){1,2}\s*"
+                        r"([A-Za-z0-9\u20ac$(|]{1,2})[.,:;)]\s+(?=\S)")
+"""A dashed point whose letter or full stop OCR misread: "- €. Soviet", "— 3. Peiping", "~ D, Moscow"; a blurred
+dash read as 7 before a capital and its stop ("7B: Moscow", "7 F. The")."""
 LETTER_CONFUSIONS = {"\u20ac": "CE", "(": "C", "$": "S", "|": "I", "0": "DO", "1": "I", "3": "B", "4": "A",
                      "5": "S", "6": "G", "8": "B"}
 """Capital letters a typed point's letter is read as by OCR (the OCR confusions of data/ocr_confusions.tsv)."""
