@@ -110,8 +110,10 @@ def damaged_furniture(
       holding a digit, as the first or last body line of its page ("= 5 =" typed just
       below a short page's text).
     """
-    known = [(kind, key, page) for kind, text, page, _ in found
-             if kind != "page_number" and len(key := _running_key(text)) >= 8]
+    known: dict[tuple[str, str], set[int]] = {}  # (kind, key) -> pages: a stamp repeats, compared once
+    for kind, text, page, _ in found:
+        if kind != "page_number" and len(key := _running_key(text)) >= 8:
+            known.setdefault((kind, key), set()).add(page)
     slots = [(y, page) for kind, _, page, y in found if kind == "page_number" and y is not None]
     first_page = min((p for _, p, _, _ in lines), default=1)
     pages = [p for _, p, _, _ in lines]
@@ -137,11 +139,11 @@ def damaged_furniture(
             continue
         if len(t) > 160 or len(key := _running_key(t)) < 8:
             continue
-        for kind, other, p in known:
+        for (kind, other), on in known.items():
             if kind == "running_head" and page == first_page:
                 continue  # a cover carries its title where later pages carry it as a running head
-            if p != page and abs(len(other) - len(key)) <= len(other) // 3 and \
-                    fuzz.ratio(key, other) >= ECHO_SIMILARITY:
+            if on != {page} and abs(len(other) - len(key)) <= len(other) // 3 and \
+                    fuzz.ratio(key, other, score_cutoff=ECHO_SIMILARITY):
                 out[i] = (kind, {"damaged": "1", "echoes": "1"})
                 break
     return out
