@@ -303,3 +303,11 @@ def test_page_headers_outweigh_one_damaged_dateline() -> None:
 def test_specks_above_the_cover_are_no_title() -> None:
     doc = declass.parse("eS (\n\nSOVIET AIMS IN THE FAR EAST\n\n4 May 1955\n\n1. The first point of the estimate.\n")
     assert value(doc, "title") == "Soviet Aims in the Far East"
+
+
+def test_page_headers_a_scan_damaged_differently_outweigh_nothing() -> None:
+    pages = ["1@ October 1956\n\nCURRENT INTELLIGENCE BULLETIN\n\n1. The army arrested ten officers.\n"] + [
+        f"{day} Oct 56     Current Intelligence Bulletin     Page {n}\n\n{n}. More on the arrests.\n"
+        for n, day in ((2, "16"), (3, "49"))]
+    doc = declass.parse("\n\f\n".join(pages))
+    assert value(doc, "date") == "1956-10-10"

@@ -256,16 +256,22 @@ def read_date(doc: Document, front: list[Block]) -> Field | None:
         found = _date_in(b, doc.text)
         if found is None:
             continue
-        if found.get("damaged") and (header := _page_header_date(doc)) is not None:
+        if found.get("damaged") and (header := _page_header_date(doc, agreed=2)) is not None:
             return header
         return found
     return _page_header_date(doc)
 
 
-def _page_header_date(doc: Document) -> Field | None:
+def _page_header_date(doc: Document, *, agreed: int = 1) -> Field | None:
+    """The issue date the page headers print; with ``agreed``, only one the document prints that many
+    times (headers a scan damaged, "49 Oct 56", "16 Oct 56", outweigh nothing)."""
     d = dates.page_header_date(doc.text)
     if d is None:
         return None
+    if agreed > 1:
+        printed = r"\s+".join(re.escape(w) for w in doc.text[d.start:d.end].split())
+        if len(re.findall(rf"(?<!\d){printed}(?!\d)", doc.text)) < agreed:
+            return None
     return {"value": d.iso, "block": None, "start": d.start, "end": d.end, "precision": d.precision,
             "from": "page header"}
 
