@@ -175,7 +175,7 @@ def dask_speedup(corpus: Path) -> dict[str, float]:
     out: dict[str, float] = {}
     for n in (1, 2):
         with tempfile.TemporaryDirectory() as tmp, LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:  # any free port
             workers = psutil.Process().children(recursive=True)
             w0, p0 = cpu(workers), time.process_time()
             t = time.perf_counter()

@@ -126,7 +126,8 @@ class Archive:
         if isinstance(paths, (str, Path)):
             paths = [paths]
         options = Options(gazetteer=tuple(str(g) for g in gazetteer))
-        load_gazetteer(options.gazetteer)  # a bad gazetteer file fails here, once, not per document
+        if options.gazetteer:  # a bad gazetteer file fails here, once, not per document (the built-in
+            load_gazetteer(options.gazetteer)  # one is the workers' to load: not parsed in the writer too)
         return ingest(self.store, paths, db=self.db, workers=workers, max_bytes=max_bytes,
                       ocr=ocr, options=options, on_result=on_result, dask_address=dask, time_budget=time_budget)
 
