@@ -511,3 +511,12 @@ def test_a_repairable_token_is_one_repair_would_consider(token: str, could: bool
     assert lexicon.repairable(token) is could
     if not could:
         assert lexicon.repair(token, {}) is None
+
+
+def test_a_name_the_gazetteer_knows_is_never_repaired_into_a_word() -> None:
+    """"France" is in no English word list, and one confusion ('e' for 'o') turns it into the
+    dictionary word "franco": a proper name the gazetteer lists must come through intact."""
+    assert "France" in lexicon.names()
+    assert not any(lexicon.repair(name, {}) for name in lexicon.names())
+    doc = declass.parse("SUBJECT: Relations with France\n\n1. Talks with France on Indochina began in Paris.\n")
+    assert "France" in doc.blocks[-1].text and "Franco" not in "\n".join(b.text for b in doc.blocks)

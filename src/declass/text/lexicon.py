@@ -9,6 +9,7 @@ morphological dictionary.  Loaded once per process.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
@@ -58,6 +59,27 @@ def is_word(token: str) -> bool:
     return False
 
 
+_NAME_WORD = re.compile(r"[A-Z][a-z]{3,}")
+
+
+@lru_cache(maxsize=1)
+def names() -> frozenset[str]:
+    """Capitalised words of the bundled gazetteer's names and variants ("France",
+    "Kremlin", "Changchun"): proper names the English word lists lack, which repair
+    must never "correct" into the nearest dictionary word ("France" -> "franco")."""
+    from declass.datafile import load_yaml
+
+    out: set[str] = set()
+    folder = resources.files("declass.data").joinpath("gazetteer")
+    for item in folder.iterdir():
+        if not item.name.endswith(".yaml"):
+            continue
+        for entry in (load_yaml(item.read_text("utf-8")) or {}).get("entities") or []:
+            for form in [entry.get("name"), *(entry.get("variants") or ())]:
+                out.update(_NAME_WORD.findall(str(form or "")))
+    return frozenset(out)
+
+
 @lru_cache(maxsize=1)
 def confusions() -> tuple[tuple[str, str], ...]:
     """``(seen, meant)`` pairs from ``data/ocr_confusions.tsv``."""
@@ -94,11 +116,12 @@ def lexicon_candidates(token: str) -> frozenset[str]:
 @lru_cache(maxsize=262144)
 def repairable(token: str) -> bool:
     """Whether ``token`` could be an OCR-damaged word at all, whatever its document: long
-    enough, all letters, not an acronym or a short name, and not a word as it stands.
-    Asked of every distinct token of every document: remembered per token."""
+    enough, all letters, not an acronym or a short name, not a word as it stands and not
+    a name the gazetteer knows.  Asked of every distinct token of every document:
+    remembered per token."""
     if len(token) < 4 or not token.isalpha() or token.isupper() or (token[0].isupper() and len(token) < 5):
         return False
-    return not is_word(token)
+    return not is_word(token) and token not in names()
 
 
 def repair(token: str, seen: Mapping[str, int] | None = None) -> str | None:
