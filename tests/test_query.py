@@ -14,6 +14,7 @@ from declass.errors import UsageError
 from declass.store import SQLiteStore, pgsearch
 from declass.store.postgres import PostgresStore
 from declass.store.query import And, Near, Node, Not, Or, Term, parse, to_fts5
+from declass.store.tsvector import tsvector
 
 
 @pytest.mark.parametrize(("query", "fts5"), [
@@ -279,7 +280,7 @@ def test_near_is_checked_as_fts5_checks_it(pg_empty: PostgresStore, text: str, p
     fts5 = bool(db.execute("SELECT count(*) FROM t WHERE t MATCH ?", (to_fts5(node),)).fetchone()[0])
     sql, params = pgsearch.condition(node, pgsearch.lexemes(node))
     (row,) = pg_empty._read(f"SELECT {sql} AS found FROM (SELECT %s::tsvector AS tsv) b",
-                            [*params, pgsearch.tsvector(text)])
+                            [*params, tsvector(text)])
     assert row["found"] == fts5, (text, to_fts5(node))
 
 
@@ -299,9 +300,9 @@ def test_a_huge_block_stays_within_postgresql_bounds(pg_empty: PostgresStore) ->
     text = " ".join(["treaty"] * 300 + [f"w{i}" for i in range(17_000)] + ["x" * 3000, "é" * 1100, "Dairen"])
     (row,) = pg_empty._read(
         "SELECT u.lexeme, u.positions FROM unnest(%s::tsvector) u WHERE u.lexeme IN ('treati', 'dairen', 'w16999')"
-        " ORDER BY u.lexeme", [pgsearch.tsvector(text)])[:1]
+        " ORDER BY u.lexeme", [tsvector(text)])[:1]
     assert row["lexeme"] == "dairen" and row["positions"] == [16_383]
-    rows = pg_empty._read("SELECT u.lexeme, u.positions FROM unnest(%s::tsvector) u", [pgsearch.tsvector(text)])
+    rows = pg_empty._read("SELECT u.lexeme, u.positions FROM unnest(%s::tsvector) u", [tsvector(text)])
     spots = {r["lexeme"]: r["positions"] for r in rows}
     assert len(spots["treati"]) == 255 and not any(len(w) > 2046 for w in spots)
-    assert pgsearch.tsvector("Sino-Soviet talks, Eisenhower\u00b9") == "'sino':1 'soviet':2 'talk':3 'eisenhow':4"
+    assert tsvector("Sino-Soviet talks, Eisenhower\u00b9") == "'sino':1 'soviet':2 'talk':3 'eisenhow':4"

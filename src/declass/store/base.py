@@ -96,7 +96,7 @@ class Prepared:
     rows: tables.Rows = field(default_factory=tables.Rows)
     totals: tables.Aggregates = field(default_factory=lambda: tables.aggregates((), ()))
     words: tuple[str, ...] | None = None
-    """Each block's ``tsvector`` for a PostgreSQL archive (`pgsearch.tsvector`), when asked for."""
+    """Each block's ``tsvector`` for a PostgreSQL archive (`tsvector.tsvector`), when asked for."""
 
 
 def prepare(record: dict[str, Any], *, words: bool = False) -> Prepared:
@@ -111,7 +111,7 @@ def prepare(record: dict[str, Any], *, words: bool = False) -> Prepared:
     mentions, rows = tables.mention_rows(record), tables.rows(record)
     vectors = None
     if words:  # (the words of a PostgreSQL archive's search, worked out in the worker too)
-        from declass.store.pgsearch import tsvector
+        from declass.store.tsvector import tsvector
 
         vectors = tuple(tsvector(b["text"]) for b in record["blocks"])
     return Prepared(record["id"], src["sha256"], src["path"], summary_fields(record), blob,

@@ -24,13 +24,15 @@ that size is not found here (FTS5 has no such bounds).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from declass.store.base import Hit
 from declass.store.query import And, Near, Node, Not, Or, Term
 from declass.store.textindex import prefix_stem, words
+from declass.store.tsvector import quote as _quote
+from declass.store.tsvector import tsvector
 
 CONFIG = "declass"
 OPEN, CLOSE = "\x02", "\x03"
@@ -72,10 +74,6 @@ whole is not, so the parts of ``Sino-Soviet`` stand next to each other."""
 
 INDEX = "CREATE INDEX IF NOT EXISTS blocks_tsv ON blocks USING GIN (tsv) WITH (fastupdate = off)"
 
-MAX_POSITION = 16_383  # PostgreSQL's bounds on a tsvector
-MAX_POSITIONS = 255
-MAX_LEXEME = 2_046
-MAX_STRING = 1_000_000  # bytes of lexemes and positions, under PostgreSQL's 1 MB
 SESSION = "SET synchronize_seqscans = off; SET plan_cache_mode = force_custom_plan"
 """Run on connecting: a scan of the blocks starts at the first (another scan running
 must not change which blocks are "the first" the bounded ranking orders), and every
@@ -94,51 +92,7 @@ that takes at most this many ``<k>`` alternatives."""
 Read = Callable[[str, Sequence[Any]], list[dict[str, Any]]]
 
 
-# -- the text as a tsvector ----------------------------------------------------------------------
-
-
-def tsvector(text: str) -> str:
-    """``text`` as a ``tsvector`` literal: the index's words at their positions (from 1)."""
-    found = words(text)
-    if len(found) > MAX_POSITIONS or len(text) > MAX_STRING // 8:
-        return _bounded(found)
-    spots: dict[str, list[int]] = {}
-    for i, word in enumerate(found, start=1):
-        if (at := spots.get(word)) is None:
-            spots[word] = [i]
-        else:
-            at.append(i)
-    quote = _quote if "'" in text or "\\" in text else _plain
-    return " ".join(quote(w) + ":" + ",".join(map(str, ps)) for w, ps in spots.items()
-                    if len(w) * 4 <= MAX_LEXEME or len(w.encode()) <= MAX_LEXEME)
-
-
-def _bounded(found: list[str]) -> str:
-    """A long block's ``tsvector``, kept within PostgreSQL's bounds (the slow path)."""
-    spots: dict[str, list[int]] = {}
-    size = 0
-    for i, word in enumerate(found, start=1):
-        at = spots.get(word)
-        if at is None:
-            n = len(word.encode())
-            if n > MAX_LEXEME or size + n + 4 > MAX_STRING:
-                continue
-            size += n + 4
-            at = spots[word] = []
-        pos = min(i, MAX_POSITION)
-        if len(at) < MAX_POSITIONS and (not at or at[-1] != pos):
-            at.append(pos)
-            size += 2
-    return " ".join(f"{_quote(w)}:{','.join(map(str, ps))}" for w, ps in spots.items())
-
-
-def _plain(word: str) -> str:
-    return "'" + word + "'"
-
-
-def with_tsvectors(rows: Iterable[Sequence[Any]], text_column: int) -> list[tuple[Any, ...]]:
-    """Block rows with their ``tsvector`` literal appended."""
-    return [(*r, tsvector(r[text_column] or "")) for r in rows]
+# -- the blocks' tsvectors --------------------------------------------------------------------
 
 
 def backfill(db: Any, batch: int = 5_000) -> int:
@@ -246,10 +200,6 @@ def positive(node: Node) -> Node:
         return positive(node.keep)
     parts = tuple(positive(p) for p in node.parts)
     return And(parts) if isinstance(node, And) else Or(parts)
-
-
-def _quote(lexeme: str) -> str:
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def to_tsquery(node: Node, lex: Lexemes) -> str:

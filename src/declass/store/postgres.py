@@ -17,6 +17,7 @@ from declass.store.base import Hit, Prepared
 from declass.store.dialect import PostgresDialect, Row, first_line, safe_url
 from declass.store.query import parse
 from declass.store.sql import SQLStore
+from declass.store.tsvector import tsvector
 
 TEXT = tables.BLOCK_COLUMNS.index("text")
 
@@ -52,7 +53,7 @@ class PostgresStore(SQLStore):
         # each block's tsvector: its words as pgsearch reads them (`prepare(words=True)` in the worker)
         rows: list[Row] = []
         for doc, i in docs:
-            words = doc.words if doc.words is not None else [pgsearch.tsvector(b[TEXT] or "") for b in doc.blocks]
+            words = doc.words if doc.words is not None else [tsvector(b[TEXT] or "") for b in doc.blocks]
             rows += [(i, *b, w) for b, w in zip(doc.blocks, words, strict=True)]
         self.d.insert("blocks", ("doc_id", *tables.BLOCK_COLUMNS, "tsv"), rows)
 
