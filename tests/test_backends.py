@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -173,6 +174,11 @@ def test_tables_answer_as_the_records_do(filled: str) -> None:
         probably = a.judgments(term="presumably")
         assert probably and {j["term"] for j in probably} == {"presumably"}
         assert {t["term"]: t["count"] for t in a.judgment_terms()}["presumably"] == len(probably)
+        for r in records:  # one document's terms (its judgments joined to their ranges by key)
+            mine = Counter(j["term"] for j in r["judgments"])
+            terms = a.judgment_terms(r["id"])
+            assert {t["term"]: t["count"] for t in terms} == mine
+            assert [t["count"] for t in terms] == sorted(mine.values(), reverse=True)
         assert [j["id"] for j in a.judgments("NIE-58", limit=3)] == [j["id"] for j in records[0]["judgments"][:3]]
 
         events = sorted(((r["id"], e) for r in records for e in r["events"]),

@@ -106,3 +106,23 @@ def test_archive_page_in_every_order_under_every_filter(sample_db: Path) -> None
             if not after:
                 break
         assert got == want, (sort, f)
+
+
+def test_a_documents_judgment_terms_are_its_judgments_counted(sample_db: Path) -> None:
+    """One document's term chart reads its judgments with their ranges by the primary key (a
+    plan by scale and term read every judgment of the archive): counts and ranges as the
+    judgments themselves give them, on every built-in scale."""
+    with declass.Archive(sample_db, readonly=True) as a:
+        docs = [d["id"] for d in a.documents()]
+        assert docs
+        for doc, scale in product(docs, ["kent", "icd203"]):
+            want: dict[str, list] = {}
+            for j in a.judgments(doc, scale=scale, limit=None):
+                low, high = j["range"] if j.get("range") else (None, None)
+                n, lo, hi = want.get(j["term"], [0, None, None])
+                want[j["term"]] = [n + 1, low if lo is None else min(lo, low if low is not None else lo),
+                                   high if hi is None else max(hi, high if high is not None else hi)]
+            got = {t["term"]: [t["count"], t["low"], t["high"]] for t in a.judgment_terms(doc, scale=scale)}
+            assert got == want, (doc, scale)
+            counts = [t["count"] for t in a.judgment_terms(doc, scale=scale)]
+            assert counts == sorted(counts, reverse=True)

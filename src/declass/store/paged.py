@@ -197,12 +197,10 @@ class PagedQueries:
                 " max(high) AS high FROM range_totals WHERE scale = ? GROUP BY term) r ON r.term = c.term"
                 " ORDER BY c.n DESC, c.term", [scale])
             return [{"term": r["term"], "count": int(r["n"]), "low": r["low"], "high": r["high"]} for r in rows]
-        jw, rw, params = ("WHERE doc_id = ?", "AND doc_id = ?", [doc_id, scale, doc_id]) if doc_id else \
-            ("", "", [scale])
-        rows = self._rows(
-            f"SELECT c.term, c.n, r.low, r.high FROM (SELECT term, count(*) AS n FROM judgments {jw} GROUP BY term) c"
-            f" LEFT JOIN (SELECT term, min(low) AS low, max(high) AS high FROM judgment_ranges WHERE scale = ? {rw}"
-            " GROUP BY term) r ON r.term = c.term ORDER BY c.n DESC, c.term", params)
+        rows = self._rows(  # each judgment with its range on the scale (the primary key), one document's
+            "SELECT j.term, count(*) AS n, min(r.low) AS low, max(r.high) AS high FROM judgments j"
+            " LEFT JOIN judgment_ranges r ON r.doc_id = j.doc_id AND r.seq = j.seq AND r.scale = ?"
+            " WHERE j.doc_id = ? GROUP BY j.term ORDER BY n DESC, j.term", [scale, doc_id])
         return [{"term": r["term"], "count": int(r["n"]), "low": r["low"], "high": r["high"]} for r in rows]
 
     def judgment_scan(self, *, doc_id: str | None = None) -> list[dict[str, Any]]:
