@@ -551,3 +551,28 @@ def test_a_damaged_name_found_by_its_cues_is_the_gazetteer_person(text: str, nam
 def test_a_damaged_word_is_no_lone_surname() -> None:
     """Regression (OCR noise on NIE-58): "Sin0-Soviet companies" made a person "Sin"."""
     assert not _people("1. It acts through three Sin0-Soviet companies and through Soviet citizens.")
+
+
+@pytest.mark.parametrize(("intact", "damaged"), [
+    ("Brackenfield", "Brackenfie1d"), ("Wendholt", "Wendho1t"), ("Quarmby", "Ouarmby"),
+    ("Tolliver", "Tolliuer"), ("Harnwick", "Harnwicx"), ("Pellagrew", "Pellagrev"),
+])
+def test_a_surname_damaged_by_ocr_is_the_person_the_document_names(intact: str, damaged: str) -> None:
+    """Invented names, invented damage: a word one OCR confusion or one edit off a surname the
+    document shows to be a person's is that person, on its own span."""
+    text = f"1. Mr. Alvin {intact} arrived on Monday. {damaged} said the talks with {damaged} had stalled."
+    people = _people(text)
+    full = next(m for m in people if m["text"].endswith(intact))
+    hit = [m for m in people if m["text"] == damaged]
+    assert len(hit) == 2 and all(m["cluster"] == full["cluster"] for m in hit), people
+    assert all(m["end"] - m["start"] == len(damaged) for m in hit)
+    # alone, the damaged word names nobody the document knows
+    assert not [m for m in _people(f"1. The talks had stalled. {damaged} said so.") if m["text"] == damaged
+                and m["cluster"] == full["cluster"]]
+
+
+@pytest.mark.parametrize("word", ["Wendt", "Brackenridge", "Holliday"])
+def test_a_different_name_is_no_damaged_surname(word: str) -> None:
+    """Two edits away, or a dictionary word: not the person the document names."""
+    people = _people(f"1. Mr. Alvin Wendholt arrived on Monday. {word} came later; Brackenfield stayed.")
+    assert not [m for m in people if m["text"] == word and m.get("method") == "person:damaged-surname"]

@@ -242,15 +242,45 @@ def make_stage(gaz: Gazetteer) -> Callable[[Document], Document]:
     return entities
 
 
+# a capitalised word, OCR digits for letters included ("Wendho1t"); "McConaughy" too
+_CAP_WORD = re.compile(r"(?<![\w'\u2019.-])[A-Z][a-z01]*[a-z][a-z01]*(?:[A-Z][a-z01]+)?(?![\w'\u2019-])")
+
+
+def _damaged_surnames(doc: Document, b: Block, ms: list[dict[str, Any]], known: frozenset[str],
+                      gaz: Gazetteer) -> list[dict[str, Any]]:
+    """Words of block ``b`` that are a known surname damaged by OCR: each a person of its
+    own span, carrying the intact form (``intact``) so it joins that person's identity."""
+    held = _Spans((m["in_block"][0], m["in_block"][1], i) for i, m in enumerate(ms) if m["type"] != "unknown")
+    unknown = _Spans((m["in_block"][0], m["in_block"][1], i) for i, m in enumerate(ms) if m["type"] == "unknown")
+    added = []
+    drop: set[int] = set()
+    for hit in _CAP_WORD.finditer(b.text):
+        s, e = hit.span()
+        if held.overlapping(s, e) or _NEXT_CAPITAL.match(b.text, e):
+            continue
+        intact = persons.intact_surname(hit.group(), known)
+        if intact is None:
+            continue
+        drop.update(unknown.overlapping(s, e))
+        rec = _person(doc, b, s, e, "damaged-surname", None, gaz)
+        rec["intact"] = intact
+        added.append(rec)
+    if not added:
+        return ms
+    return sorted([m for i, m in enumerate(ms) if i not in drop] + added, key=lambda r: r["start"])
+
+
 def _surnames(doc: Document, blocks: list[Block], per_block: list[list[dict[str, Any]]],
               gaz: Gazetteer) -> list[list[dict[str, Any]]]:
-    """Every other occurrence of a surname the document has shown to be a person's."""
+    """Every other occurrence of a surname the document has shown to be a person's,
+    spelt intact or damaged by OCR."""
     known = persons.surnames(m["text"] for ms in per_block for m in ms if m["type"] == "person")
     if not known:
         return per_block
     pattern = persons.surname_pattern(known)
     out = []
     for b, ms in zip(blocks, per_block, strict=True):
+        ms = _damaged_surnames(doc, b, ms, known, gaz)
         if not any(name in b.text for name in known):
             out.append(ms)
             continue

@@ -28,6 +28,7 @@ from typing import Any
 
 from declass.model import Correction
 from declass.stages.entities.gazetteer import Entity, Gazetteer
+from declass.stages.entities.persons import intact_surname
 from declass.text.personal_names import SUFFIXES, cues, key, surname, tokens
 
 
@@ -70,7 +71,8 @@ def cluster_people(found: list[dict[str, Any]], gaz: Gazetteer, corrections: Seq
     """Give every person mention an identity (``id`` or ``cluster``): see ``declass.stages.entities.persons``."""
     people = [m for m in found if m["type"] == "person"]
     repairs = [c for c in corrections if c.rule == "confusion"]
-    written = {id(m): _as_written(m, repairs) if repairs else m["text"] for m in people}
+    # a surname damaged by OCR ("Koover") is named by the intact form the document gives ("Hoover")
+    written = {id(m): m.pop("intact", None) or (_as_written(m, repairs) if repairs else m["text"]) for m in people}
     full: list[tuple[int, str, dict[str, Any]]] = []  # (start, surname, mention) of the fuller forms
     for m in people:
         name = written[id(m)]
@@ -85,6 +87,8 @@ def cluster_people(found: list[dict[str, Any]], gaz: Gazetteer, corrections: Seq
         if len(words) != 1 or (m["id"] is not None and len(gaz.entities[m["id"]].name.split()) == 1):
             continue
         same = [f for f in full if f[1] == words[0]]
+        if not same and m["id"] is None and (intact := intact_surname(words[0], {f[1] for f in full})):
+            same = [f for f in full if f[1] == intact]  # "Koover" where the document names "Herbert Hoover"
         if not same and m["id"] is None and words[0] in cues().given:
             # a given name alone ("Dear Averell:") is the one person of the document who bears it
             if givens is None:

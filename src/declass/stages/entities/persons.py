@@ -25,6 +25,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import Levenshtein
+
+from declass.text import lexicon
 from declass.text.personal_names import (
     INITIAL,
     NAME_SEQ,
@@ -330,3 +333,17 @@ def surnames(names: Iterable[str]) -> frozenset[str]:
 def surname_pattern(names: frozenset[str]) -> re.Pattern[str]:
     """A pattern for the surnames ``names`` as whole capitalised words."""
     return re.compile(rf"(?<![\w.-])(?:{alternation(names)})(?![\w-])")
+
+
+def intact_surname(word: str, known: Iterable[str]) -> str | None:
+    """The surname of ``known`` an OCR-damaged ``word`` is, if exactly one: one
+    confusion of ``data/ocr_confusions.tsv`` away ("Rnsk" for Rusk), or, for a
+    word of five letters or more, one edit ("Koover" for Hoover).  A dictionary
+    word or a name the gazetteer lists is taken as written."""
+    if len(word) < 4 or word in known or lexicon.is_word(word) or word in lexicon.names():
+        return None
+    hits = {c for c in lexicon.candidates(word) if c in known}
+    if not hits and len(word) >= 5:
+        hits = {k for k in known if len(k) >= 5 and abs(len(k) - len(word)) <= 1
+                and Levenshtein.distance(k, word, score_cutoff=1) <= 1}
+    return hits.pop() if len(hits) == 1 else None
