@@ -318,7 +318,7 @@ def write_results(result: dict[str, Any]) -> None:
              "|---|---|---|---|---|---|---|---|"]
     lines += [f"| {r['pages']} | {r['pages_per_s']:.0f} | {r['pages_per_s_per_core']:.0f} | {r['peak_rss_mb']:.0f} "
               f"| {r.get('peak_anon_mb', float('nan')):.0f} | {r.get('peak_pss_mb', float('nan')):.0f} "
-              f"| {r['ratio']:.3f} | {r.get('load_average_1m', ['?'])[0]} |" for r in result["ingest"]]
+              f"| {r['ratio']:.3f} | {r.get('load_average_1m', [float('nan')])[0]:.1f} |" for r in result["ingest"]]
     lines += ["", "| engine | blocks | p50 ms | p95 ms | p99 ms | bare p95 ms | overhead |",
               "|---|---|---|---|---|---|---|"]
     lines += [f"| {s['engine']} | {s['blocks']} | {s['search']['p50_ms']:.1f} | {s['search']['p95_ms']:.1f} | "
