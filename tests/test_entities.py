@@ -576,3 +576,21 @@ def test_a_different_name_is_no_damaged_surname(word: str) -> None:
     """Two edits away, or a dictionary word: not the person the document names."""
     people = _people(f"1. Mr. Alvin Wendholt arrived on Monday. {word} came later; Brackenfield stayed.")
     assert not [m for m in people if m["text"] == word and m.get("method") == "person:damaged-surname"]
+
+
+@pytest.mark.parametrize(("text", "name", "title"), [
+    ("1. The talks began. Ambassodor Quarmby thought this would be good.", "Quarmby", "Ambassador"),
+    ("1. The views of Generais Wendholt and Brackenfield were heard.", "Wendholt", "Generals"),
+    ("1. Later Comnander Tolliver left.", "Tolliver", "Commander"),
+])
+def test_a_title_damaged_by_ocr_still_marks_a_person(text: str, name: str, title: str) -> None:
+    """Invented damage: one letter of a title replaced; the name keeps its own span."""
+    m = next((m for m in declass.parse(text).entities if m["text"] == name), None)
+    assert m is not None and m["type"] == "person" and m["title"] == title, m
+
+
+@pytest.mark.parametrize("text", ["1. The general Soviet line held.", "1. Generous Allied aid arrived.",
+                                  "1. Commanded Allied forces held.",
+                                  "1. Source: Meetings with the President. Secret; Personal and Private."])
+def test_words_near_a_title_are_no_title(text: str) -> None:
+    assert not [m for m in _people(text) if m["id"] is None], _people(text)

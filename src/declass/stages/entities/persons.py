@@ -252,6 +252,39 @@ def _addressed(text: str, taken: bytearray, c: Cues, caps: list[re.Match[str]]) 
     return out
 
 
+@lru_cache(maxsize=1)
+def _long_titles() -> dict[tuple[int, str], tuple[str, ...]]:
+    """The one-word titles of six letters or more, by (length, first letter)."""
+    out: dict[tuple[int, str], list[str]] = {}
+    for t in cues().title_starts:
+        if len(t) >= 6 and t.isalpha():
+            out.setdefault((len(t), t[0]), []).append(t)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=65536)
+def damaged_title(word: str) -> str | None:
+    """The title an OCR-damaged capitalised ``word`` is: one letter replaced, the first
+    kept, no dictionary word ("Amnassador", "Generats"), if exactly one title fits."""
+    if len(word) < 6 or not word.isalpha() or word in cues().title_starts or lexicon.is_word(word):
+        return None
+    near = [t for t in _long_titles().get((len(word), word[0]), ())
+            if sum(a != b for a, b in zip(t, word, strict=True)) == 1]
+    return near[0] if len(near) == 1 else None
+
+
+def _titles_restored(text: str, caps: Iterable[re.Match[str]]) -> str:
+    """``text`` with OCR-damaged titles ("Atbassadors Berger") written intact, letter for
+    letter in place, so every span keeps."""
+    fixes = [(m.start(), t) for m in caps if (t := damaged_title(m.group())) is not None]
+    if not fixes:
+        return text
+    out = list(text)
+    for s, t in fixes:
+        out[s : s + len(t)] = t
+    return "".join(out)
+
+
 def find(text: str, taken: bytearray, known: frozenset[str] = frozenset(),
          repaired: frozenset[str] = frozenset()) -> list[Found]:
     """Person names in ``text`` outside ``taken`` (the spans other entities hold), by their cues;
@@ -260,17 +293,21 @@ def find(text: str, taken: bytearray, known: frozenset[str] = frozenset(),
     found: list[Found] = []
     mark = bytearray(taken)
     titles: list[re.Match[str]] = []
+    damaged: list[re.Match[str]] = []
     starts: list[re.Match[str]] = []
     lone: list[re.Match[str]] = []
     speaking: list[re.Match[str]] = []
     addressed: list[re.Match[str]] = []
     title_starts, given, east_asian, speech_starts = c.title_starts, c.given, c.east_asian, c.speech_starts
+    long_titles = _long_titles()
     for m in _CAP_TOKEN.finditer(text):  # one pass sorts the capitalised words by the cues they may open
         if taken[m.start()]:
             continue
         g = m.group()
         if g in title_starts:
             titles.append(m)
+        elif len(g) >= 6 and (len(g), g[0]) in long_titles:  # perhaps a damaged title
+            damaged.append(m)
         if g in given or g in east_asian or (len(g) == 2 and g[1] == "."):
             starts.append(m)
             if g in east_asian and len(g) >= 3:
@@ -281,9 +318,12 @@ def find(text: str, taken: bytearray, known: frozenset[str] = frozenset(),
             speaking.append(m)
         if nxt == "to" or nxt == "th":
             addressed.append(m)
+    shadow = _titles_restored(text, damaged)
+    if shadow is not text:
+        titles = [m for m in _CAP_TOKEN.finditer(shadow) if m.group() in title_starts and not taken[m.start()]]
     if not (titles or starts or speaking or addressed or "(" in text or "ed by" in text or "ed\nby" in text):
         return found
-    for f in _by_title(text, mark, c, known, titles):
+    for f in _by_title(shadow, mark, c, known, titles):
         if _free(mark, f.start, f.end):
             found.append(f)
             mark[f.start : f.end] = b"\x01" * (f.end - f.start)
