@@ -64,6 +64,12 @@ def test_search_ranks_highlights_and_filters(filled: str) -> None:
         assert a.search("Sino-Soviet solidarity")
         by_entity = a.search(entity="Beijing", limit=200)
         assert {h.document for h in by_entity} == {NIE, BRIEF} and all(h.highlights for h in by_entity)
+        words_and_entity = a.search("Soviet", entity="Beijing", limit=200)  # both conditions at once
+        assert words_and_entity and {(h.document, h.label) for h in words_and_entity} <= \
+            {(h.document, h.label) for h in by_entity}
+        assert len(words_and_entity) < len(a.search("Soviet", limit=200))
+        in_one = a.search("Soviet", document=NIE, limit=200)
+        assert in_one and {h.document for h in in_one} == {NIE}
 
 
 def test_entities_links_and_judgments(filled: str) -> None:

@@ -292,7 +292,7 @@ def test_postgresql_accepts_any_query_the_parser_accepts(pg_empty: PostgresStore
         node = parse(text)
     except UsageError:
         return
-    assert pgsearch.search(pg_empty._read, node, limit=5, doc_id=None, entity_ids=()) == []
+    assert pgsearch.search(pg_empty._read, node, limit=5) == []
 
 
 def test_a_huge_block_stays_within_postgresql_bounds(pg_empty: PostgresStore) -> None:

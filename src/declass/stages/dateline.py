@@ -14,11 +14,10 @@ never guesses between two valid dates.
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from rapidfuzz import fuzz, process
 
-from declass.text.dates import DateMatch
+from declass.text.dates import DateMatch, valid_date
 
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                "november", "december")
@@ -59,20 +58,12 @@ def month_of(word: str) -> int | None:
     return best[0][2] + 1
 
 
-def _valid(y: int, m: int, d: int) -> bool:
-    try:
-        date(y, m, d)
-    except ValueError:
-        return False
-    return True
-
-
 def _days(day: str, year: int, month: int) -> list[int]:
     """The day as read if the month has it; else every day one look-alike digit away that it has."""
-    if _valid(year, month, int(day)):
+    if valid_date(year, month, int(day)):
         return [int(day)]
     out = {int(day[:i] + alt + day[i + 1:]) for i, c in enumerate(day) for alt in LOOK_ALIKES.get(c, "")}
-    return sorted(d for d in out if _valid(year, month, d))
+    return sorted(d for d in out if valid_date(year, month, d))
 
 
 def damaged_dateline(text: str) -> DateMatch | None:

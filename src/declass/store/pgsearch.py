@@ -324,23 +324,10 @@ def plan(node: Node) -> Plan | None:
     return Plan(to_tsquery(loose, lex), condition(tree, lex), rank)
 
 
-def block_filters(doc_id: str | None, entity_ids: Sequence[str]) -> tuple[list[str], list[Any]]:
-    """Conditions on blocks ``b`` that keep one document's, or those naming one of ``entity_ids``."""
-    where: list[str] = []
-    params: list[Any] = []
-    if doc_id:
-        where.append("b.doc_id = %s")
-        params.append(doc_id)
-    if entity_ids:
-        where.append("EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = b.doc_id AND m.block = b.label"
-                     " AND (m.entity_id = ANY(%s) OR m.named_id = ANY(%s)))")
-        params += [list(entity_ids), list(entity_ids)]
-    return where, params
-
-
-def search(read: Read, node: Node, *, limit: int, doc_id: str | None, entity_ids: Sequence[str]) -> list[Hit]:
+def search(read: Read, node: Node, *, limit: int, filters: tuple[list[str], list[Any]] = ([], [])) -> list[Hit]:
     """Blocks matching ``node``, best first, with highlighted snippets; ``read`` runs a
-    query (the store's, which turns errors into StoreError).
+    query (the store's, which turns errors into StoreError); ``filters``: the store's
+    conditions on blocks ``b`` (one document's, those naming an entity) in ``%s`` form.
 
     Ranking is bounded: ``ts_rank`` orders the first `RANK_CANDIDATES` matching
     blocks in storage order (all of them when fewer match), so a common word
@@ -354,9 +341,8 @@ def search(read: Read, node: Node, *, limit: int, doc_id: str | None, entity_ids
     if p.exact is not None:
         where.append(p.exact[0])
         params += p.exact[1]
-    more, more_params = block_filters(doc_id, entity_ids)
-    where += more
-    params += more_params
+    where += filters[0]
+    params += filters[1]
     rows = read(
         f"SELECT c.rowid, c.rank FROM (SELECT b.rowid, b.doc_id, b.seq, ts_rank(b.tsv, r, {RANK_NORMALIZATION})"
         f" AS rank FROM blocks b, (SELECT %s::tsquery AS r) tq WHERE {' AND '.join(where)} LIMIT %s) c"

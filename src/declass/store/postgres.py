@@ -62,7 +62,9 @@ class PostgresStore(SQLStore):
         if not query:
             return self._browse(limit, doc_id, entity_ids)
         # the query language, read as FTS5 reads it (store.pgsearch)
-        return pgsearch.search(self._read, parse(query), limit=limit, doc_id=doc_id, entity_ids=entity_ids)
+        where, params = self._block_filters(doc_id, entity_ids)
+        return pgsearch.search(self._read, parse(query), limit=limit,
+                               filters=([self.d.sql(w) for w in where], params))
 
 
 __all__ = ["PostgresStore"]

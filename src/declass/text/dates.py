@@ -67,7 +67,8 @@ class DateMatch:
         return date(parts[0], parts[1], parts[2])
 
 
-def _valid(y: int, m: int, d: int) -> bool:
+def valid_date(y: int, m: int, d: int) -> bool:
+    """Whether the calendar has this day (no 31 April, 29 February only in leap years)."""
     try:
         date(y, m, d)
     except ValueError:
@@ -105,7 +106,7 @@ def find_dates(text: str) -> list[DateMatch]:
             month = int(mo) if mo.isdigit() else MONTHS[mo.lower()[:4] if mo.lower().startswith("sept") else
                                                          mo.lower()[:3]]
             y, d = int(m.group("year")), int(m.group("day"))
-            if _valid(y, month, d) and free(m.start(), m.end()):
+            if valid_date(y, month, d) and free(m.start(), m.end()):
                 found.append(DateMatch(f"{y:04d}-{month:02d}-{d:02d}", "day", m.start(), m.end()))
                 taken.append((m.start(), m.end()))
     for m in MONTH_YEAR.finditer(text):
@@ -165,6 +166,6 @@ def page_header_date(text: str) -> DateMatch | None:
     """
     for m in PAGE_HEADER_DATE.finditer(text):
         y, mo, d = 1900 + int(m["year"]), MONTHS[m["month"].lower()[:3]], int(m["day"])
-        if _valid(y, mo, d):
+        if valid_date(y, mo, d):
             return DateMatch(f"{y:04d}-{mo:02d}-{d:02d}", "day", m.start("day"), m.end("year"))
     return None

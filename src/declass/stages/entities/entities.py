@@ -246,28 +246,38 @@ def make_stage(gaz: Gazetteer) -> Callable[[Document], Document]:
 _CAP_WORD = re.compile(r"(?<![\w'\u2019.-])[A-Z][a-z01]*[a-z][a-z01]*(?:[A-Z][a-z01]+)?(?![\w'\u2019-])")
 
 
-def _damaged_surnames(doc: Document, b: Block, ms: list[dict[str, Any]], known: frozenset[str],
-                      gaz: Gazetteer) -> list[dict[str, Any]]:
-    """Words of block ``b`` that are a known surname damaged by OCR: each a person of its
-    own span, carrying the intact form (``intact``) so it joins that person's identity."""
+def _people_at(doc: Document, b: Block, ms: list[dict[str, Any]], found: Iterable[tuple[int, int]], method: str,
+               gaz: Gazetteer, intact: Callable[[str], str | None] | None = None) -> list[dict[str, Any]]:
+    """Block ``b``'s mentions with a person added at each span found that no other mention
+    holds and that is not part of a longer name ("Johnson Library"); an unknown name it
+    covers gives way.  ``intact``: the surname an OCR-damaged word stands for (None: no
+    person there), asked only of spans still free."""
     held = _Spans((m["in_block"][0], m["in_block"][1], i) for i, m in enumerate(ms) if m["type"] != "unknown")
     unknown = _Spans((m["in_block"][0], m["in_block"][1], i) for i, m in enumerate(ms) if m["type"] == "unknown")
     added = []
     drop: set[int] = set()
-    for hit in _CAP_WORD.finditer(b.text):
-        s, e = hit.span()
+    for s, e in found:
         if held.overlapping(s, e) or _NEXT_CAPITAL.match(b.text, e):
             continue
-        intact = persons.intact_surname(hit.group(), known)
-        if intact is None:
+        form = intact(b.text[s:e]) if intact is not None else None
+        if intact is not None and form is None:
             continue
         drop.update(unknown.overlapping(s, e))
-        rec = _person(doc, b, s, e, "damaged-surname", None, gaz)
-        rec["intact"] = intact
+        rec = _person(doc, b, s, e, method, None, gaz)
+        if form is not None:
+            rec["intact"] = form
         added.append(rec)
-    if not added:
+    if not added and not drop:
         return ms
     return sorted([m for i, m in enumerate(ms) if i not in drop] + added, key=lambda r: r["start"])
+
+
+def _damaged_surnames(doc: Document, b: Block, ms: list[dict[str, Any]], known: frozenset[str],
+                      gaz: Gazetteer) -> list[dict[str, Any]]:
+    """Words of block ``b`` that are a known surname damaged by OCR: each a person of its
+    own span, carrying the intact form (``intact``) so it joins that person's identity."""
+    return _people_at(doc, b, ms, (hit.span() for hit in _CAP_WORD.finditer(b.text)), "damaged-surname", gaz,
+                      intact=lambda word: persons.intact_surname(word, known))
 
 
 def _surnames(doc: Document, blocks: list[Block], per_block: list[list[dict[str, Any]]],
@@ -281,21 +291,8 @@ def _surnames(doc: Document, blocks: list[Block], per_block: list[list[dict[str,
     out = []
     for b, ms in zip(blocks, per_block, strict=True):
         ms = _damaged_surnames(doc, b, ms, known, gaz)
-        if not any(name in b.text for name in known):
-            out.append(ms)
-            continue
-        held = _Spans((m["in_block"][0], m["in_block"][1], i) for i, m in enumerate(ms) if m["type"] != "unknown")
-        unknown = _Spans((m["in_block"][0], m["in_block"][1], i) for i, m in enumerate(ms) if m["type"] == "unknown")
-        added = []
-        drop: set[int] = set()
-        for hit in pattern.finditer(b.text):
-            s, e = hit.span()
-            if held.overlapping(s, e) or _NEXT_CAPITAL.match(b.text, e):
-                continue  # held already, or part of another name ("Johnson Library")
-            drop.update(unknown.overlapping(s, e))
-            added.append(_person(doc, b, s, e, "surname", None, gaz))
-        if added or drop:
-            ms = sorted([m for i, m in enumerate(ms) if i not in drop] + added, key=lambda r: r["start"])
+        if any(name in b.text for name in known):
+            ms = _people_at(doc, b, ms, (hit.span() for hit in pattern.finditer(b.text)), "surname", gaz)
         out.append(ms)
     return out
 
