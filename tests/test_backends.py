@@ -251,6 +251,29 @@ def test_tables_answer_as_the_records_do(filled: str) -> None:
             a.judgments(after="not a cursor")
 
 
+NAME_YEARS = ("SELECT coalesce(entity_id, '') AS eid, coalesce(named_id, '') AS named, text AS form,"
+              " substr(coalesce(doc_date, ''), 1, 4) AS year, count(*) AS n FROM mentions"
+              " WHERE entity_id IS NOT NULL OR named_id IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4")
+
+
+def test_names_and_years_are_the_mentions_counted(db: str, samples: Path, tmp_path: Path) -> None:
+    """The maintained names-and-years totals (what an entity page lists) are the archive's mentions
+    counted, after an ingest and after a document is replaced and its old share taken away."""
+    kept = "SELECT eid, named, form, year, n FROM name_years ORDER BY 1, 2, 3, 4"
+    memo = tmp_path / "memo.txt"
+    memo.write_text("MEMORANDUM\n\nDate: 1 March 1955\n\n1. Moscow and Peking met at Dairen.\n")
+    with declass.Archive(db) as a:
+        a.ingest([samples, memo], workers=1)
+        before = a.store._rows(kept)
+        assert before and before == a.store._rows(NAME_YEARS)
+        assert any(r["year"] == "1955" and r["form"] == "Dairen" for r in before)
+        memo.write_text("MEMORANDUM\n\nDate: 1 March 1957\n\n1. Talks on Port Arthur with Moscow resumed.\n")
+        assert a.ingest([memo], workers=1).count("replaced") == 1
+        after = a.store._rows(kept)
+        assert after == a.store._rows(NAME_YEARS) and after != before
+        assert not any(r["year"] == "1955" and r["form"] == "Dairen" for r in after)
+
+
 def test_replacing_a_document_replaces_its_rows(db: str, tmp_path: Path) -> None:
     memo = tmp_path / "memo.txt"
     memo.write_text("MEMORANDUM\n\nDate: 1 March 1955\n\n1. We believe that Moscow will probably support Peking"

@@ -80,7 +80,8 @@ def test_one_batch_adds_replaces_and_skips_as_one_at_a_time_would(tmp_path: Path
         alone = open_store(tmp_path / "b.db")
         alone.put_many([first])
         assert alone._rows("SELECT * FROM cooccurrence_totals")  # the pairs it should not count twice
-        for table in ("entity_totals", "entity_names", "entity_documents", "cooccurrence_totals", "term_totals"):
+        for table in ("entity_totals", "entity_names", "entity_documents", "cooccurrence_totals", "term_totals",
+                      "name_years"):
             sql = f"SELECT * FROM {table} ORDER BY 1, 2" if table != "entity_documents" else \
                 f"SELECT * FROM {table} ORDER BY 1"
             assert store._rows(sql) == alone._rows(sql), table

@@ -307,6 +307,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("the writer indexes new blocks for search itself", sqlite=(16, SQLITE_BULK_INDEXING)),
     Migration("the redaction report from indexes", sqlite=(17, paged.REPORT_INDEXES),
               postgresql=(11, paged.REPORT_INDEXES)),
+    Migration("names and years of each entity's mentions, kept up to date", sqlite=(18, tables.V18),
+              postgresql=(12, tables.V18)),
 )
 
 

@@ -323,14 +323,18 @@ class NamesSeen:
 def names_seen(lib: Library, ids: Sequence[str]) -> NamesSeen:
     """The names an entity appears under in the whole archive (most used first), with the years of
     their documents; and how many documents name it."""
-    cond, params = entity_where(ids)
-    rows = sql(lib, "SELECT m.text, count(*) AS n, min(nullif(substr(m.doc_date, 1, 4), '')) AS y0,"
-                    " max(nullif(substr(m.doc_date, 1, 4), '')) AS y1 FROM mentions m"
-                    f" WHERE {cond} GROUP BY m.text ORDER BY n DESC, m.text", params)
+    m = marks(ids)
+    rows = sql(lib, "SELECT form AS text, sum(n) AS n, min(nullif(year, '')) AS y0, max(nullif(year, '')) AS y1"
+                    f" FROM name_years WHERE eid IN ({m}) OR named IN ({m}) GROUP BY form ORDER BY n DESC, form",
+               [*ids, *ids])  # (kept up to date per document: each mention counted once)
     out = []
     for r in rows:
         period = "" if not r["y0"] else r["y0"] if r["y0"] == r["y1"] else f"{r['y0']}–{r['y1']}"
         out.append((r["text"], int(r["n"]), period))
+    if len(ids) == 1:  # its documents are kept up to date per document (as the entity or the entity named)
+        got = sql(lib, "SELECT documents FROM entity_documents WHERE entity = ?", list(ids))
+        return NamesSeen(out, int(got[0]["documents"]) if got else 0)
+    cond, params = entity_where(ids)  # several ids: a document naming two of them counts once
     docs = sql(lib, f"SELECT count(DISTINCT m.doc_id) AS n FROM mentions m WHERE {cond}", params)[0]["n"]
     return NamesSeen(out, int(docs))
 
