@@ -77,10 +77,20 @@ class SQLiteStore(SQLStore):
 
     def close(self) -> None:
         try:
-            if self._unindexed:
+            if self._unindexed or self._log_pending():
                 self._sync_quietly()
         finally:
             self.d.close()
+
+    def _log_pending(self) -> bool:
+        """Whether blocks wait in the index's change log: a batch committed just before an
+        interrupt (Ctrl-C, SIGTERM) was never counted in ``_unindexed``, yet must be indexed."""
+        if self.readonly or self.schema < 6:
+            return False
+        try:
+            return self.db.execute("SELECT 1 FROM search_log LIMIT 1").fetchone() is not None
+        except sqlite3.DatabaseError:
+            return False
 
     def _written(self, blocks: int) -> None:
         self._unindexed += blocks
