@@ -96,7 +96,8 @@ class Builder:
         self.stack: list[Node] = []  # open numbered items, outermost first
         self.last_value: dict[str, int] = {}  # across headings: numbers run on
         self.pending: list[Node] = []  # candidates for a lost number
-        self.awaiting: list[Node] = []  # items known to be numbered, number not yet known
+        self.awaiting: dict[str | None, list[Node]] = {}  # items known to be numbered, number not yet
+        # known, by the marker type they take (a gap in that type's numbering claims them)
         self.started = False  # past the front matter
         self.signatures: Node | None = None
         self.subject: Node | None = None  # a SUBJECT line whose subject is on the next line
@@ -328,10 +329,10 @@ class Builder:
             return None
         cand = cands[0]
         self.pending.remove(cand)
-        self.awaiting.append(cand)
         outer = self.stack[level - 1]
         cand.candidate = True
         cand.mtype = outer.mtype
+        self.awaiting.setdefault(cand.mtype, []).append(cand)
         cand.kind = outer.kind
         grand = self.stack[level - 2] if level >= 2 else self.container
         self.reparent(cand, grand)
@@ -348,17 +349,17 @@ class Builder:
     def fill_gap(self, mtype: str, prev: int, value: int, parent_stack: list[Node]) -> None:
         """Give lost numbers ``prev+1 .. value-1`` to the pending candidates, in order."""
         gap = value - prev - 1
-        waiting = [c for c in self.awaiting if c.mtype == mtype]
-        self.awaiting = [c for c in self.awaiting if c.mtype != mtype]
+        waiting = self.awaiting.pop(mtype, [])
         cands = sorted([*waiting, *self.pending], key=lambda c: c.seq)
         self.pending = []
-        if gap > 0 and mtype in ("roman", "upper", "lower"):
-            cands_ok = [c for c in cands if len(words(c.text)) >= 4]
+        if gap > 0 and mtype in ("roman", "upper", "lower"):  # (sets of nodes by identity: one look-up each)
+            cands_ok = {id(c) for c in cands if len(words(c.text)) >= 4}
         else:
-            cands_ok = cands
+            cands_ok = {id(c) for c in cands}
+        was_waiting = {id(c) for c in waiting}
         n = prev
         for c in cands:
-            if gap > 0 and c in cands_ok:
+            if gap > 0 and id(c) in cands_ok:
                 n += 1
                 gap -= 1
                 c.candidate = False
@@ -369,7 +370,7 @@ class Builder:
                 self.reparent(c, parent_stack[-1] if parent_stack else self.container)
                 if not parent_stack:
                     self.last_value[mtype] = n
-            elif c in waiting:
+            elif id(c) in was_waiting:
                 c.candidate = False  # an item whose number is lost for good
                 c.inferred = True
             else:
@@ -385,10 +386,11 @@ class Builder:
 
     def resolve_pending(self) -> None:
         """At a boundary: candidates become continuations or plain paragraphs."""
-        for c in self.awaiting:
-            c.candidate = False  # promoted, number unknown: keep as an unnumbered item
-            c.inferred = True
-        self.awaiting = []
+        for group in self.awaiting.values():
+            for c in group:
+                c.candidate = False  # promoted, number unknown: keep as an unnumbered item
+                c.inferred = True
+        self.awaiting = {}
         for c in self.pending:
             before = self.previous_body(c)
             if before is not None and (c.after_break or not is_closed(before.text)):
@@ -435,8 +437,10 @@ class Builder:
             self.stack.remove(node)
         if node in self.pending:
             self.pending.remove(node)
-        if node in self.awaiting:
-            self.awaiting.remove(node)
+        for group in self.awaiting.values():
+            if node in group:
+                group.remove(node)
+                break
 
     def unmarked(self, chunk: Chunk, view: MappedText, *, bullet: bool) -> None:
         text = view.text.strip()
