@@ -41,6 +41,21 @@ DROP INDEX mentions_named;
 the new mention indexes replace."""
 
 # The DDL of the tables added in schema 9 (SQLite) / 3 (PostgreSQL); {real} per dialect.
+EVENT_ENTITIES = """
+CREATE TABLE IF NOT EXISTS event_entities (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    entity TEXT NOT NULL,
+    date TEXT NOT NULL,
+    last_date TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    PRIMARY KEY (doc_id, seq, entity)
+);
+CREATE INDEX IF NOT EXISTS event_entities_order ON event_entities(entity, date, doc_id, start, seq);
+"""
+"""The entities each event names (written with the fresh tables and by migration 12, which
+adds them to an older archive: hence ``IF NOT EXISTS``)."""
+
 TABLES = """
 CREATE TABLE judgments (
     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -117,17 +132,7 @@ CREATE TABLE edits (
     PRIMARY KEY (doc_id, seq)
 );
 CREATE INDEX edits_order ON edits(doc_date, doc_id, seq);
-CREATE TABLE event_entities (
-    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    seq INTEGER NOT NULL,
-    entity TEXT NOT NULL,
-    date TEXT NOT NULL,
-    last_date TEXT NOT NULL,
-    start INTEGER NOT NULL,
-    PRIMARY KEY (doc_id, seq, entity)
-);
-CREATE INDEX event_entities_order ON event_entities(entity, date, doc_id, start, seq);
-CREATE TABLE cooccurrence (
+""" + EVENT_ENTITIES + """CREATE TABLE cooccurrence (
     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     a TEXT NOT NULL,
     a_name TEXT,
@@ -187,17 +192,7 @@ DROP INDEX mentions_doc_start;
 CREATE INDEX mentions_doc_entity ON mentions(doc_id, entity_id, start);
 """
 V12 = """
-CREATE TABLE IF NOT EXISTS event_entities (
-    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    seq INTEGER NOT NULL,
-    entity TEXT NOT NULL,
-    date TEXT NOT NULL,
-    last_date TEXT NOT NULL,
-    start INTEGER NOT NULL,
-    PRIMARY KEY (doc_id, seq, entity)
-);
-CREATE INDEX IF NOT EXISTS event_entities_order ON event_entities(entity, date, doc_id, start, seq);
-INSERT INTO event_entities (doc_id, seq, entity, date, last_date, start)
+""" + EVENT_ENTITIES + """INSERT INTO event_entities (doc_id, seq, entity, date, last_date, start)
     SELECT DISTINCT e.doc_id, e.seq, m.entity_id, e.date, e.last_date, e.start FROM events e
     JOIN mentions m ON m.doc_id = e.doc_id AND m.start >= e.sentence_start AND m.start < e.sentence_end
     WHERE m.entity_id IS NOT NULL

@@ -209,12 +209,7 @@ class Marker:
 
 def readings(text: str) -> list[Marker]:
     """Every plausible reading of the marker at the start of ``text``."""
-    return list(_readings(text[:40]))
-
-
-@lru_cache(maxsize=4096)
-def _readings(text: str) -> tuple[Marker, ...]:
-    return tuple(_read_markers(text))
+    return _read_markers(text[:40])
 
 
 def _read_markers(text: str) -> list[Marker]:
