@@ -99,7 +99,13 @@ class ExportFormat(StrEnum):
     csv = "csv"
 
 
+_INTERRUPTED: list[int] = []
+"""Signals received during an ingest: an error raised while one is handled (SQLite's own
+"interrupted", a pool torn down) is that interrupt, not a failure of its own."""
+
+
 def _interrupt(signum: int, frame: object) -> None:
+    _INTERRUPTED.append(signum)
     raise KeyboardInterrupt
 
 
@@ -163,9 +169,9 @@ def ingest(
             report = archive.ingest(paths, workers=workers, max_bytes=max_size * 2**20, ocr=ocr,
                                     gazetteer=gazetteer or (), on_result=on_result, dask=dask,
                                     time_budget=time_limit)
-        except DeclassError as exc:
-            raise fail(exc) from None
-        except KeyboardInterrupt:
+        except (DeclassError, KeyboardInterrupt) as exc:
+            if isinstance(exc, DeclassError) and not _INTERRUPTED:
+                raise fail(exc) from None
             archive.close()  # what is stored stays stored, and the index is brought up to date
             err.print("declass: interrupted: run the same command again to finish (stored files are skipped)",
                       markup=False)
