@@ -24,7 +24,6 @@ import csv
 import io
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +65,8 @@ class Term:
 
 
 def _data(name: str) -> str:
+    from importlib import resources  # (here: a store question that only names a scale should not load it)
+
     return resources.files("declass.data").joinpath("scales", name).read_text("utf-8")
 
 
