@@ -171,29 +171,29 @@ def test_tables_answer_as_the_records_do(filled: str) -> None:
         records = list(a.records())
         judgments = [(r["id"], j["id"]) for r in records for j in r["judgments"]]
         paged = _all_pages(a.judgments, 7)
-        assert [(j["document"], j["id"]) for j in paged] == judgments
-        assert all(j["range"] == j["probability"]["kent"] for j in paged if "kent" in j["probability"])
+        assert [(j.document, j.id) for j in paged] == judgments
+        assert all(j.range == j.probability["kent"] for j in paged if "kent" in j.probability)
         assert a.judgments(limit=7).total == len(judgments) == len(a.judgments())
-        band = [j for j in paged if j["range"] and j["range"][0] >= 0.6 and j["range"][1] <= 0.9]
-        assert [j["id"] for j in _all_pages(lambda **k: a.judgments(low=0.6, high=0.9, **k), 4)] == \
-            [j["id"] for j in band] and band
+        band = [j for j in paged if j.range and j.range[0] >= 0.6 and j.range[1] <= 0.9]
+        assert [j.id for j in _all_pages(lambda **k: a.judgments(low=0.6, high=0.9, **k), 4)] == \
+            [j.id for j in band] and band
         probably = a.judgments(term="presumably")
-        assert probably and {j["term"] for j in probably} == {"presumably"}
+        assert probably and {j.term for j in probably} == {"presumably"}
         assert {t["term"]: t["count"] for t in a.judgment_terms()}["presumably"] == len(probably)
         for r in records:  # one document's terms (its judgments joined to their ranges by key)
             mine = Counter(j["term"] for j in r["judgments"])
             terms = a.judgment_terms(r["id"])
             assert {t["term"]: t["count"] for t in terms} == mine
             assert [t["count"] for t in terms] == sorted(mine.values(), reverse=True)
-        assert [j["id"] for j in a.judgments("NIE-58", limit=3)] == [j["id"] for j in records[0]["judgments"][:3]]
+        assert [j.id for j in a.judgments("NIE-58", limit=3)] == [j["id"] for j in records[0]["judgments"][:3]]
 
         events = sorted(((r["id"], e) for r in records for e in r["events"]),
                         key=lambda t: (t[1]["date"], t[0], t[1]["start"]))
         timeline = _all_pages(a.timeline, 6)
-        assert [(e["document"], e["start"]) for e in timeline] == [(d, e["start"]) for d, e in events]
-        assert all(e["citation"] for e in timeline)
+        assert [(e.document, e.start) for e in timeline] == [(d, e["start"]) for d, e in events]
+        assert all(e.citation for e in timeline)
         dated = a.timeline(start="1950", end="1952")
-        assert dated and all(e["date"] <= "1952\uffff" and (e["date_end"] or e["date"]) >= "1950" for e in dated)
+        assert dated and all(e.date <= "1952\uffff" and (e.date_end or e.date) >= "1950" for e in dated)
         moscow = a.timeline(entity="Moscow")
         assert 0 < moscow.total < len(events)
         for name in ("Moscow", "Soviet Union"):  # one id; an entity and what stands for it
@@ -202,14 +202,14 @@ def test_tables_answer_as_the_records_do(filled: str) -> None:
                 m.get("id") in ids and e["sentence_start"] <= m["start"] < e["sentence_end"]
                 for r in records if r["id"] == d for m in r["entities"])]
             paged = _all_pages(lambda name=name, **k: a.timeline(entity=name, **k), 3)
-            assert [(e["document"], e["start"]) for e in paged] == named
+            assert [(e.document, e.start) for e in paged] == named
             assert a.timeline(entity=name, limit=1).total == len(named)
         assert a.judgments(low=0.6, high=0.9, limit=1).total == len(band)
         assert a.judgments(term="presumably", limit=1).total == sum(
             1 for r in records for j in r["judgments"] if j["term"] == "presumably")
 
         reds = [(r["id"], x) for r in records for x in r["redactions"]]
-        assert [x["document"] for x in _all_pages(a.redactions, 5)] == [d for d, _ in reds]
+        assert [x.document for x in _all_pages(a.redactions, 5)] == [d for d, _ in reds]
         coded = a.redactions(exemption="25X1")
         assert coded.total == sum(1 for _, x in reds if (x.get("exemption") or {}).get("code") == "25X1") > 0
         report = a.redaction_report(limit=1)
@@ -218,7 +218,7 @@ def test_tables_answer_as_the_records_do(filled: str) -> None:
         assert [d["id"] for d in _all_pages(lambda **k: a.redaction_report(sort="most", **k)["documents"], 1)] == \
             [BRIEF, NIE]
         one = a.redaction_report("NIE-58")
-        assert one["documents"][0]["redactions"] == records[0]["redactions"]
+        assert [x.to_dict() for x in one["documents"][0]["redactions"]] == records[0]["redactions"]
 
         expected = counts([{**m, "document": r["id"]} for r in records for m in r["entities"]])
         got = _all_pages(a.entities, 10)
@@ -237,7 +237,7 @@ def test_tables_answer_as_the_records_do(filled: str) -> None:
         assert beijing["total"] == len(mentions) and len(beijing["mentions"]) == 10
         assert sum(beijing["forms_seen"].values()) == len(mentions) and beijing["document_count"] == 2
         rest = _all_pages(lambda **k: a.entity("Peiping", **k)["mentions"], 25)
-        assert len(rest) == len(mentions) and all(m["citation"] for m in rest)
+        assert len(rest) == len(mentions) and all(m.citation for m in rest)
         top = beijing["cooccurring"][0]
         pair = tuple(sorted((eid, top["id"])))
         assert top["weight"] == edges[pair][0] == max(w for (x, y), (w, _) in edges.items() if eid in (x, y))
@@ -340,6 +340,6 @@ def test_old_postgres_schema_is_migrated(pg_url: str, samples: Path) -> None:
         assert a.timeline().total == sum(len(r["events"]) for r in records)
         edges = {(e["source"], e["target"]): (e["weight"], e["documents"]) for e in a.cooccurrence()}
         assert edges == _expected_cooccurrence(records)
-        assert a.entity("Peiping", limit=5)["mentions"][0]["citation"]
+        assert a.entity("Peiping", limit=5)["mentions"][0].citation
         assert a.redaction_report()["corpus"]["markers"] == sum(
             1 for r in records for x in r["redactions"] if x["kind"] == "marker")

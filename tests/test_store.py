@@ -257,8 +257,8 @@ def test_archive_of_the_previous_release_is_migrated(tmp_path: Path, sample_db: 
         assert old.entities() == new.entities()
         assert old.cooccurrence() == new.cooccurrence()
         drop = ("date",)
-        assert [{k: v for k, v in m.items() if k not in drop} for m in old.entity("Moscow")["mentions"]] == \
-            [{k: v for k, v in m.items() if k not in drop} for m in new.entity("Moscow")["mentions"]]
+        assert [{k: v for k, v in m.to_dict().items() if k not in drop} for m in old.entity("Moscow")["mentions"]] == \
+            [{k: v for k, v in m.to_dict().items() if k not in drop} for m in new.entity("Moscow")["mentions"]]
         assert old.search('"Port Arthur"')
         # the fixture was ingested from another checkout: the file's path is where it was then
         old_rec, new_rec = old.get("NIE-58"), new.get("NIE-58")
@@ -290,3 +290,34 @@ def test_old_archive_read_only_says_how_to_upgrade(tmp_path: Path) -> None:
         with pytest.raises(StoreError) as info:
             a.judgments(limit=5)
     assert info.value.code == "E302" and "without --readonly" in str(info.value)
+
+
+def test_rows_read_back_typed_as_their_records(sample_db: Path) -> None:
+    """Every row the store reads back is the model's record of its document (a span with its document,
+    block, offsets and page), typed, and its export form is the record's item plus what the row adds."""
+    from declass.model import Edit, Event, Judgment, Redaction, Span
+    from declass.store.rows import StoredMention, plain
+
+    with declass.Archive(sample_db, readonly=True) as a:
+        records = {r["id"]: r for r in a.records()}
+        rows = {"judgments": list(a.judgments(limit=None)), "events": list(a.timeline(limit=None)),
+                "redactions": list(a.redactions(limit=None)), "edits": list(a.edits(limit=None))}
+        for key, kind in (("judgments", Judgment), ("events", Event), ("redactions", Redaction), ("edits", Edit)):
+            got = rows[key]
+            assert len(got) == sum(len(r[key]) for r in records.values()) > 0, key
+            assert all(isinstance(x, kind) and isinstance(x, Span) and x.document in records for x in got), key
+            for x in got:  # the record's own item, key for key, inside the row's export form
+                d = x.to_dict()
+                assert {k: v for k, v in d.items() if k in kind.KEYS} in records[x.document][key]
+                assert d == plain(x) and list(d)[0] == "document"
+        cited = rows["edits"]
+        assert all(e.citation and "doc_number" in e.to_dict() for e in cited)
+        deletes = a.edits(op="delete", limit=None)
+        assert deletes and len(deletes) == sum(1 for e in cited if e.op == "delete") < len(cited)
+        edited = next(i for i, r in records.items() if r["edits"])
+        assert [e.start for e in a.edits(edited, limit=None)] == [e["start"] for e in records[edited]["edits"]]
+        mentions = a.entity("Moscow", limit=5)["mentions"]
+        assert mentions and all(isinstance(m, StoredMention) and m.citation for m in mentions)
+        assert all(m.page is not None and m.block for m in mentions)
+        report = a.redaction_report("NIE-58")["documents"][0]
+        assert all(isinstance(r, Redaction) for r in report["redactions"])

@@ -15,10 +15,10 @@ from declass.web.data import Library
 
 
 @pytest.fixture(scope="module")
-def events(sample_db: Path) -> list[dict]:
+def events(sample_db: Path) -> list:
     with declass.Archive(sample_db, readonly=True) as a:
         every = list(a.timeline(limit=None))
-    assert any(e.get("date_end") for e in every), "the samples have events that last beyond their first day"
+    assert any(e.date_end for e in every), "the samples have events that last beyond their first day"
     return every
 
 
@@ -37,7 +37,7 @@ def paged_through(fetch, limit: int) -> tuple[list[dict], int]:
 BOUNDS = ["1945", "1946", "1949", "1949-06", "1950", "1953-07", "1953-06-01", "1979", "1982", "1990"]
 
 
-def test_timeline_cut_to_dates_is_every_overlapping_event(sample_db: Path, events: list[dict]) -> None:
+def test_timeline_cut_to_dates_is_every_overlapping_event(sample_db: Path, events: list) -> None:
     with declass.Archive(sample_db, readonly=True) as a:
         store = a.store
         last = {(r["doc_id"], r["seq"]): r["last_date"]
@@ -46,12 +46,12 @@ def test_timeline_cut_to_dates_is_every_overlapping_event(sample_db: Path, event
                for r in store._rows("SELECT doc_id, seq, date, start FROM events")}
         for start, end in product(BOUNDS, [None, *BOUNDS]):
             want = [e for e in events
-                    if last[key[(e["document"], e["date"], e["start"])]] >= start
-                    and (end is None or e["date"] <= end + "\uffff")]
+                    if last[key[(e.document, e.date, e.start)]] >= start
+                    and (end is None or e.date <= end + "\uffff")]
             for limit in (1, 3, 50):
                 got, total = paged_through(
                     lambda limit, after, s=start, e=end: a.timeline(start=s, end=e, limit=limit, after=after), limit)
-                assert [(g["document"], g["start"]) for g in got] == [(w["document"], w["start"]) for w in want], \
+                assert [(g.document, g.start) for g in got] == [(w.document, w.start) for w in want], \
                     (start, end, limit)
                 assert total == len(want)
 
@@ -80,7 +80,7 @@ def test_an_entity_timeline_counts_each_event_once(tmp_path: Path, samples: Path
             every = list(a.store.events_page(entity_ids=ids, limit=None))
             got, total = paged_through(lambda limit, after, i=ids: a.store.events_page(entity_ids=i, limit=limit,
                                                                                         after=after), 2)
-            assert total == len(every) == len(got) == len({(r["document"], r["start"], r["date"]) for r in got})
+            assert total == len(every) == len(got) == len({(r.document, r.start, r.date) for r in got})
 
 
 def test_archive_page_in_every_order_under_every_filter(sample_db: Path) -> None:
@@ -118,9 +118,9 @@ def test_a_documents_judgment_terms_are_its_judgments_counted(sample_db: Path) -
         for doc, scale in product(docs, ["kent", "icd203"]):
             want: dict[str, list] = {}
             for j in a.judgments(doc, scale=scale, limit=None):
-                low, high = j["range"] if j.get("range") else (None, None)
-                n, lo, hi = want.get(j["term"], [0, None, None])
-                want[j["term"]] = [n + 1, low if lo is None else min(lo, low if low is not None else lo),
+                low, high = j.range if j.range else (None, None)
+                n, lo, hi = want.get(j.term, [0, None, None])
+                want[j.term] = [n + 1, low if lo is None else min(lo, low if low is not None else lo),
                                    high if hi is None else max(hi, high if high is not None else hi)]
             got = {t["term"]: [t["count"], t["low"], t["high"]] for t in a.judgment_terms(doc, scale=scale)}
             assert got == want, (doc, scale)

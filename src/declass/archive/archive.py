@@ -1,7 +1,9 @@
 """`Archive`: the Python API over a store, for notebooks and scripts.
 
-The CLI and the web UI are thin layers over this class; everything it
-returns is plain data (dicts and small dataclasses).  The pipeline, the ingest
+The CLI and the web UI are thin layers over this class; what it returns are
+the store's typed rows (`declass.store.rows`: judgments, events, redactions,
+mentions, edits, each a span of its document) and small dataclasses, a page at a
+time; `declass.store.rows.plain` gives their JSON.  The pipeline, the ingest
 machinery and the gazetteer are imported where they are used: a question to
 the store (``declass judgments``) should not pay for loading them.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from declass.errors import StoreError, UsageError
 from declass.limits import DEFAULT_MAX_BYTES, DEFAULT_TIME_BUDGET
@@ -24,6 +26,14 @@ from declass.store.tables import decode_cursor, encode_cursor
 if TYPE_CHECKING:  # the model, export, citation and linking modules load where used
     from declass.archive.ingest import FileResult, IngestReport
     from declass.model import Document
+    from declass.store.rows import (
+        Cited,
+        RedactionDocument,
+        StoredEdit,
+        StoredEvent,
+        StoredJudgment,
+        StoredRedaction,
+    )
 
 if TYPE_CHECKING:  # the releases package (and its near-duplicate index) loads when first used
     from declass.corpus.releases.compare import Comparison
@@ -32,6 +42,9 @@ DEFAULT_LIMIT = 50
 """Rows per page the CLI and the web ask for unless told otherwise."""
 MAX_LIMIT = 1000
 """The most rows one page may hold."""
+
+T = TypeVar("T")
+C = TypeVar("C", bound="Cited")
 
 
 def bounded(limit: int | None) -> int | None:
@@ -43,8 +56,8 @@ def bounded(limit: int | None) -> int | None:
     return min(limit, MAX_LIMIT)
 
 
-def page_of(rows: list[dict[str, Any]], *, key: Callable[[dict[str, Any]], tuple[Any, ...]], limit: int | None,
-            after: str | None) -> Page:
+def page_of(rows: list[T], *, key: Callable[[T], tuple[Any, ...]], limit: int | None,
+            after: str | None) -> Page[T]:
     """A keyset page of rows already in ``key`` order (for questions answered in Python)."""
     keys = [key(r) for r in rows]
     start = 0
@@ -55,14 +68,19 @@ def page_of(rows: list[dict[str, Any]], *, key: Callable[[dict[str, Any]], tuple
     return Page(rows[start:stop], total=len(rows), next=encode_cursor(keys[stop - 1]) if stop < len(rows) else None)
 
 
-def _statistics(d: dict[str, Any]) -> dict[str, Any]:
+def _statistics(d: RedactionDocument) -> dict[str, Any]:
     """A document's redaction statistics from its stored redactions and counts."""
     from declass.stages.redactions.redactions import statistics
 
-    stats = statistics(d["redactions"], [], d["pages"])
-    withheld, numbered = stats["withheld_blocks"], d["numbered"]
+    stats = statistics(d.redactions, [], d.pages)
+    withheld, numbered = stats["withheld_blocks"], d.numbered
     stats["withheld_share"] = round(withheld / (numbered + withheld), 4) if numbered else 0.0
     return stats
+
+
+def _report_row(d: RedactionDocument) -> dict[str, Any]:
+    """A document of the redaction report: its statistics and its redactions."""
+    return {"id": d.id, "statistics": _statistics(d), "redactions": d.redactions}
 
 
 class LazyRecords(Mapping[str, dict[str, Any]]):
@@ -142,7 +160,8 @@ class Archive:
         return self.store.put(to_record(doc))
 
     def documents(self, *, limit: int | None = None, after: str | None = None, sort: str = "date",
-                  descending: bool = False, doc_type: str | None = None, text: str | None = None) -> Page:
+                  descending: bool = False, doc_type: str | None = None,
+                  text: str | None = None) -> Page[dict[str, Any]]:
         """A summary row per document, ordered by date (or ``sort``), optionally of one
         ``doc_type`` or with ``text`` in its title or number."""
         return self.store.documents_page(limit=bounded(limit), after=after, sort=sort, descending=descending,
@@ -214,7 +233,7 @@ class Archive:
         return ids
 
     def entities(self, ref: str | None = None, *, type_: str | None = None, limit: int | None = None,
-                 after: str | None = None) -> Page:
+                 after: str | None = None) -> Page[dict[str, Any]]:
         """Mentions per canonical entity, in one document or the whole archive, most mentioned first."""
         doc_id = self.resolve(ref) if ref else None
         return self.store.entity_counts(doc_id=doc_id, type_=type_, limit=bounded(limit), after=after)
@@ -229,15 +248,15 @@ class Archive:
         ent = gaz.lookup(name)
         if ent is None:
             raise UsageError("E401", f"no entity called {name!r} in the gazetteer (try 'declass entities')")
-        mentions = self.store.mentions_page(entity_ids=[ent.id], limit=bounded(limit), after=after)
+        mentions = self._cite(self.store.mentions_page(entity_ids=[ent.id], limit=bounded(limit), after=after))
         forms, documents = self.store.mention_forms([ent.id])
-        self._cite(mentions)
         return {"entity": ent.to_dict(), "forms_seen": forms, "mentions": mentions,
-                "documents": sorted({m["document"] for m in mentions}), "document_count": documents,
+                "documents": sorted({m.document for m in mentions}), "document_count": documents,
                 "total": mentions.total, "next": mentions.next,
                 "cooccurring": self.store.cooccurring(ent.id, limit=cooccurring)}
 
-    def cooccurrence(self, *, min_weight: int = 1, limit: int | None = None, after: str | None = None) -> Page:
+    def cooccurrence(self, *, min_weight: int = 1, limit: int | None = None,
+                     after: str | None = None) -> Page[dict[str, Any]]:
         """Entity pairs mentioned in the same blocks (an edge list for network tools), heaviest first."""
         return self.store.cooccurrence_page(min_weight=min_weight, limit=bounded(limit), after=after)
 
@@ -246,7 +265,7 @@ class Archive:
         return self.store.cooccurring(entity_id, limit=min(max(limit, 1), MAX_LIMIT))
 
     def redactions(self, ref: str | None = None, *, exemption: str | None = None, kind: str | None = None,
-                   limit: int | None = None, after: str | None = None) -> Page:
+                   limit: int | None = None, after: str | None = None) -> Page[StoredRedaction]:
         """Redactions, one row each (cited), optionally of one document, exemption or kind."""
         doc_id = self.resolve(ref) if ref else None
         page = self.store.redactions_page(doc_id=doc_id, exemption=exemption, kind=kind, limit=bounded(limit),
@@ -259,7 +278,7 @@ class Archive:
         (``sort``: ``date``, or ``most`` markers and withheld points first)."""
         doc_id = self.resolve(ref) if ref else None
         page = self.store.redaction_documents(doc_id=doc_id, sort=sort, limit=bounded(limit), after=after)
-        docs = page.map(lambda d: {"id": d["id"], "statistics": _statistics(d), "redactions": d["redactions"]})
+        docs = page.map(_report_row)
         if doc_id:
             stats = docs[0]["statistics"]
             corpus = {**{k: stats[k] for k in ("markers", "withheld_blocks", "pages", "exempt_pages")},
@@ -270,7 +289,7 @@ class Archive:
 
     def judgments(self, ref: str | None = None, *, scale: str = "kent", low: float = 0.0,
                   high: float = 1.0, term: str | None = None, limit: int | None = None,
-                  after: str | None = None) -> Page:
+                  after: str | None = None) -> Page[StoredJudgment]:
         """Judgments (one document or all) with their range under ``scale``,
         kept when that range lies within ``[low, high]`` (unmapped ones only
         when no bound is set), in document order; ``term``: only that term."""
@@ -279,20 +298,22 @@ class Archive:
             return self.store.judgments_page(doc_id=doc_id, scale=scale, low=low, high=high, term=term,
                                              limit=bounded(limit), after=after)
         # a user's scale file: no column holds its ranges, so the judgments table is read through
+        from dataclasses import replace
+
         load_scale(scale)  # a bad scale fails here, once
-        rows = []
-        for j in self.store.judgment_scan(doc_id=doc_id):
-            if term and j["term"] != term:
+        rows: list[tuple[int, StoredJudgment]] = []
+        for seq, j in self.store.judgment_scan(doc_id=doc_id):
+            if term and j.term != term:
                 continue
             rng = range_under(j, scale)
             if rng is None and (low > 0.0 or high < 1.0):
                 continue
             if rng is not None and not (low <= rng[0] and rng[1] <= high):
                 continue
-            rows.append(j)
-        page = page_of(rows, key=lambda r: (r["date"] or "", r["document"], r.pop("seq")), limit=bounded(limit),
+            rows.append((seq, replace(j, scale=scale, range=None if rng is None else (rng[0], rng[1]))))
+        page = page_of(rows, key=lambda r: (r[1].date or "", r[1].document, r[0]), limit=bounded(limit),
                        after=after)
-        return page.map(lambda j: {**j, "range": range_under(j, scale), "scale": scale})
+        return page.map(lambda r: r[1])
 
     def judgment_terms(self, ref: str | None = None, *, scale: str = "kent") -> list[dict[str, Any]]:
         """Per term: how many judgments use it and its range under ``scale`` (a built-in one)."""
@@ -301,26 +322,37 @@ class Archive:
 
     def timeline(self, *, entity: str | None = None, start: str | None = None, end: str | None = None,
                  gazetteer: Sequence[str | Path] = (), limit: int | None = None,
-                 after: str | None = None) -> Page:
+                 after: str | None = None) -> Page[StoredEvent]:
         """The corpus's events in date order, each cited; optionally only those
         whose sentence names ``entity``, and only between ``start`` and ``end``."""
         ids = self.entity_ids(entity, gazetteer) if entity else []
         page = self.store.events_page(entity_ids=ids, start=start, end=end, limit=bounded(limit), after=after)
         return self._cite(page)
 
-    def _cite(self, rows: Page) -> Page:
-        """Add each row's ``citation`` (of its document and block), reading only the rows' blocks."""
-        if not rows:
-            return rows
+    def edits(self, ref: str | None = None, *, op: str | None = None, limit: int | None = None,
+              after: str | None = None) -> Page[StoredEdit]:
+        """Handwritten edits (struck, inserted, notes, marks), one row each (cited), in document
+        order; optionally of one document or operation (``delete``, ``insert``, ``note``, ``mark``)."""
+        doc_id = self.resolve(ref) if ref else None
+        return self._cite(self.store.edits_page(doc_id=doc_id, op=op, limit=bounded(limit), after=after))
+
+    def citations(self, places: Sequence[tuple[str, str | None]]) -> list[tuple[str, str | None, str | None]]:
+        """``(citation, document number, title)`` of each ``(document, block label)``, reading only their blocks."""
+        if not places:
+            return []
         from declass.corpus.cite import citation
 
-        docs, blocks = self.store.cite_parts([(r["document"], r.get("block")) for r in rows])
-        for r in rows:
-            doc = docs.get(r["document"], {"id": r["document"], "metadata": {}})
-            r["citation"] = citation(doc, blocks.get((r["document"], r.get("block") or "")))
-            r.setdefault("doc_number", doc.get("doc_number"))
-            r.setdefault("title", doc.get("title"))
-        return rows
+        docs, blocks = self.store.cite_parts(places)
+        out = []
+        for doc_id, label in places:
+            doc = docs.get(doc_id, {"id": doc_id, "metadata": {}})
+            out.append((citation(doc, blocks.get((doc_id, label or ""))), doc.get("doc_number"), doc.get("title")))
+        return out
+
+    def _cite(self, rows: Page[C]) -> Page[C]:
+        """Each row with its ``citation`` (of its document and block), and its document's number and title."""
+        cites = iter(self.citations([(r.document, r.block) for r in rows]))
+        return rows.map(lambda r: r.cited(*next(cites)))
 
     # -- judgments across documents --------------------------------------
 
@@ -332,14 +364,13 @@ class Archive:
         from declass.corpus.link import DEFAULT_THRESHOLD, LinkItem, link_items
 
         threshold = DEFAULT_THRESHOLD if threshold is None else threshold
-        items = [LinkItem(j["document"], j["id"], j["claim"], j["polarity"], tuple(ents))
-                 for j, ents in self.store.judgment_entities()]
+        items = [LinkItem(j.document, j.id, j.claim, j.polarity, j.entities) for j in self.store.judgment_entities()]
         found = link_items(items, threshold, method)
         self.store.save_links(found)
         return [lk.to_dict() for lk in self.store.links()]
 
     def links(self, *, include_rejected: bool = False, limit: int | None = None,
-              after: str | None = None) -> Page:
+              after: str | None = None) -> Page[dict[str, Any]]:
         """Stored links between judgments, best first."""
         return self.store.links_page(include_rejected=include_rejected, limit=bounded(limit), after=after)
 
@@ -348,9 +379,9 @@ class Archive:
         if status not in ("confirmed", "rejected"):
             raise UsageError("E404", f"link status {status!r} (confirmed or rejected)")
         (da, ja), (db_, jb) = self.judgment_ref(a), self.judgment_ref(b)
-        self.store.set_link_status(da, ja["id"], db_, jb["id"], status)
+        self.store.set_link_status(da, ja.id, db_, jb.id, status)
 
-    def judgment_ref(self, ref: str) -> tuple[str, dict[str, Any]]:
+    def judgment_ref(self, ref: str) -> tuple[str, StoredJudgment]:
         """``(document id, judgment)`` for ``DOC:BLOCK#N`` (DOC: id, prefix or number)."""
         doc, sep, jid = ref.rpartition(":")
         if not sep:
@@ -359,13 +390,14 @@ class Archive:
         found = self.store.judgments_of([(doc_id, jid)]).get((doc_id, jid))
         if found is None:
             raise UsageError("E402", f"no judgment {jid!r} in {doc_id} (see 'declass judgments {doc}')")
-        found.pop("date", None)
         return doc_id, found
 
     def track(self, ref: str, *, scale: str = "kent") -> dict[str, Any]:
         """A judgment's trajectory: every restatement (linked or restated in
         the same document), in date order, with its term and probability on
         the anchor's side of the question."""
+        from dataclasses import replace
+
         from rapidfuzz import fuzz
 
         from declass.corpus.link import signature as link_signature
@@ -373,51 +405,47 @@ class Archive:
         if ":" in ref:
             anchor_doc, anchor = self.judgment_ref(ref)
         else:
-            scored = [(fuzz.token_set_ratio(ref, j["claim"]), j["document"], j)
-                      for j in self.store.judgment_scan()]
-            if not scored or max(s for s, _, _ in scored) < 60:
+            scored = [(fuzz.token_set_ratio(ref, j.claim), j) for _, j in self.store.judgment_scan()]
+            if not scored or max(s for s, _ in scored) < 60:
                 raise UsageError("E402", f"no judgment like {ref!r}")
-            _, anchor_doc, anchor = max(scored, key=lambda t: t[0])
-            anchor = {k: v for k, v in anchor.items() if k not in ("document", "seq", "date")}
+            anchor = max(scored, key=lambda t: t[0])[1]
+            anchor_doc = anchor.document
         edges: dict[tuple[str, str], set[tuple[str, str]]] = {}
         for lk in self.store.links():
             a, b = (lk.a_doc, lk.a), (lk.b_doc, lk.b)
             edges.setdefault(a, set()).add(b)
             edges.setdefault(b, set()).add(a)
         # the linked judgments, and those restated in the same document, fetched as the walk reaches them
-        found: dict[tuple[str, str], dict[str, Any]] = {}
-        seen = {(anchor_doc, anchor["id"])}
-        todo = [(anchor_doc, anchor["id"])]
+        found: dict[tuple[str, str], StoredJudgment] = {}
+        seen = {(anchor_doc, anchor.id)}
+        todo = [(anchor_doc, anchor.id)]
         while todo:
             fetched = self.store.judgments_of([k for k in todo if k not in found])
             found.update(fetched)
             nxt: list[tuple[str, str]] = []
             for key in todo:
                 j = found.get(key)
-                near = set(edges.get(key, ())) | {(key[0], o) for o in (j or {}).get("restates", [])}
+                near = set(edges.get(key, ())) | {(key[0], o) for o in (j.restates if j else ())}
                 for other in near:
                     if other not in seen:
                         seen.add(other)
                         nxt.append(other)
             todo = nxt
-        spans = {k: (j["start"], j["end"]) for k, j in found.items()}
-        ents = self.store.entities_in_spans([(d, s, e) for (d, _), (s, e) in spans.items()])
-        anchor_sign = link_signature(anchor["claim"], ents.get((anchor_doc, anchor["start"], anchor["end"]), []))[1]
-        rows = []
-        for (rid, jid), j in found.items():
+        ents = self.store.entities_in_spans([(d, j.start, j.end) for (d, _), j in found.items()])
+        anchor_sign = link_signature(anchor.claim, ents.get((anchor_doc, anchor.start, anchor.end), []))[1]
+        rows: list[dict[str, Any]] = []
+        for (rid, jid), j in sorted(found.items(), key=lambda kv: (kv[1].date or "", kv[0])):
             rng = range_under(j, scale)
-            sign = link_signature(j["claim"], ents.get((rid, j["start"], j["end"]), []))[1]
+            sign = link_signature(j.claim, ents.get((rid, j.start, j.end), []))[1]
             flipped = bool(anchor_sign and sign and sign != anchor_sign)
             aligned = None if rng is None else ([round(1 - rng[1], 4), round(1 - rng[0], 4)] if flipped else rng)
-            rows.append({"document": rid, "date": j["date"], "judgment": jid, "block": j["block"], "term": j["term"],
-                         "expression": j["expression"], "claim": j["claim"], "range": rng, "aligned_range": aligned,
+            rows.append({"document": rid, "date": j.date, "judgment": jid, "block": j.block, "term": j.term,
+                         "expression": j.expression, "claim": j.claim, "range": rng, "aligned_range": aligned,
                          "flipped": flipped})
-        rows.sort(key=lambda r: (r["date"] or "", r["document"], r["judgment"]))
-        self._cite(Page(rows))
-        for r in rows:
-            r.pop("doc_number", None)
-            r.pop("title", None)
-        return {"anchor": {"document": anchor_doc, **anchor}, "scale": scale, "trajectory": rows}
+        for r, (cite, _, _) in zip(rows, self.citations([(r["document"], r["block"]) for r in rows]), strict=True):
+            r["citation"] = cite
+        return {"anchor": replace(anchor, date=None, range=None, scale=None).to_dict(), "scale": scale,
+                "trajectory": rows}
 
     def score(self, outcomes: str | Path, *, scale: str = "kent", by: str | None = None) -> dict[str, Any]:
         """Brier and log scores, calibration, of the judgments an outcomes file resolves."""

@@ -111,7 +111,15 @@ def short_ids(archive: Archive) -> dict[str, str]:
     return {d["id"]: d["doc_number"] or d["id"] for d in archive.documents()}
 
 
+def _exported(value: Any) -> Any:
+    """A typed row (`declass.store.rows`) in JSON: its export form, the serialiser the API uses too."""
+    to_dict = getattr(value, "to_dict", None)
+    if to_dict is None:
+        raise TypeError(f"{type(value).__name__} is not JSON")
+    return to_dict()
+
+
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_exported) + "\n")
 
 

@@ -32,7 +32,7 @@ import yaml
 
 from declass.datafile import load_yaml
 from declass.errors import UsageError
-from declass.model import field_value
+from declass.model import Judgment, field_value
 from declass.stages.judgments.scales import range_under
 
 EPS = 0.01
@@ -86,20 +86,21 @@ def calibration(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def _agency(record: dict[str, Any], j: dict[str, Any]) -> str:
-    if j.get("by"):
-        return str(j["by"])
+def _agency(record: dict[str, Any], j: Judgment) -> str:
+    if j.by:
+        return j.by
     names = field_value(record.get("metadata") or {}, "agencies")
     return names[0] if names else "unknown"
 
 
-def find_judgment(record: dict[str, Any], block: str, match: str | None) -> dict[str, Any] | None:
-    j: dict[str, Any]
-    for j in record["judgments"]:
-        if j["block"] != str(block):
+def find_judgment(record: dict[str, Any], block: str, match: str | None) -> Judgment | None:
+    """The first judgment of ``block`` in the document's record that ``match`` names (its id or
+    words of its claim or text), typed."""
+    for d in record["judgments"]:
+        if d["block"] != str(block):
             continue
-        if match is None or match == j["id"] or match.lower() in j["claim"].lower() or \
-                match.lower() in j["text"].lower():
+        j = Judgment.from_dict(d, str(record.get("id") or ""))
+        if match is None or match == j.id or match.lower() in j.claim.lower() or match.lower() in j.text.lower():
             return j
     return None
 
@@ -127,16 +128,16 @@ def score(records: Mapping[str, dict[str, Any]], outcomes: list[dict[str, Any]],
         if j is None:
             unmatched.append({**o, "reason": "no judgment in that block matches"})
             continue
-        covered.add((doc_id, j["id"]))
-        base = {"document": doc_id, "judgment": j["id"], "block": j["block"], "term": j["term"],
-                "claim": j["claim"], "outcome": o["outcome"], "resolved_on": str(o.get("resolved_on", "")),
+        covered.add((doc_id, j.id))
+        base = {"document": doc_id, "judgment": j.id, "block": j.block, "term": j.term,
+                "claim": j.claim, "outcome": o["outcome"], "resolved_on": str(o.get("resolved_on", "")),
                 "source": o["source"], "agency": _agency(rec, j)}
         if o["outcome"] == "ambiguous":
             ambiguous.append(base)
             continue
         rng = range_under(j, scale)
         if rng is None:
-            no_probability.append({**base, "reason": j["mapping"].get(scale, "unmapped")})
+            no_probability.append({**base, "reason": j.mapping.get(scale, "unmapped")})
             continue
         p = round((rng[0] + rng[1]) / 2, 4)
         oc = 1 if o["outcome"] else 0

@@ -47,6 +47,13 @@ def _plain(v: Any) -> Any:
     return v
 
 
+def plain(value: Any) -> Any:
+    """Any answer holding typed records as plain JSON data: each record its export form
+    (`Exported.to_dict`), tuples and lists lists, enums their strings.  The one
+    serialiser of the API's and the CLI's JSON."""
+    return _plain(value)
+
+
 _AS_IS = frozenset({"str", "int", "float", "bool", "str | None", "int | None", "float | None", "bool | None"})
 _PAIR = frozenset({"tuple[int, int]", "tuple[int, int] | None"})
 _WRITERS: dict[type, Callable[[Any], dict[str, Any]]] = {}
@@ -459,6 +466,7 @@ class MetadataField(Span):
     def to_dict(self) -> dict[str, Any]:
         return {**Exported.to_dict(self), **{k: _plain(v) for k, v in self.details.items()}}
 
+
     def __getitem__(self, key: str) -> Any:
         """A span key or a detail by name (``precision``, ``printed``, ...)."""
         return _plain(getattr(self, key)) if key in self.KEYS else _plain(self.details[key])
@@ -482,6 +490,14 @@ def field_value(metadata: Mapping[str, Any], key: str) -> JSON:
     if isinstance(v, Mapping):
         return v.get("value")
     return v
+
+
+def field_part(v: MetadataField | Mapping[str, Any], key: str, default: JSON = None) -> JSON:
+    """Part ``key`` of one metadata field, typed or as a record holds it: a span key
+    (``value``, ``block``, ``start``, ``end``) or a detail (``by``, ``paragraphs``)."""
+    if isinstance(v, MetadataField):
+        return getattr(v, key) if key in MetadataField.KEYS else v.details.get(key, default)
+    return v.get(key, default)
 
 
 def field_text(metadata: Mapping[str, Any], key: str) -> str | None:

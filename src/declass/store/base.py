@@ -5,7 +5,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from declass.store import tables
 
@@ -66,17 +66,21 @@ class Hit:
         return d
 
 
-class Page(list[dict[str, Any]]):
+T = TypeVar("T")
+U = TypeVar("U")
+
+
+class Page(list[T]):
     """One page of rows (a list, so callers that want all rows need not care), with
     ``total``, how many rows match in all, and ``next``, the cursor of the next page
     (None on the last)."""
 
-    def __init__(self, rows: Iterable[dict[str, Any]] = (), *, total: int = 0, next: str | None = None) -> None:
+    def __init__(self, rows: Iterable[T] = (), *, total: int = 0, next: str | None = None) -> None:
         super().__init__(rows)
         self.total = total
         self.next = next
 
-    def map(self, fn: Callable[[dict[str, Any]], dict[str, Any]]) -> Page:
+    def map(self, fn: Callable[[T], U]) -> Page[U]:
         """The same page with each row replaced by ``fn(row)``."""
         return Page((fn(r) for r in self), total=self.total, next=self.next)
 
@@ -106,7 +110,7 @@ def prepare(record: dict[str, Any], *, words: bool = False) -> Prepared:
     ``words``: for a PostgreSQL archive, each block's words for its search too."""
     from declass.model import jsonio  # (the model loads when writing, not for a store question)
 
-    blob = zlib.compress(jsonio.dumpb(record), 1)
+    blob = compressed_json(record)
     src = record["source"]
     mentions, rows = tables.mention_rows(record), tables.rows(record)
     vectors = None
@@ -117,6 +121,39 @@ def prepare(record: dict[str, Any], *, words: bool = False) -> Prepared:
     return Prepared(record["id"], src["sha256"], src["path"], summary_fields(record), blob,
                     tables.block_rows(record), mentions, rows, tables.totals(mentions, rows.judgments, rows.ranges),
                     vectors)
+
+
+PIECE_BYTES = 1 << 18
+"""Encoded JSON handed to the compressor at a time."""
+
+
+def compressed_json(record: dict[str, Any]) -> bytes:
+    """``zlib.compress`` (level 1) of the record's compact JSON, encoded a list item at a time: the
+    whole JSON of a long document (about seven times its text) is never in memory at once."""
+    from declass.model import jsonio
+
+    z = zlib.compressobj(1)
+    out: list[bytes] = []
+    parts: list[bytes] = [b"{"]
+    size = 0
+    for i, (key, value) in enumerate(record.items()):
+        parts.append(b"," + jsonio.dumpb(key) + b":" if i else jsonio.dumpb(key) + b":")
+        if type(value) is not list or not value:
+            parts.append(jsonio.dumpb(value))
+            continue
+        parts.append(b"[")
+        for j, item in enumerate(value):
+            piece = jsonio.dumpb(item)
+            parts.append(b"," + piece if j else piece)
+            size += len(piece)
+            if size >= PIECE_BYTES:
+                out.append(z.compress(b"".join(parts)))
+                parts, size = [], 0
+        parts.append(b"]")
+    parts.append(b"}")
+    out.append(z.compress(b"".join(parts)))
+    out.append(z.flush())
+    return b"".join(out)
 
 
 def with_mentions_marked(hit: Hit, text: str, mention_texts: list[str]) -> Hit:

@@ -11,11 +11,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from declass.errors import UsageError
 from declass.store.base import Page
 from declass.store.tables import decode_cursor, encode_cursor
+
+if TYPE_CHECKING:  # the typed rows (the model's records) load with the first question that reads them
+    from declass.store.rows import (
+        JudgmentClaim,
+        RedactionDocument,
+        StoredEdit,
+        StoredEvent,
+        StoredJudgment,
+        StoredMention,
+        StoredRedaction,
+    )
 
 LIST_INDEXES = """
 DROP INDEX IF EXISTS documents_date;
@@ -75,11 +86,16 @@ BY_NAME_ONLY = "m.named_id = ? AND (m.entity_id IS NULL OR m.entity_id <> m.name
 """A mention under the name, not already under the entity (Peiping read as the government)."""
 
 
-def _mention(r: dict[str, Any]) -> dict[str, Any]:
-    return {"document": r["doc_id"], "block": r["block"], "id": r["entity_id"], "canonical": r["canonical"],
-            "type": r["type"], "text": r["text"], "start": r["start"], "end": r["end"],
-            "metonymy": bool(r["metonymy"]), "in_deleted_text": bool(r["in_deleted"]), "method": r["method"],
-            "named_id": r["named_id"], "page": r["page"], "date": r["doc_date"] or None}
+def _mention(r: dict[str, Any]) -> StoredMention:
+    from declass.store.rows import StoredMention
+
+    return StoredMention.from_row(r)
+
+
+def _event(r: dict[str, Any]) -> StoredEvent:
+    from declass.store.rows import StoredEvent
+
+    return StoredEvent.from_data(r["doc_id"], r["data"])
 
 
 class PagedQueries:
@@ -90,7 +106,8 @@ class PagedQueries:
 
     def _page(self, *, select: str, source: str, where: list[str], params: list[Any], order: Sequence[str],
               key: Callable[[dict[str, Any]], tuple[Any, ...]], limit: int | None, after: str | None,
-              descending: bool = False, total: bool = True, count: tuple[str, list[Any]] | None = None) -> Page:
+              descending: bool = False, total: bool = True,
+              count: tuple[str, list[Any]] | None = None) -> Page[dict[str, Any]]:
         """One keyset page: ``order`` is the sort key (unique), ``key`` reads it back from a row;
         ``count``: a cheaper ``(source, params)`` counting the same rows."""
         cond = " AND ".join(where) or "1=1"
@@ -121,7 +138,8 @@ class PagedQueries:
     # -- documents -------------------------------------------------------------
 
     def documents_page(self, *, limit: int | None = None, after: str | None = None, sort: str = "date",
-                       descending: bool = False, doc_type: str | None = None, text: str | None = None) -> Page:
+                       descending: bool = False, doc_type: str | None = None,
+                       text: str | None = None) -> Page[dict[str, Any]]:
         """Summary rows of documents, sorted and filtered in SQL."""
         if sort not in DOCUMENT_SORTS:
             raise UsageError("E404", f"sort by {sort!r} (one of {', '.join(DOCUMENT_SORTS)})")
@@ -144,7 +162,7 @@ class PagedQueries:
 
     def judgments_page(self, *, doc_id: str | None = None, scale: str = "kent", low: float = 0.0,
                        high: float = 1.0, term: str | None = None, limit: int | None = None,
-                       after: str | None = None) -> Page:
+                       after: str | None = None) -> Page[StoredJudgment]:
         """Judgments with their range under a stored ``scale``, kept when the range lies
         in ``[low, high]`` (unmapped ones only when no bound is set); in document order."""
         where: list[str] = []
@@ -173,9 +191,10 @@ class PagedQueries:
             count=None if bounded else ("judgments j", params[1:]))
         if total is not None:
             page.total = total
-        return page.map(lambda r: {"document": r["doc_id"], **json.loads(r["data"]),
-                                   "range": None if r["low"] is None else [r["low"], r["high"]],
-                                   "scale": scale, "date": r["doc_date"] or None})
+        from declass.store.rows import StoredJudgment
+
+        return page.map(lambda r: StoredJudgment.from_data(r["doc_id"], r["data"], r["doc_date"], scale=scale,
+                                                           low=r["low"], high=r["high"]))
 
     def _judgment_total(self, scale: str, low: float, high: float, term: str | None, bounded: bool) -> int:
         """How many judgments of the archive match, from the totals by term and by band."""
@@ -203,26 +222,29 @@ class PagedQueries:
             " WHERE j.doc_id = ? GROUP BY j.term ORDER BY n DESC, j.term", [scale, doc_id])
         return [{"term": r["term"], "count": int(r["n"]), "low": r["low"], "high": r["high"]} for r in rows]
 
-    def judgment_scan(self, *, doc_id: str | None = None) -> list[dict[str, Any]]:
-        """Every judgment (as stored), in document order: for a scale no column holds."""
+    def judgment_scan(self, *, doc_id: str | None = None) -> list[tuple[int, StoredJudgment]]:
+        """Every judgment (as stored) with its place in its document, in document order:
+        for a scale no column holds."""
+        from declass.store.rows import StoredJudgment
+
         where, params = ("WHERE doc_id = ?", [doc_id]) if doc_id else ("", [])
         rows = self._rows(f"SELECT doc_id, seq, doc_date, data FROM judgments {where}"
                           " ORDER BY doc_date, doc_id, seq", params)
-        return [{"document": r["doc_id"], "seq": r["seq"], "date": r["doc_date"] or None,
-                 **json.loads(r["data"])} for r in rows]
+        return [(int(r["seq"]), StoredJudgment.from_data(r["doc_id"], r["data"], r["doc_date"])) for r in rows]
 
     def judgment_count(self) -> int:
         return int(self._rows("SELECT count(*) AS n FROM judgments")[0]["n"])
 
-    def judgment_entities(self) -> list[tuple[dict[str, Any], list[str]]]:
-        """Every judgment (in document order: document, seq, id, claim, polarity) with the entities
-        named within it: what linking reads."""
+    def judgment_entities(self) -> list[JudgmentClaim]:
+        """Every judgment (in document order) with the entities named within it: what linking reads."""
+        from declass.store.rows import JudgmentClaim
+
         ents: dict[tuple[str, int], list[str]] = {}
         for r in self._rows(
                 "SELECT j.doc_id, j.seq, m.entity_id FROM judgments j JOIN mentions m ON m.doc_id = j.doc_id"
                 " AND m.start >= j.start AND m.start < j.\"end\" WHERE m.entity_id IS NOT NULL"):
             ents.setdefault((r["doc_id"], r["seq"]), []).append(r["entity_id"])
-        out: list[tuple[dict[str, Any], list[str]]] = []
+        out: list[JudgmentClaim] = []
         after: str | None = None
         while True:  # a few thousand at a time, keeping only what linking reads
             page = self._page(select="doc_id, seq, doc_date, data", source="judgments", where=[], params=[],
@@ -230,8 +252,8 @@ class PagedQueries:
                               limit=5000, after=after, total=False)
             for r in page:
                 j = json.loads(r["data"])
-                out.append(({"document": r["doc_id"], "seq": r["seq"], "id": j["id"], "claim": j["claim"],
-                             "polarity": j["polarity"]}, sorted(set(ents.get((r["doc_id"], r["seq"]), [])))))
+                out.append(JudgmentClaim(r["doc_id"], int(r["seq"]), j["id"], j["claim"], j["polarity"],
+                                         tuple(sorted(set(ents.get((r["doc_id"], r["seq"]), []))))))
             if page.next is None:
                 return out
             after = page.next
@@ -245,7 +267,8 @@ class PagedQueries:
             out[(doc_id, start, end)] = [r["entity_id"] for r in rows]
         return out
 
-    def judgment_strips(self, *, scale: str = "kent", limit: int | None = None, after: str | None = None) -> Page:
+    def judgment_strips(self, *, scale: str = "kent", limit: int | None = None,
+                        after: str | None = None) -> Page[dict[str, Any]]:
         """Per document with judgments (by date): the ranges of its judgments under ``scale``, in order."""
         page = self._page(select="d.id, coalesce(d.date, '') AS doc_date", source="documents d",
                           where=["EXISTS (SELECT 1 FROM judgments j WHERE j.doc_id = d.id)"], params=[],
@@ -262,22 +285,24 @@ class PagedQueries:
             ranges[r["doc_id"]].append(None if r["low"] is None else [r["low"], r["high"]])
         return page.map(lambda r: {"document": r["id"], "date": r["doc_date"] or None, "ranges": ranges[r["id"]]})
 
-    def judgments_of(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+    def judgments_of(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], StoredJudgment]:
         """Given ``(document, judgment id)`` pairs, the judgments, with document date."""
-        out: dict[tuple[str, str], dict[str, Any]] = {}
+        from declass.store.rows import StoredJudgment
+
+        out: dict[tuple[str, str], StoredJudgment] = {}
         for i in range(0, len(keys), 200):
             chunk = keys[i:i + 200]
             cond = " OR ".join("(doc_id = ? AND jid = ?)" for _ in chunk)
             for r in self._rows(f"SELECT doc_id, doc_date, data FROM judgments WHERE {cond}",
                                 [x for k in chunk for x in k]):
-                j = json.loads(r["data"])
-                out[(r["doc_id"], j["id"])] = {**j, "date": r["doc_date"] or None}
+                j = StoredJudgment.from_data(r["doc_id"], r["data"], r["doc_date"])
+                out[(r["doc_id"], j.id)] = j
         return out
 
     # -- events ----------------------------------------------------------------
 
     def events_page(self, *, entity_ids: Sequence[str] = (), start: str | None = None, end: str | None = None,
-                    limit: int | None = None, after: str | None = None) -> Page:
+                    limit: int | None = None, after: str | None = None) -> Page[StoredEvent]:
         """Dated events in date order; only those whose sentence names one of ``entity_ids``
         (walked in the index of events by entity), and only those that overlap ``[start, end]``."""
         if start and not entity_ids:
@@ -304,9 +329,9 @@ class PagedQueries:
                           params=params, order=(f"{t}.date", f"{t}.doc_id", f"{t}.start", f"{t}.seq"),
                           key=lambda r: (r["date"], r["doc_id"], r["start"], r["seq"]), limit=limit, after=after,
                           count=(count_source, params))
-        return page.map(lambda r: {"document": r["doc_id"], **json.loads(r["data"])})
+        return page.map(_event)
 
-    def _events_from(self, start: str, end: str | None, limit: int | None, after: str | None) -> Page:
+    def _events_from(self, start: str, end: str | None, limit: int | None, after: str | None) -> Page[StoredEvent]:
         """Events overlapping ``[start, end]``: those dated in it (a range of the date index) and,
         before them in date order, those dated earlier that last into it, found in the index of
         the events that last beyond their first day (a few in ten), so neither the page nor its
@@ -333,10 +358,10 @@ class PagedQueries:
         rows = rows[:limit] if limit is not None else rows
         nxt = encode_cursor((rows[-1]["date"], rows[-1]["doc_id"], rows[-1]["start"], rows[-1]["seq"])) \
             if more and rows else None
-        return Page(rows, total=total, next=nxt).map(lambda r: {"document": r["doc_id"], **json.loads(r["data"])})
+        return Page(rows, total=total, next=nxt).map(_event)
 
     def _events_of_entities(self, entity_ids: Sequence[str], where: list[str], params: list[Any],
-                            limit: int | None, after: str | None) -> Page:
+                            limit: int | None, after: str | None) -> Page[StoredEvent]:
         """Events naming any of several entities: one ordered index walk per entity, merged
         and without repeats (an event naming two of them is one event)."""
         cond = "".join(f" AND {w}" for w in where)
@@ -370,13 +395,15 @@ class PagedQueries:
         rows = rows[:limit] if limit is not None else rows
         nxt = encode_cursor((rows[-1]["date"], rows[-1]["doc_id"], rows[-1]["start"], rows[-1]["seq"])) \
             if more and rows else None
-        return Page(rows, total=int(total), next=nxt).map(lambda r: {"document": r["doc_id"], **json.loads(r["data"])})
+        return Page(rows, total=int(total), next=nxt).map(_event)
 
     # -- redactions ------------------------------------------------------------
 
     def redactions_page(self, *, doc_id: str | None = None, exemption: str | None = None, kind: str | None = None,
-                        limit: int | None = None, after: str | None = None) -> Page:
+                        limit: int | None = None, after: str | None = None) -> Page[StoredRedaction]:
         """Redactions in document order, optionally of one document, exemption or kind."""
+        from declass.store.rows import StoredRedaction
+
         where: list[str] = []
         params: list[Any] = []
         for col, val in (("doc_id", doc_id), ("exemption", exemption), ("kind", kind)):
@@ -386,12 +413,15 @@ class PagedQueries:
         page = self._page(select="doc_id, seq, doc_date, data", source="redactions", where=where, params=params,
                           order=("doc_date", "doc_id", "seq"), key=lambda r: (r["doc_date"], r["doc_id"], r["seq"]),
                           limit=limit, after=after)
-        return page.map(lambda r: {"document": r["doc_id"], **json.loads(r["data"])})
+        return page.map(lambda r: StoredRedaction.from_data(r["doc_id"], r["data"]))
 
     def redaction_documents(self, *, doc_id: str | None = None, sort: str = "date", limit: int | None = None,
-                            after: str | None = None) -> Page:
+                            after: str | None = None) -> Page[RedactionDocument]:
         """Documents with their redactions: the per-document report, by date or
         (``sort="most"``) the most markers and withheld points first."""
+        from declass.model import Redaction
+        from declass.store.rows import RedactionDocument
+
         where, params = (["d.id = ?"], [doc_id]) if doc_id else ([], [])
         if sort == "date":
             order: tuple[str, ...] = ("coalesce(d.date, '')", "d.id")
@@ -402,15 +432,32 @@ class PagedQueries:
         page = self._page(select=f"d.id, d.pages, d.numbered, {', '.join(f'{o} AS k{i}' for i, o in enumerate(order))}",
                           source="documents d", where=where, params=params, order=order,
                           key=lambda r: tuple(r[f"k{i}"] for i in range(len(order))), limit=limit, after=after)
-        if not page:
-            return page
         ids = [r["id"] for r in page]
-        found: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
-        for r in self._rows(f"SELECT doc_id, data FROM redactions WHERE doc_id IN ({_marks(ids)})"
-                            " ORDER BY doc_id, seq", ids):
-            found[r["doc_id"]].append(json.loads(r["data"]))
-        return page.map(lambda r: {"id": r["id"], "pages": r["pages"] or 1, "numbered": r["numbered"] or 0,
-                                   "redactions": found[r["id"]]})
+        found: dict[str, list[Redaction]] = {i: [] for i in ids}
+        if ids:
+            for r in self._rows(f"SELECT doc_id, data FROM redactions WHERE doc_id IN ({_marks(ids)})"
+                                " ORDER BY doc_id, seq", ids):
+                found[r["doc_id"]].append(Redaction.from_dict(json.loads(r["data"]), r["doc_id"]))
+        return page.map(lambda r: RedactionDocument(r["id"], r["pages"] or 1, r["numbered"] or 0,
+                                                    tuple(found[r["id"]])))
+
+    # -- handwritten edits -----------------------------------------------------
+
+    def edits_page(self, *, doc_id: str | None = None, op: str | None = None, limit: int | None = None,
+                   after: str | None = None) -> Page[StoredEdit]:
+        """Handwritten edits in document order, optionally of one document or operation."""
+        from declass.store.rows import StoredEdit
+
+        where: list[str] = []
+        params: list[Any] = []
+        for col, val in (("doc_id", doc_id), ("op", op)):
+            if val:
+                where.append(f"{col} = ?")
+                params.append(val)
+        page = self._page(select="doc_id, seq, doc_date, data", source="edits", where=where, params=params,
+                          order=("doc_date", "doc_id", "seq"), key=lambda r: (r["doc_date"], r["doc_id"], r["seq"]),
+                          limit=limit, after=after)
+        return page.map(lambda r: StoredEdit.from_data(r["doc_id"], r["data"], r["doc_date"]))
 
     def redaction_totals(self) -> dict[str, Any]:
         """Corpus totals of the redaction report, in SQL."""
@@ -433,7 +480,7 @@ class PagedQueries:
     # -- entities --------------------------------------------------------------
 
     def mentions_page(self, *, entity_ids: Sequence[str] = (), doc_id: str | None = None,
-                      limit: int | None = None, after: str | None = None) -> Page:
+                      limit: int | None = None, after: str | None = None) -> Page[StoredMention]:
         """Mentions of the entities (by the entity or the name), in document order."""
         if len(entity_ids) == 1 and not doc_id and limit is not None:
             return self._entity_mentions(entity_ids[0], limit, after)
@@ -452,7 +499,7 @@ class PagedQueries:
             key=lambda r: (r["doc_date"], r["doc_id"], r["start"], r["seq"]), limit=limit, after=after)
         return page.map(_mention)
 
-    def _entity_mentions(self, entity: str, limit: int, after: str | None) -> Page:
+    def _entity_mentions(self, entity: str, limit: int, after: str | None) -> Page[StoredMention]:
         """One entity's mentions a page at a time: two ordered index walks (by the entity, by
         the name) merged, and the total from the maintained counts, so a page costs its size."""
         keyset, kparams = "", []
@@ -485,7 +532,7 @@ class PagedQueries:
         return dict(sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))), int(docs)
 
     def entity_counts(self, *, doc_id: str | None = None, type_: str | None = None, limit: int | None = None,
-                      after: str | None = None) -> Page:
+                      after: str | None = None) -> Page[dict[str, Any]]:
         """Mentions per canonical entity (unknown names each on their own), most first:
         from the maintained totals, or counted in one document's mentions."""
         where: list[str] = []
@@ -524,7 +571,8 @@ class PagedQueries:
             "id": r["eid"] or None, "name": r["name"], "type": r["type"], "mentions": int(r["mentions"]),
             "forms": dict(sorted(forms[(r["eid"], r["name"])].items(), key=lambda kv: (-kv[1], kv[0])))})
 
-    def cooccurrence_page(self, *, min_weight: int = 1, limit: int | None = None, after: str | None = None) -> Page:
+    def cooccurrence_page(self, *, min_weight: int = 1, limit: int | None = None,
+                          after: str | None = None) -> Page[dict[str, Any]]:
         """Pairs of entities named in the same blocks (the maintained totals): blocks and documents."""
         page = self._page(select="a AS source, a_name AS source_name, b AS target, b_name AS target_name, weight,"
                                  " documents", source="cooccurrence_totals", where=["weight >= ?"], params=[min_weight],
@@ -545,7 +593,7 @@ class PagedQueries:
     # -- links -----------------------------------------------------------------
 
     def links_page(self, *, include_rejected: bool = False, limit: int | None = None,
-                   after: str | None = None) -> Page:
+                   after: str | None = None) -> Page[dict[str, Any]]:
         """Stored links between judgments, best first."""
         where = [] if include_rejected else ["status <> 'rejected'"]
         page = self._page(select="*", source="links", where=where, params=[],

@@ -1,18 +1,206 @@
-"""Typed rows the store reads back for what the model has no type of its own:
-links between judgments and stored pairs of releases.
+"""Typed rows the store reads back: the model's records as stored, and what the
+model has no type of its own for (links between judgments, stored pairs of releases).
 
-Like the model's records they are frozen, and keep the export form's
-mapping view (``link["a_doc"]``, `Exported.to_dict`) for code written
-against dicts.
+A judgment, event, redaction or edit row is the model's record (`declass.model`:
+a `Span` with its document, block label, offsets and page) read from the row's
+JSON, plus what the row adds beside it: the document's date, a judgment's range
+under the scale asked for, and — once the archive has cited it — the citation,
+number and title of its document.  A mention row is a `Span` of its own: the
+mentions table keeps what the questions about entities read, not the whole
+export record.
+
+Each row's export form (`Exported.to_dict`: the keys of the API's and the CLI's
+JSON, in their order) is fixed by its ``KEYS``; `plain` turns any answer that
+holds rows into JSON data.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
-from declass.model import Exported, ReleasePair
+from declass.model.records import Edit, Event, Exported, Judgment, Redaction, ReleasePair, Span, plain
+
+__all__ = ["CITED", "Cited", "JudgmentClaim", "Link", "RedactionDocument", "StoredEdit", "StoredEvent",
+           "StoredJudgment", "StoredMention", "StoredRedaction", "StoredRelease", "plain"]
+
+CITED = ("citation", "doc_number", "title")
+"""The keys a cited row adds (always written once cited, None or not)."""
+
+R = TypeVar("R", bound="Cited")
+T = TypeVar("T")
+
+
+def _set(row: T, **values: Any) -> T:
+    """Fill fields of a row just built here, before anyone else holds it (a frozen
+    dataclass's ``replace`` would build it a second time, for every row of a page)."""
+    for k, v in values.items():
+        object.__setattr__(row, k, v)
+    return row
+
+
+class Cited:
+    """A row the archive cites: ``citation``, ``doc_number`` and ``title`` of its document
+    (None until cited; written in the export form only once cited)."""
+
+    __slots__ = ()
+    document: str
+    block: str | None
+    citation: str | None
+    doc_number: str | None
+    title: str | None
+
+    def cited(self: R, citation: str, doc_number: str | None, title: str | None) -> R:
+        """This row with its citation (a copy: rows are frozen)."""
+        import copy
+
+        return _set(copy.copy(self), citation=citation, doc_number=doc_number, title=title)
+
+    def keeps_cited(self, key: str) -> bool:
+        return key in CITED and self.citation is not None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredJudgment(Judgment):
+    """A judgment as stored, with its document's ``date``; on a judgments page also its
+    ``range`` under the page's ``scale`` (None: the scale has no band for its term)."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("document", *Judgment.KEYS, "range", "scale", "date")
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset({"range", "scale", "date"})
+
+    date: str | None = None
+    range: tuple[float, float] | None = None
+    scale: str | None = None
+
+    def keeps_none(self, key: str) -> bool:
+        return self.scale is not None  # a page on a scale always says the range and the date
+
+    @classmethod
+    def from_data(cls, doc_id: str, data: str, date: str | None, *, scale: str | None = None,
+                  low: float | None = None, high: float | None = None) -> StoredJudgment:
+        """A row of ``judgments`` (its JSON ``data``), with a range read beside it."""
+        row = cls.from_dict(json.loads(data), doc_id)
+        return _set(row, date=date or None, scale=scale,
+                    range=None if low is None or high is None else (float(low), float(high)))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredEvent(Cited, Event):
+    """A dated event as stored (the timeline's row)."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("document", *Event.KEYS, *CITED)
+    OPTIONAL: ClassVar[frozenset[str]] = Event.OPTIONAL | set(CITED)
+
+    citation: str | None = None
+    doc_number: str | None = None
+    title: str | None = None
+
+    def keeps_none(self, key: str) -> bool:
+        return self.keeps_cited(key)
+
+    @classmethod
+    def from_data(cls, doc_id: str, data: str) -> StoredEvent:
+        return cls.from_dict(json.loads(data), doc_id)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredRedaction(Cited, Redaction):
+    """A redaction as stored (one row of the redactions list)."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("document", *Redaction.KEYS, *CITED)
+    OPTIONAL: ClassVar[frozenset[str]] = Redaction.OPTIONAL | set(CITED)
+
+    citation: str | None = None
+    doc_number: str | None = None
+    title: str | None = None
+
+    def keeps_none(self, key: str) -> bool:
+        return Redaction.keeps_none(self, key) or self.keeps_cited(key)
+
+    @classmethod
+    def from_data(cls, doc_id: str, data: str) -> StoredRedaction:
+        return cls.from_dict(json.loads(data), doc_id)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredEdit(Cited, Edit):
+    """A handwritten edit as stored, with its document's date."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("document", *Edit.KEYS, "date", *CITED)
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset(CITED)
+
+    date: str | None = None
+    citation: str | None = None
+    doc_number: str | None = None
+    title: str | None = None
+
+    def keeps_none(self, key: str) -> bool:
+        return self.keeps_cited(key)
+
+    @classmethod
+    def from_data(cls, doc_id: str, data: str, date: str | None) -> StoredEdit:
+        return _set(cls.from_dict(json.loads(data), doc_id), date=date or None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredMention(Cited, Span):
+    """A mention as the mentions table keeps it: the entity it names (``id``, ``canonical``),
+    the entity the name stands for (``named_id``: the place when ``metonymy``), and its
+    document's ``date``."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("document", "block", "id", "canonical", "type", "text", "start", "end",
+                                       "metonymy", "in_deleted_text", "method", "named_id", "page", "date", *CITED)
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset(CITED)
+
+    id: str | None
+    canonical: str | None
+    type: str
+    text: str
+    metonymy: bool = False
+    in_deleted_text: bool = False
+    method: str | None = None
+    named_id: str | None = None
+    date: str | None = None
+    citation: str | None = None
+    doc_number: str | None = None
+    title: str | None = None
+
+    def keeps_none(self, key: str) -> bool:
+        return self.keeps_cited(key)
+
+    @classmethod
+    def from_row(cls, r: Mapping[str, Any], document: str | None = None) -> StoredMention:
+        """From a row of ``mentions`` (`declass.store.paged.MENTION_SELECT`)."""
+        return cls(document=r["doc_id"], block=r["block"], start=int(r["start"]), end=int(r["end"]),
+                   page=r["page"], id=r["entity_id"], canonical=r["canonical"], type=r["type"], text=r["text"],
+                   metonymy=bool(r["metonymy"]), in_deleted_text=bool(r["in_deleted"]), method=r["method"],
+                   named_id=r["named_id"], date=r["doc_date"] or None)
+
+
+@dataclass(frozen=True, slots=True)
+class RedactionDocument(Exported):
+    """A document of the redaction report: its pages, numbered blocks and redactions in order."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("id", "pages", "numbered", "redactions")
+
+    id: str
+    pages: int
+    numbered: int
+    redactions: tuple[Redaction, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class JudgmentClaim:
+    """What linking reads of a judgment: where it is, its claim and polarity, the entities it names."""
+
+    document: str
+    seq: int
+    id: str
+    claim: str
+    polarity: str
+    entities: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from declass.errors import UsageError
+from declass.store.rows import plain
 from declass.web import queries
 from declass.web.data import MAX_QUERY, Library
 from declass.web.pager import DEFAULT_LIMIT, CursorText, Limit
@@ -18,6 +19,12 @@ router = APIRouter(prefix="/api", tags=["api"])
 Text = Annotated[str | None, Query(max_length=MAX_QUERY)]
 Day = Annotated[str | None, Query(max_length=10, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
 Scale = Annotated[str, Query(pattern=r"^(kent|icd203|phia|survey)$")]
+
+
+def as_json(answer: dict[str, Any]) -> dict[str, Any]:
+    """An answer holding the store's typed rows as JSON data: each row serialised once, by `plain`."""
+    out: dict[str, Any] = plain(answer)
+    return out
 
 
 def lib(request: Request) -> Library:
@@ -98,16 +105,16 @@ def judgments(request: Request, doc: Text = None, scale: Scale = "kent", term: T
               max: Annotated[float, Query(ge=0, le=1)] = 1.0, limit: Limit = DEFAULT_LIMIT,
               after: CursorText = None) -> dict[str, Any]:
     """Judgments with their range under a scale, in document date and reading order, a page at a time."""
-    return queries.judgments_window(lib(request), doc, scale=scale, low=min, high=max, term=term, limit=limit,
-                                    after=after).envelope()
+    return as_json(queries.judgments_window(lib(request), doc, scale=scale, low=min, high=max, term=term, limit=limit,
+                                          after=after).envelope())
 
 
 @router.get("/events")
 def events(request: Request, entity: Text = None, date_from: Day = None, date_to: Day = None,
            limit: Limit = DEFAULT_LIMIT, after: CursorText = None) -> dict[str, Any]:
     """The timeline: dated events, deadlines, durations, cited, in date order, a page at a time."""
-    return queries.events_window(lib(request), entity=entity, start=date_from, end=date_to, limit=limit,
-                                 after=after).envelope()
+    return as_json(queries.events_window(lib(request), entity=entity, start=date_from, end=date_to, limit=limit,
+                                       after=after).envelope())
 
 
 @router.get("/scores")

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from declass.model import Event, Judgment
 
 KIND_CLASS = {"event": "ev-event", "period": "ev-period", "duration": "ev-duration", "deadline": "ev-deadline"}
 
@@ -58,7 +61,7 @@ class Mark:
     start: float
     end: float
     kind: str
-    row: dict[str, Any]
+    row: Event
 
 
 def _pack(marks: list[Mark], gap: float) -> list[list[Mark]]:
@@ -141,16 +144,16 @@ class Axis:
                 for (_, b0), (a1, _), x1 in zip(self.segments, self.segments[1:], self.starts[1:], strict=False)]
 
 
-def timeline_svg(rows: list[dict[str, Any]], names: dict[str, str], width: int = 1000) -> Markup | None:
+def timeline_svg(rows: Sequence[Event], names: dict[str, str], width: int = 1000) -> Markup | None:
     """The events as a picture: years across, a lane per document."""
     lanes: dict[str, list[Mark]] = defaultdict(list)
     for r in rows:
-        a = year_span(r["date"])
+        a = year_span(r.date)
         if a is None:
             continue
-        b = year_span(r.get("date_end")) if r.get("date_end") else None
+        b = year_span(r.date_end) if r.date_end else None
         end = max(a[1], b[1]) if b else a[1]
-        lanes[r["document"]].append(Mark(a[0], end, r["kind"], r))
+        lanes[r.document].append(Mark(a[0], end, r.kind, r))
     if not lanes:
         return None
     left, right, top, row_h, lane_gap = 196, 16, 28, 14, 14
@@ -188,9 +191,9 @@ def timeline_svg(rows: list[dict[str, Any]], names: dict[str, str], width: int =
 
 def _mark(m: Mark, x: Any, cy: float, names: dict[str, str]) -> str:
     r = m.row
-    when = r["date"] + (f" to {r['date_end']}" if r.get("date_end") else "")
-    label = f"{when}, {r['kind']}: {r['phrase']} ({names.get(r['document'], r['document'])}, {r['block']})"
-    link = escape(href(r["document"], r["block"]))
+    when = r.date + (f" to {r.date_end}" if r.date_end else "")
+    label = f"{when}, {r.kind}: {r.phrase} ({names.get(r.document, r.document)}, {r.block})"
+    link = escape(href(r.document, r.block or ""))
     cls = KIND_CLASS.get(m.kind, "ev-event")
     if m.kind == "deadline":
         cx = x(m.start)
@@ -257,25 +260,25 @@ def term_bars(terms_seen: Iterable[tuple[str, int, list[float] | None]], scale: 
     return Markup("".join(out))
 
 
-def judgment_strip(document: str, judgments: list[dict[str, Any]], scale: str) -> Markup:
+def judgment_strip(document: str, judgments: Sequence[Judgment], scale: str) -> Markup:
     """A document's judgments in reading order, each a cell whose height is its
-    probability (the range drawn as a band), linked to its block."""
+    probability under the built-in ``scale`` (the range drawn as a band), linked to its block."""
     cell, gap, h = 10, 2, 36
     width = max(len(judgments) * (cell + gap), cell)
     out = [f'<svg viewBox="0 0 {width} {h}" width="{width}" height="{h}" preserveAspectRatio="none" class="strip" '
            'role="group" '
            f'aria-label="{len(judgments)} judgments in reading order">']
-    for i, j in enumerate(sorted(judgments, key=lambda j: j["start"])):
+    for i, j in enumerate(sorted(judgments, key=lambda j: j.start)):
         x0 = i * (cell + gap)
-        r = j.get("range")
-        label = f"{j['block']}: {j['expression']}" + (f", {r[0]:.0%} to {r[1]:.0%}" if r else ", unmapped")
+        r = j.range_under(scale)
+        label = f"{j.block}: {j.expression}" + (f", {r[0]:.0%} to {r[1]:.0%}" if r else ", unmapped")
         if r:
             y0, y1 = h - r[1] * h, h - r[0] * h
             shape = (f'<rect x="{x0}" y="0" width="{cell}" height="{h}" class="strip-bg"/>'
                      f'<rect x="{x0}" y="{y0:.1f}" width="{cell}" height="{max(y1 - y0, 2):.1f}" class="bar"/>')
         else:
             shape = f'<rect x="{x0}" y="0" width="{cell}" height="{h}" class="strip-none"/>'
-        out.append(f'<a href="{escape(href(document, j["block"], scale=scale, layer="judgments"))}" '
+        out.append(f'<a href="{escape(href(document, j.block or "", scale=scale, layer="judgments"))}" '
                    f'aria-label="{escape(label)}"><title>{escape(label)}</title>{shape}</a>')
     out.append("</svg>")
     return Markup("".join(out))

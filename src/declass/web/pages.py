@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
@@ -23,6 +23,9 @@ from declass.web.geo import label as geo_label
 from declass.web.pager import DEFAULT_LIMIT, CursorText, Limit
 from declass.web.queries import expand_any_spelling, facets, names_of, short_name, summary_record
 from declass.web.render import in_context, probability_bar
+
+if TYPE_CHECKING:
+    from declass.store.rows import StoredEvent
 
 router = APIRouter()
 Text = Annotated[str | None, Query(max_length=MAX_QUERY)]
@@ -157,11 +160,10 @@ def judgments(request: Request, scale: Scale = "kent", doc: Text = None, term: T
     rows = queries.judgments_window(lib(request), doc or None, scale=scale, low=min, high=max, term=term,
                                     limit=limit, after=after)
     outcomes = lib(request).outcome_of(scale)
-    items = [{**r, "outcome": outcomes.get((r["document"], r["id"])), "bar": Markup(probability_bar(r["range"]))}
-             for r in rows.items]
+    items = [(r, outcomes.get((r.document, r.id)), Markup(probability_bar(r.range))) for r in rows.items]
     terms = lib(request).memo(f"terms:{doc or ''}:{scale}",  # an aggregate over every judgment: once per archive state
                               lambda: queries.judgment_terms(lib(request), doc or None, scale))
-    on_page = list(dict.fromkeys(r["document"] for r in items))
+    on_page = list(dict.fromkeys(r.document for r in rows.items))
     names = queries.names_of(lib(request), on_page)
     strips = [(d, names.get(d, d), judgment_strip(d, queries.judgments_of(lib(request), d, scale), scale))
               for d in on_page]
@@ -176,15 +178,14 @@ def timeline(request: Request, entity: Text = None, date_from: Day = None, date_
              limit: Limit = DEFAULT_LIMIT, after: CursorText = None) -> HTMLResponse:
     rows = queries.events_window(lib(request), entity=entity, start=date_from, end=date_to, limit=limit,
                                  after=after)
-    names = queries.names_of(lib(request), (r["document"] for r in rows.items))
-    years: dict[str, list[dict[str, Any]]] = {}
+    names = queries.names_of(lib(request), (r.document for r in rows.items))
+    years: dict[str, list[tuple[StoredEvent, Markup]]] = {}
     for r in rows.items:
-        at = r["start"] - r.get("sentence_start", r["start"])
-        if r["text"][at:at + len(r["phrase"])] != r["phrase"]:
-            at = r["text"].find(r["phrase"])
-        r["context"] = in_context(r["text"], at, at + len(r["phrase"])) if at >= 0 else \
-            in_context(r["text"], 0, 0, width=220)
-        years.setdefault(r["date"][:4], []).append(r)
+        at = r.start - r.sentence_start
+        if r.text[at:at + len(r.phrase)] != r.phrase:
+            at = r.text.find(r.phrase)
+        context = in_context(r.text, at, at + len(r.phrase)) if at >= 0 else in_context(r.text, 0, 0, width=220)
+        years.setdefault(r.date[:4], []).append((r, context))
     return page(request, "timeline.html", rows=rows, years=years, names=names, svg=timeline_svg(rows.items, names),
                 entity=entity or "", date_from=date_from or "", date_to=date_to or "")
 

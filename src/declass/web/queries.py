@@ -6,13 +6,16 @@ import inspect
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import HTTPException
 
 from declass.errors import UsageError
 from declass.web.data import Library
 from declass.web.pager import Cursor, Window, decode, encode, from_rows, keyset
+
+if TYPE_CHECKING:
+    from declass.store.rows import StoredEvent, StoredJudgment
 
 SORTABLE = ("date", "doc_type", "doc_number", "title", "classification", "pages", "redactions", "withheld", "id")
 NUMERIC = ("pages", "redactions", "withheld")
@@ -380,7 +383,7 @@ def in_block(m: dict[str, Any]) -> tuple[int, int] | None:
 
 
 def judgments_window(lib: Library, doc: str | None, *, scale: str, low: float, high: float, term: str | None,
-                     limit: int, after: str | None) -> Window[dict[str, Any]]:
+                     limit: int, after: str | None) -> Window[StoredJudgment]:
     """One page of the judgments (in document date order, then reading order)."""
     return paged(lib.archive.judgments, doc, scale=scale, low=low, high=high, term=term or None, limit=limit,
                  after=after)
@@ -392,9 +395,9 @@ def judgment_terms(lib: Library, doc: str | None, scale: str) -> list[tuple[str,
             for r in lib.archive.judgment_terms(doc, scale=scale)]
 
 
-def judgments_of(lib: Library, doc: str, scale: str) -> list[dict[str, Any]]:
+def judgments_of(lib: Library, doc: str, scale: str) -> list[StoredJudgment]:
     """Every judgment of one document (for its strip), read a bounded page at a time."""
-    out: list[dict[str, Any]] = []
+    out: list[StoredJudgment] = []
     after: str | None = None
     while True:
         got = lib.archive.judgments(doc, scale=scale, limit=1000, after=after)
@@ -405,7 +408,7 @@ def judgments_of(lib: Library, doc: str, scale: str) -> list[dict[str, Any]]:
 
 
 def events_window(lib: Library, *, entity: str | None, start: str | None, end: str | None, limit: int,
-                  after: str | None) -> Window[dict[str, Any]]:
+                  after: str | None) -> Window[StoredEvent]:
     """One page of the timeline (date, document, position order)."""
     return paged(lib.archive.timeline, entity=entity or None, start=start or None, end=end or None,
                  gazetteer=lib.gazetteer_files, limit=limit, after=after)

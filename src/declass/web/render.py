@@ -84,7 +84,7 @@ def percent(rng: list[float]) -> str:
     return f"{lo:.0%}" if f"{lo:.0%}" == f"{hi:.0%}" else f"{lo:.0%}–{hi:.0%}"
 
 
-def probability_bar(rng: list[float] | None) -> str:
+def probability_bar(rng: Sequence[float] | None) -> str:
     """An inline bar showing a probability range (0-100 %); a point range is drawn as a tick."""
     if not rng:
         return '<span class="pbar unmapped" title="no probability: the term is unmapped">unmapped</span>'

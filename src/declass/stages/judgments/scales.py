@@ -25,10 +25,13 @@ import io
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from declass.datafile import load_yaml
 from declass.errors import UsageError
+
+if TYPE_CHECKING:  # (the model loads with the records, not with the scales a store question reads)
+    from declass.model import Judgment
 
 BUILTIN = ("kent", "icd203", "phia", "survey")
 DEFAULT = "kent"
@@ -190,14 +193,14 @@ if __name__ == "__main__":
     print(write_survey_scale())
 
 
-def range_under(j: dict[str, Any], scale_spec: str) -> list[float] | None:
+def range_under(j: Judgment, scale_spec: str) -> list[float] | None:
     """A judgment's probability range under any scale, built-in or a user's file."""
-    if scale_spec in j.get("probability", {}):
-        built_in: list[float] | None = j["probability"][scale_spec]
-        return built_in
-    band, _ = probability(j["term"], j["expression"], load_scale(scale_spec))
+    if scale_spec in j.probability:
+        built_in = j.probability[scale_spec]
+        return None if built_in is None else [built_in[0], built_in[1]]
+    band, _ = probability(j.term, j.expression, load_scale(scale_spec))
     if band is None:
         return None
-    if j.get("negated_claim"):
+    if j.negated_claim:
         return [round(1 - band.high, 4), round(1 - band.low, 4)]
     return [band.low, band.high]

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
@@ -296,21 +296,24 @@ def _withheld(evidence_in: Callable[[int, int], list[Evidence]], starts_of: dict
     )
 
 
-def statistics(records: list[dict[str, Any]], blocks: list[dict[str, Any]], pages: int) -> dict[str, Any]:
-    """Counts for one document (or, summed by the caller, a corpus)."""
-    markers = [r for r in records if r["kind"] == "marker"]
-    withheld = [r for r in records if r["kind"] == "withheld_block"]
-    exempt = [r for r in records if r["kind"] == "exempt_pages"]
-    by_exemption = Counter((r.get("exemption") or {}).get("code") or r["marker"] for r in markers)
-    withheld_labels = sum(len(r["inferred_labels"]) for r in withheld)
+def statistics(records: Sequence[Redaction | Mapping[str, Any]], blocks: list[dict[str, Any]],
+               pages: int) -> dict[str, Any]:
+    """Counts for one document (or, summed by the caller, a corpus): of its redactions,
+    typed or as its export record holds them."""
+    typed = [r if isinstance(r, Redaction) else Redaction.from_dict(r) for r in records]
+    markers = [r for r in typed if r.kind == RedactionKind.MARKER]
+    withheld = [r for r in typed if r.kind == RedactionKind.WITHHELD_BLOCK]
+    exempt = [r for r in typed if r.kind == RedactionKind.EXEMPT_PAGES]
+    by_exemption = Counter((r.exemption.code if r.exemption else None) or r.marker for r in markers)
+    withheld_labels = sum(len(r.inferred_labels or ()) for r in withheld)
     numbered = sum(1 for b in blocks if (b.get("attrs") or {}).get("sequence"))
     return {
         "markers": len(markers),
         "by_exemption": dict(sorted(by_exemption.items())),
         "withheld_blocks": withheld_labels,
         "withheld_share": round(withheld_labels / (numbered + withheld_labels), 4) if numbered else 0.0,
-        "exempt_pages": sum(int((r.get("size") or {}).get("pages", 1)) for r in exempt),
-        "omissions": sum(1 for r in records if r["kind"] == "omission"),
+        "exempt_pages": sum(int((r.size or {}).get("pages", 1)) for r in exempt),
+        "omissions": sum(1 for r in typed if r.kind == RedactionKind.OMISSION),
         "pages": pages,
         "per_page": round(len(markers) / pages, 3) if pages else 0.0,
     }
