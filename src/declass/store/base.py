@@ -108,8 +108,6 @@ def prepare(record: dict[str, Any], *, words: bool = False) -> Prepared:
     (blocks and mentions in `tables.BLOCK_COLUMNS` / `MENTION_COLUMNS` order) and its
     share of the totals: worked out where the document was parsed, the writer only writes.
     ``words``: for a PostgreSQL archive, each block's words for its search too."""
-    from declass.model import jsonio  # (the model loads when writing, not for a store question)
-
     blob = compressed_json(record)
     src = record["source"]
     mentions, rows = tables.mention_rows(record), tables.rows(record)
@@ -123,35 +121,28 @@ def prepare(record: dict[str, Any], *, words: bool = False) -> Prepared:
                     vectors)
 
 
-PIECE_BYTES = 1 << 18
-"""Encoded JSON handed to the compressor at a time."""
+PIECE_ITEMS = 512
+"""List items encoded (and handed to the compressor) at a time."""
 
 
 def compressed_json(record: dict[str, Any]) -> bytes:
-    """``zlib.compress`` (level 1) of the record's compact JSON, encoded a list item at a time: the
-    whole JSON of a long document (about seven times its text) is never in memory at once."""
-    from declass.model import jsonio
+    """``zlib.compress`` (level 1) of the record's compact JSON, its lists encoded `PIECE_ITEMS` items
+    at a time: the whole JSON of a long document (about seven times its text) is never in memory."""
+    from declass.model import jsonio  # (the model loads when writing, not for a store question)
 
     z = zlib.compressobj(1)
-    out: list[bytes] = []
-    parts: list[bytes] = [b"{"]
-    size = 0
+    out = [z.compress(b"{")]
     for i, (key, value) in enumerate(record.items()):
-        parts.append(b"," + jsonio.dumpb(key) + b":" if i else jsonio.dumpb(key) + b":")
-        if type(value) is not list or not value:
-            parts.append(jsonio.dumpb(value))
+        head = jsonio.dumpb(key) + b":"
+        out.append(z.compress(b"," + head if i else head))
+        if type(value) is not list or len(value) <= PIECE_ITEMS:
+            out.append(z.compress(jsonio.dumpb(value)))
             continue
-        parts.append(b"[")
-        for j, item in enumerate(value):
-            piece = jsonio.dumpb(item)
-            parts.append(b"," + piece if j else piece)
-            size += len(piece)
-            if size >= PIECE_BYTES:
-                out.append(z.compress(b"".join(parts)))
-                parts, size = [], 0
-        parts.append(b"]")
-    parts.append(b"}")
-    out.append(z.compress(b"".join(parts)))
+        for k in range(0, len(value), PIECE_ITEMS):  # "[a,b" "],[c,d" ... each piece's brackets dropped
+            piece = jsonio.dumpb(value[k:k + PIECE_ITEMS])
+            out.append(z.compress(piece[:-1] if k == 0 else b"," + piece[1:-1]))
+        out.append(z.compress(b"]"))
+    out.append(z.compress(b"}"))
     out.append(z.flush())
     return b"".join(out)
 
