@@ -22,6 +22,7 @@ repairs are undone inside names.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -32,19 +33,48 @@ from declass.stages.entities.persons import intact_surname
 from declass.text.personal_names import SUFFIXES, cues, key, surname, tokens
 
 
-def _as_written(m: dict[str, Any], corrections: Sequence[Correction]) -> str:
+def _as_written(m: dict[str, Any], repairs: _Repairs) -> str:
     """A person's name as the source spells it: the clean stage's dictionary
     repairs are undone inside names ("Rostow" is no OCR error for "restow")."""
     text: str = m["text"]
-    for c in corrections:
-        if c.rule == "confusion" and m["start"] <= c.start and c.end <= m["end"]:
-            text = text.replace(c.corrected, c.original, 1)
+    for c in repairs.within(m["start"], m["end"]):
+        text = text.replace(c.corrected, c.original, 1)
     return text
+
+
+class _Repairs:
+    """The dictionary repairs of a document, asked which lie inside a span: sorted by
+    start once, each question bisects (a long document's every name does not walk them all)."""
+
+    def __init__(self, corrections: Sequence[Correction]) -> None:
+        self.order = sorted(((c.start, k, c) for k, c in enumerate(corrections) if c.rule == "confusion"),
+                            key=lambda t: (t[0], t[1]))
+        self.starts = [s for s, _, _ in self.order]
+
+    def __bool__(self) -> bool:
+        return bool(self.order)
+
+    def within(self, start: int, end: int) -> list[Correction]:
+        """The repairs inside ``[start, end]``, in the document's order of them."""
+        hits = []
+        for i in range(bisect_left(self.starts, start), bisect_right(self.starts, end)):
+            _, k, c = self.order[i]
+            if c.end <= end:
+                hits.append((k, c))
+        return [c for _, c in sorted(hits, key=lambda h: h[0])]
 
 
 @lru_cache(maxsize=65536)
 def _words(name: str) -> tuple[str, ...]:
     return tuple(t for t in tokens(name) if not t.endswith(".") and t not in SUFFIXES)
+
+
+def _nearest(forms: list[tuple[int, str, dict[str, Any]]], starts: list[int],
+             at: int) -> tuple[int, str, dict[str, Any]]:
+    """The form nearest before ``at`` (else the first after) of ``forms`` sorted by start (``starts``);
+    of forms at one start, the first."""
+    i = bisect_left(starts, at)
+    return forms[bisect_left(starts, starts[i - 1])] if i else forms[0]
 
 
 def _known_person(name: str, gaz: Gazetteer) -> Entity | None:
@@ -70,7 +100,7 @@ def _given_of(m: dict[str, Any], name: str, gaz: Gazetteer) -> set[str]:
 def cluster_people(found: list[dict[str, Any]], gaz: Gazetteer, corrections: Sequence[Correction] = ()) -> None:
     """Give every person mention an identity (``id`` or ``cluster``): see ``declass.stages.entities.persons``."""
     people = [m for m in found if m["type"] == "person"]
-    repairs = [c for c in corrections if c.rule == "confusion"]
+    repairs = _Repairs(corrections)
     # a surname damaged by OCR ("Koover") is named by the intact form the document gives ("Hoover")
     written = {id(m): m.pop("intact", None) or (_as_written(m, repairs) if repairs else m["text"]) for m in people}
     full: list[tuple[int, str, dict[str, Any]]] = []  # (start, surname, mention) of the fuller forms
@@ -80,25 +110,35 @@ def cluster_people(found: list[dict[str, Any]], gaz: Gazetteer, corrections: Seq
             m.update(canonical=ent.name, id=ent.id, wikidata=ent.wikidata)
         if len(_words(name)) >= 2 and (sur := surname(name)):
             full.append((m["start"], sur, m))
+    by_surname: dict[str, list[tuple[int, str, dict[str, Any]]]] = {}  # the fuller forms of each surname
+    for f in sorted(full, key=lambda f: f[0]):
+        by_surname.setdefault(f[1], []).append(f)
+    starts = {sur: [f[0] for f in forms] for sur, forms in by_surname.items()}
+    full_surnames = set(by_surname)
     ref_of: dict[int, dict[str, Any]] = {}
     givens: list[tuple[dict[str, Any], set[str]]] | None = None
     for m in people:
         words = _words(written[id(m)])
         if len(words) != 1 or (m["id"] is not None and len(gaz.entities[m["id"]].name.split()) == 1):
             continue
-        same = [f for f in full if f[1] == words[0]]
-        if not same and m["id"] is None and (intact := intact_surname(words[0], {f[1] for f in full})):
-            same = [f for f in full if f[1] == intact]  # "Koover" where the document names "Herbert Hoover"
+        sur = words[0]
+        same = by_surname.get(sur, [])
+        if not same and m["id"] is None and (intact := intact_surname(sur, full_surnames)):
+            sur, same = intact, by_surname.get(intact, [])  # "Koover" where the document names "Herbert Hoover"
         if not same and m["id"] is None and words[0] in cues().given:
             # a given name alone ("Dear Averell:") is the one person of the document who bears it
             if givens is None:
                 givens = [(p, _given_of(p, written[id(p)], gaz)) for p in people
                           if p["id"] is not None or len(_words(written[id(p)])) >= 2]
-            same = [(p["start"], "", p) for p, names in givens if p is not m and words[0] in names]
+            same, sur = [(p["start"], "", p) for p, names in givens if p is not m and words[0] in names], ""
             if len({f[2]["id"] or key(written[id(f[2])]) for f in same}) != 1:
                 continue
-        before = [f for f in same if f[0] < m["start"]]
-        nearest = max(before, key=lambda f: f[0]) if before else min(same, key=lambda f: f[0], default=None)
+        nearest: tuple[int, str, dict[str, Any]] | None
+        if sur in by_surname:  # a surname's fuller forms, in text order: the nearest before is found by bisection
+            nearest = _nearest(same, starts[sur], m["start"])
+        else:
+            before = [f for f in same if f[0] < m["start"]]
+            nearest = max(before, key=lambda f: f[0]) if before else min(same, key=lambda f: f[0], default=None)
         if nearest is None:
             continue
         ref = nearest[2]
