@@ -179,6 +179,8 @@ def _quantile(vals: list[float], q: float) -> float:
 
 def write_survey_scale() -> Path:
     """Regenerate ``data/scales/survey.yaml`` from ``probly.csv``."""
+    from importlib import resources
+
     import yaml
 
     out = Path(str(resources.files("declass.data").joinpath("scales", "survey.yaml")))
