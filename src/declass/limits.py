@@ -5,7 +5,6 @@ command line can show the defaults without loading the pipeline."""
 
 from __future__ import annotations
 
-import ctypes
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -30,6 +29,8 @@ def trim_heap() -> None:
 
 @lru_cache(maxsize=1)
 def _malloc_trim() -> Callable[[int], int] | None:
+    import ctypes  # (here: a store question that never trims should not load it)
+
     try:
         fn = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):

@@ -2,7 +2,8 @@
 codes, opening the archive, tables that fold rather than cut, JSON output.
 
 Rich loads on the first table or styled line, not at start-up: a command
-that prints JSON (``declass judgments --json``) never pays for it."""
+that prints JSON (``declass judgments --json``) never pays for it; nor is Typer
+imported here (`declass.cli.quick` answers some command lines without it)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
-
-import typer
 
 from declass.archive.archive import Archive
 from declass.errors import DeclassError, UsageError
@@ -61,10 +60,15 @@ def note(line: str) -> None:
     sys.stderr.flush()
 
 
-def fail(exc: DeclassError) -> typer.Exit:
+class Exit(SystemExit):
+    """Leave with an exit code.  Typer's own ``Exit`` becomes this same ``SystemExit`` in its
+    standalone mode, and raising it here needs no Typer."""
+
+
+def fail(exc: DeclassError) -> Exit:
     """Print a one-line error and choose the exit code for it."""
     note(f"declass: error: {exc.message}")
-    return typer.Exit(2 if isinstance(exc, UsageError) else 1)
+    return Exit(2 if isinstance(exc, UsageError) else 1)
 
 
 def open_archive(db: str | None, *, readonly: bool = False) -> Archive:

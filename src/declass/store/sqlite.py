@@ -7,23 +7,22 @@ PostgreSQL; a batch of documents is one ``BEGIN IMMEDIATE`` transaction.
 
 from __future__ import annotations
 
-import logging
 import os
 import sqlite3
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from declass.errors import StoreError, UsageError
 from declass.store import migrations
-from declass.store import query as query_mod
 from declass.store.base import Hit, Prepared
 from declass.store.dialect import SQLiteDialect, connect_sqlite, sqlite_error
 from declass.store.sql import SQLStore
-from declass.store.textindex import BlockIndex
 
-log = logging.getLogger("declass")
+if TYPE_CHECKING:  # the search index (tantivy) and the query language load with the first search or write
+    from declass.store import query as query_mod
+    from declass.store.textindex import BlockIndex
 
 SYNC_BLOCKS = 50_000  # blocks written before the search index catches up mid-ingest
 SYNC_SECONDS = 30.0
@@ -67,10 +66,21 @@ class SQLiteStore(SQLStore):
             if d is not None:
                 d.close()
             raise sqlite_error(exc, self.path) from None
-        self.index = BlockIndex(self.d.db, self.path, readonly=readonly or self.schema < 6)
+        self._index: BlockIndex | None = None
+        self._index_readonly = readonly or self.schema < 6
         # an archive whose index is missing (new, migrated, copied without it) gets one when closed
         self._unindexed = 0 if readonly or self.index.usable() is not None else self._has_blocks()
         self._synced_at = time.monotonic()
+
+    @property
+    def index(self) -> BlockIndex:
+        """The tantivy index beside the file, opened when first needed (a read-only question
+        that searches nothing never loads tantivy)."""
+        if self._index is None:
+            from declass.store.textindex import BlockIndex
+
+            self._index = BlockIndex(self.d.db, self.path, readonly=self._index_readonly)
+        return self._index
 
     def _has_blocks(self) -> int:
         return 1 if self.db.execute("SELECT 1 FROM blocks LIMIT 1").fetchone() else 0
@@ -104,8 +114,11 @@ class SQLiteStore(SQLStore):
             self.sync_index()
         except (OSError, ValueError, StoreError) as exc:
             self._synced_at = time.monotonic()
-            log.warning("%s: the search index could not be updated (%s); searches use FTS5 until it is "
-                        "(declass reindex)", self.path, " ".join(str(exc).split()))
+            import logging
+
+            logging.getLogger("declass").warning(
+                "%s: the search index could not be updated (%s); searches use FTS5 until it is (declass reindex)",
+                self.path, " ".join(str(exc).split()))
 
     def sync_index(self, *, rebuild: bool = False) -> int:
         """Bring the tantivy index up to date with the blocks (``rebuild``: from scratch)."""
@@ -133,6 +146,8 @@ class SQLiteStore(SQLStore):
         mentioning any of ``entity_ids``.  The tantivy index answers when it is
         current; FTS5 answers otherwise, and for NEAR and entity filters.
         ``engine="fts5"`` asks FTS5 whatever the index's state."""
+        from declass.store import query as query_mod
+
         node = query_mod.parse(query) if query else None
         if node is None:
             return self._browse(limit, doc_id, entity_ids)
@@ -163,6 +178,8 @@ class SQLiteStore(SQLStore):
 
     def _search_fts(self, node: query_mod.Node, limit: int, doc_id: str | None,
                     entity_ids: Sequence[str]) -> list[Hit]:
+        from declass.store import query as query_mod
+
         fts = query_mod.to_fts5(node)
         where, params = self._block_filters(doc_id, entity_ids)
         sql = (f"SELECT b.doc_id, b.label, b.kind, b.page, b.start, b.\"end\", d.title, d.doc_number,"
