@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from declass.stages.clean.furniture import close_spacing, fold, skeleton
 
@@ -114,6 +114,7 @@ def damaged_furniture(
     for kind, text, page, _ in found:
         if kind != "page_number" and len(key := _running_key(text)) >= 8:
             known.setdefault((kind, key), set()).add(page)
+    echoes = _Echoes(known)
     slots = [(y, page) for kind, _, page, y in found if kind == "page_number" and y is not None]
     first_page = min((p for _, p, _, _ in lines), default=1)
     pages = [p for _, p, _, _ in lines]
@@ -139,14 +140,33 @@ def damaged_furniture(
             continue
         if len(t) > 160 or len(key := _running_key(t)) < 8:
             continue
-        for (kind, other), on in known.items():
-            if kind == "running_head" and page == first_page:
-                continue  # a cover carries its title where later pages carry it as a running head
-            if on != {page} and abs(len(other) - len(key)) <= len(other) // 3 and \
-                    fuzz.ratio(key, other, score_cutoff=ECHO_SIMILARITY):
-                out[i] = (kind, {"damaged": "1", "echoes": "1"})
-                break
+        if (echoed := _echoed(key, page, echoes, first_page)) is not None:
+            out[i] = (echoed, {"damaged": "1", "echoes": "1"})
     return out
+
+
+class _Echoes:
+    """The document's furniture keys, compared with a line's key in one pass of
+    rapidfuzz (a long document's heads and stamps are many: a Python loop over
+    them a line made the stage quadratic)."""
+
+    def __init__(self, known: dict[tuple[str, str], set[int]]) -> None:
+        self.kinds = [kind for kind, _ in known]
+        self.keys = [key for _, key in known]
+        self.alone = [next(iter(on)) if len(on) == 1 else None for on in known.values()]  # its one page
+
+
+def _echoed(key: str, page: int, echoes: _Echoes, first_page: int) -> str | None:
+    """The kind of the first furniture (in the document's order) ``key`` is a damaged copy of, printed
+    on another page: a length within a third of the other's and a ratio of `ECHO_SIMILARITY` or more."""
+    hits = process.extract(key, echoes.keys, scorer=fuzz.ratio, score_cutoff=ECHO_SIMILARITY, limit=None)
+    for j in sorted(hit[2] for hit in hits):
+        kind, other = echoes.kinds[j], echoes.keys[j]
+        if kind == "running_head" and page == first_page:
+            continue  # a cover carries its title where later pages carry it as a running head
+        if echoes.alone[j] != page and abs(len(other) - len(key)) <= len(other) // 3:
+            return kind
+    return None
 
 
 _COUNT_DIGITS = str.maketrans({"i": "1", "l": "1", "I": "1", "|": "1", "O": "0", "o": "0", "S": "5", "Z": "2"})
