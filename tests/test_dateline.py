@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from declass.stages.dateline import LOOK_ALIKES, MONTH_NAMES, damaged_dateline, month_of
+from declass.stages.dateline import LOOK_ALIKES, MONTH_NAMES, damaged_dateline, month_of, opens_with_dateline
 
 
 @pytest.mark.parametrize(("line", "iso"), [
@@ -82,3 +82,18 @@ def test_any_text_gives_a_valid_date_or_none(text: str) -> None:
     if d is not None:
         date.fromisoformat(d.iso)
         assert 0 <= d.start < d.end <= len(text)
+
+
+@pytest.mark.parametrize(("line", "dateline"), [
+    ("Washington, March 16,.1955.", True),
+    ("\u2018washington, January 30, 1955, 6:30 p-m..", True),
+    ("SEOUL, March 15, 1949--5 p- m.-", True),
+    ("Washington, Jue 28, 1961.", True),
+    ("March 3, 1955", True),
+    ("6:30 p.m.4", False),
+    ("the Secretary of State (Dulles)1", False),
+    ("Memorandum of a Conversation, Washington, January 30, 1955,", False),
+    ("The meeting of the Council held on the morning of May 3, 1961 decided", False),
+])
+def test_a_line_opening_with_a_dateline(line: str, dateline: bool) -> None:
+    assert opens_with_dateline(line) is dateline

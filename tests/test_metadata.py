@@ -311,3 +311,49 @@ def test_page_headers_a_scan_damaged_differently_outweigh_nothing() -> None:
         for n, day in ((2, "16"), (3, "49"))]
     doc = declass.parse("\n\f\n".join(pages))
     assert value(doc, "date") == "1956-10-10"
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("159. Memorandum From the Director of Central Intelligence (Dulles) to\nthe Secretary of State (Dulles)1\n"
+     "Washington, March 16,.1955.\nSUBJECT\nChinese Nationalist Vulnerability\n\n1. There is reason to believe.\n",
+     "Memorandum From the Director of Central Intelligence (Dulles) to the Secretary of State (Dulles)"),
+    ("63. Menorandun of a Conversation, Washington, January 30, 1955,\n6:30 p.m.4\n\n"
+     "\u2018washington, January 30, 1955, 6:30 p-m..\n\nPARTICIPANTS\nThe President\n\n"
+     "Mr. Hoover opened by explaining to the President that he wished to review the understandings.\n",
+     "Menorandun of a Conversation, Washington, January 30, 1955, 6:30 p.m."),
+    # a heading naming its own date on its second line keeps it: no mark ends the first line
+    ("63. Memorandum of a Conversation, Department of State,\nWashington, January 30, 1955\n\n"
+     "Mr. Hoover opened by explaining to the President that he wished to review the understandings.\n",
+     "Memorandum of a Conversation, Department of State, Washington, January 30, 1955"),
+])
+def test_a_frus_heading_ends_before_a_dateline_ocr_ran_into_it(text: str, title: str) -> None:
+    assert value(declass.parse(text), "title") == title
+
+
+@pytest.mark.parametrize(("heading", "doc_type"), [
+    ("232 Memorard.in of Conversationl", "Memorandum of Conversation"),
+    ("63. Menorandun of a Conversation, Washington, January 30, 1955", "Memorandum of Conversation"),
+    ("12. Telegrarn From the Embassy in Italy to the Department of State", "Telegram"),
+])
+def test_a_frus_headings_kind_is_read_through_ocr_damage(heading: str, doc_type: str) -> None:
+    doc = declass.parse(f"{heading}\n\nWashington, June 20, 1961.\n\nSUBJECT\n\nKorea\n\n"
+                        "The President said that he was glad to see the Prime Minister here for a report.\n")
+    assert value(doc, "doc_type") == doc_type
+
+
+def test_a_heading_that_is_only_a_kinds_name_is_titled_by_the_name() -> None:
+    doc = declass.parse("232 Memorard.in of Conversationl\n\nWashington, June 20, 1961.\n\n"
+                        "The President said that he was glad to see the Prime Minister here today.\n")
+    assert value(doc, "title") == "Memorandum of Conversation"
+    assert doc.metadata["title"].details["printed"] == "Memorard.in of Conversationl"
+    damaged = declass.parse("33. Memo andum From Robert H. Johnson of the NSC Staff to Mr. Rostow1\n\n"
+                            "Washington, June 28, 1961.\n\n1. The meeting of the task force was held.\n")
+    assert value(damaged, "title").startswith("Memo andum From Robert")  # more than a name: as printed
+
+
+def test_specks_after_a_title_line_leave_it_a_title() -> None:
+    doc = declass.parse("895 .24/3-1549: Telegram :\n\nThe Charge of the American Mission in Korea (Drumright) to "
+                        "the\nSecretary of State - .\n\nSEOUL, March 15, 1949--5 p- m.-\n\n"
+                        "240. Mytel 237, March 14. In conversations yesterday evening and again this morning "
+                        "President Rhee stated he had instructed Chough to take up the question.\n")
+    assert value(doc, "title") == "The Charge of the American Mission in Korea (Drumright) to the Secretary of State"

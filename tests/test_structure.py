@@ -349,3 +349,70 @@ def test_a_dash_read_as_seven_before_a_points_letter() -> None:
             "- C. The third point.\n\n7 E. The fifth point, the fourth withheld.\n\n7 men went to the meeting.\n")
     doc = declass.parse(text)
     assert [b.label for b in doc.blocks if b.kind == "point"] == ["I.A", "I.B", "I.C", "I.E"]
+
+
+def _numbered(values: list[int | str]) -> list[str]:
+    doc = declass.parse("\n\n".join(f"{v}. Point number {k} is made here at some length." for k, v in
+                                    enumerate(values, start=1)))
+    return [b.label for b in doc.blocks if b.kind == "paragraph"]
+
+
+@pytest.mark.parametrize(("printed", "labels"), [
+    ([1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 11, 12], [str(n) for n in range(1, 13)]),  # "16." for 10, 11 after it
+    ([1, 2, 3, 4, 5, 6, 7, 8, 9, 16, "ll", 12], [str(n) for n in range(1, 13)]),  # and 11 itself damaged
+    ([1, 2, 3, 4, 5, 6, 7, 8, 9, 19, 11], [str(n) for n in range(1, 12)]),
+])
+def test_a_number_misread_as_a_look_alike_is_read_from_both_neighbours(printed: list[int | str],
+                                                                        labels: list[str]) -> None:
+    assert _numbered(printed) == labels
+
+
+@pytest.mark.parametrize("printed", [
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 17],  # a real jump: six paragraphs lost or withheld, not a misread
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 19, 44],  # two look-alikes in order: no proof either is misread
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 16],  # nothing after it to confirm
+    [1, 2, 3, 13, 14],  # "13" is no look-alike of 4
+])
+def test_a_look_alike_number_without_a_confirming_neighbour_is_kept(printed: list[int]) -> None:
+    assert _numbered(printed)[-2:] == [str(v) for v in printed[-2:]]
+
+
+def test_a_misread_number_keeps_what_was_printed() -> None:
+    doc = declass.parse("\n\n".join(f"{v}. Point {v} is made here." for v in (8, 9, 16, 11)))
+    block = doc.block("10")
+    assert block is not None and block.attrs.get("printed") == "16" and block.label_inferred
+
+
+@pytest.mark.parametrize("mark", ["1 ", "1. ", "1, "])
+def test_a_source_note_with_a_speck_after_its_mark_is_a_footnote(mark: str) -> None:
+    doc = declass.parse("158. National Intelligence Estimate\n\nWashington, March 16, 1955.\n\n"
+                        "1. The regime appears firmly committed to the seizure of the islands.\n\n"
+                        f"{mark}Source: Department of State, INR-NIE Files. Secret.\n\n"
+                        "2. In view of the US commitment, the Communists cannot seize Taiwan.\n")
+    assert [b.label for b in doc.blocks if b.kind == "paragraph"] == ["1", "2"]
+    assert any(b.kind == "footnote" and b.text.startswith("Source:") for b in doc.blocks)
+
+
+@pytest.mark.parametrize(("first", "number"), [
+    ("63. Menorandun of a Conversation, Washington, January 30, 1955", "63"),
+    ("232 Memorard.in of Conversationl", "232"),
+    ("33. Memo andum From Robert H. Johnson of the National Security Council Staff", "33"),
+    ("12. Telegrarn From the Embassy in Italy to the Department of State", "12"),
+    ("158. Natlonal Intelligence Estimate", "158"),
+])
+def test_a_frus_heading_damaged_by_ocr_is_the_heading(first: str, number: str) -> None:
+    doc = declass.parse(f"{first}\n\nWashington, May 3, 1962.\n\nThe Minister called on me this morning "
+                        "and we spoke at length about the matters before the Council.\n")
+    heading = doc.blocks[0]
+    assert heading.kind == "heading" and heading.number == number
+
+
+@pytest.mark.parametrize("first", [
+    "1. Memoranda have been exchanged between the two governments on this question.",
+    "1952 National Intelligence Estimate",
+    "12 Reports were received from the field during the week.",
+    "1. Nationalist forces on the islands number about 50,000 men.",
+])
+def test_a_first_line_merely_near_a_heading_is_no_frus_heading(first: str) -> None:
+    doc = declass.parse(f"{first}\n\n2. The second point is made here at some length.\n")
+    assert doc.blocks[0].kind != "heading"

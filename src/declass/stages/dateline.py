@@ -17,7 +17,7 @@ import re
 
 from rapidfuzz import fuzz, process
 
-from declass.text.dates import DateMatch, valid_date
+from declass.text.dates import DateMatch, first_date, valid_date
 
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                "november", "december")
@@ -87,3 +87,18 @@ def damaged_dateline(text: str) -> DateMatch | None:
             continue
         return DateMatch(f"{year:04d}-{month:02d}-{days[0]:02d}", "day", m.start(), m.end())
     return None
+
+
+_PLACE = re.compile(r"^[^\w\n]{0,3}[A-Za-z][\w .'\u2019-]{1,40}?,\s*")
+"""The place a dateline opens with ("Washington, ", a speck before it: "\u2018washington, ")."""
+
+
+def opens_with_dateline(line: str) -> bool:
+    """Whether a line is a dateline: a date (as printed or through damage) at its start, or after a
+    place of a few words and a comma ("Washington, March 16,.1955.", "Taipei, August 26, 1964.")."""
+    t = line.strip()
+    if not t or len(t) > MAX_LINE:
+        return False
+    m = _PLACE.match(t)
+    at = m.end() if m is not None and len(m.group().split()) <= 4 else 0
+    return any(d is not None and d.start <= at + 2 for d in (first_date(t), damaged_dateline(t)))

@@ -20,9 +20,10 @@ from rapidfuzz import fuzz
 
 from declass.datafile import load_yaml
 from declass.model import Block, Document, page_lookup, typed_metadata
-from declass.stages.dateline import damaged_dateline
+from declass.stages.dateline import damaged_dateline, opens_with_dateline
 from declass.stages.read.tei import classification_in
 from declass.stages.structure.footnotes import paragraph_references
+from declass.stages.structure.markers import HEAD_SIMILARITY, SPECKS_AT_END, opening_name
 from declass.text import dates
 
 Field = dict[str, Any]
@@ -92,7 +93,7 @@ def extract_metadata(doc: Document) -> Document:
     md: dict[str, Any] = {}
     md["doc_type"] = read_type(front, doc)
     md["doc_number"] = read_number(front, md["doc_type"])
-    md["title"] = serial_title(doc, md["doc_type"]) or read_title(doc, front, md["doc_number"])
+    md["title"] = serial_title(doc, md["doc_type"]) or read_title(doc, front, md["doc_type"])
     md["subject"] = read_subject(front)
     md["date"] = read_date(doc, front)
     md["classification"] = read_classification(doc)
@@ -119,7 +120,10 @@ def read_type(front: list[Block], doc: Document | None = None) -> Field | None:
     then — for covers that print nothing else — the first page and its furniture."""
     heading = [b for b in front if b.kind == "heading" and b.number]
     fuzzy = _fuzzy_type(heading + front + (list(doc.blocks[:3]) if doc is not None else []))
+    opening = _opening_type(heading[0]) if heading else None
     for blocks in (heading, front):
+        if blocks is front and opening is not None:
+            return opening  # a FRUS heading names the kind first: damaged there, it still outweighs the cover
         for t in doc_types():
             for b in blocks:
                 m = t["regex"].search(b.text.translate(_MARKS))
@@ -127,9 +131,10 @@ def read_type(front: list[Block], doc: Document | None = None) -> Field | None:
                     found = cite(b, m.start(), m.end(), t["name"], **({"serial": True} if t.get("serial") else {}))
                     # a more specific name printed through damage ("Memorandum for the Recordl") beats the
                     # generic one the patterns still find in it ("Memorandum")
-                    if fuzzy is not None and fuzzy["block"] == b.label and t["name"] in fuzzy["value"] and \
-                            len(fuzzy["value"]) > len(t["name"]):
-                        return fuzzy
+                    for near in (fuzzy, opening):
+                        if near is not None and near["block"] == b.label and t["name"] in near["value"] and \
+                                len(near["value"]) > len(t["name"]):
+                            return near
                     return found
     if fuzzy is not None:
         return fuzzy
@@ -177,6 +182,20 @@ def _fuzzy_type(blocks: list[Block]) -> Field | None:
     return cite(b, i, j, t["name"], fuzzy=round(score), **({"serial": True} if t.get("serial") else {}))
 
 
+def _opening_type(heading: Block) -> Field | None:
+    """The type a FRUS heading's first words name through OCR damage ("232 Memorard.in of Conversationl"):
+    the type name or alias nearest them by edit distance scaled to length (`frus_head`'s measure)."""
+    names = {letters: t for t in doc_types() for n in (t["name"], *t.get("aliases", []))
+             if (letters := " ".join(re.sub(r"[^a-z ]", "", n.casefold()).split()))}
+    i = _after_number(heading)
+    score, name, end = opening_name(heading.text[i:], tuple(sorted(names, key=len, reverse=True)))
+    if score < HEAD_SIMILARITY:
+        return None
+    t = names[name]
+    serial = {"serial": True} if t.get("serial") else {}
+    return cite(heading, i, i + end, t["name"], fuzzy=round(100 * score), **serial)
+
+
 def read_number(front: list[Block], doc_type: Field | None) -> Field | None:
     for b in front:
         if b.kind == "heading" and b.number:
@@ -205,6 +224,47 @@ def serial_title(doc: Document, doc_type: Field | None) -> Field | None:
     return {**doc_type, "value": _title_case(printed) if printed.isupper() else printed, "printed": printed}
 
 
+_NOTE_MARK_AT_END = re.compile(r"(?:(?<=[^\s\d])\^?\d{1,2}|\s*[\u00b9\u00b2\u00b3\u2074-\u2079]+)$")
+"""The source note's mark after a heading's last word, not a year that ends it ("p.m.4", "(Dulles)\u00b9")."""
+_MARK_AT_END = re.compile(r"[A-Za-z.)\]]\d{1,2}$")
+"""A footnote mark OCR glued to a line's last word ("(Dulles)1"): a FRUS heading ends with its source note's."""
+
+
+def _after_number(heading: Block) -> int:
+    i = len(heading.number or "") + 1
+    while i < len(heading.text) and heading.text[i] in ".,: ":
+        i += 1
+    return i
+
+
+def heading_end(doc: Document, heading: Block) -> int:
+    """Where a FRUS heading's own words end in its block's text: before a dateline that OCR ran into
+    the same block ("...(Dulles)1 / Washington, March 16,.1955."), taken as one only after the line
+    that ends the heading — the source note's mark ends it, or a blank line — so a heading that names
+    its own date on a second line ("..., / Washington, January 30, 1955") keeps it."""
+    lines: list[tuple[int, str]] = []
+    for s, e in heading.segments:
+        at = s
+        for line in doc.text[s:e].split("\n"):
+            lines.append((at, line))
+            at += len(line) + 1
+    for k in range(1, len(lines)):
+        at, line = lines[k]
+        before = [ln for _, ln in lines[:k]]
+        last = next((ln.rstrip() for ln in reversed(before) if ln.strip()), "")
+        if not (before[-1].strip() == "" or _MARK_AT_END.search(last)) or not opens_with_dateline(line):
+            continue
+        at += len(line) - len(line.lstrip())
+        return next((i for i in range(len(heading.text)) if heading.view.to_source(i) >= at), len(heading.text))
+    return len(heading.text)
+
+
+def _whole_name(doc: Document, doc_type: Field, span: tuple[int, int]) -> bool:
+    """Whether the type's name read through damage is all the words of ``span`` (a glued speck aside)."""
+    rest = doc.text[doc_type["end"]:span[1]]
+    return doc_type["start"] <= span[0] + 1 and not re.search(r"[A-Za-z0-9]{2}", rest)
+
+
 def read_subject(front: list[Block]) -> Field | None:
     subject = next((b for b in front if b.kind == "header" and b.number in ("subject", "subj")), None)
     if subject is None:
@@ -215,19 +275,25 @@ def read_subject(front: list[Block]) -> Field | None:
     return cite(subject, i, len(subject.text), text) if text else None
 
 
-def read_title(doc: Document, front: list[Block], number: Field | None) -> Field | None:
+def read_title(doc: Document, front: list[Block], doc_type: Field | None = None) -> Field | None:
+    """A FRUS heading's words after its number; else the subject; else the cover's first title-like line.
+
+    A heading that is nothing but a document kind's name, read through damage ("Memorard.in of
+    Conversationl"), is titled by that name; what was printed is kept beside it."""
     frus = next((b for b in front if b.kind == "heading" and b.number), None)
     if frus is not None:
-        i = len(frus.number or "") + 1
-        while i < len(frus.text) and frus.text[i] in ". ":
-            i += 1
-        text = frus.text[i:].strip().rstrip("0123456789^\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079 ")
+        i = _after_number(frus)
+        text = SPECKS_AT_END.sub("", frus.text[i:heading_end(doc, frus)].strip())
+        text = _NOTE_MARK_AT_END.sub("", text).rstrip()
+        if doc_type is not None and doc_type.get("fuzzy") and doc_type["block"] == frus.label and \
+                _whole_name(doc, doc_type, frus.view.span_to_source(i, i + len(text))):
+            return cite(frus, i, i + len(text), doc_type["value"], printed=text)
         return cite(frus, i, i + len(text), text)
     subject = read_subject(front)
     if subject is not None:
         return subject
     for b in front:
-        t = b.text.strip()
+        t = SPECKS_AT_END.sub("", b.text.strip())
         bare = t.strip(" .,:;'\"-")  # OCR specks beside a line do not make it a title
         words = t.split()
         if len(words) < 2 or t.endswith(".") or (dates.first_date(t) and len(words) <= 5):
@@ -278,14 +344,16 @@ def _page_header_date(doc: Document, *, agreed: int = 1) -> Field | None:
 
 def _date_in(b: Block, text: str) -> Field | None:
     """The block's first full date; else a damaged dateline on one of its source lines (``text`` is
-    the document's: OCR often runs the dateline into the heading above it, one block of short lines)."""
+    the document's: OCR often runs the dateline into the heading above it, one block of short lines) —
+    a line that is a dateline, not a heading's own damaged date ("..., Washington, January 39, 1955,")
+    when the dateline itself follows."""
     d = dates.first_date(b.text, precision="day")
     if d:
         return cite(b, d.start, d.end, d.iso, precision=d.precision)
     for s, e in b.segments:
         at = s
         for line in text[s:e].split("\n"):
-            if d := damaged_dateline(line):
+            if opens_with_dateline(line) and (d := damaged_dateline(line)):
                 return {"value": d.iso, "block": b.label, "start": at + d.start, "end": at + d.end,
                         "precision": d.precision, "damaged": True, "printed": " ".join(line[d.start:d.end].split())}
             at += len(line) + 1

@@ -11,7 +11,7 @@ run stay *candidates* until the next number shows whether a number was lost
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from declass.model import Chunk
@@ -23,11 +23,13 @@ from declass.stages.structure.markers import (
     PLACEHOLDER,
     SIGNATURE_LINE,
     SOURCE_NOTE,
+    SPECKS_AT_END,
     Marker,
     frus_head,
     heading_level,
     is_closed,
     is_omission,
+    misread_number,
     readings,
     words,
 )
@@ -199,6 +201,8 @@ class Builder:
 
     def choose(self, marks: list[Marker], text: str) -> Marker | None:
         """Pick the reading that best continues a sequence in progress."""
+        if exp := self.expected("number"):
+            marks = [self.misread(m, exp) for m in marks]
         marks = [m for m in marks if not ((m.bare or m.guessed) and self.expected(m.kind) != m.value
                                           and not self.second_after_misread_start(m))
                  and not self.initial_not_point(m)]
@@ -217,6 +221,18 @@ class Builder:
             if best is None or score < best_gap:
                 best, best_gap = m, score
         return best
+
+    def misread(self, mark: Marker, exp: int) -> Marker:
+        """A paragraph number OCR misread as a look-alike ("16." for 10 after 9) read as the number it
+        continues — only when the next numbered chunk fits on the other side: it is the number after, or
+        a look-alike of it that breaks the order as read ("16." then "ll." after 9; "19." then "44." is no
+        proof: ten paragraphs may be lost between them)."""
+        if mark.kind != "number" or mark.value == exp or not misread_number(mark.token, exp):
+            return mark
+        if not any(n.value == exp + 1 or (n.value < mark.value and misread_number(n.token, exp + 1))
+                   for n in self.next_numbers):
+            return mark
+        return replace(mark, value=exp, guessed=True, repaired=True)
 
     def initial_not_point(self, mark: Marker) -> bool:
         """"J. Graham Parsons" in a memo's participants, "W. Walton Butterworth": a letter deep in
@@ -266,6 +282,7 @@ class Builder:
         self.started = True
 
     followed_by_article = False  # set by the driver, which can look ahead
+    next_numbers: tuple[Marker, ...] = ()  # the next numbered chunk's readings: set by the driver
 
     def open_annex(self, chunk: Chunk, mark: Marker | None, *, inferred: bool) -> None:
         self.resolve_pending()
@@ -316,6 +333,9 @@ class Builder:
         if mark.kind == "number" and parent_stack and parent_stack[-1].mtype in ("roman", "upper"):
             kind = "point"
         node = self.new(kind, parent, chunk, view, mtype=mark.kind, value=mark.value, token=mark.token)
+        if mark.repaired:
+            node.inferred = True
+            node.attrs["printed"] = mark.token
         self.stack = [*parent_stack, node]
         if len(self.stack) == 1:
             self.last_value[mark.kind] = mark.value
@@ -545,8 +565,8 @@ def body_start(chunks: tuple[Chunk, ...]) -> int:
         text = c.view.text
         if FOOTNOTE_START.match(text) or HEADER_FIELD.match(text) or frus_head(text, first=i == 0):
             continue
-        if len(words(text)) >= 12 and (is_closed(text) or _page_ends_after(chunks, i)):
-            first_prose = i
+        if len(words(text)) >= 12 and (is_closed(SPECKS_AT_END.sub("", text)) or _page_ends_after(chunks, i)):
+            first_prose = i  # (a heading's full stop is no full stop when it is a speck standing alone)
             break
     headed = any(frus_head(c.view.text, first=i == 0) or HEADER_FIELD.match(c.view.text)
                  for i, c in enumerate(chunks[:first_prose]))
@@ -556,11 +576,13 @@ def body_start(chunks: tuple[Chunk, ...]) -> int:
 
 
 def _page_ends_after(chunks: tuple[Chunk, ...], i: int) -> bool:
-    """Whether the page ends after chunk ``i`` (footnotes aside): prose cut there may end mid-sentence."""
+    """Whether the page ends after chunk ``i`` (footnotes aside): prose cut there may end mid-sentence.
+    A banner typed under a heading on the same page ("SECRET" above a telegram's dateline) is
+    furniture but no page end."""
     for c in chunks[i + 1:]:
         if FOOTNOTE_START.match(c.view.text) or SOURCE_NOTE.match(c.view.text):
             continue
-        return c.after_break
+        return c.after_break and c.page != chunks[i].page
     return False
 
 
@@ -568,9 +590,12 @@ def build(chunks: tuple[Chunk, ...]) -> list[Node]:
     """The block nodes of a document, in reading order."""
     b = Builder()
     start = body_start(chunks)
-    follows = _article_follows(chunks)
+    marks = [readings(c.view.text) for c in chunks]
+    follows = _article_follows(marks)
+    numbers = _next_numbers(chunks, marks)
     for i, chunk in enumerate(chunks):
         b.followed_by_article = follows[i]
+        b.next_numbers = numbers[i]
         if i == start:
             b.started = True
         b.feed(chunk)
@@ -603,12 +628,23 @@ def repair_misread_numbers(nodes: list[Node]) -> None:
                 values[i] = want
 
 
-def _article_follows(chunks: tuple[Chunk, ...], window: int = 6) -> list[bool]:
+def _next_numbers(chunks: tuple[Chunk, ...], marks: list[list[Marker]]) -> list[tuple[Marker, ...]]:
+    """For each chunk: the number readings of the next chunk that has any (footnotes aside)."""
+    out: list[tuple[Marker, ...]] = [()] * len(chunks)
+    for i in range(len(chunks) - 2, -1, -1):
+        text = chunks[i + 1].view.text
+        numbers = tuple(m for m in marks[i + 1] if m.kind == "number")
+        note = FOOTNOTE_START.match(text) or SOURCE_NOTE.match(text)
+        out[i] = numbers if numbers and not note else out[i + 1]
+    return out
+
+
+def _article_follows(marks: list[list[Marker]], window: int = 6) -> list[bool]:
     """For each chunk: does an "Article N" follow within ``window`` chunks,
     before any numbered paragraph or annex?"""
-    kinds = [next(iter(readings(c.view.text)), None) for c in chunks]
+    kinds = [next(iter(m), None) for m in marks]
     out: list[bool] = []
-    for i in range(len(chunks)):
+    for i in range(len(marks)):
         found = False
         for m in kinds[i + 1 : i + 1 + window]:
             if m is not None and m.kind == "article":

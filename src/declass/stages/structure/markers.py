@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from declass.text import lexicon
 
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 _ROMAN_OK = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
@@ -33,8 +36,8 @@ _NUMBER = re.compile(_LEAD + r"(\d{1,4})[.)]\s+(?=\S)")
 _LOWER = re.compile(_LEAD + r"(?:([a-z])[.)]|\(([a-z])\))\s+")
 _NUMBER_COMMA = re.compile(_LEAD + r"(\d{1,3}),\s+(?=[A-Z])")
 _PNUM = re.compile(_LEAD + r"\((\d{1,2})\)\s+")
-_DAMAGED_NUMBER = re.compile(_LEAD + r"(?=[\dOoIil|@]*\d)([\dOoIil|@]{2,3})[.,]\s+(?=[A-Z])")
-"""A paragraph number with a letter OCR read for one of its digits: "1i. Another", "1@. The", "l2. It"."""
+_DAMAGED_NUMBER = re.compile(_LEAD + r"(?=[\dOoIil|@]*[\dl|])([\dOoIil|@]{2,3})[.,]\s+(?=[A-Z])")
+"""A paragraph number with a letter OCR read for one of its digits: "1i. Another", "1@. The", "l2. It", "ll. The"."""
 _DIGIT_FOLD = str.maketrans({"O": "0", "o": "0", "@": "0", "I": "1", "i": "1", "l": "1", "|": "1"})
 _OCR_POINT = re.compile(r"^\s*(?:[" + ITEM_DASHES + r"]|~(?!~)|7(?=\s?[A-Z][.,:;]\s)){1,2}\s*"
                         r"([A-Za-z0-9\u20ac$(|]{1,2})[.,:;)]\s+(?=\S)")
@@ -50,7 +53,8 @@ FOOTNOTE_START = re.compile(
     r"|[\u00b9\u00b2\u00b3\u2074-\u2079\u2070]+|\d{1,2}/(?=\s*[A-Z])|\^\d{1,2}(?=\s))"
     r"(?:&?#?x?[0-9a-f]{1,4};|&?[a-z]{2,6};)?[\"'\u2018\u201c]?\s*"
 )
-SOURCE_NOTE = re.compile(r"^\s*\^?\d{1,2}\s+(?=Source:)")
+SOURCE_NOTE = re.compile(r"^\s*\^?\d{1,2}[.,]?\s+(?=Source:)")
+"""A FRUS source note: its mark, which OCR may follow with a speck read as a full stop ("1. Source:")."""
 ANCHOR_MARK = re.compile(r"[\u00b9\u00b2\u00b3\u2074-\u2079]+|\^\{?\d{1,2}\}?|\[\d{1,2}\]|(?<=[a-z.,;])\*(?=\s|$)")
 
 MAJOR_HEADINGS = frozenset(
@@ -81,21 +85,100 @@ FRUS_HEAD = re.compile(
     r"Report|National Intelligence Estimate|Special National Intelligence Estimate|Draft|Message|Record|"
     r"Circular|Airgram|Instruction|Statement|Diary Entry|Briefing)(?![A-Za-z]))"
 )
-_HEAD_START = re.compile(r"^\s*(\d{1,4})[.,]\s+([A-Za-z][A-Za-z-]{5,})")
+_HEAD_NUMBER = re.compile(r"^\s*(\d{1,4})(?:([.,])\s+|\s+(?=[A-Za-z]))")
 _HEAD_WORDS = ("memorandum", "telegram", "despatch", "dispatch", "editorial", "minutes", "report", "national",
                "special", "message", "record", "circular", "airgram", "instruction", "statement", "briefing")
+HEAD_SIMILARITY = 0.85
+"""How close (normalised Levenshtein, 0-1) the words after a first line's number must come to a name of a
+document kind for OCR damage to be forgiven: one edit in seven letters, two in fourteen ("Memo andum",
+"Menorandun of a Conversation")."""
+
+
+@lru_cache(maxsize=1)
+def heading_vocabulary() -> tuple[str, ...]:
+    """What a FRUS heading opens with: the kinds above and the document types' printed names and aliases
+    (``data/doc_types.yaml``), lower-cased, letters and spaces only, longest first."""
+    from importlib import resources
+
+    from declass.datafile import load_yaml
+
+    raw = resources.files("declass.data").joinpath("doc_types.yaml").read_text("utf-8")
+    names = {n for t in load_yaml(raw)["types"] for n in (t["name"], *t.get("aliases", []))}
+    return tuple(sorted({_letters(n)[0] for n in (*_HEAD_WORDS, *names)} - {""}, key=len, reverse=True))
+
+
+def _letters(text: str) -> tuple[str, list[int]]:
+    """Lower-case letters and single spaces — what is left of a line's words once OCR specks are dropped —
+    and where each of them stands in ``text``."""
+    out: list[str] = []
+    at: list[int] = []
+    for i, c in enumerate(text.casefold()):
+        if "a" <= c <= "z":
+            out.append(c)
+            at.append(i)
+        elif c.isspace() and out and out[-1] != " ":
+            out.append(" ")
+            at.append(i)
+    while out and out[-1] == " ":
+        out.pop()
+        at.pop()
+    return "".join(out), at
+
+
+def opening_name(text: str, names: tuple[str, ...]) -> tuple[float, str, int]:
+    """How close the start of ``text`` comes to one of ``names`` (lower-case letters and spaces), which
+    one, and where in ``text`` the words matched end: the best normalised edit distance, the start cut
+    at a word's end near the name's length.  Pairs of letters OCR makes of one letter
+    (``data/ocr_confusions.tsv``: "rn" for m) count as that letter: "Telegrarn" is one edit from Telegram."""
+    letters, at = _letters(text[:120])
+    best = (0.0, "", 0)
+    for words_, where in _readings(letters, at):
+        for name in names:
+            for k in range(max(1, len(name) - 2), min(len(words_), len(name) + 2) + 1):
+                if k < len(words_) and words_[k] != " " and k + 1 < len(words_) and words_[k + 1] != " ":
+                    continue  # a prefix ending inside a word ("National" in "Nationalist") names nothing; one
+                    # letter more is a speck glued to the word ("Conversationl")
+                sim = Levenshtein.normalized_similarity(name, words_[:k])
+                if sim > best[0]:
+                    best = (sim, name, where[k - 1] + 1)
+    return best
+
+
+def _readings(letters: str, at: list[int]) -> list[tuple[str, list[int]]]:
+    """The words as read, and with each pair of letters OCR makes of one letter read back as that letter."""
+    pairs = {seen: meant for seen, meant in lexicon.confusions() if len(seen) == 2 and len(meant) == 1}
+    out, where, i = [], [], 0
+    while i < len(letters):
+        if letters[i:i + 2] in pairs:
+            out.append(pairs[letters[i:i + 2]])
+            where.append(at[i + 1])
+            i += 2
+        else:
+            out.append(letters[i])
+            where.append(at[i])
+            i += 1
+    folded = "".join(out)
+    return [(letters, at)] + ([(folded, where)] if folded != letters else [])
 
 
 def frus_head(text: str, *, first: bool = False) -> re.Match[str] | None:
-    """A FRUS heading's number; for the document's first line, also through OCR damage to the word
-    after it ("158. Natlonal Intelligence Estimate")."""
+    """A FRUS heading's number; for the document's first line, also through OCR damage to the words
+    after it ("158. Natlonal Intelligence Estimate", "63. Menorandun of a Conversation") and to the
+    number's full stop when a whole kind's name of several words follows ("232 Memorard.in of
+    Conversation"; a lone word, or a year, before it is too weak a sign: "12 Reports", "1952 National
+    Intelligence Estimate" on a cover)."""
     m = FRUS_HEAD.match(text)
     if m is not None or not first:
         return m
-    m = _HEAD_START.match(text)
-    if m and any(fuzz.ratio(m.group(2).casefold(), w) >= 85 for w in _HEAD_WORDS):
-        return m
-    return None
+    m = _HEAD_NUMBER.match(text)
+    if m is None:
+        return None
+    score, name, _ = opening_name(text[m.end():], heading_vocabulary())
+    if score < HEAD_SIMILARITY or (m.group(2) is None and (" " not in name or len(m.group(1)) > 3)):
+        return None
+    return m
+
+
 COUNT = (r"(?:\d+\s*(?:[-\u2013]\s*|\s)?\d/\d|\d+\s*[\u00bd\u00bc\u00be]|\d/\d|[\u00bd\u00bc\u00be]|\d+"
          r"|one|two|three|four|five|six|seven|eight|nine|ten)")
 """A count as FRUS prints it: ``2``, ``1½``, ``1-1/2``, ``½``, ``three``."""
@@ -205,6 +288,22 @@ class Marker:
     bare: bool = False  # counts only where it continues its sequence: a roman numeral without its
     # full stop, a four-digit number (paragraph 1000 after 999, not a year opening a line)
     guessed: bool = False  # a letter read through OCR damage ("- €." as C): it may continue a sequence, not start one
+    repaired: bool = False  # a number read from its sequence: ``value`` is the one it continues, ``token`` as printed
+
+
+@lru_cache(maxsize=1)
+def _digit_confusions() -> frozenset[tuple[str, str]]:
+    return frozenset((seen, meant) for seen, meant in lexicon.confusions()
+                     if len(seen) == len(meant) == 1 and seen.isdigit() and meant.isdigit())
+
+
+def misread_number(token: str, value: int) -> bool:
+    """Whether a printed number is ``value`` with its digits read one for another by OCR ("16" for 10,
+    "4" for 1: the digit pairs of ``data/ocr_confusions.tsv``), every other digit as printed."""
+    want = str(value)
+    if len(token) != len(want) or token == want or not token.isdigit():
+        return False
+    return all(a == b or (a, b) in _digit_confusions() for a, b in zip(token, want, strict=True))
 
 
 def readings(text: str) -> list[Marker]:
@@ -269,6 +368,10 @@ def _damaged_point(m: re.Match[str]) -> list[Marker]:
 
 def words(text: str) -> list[str]:
     return _WORDS.findall(text)
+
+
+SPECKS_AT_END = re.compile(r"(?:\s+[^\w\s]{1,3})+$")
+"""Specks a scan left after a line's last word, each standing alone ("Secretary of State - .")."""
 
 
 def is_closed(text: str) -> bool:

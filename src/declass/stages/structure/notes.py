@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
-BARE_NOTE = re.compile(r"^\s*(\d{1,3})\s+(?=[A-Z\"'“‘\[(])")
+BARE_NOTE = re.compile(r"^\s*[\u2018\u2019'`]?(\d{1,3})\s+(?=[A-Z\"'“‘\[(])")
 _MARKS = re.compile(
     r"(?=[⁰¹²³⁴⁵⁶⁷⁸⁹^\[\d])"  # what a mark can begin with: the scan skips other text at C speed
     r"(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+"  # superscripts
