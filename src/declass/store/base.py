@@ -73,7 +73,9 @@ U = TypeVar("U")
 class Page(list[T]):
     """One page of rows (a list, so callers that want all rows need not care), with
     ``total``, how many rows match in all, and ``next``, the cursor of the next page
-    (None on the last)."""
+    (None on the last).  ``capped``: more rows match than ``total``, which counted up to a bound."""
+
+    capped: bool = False
 
     def __init__(self, rows: Iterable[T] = (), *, total: int = 0, next: str | None = None) -> None:
         super().__init__(rows)
@@ -82,7 +84,9 @@ class Page(list[T]):
 
     def map(self, fn: Callable[[T], U]) -> Page[U]:
         """The same page with each row replaced by ``fn(row)``."""
-        return Page((fn(r) for r in self), total=self.total, next=self.next)
+        page = Page((fn(r) for r in self), total=self.total, next=self.next)
+        page.capped = self.capped
+        return page
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +120,11 @@ def prepare(record: dict[str, Any], *, words: bool = False) -> Prepared:
         from declass.store.tsvector import tsvector
 
         vectors = tuple(tsvector(b["text"]) for b in record["blocks"])
-    return Prepared(record["id"], src["sha256"], src["path"], summary_fields(record), blob,
-                    tables.block_rows(record), mentions, rows, tables.totals(mentions, rows.judgments, rows.ranges),
-                    vectors)
+    summary = summary_fields(record)
+    share = tables.totals(mentions, rows.judgments, rows.ranges, rows.redactions,
+                          (summary["doc_type"], summary["pages"]))
+    return Prepared(record["id"], src["sha256"], src["path"], summary, blob, tables.block_rows(record), mentions, rows,
+                    share, vectors)
 
 
 PIECE_ITEMS = 512

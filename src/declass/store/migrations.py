@@ -309,6 +309,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               postgresql=(11, paged.REPORT_INDEXES)),
     Migration("names and years of each entity's mentions, kept up to date", sqlite=(18, tables.V18),
               postgresql=(12, tables.V18)),
+    Migration("redactions by kind and exemption, documents and pages by type, kept up to date",
+              sqlite=(19, tables.V19), postgresql=(13, tables.V19)),
 )
 
 

@@ -147,7 +147,11 @@ class SQLStore(PagedQueries):
             f"SELECT {quoted(tables.JUDGMENT_COLUMNS)} FROM judgments WHERE doc_id = ?", [doc_id])]
         ranges = [tuple(r.values()) for r in self._rows(
             f"SELECT {quoted(tables.RANGE_COLUMNS)} FROM judgment_ranges WHERE doc_id = ?", [doc_id])]
-        return tables.totals(mentions, judgments, ranges)
+        redactions = [tuple(r.values()) for r in self._rows(
+            f"SELECT {quoted(tables.REDACTION_COLUMNS)} FROM redactions WHERE doc_id = ?", [doc_id])]
+        doc = self._rows("SELECT doc_type, pages FROM documents WHERE id = ?", [doc_id])
+        return tables.totals(mentions, judgments, ranges, redactions,
+                             (doc[0]["doc_type"], doc[0]["pages"]) if doc else None)
 
     def _remove(self, doc_id: str) -> None:
         """Take a stored document out (before its new version goes in), with its share of the totals."""

@@ -21,7 +21,7 @@ import zlib
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Any
 
@@ -254,6 +254,31 @@ INSERT INTO name_years (eid, named, form, year, n)
 per document: the names an entity appears under and their years read a few hundred rows, not every
 mention (the entity page's first view at 100k pages counted 367,000 mentions)."""
 
+V19 = """
+CREATE TABLE redaction_totals (
+    kind TEXT NOT NULL,
+    exemption TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    withheld INTEGER NOT NULL,
+    pages INTEGER NOT NULL,
+    PRIMARY KEY (kind, exemption)
+);
+CREATE TABLE document_totals (
+    doc_type TEXT PRIMARY KEY,
+    documents INTEGER NOT NULL,
+    pages INTEGER NOT NULL
+);
+INSERT INTO redaction_totals (kind, exemption, n, withheld, pages)
+    SELECT kind, coalesce(exemption, ''), count(*), coalesce(sum(withheld), 0), coalesce(sum(pages), 0)
+    FROM redactions GROUP BY kind, coalesce(exemption, '');
+INSERT INTO document_totals (doc_type, documents, pages)
+    SELECT coalesce(doc_type, ''), count(*), coalesce(sum(pages), 0) FROM documents GROUP BY coalesce(doc_type, '');
+"""
+"""Schema 19 / PostgreSQL 13: redactions counted per kind and exemption (with their withheld points and
+exempt pages), documents and pages per type, kept up to date per document: the redaction report's corpus
+figures and the document counts read a few dozen rows, not every redaction and document (at 100k pages the
+report's totals read 1.1 million redactions).  An exemption or type of none is ``''``."""
+
 RANGE_COLUMNS_V10 = ("doc_date", "term")
 """Columns of ``judgment_ranges`` that archives made at schema 9 (SQLite) / 3 (PostgreSQL) lack."""
 
@@ -337,11 +362,14 @@ class Aggregates:
     term_totals: tuple[Row, ...] = ()  # (term, n)
     range_totals: tuple[Row, ...] = ()  # (scale, term, low, high, n)
     name_years: tuple[Row, ...] = ()  # (eid, named, form, year, n)
+    redaction_totals: tuple[Row, ...] = ()  # (kind, exemption, n, withheld, pages)
+    document_totals: tuple[Row, ...] = ()  # (doc_type, documents, pages)
 
     def tables(self) -> tuple[tuple[Row, ...], ...]:
         """The rows of each table of `TOTALS`, in its order."""
         return (self.entity_totals, self.entity_forms, self.entity_names, self.cooccurrence_totals,
-                self.entity_documents, self.term_totals, self.range_totals, self.name_years)
+                self.entity_documents, self.term_totals, self.range_totals, self.name_years, self.redaction_totals,
+                self.document_totals)
 
 
 TOTALS: tuple[tuple[str, tuple[str, ...], int, int], ...] = (
@@ -353,6 +381,8 @@ TOTALS: tuple[tuple[str, tuple[str, ...], int, int], ...] = (
     ("term_totals", ("term", "n"), 1, 1),
     ("range_totals", ("scale", "term", "low", "high", "n"), 4, 1),
     ("name_years", ("eid", "named", "form", "year", "n"), 4, 1),
+    ("redaction_totals", ("kind", "exemption", "n", "withheld", "pages"), 2, 3),
+    ("document_totals", ("doc_type", "documents", "pages"), 1, 2),
 )
 """The maintained totals: table, columns, how many lead columns are its key, how many trail are counts."""
 
@@ -374,10 +404,26 @@ def merged(parts: Iterable[Aggregates]) -> Aggregates:
     return Aggregates(*(tuple(tuple(v) for _, v in sorted(acc.items())) for acc in sums))
 
 
-def totals(mentions: Sequence[Row], judgments: Iterable[Row], ranges: Iterable[Row]) -> Aggregates:
-    """One document's share of the totals, from its mention, judgment and range rows."""
-    return aggregates(mentions, cooccurrence_rows(mentions), [j[JUDGMENT_COLUMNS.index("term")] for j in judgments],
-                      ranges)
+def totals(mentions: Sequence[Row], judgments: Iterable[Row], ranges: Iterable[Row], redactions: Iterable[Row] = (),
+           document: tuple[str | None, int | None] | None = None) -> Aggregates:
+    """One document's share of the totals, from its mention, judgment, range and redaction rows and
+    its ``(doc_type, pages)`` (None: no document, only its rows)."""
+    agg = aggregates(mentions, cooccurrence_rows(mentions), [j[JUDGMENT_COLUMNS.index("term")] for j in judgments],
+                     ranges)
+    return replace(agg, redaction_totals=redaction_totals(redactions),
+                   document_totals=() if document is None else ((document[0] or "", 1, document[1] or 0),))
+
+
+def redaction_totals(redactions: Iterable[Row]) -> tuple[Row, ...]:
+    """``(kind, exemption, n, withheld, pages)`` of a document's redaction rows (`REDACTION_COLUMNS`)."""
+    kind, exemption, withheld, pages = (REDACTION_COLUMNS.index(c) for c in ("kind", "exemption", "withheld", "pages"))
+    sums: dict[tuple[str, str], list[int]] = {}
+    for r in redactions:
+        acc = sums.setdefault((r[kind], r[exemption] or ""), [0, 0, 0])
+        acc[0] += 1
+        acc[1] += r[withheld] or 0
+        acc[2] += r[pages] or 0
+    return tuple((*k, *v) for k, v in sorted(sums.items()))
 
 
 def aggregates(mentions: Iterable[Row], cooccurrence: Iterable[Row], terms: Iterable[str] = (),

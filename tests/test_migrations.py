@@ -1,0 +1,103 @@
+"""The redaction and document totals (SQLite schema 19, PostgreSQL 13): the rows counted, on both
+backends, after an ingest, after a document is replaced, and backfilled in an archive written before them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import declass
+from declass.store import migrations
+
+REDACTIONS = ("SELECT kind, coalesce(exemption, '') AS exemption, count(*) AS n, coalesce(sum(withheld), 0) AS withheld,"
+              " coalesce(sum(pages), 0) AS pages FROM redactions GROUP BY kind, coalesce(exemption, '') ORDER BY 1, 2")
+DOCUMENTS = ("SELECT coalesce(doc_type, '') AS doc_type, count(*) AS documents, coalesce(sum(pages), 0) AS pages"
+             " FROM documents GROUP BY coalesce(doc_type, '') ORDER BY 1")
+KEPT_REDACTIONS = "SELECT kind, exemption, n, withheld, pages FROM redaction_totals ORDER BY 1, 2"
+KEPT_DOCUMENTS = "SELECT doc_type, documents, pages FROM document_totals ORDER BY 1"
+
+WITHHELD = ("MEMORANDUM FOR THE RECORD\n\nDate: 1 March 1955\n\n1. The source 25X1 reported that Moscow will"
+            " probably support Peking.\n\n3. [1 line not declassified] 25X1 as before.\n\n4. Nothing more.\n")
+RELEASED = "TELEGRAM\n\nDate: 2 March 1955\n\n1. Talks on Dairen resumed.\n"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return str(tmp_path / "a.db")
+    return str(request.getfixturevalue("pg_url"))
+
+
+def ints(rows: list[dict[str, object]]) -> list[tuple[object, ...]]:
+    return [tuple(int(v) if isinstance(v, int) or type(v).__name__ == "Decimal" else v for v in r.values())
+            for r in rows]
+
+
+def counted(a: declass.Archive) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    return ints(a.store._rows(REDACTIONS)), ints(a.store._rows(DOCUMENTS))
+
+
+def kept(a: declass.Archive) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    return ints(a.store._rows(KEPT_REDACTIONS)), ints(a.store._rows(KEPT_DOCUMENTS))
+
+
+def test_totals_are_the_rows_counted(db: str, samples: Path, tmp_path: Path) -> None:
+    """After an ingest, and after a document is replaced (its old share taken away), the kept totals
+    are the redactions and documents counted; the report and the document list read them."""
+    memo = tmp_path / "memo.txt"
+    memo.write_text(WITHHELD)
+    with declass.Archive(db) as a:
+        a.ingest([samples, memo], workers=1)
+        before = kept(a)
+        assert before == counted(a)
+        assert any(r[0] == "marker" and r[1] == "25X1" for r in before[0])
+        assert any(r[0] == "withheld_block" and r[3] > 0 for r in before[0])
+        report = a.redaction_report(limit=1)
+        assert report["corpus"]["documents"] == report["total"] == 3 == a.documents(limit=1).total
+        memo.write_text(RELEASED)
+        assert a.ingest([memo], workers=1).count("replaced") == 1
+        after = kept(a)
+        assert after == counted(a) and after != before
+        markers = a.store._rows("SELECT count(*) AS n FROM redactions WHERE kind = 'marker'")[0]["n"]
+        assert a.redaction_report()["corpus"]["markers"] == int(markers)
+        types = {r[0]: r[1] for r in after[1]}
+        assert a.documents(limit=1, doc_type="Telegram").total == types.get("Telegram", 0) == 1
+
+
+def test_an_archive_written_before_the_totals_is_backfilled(db: str, samples: Path, tmp_path: Path) -> None:
+    """An archive one schema behind (the totals' tables absent, the migration not recorded) gains
+    them when opened, filled from the rows it holds."""
+    memo = tmp_path / "memo.txt"
+    memo.write_text(WITHHELD)
+    with declass.Archive(db) as a:
+        a.ingest([samples, memo], workers=1)
+        want = counted(a)
+        latest = migrations.latest(a.store.d.name)
+        with a.store.d.transaction():
+            a.store.d.execute("DROP TABLE redaction_totals")
+            a.store.d.execute("DROP TABLE document_totals")
+            a.store.d.execute("DELETE FROM schema_migrations WHERE version = ?", (latest,))
+        assert migrations.current_version(a.store.d) == latest - 1
+    with declass.Archive(db) as a:
+        assert migrations.current_version(a.store.d) == latest
+        assert kept(a) == want
+        assert a.redaction_report(limit=1)["corpus"]["markers"] == sum(r[2] for r in want[0] if r[0] == "marker") > 0
+
+
+def test_a_text_filter_counts_up_to_a_bound(db: str, samples: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the bound the page says so (``capped``) and its total is the bound; below it, the count."""
+    from declass.store import paged
+
+    for i in range(4):
+        (tmp_path / f"t{i}.txt").write_text(f"TELEGRAM\n\nSUBJECT: Soviet note number {i}\n\nDate: 2 March 1955\n\n"
+                                            f"1. Text {i}.\n")
+    with declass.Archive(db) as a:
+        a.ingest([tmp_path], workers=1)
+        exact = a.documents(limit=2, text="soviet")
+        assert (exact.total, exact.capped) == (4, False) and len(exact) == 2 and exact.next
+        monkeypatch.setattr(paged, "TEXT_COUNT_BOUND", 3)
+        bounded = a.documents(limit=2, text="soviet")
+        assert (bounded.total, bounded.capped) == (3, True) and [d["id"] for d in bounded] == [d["id"] for d in exact]
+        assert (a.documents(text="zzz").total, a.documents(text="zzz").capped) == (0, False)
