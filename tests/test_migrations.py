@@ -101,3 +101,6 @@ def test_a_text_filter_counts_up_to_a_bound(db: str, samples: Path, tmp_path: Pa
         bounded = a.documents(limit=2, text="soviet")
         assert (bounded.total, bounded.capped) == (3, True) and [d["id"] for d in bounded] == [d["id"] for d in exact]
         assert (a.documents(text="zzz").total, a.documents(text="zzz").capped) == (0, False)
+        one = [d["id"] for d in a.documents(text="SOVIET NOTE NUMBER 2")]
+        assert len(one) == 1 and one == [d["id"] for d in a.documents(text="r 2")]
+        assert a.documents(text="%").total == a.documents(text="t_").total == 0  # the text is literal
