@@ -54,6 +54,8 @@ class Cues:
     addressed_after: re.Pattern[str]
     speech_starts: frozenset[str]  # the first two letters of every speech verb and adverb before one
     capital_next: re.Pattern[str]
+    list_headings: frozenset[str]  # the headings of a list of participants, letters only, lower case
+    lower_name_re: re.Pattern[str]  # a title, then a lower-case word ("Minister ikeda": OCR lower-cased the name)
 
 
 # Titles that are also everyday adjectives or nouns ("Major problems",
@@ -100,6 +102,9 @@ def cues() -> Cues:
         speech_starts=frozenset(w[:2] for w in [*raw["speech_verbs"], *_ADVERBS.strip("(?:)").split("|")]),
         speech_after=re.compile(rf"[ \n]+(?:{_ADVERBS}[ \n]+)?(?:{alternation(raw['speech_verbs'])})\b"),
         capital_next=re.compile(rf"[ \n]+[{UPPER}]"),
+        lower_name_re=re.compile(rf"(?P<title>{alternation(every)})(?:(?<=\.)[ \n]*|[ \n]+)(?P<name>[{LOWER}]{{4,}})"
+                                 r"(?![\w'\u2019-])"),
+        list_headings=frozenset("".join(ch for ch in h.lower() if ch.isalpha()) for h in raw["list_headings"]),
     )
 
 

@@ -31,7 +31,7 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 from declass.model import Block, Document, Mention, from_dicts, page_lookup
-from declass.stages.entities import persons
+from declass.stages.entities import damage, participants, persons
 from declass.stages.entities.gazetteer import Entity, Gazetteer, fold
 from declass.stages.entities.identity import cluster_people
 from declass.stages.markup import in_deleted_text
@@ -167,7 +167,9 @@ def _untaken(text: str, taken: bytearray, s: int, e: int) -> list[tuple[int, int
 
 
 def mentions_in_block(doc: Document, block: Block, gaz: Gazetteer,
-                      repaired: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+                      repaired: frozenset[str] = frozenset(),
+                      listed: list[persons.Found] | None = None) -> list[dict[str, Any]]:
+    """``listed``: the document's participants, read from its lines (``participants.listed``)."""
     text = block.text
     out: list[dict[str, Any]] = []
     taken = bytearray(len(text))  # 1 where a mention was found
@@ -191,7 +193,8 @@ def mentions_in_block(doc: Document, block: Block, gaz: Gazetteer,
                     add(_person(doc, block, g, e, "given-name", None, gaz))
                 continue
         add(_record(doc, block, s, e, ent, "exact", gaz))
-    for f in persons.find(text, taken, repaired=repaired):
+    in_lists = participants.listed_in(block.view, listed) if listed else ()
+    for f in persons.find(text, taken, repaired=repaired, listed=in_lists):
         if not persons.eponym_after(text, f.end):
             add(_person(doc, block, f.start, f.end, f.cue, f.title, gaz))
     for m in CAPITALISED.finditer(text):
@@ -231,7 +234,8 @@ def make_stage(gaz: Gazetteer) -> Callable[[Document], Document]:
     def entities(doc: Document) -> Document:
         blocks = [b for b in doc.blocks if b.kind not in SKIP_KINDS]
         repaired = frozenset(c.corrected for c in doc.corrections if c.rule == "confusion")
-        per_block = [mentions_in_block(doc, b, gaz, repaired) for b in blocks]
+        listed = participants.listed(doc.text)
+        per_block = [mentions_in_block(doc, b, gaz, repaired, listed) for b in blocks]
         per_block = _surnames(doc, blocks, per_block, gaz)
         found = [m for ms in per_block for m in ms]
         _damaged_in_document(found, gaz)
@@ -240,10 +244,6 @@ def make_stage(gaz: Gazetteer) -> Callable[[Document], Document]:
                           stages=(*doc.stages, "entities"))
 
     return entities
-
-
-# a capitalised word, OCR digits for letters included ("Wendho1t"); "McConaughy" too
-_CAP_WORD = re.compile(r"(?<![\w'\u2019.-])[A-Z][a-z01]*[a-z][a-z01]*(?:[A-Z][a-z01]+)?(?![\w'\u2019-])")
 
 
 def _people_at(doc: Document, b: Block, ms: list[dict[str, Any]], found: Iterable[tuple[int, int]], method: str,
@@ -257,8 +257,8 @@ def _people_at(doc: Document, b: Block, ms: list[dict[str, Any]], found: Iterabl
     added = []
     drop: set[int] = set()
     for s, e in found:
-        if held.overlapping(s, e) or _NEXT_CAPITAL.match(b.text, e):
-            continue
+        if held.overlapping(s, e) or (persons.eponym_after(b.text, e) if intact else _NEXT_CAPITAL.match(b.text, e)):
+            continue  # part of a longer name ("Johnson Library"); a damaged one, of a thing named after it
         form = intact(b.text[s:e]) if intact is not None else None
         if intact is not None and form is None:
             continue
@@ -276,8 +276,11 @@ def _damaged_surnames(doc: Document, b: Block, ms: list[dict[str, Any]], known: 
                       gaz: Gazetteer) -> list[dict[str, Any]]:
     """Words of block ``b`` that are a known surname damaged by OCR: each a person of its
     own span, carrying the intact form (``intact``) so it joins that person's identity."""
-    return _people_at(doc, b, ms, (hit.span() for hit in _CAP_WORD.finditer(b.text)), "damaged-surname", gaz,
-                      intact=lambda word: persons.intact_surname(word, known))
+    hits = damage.damaged_names(b.text, known, damage.gazetteer_tails(gaz))
+    if not hits:
+        return ms
+    forms = {b.text[s:e]: form for (s, e), form in hits.items()}
+    return _people_at(doc, b, ms, hits, "damaged-surname", gaz, intact=forms.get)
 
 
 def _surnames(doc: Document, blocks: list[Block], per_block: list[list[dict[str, Any]]],
@@ -285,13 +288,11 @@ def _surnames(doc: Document, blocks: list[Block], per_block: list[list[dict[str,
     """Every other occurrence of a surname the document has shown to be a person's,
     spelt intact or damaged by OCR."""
     known = persons.surnames(m["text"] for ms in per_block for m in ms if m["type"] == "person")
-    if not known:
-        return per_block
-    pattern = persons.surname_pattern(known)
+    pattern = persons.surname_pattern(known) if known else None
     out = []
     for b, ms in zip(blocks, per_block, strict=True):
         ms = _damaged_surnames(doc, b, ms, known, gaz)
-        if any(name in b.text for name in known):
+        if pattern is not None and any(name in b.text for name in known):
             ms = _people_at(doc, b, ms, (hit.span() for hit in pattern.finditer(b.text)), "surname", gaz)
         out.append(ms)
     return out

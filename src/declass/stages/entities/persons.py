@@ -25,11 +25,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
-
+from declass.stages.entities.damage import intact_surname
 from declass.text import lexicon
 from declass.text.personal_names import (
     INITIAL,
+    LOWER,
     NAME_SEQ,
     NAME_WORD,
     SUFFIXES,
@@ -44,12 +44,16 @@ from declass.text.personal_names import (
     tokens,
 )
 
+__all__ = ["Found", "damaged_title", "eponym_after", "find", "given_names_before", "intact_surname", "name_ok",
+           "surname_pattern", "surnames", "trim_office"]
+
 _NAME_RE = re.compile(rf"(?=[{UPPER}]){NAME_SEQ}")
 # a capitalised word where a name or title may start ("Mr.", "McConaughy", "O'Neill", "Do-young")
 _CAP_TOKEN = re.compile(rf"(?=[{UPPER}])(?<![\w'\u2019.-])(?:{NAME_WORD}\.?|{INITIAL}(?=[ \n]?[{UPPER}]))")
 _INITIAL_ONLY = re.compile(INITIAL)
 _BEFORE = re.compile(rf"({NAME_WORD}|{INITIAL})[ \n]")
 _NEXT_WORD = re.compile(rf"[ \n]+({NAME_WORD})")
+_THE_BEFORE = re.compile(rf"\b[Tt]he(?:[ \n]+[{UPPER}][\w.-]*)*[ \n]+$")  # "the (Prime) Minister"
 _MORE = re.compile(rf"(?:,[ \n]+|[ \n]+and[ \n]+|,[ \n]+and[ \n]+)(?P<n>{NAME_SEQ})")
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +70,7 @@ def _free(taken: bytearray, s: int, e: int) -> bool:
     return 1 not in taken[s:e]
 
 
-def _trim_office(name: str, start: int, c: Cues) -> tuple[int, str] | None:
+def trim_office(name: str, start: int, c: Cues) -> tuple[int, str] | None:
     """``Minister of National Defense Kim``: the office's last words precede the name."""
     toks = list(re.finditer(rf"{INITIAL}|{NAME_WORD}", name))
     while toks and (toks[0].group() in c.not_names or (is_word(toks[0].group()) and len(toks) > 1)):
@@ -76,7 +80,7 @@ def _trim_office(name: str, start: int, c: Cues) -> tuple[int, str] | None:
     return start + toks[0].start(), name[toks[0].start():]
 
 
-def _name_ok(name: str, c: Cues, known: frozenset[str], strong: bool) -> bool:
+def name_ok(name: str, c: Cues, known: frozenset[str], strong: bool) -> bool:
     toks = [t for t in tokens(name) if not t.endswith(".")]
     if not toks or toks[0] in c.not_names or toks[-1] in c.not_names or toks[0] in c.title_starts:
         return False  # "Mr. President", "Dear Sir": an office addressed, not a name
@@ -99,7 +103,7 @@ def _by_title(text: str, taken: bytearray, c: Cues, known: frozenset[str], caps:
         if office and any(w in c.given or w in c.east_asian for w in office.split()):
             continue  # "Foreign Minister of Chang Myon's government": a name, not an office
         if office:
-            trimmed = _trim_office(name, ns, c)
+            trimmed = trim_office(name, ns, c)
             if trimmed is None:
                 continue
             ns, name = trimmed
@@ -115,8 +119,24 @@ def _by_title(text: str, taken: bytearray, c: Cues, known: frozenset[str], caps:
                   or bool(m.group("office")))  # "Secretary of Defense Gates"
         for s, n in names:
             e = s + len(n)
-            if _free(taken, s, e) and _name_ok(n, c, known, strong):
+            if _free(taken, s, e) and name_ok(n, c, known, strong):
                 out.append(Found(s, e, "title", title))
+    return out
+
+
+def _lower_after_title(text: str, taken: bytearray, c: Cues, titles: list[re.Match[str]]) -> list[Found]:
+    """A title, then a lower-case word no dictionary knows: a name whose first letter OCR
+    lower-cased ("Minister ikeda", "Ambassador icdge")."""
+    out = []
+    for tok in titles:
+        m = c.lower_name_re.match(text, tok.start())
+        if m is None or m.group("title") in c.weak_titles or len(m.group("name")) < 5 \
+                or _THE_BEFORE.search(text, max(0, tok.start() - 40), tok.start()):
+            continue  # "The Prime Minister replied": an office, no name after it
+        s, e = m.span("name")
+        name = m.group("name")
+        if _free(taken, s, e) and not lexicon.is_word(name) and name.capitalize() not in lexicon.names():
+            out.append(Found(s, e, "title", m.group("title")))
     return out
 
 
@@ -126,7 +146,7 @@ def _in_brackets(text: str, taken: bytearray, c: Cues, known: frozenset[str]) ->
         s, e = m.span("name")
         if not _free(taken, s, e) or not c.role_re.search(text[max(0, m.start() - 80) : m.start()]):
             continue
-        if _name_ok(m.group("name"), c, known, strong=True):
+        if name_ok(m.group("name"), c, known, strong=True):
             out.append(Found(s, e, "brackets"))
     return out
 
@@ -138,7 +158,7 @@ def _drafted_by(text: str, taken: bytearray, c: Cues, known: frozenset[str]) -> 
     for m in c.by_re.finditer(text):
         for n in _NAME_RE.finditer(m.group("names")):
             s, e = m.start("names") + n.start(), m.start("names") + n.end()
-            if _free(taken, s, e) and _name_ok(n.group(), c, known, strong=True):
+            if _free(taken, s, e) and name_ok(n.group(), c, known, strong=True):
                 out.append(Found(s, e, "drafted-by"))
     return out
 
@@ -273,10 +293,21 @@ def damaged_title(word: str) -> str | None:
     return near[0] if len(near) == 1 else None
 
 
-def _titles_restored(text: str, caps: Iterable[re.Match[str]]) -> str:
-    """``text`` with OCR-damaged titles ("Atbassadors Berger") written intact, letter for
-    letter in place, so every span keeps."""
+# "Mr." with a letter lost or its point read as a comma ("M . Hilsman", "Mr, FitzGerald")
+_DAMAGED_MISTER = re.compile(rf"(?<![\w.])(?:M \.|Mr,)(?=[ \n]+[{UPPER}])")
+# "Mr." that lost its M after a sentence ("purposes. r. Sheppard said")
+_LOST_M = re.compile(rf"(?<=[ \n])r\.[ \n]+(?P<name>{NAME_WORD})")
+# an initial read as a digit after a given name ("Robert 4. Johnson")
+_DIGIT_INITIAL = re.compile(rf"(?P<given>[{UPPER}][{LOWER}]+) (?P<digit>[0-9])(?=\. [{UPPER}][{LOWER}])")
+
+
+def _restored(text: str, caps: Iterable[re.Match[str]], c: Cues) -> str:
+    """``text`` with OCR-damaged titles ("Atbassadors Berger", "M . Hilsman") and initials
+    ("Robert 4. Johnson") written intact, letter for letter in place, so every span keeps."""
     fixes = [(m.start(), t) for m in caps if (t := damaged_title(m.group())) is not None]
+    if "M ." in text or "Mr," in text:
+        fixes.extend((m.start(), "Mr.") for m in _DAMAGED_MISTER.finditer(text))
+    fixes.extend((m.start("digit"), "I") for m in _DIGIT_INITIAL.finditer(text) if m.group("given") in c.given)
     if not fixes:
         return text
     out = list(text)
@@ -285,13 +316,31 @@ def _titles_restored(text: str, caps: Iterable[re.Match[str]]) -> str:
     return "".join(out)
 
 
+def _lost_m(text: str, taken: bytearray, c: Cues) -> list[Found]:
+    """A name after "r." that stands for "Mr." ("r. Sheppard said"): a capitalised word no
+    dictionary or gazetteer knows."""
+    out = []
+    for m in _LOST_M.finditer(text):
+        s, e = m.span("name")
+        name = m.group("name")
+        if _free(taken, s, e) and len(name) >= 4 and name not in c.not_names and not is_word(name) \
+                and name not in lexicon.names():
+            out.append(Found(s, e, "title", "Mr."))
+    return out
+
+
 def find(text: str, taken: bytearray, known: frozenset[str] = frozenset(),
-         repaired: frozenset[str] = frozenset()) -> list[Found]:
+         repaired: frozenset[str] = frozenset(), listed: Iterable[Found] = ()) -> list[Found]:
     """Person names in ``text`` outside ``taken`` (the spans other entities hold), by their cues;
-    ``repaired``: the words the clean stage made by repair."""
+    ``repaired``: the words the clean stage made by repair; ``listed``: the names of a list of
+    participants in this text (``listed_in``), read from the source's lines."""
     c = cues()
     found: list[Found] = []
     mark = bytearray(taken)
+    for f in listed:
+        if _free(mark, f.start, f.end):
+            found.append(f)
+            mark[f.start : f.end] = b"\x01" * (f.end - f.start)
     titles: list[re.Match[str]] = []
     damaged: list[re.Match[str]] = []
     starts: list[re.Match[str]] = []
@@ -318,12 +367,15 @@ def find(text: str, taken: bytearray, known: frozenset[str] = frozenset(),
             speaking.append(m)
         if nxt == "to" or nxt == "th":
             addressed.append(m)
-    shadow = _titles_restored(text, damaged)
+    shadow = _restored(text, damaged, c)
     if shadow is not text:
         titles = [m for m in _CAP_TOKEN.finditer(shadow) if m.group() in title_starts and not taken[m.start()]]
-    if not (titles or starts or speaking or addressed or "(" in text or "ed by" in text or "ed\nby" in text):
+    lost_m = "r." in text
+    if not (titles or starts or speaking or addressed or lost_m or "(" in text or "ed by" in text
+            or "ed\nby" in text):
         return found
-    for f in _by_title(shadow, mark, c, known, titles):
+    for f in [*_by_title(shadow, mark, c, known, titles), *_lower_after_title(shadow, mark, c, titles),
+              *(_lost_m(text, mark, c) if lost_m else ())]:
         if _free(mark, f.start, f.end):
             found.append(f)
             mark[f.start : f.end] = b"\x01" * (f.end - f.start)
@@ -332,7 +384,7 @@ def find(text: str, taken: bytearray, known: frozenset[str] = frozenset(),
             if _free(mark, f.start, f.end):
                 found.append(f)
                 mark[f.start : f.end] = b"\x01" * (f.end - f.start)
-    for f in [*_shaped(text, mark, c, starts), *_bare_east_asian(text, mark, c, lone),
+    for f in [*_shaped(shadow, mark, c, starts), *_bare_east_asian(text, mark, c, lone),
               *_speaker(text, mark, c, speaking, repaired), *_addressed(text, mark, c, addressed)]:
             if _free(mark, f.start, f.end):
                 found.append(f)
@@ -373,17 +425,3 @@ def surnames(names: Iterable[str]) -> frozenset[str]:
 def surname_pattern(names: frozenset[str]) -> re.Pattern[str]:
     """A pattern for the surnames ``names`` as whole capitalised words."""
     return re.compile(rf"(?<![\w.-])(?:{alternation(names)})(?![\w-])")
-
-
-def intact_surname(word: str, known: Iterable[str]) -> str | None:
-    """The surname of ``known`` an OCR-damaged ``word`` is, if exactly one: one
-    confusion of ``data/ocr_confusions.tsv`` away ("Rnsk" for Rusk), or, for a
-    word of five letters or more, one edit ("Koover" for Hoover).  A dictionary
-    word or a name the gazetteer lists is taken as written."""
-    if len(word) < 4 or word in known or lexicon.is_word(word) or word in lexicon.names():
-        return None
-    hits = {c for c in lexicon.candidates(word) if c in known}
-    if not hits and len(word) >= 5:
-        hits = {k for k in known if len(k) >= 5 and abs(len(k) - len(word)) <= 1
-                and Levenshtein.distance(k, word, score_cutoff=1) <= 1}
-    return hits.pop() if len(hits) == 1 else None

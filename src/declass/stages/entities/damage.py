@@ -1,0 +1,162 @@
+"""OCR-damaged forms of a person's name, read as the name.
+
+Once a document shows a surname to be a person's ("Mr. Hoover", "Herbert
+Hoover"), a word that is that surname damaged by OCR names the same person:
+
+* one confusion of ``data/ocr_confusions.tsv`` ("Rnsk" for Rusk);
+* the first letter lower-cased or replaced ("ikeda" for Ikeda, "sreen" for Green);
+* edits in proportion to the name's length: one in a word of five to seven
+  letters ("Koover" for Hoover), two from eight ("MeConauhy" for McConaughy);
+* a name broken into pieces by a lost letter or a stray space or point
+  ("M Conau hy", "FitzGer. ld"), read as the pieces joined.
+
+A surname the gazetteer lists may also have lost its first letter
+("Marriman" for Harriman): with the rest intact and seven letters or more,
+that is the listed person.
+
+A dictionary word or a name the gazetteer lists is taken as written, and a
+form as near to two names as to one is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+from declass.stages.entities.gazetteer import Gazetteer
+from declass.text import lexicon
+from declass.text.personal_names import surname
+
+# a word where OCR may have damaged a name: any case at the start, digits read for letters ("Wendho1t"),
+# a second capital inside ("McConaughy", "itzGerald")
+_WORD = re.compile(r"(?<![\w'\u2019.-])[A-Za-z][a-z01]*[a-z][a-z01]*(?:[A-Z][a-z01]+)?(?![\w'\u2019-])")
+_CAP_WORD = re.compile(r"(?<![\w'\u2019.-])[A-Z][a-z01]*[a-z][a-z01]*(?:[A-Z][a-z01]+)?(?![\w'\u2019-])")
+_PIECE = re.compile(r"[A-Za-z][A-Za-z]*")
+_GAPS = (" ", ". ")  # what may separate the pieces of one broken name
+GAZETTEER_FIRST_LETTER = 7  # letters a listed surname needs before its first letter may be lost
+
+
+def allowed_edits(n: int) -> int:
+    """How many edits a damaged word of ``n`` letters may show and still be read as a name:
+    none below five letters (too many short names and words lie one edit apart), one up to
+    seven, two from eight."""
+    return 0 if n < 5 else 1 if n < 8 else 2
+
+
+def _nearest(form: str, known: Iterable[str]) -> set[str]:
+    """The names of ``known`` nearest ``form`` within the edits the shorter of the two allows
+    (case folded)."""
+    if not allowed_edits(len(form)):
+        return set()
+    low = form.lower()
+    best = 3
+    hits: set[str] = set()
+    for k in known:
+        allowed = allowed_edits(min(len(k), len(form)))
+        if not allowed or abs(len(k) - len(form)) > allowed:
+            continue
+        d = Levenshtein.distance(k.lower(), low, score_cutoff=allowed)
+        if d > allowed:
+            continue
+        if d < best:
+            best, hits = d, {k}
+        elif d == best:
+            hits.add(k)
+    return hits
+
+
+def intact_surname(word: str, known: Iterable[str]) -> str | None:
+    """The surname of ``known`` an OCR-damaged ``word`` is, if exactly one (see the module's
+    rules).  A dictionary word or a name the gazetteer lists is taken as written."""
+    if len(word) < 4 or word in known or lexicon.is_word(word) or word in lexicon.names():
+        return None
+    cap = word[:1].upper() + word[1:]
+    if cap != word and cap in known:
+        return cap  # "ikeda": OCR lower-cased the first letter
+    hits = {c for c in lexicon.candidates(cap) if c in known}
+    if not hits:
+        hits = _nearest(cap, known)
+    return hits.pop() if len(hits) == 1 else None
+
+
+def first_letter_lost(word: str, tails: Mapping[str, frozenset[str]]) -> str | None:
+    """The listed surname a capitalised ``word`` of seven letters or more is with only its first
+    letter damaged ("Marriman" for Harriman), if exactly one; ``tails`` from ``by_tail``."""
+    if len(word) < GAZETTEER_FIRST_LETTER or not word[:1].isupper() or lexicon.is_word(word) \
+            or word in lexicon.names():
+        return None
+    hits = tails.get(word[1:].lower(), frozenset())
+    return next(iter(hits)) if len(hits) == 1 else None
+
+
+def by_tail(names: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Single-word ``names`` of seven letters or more by everything after their first letter."""
+    out: dict[str, set[str]] = {}
+    for n in names:
+        if len(n) >= GAZETTEER_FIRST_LETTER and n.isalpha():
+            out.setdefault(n[1:].lower(), set()).add(n)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=4)
+def gazetteer_tails(gaz: Gazetteer) -> dict[str, frozenset[str]]:
+    """The surnames of the gazetteer's people (``by_tail``), for a first letter OCR lost."""
+    return by_tail(x for e in gaz.entities.values() if e.type == "person" for f in e.forms if (x := surname(f)))
+
+
+def damaged_names(text: str, known: frozenset[str],
+                  tails: Mapping[str, frozenset[str]] | None = None) -> dict[tuple[int, int], str]:
+    """Spans of ``text`` holding a surname of ``known`` damaged by OCR (a word, or a name in
+    pieces), or a listed surname that lost its first letter (``tails``), with the intact form."""
+    out: dict[tuple[int, int], str] = {}
+    endings = {k[-3:].lower() for k in known if len(k) >= 5}
+    for m in (_WORD if known else _CAP_WORD).finditer(text):  # with no surname known, only a listed one's
+        word = m.group()
+        if word[0].islower() and word[-3:] not in endings and not any(ch.isupper() for ch in word):
+            continue  # a lower-case word ending unlike every name: not worth the look
+        form = intact_surname(word, known) if known else None
+        if form is None and tails:
+            form = first_letter_lost(word, tails)
+        if form is not None:
+            out[m.span()] = form
+    if known:
+        out.update(_pieces(text, known, out))
+    return out
+
+
+def _pieces(text: str, known: frozenset[str], taken: Mapping[tuple[int, int], str]) -> dict[tuple[int, int], str]:
+    """Names of ``known`` broken into two or three pieces ("M Conau hy", "FitzGer. ld")."""
+    firsts = {k[0].lower() for k in known if len(k) >= 6}
+    if not firsts:
+        return {}
+    longest = max(len(k) for k in known) + 2
+    words = list(_PIECE.finditer(text))
+    out: dict[tuple[int, int], str] = {}
+    for i, first in enumerate(words):
+        head = first.group()
+        if not head[0].isupper() or head[0].lower() not in firsts:
+            continue
+        joined = first.group()
+        for j in range(i + 1, min(i + 3, len(words))):
+            gap = text[words[j - 1].end() : words[j].start()]
+            if gap not in _GAPS:
+                break
+            joined += words[j].group()
+            if len(joined) > longest:
+                break
+            pieces = [w.group() for w in words[i : j + 1]]
+            if all(len(p) >= 3 and lexicon.is_word(p) for p in pieces) or lexicon.is_word(joined):
+                continue  # ordinary words side by side ("She said")
+            span = (first.start(), words[j].end())
+            if any(not (e <= span[0] or s >= span[1]) for s, e in taken):
+                continue
+            if head in known or head in lexicon.names() or len(_nearest(head, known)) == 1:
+                break  # a name whole already ("Chamberlain to Carter"), or damaged on its own
+            hits = _nearest(joined, known)
+            if len(hits) == 1:
+                out[span] = hits.pop()
+                break
+    return out
