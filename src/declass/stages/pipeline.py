@@ -11,6 +11,7 @@ tells a reader, and the scheduler, which stage owns which part of a document.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
@@ -72,12 +73,17 @@ BASE_STAGES: tuple[Stage, ...] = (
 def stages_for(options: Options = DEFAULT_OPTIONS) -> tuple[Stage, ...]:
     """The full pipeline for ``options`` (the gazetteer is loaded once per process)."""
     gaz = gazetteer.load(options.gazetteer)
-    return (
+    stages = (
         *BASE_STAGES,
         Stage("entities", entities_stage(gaz), ("amend",), ("entities",)),
         Stage("judgments", judgments, ("amend", "metadata"), ("judgments",)),
         Stage("events", events, ("structure", "metadata"), ("events",)),
     )
+    # The gazetteer and the tables loaded with the pipeline live as long as the process: kept out of
+    # the garbage collector's full scans, which otherwise walk them again and again while documents
+    # are parsed (a full collection every few dozen documents: 0.75 -> 0.45 CPU-s of 300 documents).
+    gc.freeze()
+    return stages
 
 
 def check_order(stages: Sequence[Stage], available: Sequence[str] = ("read",)) -> None:

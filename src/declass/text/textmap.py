@@ -106,8 +106,16 @@ class MappedText:
         end = min(len(self.text), end)
         if end <= start:
             return MappedText("", ())
+        runs = self.runs
+        if len(runs) == 1 and runs[0][0] == 0 and runs[0][2] == runs[0][3] == len(self.text):
+            # one verbatim copy of the source, the most common view
+            return MappedText(self.text[start:end], ((0, runs[0][1] + start, end - start, end - start),))
         b = TextBuilder()
-        for t0, s0, tl, sl in self.runs:
+        # runs partition the text in order: start at the one holding ``start``, stop past ``end``
+        for k in range(max(bisect_right(self._starts, start) - 1, 0), len(runs)):
+            t0, s0, tl, sl = runs[k]
+            if t0 >= end:
+                break
             lo, hi = max(t0, start), min(t0 + tl, end)
             if lo >= hi:
                 continue
