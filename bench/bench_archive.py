@@ -96,13 +96,26 @@ def queries(db: str, repeats: int) -> dict[str, Any]:
     return {"queries": out, "totals": totals}
 
 
-def compiled() -> None:
+def compiled() -> list[str]:
     """Byte-compile the package, as installing it does: the CLI's figures are an installed
     command's, not those of a checkout run with PYTHONDONTWRITEBYTECODE (every module compiled
-    from source on every start)."""
+    from source on every start).  Returns the modules whose bytecode is still missing or stale
+    (none, or the figures are not an installed command's)."""
     import compileall
+    import importlib.util
 
-    compileall.compile_dir(str(Path(declass.__file__).parent), quiet=1)
+    package = Path(declass.__file__).parent
+    compileall.compile_dir(str(package), quiet=1)
+    stale = []
+    for src in sorted(package.rglob("*.py")):
+        pyc = Path(importlib.util.cache_from_source(str(src)))
+        header = pyc.read_bytes()[:16] if pyc.exists() else b""
+        # the header holds the source's modification time and size (PEP 552, unchecked hash-less form)
+        fresh = len(header) == 16 and int.from_bytes(header[8:12], "little") == int(src.stat().st_mtime) & 0xFFFFFFFF \
+            and int.from_bytes(header[12:16], "little") == src.stat().st_size & 0xFFFFFFFF
+        if not fresh:
+            stale.append(str(src.relative_to(package)))
+    return stale
 
 
 def run_cli(args: list[str], db: str, repeats: int) -> dict[str, Any]:
@@ -122,6 +135,41 @@ def run_cli(args: list[str], db: str, repeats: int) -> dict[str, Any]:
     return {"p50_ms": round(pct(walls, 0.5)), "p95_ms": round(pct(walls, 0.95)),
             "cpu_p50_ms": round(pct(cpus, 0.5)), "cpu_p95_ms": round(pct(cpus, 0.95)),
             "peak_rss_mb": round(max(rss), 1)}
+
+
+def declass_command() -> list[str]:
+    """The installed console script beside this Python (what a user runs), else ``python -m declass``."""
+    script = Path(sys.executable).with_name("declass")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "declass"]
+
+
+def cli_startup(db: str, repeats: int) -> dict[str, Any]:
+    """Start-up of the command line, each run a fresh process, beside Python's own start in the same run
+    (``python -c pass``: the floor no command goes under): ``declass --version`` and a store question."""
+    runs = {"python -c pass": [sys.executable, "-c", "pass"],
+            "declass --version": [*declass_command(), "--version"],
+            "declass judgments --json --limit 50": [*declass_command(), "judgments", "--json", "--limit", "50",
+                                                    "--db", db]}
+    out: dict[str, Any] = {}
+    for _ in range(2):  # warm the page cache and the bytecode once
+        for argv in runs.values():
+            subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    timings: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in runs}
+    for _ in range(repeats):  # interleaved, so a change in the machine's load falls on each alike
+        for name, argv in runs.items():
+            t = time.perf_counter()
+            p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            _, status, usage = os.wait4(p.pid, 0)
+            timings[name][0].append((time.perf_counter() - t) * 1000)
+            timings[name][1].append((usage.ru_utime + usage.ru_stime) * 1000)
+            if os.waitstatus_to_exitcode(status) != 0:
+                raise RuntimeError(f"{' '.join(argv)} failed")
+    for name, (walls, cpus) in timings.items():
+        out[name] = {"p50_ms": round(pct(walls, 0.5)), "p95_ms": round(pct(walls, 0.95)),
+                     "cpu_p50_ms": round(pct(cpus, 0.5)), "cpu_p95_ms": round(pct(cpus, 0.95))}
+    out["runs"] = repeats
+    out["load_average"] = round(os.getloadavg()[0], 1)
+    return out
 
 
 def ingest(corpus_dir: Path, db: Path, src: Path | None = None) -> float:
@@ -164,7 +212,10 @@ def main() -> None:
     ap.add_argument("--ingest-pages", type=int, default=1000, help="Corpus size for the ingest comparison.")
     ap.add_argument("--ingest-rounds", type=int, default=2)
     ap.add_argument("--baseline-commit", default=BASELINE_COMMIT)
-    ap.add_argument("--skip-ingest-comparison", action="store_true")
+    ap.add_argument("--skip-ingest-comparison", action="store_true",
+                    help="Keep the comparison already in --out instead of running it again.")
+    ap.add_argument("--skip-queries", action="store_true", help="Only the CLI (its start-up and commands).")
+    ap.add_argument("--startup-repeats", type=int, default=10)
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "archive.json")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -179,9 +230,15 @@ def main() -> None:
             print(f"{pages} pages: ingested at {rate:.0f} pages/s", flush=True)
         else:
             rate = None
-        entry: dict[str, Any] = {"pages": pages, "ingest_pages_per_s": rate, **queries(str(db), args.repeats)}
+        entry: dict[str, Any] = {"pages": pages, "ingest_pages_per_s": rate}
+        if not args.skip_queries:
+            entry.update(queries(str(db), args.repeats))
+        else:
+            with declass.Archive(str(db), readonly=True) as a:
+                entry["totals"] = {"entity": a.entities(limit=1)[0]["name"], "documents": a.documents(limit=1).total}
         top = entry["totals"]["entity"]
-        compiled()
+        entry["stale_bytecode"] = compiled()
+        entry["cli_startup"] = cli_startup(str(db), args.startup_repeats)
         entry["cli"] = {
             "judgments --json --limit 50": run_cli(["judgments", "--json", "--limit", "50"], str(db),
                                                    args.cli_repeats),
@@ -196,6 +253,10 @@ def main() -> None:
         entry["load_average"] = round(os.getloadavg()[0], 1)  # of the machine (2 cores, shared) at the end
         results["sizes"].append(entry)
         print(json.dumps(entry, indent=1), flush=True)
+    if args.skip_ingest_comparison and args.out.exists():
+        kept = json.loads(args.out.read_text()).get("ingest_comparison")
+        if kept:
+            results["ingest_comparison"] = kept
     if not args.skip_ingest_comparison:
         cdir = args.work / f"corpus-{args.ingest_pages}"
         if not cdir.exists():
