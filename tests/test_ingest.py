@@ -70,3 +70,20 @@ def test_a_missing_path_is_no_such_file_and_the_rest_go_on(tmp_path: Path, sampl
     assert report.count("added") == 2
     (bad,) = report.failed
     assert bad.error == f"{tmp_path / 'nope.txt'}: no such file or folder [E405]"
+
+
+def test_a_worker_letting_go_of_lines_and_chunks_stores_the_same_record(samples: Path) -> None:
+    """`parse_read` drops the fields of `RELEASED` after their last reader: no later stage, nor the
+    record, may have needed them (a stage that starts reading them makes this fail)."""
+    from declass.archive.export import to_record
+    from declass.archive.ingest import RELEASED, parse_read
+    from declass.stages.pipeline import run_stages, stages_for
+    from declass.stages.read.reader import read_path
+
+    devset = Path(__file__).parent.parent.parent / "shared" / "devset" / "crest"
+    paths = [*sorted(samples.glob("*.txt")), *sorted(devset.glob("*/unredacted.transcription.txt"))[:3]]
+    assert RELEASED and len(paths) >= 2
+    for path in paths:
+        released = parse_read(read_path(path), stages_for())
+        assert released.lines == () and released.chunks == ()
+        assert to_record(released) == to_record(run_stages(read_path(path), stages_for())), path

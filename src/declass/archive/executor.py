@@ -418,14 +418,17 @@ class Done(Generic[T, R]):
 
 def run_tolerant(make: Callable[[], Executor], fn: Callable[..., R], tasks: Iterable[T], *,
                  args: tuple[Any, ...] = (), limit: int = 8,
-                 split: Callable[[T], list[T]] | None = None) -> Iterator[list[Done[T, R]]]:
+                 split: Callable[[T], list[T]] | None = None,
+                 tick: float | None = None) -> Iterator[list[Done[T, R]]]:
     """``fn(task, *args)`` for every task, at most ``limit`` in flight, yielding
     what finished in batches.  A task whose worker was lost is retried once,
     alone; a broken executor is replaced by ``make()``.  Tasks are read lazily
     and the executor is shut down however the caller stops (even by an exception).
 
     ``split`` cuts a lost task that bundles several (a chunk of documents) into the
-    pieces retried one by one, so that one bad piece fails only itself."""
+    pieces retried one by one, so that one bad piece fails only itself.  With ``tick``
+    (seconds) an empty batch is yielded when nothing finished for that long, so a caller
+    that holds results back can still act on time."""
     executor = make()
     pending = iter(tasks)
     inflight: dict[Future[R], tuple[T, bool]] = {}
@@ -452,7 +455,10 @@ def run_tolerant(make: Callable[[], Executor], fn: Callable[..., R], tasks: Iter
                 if suspects:
                     continue
                 return
-            finished, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+            finished, _ = wait(list(inflight), timeout=tick, return_when=FIRST_COMPLETED)
+            if not finished:
+                yield []
+                continue
             batch: list[Done[T, R]] = []
             broken = False
             for fut in finished:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from declass.archive.export import to_record
 from declass.errors import DeclassError, InputError, StageError, StoreError, UsageError
 from declass.limits import DEFAULT_MAX_BYTES, DEFAULT_TIME_BUDGET
 from declass.model import Document
-from declass.stages.pipeline import DEFAULT_OPTIONS, Options, run_stages, stages_for
+from declass.stages.pipeline import DEFAULT_OPTIONS, Options, Stage, run_stages, stages_for
 from declass.stages.read.tei import Slice, iter_slices
 from declass.store import Store, open_store
 from declass.store.base import Prepared, prepare
@@ -149,9 +150,26 @@ def process_file(
             return FileResult(path, "unchanged"), None
         doc = read_bytes(data, name=path, max_bytes=max_bytes, ocr=ocr)
         del data
-        return serialise(path, run_stages(doc, stages_for(options)), db)
+        return serialise(path, parse_read(doc, stages_for(options)), db)
 
     return _guarded(path, work)
+
+
+RELEASED = {"structure": ("lines", "chunks")}
+"""`Document` fields that no stage after the named one reads, nor the stored record: a worker lets
+them go there (the source's lines and the body's chunks, a copy of its text with their maps, were
+a fifth of a long document's memory while entities and judgments ran)."""
+
+
+def parse_read(doc: Document, stages: tuple[Stage, ...]) -> Document:
+    """`run_stages` over a document as read, the fields in `RELEASED` let go after their last reader."""
+    done = 0
+    for i, st in enumerate(stages):
+        if st.name in RELEASED:
+            doc = run_stages(doc, stages[done:i + 1])
+            doc = doc.evolve(**{f: () for f in RELEASED[st.name]})
+            done = i + 1
+    return run_stages(doc, stages[done:]) if done < len(stages) else doc
 
 
 def serialise(name: str, doc: Document, db: str | None = None) -> Outcome:
@@ -352,19 +370,38 @@ PRELOAD = ("declass.archive.preload",)
 the read-only tables it would otherwise build for itself."""
 
 
+WRITE_DOCS = 32
+WRITE_BYTES = 4 << 20
+WRITE_SECONDS = 2.0
+"""Parsed documents are written in one transaction once `WRITE_DOCS` of them wait, or their stored
+records reach `WRITE_BYTES`, or the first has waited `WRITE_SECONDS`: a transaction and the upsert of
+the totals cost the writer about as much for one document as for thirty, and the writer's CPU is
+taken from the workers' cores (with local workers a batch was one or two documents)."""
+
+
 def _run_all(make: Callable[[], Executor], work: Iterable[Chunk], args: tuple[Any, ...],
              done: Callable[[list[Outcome]], None], *, limit: int) -> None:
     """Every chunk through a fault-tolerant executor: a worker that dies fails at most
     the document it held (its chunk's documents are retried one by one, alone), and
-    the run goes on.  What finished together is written in one transaction."""
-    for batch in run_tolerant(make, run_chunk, work, args=args, limit=limit, split=_singles):
-        out: list[Outcome] = []
+    the run goes on.  Parsed documents are written in batches (`WRITE_DOCS`)."""
+    waiting: list[Outcome] = []
+    size, since = 0, 0.0
+    for batch in run_tolerant(make, run_chunk, work, args=args, limit=limit, split=_singles, tick=WRITE_SECONDS):
         for d in batch:
             if d.error is None and d.result is not None:
-                out += d.result
+                out = d.result
             else:
-                out += [(_failure(t, d.error or RuntimeError("no result")), None) for t in d.task]
-        done(sorted(out, key=lambda o: o[0].path))
+                out = [(_failure(t, d.error or RuntimeError("no result")), None) for t in d.task]
+            if out and not waiting:
+                since = time.monotonic()
+            waiting += out
+            size += sum(len(p.blob) for _, p in out if p is not None)
+        if waiting and (len(waiting) >= WRITE_DOCS or size >= WRITE_BYTES
+                        or time.monotonic() - since >= WRITE_SECONDS):
+            done(sorted(waiting, key=lambda o: o[0].path))
+            waiting, size = [], 0
+    if waiting:
+        done(sorted(waiting, key=lambda o: o[0].path))
 
 
 def _failure(task: Task, exc: BaseException) -> FileResult:
