@@ -43,7 +43,7 @@ CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
 from declass.archive.export import to_record
-from declass.archive.ingest import serialise
+from declass.archive.ingest import RELEASED, serialise
 from declass.stages.pipeline import stages_for
 from declass.stages.read.reader import read_path
 from declass.store.base import prepare
@@ -68,6 +68,8 @@ times["read"] = time.perf_counter() - t
 for st in stages:
     t = time.perf_counter()
     doc = st.run(doc)
+    if st.name in RELEASED:  # as a worker does (ingest.parse_read): fields no later stage reads let go
+        doc = doc.evolve(**{f: () for f in RELEASED[st.name]})
     times[st.name] = time.perf_counter() - t
 t = time.perf_counter()
 blocks, pages = len(doc.blocks), len(doc.pages)
