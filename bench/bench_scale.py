@@ -192,6 +192,10 @@ def dask_speedup(corpus: Path) -> dict[str, float]:
     one = max(out["1_worker_workers_cpu_s"], out["1_worker_parent_cpu_s"])
     two = max((out["2_worker_workers_cpu_s"] + out["2_worker_parent_cpu_s"]) / 2, out["2_worker_parent_cpu_s"])
     out["speedup_on_idle_cores"] = one / two
+    # the same with the scheduler on a machine of its own, as on a cluster: the parent is the writer
+    one = max(out["1_worker_workers_cpu_s"], out["1_worker_writer_cpu_s"])
+    two = max((out["2_worker_workers_cpu_s"] + out["2_worker_writer_cpu_s"]) / 2, out["2_worker_writer_cpu_s"])
+    out["speedup_on_idle_cores_scheduler_elsewhere"] = one / two
     out["parent_share_of_workers"] = out["2_worker_parent_cpu_s"] / out["2_worker_workers_cpu_s"]
     out["writer_share_of_workers"] = out["2_worker_writer_cpu_s"] / out["2_worker_workers_cpu_s"]
     return out
