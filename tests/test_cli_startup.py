@@ -1,5 +1,6 @@
-"""The CLI's start-up: a store question loads neither Pydantic, Rich, the model nor the pipeline,
-and the plain option values read without Pydantic are the values Typer's own adapter reads."""
+"""The CLI's start-up: a store question loads neither Pydantic, Rich, the document model nor the
+pipeline (only the typed records its rows are: `declass.model.records`), and the plain option values
+read without Pydantic are the values Typer's own adapter reads."""
 
 from __future__ import annotations
 
@@ -29,8 +30,8 @@ sys.stdout = sys.__stdout__
 heavy = sorted({m.split(".")[0] if not m.startswith("declass.") else ".".join(m.split(".")[:2])
                 for m in sys.modules
                 if m.split(".")[0] in ("pydantic", "rich", "yaml", "rapidfuzz", "numpy", "PIL", "pypdfium2")
-                or m.startswith(("declass.model", "declass.stages.parse", "declass.stages.pipeline",
-                                 "declass.corpus"))})
+                or m.startswith(("declass.stages.parse", "declass.stages.pipeline", "declass.corpus",
+                                 "declass.model.document", "declass.text.textmap"))})
 print(json.dumps({"code": code, "rows": len(json.loads(out)), "heavy": heavy}))
 """
 

@@ -44,9 +44,9 @@ def gold_mentions(doc: Document, forms: dict[str, str], gaz: Gazetteer) -> set[t
 def predicted(doc: Document) -> set[tuple[str, int, int, str]]:
     out = set()
     for m in doc.entities:
-        if m["type"] in PPO or m.get("as_named"):
-            named = m.get("as_named") or m["id"]
-            out.add((m["block"], m["in_block"][0], m["in_block"][1], named))
+        if m.type in PPO or m.as_named:
+            named = m.as_named or m.id
+            out.add((m.block, m.in_block[0], m.in_block[1], named))
     return out
 
 
@@ -74,11 +74,11 @@ def test_metonymy(nie58: Document, briefing: Document) -> None:
         at = fold(doc.text).find(fold(case["context"]))
         assert at >= 0, case
         hits = [m for m in doc.entities
-                if m["text"] == case["name"] and at <= m["start"] < at + len(case["context"]) + 5]
+                if m.text == case["name"] and at <= m.start < at + len(case["context"]) + 5]
         assert hits, case
-        assert hits[0]["metonymy"] is case["government"], case
+        assert hits[0].metonymy is case["government"], case
         if case["government"]:
-            assert hits[0]["canonical"] in ("Soviet Union", "People's Republic of China")
+            assert hits[0].canonical in ("Soviet Union", "People's Republic of China")
 
 
 @pytest.mark.parametrize(
@@ -96,9 +96,9 @@ def test_ocr_damaged_names(text: str, name: str, canonical: str) -> None:
     gaz = load()
     assert gaz.lookup(name) is None
     doc = declass.parse(f"MEMORANDUM\n\n1. {text}\n")
-    m = next(m for m in doc.entities if m["text"] == name)
-    assert m["method"] == "fuzzy"
-    assert canonical in (m["canonical"] or "") or canonical in (gaz.entities[m.get("as_named") or m["id"]].name)
+    m = next(m for m in doc.entities if m.text == name)
+    assert m.method == "fuzzy"
+    assert canonical in (m.canonical or "") or canonical in (gaz.entities[m.as_named or m.id].name)
 
 
 @pytest.mark.parametrize("typo", ["Krenelin", "Changehun", "Rallway", "Asis", "Union of Soviet Socialist Republic"])
@@ -156,7 +156,7 @@ def test_damaged_place_in_a_sentence(data: st.DataObject) -> None:
     damaged = _damage(form, random.Random(data.draw(st.integers(0, 10**6))))
     assume(damaged != form and gaz.lookup(damaged) is None and not lexicon.is_word(damaged))
     doc = declass.parse(f"MEMORANDUM\n\n1. Troops were moved from {damaged} during the winter.\n")
-    hits = [m for m in doc.entities if m["id"] and m["in_block"][0] >= 24]
+    hits = [m for m in doc.entities if m.id and m.in_block[0] >= 24]
     ent = gaz.entities[eid]
     for m in hits:
         assert (m.get("as_named") or m["id"]) in (eid, ent.metonym_for), (form, damaged, m)
@@ -189,10 +189,10 @@ def test_short_name_damaged_where_the_document_spells_it_intact(intact: str) -> 
                    and load().lookup(d) is None and not lexicon.is_word(d))
     text = f"MEMORANDUM\n\n1. Events in {intact} matter.\n\n2. Influence from {damaged} grew.\n"
     doc = declass.parse(text)
-    m = next(m for m in doc.entities if m["text"] == damaged)
-    assert m["id"] == load().lookup(intact).id
+    m = next(m for m in doc.entities if m.text == damaged)
+    assert m.id == load().lookup(intact).id
     alone = declass.parse(f"MEMORANDUM\n\n1. Influence from {damaged} grew.\n")
-    assert not [m for m in alone.entities if m["text"] == damaged and m["id"]]
+    assert not [m for m in alone.entities if m.text == damaged and m.id]
 
 
 @pytest.mark.parametrize("word", ["Rallway", "Railway", "Stalinist", "Western", "Communist"])
@@ -211,39 +211,40 @@ def test_fuzzy_needs_one_clear_winner() -> None:
 
 def test_acronyms_match_case_exactly() -> None:
     doc = declass.parse("MEMORANDUM\n\n1. Let us give one copy to ONE and one to the NSC and the CIA.\n")
-    texts = [m["text"] for m in doc.entities if m["id"]]
+    texts = [m.text for m in doc.entities if m.id]
     assert "NSC" in texts and "CIA" in texts and "ONE" in texts
     assert "us" not in texts and "one" not in texts
 
 
 def test_unknown_names_reported() -> None:
     doc = declass.parse("MEMORANDUM\n\n1. Comrade Zhdanovich met Blorvak in Qxtown yesterday.\n")
-    unknown = " | ".join(m["text"] for m in doc.entities if m["type"] == "unknown")
+    unknown = " | ".join(m.text for m in doc.entities if m.type == "unknown")
     for name in ("Blorvak", "Qxtown"):
         assert name in unknown
     # a title makes a person of a name the gazetteer lacks: reported, unresolved
-    person = next(m for m in doc.entities if m["text"] == "Zhdanovich")
-    assert person["type"] == "person" and person["id"] is None and person["title"] == "Comrade"
+    person = next(m for m in doc.entities if m.text == "Zhdanovich")
+    assert person.type == "person" and person.id is None and person.title == "Comrade"
 
 
 def test_mentions_in_struck_text(briefing: Document) -> None:
-    tibet = [m for m in briefing.entities if m["text"] == "Tibet"]
-    assert tibet and tibet[0]["in_deleted_text"]
-    assert not next(m for m in briefing.entities if m["text"] == "Inner Mongolia")["in_deleted_text"]
+    tibet = [m for m in briefing.entities if m.text == "Tibet"]
+    assert tibet and tibet[0].in_deleted_text
+    assert not next(m for m in briefing.entities if m.text == "Inner Mongolia").in_deleted_text
 
 
 def test_mention_fields_and_spans(nie58: Document) -> None:
     blocks = {b.label: b for b in nie58.blocks}
     for m in nie58.entities:
-        assert set(m) >= {"text", "type", "canonical", "id", "block", "start", "end", "metonymy", "in_deleted_text"}
-        s, e = m["in_block"]
-        assert blocks[m["block"]].text[s:e] == m["text"]
+        assert set(m.to_dict()) >= {"text", "type", "canonical", "id", "block", "start", "end", "metonymy",
+                                    "in_deleted_text"}
+        s, e = m.in_block
+        assert blocks[m.block].text[s:e] == m.text
         # the source span, with the OCR repairs inside it applied, holds the same letters
-        source = nie58.text[m["start"] : m["end"]]
+        source = nie58.text[m.start : m.end]
         for c in nie58.corrections:
-            if m["start"] <= c.start and c.end <= m["end"]:
+            if m.start <= c.start and c.end <= m.end:
                 source = source.replace(c.original, c.corrected, 1)
-        assert [ch for ch in source if ch.isalnum()] == [ch for ch in m["text"] if ch.isalnum()], m
+        assert [ch for ch in source if ch.isalnum()] == [ch for ch in m.text if ch.isalnum()], m
 
 
 def test_user_gazetteer_merges_over_builtin(tmp_path: Path) -> None:
@@ -300,7 +301,7 @@ def test_entities_and_cooccurrence_cli(sample_db: Path, tmp_path: Path) -> None:
 
 def _people(text: str) -> list[dict]:
     doc = declass.parse(f"MEMORANDUM\n\n{text}\n")
-    return [m for m in doc.entities if m["type"] == "person"]
+    return [m for m in doc.entities if m.type == "person"]
 
 
 @pytest.mark.parametrize(
@@ -326,10 +327,10 @@ def _people(text: str) -> list[dict]:
 )
 def test_people_beyond_the_gazetteer(text: str, name: str, cue: str) -> None:
     people = _people(text)
-    hit = next((m for m in people if m["text"] == name), None)
+    hit = next((m for m in people if m.text == name), None)
     assert hit is not None, people
-    assert hit["method"] == cue and hit["id"] is None and hit["wikidata"] is None
-    assert hit["cluster"].startswith("person:")
+    assert hit.method == cue and hit.id is None and hit.wikidata is None
+    assert hit.cluster.startswith("person:")
 
 
 @pytest.mark.parametrize(
@@ -352,7 +353,7 @@ def test_not_people(text: str) -> None:
 
 def test_title_is_kept_apart_from_the_name() -> None:
     m = next(m for m in _people("1. Admiral Heinz, while not commenting, agreed."))
-    assert (m["text"], m["title"]) == ("Heinz", "Admiral")
+    assert (m.text, m.title) == ("Heinz", "Admiral")
 
 
 def test_surname_follows_the_nearest_fuller_form() -> None:
@@ -361,7 +362,7 @@ def test_surname_follows_the_nearest_fuller_form() -> None:
             "2. John Foster Dulles spoke next. Dulles disagreed.")
     allen, foster = load().lookup("Allen W. Dulles").id, load().lookup("John Foster Dulles").id
     assert allen != foster
-    ids = [(m["text"], m["id"]) for m in _people(text)]
+    ids = [(m.text, m.id) for m in _people(text)]
     assert ids == [("Allen W. Dulles", allen), ("Dulles", allen), ("John Foster Dulles", foster), ("Dulles", foster)]
 
 
@@ -370,12 +371,12 @@ def test_forms_of_a_name_cluster_in_the_document() -> None:
                      "2. Mr. Walter P. McConaughy met Mr. Sheppard. McConaughy asked what Sheppard made of it.")
     by_text: dict[str, set[str]] = {}
     for m in people:
-        by_text.setdefault(m["text"], set()).add(m["cluster"])
+        by_text.setdefault(m.text, set()).add(m.cluster)
     assert by_text["Chou En-lai"] == by_text["Chou"] == by_text["Premier Chou"] == {"dc:zhou-enlai"}
     assert by_text["Walter P. McConaughy"] == by_text["McConaughy"] == {"person:walter mcconaughy"}
     assert by_text["Sheppard"] == {"person:sheppard"}
-    mc = [m for m in people if m["text"] == "McConaughy"]
-    assert mc and all(m["canonical"] == "Walter P. McConaughy" and m["id"] is None for m in mc)
+    mc = [m for m in people if m.text == "McConaughy"]
+    assert mc and all(m.canonical == "Walter P. McConaughy" and m.id is None for m in mc)
 
 
 @pytest.mark.parametrize(
@@ -406,7 +407,7 @@ def test_person_cues_on_arbitrary_text(text: str) -> None:
                                              ("Dear Mr. President: I write.", []),
                                              ("Dear Sir: I write.", []), ("Mr. Secretary, may I add", [])])
 def test_salutations(text: str, names: list[str]) -> None:
-    assert [m["text"] for m in _people(text)] == names
+    assert [m.text for m in _people(text)] == names
 
 
 @pytest.mark.parametrize(("which", "text", "canonical"), [
@@ -416,27 +417,27 @@ def test_salutations(text: str, names: list[str]) -> None:
 def test_samples_own_typos_found_by_the_general_mechanism(which: str, text: str, canonical: str,
                                                           request: pytest.FixtureRequest) -> None:
     doc: Document = request.getfixturevalue(which)
-    hits = [m for m in doc.entities if m["text"] == text]
-    assert hits and all(m["method"] == "fuzzy" for m in hits)
-    assert all(load().entities[m.get("as_named") or m["id"]].name == canonical for m in hits)
+    hits = [m for m in doc.entities if m.text == text]
+    assert hits and all(m.method == "fuzzy" for m in hits)
+    assert all(load().entities[m.as_named or m.id].name == canonical for m in hits)
 
 
 def test_samples_name_no_unresolved_person(nie58: Document, briefing: Document) -> None:
     for doc in (nie58, briefing):
-        assert not [m["text"] for m in doc.entities if m["type"] == "person" and m["id"] is None]
+        assert not [m.text for m in doc.entities if m.type == "person" and m.id is None]
 
 
 def test_things_named_after_people_are_not_people() -> None:
     people = _people("1. Source: Eisenhower Library, Whitman File; Harriman Papers. The Truman Doctrine held.")
-    assert [m["text"] for m in people] == ["Harriman"]
+    assert [m.text for m in people] == ["Harriman"]
 
 
 def test_a_given_name_before_a_known_surname_decides_who() -> None:
     """"John Eisenhower" is not the President the gazetteer knows as "Eisenhower"."""
     people = _people("1. The draft was sent to John Eisenhower. President Eisenhower approved it.")
     john, ike = people
-    assert john["text"] == "John Eisenhower" and john["id"] is None and john["cluster"] == "person:john eisenhower"
-    assert ike["id"] == load().lookup("Dwight D. Eisenhower").id
+    assert john.text == "John Eisenhower" and john.id is None and john.cluster == "person:john eisenhower"
+    assert ike.id == load().lookup("Dwight D. Eisenhower").id
 
 
 FRUS = Path(__file__).resolve().parents[2] / "shared" / "devset" / "frus"
@@ -453,17 +454,17 @@ def _frus_people(paths: list[Path]) -> dict[str, float]:
         adj = ADJUDICATED.get(tei_doc.id) or {}
         doc = declass.parse(tei_doc.text)
         gold = [n for n in tei_doc.names if n.kind == "person" and n.text not in (adj.get("not_people") or ())]
-        people = [m for m in doc.entities if m["type"] == "person"]
+        people = [m for m in doc.entities if m.type == "person"]
 
         def over(m: dict, n: tei.TeiName) -> bool:
-            return m["start"] < n.end and n.start < m["end"]
+            return m.start < n.end and n.start < m.end
 
         hits = {id(n): next((m for m in people if over(m, n)), None) for n in gold}
         found += sum(h is not None for h in hits.values())
         gold_n += len(gold)
-        right += sum(any(over(m, n) for n in gold) or m["text"] in (adj.get("untagged") or ()) for m in people)
+        right += sum(any(over(m, n) for n in gold) or m.text in (adj.get("untagged") or ()) for m in people)
         predicted_n += len(people)
-        keyed = [(n.ref, hits[id(n)]["cluster"]) for n in gold if n.ref and hits[id(n)] is not None]
+        keyed = [(n.ref, hits[id(n)].cluster) for n in gold if n.ref and hits[id(n)] is not None]
         for i, (ref_a, key_a) in enumerate(keyed):
             for ref_b, key_b in keyed[i + 1 :]:
                 pairs += 1
@@ -483,13 +484,13 @@ def test_people_on_frus_documents(half: str) -> None:
 def test_footnote_mark_after_a_name_is_a_word_boundary() -> None:
     """Regression: "President Eisenhower¹" in a FRUS heading was missed by the gazetteer."""
     people = _people("1. Memorandum From Acting Secretary of State Dillon to President Eisenhower\u00b9 on Tibet.")
-    ike = next(m for m in people if "Eisenhower" in m["text"])
-    assert ike["text"] == "President Eisenhower" and ike["id"] == load().lookup("Dwight D. Eisenhower").id
+    ike = next(m for m in people if "Eisenhower" in m.text)
+    assert ike.text == "President Eisenhower" and ike.id == load().lookup("Dwight D. Eisenhower").id
 
 
 def test_an_office_of_a_named_person_is_not_the_office() -> None:
     """Regression: "Foreign Minister of Chang Myon's government" made a person "Myon"."""
-    assert [m["text"] for m in _people("1. The Foreign Minister of Chang Myon\u2019s government resigned.")] == \
+    assert [m.text for m in _people("1. The Foreign Minister of Chang Myon\u2019s government resigned.")] == \
         ["Chang Myon"]
 
 
@@ -497,30 +498,30 @@ def test_a_repaired_name_still_speaks() -> None:
     """"Rostow disagreed" at a sentence start: the clean stage made "Restow", a
     dictionary word, which alone would not count as a name."""
     people = _people("1. The population is explosive. Rostow disagreed with the view.")
-    assert [m["canonical"] for m in people] == ["Rostow"]
+    assert [m.canonical for m in people] == ["Rostow"]
 
 
 def test_a_name_the_clean_stage_repaired_keeps_its_spelling_as_identity() -> None:
     """The clean stage turns "Rostow" into the dictionary word "restow"; the
     mention's text is the cleaned text, its identity the source spelling."""
     doc = declass.parse("MEMORANDUM\n\n1. The talks with Walt W. Rostow went well.\n")
-    m = next(m for m in doc.entities if m["type"] == "person")
+    m = next(m for m in doc.entities if m.type == "person")
     if any(c.original == "Rostow" for c in doc.corrections):  # else the clean stage no longer does it
-        assert m["text"] == "Walt W. Restow"
-    assert m["canonical"] == "Walt W. Rostow" and m["cluster"] == "person:walt rostow"
+        assert m.text == "Walt W. Restow"
+    assert m.canonical == "Walt W. Rostow" and m.cluster == "person:walt rostow"
 
 
 @pytest.mark.parametrize("text", ["1. Memorandum for Harriman.\n\n2. Dear Averell: I write to you.",
                                   "1. To W. Averell Harriman.\n\n2. Dear Averell: I write to you."])
 def test_a_given_name_alone_is_the_one_person_who_bears_it(text: str) -> None:
-    averell = next(m for m in _people(text) if m["text"] == "Averell")
-    assert averell["id"] == load().lookup("Harriman").id
+    averell = next(m for m in _people(text) if m.text == "Averell")
+    assert averell.id == load().lookup("Harriman").id
 
 
 def test_a_given_name_two_people_bear_stays_apart() -> None:
     people = _people("1. Walter P. McConaughy and Walter Robertson met. Dear Walter: thank you.")
-    walter = next(m for m in people if m["text"] == "Walter")
-    assert walter["id"] is None and walter["cluster"] == "person:walter"
+    walter = next(m for m in people if m.text == "Walter")
+    assert walter.id is None and walter.cluster == "person:walter"
 
 
 @settings(max_examples=40, deadline=None)
@@ -532,11 +533,11 @@ def test_person_records_on_arbitrary_text(words: list[str]) -> None:
     doc = declass.parse("MEMORANDUM\n\n1. " + " ".join(words) + "\n")
     blocks = {b.label: b for b in doc.blocks}
     for m in doc.entities:
-        s, e = m["in_block"]
-        assert blocks[m["block"]].text[s:e] == m["text"]
-        if m["type"] == "person":
-            assert m["cluster"] and (m["id"] is None) == m["cluster"].startswith("person:")
-            assert m["canonical"]
+        s, e = m.in_block
+        assert blocks[m.block].text[s:e] == m.text
+        if m.type == "person":
+            assert m.cluster and (m.id is None) == m.cluster.startswith("person:")
+            assert m.canonical
 
 
 @pytest.mark.parametrize(("text", "name", "canonical"), [
@@ -544,8 +545,8 @@ def test_person_records_on_arbitrary_text(words: list[str]) -> None:
     ("1. The rebels met Prince Souphannouvong at dawn.", "Souphannouvong", "Souphanouvong"),
 ])
 def test_a_damaged_name_found_by_its_cues_is_the_gazetteer_person(text: str, name: str, canonical: str) -> None:
-    m = next(m for m in _people(text) if m["text"] == name)
-    assert m["canonical"] == canonical and m["id"] == m["cluster"] == load().lookup(canonical).id
+    m = next(m for m in _people(text) if m.text == name)
+    assert m.canonical == canonical and m.id == m.cluster == load().lookup(canonical).id
 
 
 def test_a_damaged_word_is_no_lone_surname() -> None:
@@ -562,20 +563,20 @@ def test_a_surname_damaged_by_ocr_is_the_person_the_document_names(intact: str, 
     document shows to be a person's is that person, on its own span."""
     text = f"1. Mr. Alvin {intact} arrived on Monday. {damaged} said the talks with {damaged} had stalled."
     people = _people(text)
-    full = next(m for m in people if m["text"].endswith(intact))
-    hit = [m for m in people if m["text"] == damaged]
-    assert len(hit) == 2 and all(m["cluster"] == full["cluster"] for m in hit), people
-    assert all(m["end"] - m["start"] == len(damaged) for m in hit)
+    full = next(m for m in people if m.text.endswith(intact))
+    hit = [m for m in people if m.text == damaged]
+    assert len(hit) == 2 and all(m.cluster == full.cluster for m in hit), people
+    assert all(m.end - m.start == len(damaged) for m in hit)
     # alone, the damaged word names nobody the document knows
-    assert not [m for m in _people(f"1. The talks had stalled. {damaged} said so.") if m["text"] == damaged
-                and m["cluster"] == full["cluster"]]
+    assert not [m for m in _people(f"1. The talks had stalled. {damaged} said so.") if m.text == damaged
+                and m.cluster == full.cluster]
 
 
 @pytest.mark.parametrize("word", ["Wendt", "Brackenridge", "Holliday"])
 def test_a_different_name_is_no_damaged_surname(word: str) -> None:
     """Two edits away, or a dictionary word: not the person the document names."""
     people = _people(f"1. Mr. Alvin Wendholt arrived on Monday. {word} came later; Brackenfield stayed.")
-    assert not [m for m in people if m["text"] == word and m.get("method") == "person:damaged-surname"]
+    assert not [m for m in people if m.text == word and m.method == "person:damaged-surname"]
 
 
 @pytest.mark.parametrize(("text", "name", "title"), [
@@ -585,8 +586,8 @@ def test_a_different_name_is_no_damaged_surname(word: str) -> None:
 ])
 def test_a_title_damaged_by_ocr_still_marks_a_person(text: str, name: str, title: str) -> None:
     """Invented damage: one letter of a title replaced; the name keeps its own span."""
-    m = next((m for m in declass.parse(text).entities if m["text"] == name), None)
-    assert m is not None and m["type"] == "person" and m["title"] == title, m
+    m = next((m for m in declass.parse(text).entities if m.text == name), None)
+    assert m is not None and m.type == "person" and m.title == title, m
 
 
 @pytest.mark.parametrize("text", ["1. The general Soviet line held.", "1. Generous Allied aid arrived.",

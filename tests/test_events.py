@@ -11,30 +11,30 @@ from declass.model import Document
 
 
 def events_of(doc: Document, kind: str | None = None) -> list[tuple[str, str | None, str]]:
-    return [(e["date"], e["date_end"], e["phrase"]) for e in doc.events if kind is None or e["kind"] == kind]
+    return [(e.date, e.date_end, e.phrase) for e in doc.events if kind is None or e.kind == kind]
 
 
 def test_treaty_signing_transfer_deadline_and_aid_agreement(nie58: Document, briefing: Document) -> None:
     assert ("1950-02-14", None, "February 14, 1950") in events_of(nie58, "event")
     deadlines = events_of(nie58, "deadline")
     assert ("1952-12-31", None, "not later than the end of 1952") in deadlines
-    summer = [e for e in briefing.events if e["phrase"] == "summer 1953"]
-    assert summer and summer[0]["date"] == "1953-06-01" and summer[0]["block"] == "V.H"
+    summer = [e for e in briefing.events if e.phrase == "summer 1953"]
+    assert summer and summer[0].date == "1953-06-01" and summer[0].block == "V.H"
 
 
 def test_durations_relative_to_the_treaty(nie58: Document) -> None:
-    durations = {e["phrase"]: (e["date"], e["date_end"]) for e in nie58.events if e["kind"] == "duration"}
+    durations = {e.phrase: (e.date, e.date_end) for e in nie58.events if e.kind == "duration"}
     assert durations["valid for thirty years"] == ("1950-02-14", "1980-02-14")
     assert durations["remain in force for another five years"] == ("1980-02-14", "1985-02-14")
-    notice = next(e for e in nie58.events if e["phrase"] == "one year before the expiration")
-    assert notice["date"] == "1979-02-14" and notice["kind"] == "deadline"
-    within = [e for e in nie58.events if e["phrase"].startswith("within three months after")]
-    assert within and all(e["date"] == "1950-05-14" for e in within)
+    notice = next(e for e in nie58.events if e.phrase == "one year before the expiration")
+    assert notice.date == "1979-02-14" and notice.kind == "deadline"
+    within = [e for e in nie58.events if e.phrase.startswith("within three months after")]
+    assert within and all(e.date == "1950-05-14" for e in within)
 
 
 def test_this_year_is_the_documents_year(briefing: Document) -> None:
-    this_year = [e for e in briefing.events if e["phrase"] == "this year"]
-    assert this_year and {e["date"] for e in this_year} == {"1953"}
+    this_year = [e for e in briefing.events if e.phrase == "this year"]
+    assert this_year and {e.date for e in this_year} == {"1953"}
 
 
 @pytest.mark.parametrize(
@@ -52,12 +52,12 @@ def test_this_year_is_the_documents_year(briefing: Document) -> None:
 def test_date_forms(text: str, date: str, date_end: str | None, precision: str) -> None:
     doc = declass.parse(f"MEMORANDUM\n\n1. {text[0].upper() + text[1:]}.\n")
     first = doc.events[0]
-    assert (first["date"], first["date_end"], first["precision"]) == (date, date_end, precision)
+    assert (first.date, first.date_end, first.precision) == (date, date_end, precision)
 
 
 def test_event_spans_are_exact(nie58: Document) -> None:
     for e in nie58.events:
-        assert " ".join(nie58.text[e["start"] : e["end"]].split()) == e["phrase"]
+        assert " ".join(nie58.text[e.start : e.end].split()) == e.phrase
 
 
 def test_timeline_cli(sample_db: Path) -> None:

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import declass
-from declass.model import Document
+from declass.model import Document, Judgment
 from declass.stages.judgments.judgments import (
     _BE_BEFORE,
     _IS_BEFORE,
@@ -27,10 +27,10 @@ GOLD = yaml.safe_load((Path(__file__).parent / "fixtures" / "judgments_gold.yaml
 def match(doc: Document, gold: list[dict[str, Any]]) -> tuple[list[tuple[dict, dict]], list[dict], list[dict]]:
     """Pair gold items with found judgments (same block, gold snippet in the judgment's sentence)."""
     found = list(doc.judgments)
-    pairs: list[tuple[dict, dict]] = []
+    pairs: list[tuple[dict, Judgment]] = []
     missed: list[dict] = []
     for g in gold:
-        hit = next((j for j in found if j["block"] == g["block"] and g["snippet"] in j["text"]), None)
+        hit = next((j for j in found if j.block == g["block"] and g["snippet"] in j.text), None)
         if hit is None:
             missed.append(g)
         else:
@@ -39,8 +39,8 @@ def match(doc: Document, gold: list[dict[str, Any]]) -> tuple[list[tuple[dict, d
     return pairs, missed, found
 
 
-def horizon_kind(j: dict[str, Any]) -> str:
-    return j["horizon"]["kind"] if j["horizon"]["kind"] != "explicit" else "period"
+def horizon_kind(j: Judgment) -> str:
+    return j.horizon.kind if j.horizon.kind != "explicit" else "period"
 
 
 def scores(doc: Document, gold: list[dict[str, Any]]) -> dict[str, float]:
@@ -49,8 +49,8 @@ def scores(doc: Document, gold: list[dict[str, Any]]) -> dict[str, float]:
     return {
         "precision": n / (n + len(extra)),
         "recall": n / (n + len(missed)),
-        "term": sum(g["term"] == j["term"] for g, j in pairs) / n,
-        "polarity": sum(g["polarity"] == j["polarity"] for g, j in pairs) / n,
+        "term": sum(g["term"] == j.term for g, j in pairs) / n,
+        "polarity": sum(g["polarity"] == j.polarity for g, j in pairs) / n,
         "horizon": sum(g["horizon"] == horizon_kind(j) for g, j in pairs) / n,
     }
 
@@ -65,42 +65,42 @@ def test_detection_and_accuracy_against_hand_labels(which: str, request: pytest.
 
 
 def test_conclusion_2_three_judgments(nie58: Document) -> None:
-    js = [j for j in nie58.judgments if j["block"] == "2"]
-    assert [(j["term"], j["polarity"]) for j in js] == [
+    js = [j for j in nie58.judgments if j.block == "2"]
+    assert [(j.term, j.polarity) for j in js] == [
         ("we believe", "positive"), ("unlikely", "negative"), ("almost certain", "negative")]
-    assert all(j["horizon_end"] == "1954-09-10" for j in js)
-    assert js[0]["claim"] == "Moscow will try to extend and intensify its control over Communist China"
-    assert js[2]["claim"] == "the Kremlin will attempt to achieve such control by military force"
-    _, hi = js[2]["probability"]["kent"]
+    assert all(j.horizon_end == "1954-09-10" for j in js)
+    assert js[0].claim == "Moscow will try to extend and intensify its control over Communist China"
+    assert js[2].claim == "the Kremlin will attempt to achieve such control by military force"
+    _, hi = js[2].probability["kent"]
     assert hi <= 0.13  # almost certainly not
-    assert js[1]["probability"]["kent"] == [0.2, 0.3]  # Kent: unlikely, about one in four
+    assert js[1].probability["kent"] == (0.2, 0.3)  # Kent: unlikely, about one in four
 
 
 def test_reservation_is_a_dissent_on_5_and_26(nie58: Document) -> None:
-    dissented = {j["block"] for j in nie58.judgments if j["dissent"]}
+    dissented = {j.block for j in nie58.judgments if j.dissent}
     assert dissented == {"5", "26"}
     for j in nie58.judgments:
-        for d in j["dissent"]:
-            assert d["by"] == "Special Assistant, Intelligence, Department of State"
+        for d in j.dissent:
+            assert d.by == "Special Assistant, Intelligence, Department of State"
 
 
 def test_conclusions_restate_discussion(nie58: Document) -> None:
-    by_id = {j["id"]: j for j in nie58.judgments}
-    two = [j for j in nie58.judgments if j["block"] == "2"]
+    by_id = {j.id: j for j in nie58.judgments}
+    two = [j for j in nie58.judgments if j.block == "2"]
     for j in two:
-        assert any(by_id[r]["block"] == "24" for r in j["restates"])
+        assert any(by_id[r].block == "24" for r in j.restates)
 
 
 def test_struck_judgment_is_reported_as_such(briefing: Document) -> None:
-    (j,) = [j for j in briefing.judgments if j["block"] == "V.G"]
-    assert j["in_deleted_text"] and j["term"] == "we doubt"
+    (j,) = [j for j in briefing.judgments if j.block == "V.G"]
+    assert j.in_deleted_text and j.term == "we doubt"
 
 
 def test_scale_changes_ranges_and_nothing_else(nie58: Document) -> None:
     for j in nie58.judgments:
-        assert set(j["probability"]) == set(BUILTIN)
-    j = next(j for j in nie58.judgments if j["term"] == "probable")
-    assert j["probability"]["kent"] != j["probability"]["icd203"]
+        assert set(j.probability) == set(BUILTIN)
+    j = next(j for j in nie58.judgments if j.term == "probable")
+    assert j.probability["kent"] != j.probability["icd203"]
 
 
 @pytest.mark.parametrize(
@@ -121,8 +121,8 @@ def test_scale_changes_ranges_and_nothing_else(nie58: Document) -> None:
 def test_other_phrasings(sentence: str, term: str, polarity: str, claim: str) -> None:
     doc = declass.parse(f"MEMORANDUM\n\n1. {sentence}\n")
     (j,) = doc.judgments
-    assert (j["term"], j["polarity"]) == (term, polarity)
-    assert j["claim"] == claim
+    assert (j.term, j.polarity) == (term, polarity)
+    assert j.claim == claim
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,8 @@ BRIEFING_COUNTS = {"delete": 16, "insert": 9, "note": 2, "mark": 1}
 
 
 def test_briefing_edit_counts(briefing: Document) -> None:
-    assert Counter(e["op"] for e in briefing.edits) == BRIEFING_COUNTS
-    assert all(e["block"] for e in briefing.edits)
+    assert Counter(e.op for e in briefing.edits) == BRIEFING_COUNTS
+    assert all(e.block for e in briefing.edits)
 
 
 @pytest.mark.parametrize(
@@ -74,8 +74,8 @@ def test_spans_in_struck_text_are_known(briefing: Document) -> None:
 
 def test_edit_spans_point_at_their_text(briefing: Document) -> None:
     for e in briefing.edits:
-        if e["op"] in ("delete", "insert", "note"):
-            assert " ".join(briefing.text[e["start"] : e["end"]].split()) == e["text"]
+        if e.op in ("delete", "insert", "note"):
+            assert " ".join(briefing.text[e.start : e.end].split()) == e.text
 
 
 @pytest.mark.parametrize(
@@ -107,10 +107,10 @@ def test_markup_never_crashes_or_loses_text(text: str) -> None:
     typed, edits = typed_and_edits(view)
     letters = Counter(c for c in text if c.isalnum())
     kept = Counter(c for c in typed.text if c.isalnum())
-    kept.update(c for e in edits if e["op"] in ("insert", "note") for c in str(e["text"]) if c.isalnum())
+    kept.update(c for e in edits if e.op in ("insert", "note") for c in str(e.text) if c.isalnum())
     assert kept == letters
     for e in edits:
-        assert 0 <= int(e["start"]) <= int(e["end"]) <= len(text)
+        assert 0 <= int(e.start) <= int(e.end) <= len(text)
 
 
 def test_struck_label_still_numbers_the_point() -> None:

@@ -12,7 +12,7 @@ from declass.model import Document, MetadataField
 
 def value(doc: Document, key: str) -> Any:
     field = doc.metadata[key]
-    return field["value"] if isinstance(field, MetadataField) else field
+    return field.value if isinstance(field, MetadataField) else field
 
 
 NIE58 = {
@@ -56,31 +56,31 @@ def test_every_field_cites_its_source(which: str, request: pytest.FixtureRequest
         for f in fields:
             if not isinstance(f, MetadataField):
                 continue
-            assert 0 <= f["start"] < f["end"] <= len(doc.text), key
-            if f.get("block"):
-                assert doc.block(f["block"]) is not None
+            assert 0 <= f.start < f.end <= len(doc.text), key
+            if f.block:
+                assert doc.block(f.block) is not None
 
 
 def test_field_spans_hold_what_was_read(nie58: Document, briefing: Document) -> None:
     md = nie58.metadata
-    assert nie58.text[md["date"]["start"] : md["date"]["end"]] == "10 September 1952"
-    assert nie58.text[md["concurred"]["start"] : md["concurred"]["end"]] == "4 September 1952"
-    assert nie58.text[md["period_end"]["start"] : md["period_end"]["end"]] == "over the next two years"
-    assert nie58.text[md["released"]["start"] : md["released"]["end"]] == "MAY 2004"
+    assert nie58.text[md["date"].start : md["date"].end] == "10 September 1952"
+    assert nie58.text[md["concurred"].start : md["concurred"].end] == "4 September 1952"
+    assert nie58.text[md["period_end"].start : md["period_end"].end] == "over the next two years"
+    assert nie58.text[md["released"].start : md["released"].end] == "MAY 2004"
     a = briefing.metadata["archive_id"]
-    assert briefing.text[a["start"] : a["end"]] == "CIA-RDP80R01443R000200010007-3"
-    for m in md["agencies"]["mentions"]:
+    assert briefing.text[a.start : a.end] == "CIA-RDP80R01443R000200010007-3"
+    for m in md["agencies"].details["mentions"]:
         assert nie58.text[m["start"] : m["end"]] == m["text"]
 
 
 def test_nie58_reservation_read_from_cover_and_notes_and_conflict_flagged(nie58: Document) -> None:
     res = nie58.metadata["reservations"]
-    cover = [r for r in res if r["source"] == "cover"]
-    notes = [r for r in res if r["source"] == "footnote"]
-    assert [r["paragraphs"] for r in cover] == [["5", "36"]]
-    assert sorted(p for r in notes for p in r["paragraphs"]) == ["26", "5"]
-    assert {r["by"] for r in res} == {"Special Assistant, Intelligence, Department of State"}
-    assert cover[0]["missing"] == ["36"]
+    cover = [r for r in res if r.details["source"] == "cover"]
+    notes = [r for r in res if r.details["source"] == "footnote"]
+    assert [r.details["paragraphs"] for r in cover] == [["5", "36"]]
+    assert sorted(p for r in notes for p in r.details["paragraphs"]) == ["26", "5"]
+    assert {r.details["by"] for r in res} == {"Special Assistant, Intelligence, Department of State"}
+    assert cover[0].details["missing"] == ["36"]
     (conflict,) = nie58.metadata["reservation_conflicts"]
     assert conflict["cover"] == ["5", "36"] and conflict["footnotes"] == ["5", "26"]
     assert any("36 does not exist" in w for w in nie58.warnings)
@@ -88,8 +88,8 @@ def test_nie58_reservation_read_from_cover_and_notes_and_conflict_flagged(nie58:
 
 def test_self_referencing_supersession_is_not_believed(nie58: Document) -> None:
     sup = nie58.metadata["superseded_by"]
-    assert sup["value"] is None and "own number" in sup["note"]
-    assert sup["printed"] == "Supersided by"
+    assert sup.value is None and "own number" in sup.details["note"]
+    assert sup.details["printed"] == "Supersided by"
 
 
 def test_document_date_distinct_from_release(briefing: Document) -> None:
@@ -266,7 +266,7 @@ def test_a_damaged_word_after_a_number_is_no_heading_past_the_first_line() -> No
 def test_a_damaged_dateline_is_the_date_before_a_later_one(text: str, iso: str) -> None:
     doc = declass.parse(text)
     assert value(doc, "date") == iso
-    assert doc.metadata["date"]["damaged"]
+    assert doc.metadata["date"].details["damaged"]
 
 
 def test_a_fuller_type_name_through_damage_beats_the_shorter_one_it_holds() -> None:
@@ -290,7 +290,7 @@ def test_a_damaged_dateline_run_into_the_heading_is_read_on_its_own_line() -> No
     doc = declass.parse("59. Memorandum From the Director of Central Intelligence to the Secretary of State\n"
                         "Washington, Aprll 12,.1956.\nSUBJECT\nThe situation in the area\n\n1. The first point.\n")
     assert value(doc, "date") == "1956-04-12"
-    assert doc.text[doc.metadata["date"]["start"]:doc.metadata["date"]["end"]].startswith("Aprll 12")
+    assert doc.text[doc.metadata["date"].start:doc.metadata["date"].end].startswith("Aprll 12")
 
 
 def test_page_headers_outweigh_one_damaged_dateline() -> None:

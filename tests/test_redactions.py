@@ -10,41 +10,41 @@ from declass.stages.redactions.redactions import exemption_of, statistics
 
 
 def withheld(doc: Document) -> list[list[str]]:
-    return [r["inferred_labels"] for r in doc.redactions if r["kind"] == "withheld_block"]
+    return [list(r.inferred_labels or ()) for r in doc.redactions if r.kind == "withheld_block"]
 
 
 def markers(doc: Document) -> list[dict]:
-    return [r for r in doc.redactions if r["kind"] == "marker"]
+    return [r for r in doc.redactions if r.kind == "marker"]
 
 
 def test_briefing_25x1_markers_all_found(briefing: Document) -> None:
     expected = [m.start() for m in re.finditer(r"(?m)^25X1$", briefing.text)]
     assert len(expected) == 20
-    found = sorted(r["start"] for r in markers(briefing) if r["marker"] == "25X1")
+    found = sorted(r.start for r in markers(briefing) if r.marker == "25X1")
     assert found == expected
     for r in markers(briefing):
-        if r["marker"] == "25X1":
-            assert r["exemption"]["code"] == "25X1" and "source" in r["exemption"]["description"]
-            assert r["block"]
+        if r.marker == "25X1":
+            assert r.exemption.code == "25X1" and "source" in r.exemption.description
+            assert r.block
 
 
 def test_briefing_withheld_points_and_no_others(briefing: Document) -> None:
     assert withheld(briefing) == [["II.E"], ["V.B", "V.C", "V.D", "V.E"], ["VI.B"]]
-    by_first = {r["inferred_labels"][0]: r for r in briefing.redactions if r["kind"] == "withheld_block"}
-    assert by_first["V.B"]["confidence"] > by_first["II.E"]["confidence"]
-    assert any(e["text"] == "25X1" for e in by_first["VI.B"]["evidence"])
-    assert (by_first["V.B"]["after"], by_first["V.B"]["before"]) == ("V.A", "V.F")
+    by_first = {r.inferred_labels[0]: r for r in briefing.redactions if r.kind == "withheld_block"}
+    assert by_first["V.B"].confidence > by_first["II.E"].confidence
+    assert any(e.text == "25X1" for e in by_first["VI.B"].evidence)
+    assert (by_first["V.B"].after, by_first["V.B"].before) == ("V.A", "V.F")
 
 
 def test_inline_placeholder_in_its_block(briefing: Document) -> None:
-    (r,) = [r for r in markers(briefing) if r["marker"] == "[redacted]"]
-    assert r["block"] == "II.F" and r["position"] == "in"
-    assert briefing.text[r["start"] : r["end"]] == "[redacted]"
+    (r,) = [r for r in markers(briefing) if r.marker == "[redacted]"]
+    assert r.block == "II.F" and r.position == "in"
+    assert briefing.text[r.start : r.end] == "[redacted]"
 
 
 def test_nie58_b3_and_no_invented_gaps(nie58: Document) -> None:
     (r,) = markers(nie58)
-    assert r["exemption"]["code"] == "(b)(3)"
+    assert r.exemption.code == "(b)(3)"
     assert withheld(nie58) == []
 
 
@@ -66,7 +66,7 @@ made by Malenkov. [1 line not declassified]
 
 def test_frus_bracketed_notes() -> None:
     doc = declass.parse(FRUS)
-    got = [(r["marker"], r.get("size"), r["block"]) for r in markers(doc)]
+    got = [(r.marker, r.size, r.block) for r in markers(doc)]
     assert got == [
         ("[text not declassified]", None, "1"),
         ("[1 line not declassified]", {"lines": 1}, "1"),
@@ -116,7 +116,7 @@ def test_frus_notes_of_uncertain_size() -> None:
     """Fractions are numbers (3½ → 3.5); "less than 1 line" keeps its bound."""
     doc = declass.parse("1. The report [less than 1 line not declassified] came from Hong Kong and\n"
                         "[3½ lines of source text not declassified] was confirmed.\n")
-    got = [(r["marker"], r.get("size")) for r in markers(doc)]
+    got = [(r.marker, r.size) for r in markers(doc)]
     assert got == [("[less than 1 line not declassified]", {"lines": 1, "less_than": True}),
                    ("[3½ lines of source text not declassified]", {"lines": 3.5})]
 
@@ -241,8 +241,8 @@ def test_omissions_are_records_never_points_nor_gaps() -> None:
     doc = declass.parse(NSC)
     labels = [b.label for b in doc.blocks if b.kind != "front_matter"]
     assert labels == ["1", "1.a", "1.b", "1.c", "omission.1", "6", "6.a", "6.b", "omission.2", "6.d"]
-    omissions = [r for r in doc.redactions if r["kind"] == "omission"]
-    assert [r["marker"][:25] for r in omissions] == ["[Here follows discussion ", ". . . . . . ."]
+    omissions = [r for r in doc.redactions if r.kind == "omission"]
+    assert [r.marker[:25] for r in omissions] == ["[Here follows discussion ", ". . . . . . ."]
     assert withheld(doc) == []
 
 
@@ -255,7 +255,7 @@ def test_gap_in_one_list_is_withheld_but_not_across_a_heading() -> None:
 def test_exempt_pages_records() -> None:
     doc = declass.parse("[PAGE 01]\nCENTRAL INTELLIGENCE BULLETIN\n\n[PAGE 02]\nNext 2 Page(s) In Document Exempt\n\n"
                         "[PAGE 04]\nThe text goes on. Page Denied\n\n[PAGE 05]\nPage Denied\n")
-    recs = [(r["marker"], r["size"]) for r in doc.redactions if r["kind"] == "exempt_pages"]
+    recs = [(r.marker, r.size) for r in doc.redactions if r.kind == "exempt_pages"]
     assert recs == [("Next 2 Page(s) In Document Exempt", {"pages": 2}), ("Page Denied", {"pages": 1}),
                     ("Page Denied", {"pages": 1})]
     st = statistics(list(doc.redactions), [], 5)
@@ -265,12 +265,12 @@ def test_exempt_pages_records() -> None:
 def test_inline_withholding_kinds() -> None:
     doc = declass.parse("1. The agent \u2588\u2588\u2588\u2588\u2588 reported that [names deleted] met "
                         "[name deleted] at XXXXXXX on 25X1A grounds.\n")
-    got = [(r["marker"], r.get("withholding"), r.get("size")) for r in markers(doc)]
+    got = [(r.marker, r.withholding, r.size) for r in markers(doc)]
     assert got == [("\u2588\u2588\u2588\u2588\u2588", "blackout", None),
                    ("[names deleted]", "deleted", {"names": 2, "at_least": True}),
                    ("[name deleted]", "deleted", {"names": 1}),
                    ("XXXXXXX", "blackout", None), ("25X1A", None, None)]
-    assert [r["block"] for r in markers(doc)] == ["1"] * 5
+    assert [r.block for r in markers(doc)] == ["1"] * 5
 
 
 CREST = Path("/work/shared/devset/crest")
@@ -283,11 +283,11 @@ def test_crest_exempt_pages_match_the_manifest() -> None:
     for row in rows:
         text = (CREST / row[0] / "redacted.transcription.txt").read_text("utf-8")
         doc = declass.parse(text)
-        recs = [r for r in doc.redactions if r["kind"] == "exempt_pages"]
-        next_n = [r for r in recs if r["marker"].startswith("Next")]
+        recs = [r for r in doc.redactions if r.kind == "exempt_pages"]
+        next_n = [r for r in recs if r.marker.startswith("Next")]
         assert len(next_n) == int(row[8]), row[0]
         want = [int(m) for m in re.findall(r"(?m)^Next (\d+) Page\(s\) In Document Exempt", text)]
-        assert [r["size"]["pages"] for r in next_n] == want
+        assert [r.size["pages"] for r in next_n] == want
         assert len(recs) - len(next_n) == len(re.findall(r"(?m)^Page Denied", text)), row[0]
 
 
@@ -304,16 +304,16 @@ def test_frus_not_declassified_notes_match_the_manifest() -> None:
         (tei,) = list(iter_documents(FRUS_DIR / row[0]))
         doc = declass.parse(tei.text)
         listed = int(re.search(r"not_declassified=(\d+)", row[8]).group(1))
-        notes = [r for r in doc.redactions if r.get("withholding") == "not_declassified"]
+        notes = [r for r in doc.redactions if r.withholding == "not_declassified"]
         assert len(notes) == listed, (row[0], [r["marker"] for r in notes])
         for r in notes:
-            w = parse(r["marker"])
-            assert w is not None and r.get("size") == w.size_record()
-            if "line" in r["marker"] and "less than" not in r["marker"]:
-                assert r["size"]["lines"] in (1, 1.5, 2, 3, 9), r["marker"]
+            w = parse(r.marker)
+            assert w is not None and r.size == w.size_record()
+            if "line" in r.marker and "less than" not in r.marker:
+                assert r.size["lines"] in (1, 1.5, 2, 3, 9), r.marker
         gold_omissions = [m for m in tei.marks if m.kind == "omission"]
-        found = [r for r in doc.redactions if r["kind"] == "omission"]
-        assert all(any(r["start"] <= m.start < r["end"] or m.start <= r["start"] < m.end for r in found)
+        found = [r for r in doc.redactions if r.kind == "omission"]
+        assert all(any(r.start <= m.start < r.end or m.start <= r.start < m.end for r in found)
                    for m in gold_omissions), row[0]
         assert withheld(doc) == [], row[0]
         total += len(notes)
@@ -347,9 +347,9 @@ def test_damaged_placeholders_are_read(seed: int) -> None:
     left, right = rng.choice([("/", "/"), ("[", "]"), ("(", ")"), ("[", "/"), ("|", "]")])
     doc = declass.parse(f"1. The preparations are under way {left}{body}{right} and will continue.\n")
     (r,) = markers(doc)
-    assert r["block"] == "1" and (r.get("read_as") or r["marker"]).startswith("[")
+    assert r.block == "1" and (r.read_as or r.marker).startswith("[")
     want = {"lines": 1, "less_than": True} if note.startswith("less") else {"lines": value}
-    assert r["size"] == want, (body, r)
+    assert r.size == want, (body, r)
 
 
 @pytest.mark.parametrize("text", ["1. The report (see paragraph 3 above) came from Hong Kong.\n",
@@ -374,14 +374,14 @@ def test_omission_forms(text: str, omission: bool) -> None:
 def test_damaged_slip_sheet_keeps_its_page_count() -> None:
     doc = declass.parse("[PAGE 01]\nCENTRAL INTELLIGENCE BULLETIN\n\n[PAGE 02]\nNext 2 Pagc(s) ln Docurnent Exernpt\n\n"
                         "[PAGE 04]\nThe text.\n")
-    assert [(r["kind"], r["size"]) for r in doc.redactions] == [("exempt_pages", {"pages": 2})]
+    assert [(r.kind, r.size) for r in doc.redactions] == [("exempt_pages", {"pages": 2})]
 
 
 @pytest.mark.parametrize("text", ["[less than line of source text not declassified]",
                                   "[lesa than 1 linc of source text not declassified]"])
 def test_damaged_bound_is_kept(text: str) -> None:
     (r,) = markers(declass.parse(f"1. The report {text} came from Hong Kong.\n"))
-    assert r["size"] == {"lines": 1, "less_than": True}
+    assert r.size == {"lines": 1, "less_than": True}
 
 
 def test_counts_are_whole_words() -> None:

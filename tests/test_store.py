@@ -309,7 +309,7 @@ def test_rows_read_back_typed_as_their_records(sample_db: Path) -> None:
             for x in got:  # the record's own item, key for key, inside the row's export form
                 d = x.to_dict()
                 assert {k: v for k, v in d.items() if k in kind.KEYS} in records[x.document][key]
-                assert d == plain(x) and list(d)[0] == "document"
+                assert d == plain(x) and next(iter(d)) == "document"
         cited = rows["edits"]
         assert all(e.citation and "doc_number" in e.to_dict() for e in cited)
         deletes = a.edits(op="delete", limit=None)
@@ -321,3 +321,9 @@ def test_rows_read_back_typed_as_their_records(sample_db: Path) -> None:
         assert all(m.page is not None and m.block for m in mentions)
         report = a.redaction_report("NIE-58")["documents"][0]
         assert all(isinstance(r, Redaction) for r in report["redactions"])
+        cells = a.judgment_cells(list(records), scale="icd203")  # a strip's view of the same judgments
+        assert {d: [(c.block, c.start, c.expression, c.range) for c in cs] for d, cs in cells.items()} == \
+            {d: [(j.block, j.start, j.expression, j.range) for j in a.judgments(d, scale="icd203", limit=None)]
+             for d in records}
+        with pytest.raises(TypeError):
+            rows["judgments"][0]["id"]  # rows are read by attribute, not as dicts

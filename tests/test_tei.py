@@ -94,21 +94,21 @@ def test_a_multi_megabyte_volume_is_streamed_in_bounded_memory(tmp_path: Path) -
 def test_reader_takes_structure_and_metadata_from_the_markup() -> None:
     (doc,) = list(parse_tei(str(NIE), str(NIE)))
     md = doc.metadata
-    assert md["doc_type"]["value"] == "National Intelligence Estimate"
-    assert md["date"]["value"] == "1955-03-16" and md["classification"]["value"] == "SECRET"
+    assert md["doc_type"].value == "National Intelligence Estimate"
+    assert md["date"].value == "1955-03-16" and md["classification"].value == "SECRET"
     assert md["frus"]["citation"] == "FRUS, 1955–1957, vol. II, doc. 158"
     para3 = doc.block("3")
     assert para3 is not None and para3.text.startswith("We believe that the Chinese Communists")
     note = next(b for b in doc.blocks if b.kind == "footnote" and b.text.startswith("In the context"))
     assert note.parent == "3" and note.attrs["anchor_method"] == "markup"
     assert doc.judgments, "the later stages run on TEI documents too"
-    with_ids = [m for m in doc.entities if m.get("frus_id")]
-    assert with_ids and all(m["frus_id"].startswith(("p_", "t_")) for m in with_ids)
+    with_ids = [m for m in doc.entities if m.frus_id]
+    assert with_ids and all(m.frus_id.startswith(("p_", "t_")) for m in with_ids)
 
 
 def test_reader_records_every_declassification_note() -> None:
     (doc,) = list(parse_tei(str(WITHHELD), str(WITHHELD)))
-    notes = [r for r in doc.redactions if "not declassified" in doc.text[int(r["start"]):int(r["end"])]]
+    notes = [r for r in doc.redactions if "not declassified" in doc.text[r.start:r.end]]
     assert len(notes) == 5
 
 
@@ -142,4 +142,4 @@ def test_ingest_a_slice_and_a_volume_with_frus_ids(tmp_path: Path) -> None:
 def test_parse_gives_the_first_document_of_a_tei_file() -> None:
     doc = declass.parse(MEMCON)
     assert doc.id == "frus1961-63v22-d232"
-    assert doc.metadata["doc_type"]["value"] == "Memorandum of Conversation"
+    assert doc.metadata["doc_type"].value == "Memorandum of Conversation"

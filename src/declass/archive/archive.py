@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the model, export, citation and linking modules load where 
     from declass.model import Document
     from declass.store.rows import (
         Cited,
+        JudgmentCell,
         RedactionDocument,
         StoredEdit,
         StoredEvent,
@@ -314,6 +315,11 @@ class Archive:
         page = page_of(rows, key=lambda r: (r[1].date or "", r[1].document, r[0]), limit=bounded(limit),
                        after=after)
         return page.map(lambda r: r[1])
+
+    def judgment_cells(self, doc_ids: Sequence[str], *, scale: str = "kent") -> dict[str, list[JudgmentCell]]:
+        """Each document's judgments in reading order, as a strip draws them: block, start,
+        expression and range under ``scale`` (a built-in one)."""
+        return self.store.judgment_cells(doc_ids, scale=scale)
 
     def judgment_terms(self, ref: str | None = None, *, scale: str = "kent") -> list[dict[str, Any]]:
         """Per term: how many judgments use it and its range under ``scale`` (a built-in one)."""

@@ -18,7 +18,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from declass.evaluate.gold import Gold, surname
-from declass.model import Block, Document, MetadataField, field_value
+from declass.model import Block, Document, MetadataField, field_part, field_value
 
 Mapper = Callable[[int], int]
 TITLE_SIMILARITY = 90
@@ -340,8 +340,9 @@ def _dates(out: DocScore, doc: Document, gold: Gold, to_pred: Mapper) -> None:
         return
     events = [(e.start, e.end, e.date or "") for e in doc.events]
     dated = doc.metadata.get("date")
-    if isinstance(dated, MetadataField | Mapping) and dated.get("value") and dated.get("start") is not None:
-        events.append((int(dated["start"]), int(dated["end"]), str(dated["value"])))  # the dateline, read as the date
+    if isinstance(dated, MetadataField | Mapping) and field_part(dated, "value") and \
+            field_part(dated, "start") is not None:  # the dateline, read as the date
+        events.append((int(field_part(dated, "start")), int(field_part(dated, "end")), str(field_part(dated, "value"))))
     hits = 0
     miss = None
     for d in gold.dates:

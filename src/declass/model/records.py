@@ -112,35 +112,6 @@ class Exported:
         """Whether optional ``key`` is written even when None (a record kind that always has it)."""
         return False
 
-    # A read-only mapping view of the export form, for code written against the
-    # dict records (``m["type"]``, ``dict(m)``); new code reads the attributes.
-    def keys(self) -> list[str]:
-        return list(self.to_dict())
-
-    def __getitem__(self, key: str) -> Any:
-        if key not in self.KEYS:
-            raise KeyError(key)
-        v = getattr(self, key)
-        if v is None and key in self.OPTIONAL and not self.keeps_none(key):
-            raise KeyError(key)
-        return _plain(v)
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key in self.KEYS and (
-            getattr(self, key) is not None or key not in self.OPTIONAL or self.keeps_none(key))
-
-    def get(self, key: str, default: Any = None) -> Any:
-        try:
-            return self[key]
-        except KeyError:
-            return default
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.keys())
-
-    def __len__(self) -> int:
-        return len(self.keys())
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Span(Exported):
@@ -465,14 +436,6 @@ class MetadataField(Span):
 
     def to_dict(self) -> dict[str, Any]:
         return {**Exported.to_dict(self), **{k: _plain(v) for k, v in self.details.items()}}
-
-
-    def __getitem__(self, key: str) -> Any:
-        """A span key or a detail by name (``precision``, ``printed``, ...)."""
-        return _plain(getattr(self, key)) if key in self.KEYS else _plain(self.details[key])
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.KEYS or key in self.details
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any], document: str = "", page: int | None = None) -> Self:

@@ -19,6 +19,7 @@ from declass.store.tables import decode_cursor, encode_cursor
 
 if TYPE_CHECKING:  # the typed rows (the model's records) load with the first question that reads them
     from declass.store.rows import (
+        JudgmentCell,
         JudgmentClaim,
         RedactionDocument,
         StoredEdit,
@@ -304,6 +305,24 @@ class PagedQueries:
                 [scale, *ids]):
             ranges[r["doc_id"]].append(None if r["low"] is None else [r["low"], r["high"]])
         return page.map(lambda r: {"document": r["id"], "date": r["doc_date"] or None, "ranges": ranges[r["id"]]})
+
+    def judgment_cells(self, doc_ids: Sequence[str], *, scale: str = "kent") -> dict[str, list[JudgmentCell]]:
+        """Each document's judgments in reading order as its strip draws them, with their range
+        under ``scale``: one read for the documents of a page, no judgment typed in full."""
+        from declass.store.rows import JudgmentCell
+
+        out: dict[str, list[JudgmentCell]] = {d: [] for d in doc_ids}
+        ids = list(out)
+        for i in range(0, len(ids), 200):
+            chunk = ids[i:i + 200]
+            for r in self._rows(
+                    "SELECT j.doc_id, j.block, j.start, j.data, r.low, r.high FROM judgments j"
+                    " LEFT JOIN judgment_ranges r ON r.doc_id = j.doc_id AND r.seq = j.seq AND r.scale = ?"
+                    f" WHERE j.doc_id IN ({_marks(chunk)}) ORDER BY j.doc_id, j.seq", [scale, *chunk]):
+                out[r["doc_id"]].append(JudgmentCell(
+                    r["doc_id"], r["block"], int(r["start"]), json.loads(r["data"])["expression"],
+                    None if r["low"] is None else (float(r["low"]), float(r["high"]))))
+        return out
 
     def judgments_of(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], StoredJudgment]:
         """Given ``(document, judgment id)`` pairs, the judgments, with document date."""

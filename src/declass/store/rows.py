@@ -23,8 +23,8 @@ from typing import Any, ClassVar, TypeVar
 
 from declass.model.records import Edit, Event, Exported, Judgment, Redaction, ReleasePair, Span, plain
 
-__all__ = ["CITED", "Cited", "JudgmentClaim", "Link", "RedactionDocument", "StoredEdit", "StoredEvent",
-           "StoredJudgment", "StoredMention", "StoredRedaction", "StoredRelease", "plain"]
+__all__ = ["CITED", "Cited", "JudgmentCell", "JudgmentClaim", "Link", "MentionInBlock", "RedactionDocument",
+           "StoredEdit", "StoredEvent", "StoredJudgment", "StoredMention", "StoredRedaction", "StoredRelease", "plain"]
 
 CITED = ("citation", "doc_number", "title")
 """The keys a cited row adds (always written once cited, None or not)."""
@@ -179,6 +179,37 @@ class StoredMention(Cited, Span):
                    named_id=r["named_id"], date=r["doc_date"] or None)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MentionInBlock(StoredMention):
+    """A mention with what an entity's page shows beside it: its block's text, start, kind,
+    parent and inferred label, its document's type, and its place in the document's mentions
+    (``seq``: the page's keyset).  Its export form is the mention's."""
+
+    seq: int = 0
+    doc_type: str | None = None
+    block_text: str | None = None
+    block_start: int | None = None
+    block_kind: str | None = None
+    block_parent: str | None = None
+    label_inferred: bool = False
+
+    @classmethod
+    def from_row(cls, r: Mapping[str, Any], document: str | None = None) -> MentionInBlock:
+        """From a row of the entity page's query (`declass.web.queries.mentions_page`)."""
+        return cls(document=r["doc_id"], block=r["block"], start=int(r["start"]), end=int(r["end"]),
+                   page=r["page"], id=r["entity_id"], canonical=r["canonical"], type=r["type"], text=r["text"],
+                   metonymy=bool(r["metonymy"]), in_deleted_text=bool(r["in_deleted"]), method=r["method"],
+                   named_id=r["named_id"], date=r["doc_date"] or None, doc_number=r["doc_number"],
+                   title=r["title"], seq=int(r["seq"]), doc_type=r["doc_type"], block_text=r["block_text"],
+                   block_start=r["block_start"], block_kind=r["block_kind"], block_parent=r["block_parent"],
+                   label_inferred=bool(r["label_inferred"]))
+
+    def summary(self) -> dict[str, Any]:
+        """Its document as a summary row holds it (what short names and citations are made from)."""
+        return {"id": self.document, "doc_type": self.doc_type, "doc_number": self.doc_number, "title": self.title,
+                "date": self.date}
+
+
 @dataclass(frozen=True, slots=True)
 class RedactionDocument(Exported):
     """A document of the redaction report: its pages, numbered blocks and redactions in order."""
@@ -189,6 +220,17 @@ class RedactionDocument(Exported):
     pages: int
     numbered: int
     redactions: tuple[Redaction, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class JudgmentCell:
+    """A judgment as its document's strip draws it: where it is, its words, its range under one scale."""
+
+    document: str
+    block: str | None
+    start: int
+    expression: str
+    range: tuple[float, float] | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,7 +82,7 @@ def entity(request: Request, name: str, limit: Limit = DEFAULT_LIMIT, after: Cur
            before: CursorText = None) -> dict[str, Any]:
     """An entity: its canonical record, the names it is seen under (with counts and years), how
     many documents name it, and its mentions a page at a time, each cited (``items``)."""
-    from declass.web.pages import mentions_in_context
+    from declass.web.pages import cited_mentions
 
     ent = lib(request).gazetteer.lookup(name)
     if ent is None:
@@ -90,11 +90,9 @@ def entity(request: Request, name: str, limit: Limit = DEFAULT_LIMIT, after: Cur
     ids = lib(request).archive.entity_ids(name, lib(request).gazetteer_files)
     seen = lib(request).memo(f"names-seen:{chr(31).join(ids)}", lambda: queries.names_seen(lib(request), ids))
     window = queries.mentions_page(lib(request), ids, limit=limit, after=after, before=before, total=seen.mentions)
-    mentions_in_context(window.items)  # cites each
     keep = ("document", "block", "id", "canonical", "type", "text", "start", "end", "metonymy", "in_deleted_text",
             "date", "doc_number", "title", "citation")
-    items = [{k: (bool(m[k]) if k in ("metonymy", "in_deleted_text") else m.get(k)) for k in keep}
-             for m in window.items]
+    items = [{k: d[k] for k in keep} for d in (m.to_dict() for m in cited_mentions(window.items))]
     return {"entity": ent.to_dict(), "forms_seen": {n: c for n, c, _ in seen.names},
             "document_count": seen.documents, **window.envelope(items)}
 

@@ -24,7 +24,8 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 if TYPE_CHECKING:
-    from declass.model import Event, Judgment
+    from declass.model import Event
+    from declass.store.rows import JudgmentCell
 
 KIND_CLASS = {"event": "ev-event", "period": "ev-period", "duration": "ev-duration", "deadline": "ev-deadline"}
 
@@ -260,9 +261,9 @@ def term_bars(terms_seen: Iterable[tuple[str, int, list[float] | None]], scale: 
     return Markup("".join(out))
 
 
-def judgment_strip(document: str, judgments: Sequence[Judgment], scale: str) -> Markup:
+def judgment_strip(document: str, judgments: Sequence[JudgmentCell], scale: str) -> Markup:
     """A document's judgments in reading order, each a cell whose height is its
-    probability under the built-in ``scale`` (the range drawn as a band), linked to its block."""
+    probability under ``scale`` (the range drawn as a band), linked to its block."""
     cell, gap, h = 10, 2, 36
     width = max(len(judgments) * (cell + gap), cell)
     out = [f'<svg viewBox="0 0 {width} {h}" width="{width}" height="{h}" preserveAspectRatio="none" class="strip" '
@@ -270,7 +271,7 @@ def judgment_strip(document: str, judgments: Sequence[Judgment], scale: str) -> 
            f'aria-label="{len(judgments)} judgments in reading order">']
     for i, j in enumerate(sorted(judgments, key=lambda j: j.start)):
         x0 = i * (cell + gap)
-        r = j.range_under(scale)
+        r = j.range
         label = f"{j.block}: {j.expression}" + (f", {r[0]:.0%} to {r[1]:.0%}" if r else ", unmapped")
         if r:
             y0, y1 = h - r[1] * h, h - r[0] * h

@@ -25,7 +25,9 @@ from declass.web.queries import expand_any_spelling, facets, names_of, short_nam
 from declass.web.render import in_context, probability_bar
 
 if TYPE_CHECKING:
-    from declass.store.rows import StoredEvent
+    from collections.abc import Sequence
+
+    from declass.store.rows import MentionInBlock, StoredEvent
 
 router = APIRouter()
 Text = Annotated[str | None, Query(max_length=MAX_QUERY)]
@@ -112,25 +114,33 @@ def entity_map(lib: Library, e: dict[str, Any]) -> Markup | None:
     return place_map(Place(name, float(e["lat"]), float(e["lon"]), True), others)
 
 
-def mentions_in_context(mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each mention with the sentence it stands in (cut from its block's text); the same
+def cited_mentions(mentions: Sequence[MentionInBlock]) -> list[MentionInBlock]:
+    """Each mention with its citation (made from the page's own row: its document's summary, its block)."""
+    out = []
+    for m in mentions:
+        block = {"label": m.block, "kind": m.block_kind or "", "parent": m.block_parent,
+                 "label_inferred": m.label_inferred}
+        out.append(m.cited(citation(summary_record(m.summary()), block if m.block_kind else None), m.doc_number,
+                           m.title))
+    return out
+
+
+def mentions_in_context(mentions: Sequence[MentionInBlock]) -> list[dict[str, Any]]:
+    """Each mention (cited) with the sentence it stands in (cut from its block's text); the same
     sentence met again (two mentions in it, or a passage repeated) is one line with a count."""
     lines: dict[str, dict[str, Any]] = {}
-    for m in mentions:
+    for m in cited_mentions(mentions):
         span = queries.in_block(m)
-        if span is None:
-            context = Markup(f"<mark>{Markup.escape(m['text'])}</mark>")
+        if span is None or m.block_text is None:
+            context = Markup(f"<mark>{Markup.escape(m.text)}</mark>")
         else:
-            context = in_context(m["block_text"], *span)
+            context = in_context(m.block_text, *span)
         key = " ".join(str(context).replace("<mark>", "").replace("</mark>", "").split())  # the passage, unmarked
-        block = {"label": m["block"], "kind": m.get("block_kind") or "", "parent": m.get("block_parent"),
-                 "label_inferred": bool(m.get("label_inferred"))}
-        m["citation"] = citation(summary_record({**m, "id": m["document"]}), block if m.get("block_kind") else None)
         line = lines.setdefault(key, {"context": context, "count": 0, "places": [], "mention": m})
         line["count"] += 1
-        place = (m["document"], m["block"])
+        place = (m.document, m.block)
         if place not in [(p["document"], p["block"]) for p in line["places"]]:
-            line["places"].append({"document": m["document"], "block": m["block"], "date": m.get("date")})
+            line["places"].append({"document": m.document, "block": m.block, "date": m.date})
     return list(lines.values())
 
 
@@ -149,7 +159,7 @@ def entity(request: Request, name: str, limit: Limit = DEFAULT_LIMIT, after: Cur
     amap = entity_map(lib(request), e) if e["type"] == "place" else None
     co = lib(request).memo(f"cooccurring:{e['id']}", lambda: queries.cooccurring(lib(request), e["id"]))
     return page(request, "entity.html", e=e, mentions=mentions, co=co, map=amap,
-                names={m["document"]: short_name(m) for m in mentions.items}, documents=seen.documents,
+                names={m.document: short_name(m.summary()) for m in mentions.items}, documents=seen.documents,
                 lines=mentions_in_context(mentions.items), forms=seen.names)
 
 
@@ -165,8 +175,8 @@ def judgments(request: Request, scale: Scale = "kent", doc: Text = None, term: T
                               lambda: queries.judgment_terms(lib(request), doc or None, scale))
     on_page = list(dict.fromkeys(r.document for r in rows.items))
     names = queries.names_of(lib(request), on_page)
-    strips = [(d, names.get(d, d), judgment_strip(d, queries.judgments_of(lib(request), d, scale), scale))
-              for d in on_page]
+    cells = lib(request).archive.judgment_cells(on_page, scale=scale)
+    strips = [(d, names.get(d, d), judgment_strip(d, cells[d], scale)) for d in on_page]
     return page(request, "judgments.html", rows=rows, items=items, scale=scale, scales=BUILTIN, doc=doc or "",
                 term=term or "", terms=sorted(t for t, _, _ in terms), names=names,
                 chart=term_bars(terms, scale), strips=strips, min=min, max=max,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import HTTPException
 
 from declass.errors import UsageError
+from declass.store.rows import MentionInBlock
 from declass.web.data import Library
 from declass.web.pager import Cursor, Window, decode, encode, from_rows, keyset
 
@@ -266,7 +267,7 @@ def paged(method: Callable[..., Any], *args: Any, limit: int, after: str | None,
 
 MENTION_ORDER = [("m.doc_date", True), ("m.doc_id", True), ("m.start", True), ("m.seq", True)]
 MENTION_COLUMNS = ('m.doc_id, m.block, m.entity_id, m.canonical, m.type, m.text, m.start, m."end", m.metonymy,'
-                   " m.in_deleted, m.seq, m.doc_date")
+                   " m.in_deleted, m.method, m.named_id, m.page, m.seq, m.doc_date")
 
 
 def entity_where(ids: Sequence[str]) -> tuple[str, list[Any]]:
@@ -275,7 +276,7 @@ def entity_where(ids: Sequence[str]) -> tuple[str, list[Any]]:
 
 
 def mentions_page(lib: Library, ids: Sequence[str], *, limit: int = 50, after: str | None = None,
-                  before: str | None = None, total: int | None = None) -> Window[dict[str, Any]]:
+                  before: str | None = None, total: int | None = None) -> Window[MentionInBlock]:
     """One page of the mentions of an entity (``ids``: it and what stands for it), in date order,
     each with its block's text and start (to cut the line it stands in).  Each id is read from
     its index in order (entity, document date, document, position) from the cursor on, so a page
@@ -299,15 +300,15 @@ def mentions_page(lib: Library, ids: Sequence[str], *, limit: int = 50, after: s
                         f" ORDER BY {by} LIMIT ?) AS arm{len(arms)}")
             arm_params += [*extra, limit + 1]
     outer = ", ".join(f"c.{e.split('.')[1]} {'ASC' if asc else 'DESC'}" for e, asc in cols)
-    rows = sql(lib, "SELECT c.doc_id AS document, c.block, c.entity_id AS id, c.canonical, c.type, c.text, c.start,"
-                    ' c."end", c.metonymy, c.in_deleted AS in_deleted_text, c.seq, c.doc_date, d.date, d.doc_type,'
+    rows = sql(lib, "SELECT c.doc_id, c.block, c.entity_id, c.canonical, c.type, c.text, c.start, c.\"end\","
+                    " c.metonymy, c.in_deleted, c.method, c.named_id, c.page, c.seq, c.doc_date, d.doc_type,"
                     " d.doc_number, d.title, b.text AS block_text, b.start AS block_start, b.kind AS block_kind,"
                     f" b.parent AS block_parent, b.label_inferred FROM (SELECT * FROM ({' UNION '.join(arms)}) AS u"
                     f" ORDER BY {outer.replace('c.', 'u.')} LIMIT ?) AS c JOIN documents d ON d.id = c.doc_id"
                     f" LEFT JOIN blocks b ON b.doc_id = c.doc_id AND b.label = c.block ORDER BY {outer}",
                [*arm_params, limit + 1])
-    return from_rows(rows, key=lambda r: (r["doc_date"], r["document"], r["start"], r["seq"]), total=total,
-                     limit=limit, after=a, before=b)
+    return from_rows([MentionInBlock.from_row(r) for r in rows], key=lambda m: (m.date or "", m.document, m.start,
+                     m.seq), total=total, limit=limit, after=a, before=b)
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,16 +362,13 @@ def place_forms(lib: Library, ids: Sequence[str]) -> dict[str, dict[str, int]]:
     return out
 
 
-def in_block(m: dict[str, Any]) -> tuple[int, int] | None:
-    """Where a mention stands in its block's text: its offsets there when the row has them, else
-    the occurrence of its exact text nearest to where its source offset puts it."""
-    if m.get("in_block"):
-        s, e = m["in_block"]
-        return int(s), int(e)
-    text, name = m.get("block_text"), m["text"]
+def in_block(m: MentionInBlock) -> tuple[int, int] | None:
+    """Where a mention stands in its block's text: the occurrence of its exact text nearest to
+    where its source offset puts it (the mentions table keeps no offsets within the block)."""
+    text, name = m.block_text, m.text
     if not text or not name:
         return None
-    guess = m["start"] - (m.get("block_start") or 0)
+    guess = m.start - (m.block_start or 0)
     best, at = None, text.find(name)
     while at >= 0:
         if best is None or abs(at - guess) < abs(best - guess):
@@ -393,18 +391,6 @@ def judgment_terms(lib: Library, doc: str | None, scale: str) -> list[tuple[str,
     """Each term the judgments use: how many, and its range on ``scale`` (most used first)."""
     return [(r["term"], int(r["count"]), None if r.get("low") is None else [r["low"], r["high"]])
             for r in lib.archive.judgment_terms(doc, scale=scale)]
-
-
-def judgments_of(lib: Library, doc: str, scale: str) -> list[StoredJudgment]:
-    """Every judgment of one document (for its strip), read a bounded page at a time."""
-    out: list[StoredJudgment] = []
-    after: str | None = None
-    while True:
-        got = lib.archive.judgments(doc, scale=scale, limit=1000, after=after)
-        out += list(got)
-        after = got.next
-        if not after:
-            return out
 
 
 def events_window(lib: Library, *, entity: str | None, start: str | None, end: str | None, limit: int,

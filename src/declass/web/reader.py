@@ -18,9 +18,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from declass.corpus.cite import citation
-from declass.model import Judgment, field_value, from_dicts
+from declass.model import field_value
 from declass.stages.judgments.scales import BUILTIN
 from declass.stages.redactions.redactions import statistics
+from declass.store.rows import JudgmentCell
 from declass.text.dates import format_date
 from declass.web.charts import judgment_strip, redaction_chart
 from declass.web.data import Library
@@ -137,8 +138,10 @@ def reader(request: Request, doc_id: str, scale: Scale = "kent", reading: Readin
     front = [it for it in cover if it["type"] == "block"]
     cover_line = " · ".join(str(x) for x in (field_value(md, "doc_number"), field_value(md, "classification"),
                                               short_date(field_value(md, "date"))) if x)
-    typed = from_dicts(Judgment, rec["judgments"], rec["id"])
-    strip = judgment_strip(rec["id"], typed, scale) if typed else None
+    cells = [JudgmentCell(rec["id"], j["block"], j["start"], j["expression"],
+                          None if (rng := j["probability"].get(scale)) is None else (rng[0], rng[1]))
+             for j in rec["judgments"]]
+    strip = judgment_strip(rec["id"], cells, scale) if cells else None
     withheld = redaction_chart(statistics(rec["redactions"], rec["blocks"], len(rec.get("pages") or []) or 1),
                                width=250, label="this document")
     page: HTMLResponse = request.app.state.templates.TemplateResponse(request, "document.html", {

@@ -26,7 +26,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from declass.model import Block, Dissent, Document, Horizon, Judgment, MetadataField, field_value
+from declass.model import Block, Dissent, Document, Horizon, Judgment, MetadataField, field_part, field_value
 from declass.stages.events import annex_map
 from declass.stages.judgments.scales import BUILTIN, Band, load_scale, probability, vocabulary
 from declass.stages.markup import in_deleted_text
@@ -282,10 +282,11 @@ def horizon(sentence: str, period_end: str | None, period_phrase: str | None, do
 def dissent_by_paragraph(doc: Document) -> dict[str, list[Dissent]]:
     out: dict[str, list[Dissent]] = {}
     for r in doc.metadata.get("reservations") or []:
-        for p in r.get("paragraphs", []):
-            if p in r.get("missing", []):
+        for p in field_part(r, "paragraphs", []):
+            if p in field_part(r, "missing", []):
                 continue
-            entry = Dissent(r["by"], r["value"], r["source"], r["block"])
+            entry = Dissent(field_part(r, "by"), field_part(r, "value"), field_part(r, "source"),
+                            field_part(r, "block"))
             if entry not in out.setdefault(p, []):
                 out[p].append(entry)
     return out
@@ -356,11 +357,12 @@ def judgments(doc: Document) -> Document:
     period = md.get("period_end")
     base = {
         "period_end": field_value(md, "period_end"),
-        "period_phrase": period.get("phrase") if isinstance(period, MetadataField | dict) else None,
+        "period_phrase": field_part(period, "phrase") if isinstance(period, MetadataField | dict) else None,
         "date": field_value(md, "date"),
         "dissent": dissent_by_paragraph(doc),
     }
-    reservation_notes = {r["block"]: r["by"] for r in md.get("reservations") or [] if r.get("source") == "footnote"}
+    reservation_notes = {field_part(r, "block"): field_part(r, "by") for r in md.get("reservations") or []
+                         if field_part(r, "source") == "footnote"}
     in_annex = _annex_labels(doc)
     found: list[Judgment] = []
     for b in doc.blocks:
