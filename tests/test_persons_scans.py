@@ -174,3 +174,30 @@ def test_list_reading_on_arbitrary_text(body: str) -> None:
         assert 0 <= f.start < f.end <= len(text)
         assert text[f.start : f.end].strip() == text[f.start : f.end]
     declass.parse(text)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("1. It came with a memorandum from Pellagrew\u2019s special assistant.", "Pellagrew"),
+    ("1. Then Green's deputy spoke.", "Green"),
+])
+def test_one_who_has_an_aide_is_a_person(text: str, name: str) -> None:
+    assert (name, "person:possessor") in _people(text)
+
+
+@pytest.mark.parametrize("text", ["1. The Department's staff met the President's special assistant.",
+                                  "1. The Navy's deputy chief came.", "1. The Committee's secretary wrote."])
+def test_an_institution_with_an_aide_is_no_person(text: str) -> None:
+    assert not _names(text)
+
+
+def test_a_name_seen_once_beside_a_frequent_near_one_is_that_person() -> None:
+    text = ("1. Mr. Wendholt came. Mr. Wendholt spoke. Mr. Wendholt left. Mr. Vendholt said no.\n\n"
+            "2. Mr. Quarmby and Mr. Quarmbe met once.")
+    clusters = {m.text: m.cluster for m in declass.parse(text).entities if m.type == "person"}
+    assert clusters["Vendholt"] == clusters["Wendholt"]
+    assert clusters["Quarmbe"] != clusters["Quarmby"]  # neither is seen far more often than the other
+
+
+def test_a_name_ocr_lower_cased_has_its_own_key() -> None:
+    from declass.text.personal_names import key
+    assert key("quarmbo") == "quarmbo" and key("Quarmbo") == "quarmbo"

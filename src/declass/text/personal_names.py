@@ -55,6 +55,7 @@ class Cues:
     speech_starts: frozenset[str]  # the first two letters of every speech verb and adverb before one
     capital_next: re.Pattern[str]
     list_headings: frozenset[str]  # the headings of a list of participants, letters only, lower case
+    possessor_re: re.Pattern[str]  # "Murphy's special assistant": the name of one who has an aide
     lower_name_re: re.Pattern[str]  # a title, then a lower-case word ("Minister ikeda": OCR lower-cased the name)
 
 
@@ -102,6 +103,8 @@ def cues() -> Cues:
         speech_starts=frozenset(w[:2] for w in [*raw["speech_verbs"], *_ADVERBS.strip("(?:)").split("|")]),
         speech_after=re.compile(rf"[ \n]+(?:{_ADVERBS}[ \n]+)?(?:{alternation(raw['speech_verbs'])})\b"),
         capital_next=re.compile(rf"[ \n]+[{UPPER}]"),
+        possessor_re=re.compile(rf"(?P<name>{NAME_WORD})['\u2019]s[ \n]+(?:[a-z]+[ \n]+)?"
+                                rf"(?:{alternation(raw['possessed_roles'])})\b"),
         lower_name_re=re.compile(rf"(?P<title>{alternation(every)})(?:(?<=\.)[ \n]*|[ \n]+)(?P<name>[{LOWER}]{{4,}})"
                                  r"(?![\w'\u2019-])"),
         list_headings=frozenset("".join(ch for ch in h.lower() if ch.isalpha()) for h in raw["list_headings"]),
@@ -152,5 +155,7 @@ def key(name: str) -> str:
     """An archive-wide key for a name: folded, no accents, no initials or suffixes."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).replace("\u2019", "'")
+    if text[:1].islower():  # a name OCR lower-cased ("ikeda"): its words as a name would be written
+        text = " ".join(w[:1].upper() + w[1:] for w in text.split(" "))
     toks = [t for t in tokens(text) if not re.fullmatch(r"[A-Z]\.", t) and t not in SUFFIXES]
     return " ".join(t.lower().replace("-", " ").replace("'", "") for t in toks)

@@ -21,8 +21,10 @@ form as near to two names as to one is left alone.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
@@ -160,3 +162,31 @@ def _pieces(text: str, known: frozenset[str], taken: Mapping[tuple[int, int], st
                 out[span] = hits.pop()
                 break
     return out
+
+
+RARE = 3  # how many times more often the intact form of a name is seen than a damaged one
+
+
+def rare_forms(counts: Mapping[str, int]) -> dict[str, str]:
+    """Of the single-word names a document's people go by (``counts``: how often each), those
+    that are an OCR-damaged form of one seen three times as often ("Koover" once beside "Hoover"
+    eight times), with that form."""
+    out: dict[str, str] = {}
+    frequent = {n: frozenset(k for k, m in counts.items() if m >= RARE * n) for n in (1, 2)}
+    for form, n in counts.items():
+        if n <= 2 and frequent[n] and (intact := intact_surname(form, frequent[n])) is not None:
+            out[form] = intact  # seen once or twice: a damaged form; a name seen more is one in its own right
+    return out
+
+
+def mark_rare_forms(people: Iterable[dict[str, Any]]) -> None:
+    """Give each unresolved person mention whose one-word name is a damaged form of a name the
+    document's people go by far more often that name as its ``intact`` form (its identity)."""
+    people = [m for m in people if m["type"] == "person" and m["id"] is None and " " not in m["text"]]
+    counts = Counter(m["text"] for m in people)
+    if len(counts) < 2:
+        return
+    rare = rare_forms(counts)
+    for m in people:
+        if m["text"] in rare and "intact" not in m:
+            m["intact"] = rare[m["text"]]

@@ -238,6 +238,7 @@ def make_stage(gaz: Gazetteer) -> Callable[[Document], Document]:
         per_block = [mentions_in_block(doc, b, gaz, repaired, listed) for b in blocks]
         per_block = _surnames(doc, blocks, per_block, gaz)
         found = [m for ms in per_block for m in ms]
+        damage.mark_rare_forms(found)  # "Mr. Koover" once where "Mr. Hoover" is all over: one person
         _damaged_in_document(found, gaz)
         cluster_people(found, gaz, doc.corrections)
         return doc.evolve(entities=from_dicts(Mention, found, doc.id, page_lookup(doc.pages)),

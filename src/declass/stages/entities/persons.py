@@ -140,6 +140,23 @@ def _lower_after_title(text: str, taken: bytearray, c: Cues, titles: list[re.Mat
     return out
 
 
+def _possessor(text: str, taken: bytearray, c: Cues) -> list[Found]:
+    """A name whose holder has an aide, a deputy, a successor ("Murphy's special assistant")."""
+    out = []
+    for m in c.possessor_re.finditer(text):
+        s, e = m.span("name")
+        name = m.group("name")
+        if _free(taken, s, e) and name not in c.not_names and name not in c.title_starts \
+                and (e - s > 3) and name not in lexicon.names() and s == _name_start(text, s):
+            out.append(Found(s, e, "possessor"))
+    return out
+
+
+def _name_start(text: str, s: int) -> int:
+    """``s``, unless a word joins the name before it ("New York's"): then a position before it."""
+    return s - 1 if s and (text[s - 1].isalnum() or text[s - 1] in "-'\u2019.") else s
+
+
 def _in_brackets(text: str, taken: bytearray, c: Cues, known: frozenset[str]) -> list[Found]:
     out = []
     for m in c.paren_re.finditer(text):
@@ -371,7 +388,8 @@ def find(text: str, taken: bytearray, known: frozenset[str] = frozenset(),
     if shadow is not text:
         titles = [m for m in _CAP_TOKEN.finditer(shadow) if m.group() in title_starts and not taken[m.start()]]
     lost_m = "r." in text
-    if not (titles or starts or speaking or addressed or lost_m or "(" in text or "ed by" in text
+    possessed = "s " in text or "s\n" in text
+    if not (titles or starts or speaking or addressed or lost_m or possessed or "(" in text or "ed by" in text
             or "ed\nby" in text):
         return found
     for f in [*_by_title(shadow, mark, c, known, titles), *_lower_after_title(shadow, mark, c, titles),
@@ -385,7 +403,8 @@ def find(text: str, taken: bytearray, known: frozenset[str] = frozenset(),
                 found.append(f)
                 mark[f.start : f.end] = b"\x01" * (f.end - f.start)
     for f in [*_shaped(shadow, mark, c, starts), *_bare_east_asian(text, mark, c, lone),
-              *_speaker(text, mark, c, speaking, repaired), *_addressed(text, mark, c, addressed)]:
+              *_speaker(text, mark, c, speaking, repaired), *_addressed(text, mark, c, addressed),
+              *(_possessor(text, mark, c) if possessed else ())]:
             if _free(mark, f.start, f.end):
                 found.append(f)
                 mark[f.start : f.end] = b"\x01" * (f.end - f.start)
