@@ -224,6 +224,7 @@ def acceptance_routes(db: Path) -> tuple[dict[str, str], str]:
         "api_judgments_50": "/api/judgments?limit=50",
         "api_events": "/api/events",
         "api_documents": "/api/documents",
+        "redactions": "/redactions",  # the redaction report, most withheld first, with the corpus totals
     }
     return routes, top
 
