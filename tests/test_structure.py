@@ -416,3 +416,20 @@ def test_a_frus_heading_damaged_by_ocr_is_the_heading(first: str, number: str) -
 def test_a_first_line_merely_near_a_heading_is_no_frus_heading(first: str) -> None:
     doc = declass.parse(f"{first}\n\n2. The second point is made here at some length.\n")
     assert doc.blocks[0].kind != "heading"
+
+
+@pytest.mark.parametrize(("first", "second"), [("1}", "2),"), ("1]", "2)"), ("1)", "2),")])
+def test_a_paragraph_numbers_parenthesis_read_as_a_brace_or_with_a_speck(first: str, second: str) -> None:
+    doc = declass.parse("I could summarize the situation by relating two circumstances as follows:\n\n"
+                        f"{first} The very excellent step taken by Ambassador Kirk in setting up the committee.\n\n"
+                        f"{second} The worsening situation in Southeast Asia has revealed the possibilities.\n")
+    assert [b.label for b in doc.blocks if b.kind == "paragraph" and b.number] == ["1", "2"]
+
+
+def test_a_chain_of_look_alikes_is_read_where_an_omission_names_the_next_paragraph() -> None:
+    paras = "\n\n".join(f"{v}. Point {k} is made here at some length." for k, v in
+                        enumerate([1, 2, 3, 4, 5, 6, 7, 8, 9, 19, 44], start=1))
+    doc = declass.parse(paras + "\n\n[Here follow paragraphs 12-66, a more detailed discussion.]\n")
+    assert [b.label for b in doc.blocks if b.kind == "paragraph"] == [str(n) for n in range(1, 12)]
+    alone = declass.parse(paras + "\n\n[Here follows a more detailed discussion.]\n")
+    assert [b.label for b in alone.blocks if b.kind == "paragraph"][-2:] == ["19", "44"]

@@ -10,6 +10,7 @@ run stay *candidates* until the next number shows whether a number was lost
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -224,13 +225,13 @@ class Builder:
 
     def misread(self, mark: Marker, exp: int) -> Marker:
         """A paragraph number OCR misread as a look-alike ("16." for 10 after 9) read as the number it
-        continues — only when the next numbered chunk fits on the other side: it is the number after, or
-        a look-alike of it that breaks the order as read ("16." then "ll." after 9; "19." then "44." is no
-        proof: ten paragraphs may be lost between them)."""
+        continues — only when the numbers after it fit on the other side: the next is the number after,
+        or a look-alike of it that breaks the order as read ("16." then "ll." after 9), or a chain of
+        look-alikes that a number further on confirms ("19.", "44.", then an editor's "[Here follow
+        paragraphs 12-66]" after 9).  "19." then "44." alone is no proof: paragraphs may be lost between."""
         if mark.kind != "number" or mark.value == exp or not misread_number(mark.token, exp):
             return mark
-        if not any(n.value == exp + 1 or (n.value < mark.value and misread_number(n.token, exp + 1))
-                   for n in self.next_numbers):
+        if not _confirmed(self.next_numbers, exp + 1, mark.value):
             return mark
         return replace(mark, value=exp, guessed=True, repaired=True)
 
@@ -282,7 +283,7 @@ class Builder:
         self.started = True
 
     followed_by_article = False  # set by the driver, which can look ahead
-    next_numbers: tuple[Marker, ...] = ()  # the next numbered chunk's readings: set by the driver
+    next_numbers: tuple[tuple[Marker, ...], ...] = ()  # the next numbered chunks' readings: set by the driver
 
     def open_annex(self, chunk: Chunk, mark: Marker | None, *, inferred: bool) -> None:
         self.resolve_pending()
@@ -628,14 +629,33 @@ def repair_misread_numbers(nodes: list[Node]) -> None:
                 values[i] = want
 
 
-def _next_numbers(chunks: tuple[Chunk, ...], marks: list[list[Marker]]) -> list[tuple[Marker, ...]]:
-    """For each chunk: the number readings of the next chunk that has any (footnotes aside)."""
-    out: list[tuple[Marker, ...]] = [()] * len(chunks)
+LOOK_AHEAD = 3
+"""How many numbered chunks ahead a chain of misread numbers may run before a number confirms it."""
+_NAMED_PARAGRAPH = re.compile(r"\bparagraphs?\s+(\d{1,3})\b", re.IGNORECASE)
+
+
+def _confirmed(ahead: tuple[tuple[Marker, ...], ...], want: int, read: int) -> bool:
+    """Whether the numbers ahead continue ``want``: the next is ``want``, or a look-alike of it out of
+    order with the number ``read`` before it, or a look-alike the numbers after it confirm in turn."""
+    if not ahead:
+        return False
+    return any(n.value == want or (misread_number(n.token, want) and (n.value < read or
+                                                                     _confirmed(ahead[1:], want + 1, n.value)))
+               for n in ahead[0])
+
+
+def _next_numbers(chunks: tuple[Chunk, ...], marks: list[list[Marker]]) -> list[tuple[tuple[Marker, ...], ...]]:
+    """For each chunk: the number readings of the next chunks that have any (footnotes aside), nearest
+    first, up to `LOOK_AHEAD` of them.  An editor's omission that names the paragraphs it leaves out
+    ("[Here follow paragraphs 12-66 ...]") reads as the first of them."""
+    out: list[tuple[tuple[Marker, ...], ...]] = [()] * len(chunks)
     for i in range(len(chunks) - 2, -1, -1):
         text = chunks[i + 1].view.text
         numbers = tuple(m for m in marks[i + 1] if m.kind == "number")
+        if not numbers and is_omission(text) and (named := _NAMED_PARAGRAPH.search(text)):
+            numbers = (Marker("number", int(named.group(1)), named.group(1), 0),)
         note = FOOTNOTE_START.match(text) or SOURCE_NOTE.match(text)
-        out[i] = numbers if numbers and not note else out[i + 1]
+        out[i] = (numbers, *out[i + 1])[:LOOK_AHEAD] if numbers and not note else out[i + 1]
     return out
 
 

@@ -32,7 +32,9 @@ _ANNEX = re.compile(
 _ROMAN = re.compile(_LEAD + r"([IVXLC]{1,7})\.\s+")
 _ROMAN_BARE = re.compile(_LEAD + r"([IVXLC]{1,7})\s+(?=[A-Z])")
 _UPPER = re.compile(_LEAD + r"([A-Z])[.)]\s+")
-_NUMBER = re.compile(_LEAD + r"(\d{1,4})[.)]\s+(?=\S)")
+_NUMBER = re.compile(_LEAD + r"(\d{1,4})(?:[.)]|[}\]](?=[\s,]))(?:,(?=\s))?\s+(?=\S)")
+"""A paragraph number and its full stop or parenthesis; OCR reads the parenthesis as a brace or bracket
+("1} The") and leaves a speck after it ("2), The")."""
 _LOWER = re.compile(_LEAD + r"(?:([a-z])[.)]|\(([a-z])\))\s+")
 _NUMBER_COMMA = re.compile(_LEAD + r"(\d{1,3}),\s+(?=[A-Z])")
 _PNUM = re.compile(_LEAD + r"\((\d{1,2})\)\s+")
