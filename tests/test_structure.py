@@ -433,3 +433,9 @@ def test_a_chain_of_look_alikes_is_read_where_an_omission_names_the_next_paragra
     assert [b.label for b in doc.blocks if b.kind == "paragraph"] == [str(n) for n in range(1, 12)]
     alone = declass.parse(paras + "\n\n[Here follows a more detailed discussion.]\n")
     assert [b.label for b in alone.blocks if b.kind == "paragraph"][-2:] == ["19", "44"]
+
+
+def test_a_serials_name_after_a_number_is_no_frus_heading() -> None:
+    doc = declass.parse("3 CENTRAL INTELLIGENCE BULLETIN\n\n1. USSR MAKES NEW OVERTURE FOR TURKISH FRIENDSHIP\n\n"
+                        "A renewal of Soviet attempts to establish a closer rapport with Turkey can be expected.\n")
+    assert doc.blocks[0].kind != "heading"
