@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -32,9 +32,8 @@ from declass.stages.entities.gazetteer import Gazetteer
 from declass.text import lexicon
 from declass.text.personal_names import surname
 
-# a word where OCR may have damaged a name: any case at the start, digits read for letters ("Wendho1t"),
-# a second capital inside ("McConaughy", "itzGerald")
-_WORD = re.compile(r"(?<![\w'\u2019.-])[A-Za-z][a-z01]*[a-z][a-z01]*(?:[A-Z][a-z01]+)?(?![\w'\u2019-])")
+# a capitalised word where OCR may have damaged a name: digits read for letters ("Wendho1t"), a second
+# capital inside ("McConaughy")
 _CAP_WORD = re.compile(r"(?<![\w'\u2019.-])[A-Z][a-z01]*[a-z][a-z01]*(?:[A-Z][a-z01]+)?(?![\w'\u2019-])")
 _PIECE = re.compile(r"[A-Za-z][A-Za-z]*")
 _GAPS = (" ", ". ")  # what may separate the pieces of one broken name
@@ -109,50 +108,80 @@ def gazetteer_tails(gaz: Gazetteer) -> dict[str, frozenset[str]]:
     return by_tail(x for e in gaz.entities.values() if e.type == "person" for f in e.forms if (x := surname(f)))
 
 
+@lru_cache(maxsize=1024)
+def _endings(known: frozenset[str]) -> re.Pattern[str]:
+    """The last three letters of the names of ``known`` at a word's end: where a lower-case word
+    may be one of them OCR lower-cased ("sreen" for Green)."""
+    endings = sorted({k[-3:].lower() for k in known if len(k) >= 5 and k[-3:].isalpha()})
+    return re.compile(rf"(?:{'|'.join(map(re.escape, endings)) or '(?!)'})(?![\w'\u2019-])")
+
+
+_INNER_CAPITAL = re.compile(r"(?<![\w'\u2019.-])[a-z]+[A-Z][a-z]+(?![\w'\u2019-])")  # "itzGerald"
+
+
+def _lower_words(text: str, known: frozenset[str]) -> Iterator[tuple[int, int]]:
+    """Spans of the lower-case words of ``text`` that may be a name of ``known`` OCR lower-cased."""
+    for m in _endings(known).finditer(text):
+        s = m.start()
+        while s and text[s - 1].isalpha():
+            s -= 1
+        if text[s].islower() and m.end() - s >= 5 and not (s and text[s - 1] in "'\u2019.-"):
+            yield s, m.end()
+    for m in _INNER_CAPITAL.finditer(text):
+        yield m.span()
+
+
+@lru_cache(maxsize=1024)
+def _heads(known: frozenset[str]) -> re.Pattern[str] | None:
+    """Where a name of ``known`` broken into pieces may start: a capitalised word, its first letter."""
+    firsts = sorted({k[0].upper() for k in known if len(k) >= 6 and k[0].isalpha()})
+    return re.compile(rf"(?<![\w'\u2019.-])[{''.join(firsts)}][A-Za-z]*") if firsts else None
+
+
 def damaged_names(text: str, known: frozenset[str],
                   tails: Mapping[str, frozenset[str]] | None = None) -> dict[tuple[int, int], str]:
     """Spans of ``text`` holding a surname of ``known`` damaged by OCR (a word, or a name in
     pieces), or a listed surname that lost its first letter (``tails``), with the intact form."""
     out: dict[tuple[int, int], str] = {}
-    endings = {k[-3:].lower() for k in known if len(k) >= 5}
-    for m in (_WORD if known else _CAP_WORD).finditer(text):  # with no surname known, only a listed one's
+    for m in _CAP_WORD.finditer(text):
         word = m.group()
-        if word[0].islower() and word[-3:] not in endings and not any(ch.isupper() for ch in word):
-            continue  # a lower-case word ending unlike every name: not worth the look
         form = intact_surname(word, known) if known else None
-        if form is None and tails:
+        if form is None and tails and len(word) >= GAZETTEER_FIRST_LETTER:
             form = first_letter_lost(word, tails)
         if form is not None:
             out[m.span()] = form
     if known:
+        for s, e in _lower_words(text, known):
+            if (form := intact_surname(text[s:e], known)) is not None:
+                out[s, e] = form
         out.update(_pieces(text, known, out))
     return out
 
 
 def _pieces(text: str, known: frozenset[str], taken: Mapping[tuple[int, int], str]) -> dict[tuple[int, int], str]:
     """Names of ``known`` broken into two or three pieces ("M Conau hy", "FitzGer. ld")."""
-    firsts = {k[0].lower() for k in known if len(k) >= 6}
-    if not firsts:
+    heads = _heads(known)
+    if heads is None:
         return {}
     longest = max(len(k) for k in known) + 2
-    words = list(_PIECE.finditer(text))
     out: dict[tuple[int, int], str] = {}
-    for i, first in enumerate(words):
-        head = first.group()
-        if not head[0].isupper() or head[0].lower() not in firsts:
-            continue
-        joined = first.group()
-        for j in range(i + 1, min(i + 3, len(words))):
-            gap = text[words[j - 1].end() : words[j].start()]
-            if gap not in _GAPS:
+    for first in heads.finditer(text):
+        head = joined = first.group()
+        pieces = [head]
+        end = first.end()
+        for _ in range(2):
+            gap = " " if text.startswith(" ", end) else ". " if text.startswith(". ", end) else None
+            nxt = _PIECE.match(text, end + len(gap)) if gap else None
+            if nxt is None:
                 break
-            joined += words[j].group()
+            pieces.append(nxt.group())
+            joined += nxt.group()
+            end = nxt.end()
             if len(joined) > longest:
                 break
-            pieces = [w.group() for w in words[i : j + 1]]
             if all(len(p) >= 3 and lexicon.is_word(p) for p in pieces) or lexicon.is_word(joined):
                 continue  # ordinary words side by side ("She said")
-            span = (first.start(), words[j].end())
+            span = (first.start(), end)
             if any(not (e <= span[0] or s >= span[1]) for s, e in taken):
                 continue
             if head in known or head in lexicon.names() or len(_nearest(head, known)) == 1:
