@@ -17,8 +17,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from declass.errors import StoreError, UsageError
 from declass.limits import DEFAULT_MAX_BYTES, DEFAULT_TIME_BUDGET
-from declass.stages.judgments.scales import BUILTIN as BUILTIN_SCALES
-from declass.stages.judgments.scales import load_scale, range_under
 from declass.store import Hit, PutResult, default_db, open_store
 from declass.store.base import Page
 from declass.store.tables import decode_cursor, encode_cursor
@@ -294,6 +292,9 @@ class Archive:
         """Judgments (one document or all) with their range under ``scale``,
         kept when that range lies within ``[low, high]`` (unmapped ones only
         when no bound is set), in document order; ``term``: only that term."""
+        from declass.stages.judgments.scales import BUILTIN as BUILTIN_SCALES  # (not for other questions)
+        from declass.stages.judgments.scales import load_scale, range_under
+
         doc_id = self.resolve(ref) if ref else None
         if scale in BUILTIN_SCALES:  # its ranges are stored: no need to read its file
             return self.store.judgments_page(doc_id=doc_id, scale=scale, low=low, high=high, term=term,
@@ -407,6 +408,7 @@ class Archive:
         from rapidfuzz import fuzz
 
         from declass.corpus.link import signature as link_signature
+        from declass.stages.judgments.scales import range_under
 
         if ":" in ref:
             anchor_doc, anchor = self.judgment_ref(ref)
@@ -455,9 +457,11 @@ class Archive:
 
     def score(self, outcomes: str | Path, *, scale: str = "kent", by: str | None = None) -> dict[str, Any]:
         """Brier and log scores, calibration, of the judgments an outcomes file resolves."""
-        load_scale(scale)
         from declass.corpus.score import load_outcomes
         from declass.corpus.score import score as score_outcomes
+        from declass.stages.judgments.scales import load_scale
+
+        load_scale(scale)
 
         items = load_outcomes(outcomes)
         return score_outcomes(LazyRecords(self.store.get), items, self.resolve, scale=scale, by=by,
