@@ -104,3 +104,22 @@ def test_a_text_filter_counts_up_to_a_bound(db: str, samples: Path, tmp_path: Pa
         one = [d["id"] for d in a.documents(text="SOVIET NOTE NUMBER 2")]
         assert len(one) == 1 and one == [d["id"] for d in a.documents(text="r 2")]
         assert a.documents(text="%").total == a.documents(text="t_").total == 0  # the text is literal
+
+
+def test_report_statistics_counted_in_the_store_are_the_records_counted(db: str, samples: Path,
+                                                                        tmp_path: Path) -> None:
+    """A report page without its redactions (the web's) gives each document the statistics its
+    redactions' records give (`stages.redactions.statistics`), by kind and exemption."""
+    (tmp_path / "memo.txt").write_text(WITHHELD)
+    (tmp_path / "slip.txt").write_text("MEMORANDUM\n\nDate: 3 March 1955\n\n1. First (b)(1) point.\n\n"
+                                       "Next 2 Page(s) In Document Exempt\n\n2. Second point.\n")
+    with declass.Archive(db) as a:
+        a.ingest([samples, tmp_path], workers=1)
+        for sort in ("date", "most"):
+            full, counted = (a.redaction_report(sort=sort, limit=50, redactions=r) for r in (True, False))
+            assert [d["id"] for d in counted["documents"]] == [d["id"] for d in full["documents"]]
+            assert [d["statistics"] for d in counted["documents"]] == [d["statistics"] for d in full["documents"]]
+            assert counted["corpus"] == full["corpus"] and all(d["redactions"] == [] for d in counted["documents"])
+        stats = [d["statistics"] for d in full["documents"]]
+        assert any(s["markers"] for s in stats) and any(s["withheld_blocks"] for s in stats)
+        assert any(s["exempt_pages"] for s in stats) and any(len(s["by_exemption"]) > 1 for s in stats)

@@ -77,6 +77,16 @@ def _statistics(d: RedactionDocument) -> dict[str, Any]:
     return stats
 
 
+def _counted_statistics(counts: dict[str, Any], d: RedactionDocument) -> dict[str, Any]:
+    """`_statistics` of a document whose redactions the store counted (`redaction_counts`) instead of reading."""
+    markers, withheld, numbered, pages = counts["markers"], counts["withheld_blocks"], d.numbered, d.pages
+    return {"markers": markers, "by_exemption": dict(sorted(counts["by_exemption"].items())),
+            "withheld_blocks": withheld,
+            "withheld_share": round(withheld / (numbered + withheld), 4) if numbered else 0.0,
+            "exempt_pages": counts["exempt_pages"], "omissions": counts["omissions"], "pages": pages,
+            "per_page": round(markers / pages, 3) if pages else 0.0}
+
+
 def _report_row(d: RedactionDocument) -> dict[str, Any]:
     """A document of the redaction report: its statistics and its redactions."""
     return {"id": d.id, "statistics": _statistics(d), "redactions": d.redactions}
@@ -272,12 +282,19 @@ class Archive:
         return self._cite(page)
 
     def redaction_report(self, ref: str | None = None, *, sort: str = "date", limit: int | None = None,
-                         after: str | None = None) -> dict[str, Any]:
+                         after: str | None = None, redactions: bool = True) -> dict[str, Any]:
         """Redactions of one document, or a page of documents plus corpus totals
-        (``sort``: ``date``, or ``most`` markers and withheld points first)."""
+        (``sort``: ``date``, or ``most`` markers and withheld points first).  ``redactions=False``:
+        each document's statistics alone, counted in the store (its redactions an empty list)."""
         doc_id = self.resolve(ref) if ref else None
-        page = self.store.redaction_documents(doc_id=doc_id, sort=sort, limit=bounded(limit), after=after)
-        docs = page.map(_report_row)
+        page = self.store.redaction_documents(doc_id=doc_id, sort=sort, limit=bounded(limit), after=after,
+                                              redactions=redactions)
+        if redactions:
+            docs = page.map(_report_row)
+        else:
+            counts = self.store.redaction_counts([d.id for d in page])
+            docs = page.map(lambda d: {"id": d.id, "statistics": _counted_statistics(counts[d.id], d),
+                                       "redactions": []})
         if doc_id:
             stats = docs[0]["statistics"]
             corpus = {**{k: stats[k] for k in ("markers", "withheld_blocks", "pages", "exempt_pages")},

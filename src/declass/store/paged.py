@@ -455,9 +455,10 @@ class PagedQueries:
         return page.map(lambda r: StoredRedaction.from_data(r["doc_id"], r["data"]))
 
     def redaction_documents(self, *, doc_id: str | None = None, sort: str = "date", limit: int | None = None,
-                            after: str | None = None) -> Page[RedactionDocument]:
+                            after: str | None = None, redactions: bool = True) -> Page[RedactionDocument]:
         """Documents with their redactions: the per-document report, by date or
-        (``sort="most"``) the most markers and withheld points first."""
+        (``sort="most"``) the most markers and withheld points first.  ``redactions=False``:
+        the documents alone (`redaction_counts` counts theirs without reading them)."""
         from declass.model import Redaction
         from declass.store.rows import RedactionDocument
 
@@ -476,12 +477,39 @@ class PagedQueries:
             page.total = self._documents_total()
         ids = [r["id"] for r in page]
         found: dict[str, list[Redaction]] = {i: [] for i in ids}
-        if ids:
+        if ids and redactions:
             for r in self._rows(f"SELECT doc_id, data FROM redactions WHERE doc_id IN ({_marks(ids)})"
                                 " ORDER BY doc_id, seq", ids):
                 found[r["doc_id"]].append(Redaction.from_dict(json.loads(r["data"]), r["doc_id"]))
         return page.map(lambda r: RedactionDocument(r["id"], r["pages"] or 1, r["numbered"] or 0,
                                                     tuple(found[r["id"]])))
+
+    def redaction_counts(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Each document's redactions counted from their columns, not their records: ``markers``,
+        ``by_exemption`` (a `Counter` of `tables.exemption_key`), ``withheld_blocks`` (inferred labels),
+        ``exempt_pages`` and ``omissions`` — what `stages.redactions.statistics` counts in the records
+        (the most withheld documents of a report page hold thousands of redactions between them)."""
+        from collections import Counter
+
+        out: dict[str, dict[str, Any]] = {i: {"markers": 0, "by_exemption": Counter(), "withheld_blocks": 0,
+                                              "exempt_pages": 0, "omissions": 0} for i in ids}
+        want = list(out)
+        for i in range(0, len(want), 500):
+            chunk = want[i:i + 500]
+            for r in self._rows("SELECT doc_id, kind, exemption, count(*) AS n, coalesce(sum(withheld), 0) AS withheld,"
+                                f" coalesce(sum(pages), 0) AS pages FROM redactions WHERE doc_id IN ({_marks(chunk)})"
+                                " GROUP BY doc_id, kind, exemption", chunk):
+                c, n = out[r["doc_id"]], int(r["n"])
+                if r["kind"] == "marker":
+                    c["markers"] += n
+                    c["by_exemption"][r["exemption"]] += n
+                elif r["kind"] == "withheld_block":
+                    c["withheld_blocks"] += int(r["withheld"])
+                elif r["kind"] == "exempt_pages":
+                    c["exempt_pages"] += int(r["pages"])
+                elif r["kind"] == "omission":
+                    c["omissions"] += n
+        return out
 
     # -- handwritten edits -----------------------------------------------------
 

@@ -228,7 +228,7 @@ def redactions(request: Request, limit: Limit = DEFAULT_LIMIT, after: CursorText
     corpus: dict[str, Any] = {}
 
     def report_page(limit: int, after: str | None) -> Any:
-        rep = archive.redaction_report(limit=limit, after=after, sort="most")  # most withheld first
+        rep = archive.redaction_report(limit=limit, after=after, sort="most", redactions=False)  # most withheld first
         corpus.update(rep["corpus"])
         return rep["documents"]
 
