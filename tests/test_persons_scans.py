@@ -201,3 +201,11 @@ def test_a_name_seen_once_beside_a_frequent_near_one_is_that_person() -> None:
 def test_a_name_ocr_lower_cased_has_its_own_key() -> None:
     from declass.text.personal_names import key
     assert key("quarmbo") == "quarmbo" and key("Quarmbo") == "quarmbo"
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abcdeghilmnorstuvwzABGHMQSW .,'-\n01")), max_size=160))
+def test_damaged_names_on_arbitrary_text(text: str) -> None:
+    known = frozenset({"Wendholt", "Quarmby", "Brackenfield", "Green"})
+    for (s, e), form in damage.damaged_names(text, known).items():
+        assert 0 <= s < e <= len(text) and form in known
