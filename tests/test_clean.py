@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from declass.model import Document
+from declass.model import Document, field_value
 from declass.stages.clean.clean import classify_line, clean
 from declass.stages.read.reader import read_text
 from declass.text import lexicon
@@ -301,8 +302,8 @@ def scanned(doc: Document, seed: int) -> tuple[str, list[str]]:
     or injured by the damage model; returns the text and the furniture lines."""
     rng = random.Random(seed)
     body = [doc.text[ln.start : ln.end] for ln in doc.lines if ln.kind != "furniture"]
-    archive_id = doc.metadata["archive_id"]["value"] if doc.metadata.get("archive_id") else None
-    level = doc.metadata["classification"]["value"] if doc.metadata.get("classification") else "SECRET"
+    archive_id = field_value(doc.metadata, "archive_id")
+    level = field_value(doc.metadata, "classification") or "SECRET"
     pages, furniture = [], []
     for n, k in enumerate(range(0, len(body), 45), start=1):
         stamp = "Approved For Release 2003/08/08" + (f" : {archive_id}" if archive_id else "")
@@ -327,11 +328,11 @@ def test_damaged_scan_furniture_stays_out_of_the_text(which: str, seed: int, req
         for f in furniture:
             assert f.strip() not in b.text, (b.label, f)
     md, md0 = doc.metadata, clean_doc.metadata
-    assert md["date"]["value"] == md0["date"]["value"]
-    assert md["title"]["value"] == md0["title"]["value"]
-    assert md["classification"]["value"] == (md0["classification"] or {"value": "SECRET"})["value"]
+    assert field_value(md, "date") == field_value(md0, "date")
+    assert field_value(md, "title") == field_value(md0, "title")
+    assert field_value(md, "classification") == (field_value(md0, "classification") or "SECRET")
     if md0.get("archive_id"):
-        assert md["archive_id"]["value"] == md0["archive_id"]["value"]
+        assert field_value(md, "archive_id") == field_value(md0, "archive_id")
 
 
 def test_running_heads_repeat_at_page_edges() -> None:
@@ -382,7 +383,7 @@ def test_crest_transcriptions_furniture() -> None:
         for pat in (r"Copy No\.", r"review", r"TOP SECRET", r"\[PAGE"):
             for b in doc.blocks:
                 assert not re.match(pat, b.text), (d.name, b.label, b.text[:60])
-        title = (doc.metadata.get("title") or {}).get("value") or ""
+        title = field_value(doc.metadata, "title") or ""
         assert not title.lower().startswith(("copy no", "top secret", "page")), (d.name, title)
 
 
@@ -520,3 +521,31 @@ def test_a_name_the_gazetteer_knows_is_never_repaired_into_a_word() -> None:
     assert not any(lexicon.repair(name, {}) for name in lexicon.names())
     doc = declass.parse("SUBJECT: Relations with France\n\n1. Talks with France on Indochina began in Paris.\n")
     assert "France" in doc.blocks[-1].text and "Franco" not in "\n".join(b.text for b in doc.blocks)
+
+
+@pytest.mark.parametrize(
+    ("text", "repaired"),
+    [
+        ("The rnilitary forces moved.", ["The military forces moved."]),
+        # a damaged word run into a digit is no word of its own: its chunk is left as it is
+        ("The rnilitary2 unit moved.\n\nThe rnilitary forces.", ["The rnilitary2 unit moved.", "The military forces."]),
+        # once a chunk holds the damaged word on its own, every copy of it there is repaired
+        ("The rnilitary2 and rnilitary units.", ["The military2 and military units."]),
+    ],
+)
+def test_repairs_are_looked_for_by_whole_words(text: str, repaired: list[str]) -> None:
+    assert [c.text for c in cleaned(text).chunks] == repaired
+
+
+def test_repairs_of_a_long_document_are_each_made() -> None:
+    """A document with hundreds of distinct damaged words: each chunk is looked up by its words
+    (an alternation of every repair made the stage quadratic in the document's length)."""
+    words = sorted(w for w in lexicon.words() if len(w) >= 8 and w.isalpha() and "m" in w and w.islower())[:400]
+    damaged = [w.replace("m", "rn", 1) for w in words]
+    text = "\n\n".join(f"The {d} stands here." for d in damaged)
+    seen = Counter(re.findall(r"[A-Za-z]+", text))
+    meant = [lexicon.repair(d, seen) or d for d in damaged]
+    assert sum(m != d for m, d in zip(meant, damaged, strict=True)) > 100
+    doc = cleaned(text)
+    assert [c.text for c in doc.chunks] == [f"The {m} stands here." for m in meant]
+    assert len(doc.corrections) == sum(m != d for m, d in zip(meant, damaged, strict=True))
