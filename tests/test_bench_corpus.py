@@ -26,7 +26,7 @@ def test_generated_layouts_parse_as_their_kind(tmp_path: Path) -> None:
         assert "paragraph" in kinds or "point" in kinds or "section" in kinds, (f.name, kinds)
         text = f.read_text()
         if layout == "memo":
-            assert doc.metadata["doc_type"]["value"] == "Memorandum", f.name
+            assert doc.metadata["doc_type"].value == "Memorandum", f.name
             assert {"header.subject", "header.date"} <= {b.label for b in doc.blocks}, f.name
         if layout == "frus":
             assert "footnote" in kinds, f.name
@@ -34,11 +34,11 @@ def test_generated_layouts_parse_as_their_kind(tmp_path: Path) -> None:
         named = {"bulletin": "Current Intelligence Bulletin", "memcon": "Memorandum of Conversation",
                  "telegram": "Telegram", "minutes": "Minutes"}
         if layout in named:
-            assert doc.metadata["doc_type"]["value"] == named[layout], f.name
+            assert doc.metadata["doc_type"].value == named[layout], f.name
         if layout == "bulletin":
             assert any(b.kind == "heading" and b.label.startswith("PART ") for b in doc.blocks), f.name
         if layout == "telegram":
             assert {"header.from", "header.to"} <= {b.label for b in doc.blocks}, f.name
         if "25X1" in text:
-            assert any("25X1" in (r.get("marker") or "") for r in doc.redactions), f.name
+            assert any("25X1" in (r.marker or "") for r in doc.redactions), f.name
     assert set(seen) == {"estimate", "memo", "frus", "briefing", "bulletin", "memcon", "telegram", "minutes"}

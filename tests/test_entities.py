@@ -159,7 +159,7 @@ def test_damaged_place_in_a_sentence(data: st.DataObject) -> None:
     hits = [m for m in doc.entities if m.id and m.in_block[0] >= 24]
     ent = gaz.entities[eid]
     for m in hits:
-        assert (m.get("as_named") or m["id"]) in (eid, ent.metonym_for), (form, damaged, m)
+        assert (m.as_named or m.id) in (eid, ent.metonym_for), (form, damaged, m)
 
 
 @settings(max_examples=40, deadline=None)
@@ -198,7 +198,7 @@ def test_short_name_damaged_where_the_document_spells_it_intact(intact: str) -> 
 @pytest.mark.parametrize("word", ["Rallway", "Railway", "Stalinist", "Western", "Communist"])
 def test_damaged_common_words_are_not_entities(word: str) -> None:
     doc = declass.parse(f"MEMORANDUM\n\n1. The {word} question was raised again.\n")
-    assert not [m for m in doc.entities if m["text"] == word and m["id"]]
+    assert not [m for m in doc.entities if m.text == word and m.id]
 
 
 def test_fuzzy_needs_one_clear_winner() -> None:
@@ -348,7 +348,7 @@ def test_people_beyond_the_gazetteer(text: str, name: str, cue: str) -> None:
     ],
 )
 def test_not_people(text: str) -> None:
-    assert not [m for m in _people(text) if m["id"] is None], _people(text)
+    assert not [m for m in _people(text) if m.id is None], _people(text)
 
 
 def test_title_is_kept_apart_from_the_name() -> None:
@@ -594,4 +594,4 @@ def test_a_title_damaged_by_ocr_still_marks_a_person(text: str, name: str, title
                                   "1. Commanded Allied forces held.",
                                   "1. Source: Meetings with the President. Secret; Personal and Private."])
 def test_words_near_a_title_are_no_title(text: str) -> None:
-    assert not [m for m in _people(text) if m["id"] is None], _people(text)
+    assert not [m for m in _people(text) if m.id is None], _people(text)

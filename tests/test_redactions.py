@@ -305,7 +305,7 @@ def test_frus_not_declassified_notes_match_the_manifest() -> None:
         doc = declass.parse(tei.text)
         listed = int(re.search(r"not_declassified=(\d+)", row[8]).group(1))
         notes = [r for r in doc.redactions if r.withholding == "not_declassified"]
-        assert len(notes) == listed, (row[0], [r["marker"] for r in notes])
+        assert len(notes) == listed, (row[0], [r.marker for r in notes])
         for r in notes:
             w = parse(r.marker)
             assert w is not None and r.size == w.size_record()
