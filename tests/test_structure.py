@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 import declass
 from declass.model import Document
+from declass.stages.structure.markers import frus_head, heading_vocabulary, opening_name
 
 # NIE-58, paragraph by paragraph: how each begins and ends once the OCR's
 # page breaks, banners and interleaved footnotes are put right.
@@ -439,3 +440,12 @@ def test_a_serials_name_after_a_number_is_no_frus_heading() -> None:
     doc = declass.parse("3 CENTRAL INTELLIGENCE BULLETIN\n\n1. USSR MAKES NEW OVERTURE FOR TURKISH FRIENDSHIP\n\n"
                         "A renewal of Soviet attempts to establish a closer rapport with Turkey can be expected.\n")
     assert doc.blocks[0].kind != "heading"
+
+
+@given(st.text(max_size=120))
+@settings(max_examples=200, deadline=None)
+def test_a_frus_heading_on_any_text_is_a_number_at_its_start(text: str) -> None:
+    m = frus_head(text, first=True)
+    assert m is None or (m.group(1).isdigit() and text[:m.start(1)].strip() == "")
+    score, name, end = opening_name(text, heading_vocabulary())
+    assert 0 <= score <= 1 and 0 <= end <= len(text) and (name in heading_vocabulary() or score == 0)
