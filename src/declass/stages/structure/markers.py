@@ -115,13 +115,14 @@ def _letters(text: str) -> tuple[str, list[int]]:
     and where each of them stands in ``text``."""
     out: list[str] = []
     at: list[int] = []
-    for i, c in enumerate(text.casefold()):
-        if "a" <= c <= "z":
-            out.append(c)
-            at.append(i)
-        elif c.isspace() and out and out[-1] != " ":
-            out.append(" ")
-            at.append(i)
+    for i, ch in enumerate(text):
+        for c in ch.casefold():  # (one character may fold to two: "ß"; both stand where it stands)
+            if "a" <= c <= "z":
+                out.append(c)
+                at.append(i)
+            elif c.isspace() and out and out[-1] != " ":
+                out.append(" ")
+                at.append(i)
     while out and out[-1] == " ":
         out.pop()
         at.pop()
