@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 
 from declass.errors import UsageError
 from declass.store.rows import plain
@@ -21,10 +22,10 @@ Day = Annotated[str | None, Query(max_length=10, pattern=r"^\d{4}(-\d{2}(-\d{2})
 Scale = Annotated[str, Query(pattern=r"^(kent|icd203|phia|survey)$")]
 
 
-def as_json(answer: dict[str, Any]) -> dict[str, Any]:
-    """An answer holding the store's typed rows as JSON data: each row serialised once, by `plain`."""
-    out: dict[str, Any] = plain(answer)
-    return out
+def as_json(answer: dict[str, Any]) -> JSONResponse:
+    """An answer holding the store's typed rows as JSON: each row serialised once, by `plain`, and
+    the plain data written as it is (FastAPI's encoder would walk every value of it again)."""
+    return JSONResponse(plain(answer))
 
 
 def lib(request: Request) -> Library:
@@ -79,7 +80,7 @@ def entities(request: Request, doc: Text = None, type: Text = None, limit: Limit
 
 @router.get("/entities/{name:path}")
 def entity(request: Request, name: str, limit: Limit = DEFAULT_LIMIT, after: CursorText = None,
-           before: CursorText = None) -> dict[str, Any]:
+           before: CursorText = None) -> JSONResponse:
     """An entity: its canonical record, the names it is seen under (with counts and years), how
     many documents name it, and its mentions a page at a time, each cited (``items``)."""
     from declass.web.pages import cited_mentions
@@ -93,15 +94,15 @@ def entity(request: Request, name: str, limit: Limit = DEFAULT_LIMIT, after: Cur
     keep = ("document", "block", "id", "canonical", "type", "text", "start", "end", "metonymy", "in_deleted_text",
             "date", "doc_number", "title", "citation")
     items = [{k: d[k] for k in keep} for d in (m.to_dict() for m in cited_mentions(window.items))]
-    return {"entity": ent.to_dict(), "forms_seen": {n: c for n, c, _ in seen.names},
-            "document_count": seen.documents, **window.envelope(items)}
+    return as_json({"entity": ent.to_dict(), "forms_seen": {n: c for n, c, _ in seen.names},
+                    "document_count": seen.documents, **window.envelope(items)})
 
 
 @router.get("/judgments")
 def judgments(request: Request, doc: Text = None, scale: Scale = "kent", term: Text = None,
               min: Annotated[float, Query(ge=0, le=1)] = 0.0,
               max: Annotated[float, Query(ge=0, le=1)] = 1.0, limit: Limit = DEFAULT_LIMIT,
-              after: CursorText = None) -> dict[str, Any]:
+              after: CursorText = None) -> JSONResponse:
     """Judgments with their range under a scale, in document date and reading order, a page at a time."""
     return as_json(queries.judgments_window(lib(request), doc, scale=scale, low=min, high=max, term=term, limit=limit,
                                           after=after).envelope())
@@ -109,7 +110,7 @@ def judgments(request: Request, doc: Text = None, scale: Scale = "kent", term: T
 
 @router.get("/events")
 def events(request: Request, entity: Text = None, date_from: Day = None, date_to: Day = None,
-           limit: Limit = DEFAULT_LIMIT, after: CursorText = None) -> dict[str, Any]:
+           limit: Limit = DEFAULT_LIMIT, after: CursorText = None) -> JSONResponse:
     """The timeline: dated events, deadlines, durations, cited, in date order, a page at a time."""
     return as_json(queries.events_window(lib(request), entity=entity, start=date_from, end=date_to, limit=limit,
                                        after=after).envelope())
