@@ -209,3 +209,14 @@ def test_damaged_names_on_arbitrary_text(text: str) -> None:
     known = frozenset({"Wendholt", "Quarmby", "Brackenfield", "Green"})
     for (s, e), form in damage.damaged_names(text, known).items():
         assert 0 <= s < e <= len(text) and form in known
+
+
+def test_a_sentence_ending_in_a_name_is_no_the_before_a_title() -> None:
+    """Regression: "... of the Tachens. Amnassador icdge thought" read "the Tachens." as "the" before the title."""
+    assert "wendhalt" in _names("1. They left the Tachens. Ambassador wendhalt thought this would be good.")
+
+
+def test_a_damaged_office_word_is_no_name() -> None:
+    """Regression (a scan's list): "Under Secretary of State Tor Economic Affaars" named "Affaars"."""
+    assert not _names("1. Present was the Under Secretary of State Tor Economic Affaars.")
+    assert _names("1. Present was the Under Secretary of State Tolliver.") == ["Tolliver"]

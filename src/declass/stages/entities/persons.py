@@ -25,6 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import Levenshtein
+
 from declass.stages.entities.damage import intact_surname
 from declass.text import lexicon
 from declass.text.personal_names import (
@@ -53,7 +55,7 @@ _CAP_TOKEN = re.compile(rf"(?=[{UPPER}])(?<![\w'\u2019.-])(?:{NAME_WORD}\.?|{INI
 _INITIAL_ONLY = re.compile(INITIAL)
 _BEFORE = re.compile(rf"({NAME_WORD}|{INITIAL})[ \n]")
 _NEXT_WORD = re.compile(rf"[ \n]+({NAME_WORD})")
-_THE_BEFORE = re.compile(rf"\b[Tt]he(?:[ \n]+[{UPPER}][\w.-]*)*[ \n]+$")  # "the (Prime) Minister"
+_THE_BEFORE = re.compile(rf"\b[Tt]he(?:[ \n]+[{UPPER}][\w-]*)*[ \n]+$")  # "the (Prime) Minister"
 _MORE = re.compile(rf"(?:,[ \n]+|[ \n]+and[ \n]+|,[ \n]+and[ \n]+)(?P<n>{NAME_SEQ})")
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +82,22 @@ def trim_office(name: str, start: int, c: Cues) -> tuple[int, str] | None:
     return start + toks[0].start(), name[toks[0].start():]
 
 
+@lru_cache(maxsize=65536)
+def damaged_not_name(word: str) -> bool:
+    """Is ``word`` (six letters or more, no dictionary word) one letter off a word that is never a
+    name ("Affaars" for Affairs: "Under Secretary of State for Economic Affaars")?"""
+    if len(word) < 6 or is_word(word):
+        return False
+    return any(abs(len(n) - len(word)) <= 1 and Levenshtein.distance(n, word, score_cutoff=1) <= 1
+               for n in cues().not_names if len(n) >= 6)
+
+
 def name_ok(name: str, c: Cues, known: frozenset[str], strong: bool) -> bool:
     toks = [t for t in tokens(name) if not t.endswith(".")]
     if not toks or toks[0] in c.not_names or toks[-1] in c.not_names or toks[0] in c.title_starts:
         return False  # "Mr. President", "Dear Sir": an office addressed, not a name
+    if len(toks) == 1 and damaged_not_name(toks[0]):
+        return False
     if strong or any(t in known for t in toks):
         return True
     return any(not is_word(t) for t in toks)
