@@ -549,3 +549,30 @@ def test_repairs_of_a_long_document_are_each_made() -> None:
     doc = cleaned(text)
     assert [c.text for c in doc.chunks] == [f"The {m} stands here." for m in meant]
     assert len(doc.corrections) == sum(m != d for m, d in zip(meant, damaged, strict=True))
+
+
+def _damaged_document(n: int) -> str:
+    """``n`` paragraphs, each with a dictionary word OCR damaged ("rn" for "m"), most of them distinct."""
+    words = sorted(w for w in lexicon.words() if len(w) >= 8 and w.isalpha() and "m" in w and w.islower())
+    return "\n\n".join(f"The {words[i % len(words)].replace('m', 'rn', 1)} stands here." for i in range(n))
+
+
+@pytest.mark.slow
+def test_repairs_cost_about_the_length_of_the_document() -> None:
+    """Eight times the damaged paragraphs (and about eight times the distinct repairs) take the clean
+    stage well under 64 times as long (a quadratic step): one alternation of every repair, searched
+    in every chunk, took 24 times as long.  Each size is timed three times and the least kept."""
+    import time
+
+    def best(n: int) -> float:
+        text = _damaged_document(n)
+        runs = []
+        for _ in range(3):
+            t = time.process_time()
+            cleaned(text)
+            runs.append(time.process_time() - t)
+        return min(runs)
+
+    best(200)  # warm: the lexicon and its caches
+    small, large = best(2000), best(16000)
+    assert large < 16 * max(small, 0.05), f"clean: {small:.2f} s -> {large:.2f} s on 8x the text"
