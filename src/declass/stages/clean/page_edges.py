@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -44,7 +45,11 @@ def edge_flags(pages: Sequence[int], positions: Sequence[float | None] | None = 
 _ITEM = re.compile(r"\(?(?:\d{1,3}|[A-Za-z]|[IVXLC]{1,6})[.)]\s")
 
 
+@lru_cache(maxsize=8192)
 def _running_key(text: str) -> str:
+    """A line's text for comparing furniture: letters and digits, numbers as ``#``.  Remembered:
+    the same stamps, banners and heads are keyed at every page edge, twice (as running-head
+    candidates and against the document's furniture)."""
     return re.sub(r"\d+", "#", re.sub(r"[^A-Z0-9]", "", fold(close_spacing(text)).upper()))
 
 
