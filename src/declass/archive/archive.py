@@ -374,9 +374,10 @@ class Archive:
         return out
 
     def _cite(self, rows: Page[C]) -> Page[C]:
-        """Each row with its ``citation`` (of its document and block), and its document's number and title."""
+        """Each row of a page the store has just read with its ``citation`` (of its document and
+        block), and its document's number and title."""
         cites = iter(self.citations([(r.document, r.block) for r in rows]))
-        return rows.map(lambda r: r.cited(*next(cites)))
+        return rows.map(lambda r: r.cited(*next(cites), fresh=True))
 
     # -- judgments across documents --------------------------------------
 

@@ -68,9 +68,10 @@ class Cited:
     doc_number: str | None
     title: str | None
 
-    def cited(self: R, citation: str, doc_number: str | None, title: str | None) -> R:
-        """This row with its citation (a copy: rows are frozen)."""
-        return _set(_copy(self), citation=citation, doc_number=doc_number, title=title)
+    def cited(self: R, citation: str, doc_number: str | None, title: str | None, *, fresh: bool = False) -> R:
+        """This row with its citation: a copy (rows are frozen), or, ``fresh``, this row itself,
+        filled in (a row the store has just read, that nothing else holds yet)."""
+        return _set(self if fresh else _copy(self), citation=citation, doc_number=doc_number, title=title)
 
     def keeps_cited(self, key: str) -> bool:
         return key in CITED and self.citation is not None
