@@ -357,3 +357,19 @@ def test_specks_after_a_title_line_leave_it_a_title() -> None:
                         "240. Mytel 237, March 14. In conversations yesterday evening and again this morning "
                         "President Rhee stated he had instructed Chough to take up the question.\n")
     assert value(doc, "title") == "The Charge of the American Mission in Korea (Drumright) to the Secretary of State"
+
+
+def test_a_common_word_in_a_covers_prose_names_no_type() -> None:
+    doc = declass.parse("15 July 1959\n\nCENTRAL\n\nI PTELLFGENCE\n\nBULLETIN\n\n"
+                        "USSR: During the first six months of the Seven-Year Plan, industrial production was 12 "
+                        "percent above the corresponding period of last year, according to a TASS summary of the "
+                        "semiannual status report\n")
+    assert doc.metadata.get("doc_type") is None or value(doc, "doc_type") != "Report"
+    cover = declass.parse("SPECIAL REPORT\n\nTHE SITUATION IN LAOS\n\n1. The Pathet Lao hold the north.\n")
+    assert value(cover, "doc_type") == "Report"
+
+
+@pytest.mark.parametrize("line", ["Memo", "CENTRAL"])
+def test_a_line_that_is_a_piece_of_a_types_name_does_not_print_it(line: str) -> None:
+    doc = declass.parse(f"{line}\n\nTHE SITUATION IN LAOS\n\n1. The Pathet Lao hold the north.\n")
+    assert doc.metadata.get("doc_type") is None

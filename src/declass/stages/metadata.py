@@ -127,6 +127,8 @@ def read_type(front: list[Block], doc: Document | None = None) -> Field | None:
         for t in doc_types():
             for b in blocks:
                 m = t["regex"].search(b.text.translate(_MARKS))
+                if m and t.get("common") and blocks is front and _in_prose(b.text, m.start()):
+                    continue  # "... the semi-annual status report." in a cover's prose names no type
                 if m:
                     found = cite(b, m.start(), m.end(), t["name"], **({"serial": True} if t.get("serial") else {}))
                     # a more specific name printed through damage ("Memorandum for the Recordl") beats the
@@ -149,6 +151,15 @@ def read_type(front: list[Block], doc: Document | None = None) -> Field | None:
     return None
 
 
+PROSE_WORDS = 12
+"""A cover block longer than this is prose (a title or a type's line is shorter)."""
+
+
+def _in_prose(text: str, at: int) -> bool:
+    """Whether ``text[at:]`` stands inside running prose: a long block, the word after its start."""
+    return len(text.split()) > PROSE_WORDS and bool(text[:at].strip())
+
+
 FUZZY_TYPE_SCORE = 90
 """How close (rapidfuzz partial ratio, 0-100) a line must come to a type's name for OCR damage to be forgiven:
 one wrong letter in twenty ("CORRENT INTELLIGENCE BULLETIN", "Natlonal Intelligence Estimate")."""
@@ -169,6 +180,10 @@ def _fuzzy_type(blocks: list[Block]) -> Field | None:
                 hit = fuzz.partial_ratio_alignment(name.casefold(), line, score_cutoff=FUZZY_TYPE_SCORE)
                 if hit is not None:
                     whole = hit.src_end - hit.src_start >= len(name) - 2  # the name's own letters all there
+                    if not whole and len(line.strip()) < len(name) - 2:
+                        continue  # a line that is a piece of a name ("CENTRAL", "Memo") does not print it
+                    if t.get("common") and _in_prose(line, hit.dest_start):
+                        continue
                     hits.append((hit.score, len(name), b, t, (hit.dest_start, hit.dest_end), whole))
     if not hits:
         return None
