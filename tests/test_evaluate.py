@@ -19,6 +19,7 @@ from declass.text.textmap import MappedText
 FIXTURES = Path(__file__).parent / "fixtures" / "frus"
 NIE = FIXTURES / "frus1955-57v02_d158_nie-100-4-55-offshore-islands-taiwan.xml"
 WITHHELD = FIXTURES / "frus1958-60v19_d378_dci-memo-tibetan-resistance-supplies.xml"
+MEMCON = FIXTURES / "frus1961-63v22_d232_memcon-kennedy-ikeda-korea.xml"
 DEVSET = Path(__file__).resolve().parents[2] / "shared" / "devset"
 
 
@@ -52,13 +53,19 @@ def test_every_measure_can_fail(path: Path) -> None:
                        redactions=(Redaction(kind=RedactionKind.WITHHELD_BLOCK, block=None, start=0, end=1,
                                              inferred_labels=("2",)),))
     s = score(wrong, gold, "wrong")
-    for measure in ("type", "title", "date", "classification", "labels", "footnotes.linked", "persons.recall",
-                    "dates"):
+    for measure in ("type", "title", "date", "classification", "labels", "footnotes.linked", "dates"):
         assert s.tallies[measure].value is not None and s.tallies[measure].value < 1, measure
     assert s.counts["invented_withheld"] == 1
     s = score(doc.evolve(blocks=merged), gold, "merged")
     assert s.tallies["paragraphs.recall"].value < 0.2
     assert s.tallies["footnotes.found"].value == 0
+
+
+def test_person_recall_can_fail() -> None:
+    """The NIE names no person once its islands are adjudicated; a memorandum of conversation does."""
+    doc, gold = perfect(MEMCON)
+    assert score(doc, gold, "tei").tallies["persons.recall"].value is not None
+    assert score(doc.evolve(entities=()), gold, "none").tallies["persons.recall"].value == 0
 
 
 def test_withheld_notes_need_their_size() -> None:
