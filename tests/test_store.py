@@ -327,3 +327,27 @@ def test_rows_read_back_typed_as_their_records(sample_db: Path) -> None:
              for d in records}
         with pytest.raises(TypeError):
             rows["judgments"][0]["id"]  # rows are read by attribute, not as dicts
+
+
+def test_rows_are_decoded_as_from_dict_reads_them(sample_db: Path) -> None:
+    """The rows' JSON read straight into their types (msgspec) gives what json.loads and from_dict give,
+    to the key and the float; JSON an older release wrote without a key falls back to from_dict."""
+    import json
+
+    from declass.store.rows import StoredEdit, StoredEvent, StoredJudgment, StoredRedaction, decoded
+
+    con = sqlite3.connect(sample_db)
+    try:
+        for cls, table in ((StoredJudgment, "judgments"), (StoredEvent, "events"), (StoredRedaction, "redactions"),
+                           (StoredEdit, "edits")):
+            rows = con.execute(f"SELECT doc_id, data FROM {table}").fetchall()
+            assert rows, table
+            for doc_id, data in rows:
+                fast, slow = decoded(cls, doc_id, data), cls.from_dict(json.loads(data), doc_id)
+                assert fast == slow and json.dumps(fast.to_dict()) == json.dumps(slow.to_dict()), (table, data)
+        doc_id, data = con.execute("SELECT doc_id, data FROM judgments LIMIT 1").fetchone()
+    finally:
+        con.close()
+    old = {k: v for k, v in json.loads(data).items() if k != "horizon"}  # as a release before horizons wrote it
+    j = decoded(StoredJudgment, doc_id, json.dumps(old))
+    assert j.document == doc_id and j.horizon.kind == "none" and j.horizon.end == old["horizon_end"]

@@ -319,9 +319,8 @@ class PagedQueries:
                     "SELECT j.doc_id, j.block, j.start, j.data, r.low, r.high FROM judgments j"
                     " LEFT JOIN judgment_ranges r ON r.doc_id = j.doc_id AND r.seq = j.seq AND r.scale = ?"
                     f" WHERE j.doc_id IN ({_marks(chunk)}) ORDER BY j.doc_id, j.seq", [scale, *chunk]):
-                out[r["doc_id"]].append(JudgmentCell(
-                    r["doc_id"], r["block"], int(r["start"]), json.loads(r["data"])["expression"],
-                    None if r["low"] is None else (float(r["low"]), float(r["high"]))))
+                out[r["doc_id"]].append(JudgmentCell.from_data(r["doc_id"], r["block"], int(r["start"]), r["data"],
+                                                               r["low"], r["high"]))
         return out
 
     def judgments_of(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], StoredJudgment]:
@@ -460,7 +459,7 @@ class PagedQueries:
         (``sort="most"``) the most markers and withheld points first.  ``redactions=False``:
         the documents alone (`redaction_counts` counts theirs without reading them)."""
         from declass.model import Redaction
-        from declass.store.rows import RedactionDocument
+        from declass.store.rows import RedactionDocument, decoded
 
         where, params = (["d.id = ?"], [doc_id]) if doc_id else ([], [])
         if sort == "date":
@@ -480,7 +479,7 @@ class PagedQueries:
         if ids and redactions:
             for r in self._rows(f"SELECT doc_id, data FROM redactions WHERE doc_id IN ({_marks(ids)})"
                                 " ORDER BY doc_id, seq", ids):
-                found[r["doc_id"]].append(Redaction.from_dict(json.loads(r["data"]), r["doc_id"]))
+                found[r["doc_id"]].append(decoded(Redaction, r["doc_id"], r["data"]))
         return page.map(lambda r: RedactionDocument(r["id"], r["pages"] or 1, r["numbered"] or 0,
                                                     tuple(found[r["id"]])))
 
