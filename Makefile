@@ -65,6 +65,7 @@ bench: install
 	@$(BIN)/python -c "import distributed" 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[dev,dask]'
 	$(BIN)/python bench/bench_ingest.py --pages 20000
 	$(BIN)/python bench/bench_pathological.py
+	$(BIN)/python bench/bench_doc_size.py
 	$(BIN)/python bench/bench_web.py --pages 10000 --clients 200 --seconds 30
 	# corpus questions at 10k pages (ingested) and 100k (the 10k archive copied ten times in SQL)
 	$(BIN)/python bench/bench_archive.py --sizes 10000 --work bench/corpus/archive --repeats 1 --cli-repeats 1 --skip-ingest-comparison --out /dev/null
