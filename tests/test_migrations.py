@@ -10,8 +10,9 @@ import pytest
 import declass
 from declass.store import migrations
 
-REDACTIONS = ("SELECT kind, coalesce(exemption, '') AS exemption, count(*) AS n, coalesce(sum(withheld), 0) AS withheld,"
-              " coalesce(sum(pages), 0) AS pages FROM redactions GROUP BY kind, coalesce(exemption, '') ORDER BY 1, 2")
+REDACTIONS = ("SELECT kind, coalesce(exemption, '') AS exemption, count(*) AS n,"
+              " coalesce(sum(withheld), 0) AS withheld, coalesce(sum(pages), 0) AS pages"
+              " FROM redactions GROUP BY kind, coalesce(exemption, '') ORDER BY 1, 2")
 DOCUMENTS = ("SELECT coalesce(doc_type, '') AS doc_type, count(*) AS documents, coalesce(sum(pages), 0) AS pages"
              " FROM documents GROUP BY coalesce(doc_type, '') ORDER BY 1")
 KEPT_REDACTIONS = "SELECT kind, exemption, n, withheld, pages FROM redaction_totals ORDER BY 1, 2"
