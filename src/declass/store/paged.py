@@ -272,9 +272,8 @@ class PagedQueries:
                               order=("doc_date", "doc_id", "seq"), key=lambda r: (r["doc_date"], r["doc_id"], r["seq"]),
                               limit=5000, after=after, total=False)
             for r in page:
-                j = json.loads(r["data"])
-                out.append(JudgmentClaim(r["doc_id"], int(r["seq"]), j["id"], j["claim"], j["polarity"],
-                                         tuple(sorted(set(ents.get((r["doc_id"], r["seq"]), []))))))
+                out.append(JudgmentClaim.from_data(r["doc_id"], int(r["seq"]), r["data"],
+                                                   tuple(sorted(set(ents.get((r["doc_id"], r["seq"]), []))))))
             if page.next is None:
                 return out
             after = page.next

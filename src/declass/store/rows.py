@@ -306,6 +306,19 @@ class JudgmentClaim:
     polarity: str
     entities: tuple[str, ...]
 
+    @classmethod
+    def from_data(cls, doc_id: str, seq: int, data: str | bytes, entities: tuple[str, ...]) -> JudgmentClaim:
+        """From a judgment's row: its JSON read for the id, claim and polarity alone."""
+        c = decoded_as(_Claim, data)
+        return cls(doc_id, seq, c.id, c.claim, c.polarity, entities)
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    id: str
+    claim: str
+    polarity: str = "positive"
+
 
 @dataclass(frozen=True, slots=True)
 class Link(Exported):
