@@ -356,7 +356,8 @@ def generate(out: Path, pages: int, *, seed: int = 1952, noise: float = 0.02) ->
     out.mkdir(parents=True, exist_ok=True)
     total = docs = 0
     while total < pages:
-        layout = rng.choices(names, weights)[0]
+        # every layout once first, so even a small corpus holds each genre; then by weight
+        layout = names[docs] if docs < len(names) else rng.choices(names, weights)[0]
         paras: list[str] = []
         page = Page(None, str)
         for _ in range(rng.randint(1, 3) if layout == "estimate" else 1):  # estimates of 1-3 samples' length
