@@ -441,16 +441,19 @@ class PagedQueries:
         """Redactions in document order, optionally of one document, exemption or kind."""
         from declass.store.rows import StoredRedaction
 
-        where: list[str] = []
-        params: list[Any] = []
-        for col, val in (("doc_id", doc_id), ("exemption", exemption), ("kind", kind)):
-            if val:
-                where.append(f"{col} = ?")
-                params.append(val)
-        page = self._page(select="doc_id, seq, doc_date, data", source="redactions", where=where, params=params,
+        page = self._in_document_order("redactions", {"doc_id": doc_id, "exemption": exemption, "kind": kind},
+                                       limit, after)
+        return page.map(lambda r: StoredRedaction.from_data(r["doc_id"], r["data"]))
+
+    def _in_document_order(self, source: str, equal: dict[str, str | None], limit: int | None,
+                           after: str | None) -> Page[dict[str, Any]]:
+        """A page of a per-document table's rows (``doc_id, seq, doc_date, data``) by date, document
+        and place, those whose columns equal the values ``equal`` gives (a None or empty value: any)."""
+        given = {col: val for col, val in equal.items() if val}
+        return self._page(select="doc_id, seq, doc_date, data", source=source,
+                          where=[f"{col} = ?" for col in given], params=list(given.values()),
                           order=("doc_date", "doc_id", "seq"), key=lambda r: (r["doc_date"], r["doc_id"], r["seq"]),
                           limit=limit, after=after)
-        return page.map(lambda r: StoredRedaction.from_data(r["doc_id"], r["data"]))
 
     def redaction_documents(self, *, doc_id: str | None = None, sort: str = "date", limit: int | None = None,
                             after: str | None = None, redactions: bool = True) -> Page[RedactionDocument]:
@@ -516,15 +519,7 @@ class PagedQueries:
         """Handwritten edits in document order, optionally of one document or operation."""
         from declass.store.rows import StoredEdit
 
-        where: list[str] = []
-        params: list[Any] = []
-        for col, val in (("doc_id", doc_id), ("op", op)):
-            if val:
-                where.append(f"{col} = ?")
-                params.append(val)
-        page = self._page(select="doc_id, seq, doc_date, data", source="edits", where=where, params=params,
-                          order=("doc_date", "doc_id", "seq"), key=lambda r: (r["doc_date"], r["doc_id"], r["seq"]),
-                          limit=limit, after=after)
+        page = self._in_document_order("edits", {"doc_id": doc_id, "op": op}, limit, after)
         return page.map(lambda r: StoredEdit.from_data(r["doc_id"], r["data"], r["doc_date"]))
 
     def redaction_totals(self) -> dict[str, Any]:

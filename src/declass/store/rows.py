@@ -94,7 +94,8 @@ def _copy(row: T) -> T:
 
 class Cited:
     """A row the archive cites: ``citation``, ``doc_number`` and ``title`` of its document
-    (None until cited; written in the export form only once cited)."""
+    (None until cited; written in the export form only once cited).  Each row type declares the
+    three fields itself: a slotted dataclass cannot take fields from two slotted bases."""
 
     __slots__ = ()
     document: str
