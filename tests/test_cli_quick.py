@@ -41,6 +41,9 @@ def test_quick_commands_take_what_typer_declares(name: str) -> None:
         assert o.dest == p.name
         assert (o.kind is bool) == bool(getattr(p, "is_flag", False))
         assert o.envvar == p.envvar
+        assert (o.low, o.high) == (getattr(p, "min", None), getattr(p, "max", None)), opt
+        if o.kind is not bool:
+            assert o.kind is p.get_runtime_param().annotation, opt  # type: ignore[attr-defined]
     assert spec.arguments == tuple(p.name for p in arguments)
     assert spec.required == sum(p.required for p in arguments)
     assert list(inspect.signature(getattr(queries, name)).parameters) == [p.name for p in cmd.params]

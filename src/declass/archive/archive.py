@@ -71,14 +71,12 @@ def _statistics(d: RedactionDocument) -> dict[str, Any]:
     """A document's redaction statistics from its stored redactions and counts."""
     from declass.stages.redactions.redactions import statistics
 
-    stats = statistics(d.redactions, [], d.pages)
-    withheld, numbered = stats["withheld_blocks"], d.numbered
-    stats["withheld_share"] = round(withheld / (numbered + withheld), 4) if numbered else 0.0
-    return stats
+    return _counted_statistics(statistics(d.redactions, [], d.pages), d)
 
 
 def _counted_statistics(counts: dict[str, Any], d: RedactionDocument) -> dict[str, Any]:
-    """`_statistics` of a document whose redactions the store counted (`redaction_counts`) instead of reading."""
+    """A document's statistics from the counts of its redactions (counted by the store, `redaction_counts`,
+    or from the redactions read) and the numbered blocks and pages the store keeps for it."""
     markers, withheld, numbered, pages = counts["markers"], counts["withheld_blocks"], d.numbered, d.pages
     return {"markers": markers, "by_exemption": dict(sorted(counts["by_exemption"].items())),
             "withheld_blocks": withheld,

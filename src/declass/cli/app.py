@@ -23,7 +23,7 @@ import typer
 import typer.core
 
 from declass import __version__
-from declass.archive.archive import DEFAULT_LIMIT
+from declass.archive.archive import DEFAULT_LIMIT, MAX_LIMIT
 from declass.cli import plainargs, queries
 from declass.cli.common import ask, err, fail, first_words, open_archive, out, print_json, table_
 from declass.cli.queries import page_footer
@@ -72,7 +72,8 @@ GazetteerOption = Annotated[
 ]
 
 
-LimitOption = Annotated[int, typer.Option("--limit", min=1, max=1000, help="Rows per page (at most 1000).")]
+LimitOption = Annotated[int, typer.Option("--limit", min=1, max=MAX_LIMIT,
+                                          help=f"Rows per page (at most {MAX_LIMIT}).")]
 AfterOption = Annotated[
     str | None, typer.Option("--after", help="Start after this cursor (printed at the end of the previous page).")
 ]

@@ -109,18 +109,15 @@ def first_words(text: str, n: int = 70) -> str:
     return text[:n].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
-def short_ids(archive: Archive) -> dict[str, str]:
-    """Each document's number where it has one (NIE-58): shorter than its id, and
-    ``declass show`` takes either."""
-    return {d["id"]: d["doc_number"] or d["id"] for d in archive.documents()}
-
-
 def _exported(value: Any) -> Any:
-    """A typed row (`declass.store.rows`) in JSON: its export form, the serialiser the API uses too."""
-    to_dict = getattr(value, "to_dict", None)
-    if to_dict is None:
+    """What JSON cannot write as it is (a typed row, `declass.store.rows`), through the one serialiser of the
+    API's and the CLI's JSON (`declass.model.records.plain`: its export form)."""
+    from declass.model.records import plain
+
+    data = plain(value)
+    if data is value:
         raise TypeError(f"{type(value).__name__} is not JSON")
-    return to_dict()
+    return data
 
 
 def print_json(data: Any) -> None:

@@ -8,7 +8,7 @@ bounds.  Those are read here exactly as the adapter reads them; anything else
 (a choice, a path, a list, a value out of bounds or not a number) goes to
 Typer's own coercion, so its checks and its error messages stay Typer's.
 
-`install` is called once by `declass.cli.main`; if Typer's internals change
+`install` is called once by `declass.cli.app`; if Typer's internals change
 shape it does nothing, and every value takes Typer's path as before.
 """
 

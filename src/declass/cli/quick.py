@@ -18,6 +18,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from declass.archive.archive import MAX_LIMIT
 from declass.cli.plainargs import plain_value
 
 
@@ -43,7 +44,7 @@ class Command:
 
 DB = Opt("db", str, envvar="DECLASS_DB")
 JSON = Opt("as_json", bool)
-LIMIT = Opt("limit", int, 1, 1000)
+LIMIT = Opt("limit", int, 1, MAX_LIMIT)
 AFTER = Opt("after", str)
 PAGED = {"--db": DB, "--json": JSON, "--limit": LIMIT, "--after": AFTER}
 

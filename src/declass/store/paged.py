@@ -58,8 +58,7 @@ CREATE INDEX documents_most_withheld
 """
 """The redaction report's: its corpus figures read from an index of the redactions' kinds and
 exemptions, not from their rows (each holds its JSON), and its documents most withheld first
-walked in order.  (Its totals are still a pass over that index: a maintained table would make
-them constant.)"""
+walked in order.  Its corpus totals come from the totals kept per kind (`redaction_totals`)."""
 
 TEXT_COUNT_BOUND = 1000
 """How far the documents whose title or number holds a text are counted: past it the page says more
@@ -286,24 +285,6 @@ class PagedQueries:
                               " AND entity_id IS NOT NULL ORDER BY entity_id", [doc_id, start, end])
             out[(doc_id, start, end)] = [r["entity_id"] for r in rows]
         return out
-
-    def judgment_strips(self, *, scale: str = "kent", limit: int | None = None,
-                        after: str | None = None) -> Page[dict[str, Any]]:
-        """Per document with judgments (by date): the ranges of its judgments under ``scale``, in order."""
-        page = self._page(select="d.id, coalesce(d.date, '') AS doc_date", source="documents d",
-                          where=["EXISTS (SELECT 1 FROM judgments j WHERE j.doc_id = d.id)"], params=[],
-                          order=("coalesce(d.date, '')", "d.id"), key=lambda r: (r["doc_date"], r["id"]),
-                          limit=limit, after=after)
-        if not page:
-            return page
-        ids = [r["id"] for r in page]
-        ranges: dict[str, list[list[float] | None]] = {i: [] for i in ids}
-        for r in self._rows(
-                "SELECT j.doc_id, r.low, r.high FROM judgments j LEFT JOIN judgment_ranges r ON r.doc_id = j.doc_id"
-                f" AND r.seq = j.seq AND r.scale = ? WHERE j.doc_id IN ({_marks(ids)}) ORDER BY j.doc_id, j.seq",
-                [scale, *ids]):
-            ranges[r["doc_id"]].append(None if r["low"] is None else [r["low"], r["high"]])
-        return page.map(lambda r: {"document": r["id"], "date": r["doc_date"] or None, "ranges": ranges[r["id"]]})
 
     def judgment_cells(self, doc_ids: Sequence[str], *, scale: str = "kent") -> dict[str, list[JudgmentCell]]:
         """Each document's judgments in reading order as its strip draws them, with their range
