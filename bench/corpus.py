@@ -40,6 +40,7 @@ import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from declass.samples import sample_paths
@@ -71,9 +72,15 @@ class Page:
     stamp: bool = True
 
 
+@lru_cache(maxsize=1)
+def _letter_confusions() -> list[tuple[str, str]]:
+    return [(seen, meant) for seen, meant in confusions() if any(ch.isalpha() for ch in meant)]
+
+
 def noisy(line: str, rng: random.Random, rate: float) -> str:
-    """Replace a share ``rate`` of the words with an OCR confusion of themselves."""
-    pairs = confusions()
+    """Replace a share ``rate`` of the words with an OCR confusion of themselves (of their letters: the
+    table's digit look-alikes cannot change the words `WORD` picks)."""
+    pairs = _letter_confusions()
 
     def swap(m: re.Match[str]) -> str:
         w = m.group()

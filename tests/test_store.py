@@ -353,3 +353,16 @@ def test_rows_are_decoded_as_from_dict_reads_them(sample_db: Path) -> None:
     old = {k: v for k, v in json.loads(data).items() if k != "horizon"}  # as a release before horizons wrote it
     j = decoded(StoredJudgment, doc_id, json.dumps(old))
     assert j.document == doc_id and j.horizon.kind == "none" and j.horizon.end == old["horizon_end"]
+
+
+def test_a_record_compressed_in_pieces_is_its_whole_json() -> None:
+    """Lists longer than a piece are written a piece at a time: the bytes are the record's one JSON."""
+    import zlib
+
+    from declass.model import jsonio
+    from declass.store.base import PIECE_ITEMS, compressed_json
+
+    for n in (0, 1, PIECE_ITEMS, PIECE_ITEMS + 1, 2 * PIECE_ITEMS, 3 * PIECE_ITEMS + 7):
+        record = {"id": "x", "blocks": [{"label": str(i), "text": "a\u00e9"} for i in range(n)], "empty": [],
+                  "pages": 3, "mentions": list(range(n))}
+        assert zlib.decompress(compressed_json(record)) == jsonio.dumpb(record), n

@@ -12,6 +12,7 @@ that dies or runs past the time budget fails only the document it held
 
 from __future__ import annotations
 
+import gc
 import glob
 import hashlib
 import os
@@ -19,6 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +139,17 @@ def _guarded(name: str, work: Callable[[], Outcome]) -> Outcome:
         return FileResult(name, "failed", error=msg), None
 
 
+@lru_cache(maxsize=8)
+def _worker_stages(options: Options) -> tuple[Stage, ...]:
+    """The pipeline in a worker, its gazetteer and tables then moved out of the garbage collector's full
+    scans: they live as long as the worker, and the scans would walk them again every few dozen documents
+    (0.75 -> 0.45 CPU-s of 300 documents).  Done here, in the worker, not in the pipeline a library caller
+    may load, whose heap it would freeze too (forkserver workers have it done by `preload` already)."""
+    stages = stages_for(options)
+    gc.freeze()
+    return stages
+
+
 def process_file(
     path: str, db: str | None, max_bytes: int, ocr: bool, options: Options = DEFAULT_OPTIONS
 ) -> Outcome:
@@ -150,7 +163,7 @@ def process_file(
             return FileResult(path, "unchanged"), None
         doc = read_bytes(data, name=path, max_bytes=max_bytes, ocr=ocr)
         del data
-        return serialise(path, parse_read(doc, stages_for(options)), db)
+        return serialise(path, parse_read(doc, _worker_stages(options)), db)
 
     return _guarded(path, work)
 

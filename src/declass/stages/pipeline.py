@@ -11,7 +11,6 @@ tells a reader, and the scheduler, which stage owns which part of a document.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
@@ -79,10 +78,6 @@ def stages_for(options: Options = DEFAULT_OPTIONS) -> tuple[Stage, ...]:
         Stage("judgments", judgments, ("amend", "metadata"), ("judgments",)),
         Stage("events", events, ("structure", "metadata"), ("events",)),
     )
-    # The gazetteer and the tables loaded with the pipeline live as long as the process: kept out of
-    # the garbage collector's full scans, which otherwise walk them again and again while documents
-    # are parsed (a full collection every few dozen documents: 0.75 -> 0.45 CPU-s of 300 documents).
-    gc.freeze()
     return stages
 
 

@@ -401,8 +401,8 @@ def find(text: str, taken: bytearray, known: frozenset[str] = frozenset(),
     shadow = _restored(text, damaged, c)
     if shadow is not text:
         titles = [m for m in _CAP_TOKEN.finditer(shadow) if m.group() in title_starts and not taken[m.start()]]
-    lost_m = "r." in text
-    possessed = "s " in text or "s\n" in text
+    lost_m = " r." in text or "\nr." in text  # what `_LOST_M` and `Cues.possessor_re` need to match at all
+    possessed = "'s" in text or "\u2019s" in text
     if not (titles or starts or speaking or addressed or lost_m or possessed or "(" in text or "ed by" in text
             or "ed\nby" in text):
         return found

@@ -136,9 +136,12 @@ class Builder:
 
     # -- the pass ----------------------------------------------------------
 
-    def feed(self, chunk: Chunk) -> None:
+    def feed(self, chunk: Chunk, marks: list[Marker] | None = None) -> None:
+        """Place one chunk; ``marks``: the readings of its opening marker, when the caller has them."""
         view = chunk.view
         text = view.text
+        if marks is None:
+            marks = readings(text)
         if not text.strip():
             return
         if FOOTNOTE_START.match(text) or SOURCE_NOTE.match(text):
@@ -159,8 +162,8 @@ class Builder:
             self.new("redaction", self.stack[-1] if self.stack else self.container, chunk, view)
             return
         if self.signatures is not None:
-            if (heading_level(text) in (1, 2) and not _name_like(text)) or (readings(text)[:1] and \
-                    readings(text)[0].kind in ("article", "annex")):
+            if (heading_level(text) in (1, 2) and not _name_like(text)) or (marks and \
+                    marks[0].kind in ("article", "annex")):
                 self.signatures = None
             else:
                 self.signatures.add(view, wrap=False)
@@ -186,7 +189,6 @@ class Builder:
             self.subject.add(view, wrap=False)
             self.subject = None
             return
-        marks = readings(text)
         if marks and marks[0].kind == "article":
             self.article(chunk, marks[0])
             return
@@ -599,7 +601,7 @@ def build(chunks: tuple[Chunk, ...]) -> list[Node]:
         b.next_numbers = numbers[i]
         if i == start:
             b.started = True
-        b.feed(chunk)
+        b.feed(chunk, marks[i])
     b.resolve_pending()
     repair_misread_numbers(b.nodes)
     return b.nodes
