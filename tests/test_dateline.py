@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from declass.stages.dateline import LOOK_ALIKES, MONTH_NAMES, damaged_dateline, month_of, opens_with_dateline
+from declass.stages.dateline import MONTH_NAMES, damaged_dateline, month_of, opens_with_dateline
+from declass.stages.structure.markers import misread_number
+from declass.text import lexicon
 
 
 @pytest.mark.parametrize(("line", "iso"), [
@@ -72,8 +74,20 @@ def test_generated_damage_reads_back_or_stays_unread(seed: int) -> None:
     assert got is None or got.iso == day0.isoformat(), line
 
 
-def test_look_alikes_are_symmetric_enough_to_undo_what_they_do() -> None:
-    assert all(c.isdigit() and all(a.isdigit() for a in alts) for c, alts in LOOK_ALIKES.items())
+def test_look_alikes_are_digit_pairs_both_ways() -> None:
+    pairs = lexicon.digit_look_alikes()
+    assert pairs and all(a.isdigit() and b.isdigit() and a != b and (b, a) in pairs for a, b in pairs)
+
+
+@pytest.mark.parametrize(("line", "printed", "meant"), [
+    ("Rome, May 41, 1950.", "41", 11),  # a serifed 1 read as 4
+    ("Rome, May 38, 1950.", "38", 30),
+])
+def test_datelines_and_paragraph_numbers_read_one_table(line: str, printed: str, meant: int) -> None:
+    """A look-alike the dateline reader undoes is one a paragraph number is read through, and back."""
+    d = damaged_dateline(line)
+    assert d is not None and d.iso == f"1950-05-{meant:02d}"
+    assert misread_number(printed, meant)
 
 
 @given(st.text(max_size=120))

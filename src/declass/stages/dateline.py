@@ -4,11 +4,12 @@ The strict date patterns (`declass.text.dates`) want a month spelled right,
 digits that are digits and a day the month has.  A scanned dateline often
 has none of these: a letter lost from the month ("Jue", "sentember"), letters
 read for digits ("i961", "1@"), a speck beside the comma (",."), or a digit
-read as one of its look-alikes (0 and 6, 8 and 3).  This reader takes one
-short line, finds the month by fuzzy match, folds the digit look-alikes,
-and where the day is impossible for the month tries the look-alikes of each
-digit, keeping a reading only when exactly one valid date results.  It
-never guesses between two valid dates.
+read as one of its look-alikes (0 and 6, 8 and 3: ``lexicon.digit_look_alikes``,
+the table paragraph numbers are read through too).  This reader takes one
+short line, finds the month by fuzzy match, folds the letters read for
+digits, and where the day is impossible for the month tries the look-alikes
+of each digit, keeping a reading only when exactly one valid date results.
+It never guesses between two valid dates.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 
 from rapidfuzz import fuzz, process
 
+from declass.text import lexicon
 from declass.text.dates import DateMatch, first_date, valid_date
 
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -38,8 +40,6 @@ _DATELINE = re.compile(
 )
 _FOLD = str.maketrans({"O": "0", "o": "0", "@": "0", "I": "1", "i": "1", "l": "1", "|": "1", "!": "1", "S": "5",
                        "B": "8"})
-LOOK_ALIKES = {"0": "689", "6": "058", "8": "0369", "9": "08", "3": "8", "5": "6", "1": "7", "7": "1"}
-"""Typewritten digits Tesseract reads one for another on worn or speckled scans."""
 
 
 def month_of(word: str) -> int | None:
@@ -62,7 +62,8 @@ def _days(day: str, year: int, month: int) -> list[int]:
     """The day as read if the month has it; else every day one look-alike digit away that it has."""
     if valid_date(year, month, int(day)):
         return [int(day)]
-    out = {int(day[:i] + alt + day[i + 1:]) for i, c in enumerate(day) for alt in LOOK_ALIKES.get(c, "")}
+    out = {int(day[:i] + alt + day[i + 1:]) for i, c in enumerate(day) for seen, alt in lexicon.digit_look_alikes()
+           if seen == c}
     return sorted(d for d in out if valid_date(year, month, d))
 
 

@@ -89,6 +89,24 @@ def confusions() -> tuple[tuple[str, str], ...]:
     return tuple((seen, meant) for seen, meant in rows)
 
 
+@lru_cache(maxsize=1)
+def digit_look_alikes() -> frozenset[tuple[str, str]]:
+    """The ``(seen, meant)`` digit pairs of ``data/ocr_confusions.tsv`` ("6" read for 0): the one table
+    paragraph numbers and datelines read through OCR damage."""
+    return frozenset((seen, meant) for seen, meant in confusions()
+                     if len(seen) == len(meant) == 1 and seen.isdigit() and meant.isdigit())
+
+
+@lru_cache(maxsize=1)
+def letter_shapes() -> dict[str, str]:
+    """``glyph -> capitals`` from ``data/letter_shapes.tsv``: the capital letters a glyph OCR
+    printed may stand for ("0" for D or O, "4" for A)."""
+    text = resources.files("declass.data").joinpath("letter_shapes.tsv").read_text("utf-8")
+    rows = csv.reader((ln for ln in text.splitlines() if ln and not ln.startswith("#")), delimiter="\t")
+    next(rows)  # header
+    return {glyph: letters for glyph, letters in rows}
+
+
 @lru_cache(maxsize=65536)
 def candidates(token: str) -> frozenset[str]:
     """Every single-confusion substitute of ``token``."""

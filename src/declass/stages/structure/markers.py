@@ -45,9 +45,6 @@ _OCR_POINT = re.compile(r"^\s*(?:[" + ITEM_DASHES + r"]|~(?!~)|7(?=\s?[A-Z][.,:;
                         r"([A-Za-z0-9\u20ac$(|]{1,2})[.,:;)]\s+(?=\S)")
 """A dashed point whose letter or full stop OCR misread: "- €. Soviet", "— 3. Peiping", "~ D, Moscow"; a blurred
 dash read as 7 before a capital and its stop ("7B: Moscow", "7 F. The")."""
-LETTER_CONFUSIONS = {"\u20ac": "CE", "(": "C", "$": "S", "|": "I", "0": "DO", "1": "I", "3": "B", "4": "A",
-                     "5": "S", "6": "G", "8": "B"}
-"""Capital letters a typed point's letter is read as by OCR (the OCR confusions of data/ocr_confusions.tsv)."""
 _BULLET = re.compile(r"^\s*[-\u2013\u2022\u00b7]\s+(?=\S)")
 
 FOOTNOTE_START = re.compile(
@@ -295,19 +292,13 @@ class Marker:
     repaired: bool = False  # a number read from its sequence: ``value`` is the one it continues, ``token`` as printed
 
 
-@lru_cache(maxsize=1)
-def _digit_confusions() -> frozenset[tuple[str, str]]:
-    return frozenset((seen, meant) for seen, meant in lexicon.confusions()
-                     if len(seen) == len(meant) == 1 and seen.isdigit() and meant.isdigit())
-
-
 def misread_number(token: str, value: int) -> bool:
     """Whether a printed number is ``value`` with its digits read one for another by OCR ("16" for 10,
-    "4" for 1: the digit pairs of ``data/ocr_confusions.tsv``), every other digit as printed."""
+    "4" for 1: ``lexicon.digit_look_alikes``), every other digit as printed."""
     want = str(value)
     if len(token) != len(want) or token == want or not token.isdigit():
         return False
-    return all(a == b or (a, b) in _digit_confusions() for a, b in zip(token, want, strict=True))
+    return all(a == b or (a, b) in lexicon.digit_look_alikes() for a, b in zip(token, want, strict=True))
 
 
 def readings(text: str) -> list[Marker]:
@@ -356,14 +347,15 @@ def _read_markers(text: str) -> list[Marker]:
 
 
 def _damaged_point(m: re.Match[str]) -> list[Marker]:
-    """Readings of a dashed point OCR damaged: the letter it may be (the sequence chooses), or its number."""
+    """Readings of a dashed point OCR damaged: the letter it may be (``lexicon.letter_shapes``; the sequence
+    chooses), or its number."""
     token = m.group(1)
     last = token[-1]
     if last.isdigit() and token.isdigit() and m.group(0).rstrip()[-1] == ".":
         out = [Marker("number", int(token), token, m.end())]
     else:
         out = []
-    letters = last if last.isupper() else LETTER_CONFUSIONS.get(last, last.upper() if last.islower() else "")
+    letters = last if last.isupper() else lexicon.letter_shapes().get(last, last.upper() if last.islower() else "")
     for ch in letters:
         if "A" <= ch <= "Z":
             out.append(Marker("upper", ord(ch) - 64, ch, m.end(), guessed=ch != last))
