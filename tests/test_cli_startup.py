@@ -1,5 +1,6 @@
 """The CLI's start-up: a store question loads neither Pydantic, Rich, the document model nor the
-pipeline (only the typed records its rows are: `declass.model.records`), and the plain option values
+pipeline (only the typed records its rows are: `declass.model.records`), only the modules a page of
+judgments needs, and the plain option values
 read without Pydantic are the values Typer's own adapter reads."""
 
 from __future__ import annotations
@@ -47,6 +48,59 @@ def test_judgments_json_loads_no_heavy_module(tmp_path):
                                     check=True).stdout)
     assert got["code"] in (0, None) and got["rows"] == 5
     assert got["heavy"] == [], got["heavy"]
+
+
+JUDGMENTS_PATH = frozenset({
+    "declass", "declass.archive", "declass.archive.archive", "declass.cli", "declass.cli.common",
+    "declass.cli.main", "declass.cli.plainargs", "declass.cli.queries", "declass.cli.quick", "declass.errors",
+    "declass.limits", "declass.model", "declass.model.judgment", "declass.model.records", "declass.stages",
+    "declass.stages.judgments", "declass.store", "declass.store.base", "declass.store.dialect",
+    "declass.store.paged", "declass.store.rows", "declass.store.rows.common", "declass.store.rows.judgments",
+    "declass.store.schema", "declass.store.sql", "declass.store.sqlite", "declass.store.tables",
+})
+"""The declass modules ``declass judgments --json`` may load: the store, its judgments' rows and their types.
+Not the pipeline (``stages.parse``, reading, OCR), the scales' module, the migrations, the search index,
+the other kinds of record and row, the corpus, the web or the evaluation."""
+
+NEVER_ON_THE_JUDGMENTS_PATH = ("dask", "distributed", "tantivy", "jinja2", "fastapi", "starlette", "uvicorn",
+                               "pytesseract", "ocrmypdf", "pypdfium2", "fitz", "pymupdf", "PIL", "numpy",
+                               "matplotlib", "yaml", "rapidfuzz", "pydantic", "rich", "typer", "click",
+                               "msgspec", "psycopg")
+"""Third-party packages a page of judgments does not need (msgspec: 50 rows read faster with json.loads
+than its import costs, `declass.store.rows.common.MSGSPEC_AFTER`)."""
+
+LOADED = """
+import io, json, sys
+sys.argv = ["declass", "judgments", "--json", "--limit", "50", "--db", sys.argv[1]]
+sys.stdout = io.StringIO()
+from declass.cli.main import run
+try:
+    run()
+except SystemExit as exc:
+    code = exc.code
+out = sys.stdout.getvalue()
+sys.stdout = sys.__stdout__
+print(json.dumps({"code": code, "rows": len(json.loads(out)), "modules": sorted(sys.modules)}))
+"""
+
+
+def test_judgments_json_loads_only_what_it_needs(tmp_path):
+    """The modules a page of judgments loads, checked in a fresh process: a start-up cost won back (the
+    pipeline, the migrations, other record types, msgspec, Typer, Rich) cannot come back unnoticed."""
+    from declass import Archive
+    from declass.samples import sample_paths
+
+    db = tmp_path / "a.db"
+    with Archive(db) as a:
+        a.ingest(sample_paths(), workers=1)
+    got = json.loads(subprocess.run([sys.executable, "-c", LOADED, str(db)], capture_output=True, text=True,
+                                    check=True).stdout)
+    assert got["code"] in (0, None) and got["rows"] > 0
+    declass_modules = {m for m in got["modules"] if m == "declass" or m.startswith("declass.")}
+    assert declass_modules <= JUDGMENTS_PATH, sorted(declass_modules - JUDGMENTS_PATH)
+    assert "declass.store.rows.judgments" in declass_modules  # (the probe did read judgments)
+    third_party = sorted({m.split(".")[0] for m in got["modules"]} & set(NEVER_ON_THE_JUDGMENTS_PATH))
+    assert third_party == [], third_party
 
 
 def typer_reads(annotation, value, **bounds):

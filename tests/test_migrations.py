@@ -124,3 +124,33 @@ def test_report_statistics_counted_in_the_store_are_the_records_counted(db: str,
         stats = [d["statistics"] for d in full["documents"]]
         assert any(s["markers"] for s in stats) and any(s["withheld_blocks"] for s in stats)
         assert any(s["exempt_pages"] for s in stats) and any(len(s["by_exemption"]) > 1 for s in stats)
+
+
+def test_the_version_a_store_checks_is_the_last_migration() -> None:
+    """Opening an archive compares its version with `schema.LATEST` (the migrations load only when it is
+    older): that is the last migration's version in each dialect."""
+    from declass.store import schema
+
+    assert {d: migrations.latest(d) for d in ("sqlite", "postgresql")} == schema.LATEST
+
+
+def test_a_current_archive_opens_without_loading_the_migrations(tmp_path: Path) -> None:
+    """Opening an archive already at the latest schema reads its version and loads no migration; a new
+    archive (schema 0) loads them and gets every one."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "a.db"
+    probe = ("import sys, declass\n"
+             "with declass.Archive(sys.argv[1], readonly=sys.argv[2] == 'ro') as a:\n"
+             "    a.documents(limit=1)\n"
+             "print('declass.store.migrations' in sys.modules)\n")
+
+    def loads_migrations(mode: str) -> bool:
+        out = subprocess.run([sys.executable, "-c", probe, str(db), mode], capture_output=True, text=True, check=True)
+        return {"True": True, "False": False}[out.stdout.strip()]
+
+    assert loads_migrations("rw")  # new
+    assert not loads_migrations("rw") and not loads_migrations("ro")
+    with declass.Archive(db, readonly=True) as a:
+        assert migrations.current_version(a.store.d) == migrations.latest("sqlite")

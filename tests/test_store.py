@@ -336,7 +336,8 @@ def test_rows_are_decoded_as_from_dict_reads_them(sample_db: Path) -> None:
     to the key and the float; JSON an older release wrote without a key falls back to from_dict."""
     import json
 
-    from declass.store.rows import StoredEdit, StoredEvent, StoredJudgment, StoredRedaction, decoded
+    from declass.store.rows import StoredEdit, StoredEvent, StoredJudgment, StoredRedaction
+    from declass.store.rows.common import read_by_json, read_by_msgspec
 
     con = sqlite3.connect(sample_db)
     try:
@@ -345,14 +346,42 @@ def test_rows_are_decoded_as_from_dict_reads_them(sample_db: Path) -> None:
             rows = con.execute(f"SELECT doc_id, data FROM {table}").fetchall()
             assert rows, table
             for doc_id, data in rows:
-                fast, slow = decoded(cls, doc_id, data), cls.from_dict(json.loads(data), doc_id)
+                fast, slow = read_by_msgspec(cls, doc_id, data), read_by_json(cls, doc_id, data)
                 assert fast == slow and json.dumps(fast.to_dict()) == json.dumps(slow.to_dict()), (table, data)
+                assert slow == cls.from_dict(json.loads(data), doc_id) and slow.document == fast.document == doc_id
         doc_id, data = con.execute("SELECT doc_id, data FROM judgments LIMIT 1").fetchone()
     finally:
         con.close()
     old = {k: v for k, v in json.loads(data).items() if k != "horizon"}  # as a release before horizons wrote it
-    j = decoded(StoredJudgment, doc_id, json.dumps(old))
-    assert j.document == doc_id and j.horizon.kind == "none" and j.horizon.end == old["horizon_end"]
+    for read in (read_by_msgspec, read_by_json):
+        j = read(StoredJudgment, doc_id, json.dumps(old))
+        assert j.document == doc_id and j.horizon.kind == "none" and j.horizon.end == old["horizon_end"]
+
+
+def test_rows_are_read_by_json_then_by_msgspec(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process reads its first rows with json.loads (a page never pays for importing msgspec), the rest
+    with msgspec; both give the same rows."""
+    from declass.store.rows import StoredJudgment, common
+
+    con = sqlite3.connect(sample_db)
+    try:
+        doc_id, data = con.execute("SELECT doc_id, data FROM judgments LIMIT 1").fetchone()
+    finally:
+        con.close()
+    used: list[str] = []
+    monkeypatch.setattr(common, "_read", 0)
+    monkeypatch.setattr(common, "MSGSPEC_AFTER", 2)
+    for name in ("read_by_json", "read_by_msgspec"):
+        real = getattr(common, name)
+
+        def counted(cls: type, doc: str, text: str, real: Any = real, name: str = name) -> Any:
+            used.append(name)
+            return real(cls, doc, text)
+
+        monkeypatch.setattr(common, name, counted)
+    rows = [common.decoded(StoredJudgment, doc_id, data) for _ in range(4)]
+    assert used == ["read_by_json", "read_by_json", "read_by_msgspec", "read_by_msgspec"]
+    assert all(r == rows[0] for r in rows)
 
 
 def test_a_record_compressed_in_pieces_is_its_whole_json() -> None:

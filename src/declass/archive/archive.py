@@ -307,8 +307,7 @@ class Archive:
         """Judgments (one document or all) with their range under ``scale``,
         kept when that range lies within ``[low, high]`` (unmapped ones only
         when no bound is set), in document order; ``term``: only that term."""
-        from declass.stages.judgments.scales import BUILTIN as BUILTIN_SCALES  # (not for other questions)
-        from declass.stages.judgments.scales import load_scale, range_under
+        from declass.stages.judgments import BUILTIN as BUILTIN_SCALES  # (not the scales: their ranges are stored)
 
         doc_id = self.resolve(ref) if ref else None
         if scale in BUILTIN_SCALES:  # its ranges are stored: no need to read its file
@@ -316,6 +315,8 @@ class Archive:
                                              limit=bounded(limit), after=after)
         # a user's scale file: no column holds its ranges, so the judgments table is read through
         from dataclasses import replace
+
+        from declass.stages.judgments.scales import load_scale, range_under
 
         load_scale(scale)  # a bad scale fails here, once
         rows: list[tuple[int, StoredJudgment]] = []

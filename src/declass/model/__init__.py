@@ -11,29 +11,7 @@ are string enums (`declass.model.kinds`).
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from declass.model.kinds import BlockKind, EditOp, RedactionKind
-from declass.model.records import (
-    Dissent,
-    Edit,
-    Event,
-    Evidence,
-    Exemption,
-    Exported,
-    Horizon,
-    Judgment,
-    Mention,
-    MetadataField,
-    Redaction,
-    ReleasePair,
-    Span,
-    field_part,
-    field_text,
-    field_value,
-    from_dicts,
-    metadata_fields,
-    plain,
-    typed_metadata,
-)
+from declass.model.records import Exported, Span, from_dicts, plain
 
 if TYPE_CHECKING:
     from declass.model.document import (
@@ -48,19 +26,45 @@ if TYPE_CHECKING:
         Viewed,
         page_lookup,
     )
+    from declass.model.edit import Edit
+    from declass.model.event import Event
+    from declass.model.judgment import Dissent, Horizon, Judgment
+    from declass.model.kinds import BlockKind, EditOp, RedactionKind
+    from declass.model.mention import Mention
+    from declass.model.metadata import (
+        MetadataField,
+        field_part,
+        field_text,
+        field_value,
+        metadata_fields,
+        typed_metadata,
+    )
+    from declass.model.redaction import Evidence, Exemption, Redaction
+    from declass.model.release import ReleasePair
 
-_LAZY = frozenset({"Block", "Chunk", "Correction", "Document", "Furniture", "Line", "Page", "Source", "Viewed",
-                   "page_lookup"})
-"""The document and its parts load on first use (PEP 562): a store question reads typed
-records (`declass.model.records`) and need not pay for the document model and its text map."""
+_LAZY = {
+    **dict.fromkeys(("Block", "Chunk", "Correction", "Document", "Furniture", "Line", "Page", "Source", "Viewed",
+                     "page_lookup"), "declass.model.document"),
+    **dict.fromkeys(("Dissent", "Horizon", "Judgment"), "declass.model.judgment"),
+    **dict.fromkeys(("Evidence", "Exemption", "Redaction"), "declass.model.redaction"),
+    **dict.fromkeys(("MetadataField", "field_part", "field_text", "field_value", "metadata_fields",
+                     "typed_metadata"), "declass.model.metadata"),
+    "Edit": "declass.model.edit", "Event": "declass.model.event", "Mention": "declass.model.mention",
+    "ReleasePair": "declass.model.release",
+    **dict.fromkeys(("BlockKind", "EditOp", "RedactionKind"), "declass.model.kinds"),
+}
+"""Loaded on first use (PEP 562): the document and its parts (a store question reads typed records and need
+not pay for the document model and its text map), and each kind of record (`declass.model.records`: a
+question about judgments need not make the types of every other kind, nor the enums of kinds)."""
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(import_module("declass.model.document"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'declass.model' has no attribute {name!r}")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'declass.model' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
 
 
 __all__ = [

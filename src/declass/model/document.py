@@ -13,8 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
+from declass.model.edit import Edit
+from declass.model.event import Event
+from declass.model.judgment import Judgment
 from declass.model.kinds import BlockKind
-from declass.model.records import Edit, Event, Judgment, Mention, Redaction
+from declass.model.mention import Mention
+from declass.model.redaction import Redaction
 from declass.text.textmap import MappedText
 
 _T = TypeVar("_T")

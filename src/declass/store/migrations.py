@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from declass.store import paged, tables
 from declass.store.dialect import Dialect
+from declass.store.schema import current_version as current_version  # (where it was)
 
 Step = str | Callable[[Dialect], None]
 
@@ -329,11 +330,6 @@ LATEST = latest("sqlite")
 """The SQLite schema version this release writes."""
 
 
-def current_version(d: Dialect) -> int:
-    """The schema version of the database (0: no declass schema in it)."""
-    if not d.has_table("schema_migrations"):
-        return 0
-    return int(d.rows("SELECT coalesce(max(version), 0) AS v FROM schema_migrations")[0]["v"])
 
 
 def apply(d: Dialect, *, upto: int | None = None) -> list[int]:

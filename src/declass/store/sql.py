@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from declass.errors import StoreError
-from declass.store import migrations, tables
+from declass.store import schema, tables
 from declass.store.base import (
     DOCUMENT_COLUMNS,
     Hit,
@@ -65,10 +65,12 @@ class SQLStore(PagedQueries):
     def _open(self, d: Dialect, *, readonly: bool) -> int:
         """Bring the schema up to date (unless read-only) and check it; returns its version."""
         self.d, self.readonly = d, readonly
-        if not readonly:
+        version, latest = schema.current_version(d), schema.LATEST[d.name]
+        if not readonly and version < latest:  # (the migrations load only for an archive that needs them)
+            from declass.store import migrations
+
             migrations.apply(d)
-        version = migrations.current_version(d)
-        latest = migrations.latest(d.name)
+            version = schema.current_version(d)
         if version > latest:
             d.close()
             raise StoreError("E304", f"schema {version} > {latest}", path=self.where)

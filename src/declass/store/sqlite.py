@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from declass.errors import StoreError, UsageError
-from declass.store import migrations
+from declass.store import schema
 from declass.store.base import Hit, Prepared
 from declass.store.dialect import SQLiteDialect, connect_sqlite, sqlite_error
 from declass.store.sql import SQLStore
@@ -54,7 +54,7 @@ class SQLiteStore(SQLStore):
         d: SQLiteDialect | None = None
         try:
             d = SQLiteDialect(connect_sqlite(self.path, readonly=readonly), self.path)
-            d.latest = migrations.latest("sqlite")
+            d.latest = schema.LATEST["sqlite"]
             d.db.execute("PRAGMA foreign_keys = ON")
             if not readonly:
                 d.db.execute("PRAGMA journal_mode = WAL")

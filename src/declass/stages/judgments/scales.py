@@ -29,11 +29,11 @@ from typing import TYPE_CHECKING, Any
 
 from declass.datafile import load_yaml
 from declass.errors import UsageError
+from declass.stages.judgments import BUILTIN as BUILTIN  # (re-exported: the scales shipped)
 
 if TYPE_CHECKING:  # (the model loads with the records, not with the scales a store question reads)
     from declass.model import Judgment
 
-BUILTIN = ("kent", "icd203", "phia", "survey")
 DEFAULT = "kent"
 
 

@@ -1,0 +1,28 @@
+"""A dated event as stored (`StoredEvent`): the timeline's row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from declass.model.event import Event
+from declass.store.rows.common import CITED, Cited, decoded
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredEvent(Cited, Event):
+    """A dated event as stored (the timeline's row)."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("document", *Event.KEYS, *CITED)
+    OPTIONAL: ClassVar[frozenset[str]] = Event.OPTIONAL | set(CITED)
+
+    citation: str | None = None
+    doc_number: str | None = None
+    title: str | None = None
+
+    def keeps_none(self, key: str) -> bool:
+        return self.keeps_cited(key)
+
+    @classmethod
+    def from_data(cls, doc_id: str, data: str) -> StoredEvent:
+        return decoded(cls, doc_id, data)
