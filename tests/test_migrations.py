@@ -1,5 +1,6 @@
-"""The redaction and document totals (SQLite schema 19, PostgreSQL 13): the rows counted, on both
-backends, after an ingest, after a document is replaced, and backfilled in an archive written before them."""
+"""The maintained totals: of redactions and documents (SQLite schema 19, PostgreSQL 13), of events and edits
+(SQLite 20, PostgreSQL 14): the rows counted, on both backends, after an ingest, after a document is
+replaced, and backfilled in an archive written before them; the lists' totals read from them."""
 
 from __future__ import annotations
 
@@ -66,24 +67,87 @@ def test_totals_are_the_rows_counted(db: str, samples: Path, tmp_path: Path) -> 
         assert a.documents(limit=1, doc_type="Telegram").total == types.get("Telegram", 0) == 1
 
 
+def set_back(a: declass.Archive, versions: dict[str, int], drop: tuple[str, ...]) -> None:
+    """Make the archive as a release before the migrations from ``versions`` (per dialect) on wrote it:
+    their tables dropped, their versions not recorded."""
+    d = a.store.d
+    with d.transaction():
+        for table in drop:
+            d.execute(f"DROP TABLE {table}")
+        d.execute("DELETE FROM schema_migrations WHERE version >= ?", (versions[d.name],))
+
+
 def test_an_archive_written_before_the_totals_is_backfilled(db: str, samples: Path, tmp_path: Path) -> None:
-    """An archive one schema behind (the totals' tables absent, the migration not recorded) gains
-    them when opened, filled from the rows it holds."""
+    """An archive at schema 18 / PostgreSQL 12 (before the redaction and document totals, and the event and
+    edit totals after them) gains them when opened, filled from the rows it holds."""
     memo = tmp_path / "memo.txt"
     memo.write_text(WITHHELD)
     with declass.Archive(db) as a:
         a.ingest([samples, memo], workers=1)
-        want = counted(a)
-        latest = migrations.latest(a.store.d.name)
-        with a.store.d.transaction():
-            a.store.d.execute("DROP TABLE redaction_totals")
-            a.store.d.execute("DROP TABLE document_totals")
-            a.store.d.execute("DELETE FROM schema_migrations WHERE version = ?", (latest,))
-        assert migrations.current_version(a.store.d) == latest - 1
+        want, events_edits = counted(a), counted_events_edits(a)
+        set_back(a, {"sqlite": 19, "postgresql": 13},
+                 ("redaction_totals", "document_totals", "event_totals", "edit_totals"))
+        assert migrations.current_version(a.store.d) == {"sqlite": 18, "postgresql": 12}[a.store.d.name]
     with declass.Archive(db) as a:
-        assert migrations.current_version(a.store.d) == latest
-        assert kept(a) == want
+        assert migrations.current_version(a.store.d) == migrations.latest(a.store.d.name)
+        assert kept(a) == want and kept_events_edits(a) == events_edits
         assert a.redaction_report(limit=1)["corpus"]["markers"] == sum(r[2] for r in want[0] if r[0] == "marker") > 0
+
+
+EVENTS = "SELECT coalesce(kind, '') AS kind, count(*) AS n FROM events GROUP BY coalesce(kind, '') ORDER BY 1"
+EDITS = "SELECT op, count(*) AS n FROM edits GROUP BY op ORDER BY 1"
+
+
+def counted_events_edits(a: declass.Archive) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    return ints(a.store._rows(EVENTS)), ints(a.store._rows(EDITS))
+
+
+def kept_events_edits(a: declass.Archive) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    return (ints(a.store._rows("SELECT kind, n FROM event_totals ORDER BY 1")),
+            ints(a.store._rows("SELECT op, n FROM edit_totals ORDER BY 1")))
+
+
+def page_totals(a: declass.Archive) -> dict[str, int]:
+    """Each list's total as a page of it says, beside the rows counted."""
+    n = lambda sql, *args: int(a.store._rows(sql, list(args))[0]["n"])  # noqa: E731
+    out = {"timeline": (a.timeline(limit=2).total, n("SELECT count(*) AS n FROM events")),
+           "edits": (a.edits(limit=2).total, n("SELECT count(*) AS n FROM edits")),
+           "redactions": (a.store.redactions_page(limit=2).total, n("SELECT count(*) AS n FROM redactions")),
+           "judgments": (a.store.judgment_count(), n("SELECT count(*) AS n FROM judgments"))}
+    for op in ("delete", "insert", "note"):
+        out[f"edits {op}"] = (a.edits(op=op, limit=2).total, n("SELECT count(*) AS n FROM edits WHERE op = ?", op))
+    for kind in ("marker", "withheld_block"):
+        out[f"redactions {kind}"] = (a.store.redactions_page(kind=kind, limit=2).total,
+                                     n("SELECT count(*) AS n FROM redactions WHERE kind = ?", kind))
+    out["redactions 25X1"] = (a.store.redactions_page(exemption="25X1", limit=2).total,
+                              n("SELECT count(*) AS n FROM redactions WHERE exemption = '25X1'"))
+    out["redactions marker 25X1"] = (a.store.redactions_page(kind="marker", exemption="25X1", limit=2).total,
+                                     n("SELECT count(*) AS n FROM redactions WHERE kind = 'marker'"
+                                       " AND exemption = '25X1'"))
+    return out
+
+
+def test_event_and_edit_totals_are_the_rows_counted(db: str, samples: Path, tmp_path: Path) -> None:
+    """After an ingest and after a document is replaced by a version with fewer events and edits, the kept
+    event and edit totals are the rows counted, and every list's total (the timeline, the edits by
+    operation, the redactions by kind and exemption, the judgments) is what counting its rows gives."""
+    memo = tmp_path / "memo.txt"
+    memo.write_text(WITHHELD + "\n5. The talks will end ~~on 1 May 1955~~ ^{by 1 June 1955}.\n")
+    with declass.Archive(db) as a:
+        a.ingest([samples, memo], workers=1)
+        before = kept_events_edits(a)
+        assert before == counted_events_edits(a) and before[0] and before[1]
+        totals = page_totals(a)
+        assert all(page == rows for page, rows in totals.values()), totals
+        assert totals["timeline"][0] > 0 and totals["edits delete"][0] > 0 and totals["redactions 25X1"][0] > 0
+        memo.write_text(RELEASED)
+        assert a.ingest([memo], workers=1).count("replaced") == 1
+        after = kept_events_edits(a)
+        assert after == counted_events_edits(a) and after != before
+        totals = page_totals(a)
+        assert all(page == rows for page, rows in totals.values()), totals
+        one = a.store._rows("SELECT doc_id, count(*) AS n FROM edits GROUP BY doc_id ORDER BY doc_id")[0]
+        assert a.edits(one["doc_id"], limit=1).total == int(one["n"]) > 1  # one document's: counted in it
 
 
 def test_a_text_filter_counts_up_to_a_bound(db: str, samples: Path, tmp_path: Path,

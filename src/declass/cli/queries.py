@@ -6,7 +6,6 @@ their exit codes are therefore the same either way.  Rich loads only where a tab
 
 from __future__ import annotations
 
-import csv
 import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
@@ -94,6 +93,8 @@ def judgments(doc: str | None = None, db: str | None = None, scale: str = "kent"
                 "dissent": "; ".join(x.by for x in r.dissent)}
 
     if as_csv:
+        import csv
+
         w = csv.DictWriter(sys.stdout, fieldnames=JUDGMENT_COLUMNS, extrasaction="ignore")
         w.writeheader()
         w.writerows(flat(r) for r in rows)

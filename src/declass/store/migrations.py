@@ -312,6 +312,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               postgresql=(12, tables.V18)),
     Migration("redactions by kind and exemption, documents and pages by type, kept up to date",
               sqlite=(19, tables.V19), postgresql=(13, tables.V19)),
+    Migration("events by kind and edits by operation, kept up to date", sqlite=(20, tables.V20),
+              postgresql=(14, tables.V20)),
 )
 
 

@@ -10,7 +10,7 @@ No method reads the compressed records.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from declass.errors import UsageError
@@ -253,7 +253,8 @@ class PagedQueries:
         return [(int(r["seq"]), StoredJudgment.from_data(r["doc_id"], r["data"], r["doc_date"])) for r in rows]
 
     def judgment_count(self) -> int:
-        return int(self._rows("SELECT count(*) AS n FROM judgments")[0]["n"])
+        """How many judgments the archive holds (the maintained totals by term)."""
+        return int(self._rows("SELECT coalesce(sum(n), 0) AS n FROM term_totals")[0]["n"])
 
     def judgment_entities(self) -> list[JudgmentClaim]:
         """Every judgment (in document order) with the entities named within it: what linking reads."""
@@ -343,11 +344,22 @@ class PagedQueries:
             return self._events_of_entities(entity_ids, where, params, limit, after)
         else:
             source = count_source = "events e"
+        kept = not where  # every event: counted in the maintained totals, not walked
         page = self._page(select="e.doc_id, e.seq, e.date, e.start, e.data", source=source, where=where,
                           params=params, order=(f"{t}.date", f"{t}.doc_id", f"{t}.start", f"{t}.seq"),
                           key=lambda r: (r["date"], r["doc_id"], r["start"], r["seq"]), limit=limit, after=after,
-                          count=(count_source, params))
+                          count=(count_source, params), total=not kept)
+        if kept:
+            page.total = self._kept_total("event_totals", {})
         return page.map(_event)
+
+    def _kept_total(self, table: str, equal: Mapping[str, str | None]) -> int:
+        """How many rows there are in all (or with the columns ``equal`` gives: a None or empty value, any),
+        from a table of maintained totals (`tables.V19`, `tables.V20`)."""
+        given = {col: val for col, val in equal.items() if val}
+        cond = "".join(f" AND {col} = ?" for col in given)
+        return int(self._rows(f"SELECT coalesce(sum(n), 0) AS n FROM {table} WHERE 1=1{cond}", list(given.values()))
+                   [0]["n"])
 
     def _events_from(self, start: str, end: str | None, limit: int | None, after: str | None) -> Page[StoredEvent]:
         """Events overlapping ``[start, end]``: those dated in it (a range of the date index) and,
@@ -423,18 +435,24 @@ class PagedQueries:
         from declass.store.rows import StoredRedaction
 
         page = self._in_document_order("redactions", {"doc_id": doc_id, "exemption": exemption, "kind": kind},
-                                       limit, after)
+                                       limit, after, kept="redaction_totals")
         return page.map(lambda r: StoredRedaction.from_data(r["doc_id"], r["data"]))
 
     def _in_document_order(self, source: str, equal: dict[str, str | None], limit: int | None,
-                           after: str | None) -> Page[dict[str, Any]]:
+                           after: str | None, *, kept: str | None = None) -> Page[dict[str, Any]]:
         """A page of a per-document table's rows (``doc_id, seq, doc_date, data``) by date, document
-        and place, those whose columns equal the values ``equal`` gives (a None or empty value: any)."""
+        and place, those whose columns equal the values ``equal`` gives (a None or empty value: any).
+        ``kept``: the table of maintained totals that counts them across documents (by the same columns),
+        read instead of counting the rows unless the page is one document's."""
         given = {col: val for col, val in equal.items() if val}
-        return self._page(select="doc_id, seq, doc_date, data", source=source,
+        counted = kept is None or "doc_id" in given
+        page = self._page(select="doc_id, seq, doc_date, data", source=source,
                           where=[f"{col} = ?" for col in given], params=list(given.values()),
                           order=("doc_date", "doc_id", "seq"), key=lambda r: (r["doc_date"], r["doc_id"], r["seq"]),
-                          limit=limit, after=after)
+                          limit=limit, after=after, total=counted)
+        if not counted and kept is not None:
+            page.total = self._kept_total(kept, given)
+        return page
 
     def redaction_documents(self, *, doc_id: str | None = None, sort: str = "date", limit: int | None = None,
                             after: str | None = None, redactions: bool = True) -> Page[RedactionDocument]:
@@ -500,7 +518,7 @@ class PagedQueries:
         """Handwritten edits in document order, optionally of one document or operation."""
         from declass.store.rows import StoredEdit
 
-        page = self._in_document_order("edits", {"doc_id": doc_id, "op": op}, limit, after)
+        page = self._in_document_order("edits", {"doc_id": doc_id, "op": op}, limit, after, kept="edit_totals")
         return page.map(lambda r: StoredEdit.from_data(r["doc_id"], r["data"], r["doc_date"]))
 
     def redaction_totals(self) -> dict[str, Any]:

@@ -19,7 +19,6 @@ import json
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from declass.errors import StoreError
@@ -46,6 +45,8 @@ CHUNK = 500
 
 
 def _now() -> str:
+    from datetime import UTC, datetime  # (when writing: a question never loads it)
+
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
@@ -152,8 +153,10 @@ class SQLStore(PagedQueries):
         redactions = [tuple(r.values()) for r in self._rows(
             f"SELECT {quoted(tables.REDACTION_COLUMNS)} FROM redactions WHERE doc_id = ?", [doc_id])]
         doc = self._rows("SELECT doc_type, pages FROM documents WHERE id = ?", [doc_id])
+        kinds = [r["kind"] for r in self._rows("SELECT kind FROM events WHERE doc_id = ?", [doc_id])]
+        ops = [r["op"] for r in self._rows("SELECT op FROM edits WHERE doc_id = ?", [doc_id])]
         return tables.totals(mentions, judgments, ranges, redactions,
-                             (doc[0]["doc_type"], doc[0]["pages"]) if doc else None)
+                             (doc[0]["doc_type"], doc[0]["pages"]) if doc else None, event_kinds=kinds, edit_ops=ops)
 
     def _remove(self, doc_id: str) -> None:
         """Take a stored document out (before its new version goes in), with its share of the totals."""
