@@ -139,24 +139,36 @@ def test_a_title_before_a_lower_cased_name() -> None:
 
 
 @pytest.mark.parametrize(("text", "name"), [
-    ("1. The cables were read. M . Vantongeren noted that these had been discussed.", "Vantongeren"),
-    ("1. It was over. , r. Pellagrew said that the only evidence was thin.", "Pellagrew"),
-    ("1. In conclusion, Mr, Wendholt stated that it was so.", "Wendholt"),
-    ("33. Memorandum From Harold 4. Vantongeren of the Staff", "Harold 4. Vantongeren"),
+    ("1. The cables were read. D . Vantongeren noted that these had been discussed.", "Vantongeren"),  # r as a space
+    ("1. It was over. , s. Pellagrew said that the only evidence was thin.", "Pellagrew"),  # the capital lost
+    ("1. In conclusion, Dr, Wendholt stated that it was so.", "Wendholt"),  # the point read as a comma
+    ("1. Then Gcn. Tolliver left.", "Tolliver"),  # e read as c
+    ("1. Then Adrn. Quarmby left.", "Quarmby"),  # m read as rn
+    ("1. Then Co1. Harnwick left.", "Harnwick"),  # l read as 1
+    ("1. Then Lorcl Brackenfield left.", "Brackenfield"),  # d read as cl
+    ("1. Then Arnbassador Wendholt left.", "Wendholt"),  # a long title: one confusion
+    ("1. Then Genoral Tolliver left.", "Tolliver"),  # a long title: one edit
+    ("33. Memorandum From Harold 8. Vantongeren of the Staff", "Harold 8. Vantongeren"),  # B read as 8
 ])
-def test_a_damaged_honorific_or_initial_still_marks_the_name(text: str, name: str) -> None:
+def test_a_damaged_title_honorific_or_initial_still_marks_the_name(text: str, name: str) -> None:
     assert name in _names(text), _people(text)
 
 
-@pytest.mark.parametrize("text", ["1. We went to the r. Store on foot.", "1. The M . Street office closed."])
+@pytest.mark.parametrize("text", ["1. We went to the s. Store on foot.", "1. The D . Street office closed.",
+                                  "1. They climbed Mt. Quarmby.", "1. Then Gcn. Motors left.",
+                                  "1. Its aims:\n\n= t. Wendholt's economic aims grew."])
 def test_no_honorific_in_ordinary_words(text: str) -> None:
-    assert not [t for t, m in _people(text) if m == "person:title"]
+    """A short title damaged is a weaker cue: the word after it must be no English word ("Store",
+    "Street", "Motors"); a word no letter shape turns into a title is none ("Mt."); a lone small
+    letter and a point is a list's point unless it is an honorific's ("t.", not "r.")."""
+    assert not [t for t, m in _people(text) if m == "person:title"], _people(text)
 
 
-LETTER = "Oear Brackenfield:\n\nI recall our talks.\n\nSincerely,\n\nHarold W.\n\n2 Airgram A-138."
+LETTER = "Oame Brackenfield:\n\nI recall our talks.\n\nSincerely,\n\nHarold W.\n\n2 Airgram A-138."
 
 
 def test_a_letters_signature_and_its_damaged_salutation() -> None:
+    """The salutation's honorific (Dame, its D read as O: one glyph stands for both) marks the name."""
     people = _people(LETTER)
     assert ("Brackenfield", "person:title") in people and ("Harold W.", "person:signature") in people
 
@@ -212,11 +224,11 @@ def test_damaged_names_on_arbitrary_text(text: str) -> None:
 
 
 def test_a_sentence_ending_in_a_name_is_no_the_before_a_title() -> None:
-    """Regression: "... of the Tachens. Amnassador icdge thought" read "the Tachens." as "the" before the title."""
-    assert "wendhalt" in _names("1. They left the Tachens. Ambassador wendhalt thought this would be good.")
+    """Regression: "the <Place>." ending the sentence before a title was read as "the" before the title."""
+    assert "wendhalt" in _names("1. They left the Morrow Keys. Ambassador wendhalt thought this would be good.")
 
 
 def test_a_damaged_office_word_is_no_name() -> None:
-    """Regression (a scan's list): "Under Secretary of State Tor Economic Affaars" named "Affaars"."""
-    assert not _names("1. Present was the Under Secretary of State Tor Economic Affaars.")
+    """Regression: an office's last word damaged ("Affalrs") was left as the name after the office."""
+    assert not _names("1. Present was the Under Secretary of State For Political Affalrs.")
     assert _names("1. Present was the Under Secretary of State Tolliver.") == ["Tolliver"]

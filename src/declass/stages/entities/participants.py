@@ -10,8 +10,8 @@ read here from the source's own lines, each line on its own:
 
 * an office code and its dashes before the name are dropped ("FE--", "NA -");
 * "The President", "The Secretary of State": an office, no name;
-* a title (its first letter in either case, or OCR-damaged) followed by a
-  name makes that name a person's;
+* a title (its first letter in either case, or OCR-damaged: ``cue_words``)
+  followed by a name makes that name a person's;
 * without a title, a name of two words or more followed by a comma or a dash
   and the office ("Kiichi Miyazawa, Member of the Upper House") is one, if
   not every word of it is an English word.
@@ -26,7 +26,8 @@ from collections.abc import Iterator
 
 from rapidfuzz.distance import Levenshtein
 
-from declass.stages.entities.persons import Found, damaged_title, name_ok, trim_office
+from declass.stages.entities import cue_words
+from declass.stages.entities.persons import Found, TitleAt, name_ok, trim_office
 from declass.text.personal_names import NAME_SEQ, NAME_WORD, Cues, cues, is_word, tokens
 from declass.text.textmap import MappedText
 
@@ -50,15 +51,23 @@ def _heading(line: str, c: Cues) -> bool:
                for h in c.list_headings)
 
 
-def _title_shadow(rest: str) -> str:
-    """``rest`` as a name list would print it: the first letter a capital, quotes as spaces, a
-    damaged title written intact, an initial's comma a point; letter for letter, so offsets keep."""
+_FIRST = re.compile(rf"{NAME_WORD}[.,]?|[A-Z] [.,]")
+
+
+def _shadow(rest: str) -> str:
+    """``rest`` as a name list would print it: the first letter a capital, quotes as spaces, an
+    initial's comma a point; letter for letter, so offsets keep."""
     shadow = (rest[:1].upper() + rest[1:]).translate(_QUOTES)
-    shadow = _COMMA_INITIAL.sub(r"\1.", shadow)
-    first = re.match(NAME_WORD, shadow)
-    if first and (t := damaged_title(first.group())) is not None:
-        shadow = t + shadow[len(t) :]
-    return shadow
+    return _COMMA_INITIAL.sub(r"\1.", shadow)
+
+
+def _opening_title(shadow: str, c: Cues) -> TitleAt:
+    """The line's first word as a title read through damage ("Ambassadcr", "Mr,"), else as printed."""
+    first = _FIRST.match(shadow)
+    if first is not None and first.group() not in c.title_starts \
+            and (read := cue_words.title(first.group())) is not None:
+        return TitleAt(0, first.end(), read[0], True, read[1])
+    return TitleAt(0, 0, "")
 
 
 def entry(line: str, c: Cues | None = None) -> Found | None:
@@ -70,16 +79,19 @@ def entry(line: str, c: Cues | None = None) -> Found | None:
     rest = line[i:]
     if not rest or rest.split(None, 1)[0].lower() == "the":
         return None  # "The President", "The Secretary of State": an office
-    shadow = _title_shadow(rest)
-    m = c.title_re.match(shadow)
-    if m is not None:
-        s, e, title = m.start("name"), m.end("name"), m.group("title")
+    shadow = _shadow(rest)
+    opening = _opening_title(shadow, c)
+    hit = opening.match(shadow, c.title_re)
+    if hit is not None:
+        m, shift = hit
+        s, e = m.start("name") + shift, m.end("name") + shift
+        title = m.group("title") if not opening.damaged or opening.names else None
         if m.group("office"):  # "Secretary of Defense McNamara"
             trimmed = trim_office(m.group("name"), s, c)
             if trimmed is None:
                 return None
             s = trimmed[0]
-        strong = True
+        strong = opening.strong()
     elif (n := _NAME.match(shadow)) is not None:
         s, e, title = n.start(), n.end(), None
         words = [t for t in tokens(n.group()) if not t.endswith(".")]
@@ -114,9 +126,6 @@ _CLOSE = re.compile(r"^[^\S\n]*(?:Sincerely|Respectfully|Faithfully|Cordially|Yo
                     r"[A-Za-z ]{0,16},[^\S\n]*\n(?:[^\S\n]*\n){0,3}", re.M)
 _SIGNATURE = re.compile(rf"[^\S\n]*(?P<name>{NAME_WORD}(?:[^\S\n]+(?:[A-Z]\.|{NAME_WORD})){{0,3}})[.,]?[^\S\n]*$",
                         re.M)
-# a salutation whose "Dear" OCR damaged ("Oear Averell:"), alone on its line
-_SALUTATION = re.compile(rf"^[^\S\n]*(?P<dear>[A-Z][a-z]{{3}})[^\S\n]+(?P<name>{NAME_SEQ})[^\S\n]*[:,][^\S\n]*$",
-                         re.M)
 
 
 def _signatures(source: str, c: Cues) -> Iterator[Found]:
@@ -133,22 +142,11 @@ def _signatures(source: str, c: Cues) -> Iterator[Found]:
             yield Found(sig.start("name"), sig.end("name"), "signature")
 
 
-def _salutations(source: str, c: Cues) -> Iterator[Found]:
-    """A letter's salutation whose "Dear" lost a letter to OCR ("Oear Averell:")."""
-    if "ear " not in source:
-        return
-    for m in _SALUTATION.finditer(source):
-        dear = m.group("dear")
-        if dear != "Dear" and dear.endswith("ear") and not is_word(dear) \
-                and name_ok(m.group("name"), c, frozenset(), strong=True):
-            yield Found(m.start("name"), m.end("name"), "title", "Dear")
-
-
 def listed(source: str) -> list[Found]:
-    """The participants every list of ``source`` names, the signature under a letter's close and
-    the name of a damaged salutation, as source spans."""
+    """The participants every list of ``source`` names, and the signature under a letter's close, as
+    source spans."""
     c = cues()
-    out: list[Found] = [*_signatures(source, c), *_salutations(source, c)]
+    out: list[Found] = [*_signatures(source, c)]
     for h in _HEAD.finditer(source):
         if not _heading(h.group("h"), c):
             continue

@@ -4,7 +4,8 @@ The gazetteer cannot know every official, so a person is also recognised by
 the cues a reader uses (``data/person_names.yaml`` lists them with sources):
 
 * a title or honorific before a name ("Mr. McConaughy", "Ambassador Berger",
-  "Lieutenant Colonel Kim Chong-pil", "Generals Taylor and Decker");
+  "Lieutenant Colonel Kim Chong-pil", "Generals Taylor and Decker"), also
+  through OCR damage (``cue_words``: "Amnassador Berger", "Gcn. Taylor");
 * a name shaped like one: initials ("Allen W. Dulles", "U. Alexis Johnson"),
   a known given name ("Roger Hilsman"), an East Asian surname before a
   romanised given name ("Chou En-lai", "Park Chung Hee", "Chang Myon");
@@ -25,8 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
-
+from declass.stages.entities import cue_words
 from declass.stages.entities.damage import intact_surname
 from declass.text import lexicon
 from declass.text.personal_names import (
@@ -46,7 +46,7 @@ from declass.text.personal_names import (
     tokens,
 )
 
-__all__ = ["Found", "damaged_title", "eponym_after", "find", "given_names_before", "intact_surname", "name_ok",
+__all__ = ["Found", "TitleAt", "eponym_after", "find", "given_names_before", "intact_surname", "name_ok",
            "surname_pattern", "surnames", "trim_office"]
 
 _NAME_RE = re.compile(rf"(?=[{UPPER}]){NAME_SEQ}")
@@ -57,6 +57,32 @@ _BEFORE = re.compile(rf"({NAME_WORD}|{INITIAL})[ \n]")
 _NEXT_WORD = re.compile(rf"[ \n]+({NAME_WORD})")
 _THE_BEFORE = re.compile(rf"\b[Tt]he(?:[ \n]+[{UPPER}][\w-]*)*[ \n]+$")  # "the (Prime) Minister"
 _MORE = re.compile(rf"(?:,[ \n]+|[ \n]+and[ \n]+|,[ \n]+and[ \n]+)(?P<n>{NAME_SEQ})")
+_REACH = 240  # characters after a damaged title within which its office and name are read
+
+@dataclass(frozen=True, slots=True)
+class TitleAt:
+    """A title, honorific or salutation in a text, ``text[start:end]``, as printed or damaged."""
+
+    start: int
+    end: int
+    reads: str  # the word intact ("Mr." for "Mr,"): the title's pattern is matched from it
+    damaged: bool = False
+    names: str | None = None  # the title a damaged word names; None when several honorifics fit ("r.")
+
+    def match(self, text: str, pattern: re.Pattern[str]) -> tuple[re.Match[str], int] | None:
+        """``pattern`` matched at the title read intact, and what to add to the match's offsets for
+        ``text``'s: the words after the title keep their offsets, the title's own may not."""
+        if not self.damaged:
+            m = pattern.match(text, self.start)
+            return None if m is None else (m, 0)
+        m = pattern.match(self.reads + text[self.end : self.end + _REACH])
+        return None if m is None else (m, self.end - len(self.reads))
+
+    def strong(self) -> bool:
+        """Is the word as good a cue as printed?  A short title damaged ("M .", "r.") has near
+        neighbours that are no title: the name after it must be no English word, or a known name."""
+        return not self.damaged or cue_words.is_long(self.reads)
+
 
 @dataclass(frozen=True, slots=True)
 class Found:
@@ -82,37 +108,26 @@ def trim_office(name: str, start: int, c: Cues) -> tuple[int, str] | None:
     return start + toks[0].start(), name[toks[0].start():]
 
 
-@lru_cache(maxsize=65536)
-def damaged_not_name(word: str) -> bool:
-    """Is ``word`` (six letters or more, no dictionary word) one letter off a word that is never a
-    name ("Affaars" for Affairs: "Under Secretary of State for Economic Affaars")?"""
-    if len(word) < 6 or is_word(word):
-        return False
-    return any(abs(len(n) - len(word)) <= 1 and Levenshtein.distance(n, word, score_cutoff=1) <= 1
-               for n in cues().not_names if len(n) >= 6)
-
-
 def name_ok(name: str, c: Cues, known: frozenset[str], strong: bool) -> bool:
     toks = [t for t in tokens(name) if not t.endswith(".")]
     if not toks or toks[0] in c.not_names or toks[-1] in c.not_names or toks[0] in c.title_starts:
         return False  # "Mr. President", "Dear Sir": an office addressed, not a name
-    if len(toks) == 1 and damaged_not_name(toks[0]):
-        return False
+    if len(toks) == 1 and cue_words.damaged(toks[0], "not_name"):
+        return False  # a word that is never a name, damaged ("Econornic Affaxrs")
     if strong or any(t in known for t in toks):
         return True
     return any(not is_word(t) for t in toks)
 
 
-def _by_title(text: str, taken: bytearray, c: Cues, known: frozenset[str], caps: list[re.Match[str]]) -> list[Found]:
+def _by_title(text: str, taken: bytearray, c: Cues, known: frozenset[str], titles: list[TitleAt]) -> list[Found]:
     out: list[Found] = []
-    for tok in caps:
-        if tok.group() not in c.title_starts:
+    for t in titles:
+        hit = t.match(text, c.title_re)
+        if hit is None:
             continue
-        m = c.title_re.match(text, tok.start())
-        if m is None:
-            continue
+        m, shift = hit
         title = m.group("title")
-        ns, name = m.start("name"), m.group("name")
+        ns, name = m.start("name") + shift, m.group("name")
         office = m.group("office")
         if office and any(w in c.given or w in c.east_asian for w in office.split()):
             continue  # "Foreign Minister of Chang Myon's government": a name, not an office
@@ -123,34 +138,38 @@ def _by_title(text: str, taken: bytearray, c: Cues, known: frozenset[str], caps:
             ns, name = trimmed
         if title in c.plural_titles:
             names = [(ns, name)]
-            pos = m.end("name")
+            pos = m.end("name") + shift
             while more := _MORE.match(text, pos):
                 names.append((more.start("n"), more.group("n")))
                 pos = more.end()
         else:
             names = [(ns, name)]
-        strong = (title in c.honorifics or title in c.strong_titles or title in c.plural_titles
-                  or bool(m.group("office")))  # "Secretary of Defense Gates"
+        strong = t.strong() and (title in c.honorifics or title in c.strong_titles or title in c.plural_titles
+                                 or bool(m.group("office")))  # "Secretary of Defense Gates"
+        named = title if not t.damaged or t.names is not None else None
         for s, n in names:
             e = s + len(n)
             if _free(taken, s, e) and name_ok(n, c, known, strong):
-                out.append(Found(s, e, "title", title))
+                out.append(Found(s, e, "title", named))
     return out
 
 
-def _lower_after_title(text: str, taken: bytearray, c: Cues, titles: list[re.Match[str]]) -> list[Found]:
+def _lower_after_title(text: str, taken: bytearray, c: Cues, titles: list[TitleAt]) -> list[Found]:
     """A title, then a lower-case word no dictionary knows: a name whose first letter OCR
     lower-cased ("Minister ikeda", "Ambassador icdge")."""
     out = []
-    for tok in titles:
-        m = c.lower_name_re.match(text, tok.start())
-        if m is None or m.group("title") in c.weak_titles or len(m.group("name")) < 5 \
-                or _THE_BEFORE.search(text, max(0, tok.start() - 40), tok.start()):
+    for t in titles:
+        hit = t.match(text, c.lower_name_re)
+        if hit is None:
+            continue
+        m, shift = hit
+        if not t.strong() or m.group("title") in c.weak_titles or len(m.group("name")) < 5 \
+                or _THE_BEFORE.search(text, max(0, t.start - 40), t.start):
             continue  # "The Prime Minister replied": an office, no name after it
-        s, e = m.span("name")
+        s, e = m.start("name") + shift, m.end("name") + shift
         name = m.group("name")
         if _free(taken, s, e) and not lexicon.is_word(name) and name.capitalize() not in lexicon.names():
-            out.append(Found(s, e, "title", m.group("title")))
+            out.append(Found(s, e, "title", m.group("title") if not t.damaged or t.names else None))
     return out
 
 
@@ -303,61 +322,41 @@ def _addressed(text: str, taken: bytearray, c: Cues, caps: list[re.Match[str]]) 
     return out
 
 
-@lru_cache(maxsize=1)
-def _long_titles() -> dict[tuple[int, str], tuple[str, ...]]:
-    """The one-word titles of six letters or more, by (length, first letter)."""
-    out: dict[tuple[int, str], list[str]] = {}
-    for t in cues().title_starts:
-        if len(t) >= 6 and t.isalpha():
-            out.setdefault((len(t), t[0]), []).append(t)
-    return {k: tuple(v) for k, v in out.items()}
+# an initial read as a glyph of like shape after a given name ("Harold 4. Quarmby": data/letter_shapes.tsv)
+_GLYPH_INITIAL = re.compile(rf"(?P<given>[{UPPER}][{LOWER}]+) (?P<glyph>[^\sA-Za-z])(?=\. [{UPPER}][{LOWER}])")
 
 
-@lru_cache(maxsize=65536)
-def damaged_title(word: str) -> str | None:
-    """The title an OCR-damaged capitalised ``word`` is: one letter replaced, the first
-    kept, no dictionary word ("Amnassador", "Generats"), if exactly one title fits."""
-    if len(word) < 6 or not word.isalpha() or word in cues().title_starts or lexicon.is_word(word):
-        return None
-    near = [t for t in _long_titles().get((len(word), word[0]), ())
-            if sum(a != b for a, b in zip(t, word, strict=True)) == 1]
-    return near[0] if len(near) == 1 else None
-
-
-# "Mr." with a letter lost or its point read as a comma ("M . Hilsman", "Mr, FitzGerald")
-_DAMAGED_MISTER = re.compile(rf"(?<![\w.])(?:M \.|Mr,)(?=[ \n]+[{UPPER}])")
-# "Mr." that lost its M after a sentence ("purposes. r. Sheppard said")
-_LOST_M = re.compile(rf"(?<=[ \n])r\.[ \n]+(?P<name>{NAME_WORD})")
-# an initial read as a digit after a given name ("Robert 4. Johnson")
-_DIGIT_INITIAL = re.compile(rf"(?P<given>[{UPPER}][{LOWER}]+) (?P<digit>[0-9])(?=\. [{UPPER}][{LOWER}])")
-
-
-def _restored(text: str, caps: Iterable[re.Match[str]], c: Cues) -> str:
-    """``text`` with OCR-damaged titles ("Atbassadors Berger", "M . Hilsman") and initials
-    ("Robert 4. Johnson") written intact, letter for letter in place, so every span keeps."""
-    fixes = [(m.start(), t) for m in caps if (t := damaged_title(m.group())) is not None]
-    if "M ." in text or "Mr," in text:
-        fixes.extend((m.start(), "Mr.") for m in _DAMAGED_MISTER.finditer(text))
-    fixes.extend((m.start("digit"), "I") for m in _DIGIT_INITIAL.finditer(text) if m.group("given") in c.given)
+def _initials_restored(text: str, c: Cues) -> str:
+    """``text`` with each initial OCR read as a glyph of like shape written as a letter it stands
+    for, in place, so every span keeps ("Harold 4. Quarmby" -> "Harold A. Quarmby")."""
+    fixes = [(m.start("glyph"), min(read)) for m in _GLYPH_INITIAL.finditer(text)
+             if m.group("given") in c.given and (read := cue_words.damaged(m.group("glyph") + ".", "initial"))]
     if not fixes:
         return text
     out = list(text)
-    for s, t in fixes:
-        out[s : s + len(t)] = t
+    for at, initial in fixes:
+        out[at] = initial[0]
     return "".join(out)
 
 
-def _lost_m(text: str, taken: bytearray, c: Cues) -> list[Found]:
-    """A name after "r." that stands for "Mr." ("r. Sheppard said"): a capitalised word no
-    dictionary or gazetteer knows."""
-    out = []
-    for m in _LOST_M.finditer(text):
-        s, e = m.span("name")
-        name = m.group("name")
-        if _free(taken, s, e) and len(name) >= 4 and name not in c.not_names and not is_word(name) \
-                and name not in lexicon.names():
-            out.append(Found(s, e, "title", "Mr."))
-    return out
+def titles_in(text: str, taken: bytearray, caps: Iterable[re.Match[str]]) -> list[TitleAt]:
+    """The titles, honorifics and salutations of ``text`` outside ``taken``, as printed (``caps``:
+    its capitalised words) or damaged (``cue_words``), in text order."""
+    c = cues()
+    out: dict[int, TitleAt] = {}
+    for m in caps:
+        g = m.group()
+        if g in c.title_starts:
+            out[m.start()] = TitleAt(m.start(), m.end(), g)
+        elif len(g) >= cue_words.LONG and (read := cue_words.title(g)) is not None:
+            out[m.start()] = TitleAt(m.start(), m.end(), read[0], True, read[1])
+    for m in cue_words.SHORT_TOKEN.finditer(text):
+        g = m.group()
+        if m.start() in out or taken[m.start()] or g in c.title_starts:
+            continue
+        if (read := cue_words.title(g)) is not None:
+            out[m.start()] = TitleAt(m.start(), m.end(), read[0], True, read[1])
+    return [out[k] for k in sorted(out)]
 
 
 def find(text: str, taken: bytearray, known: frozenset[str] = frozenset(),
@@ -372,22 +371,17 @@ def find(text: str, taken: bytearray, known: frozenset[str] = frozenset(),
         if _free(mark, f.start, f.end):
             found.append(f)
             mark[f.start : f.end] = b"\x01" * (f.end - f.start)
-    titles: list[re.Match[str]] = []
-    damaged: list[re.Match[str]] = []
+    caps: list[re.Match[str]] = []
     starts: list[re.Match[str]] = []
     lone: list[re.Match[str]] = []
     speaking: list[re.Match[str]] = []
     addressed: list[re.Match[str]] = []
-    title_starts, given, east_asian, speech_starts = c.title_starts, c.given, c.east_asian, c.speech_starts
-    long_titles = _long_titles()
+    given, east_asian, speech_starts = c.given, c.east_asian, c.speech_starts
     for m in _CAP_TOKEN.finditer(text):  # one pass sorts the capitalised words by the cues they may open
         if taken[m.start()]:
             continue
+        caps.append(m)
         g = m.group()
-        if g in title_starts:
-            titles.append(m)
-        elif len(g) >= 6 and (len(g), g[0]) in long_titles:  # perhaps a damaged title
-            damaged.append(m)
         if g in given or g in east_asian or (len(g) == 2 and g[1] == "."):
             starts.append(m)
             if g in east_asian and len(g) >= 3:
@@ -398,16 +392,12 @@ def find(text: str, taken: bytearray, known: frozenset[str] = frozenset(),
             speaking.append(m)
         if nxt == "to" or nxt == "th":
             addressed.append(m)
-    shadow = _restored(text, damaged, c)
-    if shadow is not text:
-        titles = [m for m in _CAP_TOKEN.finditer(shadow) if m.group() in title_starts and not taken[m.start()]]
-    lost_m = " r." in text or "\nr." in text  # what `_LOST_M` and `Cues.possessor_re` need to match at all
+    titles = titles_in(text, taken, caps)
     possessed = "'s" in text or "\u2019s" in text
-    if not (titles or starts or speaking or addressed or lost_m or possessed or "(" in text or "ed by" in text
+    if not (titles or starts or speaking or addressed or possessed or "(" in text or "ed by" in text
             or "ed\nby" in text):
         return found
-    for f in [*_by_title(shadow, mark, c, known, titles), *_lower_after_title(shadow, mark, c, titles),
-              *(_lost_m(text, mark, c) if lost_m else ())]:
+    for f in [*_by_title(text, mark, c, known, titles), *_lower_after_title(text, mark, c, titles)]:
         if _free(mark, f.start, f.end):
             found.append(f)
             mark[f.start : f.end] = b"\x01" * (f.end - f.start)
@@ -416,7 +406,7 @@ def find(text: str, taken: bytearray, known: frozenset[str] = frozenset(),
             if _free(mark, f.start, f.end):
                 found.append(f)
                 mark[f.start : f.end] = b"\x01" * (f.end - f.start)
-    for f in [*_shaped(shadow, mark, c, starts), *_bare_east_asian(text, mark, c, lone),
+    for f in [*_shaped(_initials_restored(text, c), mark, c, starts), *_bare_east_asian(text, mark, c, lone),
               *_speaker(text, mark, c, speaking, repaired), *_addressed(text, mark, c, addressed),
               *(_possessor(text, mark, c) if possessed else ())]:
             if _free(mark, f.start, f.end):
