@@ -53,7 +53,7 @@ def test_a_list_of_participants_is_read_line_by_line() -> None:
     assert "Harnwick" in [t for t, m in people if m == "person:surname"]
 
 
-@pytest.mark.parametrize("heading", ["PARTICIPANTS", "Participants:", "PARTICZ PANTS", "Present:"])
+@pytest.mark.parametrize("heading", ["PARTICIPANTS", "Participants:", "PARTIGIPANTS", "PARTIC IPANTS", "Present:"])
 def test_the_list_heading_may_be_damaged(heading: str) -> None:
     text = MEMCON.replace("PARTICIPANTS", heading)
     assert "Tolliver" in _names(text)
@@ -141,7 +141,7 @@ def test_a_title_before_a_lower_cased_name() -> None:
 @pytest.mark.parametrize(("text", "name"), [
     ("1. The cables were read. D . Vantongeren noted that these had been discussed.", "Vantongeren"),  # r as a space
     ("1. It was over. , s. Pellagrew said that the only evidence was thin.", "Pellagrew"),  # the capital lost
-    ("1. In conclusion, Dr, Wendholt stated that it was so.", "Wendholt"),  # the point read as a comma
+    ("1. In conclusion, Col, Wendholt stated that it was so.", "Wendholt"),  # the point read as a comma
     ("1. Then Gcn. Tolliver left.", "Tolliver"),  # e read as c
     ("1. Then Adrn. Quarmby left.", "Quarmby"),  # m read as rn
     ("1. Then Co1. Harnwick left.", "Harnwick"),  # l read as 1
@@ -164,7 +164,7 @@ def test_no_honorific_in_ordinary_words(text: str) -> None:
     assert not [t for t, m in _people(text) if m == "person:title"], _people(text)
 
 
-LETTER = "Oame Brackenfield:\n\nI recall our talks.\n\nSincerely,\n\nHarold W.\n\n2 Airgram A-138."
+LETTER = "Oame Brackenfield:\n\nI recall our talks.\n\nSincerely,\n\nHarold W.\n\n2 Airgram A-417."
 
 
 def test_a_letters_signature_and_its_damaged_salutation() -> None:
