@@ -19,7 +19,7 @@ from declass.errors import StoreError, UsageError
 from declass.limits import DEFAULT_MAX_BYTES, DEFAULT_TIME_BUDGET
 from declass.store import Hit, PutResult, default_db, open_store
 from declass.store.base import Page
-from declass.store.tables import decode_cursor, encode_cursor
+from declass.store.cursors import decode_cursor, encode_cursor
 
 if TYPE_CHECKING:  # the model, export, citation and linking modules load where used
     from declass.archive.ingest import FileResult, IngestReport

@@ -5,9 +5,10 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from declass.store import tables
+if TYPE_CHECKING:  # (the analysis tables' rows load with the writing: a question never makes them)
+    from declass.store import tables
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +102,22 @@ class Prepared:
     blob: bytes
     blocks: list[tuple[Any, ...]]
     mentions: list[tuple[Any, ...]] = field(default_factory=list)
-    rows: tables.Rows = field(default_factory=tables.Rows)
-    totals: tables.Aggregates = field(default_factory=lambda: tables.aggregates((), ()))
+    rows: tables.Rows = field(default_factory=lambda: _no_rows())
+    totals: tables.Aggregates = field(default_factory=lambda: _no_totals())
     words: tuple[str, ...] | None = None
     """Each block's ``tsvector`` for a PostgreSQL archive (`tsvector.tsvector`), when asked for."""
+
+
+def _no_rows() -> tables.Rows:
+    from declass.store import tables
+
+    return tables.Rows()
+
+
+def _no_totals() -> tables.Aggregates:
+    from declass.store import tables
+
+    return tables.aggregates((), ())
 
 
 def prepare(record: dict[str, Any], *, words: bool = False) -> Prepared:
@@ -112,6 +125,8 @@ def prepare(record: dict[str, Any], *, words: bool = False) -> Prepared:
     (blocks and mentions in `tables.BLOCK_COLUMNS` / `MENTION_COLUMNS` order) and its
     share of the totals: worked out where the document was parsed, the writer only writes.
     ``words``: for a PostgreSQL archive, each block's words for its search too."""
+    from declass.store import tables
+
     blob = compressed_json(record)
     src = record["source"]
     mentions, rows = tables.mention_rows(record), tables.rows(record)
@@ -185,6 +200,7 @@ def document_values(doc: Prepared, doc_id: str, ingested_at: str) -> tuple[Any, 
 def summary_fields(record: dict[str, Any]) -> dict[str, Any]:
     """The columns a store keeps beside the record, for listing and sorting."""
     from declass.model import field_value  # (the model loads when writing, not for a store question)
+    from declass.store import tables
 
     md = record.get("metadata") or {}
 

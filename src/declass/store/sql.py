@@ -22,7 +22,7 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from declass.errors import StoreError
-from declass.store import schema, tables
+from declass.store import schema
 from declass.store.base import (
     DOCUMENT_COLUMNS,
     Hit,
@@ -36,6 +36,7 @@ from declass.store.dialect import Dialect, Row, quoted
 from declass.store.paged import PagedQueries
 
 if TYPE_CHECKING:
+    from declass.store import tables
     from declass.store.rows import Link, StoredRelease
 
 SNIPPET_CHARS = 200
@@ -130,10 +131,14 @@ class SQLStore(PagedQueries):
 
     def _insert_blocks(self, docs: list[tuple[Prepared, str]]) -> None:
         """Write the documents' blocks (and what the backend's search keeps of them)."""
+        from declass.store import tables  # (the analysis tables load when writing: a question never needs them)
+
         self.d.insert("blocks", ("doc_id", *tables.BLOCK_COLUMNS), [(i, *r) for doc, i in docs for r in doc.blocks])
 
     def _add_totals(self, agg: tables.Aggregates, sign: int) -> None:
         """Add (``sign`` 1) or take away (-1) documents' share of the totals, one upsert per table."""
+        from declass.store import tables
+
         for (table, cols, keys, counts), rows in zip(tables.TOTALS, agg.tables(), strict=True):
             if not rows:
                 continue
@@ -144,6 +149,8 @@ class SQLStore(PagedQueries):
 
     def _stored_totals(self, doc_id: str) -> tables.Aggregates:
         """A stored document's share of the totals (to take away before it is replaced)."""
+        from declass.store import tables
+
         mentions = [tuple(r.values()) for r in self._rows(
             f"SELECT {quoted(tables.MENTION_COLUMNS)} FROM mentions WHERE doc_id = ? ORDER BY seq", [doc_id])]
         judgments = [tuple(r.values()) for r in self._rows(
@@ -370,6 +377,8 @@ class _Batch:
         return PutResult(doc_id, status)
 
     def _flush(self) -> None:
+        from declass.store import tables
+
         if not self.pending:
             return
         store, d, pending = self.store, self.store.d, self.pending

@@ -14,8 +14,6 @@ differ (binary and float types) are filled in per dialect.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import zlib
 from bisect import bisect_left
@@ -25,7 +23,8 @@ from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Any
 
-from declass.errors import UsageError
+from declass.store.cursors import decode_cursor as decode_cursor  # (where they were)
+from declass.store.cursors import encode_cursor as encode_cursor
 
 Row = tuple[Any, ...]
 
@@ -583,21 +582,3 @@ def stored_record(blob: bytes) -> dict[str, Any] | None:
 
 
 # -- keyset cursors -----------------------------------------------------------------
-
-
-def encode_cursor(values: Row) -> str:
-    """An opaque cursor for the row after which the next page starts."""
-    text = json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))  # (a few values: the standard encoder)
-    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
-
-
-def decode_cursor(cursor: str, n: int) -> list[Any]:
-    """The ``n`` key values of a cursor; a cursor not made by `encode_cursor` is a usage error."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        values = json.loads(raw)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise UsageError("E404", f"bad page cursor {cursor[:40]!r}") from None
-    if not isinstance(values, list) or len(values) != n or any(isinstance(v, (list, dict)) for v in values):
-        raise UsageError("E404", f"bad page cursor {cursor[:40]!r}")
-    return values
