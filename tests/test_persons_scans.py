@@ -232,3 +232,12 @@ def test_a_damaged_office_word_is_no_name() -> None:
     """Regression: an office's last word damaged ("Affalrs") was left as the name after the office."""
     assert not _names("1. Present was the Under Secretary of State For Political Affalrs.")
     assert _names("1. Present was the Under Secretary of State Tolliver.") == ["Tolliver"]
+
+
+def test_a_list_with_crlf_line_ends_reads_as_with_lf() -> None:
+    """A transcription's CRLF lines: each line read without its carriage return, the same names at the
+    same places."""
+    lf = [(f.start, f.end) for f in participants.listed(MEMCON)]
+    crlf_text = MEMCON.replace("\n", "\r\n")
+    crlf = [crlf_text[f.start : f.end] for f in participants.listed(crlf_text)]
+    assert lf and crlf == [MEMCON[s:e] for s, e in lf]

@@ -201,9 +201,10 @@ class TextBuilder:
         return MappedText("".join(self._parts), runs)
 
 
-def iter_lines(source: str) -> Iterator[tuple[int, int]]:
-    """Yield ``(start, end)`` of every line of ``source``, without its newline."""
-    pos = 0
+def iter_lines(source: str, start: int = 0) -> Iterator[tuple[int, int]]:
+    """Yield ``(start, end)`` of every line of ``source`` from ``start`` (a line's start), without
+    its newline (``\n`` or ``\r\n``)."""
+    pos = start
     n = len(source)
     while pos <= n:
         nl = source.find("\n", pos)

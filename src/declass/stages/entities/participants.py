@@ -29,7 +29,7 @@ from rapidfuzz.distance import Levenshtein
 from declass.stages.entities import cue_words
 from declass.stages.entities.persons import Found, TitleAt, name_ok, trim_office
 from declass.text.personal_names import NAME_SEQ, NAME_WORD, Cues, cues, is_word, tokens
-from declass.text.textmap import MappedText
+from declass.text.textmap import MappedText, iter_lines
 
 MAX_LINES = 60  # a list of participants is never longer; past this it is prose we failed to see end
 _HEAD = re.compile(r"^[^\S\n]*[^\w\n]{0,3}[^\S\n]*(?P<h>[A-Za-z][A-Za-z .]{5,24}?)[^\S\n]*[:.]?[^\S\n]*$", re.M)
@@ -110,17 +110,6 @@ def entry(line: str, c: Cues | None = None) -> Found | None:
     return Found(i + s, i + e, "listed", title)
 
 
-def _lines(source: str, start: int) -> Iterator[tuple[int, int]]:
-    """The lines of ``source`` from ``start``: ``(start, end)`` without the newline."""
-    pos = start
-    n = len(source)
-    while pos < n:
-        end = source.find("\n", pos)
-        end = n if end < 0 else end
-        yield pos, end
-        pos = end + 1
-
-
 # a letter's complimentary close, its signature on the next line that is not blank
 _CLOSE = re.compile(r"^[^\S\n]*(?:Sincerely|Respectfully|Faithfully|Cordially|Yours|Best wishes|Best regards)"
                     r"[A-Za-z ]{0,16},[^\S\n]*\n(?:[^\S\n]*\n){0,3}", re.M)
@@ -150,7 +139,7 @@ def listed(source: str) -> list[Found]:
     for h in _HEAD.finditer(source):
         if not _heading(h.group("h"), c):
             continue
-        for k, (s, e) in enumerate(_lines(source, h.end() + 1)):
+        for k, (s, e) in enumerate(iter_lines(source, h.end() + 1)):
             line = source[s:e]
             if k >= MAX_LINES:
                 break
