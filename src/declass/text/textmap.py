@@ -203,7 +203,7 @@ class TextBuilder:
 
 def iter_lines(source: str, start: int = 0) -> Iterator[tuple[int, int]]:
     """Yield ``(start, end)`` of every line of ``source`` from ``start`` (a line's start), without
-    its newline (``\n`` or ``\r\n``)."""
+    its newline (LF or CRLF)."""
     pos = start
     n = len(source)
     while pos <= n:
