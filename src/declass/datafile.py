@@ -8,7 +8,18 @@ on the first file read, not when a module that reads one is imported.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
+
+
+@cache
+def bundled_yaml(path: str) -> Any:
+    """The data of a YAML file bundled under ``declass/data`` (``"gazetteer/places.yaml"``), loaded
+    once per process for every stage that reads it (the gazetteer's files: the gazetteer's matcher
+    and the lexicon's list of names).  Shared: callers read it, never change it."""
+    from importlib import resources
+
+    return load_yaml(resources.files("declass.data").joinpath(path).read_text("utf-8"))
 
 
 def load_yaml(text: str) -> Any:

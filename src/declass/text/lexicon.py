@@ -67,14 +67,14 @@ def names() -> frozenset[str]:
     """Capitalised words of the bundled gazetteer's names and variants ("France",
     "Kremlin", "Changchun"): proper names the English word lists lack, which repair
     must never "correct" into the nearest dictionary word ("France" -> "franco")."""
-    from declass.datafile import load_yaml
+    from declass.datafile import bundled_yaml
 
     out: set[str] = set()
     folder = resources.files("declass.data").joinpath("gazetteer")
     for item in folder.iterdir():
         if not item.name.endswith(".yaml"):
             continue
-        for entry in (load_yaml(item.read_text("utf-8")) or {}).get("entities") or []:
+        for entry in (bundled_yaml(f"gazetteer/{item.name}") or {}).get("entities") or []:
             for form in [entry.get("name"), *(entry.get("variants") or ())]:
                 out.update(_NAME_WORD.findall(str(form or "")))
     return frozenset(out)

@@ -27,7 +27,7 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from declass.datafile import load_yaml
+from declass.datafile import bundled_yaml, load_yaml
 from declass.errors import UsageError
 from declass.text import lexicon
 
@@ -242,8 +242,9 @@ def builtin_files() -> list[Path]:
 @lru_cache(maxsize=8)
 def _load(extra: tuple[tuple[str, float], ...]) -> Gazetteer:
     entities: list[Entity] = []
-    for path in builtin_files():
-        entities.extend(_read(path.read_text("utf-8"), path.name))
+    for path in builtin_files():  # read once per process, shared with `lexicon.names`
+        entities.extend(_entity(e, path.name) for e in (bundled_yaml(f"gazetteer/{path.name}") or {}).get("entities")
+                        or [])
     for name, _mtime in extra:
         try:
             text = Path(name).read_text("utf-8")
