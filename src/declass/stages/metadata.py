@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 from declass.datafile import load_yaml
 from declass.model import Block, Document, page_lookup, typed_metadata
 from declass.stages.dateline import damaged_dateline, opens_with_dateline
+from declass.stages.doc_types import doc_types, printed_names
 from declass.stages.read.tei import classification_in
 from declass.stages.structure.footnotes import paragraph_references
 from declass.stages.structure.markers import HEAD_SIMILARITY, SPECKS_AT_END, opening_name
@@ -46,15 +47,6 @@ DISSENT = re.compile(
 SUPERSEDED_BY = re.compile(r"\bsupers[ei]{1,2}ded\s+by\b\s*:?\s*", re.IGNORECASE)
 SUPERSEDES = re.compile(r"\bsupersedes\b\s*:?\s*", re.IGNORECASE)
 SERIAL = re.compile(r"\b(?P<prefix>SNIE|NIE|SE|NSC)\s*[-\u2013]?\s*(?P<num>\d+(?:[-/.]\d+)*)\b")
-
-
-@lru_cache(maxsize=1)
-def doc_types() -> list[dict[str, Any]]:
-    raw = resources.files("declass.data").joinpath("doc_types.yaml").read_text("utf-8")
-    types: list[dict[str, Any]] = load_yaml(raw)["types"]
-    for t in types:
-        t["regex"] = re.compile(t["pattern"], re.IGNORECASE | re.MULTILINE)
-    return types
 
 
 @lru_cache(maxsize=1)
@@ -197,13 +189,17 @@ def _fuzzy_type(blocks: list[Block]) -> Field | None:
     return cite(b, i, j, t["name"], fuzzy=round(score), **({"serial": True} if t.get("serial") else {}))
 
 
+@lru_cache(maxsize=1)
+def _by_length() -> tuple[str, ...]:
+    return tuple(sorted(printed_names(), key=len, reverse=True))
+
+
 def _opening_type(heading: Block) -> Field | None:
     """The type a FRUS heading's first words name through OCR damage ("232 Memorard.in of Conversationl"):
     the type name or alias nearest them by edit distance scaled to length (`frus_head`'s measure)."""
-    names = {letters: t for t in doc_types() for n in (t["name"], *t.get("aliases", []))
-             if (letters := " ".join(re.sub(r"[^a-z ]", "", n.casefold()).split()))}
+    names = printed_names()
     i = _after_number(heading)
-    score, name, end = opening_name(heading.text[i:], tuple(sorted(names, key=len, reverse=True)))
+    score, name, end = opening_name(heading.text[i:], _by_length())
     if score < HEAD_SIMILARITY:
         return None
     t = names[name]

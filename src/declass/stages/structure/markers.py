@@ -98,13 +98,10 @@ def heading_vocabulary() -> tuple[str, ...]:
     """What a FRUS heading opens with: the kinds above and the document types' printed names and aliases
     (``data/doc_types.yaml``), lower-cased, letters and spaces only, longest first.  A serial's name is
     none: "3 CENTRAL INTELLIGENCE BULLETIN" heads a bulletin's page, not a FRUS document."""
-    from importlib import resources
+    from declass.stages.doc_types import doc_types, letters
 
-    from declass.datafile import load_yaml
-
-    raw = resources.files("declass.data").joinpath("doc_types.yaml").read_text("utf-8")
-    names = {n for t in load_yaml(raw)["types"] if not t.get("serial") for n in (t["name"], *t.get("aliases", []))}
-    return tuple(sorted({_letters(n)[0] for n in (*_HEAD_WORDS, *names)} - {""}, key=len, reverse=True))
+    names = {n for t in doc_types() if not t.get("serial") for n in (t["name"], *t.get("aliases", []))}
+    return tuple(sorted({letters(n) for n in (*_HEAD_WORDS, *names)} - {""}, key=len, reverse=True))
 
 
 def _letters(text: str) -> tuple[str, list[int]]:
