@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from declass.stages.dateline import MONTH_NAMES, damaged_dateline, month_of, opens_with_dateline
+from declass.stages.dateline import MONTH_NAMES, damaged_dateline, damaged_opening, month_of, opens_with_dateline
 from declass.stages.structure.markers import misread_number
 from declass.text import lexicon
 
@@ -111,3 +111,12 @@ def test_any_text_gives_a_valid_date_or_none(text: str) -> None:
 ])
 def test_a_line_opening_with_a_dateline(line: str, dateline: bool) -> None:
     assert opens_with_dateline(line) is dateline
+
+
+@given(st.one_of(st.text(max_size=60), st.sampled_from([
+    "Washington, Jue 28, 1961.", "  Rome, May 41, 1950.", "Paris, Novembr 4, 1948. The talks",
+    "In 1955 on May 36, 1950", "ii October 1952", "The 12 men met in 1955.", " \u2018washington, January 39, 1955,"])))
+def test_damaged_opening_is_a_dateline_and_its_damaged_date(line: str) -> None:
+    """Read once, the same as asking whether the line is a dateline and reading its damaged date."""
+    want = damaged_dateline(line) if opens_with_dateline(line) else None
+    assert damaged_opening(line) == want

@@ -100,6 +100,24 @@ def opens_with_dateline(line: str) -> bool:
     t = line.strip()
     if not t or len(t) > MAX_LINE:
         return False
+    d = damaged_dateline(t)
+    return _date_opens(t, None if d is None else d.start)
+
+
+def damaged_opening(line: str) -> DateMatch | None:
+    """The date OCR damage lets ``line`` give (`damaged_dateline`, offsets in ``line``) if the line is a
+    dateline (`opens_with_dateline`): the damaged date read once for both."""
+    d = damaged_dateline(line)
+    if d is None:
+        return None
+    lead = len(line) - len(line.lstrip())
+    return d if _date_opens(line.strip(), d.start - lead) else None
+
+
+def _date_opens(t: str, damaged_start: int | None) -> bool:
+    """Whether a date, as printed or (starting at ``damaged_start``) through damage, opens the stripped
+    line ``t``, or follows the place it opens with."""
     m = _PLACE.match(t)
     at = m.end() if m is not None and len(m.group().split()) <= 4 else 0
-    return any(d is not None and d.start <= at + 2 for d in (first_date(t), damaged_dateline(t)))
+    printed = first_date(t)
+    return (printed is not None and printed.start <= at + 2) or (damaged_start is not None and damaged_start <= at + 2)

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 
 from declass.datafile import load_yaml
 from declass.model import Block, Document, page_lookup, typed_metadata
-from declass.stages.dateline import damaged_dateline, opens_with_dateline
+from declass.stages.dateline import damaged_opening, opens_with_dateline
 from declass.stages.doc_types import doc_types, printed_names
 from declass.stages.read.tei import classification_in
 from declass.stages.structure.footnotes import paragraph_references
@@ -364,7 +364,7 @@ def _date_in(b: Block, text: str) -> Field | None:
     for s, e in b.segments:
         at = s
         for line in text[s:e].split("\n"):
-            if opens_with_dateline(line) and (d := damaged_dateline(line)):
+            if d := damaged_opening(line):
                 return {"value": d.iso, "block": b.label, "start": at + d.start, "end": at + d.end,
                         "precision": d.precision, "damaged": True, "printed": " ".join(line[d.start:d.end].split())}
             at += len(line) + 1
