@@ -115,13 +115,15 @@ def entity_map(lib: Library, e: dict[str, Any]) -> Markup | None:
 
 
 def cited_mentions(mentions: Sequence[MentionInBlock]) -> list[MentionInBlock]:
-    """Each mention with its citation (made from the page's own row: its document's summary, its block)."""
+    """Each mention with its citation (made from the page's own row: its document's summary, its block).
+    The mentions are a page the store has just read (`queries.mentions_page`), held by nothing else: each
+    is filled in where it stands (``fresh``), not copied."""
     out = []
     for m in mentions:
         block = {"label": m.block, "kind": m.block_kind or "", "parent": m.block_parent,
                  "label_inferred": m.label_inferred}
         out.append(m.cited(citation(summary_record(m.summary()), block if m.block_kind else None), m.doc_number,
-                           m.title))
+                           m.title, fresh=True))
     return out
 
 
