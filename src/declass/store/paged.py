@@ -78,6 +78,27 @@ def _marks(values: Sequence[Any]) -> str:
     return ",".join("?" * len(values))
 
 
+def _redaction_tally() -> dict[str, Any]:
+    from collections import Counter
+
+    return {"markers": 0, "by_exemption": Counter(), "withheld_blocks": 0, "exempt_pages": 0, "omissions": 0}
+
+
+def _tally_redactions(c: dict[str, Any], r: Mapping[str, Any]) -> None:
+    """Add one row of redactions counted by ``kind`` and ``exemption`` (``n``, summed ``withheld`` and
+    ``pages``: a document's, or the corpus totals kept per kind) to the report's counts ``c``."""
+    n = int(r["n"])
+    if r["kind"] == "marker":
+        c["markers"] += n
+        c["by_exemption"][r["exemption"] or None] += n
+    elif r["kind"] == "withheld_block":
+        c["withheld_blocks"] += int(r["withheld"])
+    elif r["kind"] == "exempt_pages":
+        c["exempt_pages"] += int(r["pages"])
+    elif r["kind"] == "omission":
+        c["omissions"] += n
+
+
 def _like(text: str) -> str:
     return "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
@@ -489,26 +510,14 @@ class PagedQueries:
         ``by_exemption`` (a `Counter` of `tables.exemption_key`), ``withheld_blocks`` (inferred labels),
         ``exempt_pages`` and ``omissions`` — what `stages.redactions.statistics` counts in the records
         (the most withheld documents of a report page hold thousands of redactions between them)."""
-        from collections import Counter
-
-        out: dict[str, dict[str, Any]] = {i: {"markers": 0, "by_exemption": Counter(), "withheld_blocks": 0,
-                                              "exempt_pages": 0, "omissions": 0} for i in ids}
+        out = {i: _redaction_tally() for i in ids}
         want = list(out)
         for i in range(0, len(want), 500):
             chunk = want[i:i + 500]
             for r in self._rows("SELECT doc_id, kind, exemption, count(*) AS n, coalesce(sum(withheld), 0) AS withheld,"
                                 f" coalesce(sum(pages), 0) AS pages FROM redactions WHERE doc_id IN ({_marks(chunk)})"
                                 " GROUP BY doc_id, kind, exemption", chunk):
-                c, n = out[r["doc_id"]], int(r["n"])
-                if r["kind"] == "marker":
-                    c["markers"] += n
-                    c["by_exemption"][r["exemption"]] += n
-                elif r["kind"] == "withheld_block":
-                    c["withheld_blocks"] += int(r["withheld"])
-                elif r["kind"] == "exempt_pages":
-                    c["exempt_pages"] += int(r["pages"])
-                elif r["kind"] == "omission":
-                    c["omissions"] += n
+                _tally_redactions(out[r["doc_id"]], r)
         return out
 
     # -- handwritten edits -----------------------------------------------------
@@ -526,20 +535,13 @@ class PagedQueries:
         dozen rows whatever the size of the archive."""
         row = self._rows("SELECT coalesce(sum(documents), 0) AS documents, coalesce(sum(pages), 0) AS pages"
                          " FROM document_totals")[0]
-        kinds: dict[str, list[int]] = {}
-        by_exemption: dict[str | None, int] = {}
+        c = _redaction_tally()
         for r in self._rows("SELECT kind, exemption, n, withheld, pages FROM redaction_totals"):
-            acc = kinds.setdefault(r["kind"], [0, 0, 0])
-            for i, col in enumerate(("n", "withheld", "pages")):
-                acc[i] += int(r[col])
-            if r["kind"] == "marker":
-                by_exemption[r["exemption"] or None] = int(r["n"])
-        markers = kinds.get("marker", [0, 0, 0])[0]
-        withheld = kinds.get("withheld_block", [0, 0, 0])[1]
-        pages = int(row["pages"])
-        return {"markers": markers, "withheld_blocks": withheld, "pages": pages, "documents": int(row["documents"]),
-                "exempt_pages": kinds.get("exempt_pages", [0, 0, 0])[2],
-                "by_exemption": dict(sorted(by_exemption.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))),
+            _tally_redactions(c, r)
+        markers, pages = c["markers"], int(row["pages"])
+        return {"markers": markers, "withheld_blocks": c["withheld_blocks"], "pages": pages,
+                "documents": int(row["documents"]), "exempt_pages": c["exempt_pages"],
+                "by_exemption": dict(sorted(c["by_exemption"].items(), key=lambda kv: (kv[0] is None, kv[0] or ""))),
                 "per_page": round(markers / pages, 3) if pages else 0.0}
 
     # -- entities --------------------------------------------------------------
