@@ -118,12 +118,14 @@ class Exported:
         return False
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Span(Exported):
     """Where a fact sits: its document, block label, source offsets and page.
 
     ``document`` is the document's id; the export leaves it out (each record
-    already belongs to one document) and the store fills it in."""
+    already belongs to one document) and the store fills it in.  Only its kinds
+    are made, compared and shown, each with its own ``__init__``, ``__eq__`` and
+    ``__repr__``: the base makes none of its own (each costs an ``exec`` at import)."""
 
     document: str = ""
     block: str | None
