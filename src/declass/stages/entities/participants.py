@@ -85,7 +85,7 @@ def entry(line: str, c: Cues | None = None) -> Found | None:
     if hit is not None:
         m, shift = hit
         s, e = m.start("name") + shift, m.end("name") + shift
-        title = m.group("title") if not opening.damaged or opening.names else None
+        title = opening.named(m.group("title"))
         if m.group("office"):  # "Secretary of Defense McNamara"
             trimmed = trim_office(m.group("name"), s, c)
             if trimmed is None:

@@ -78,6 +78,11 @@ class TitleAt:
         m = pattern.match(self.reads + text[self.end : self.end + _REACH])
         return None if m is None else (m, self.end - len(self.reads))
 
+    def named(self, read: str) -> str | None:
+        """The title to record for the name it cues (``read`` from the text or the word intact), unless
+        the damaged word fits several honorifics ("r.": Mr. or Dr.)."""
+        return read if not self.damaged or self.names is not None else None
+
     def strong(self) -> bool:
         """Is the word as good a cue as printed?  A short title damaged ("M .", "r.") has near
         neighbours that are no title: the name after it must be no English word, or a known name."""
@@ -146,11 +151,10 @@ def _by_title(text: str, taken: bytearray, c: Cues, known: frozenset[str], title
             names = [(ns, name)]
         strong = t.strong() and (title in c.honorifics or title in c.strong_titles or title in c.plural_titles
                                  or bool(m.group("office")))  # "Secretary of Defense Gates"
-        named = title if not t.damaged or t.names is not None else None
         for s, n in names:
             e = s + len(n)
             if _free(taken, s, e) and name_ok(n, c, known, strong):
-                out.append(Found(s, e, "title", named))
+                out.append(Found(s, e, "title", t.named(title)))
     return out
 
 
@@ -169,7 +173,7 @@ def _lower_after_title(text: str, taken: bytearray, c: Cues, titles: list[TitleA
         s, e = m.start("name") + shift, m.end("name") + shift
         name = m.group("name")
         if _free(taken, s, e) and not lexicon.is_word(name) and name.capitalize() not in lexicon.names():
-            out.append(Found(s, e, "title", m.group("title") if not t.damaged or t.names else None))
+            out.append(Found(s, e, "title", t.named(m.group("title"))))
     return out
 
 
