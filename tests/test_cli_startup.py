@@ -54,14 +54,14 @@ JUDGMENTS_PATH = frozenset({
     "declass", "declass.archive", "declass.archive.archive", "declass.cli", "declass.cli.common",
     "declass.cli.main", "declass.cli.plainargs", "declass.cli.queries", "declass.cli.quick", "declass.errors",
     "declass.limits", "declass.model", "declass.model.judgment", "declass.model.records", "declass.stages",
-    "declass.stages.judgments", "declass.store", "declass.store.base", "declass.store.dialect",
+    "declass.stages.judgments", "declass.store", "declass.store.dialect", "declass.store.page",
     "declass.store.cursors", "declass.store.paged", "declass.store.rows", "declass.store.rows.common",
     "declass.store.rows.judgments", "declass.store.schema", "declass.store.sql", "declass.store.sqlite",
 })
 """The declass modules ``declass judgments --json`` may load: the store, its judgments' rows and their types.
-Not the pipeline (``stages.parse``, reading, OCR), the scales' module, the migrations, the analysis
-tables' writing (``store.tables``), the search index, the other kinds of record and row, the corpus, the
-web or the evaluation."""
+Not the pipeline (``stages.parse``, reading, OCR), the scales' module, the migrations, the writing
+(``store.tables``, ``store.base``), the search index and its hits, the other kinds of record and row,
+the corpus, the web or the evaluation."""
 
 NEVER_ON_THE_JUDGMENTS_PATH = ("dask", "distributed", "tantivy", "jinja2", "fastapi", "starlette", "uvicorn",
                                "pytesseract", "ocrmypdf", "pypdfium2", "fitz", "pymupdf", "PIL", "numpy",

@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from declass.errors import StoreError, UsageError
 from declass.limits import DEFAULT_MAX_BYTES, DEFAULT_TIME_BUDGET
-from declass.store import Hit, PutResult, default_db, open_store
-from declass.store.base import Page
+from declass.store import default_db, open_store
 from declass.store.cursors import decode_cursor, encode_cursor
+from declass.store.page import Page
 
 if TYPE_CHECKING:  # the model, export, citation and linking modules load where used
     from declass.archive.ingest import FileResult, IngestReport
     from declass.model import Document
+    from declass.store.base import Hit, PutResult
     from declass.store.rows import (
         Cited,
         JudgmentCell,

@@ -32,7 +32,7 @@ from declass.errors import DeclassError, UsageError, printable
 from declass.evaluate.cli import eval_command
 from declass.limits import DEFAULT_TIME_BUDGET
 from declass.store import default_db
-from declass.store.base import Page
+from declass.store.page import Page
 
 if TYPE_CHECKING:  # what only some commands use loads in them: a store question starts without it
     from rich.text import Text

@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from declass.store.base import Hit, PutResult
 from declass.store.sql import SQLStore as Store
 from declass.store.sqlite import SQLiteStore
+
+if TYPE_CHECKING:
+    from declass.store.base import Hit, PutResult
 
 DEFAULT_DB = "declass.db"
 
 __all__ = ["DEFAULT_DB", "Hit", "PutResult", "SQLiteStore", "Store", "default_db", "open_store"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("Hit", "PutResult"):  # (loaded on first use: a question that only reads pages never makes them)
+        from declass.store import base
+
+        value = getattr(base, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'declass.store' has no attribute {name!r}")
 
 
 def default_db() -> str:

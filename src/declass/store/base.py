@@ -1,11 +1,14 @@
-"""The store interface every backend implements, and its result types."""
+"""What the store writes (a `Prepared` document, its `PutResult`) and a search returns (`Hit`).
+
+A question that only reads pages loads `declass.store.page` and `declass.store.sql`, not this module."""
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
+
+from declass.store.page import Page as Page  # (where it was: a question needs the page, not the rest)
 
 if TYPE_CHECKING:  # (the analysis tables' rows load with the writing: a question never makes them)
     from declass.store import tables
@@ -65,29 +68,6 @@ class Hit:
         d = asdict(self)
         d["highlights"] = [list(h) for h in self.highlights]
         return d
-
-
-T = TypeVar("T")
-U = TypeVar("U")
-
-
-class Page(list[T]):
-    """One page of rows (a list, so callers that want all rows need not care), with
-    ``total``, how many rows match in all, and ``next``, the cursor of the next page
-    (None on the last).  ``capped``: more rows match than ``total``, which counted up to a bound."""
-
-    capped: bool = False
-
-    def __init__(self, rows: Iterable[T] = (), *, total: int = 0, next: str | None = None) -> None:
-        super().__init__(rows)
-        self.total = total
-        self.next = next
-
-    def map(self, fn: Callable[[T], U]) -> Page[U]:
-        """The same page with each row replaced by ``fn(row)``."""
-        page = Page((fn(r) for r in self), total=self.total, next=self.next)
-        page.capped = self.capped
-        return page
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from declass.errors import UsageError
-from declass.store.base import Page
 from declass.store.cursors import decode_cursor, encode_cursor
+from declass.store.page import Page
 
 if TYPE_CHECKING:  # the typed rows (the model's records) load with the first question that reads them
     from declass.store.rows import (

@@ -23,20 +23,12 @@ from typing import TYPE_CHECKING, Any
 
 from declass.errors import StoreError
 from declass.store import schema
-from declass.store.base import (
-    DOCUMENT_COLUMNS,
-    Hit,
-    Prepared,
-    PutResult,
-    document_values,
-    prepare,
-    with_mentions_marked,
-)
 from declass.store.dialect import Dialect, Row, quoted
 from declass.store.paged import PagedQueries
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (what writing and searching use loads with them: a question reads pages)
     from declass.store import tables
+    from declass.store.base import Hit, Prepared, PutResult
     from declass.store.rows import Link, StoredRelease
 
 SNIPPET_CHARS = 200
@@ -49,6 +41,12 @@ def _now() -> str:
     from datetime import UTC, datetime  # (when writing: a question never loads it)
 
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _put_result(doc_id: str, status: str) -> PutResult:
+    from declass.store.base import PutResult
+
+    return PutResult(doc_id, status)
 
 
 def _marks(values: Sequence[Any]) -> str:
@@ -115,6 +113,8 @@ class SQLStore(PagedQueries):
 
     def put(self, record: dict[str, Any]) -> PutResult:
         """Store one export record."""
+        from declass.store.base import prepare
+
         return self.put_many([prepare(record)])[0]
 
     def put_many(self, docs: list[Prepared]) -> list[PutResult]:
@@ -234,6 +234,8 @@ class SQLStore(PagedQueries):
             f" substr(b.text, 1, {SNIPPET_CHARS}) AS snip FROM blocks b JOIN documents d ON d.id = b.doc_id"
             f" WHERE {' AND '.join(where) or '1=1'} ORDER BY d.date NULLS FIRST, b.doc_id, b.seq LIMIT ?",
             [*params, limit])
+        from declass.store.base import Hit
+
         hits = [Hit(r["doc_id"], r["label"], r["kind"], r["page"], r["start"], r["end"], r["snip"], 0.0,
                     r["title"], r["doc_number"]) for r in rows]
         return [self._highlight_mentions(h, entity_ids) for h in hits] if entity_ids else hits
@@ -246,6 +248,8 @@ class SQLStore(PagedQueries):
         found = self._rows(
             f"SELECT text FROM mentions WHERE doc_id = ? AND block = ? AND (entity_id IN ({marks})"
             f" OR named_id IN ({marks})) ORDER BY start", (hit.document, hit.label, *entity_ids, *entity_ids))
+        from declass.store.base import with_mentions_marked
+
         return with_mentions_marked(hit, text, [m["text"] for m in found])
 
     def _pairs(self, sql: str, pairs: Sequence[tuple[str, str]], tail: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -360,7 +364,7 @@ class _Batch:
 
     def _place(self, doc: Prepared) -> PutResult:
         if doc.sha256 in self.by_sha:
-            return PutResult(self.by_sha[doc.sha256], "unchanged")
+            return _put_result(self.by_sha[doc.sha256], "unchanged")
         status, doc_id = "added", doc.id
         old = self.by_path.get(doc.path)
         if old is not None:
@@ -374,10 +378,11 @@ class _Batch:
         self.pending.append((doc, doc_id))
         self.by_sha[doc.sha256] = self.by_path[doc.path] = doc_id
         self.ids.add(doc_id)
-        return PutResult(doc_id, status)
+        return _put_result(doc_id, status)
 
     def _flush(self) -> None:
         from declass.store import tables
+        from declass.store.base import DOCUMENT_COLUMNS, document_values
 
         if not self.pending:
             return

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from declass.errors import StoreError, UsageError
 from declass.store import schema
-from declass.store.base import Hit, Prepared
 from declass.store.dialect import SQLiteDialect, connect_sqlite, sqlite_error
 from declass.store.sql import SQLStore
 
 if TYPE_CHECKING:  # the search index (tantivy) and the query language load with the first search or write
     from declass.store import query as query_mod
+    from declass.store.base import Hit, Prepared
     from declass.store.textindex import BlockIndex
 
 SYNC_BLOCKS = 50_000  # blocks written before the search index catches up mid-ingest
@@ -170,6 +170,8 @@ class SQLiteStore(SQLStore):
             'SELECT b.rowid AS rowid, b.doc_id, b.label, b.kind, b.page, b.start, b."end", b.seq, b.text,'
             " d.title, d.doc_number, d.date FROM blocks b JOIN documents d ON d.id = b.doc_id"
             f" WHERE b.rowid IN ({','.join('?' * len(score))})", tuple(score))
+        from declass.store.base import Hit
+
         rows.sort(key=lambda r: (-score[r["rowid"]], r["date"] or "", r["doc_id"], r["seq"]))
         snippets = self.index.snippets(index, node, [r["text"] for r in rows])
         return [Hit(r["doc_id"], r["label"], r["kind"], r["page"], r["start"], r["end"], snip,
@@ -179,6 +181,7 @@ class SQLiteStore(SQLStore):
     def _search_fts(self, node: query_mod.Node, limit: int, doc_id: str | None,
                     entity_ids: Sequence[str]) -> list[Hit]:
         from declass.store import query as query_mod
+        from declass.store.base import Hit
 
         fts = query_mod.to_fts5(node)
         where, params = self._block_filters(doc_id, entity_ids)
