@@ -258,11 +258,14 @@ def run_task(task: Task, db: str | None, max_bytes: int, ocr: bool, options: Opt
 Chunk = tuple[Task, ...]
 """Documents sent to a worker as one task."""
 
-CHUNK_DOCS = 8
+CHUNK_DOCS = 32
 CHUNK_BYTES = 1 << 20
 """A Dask task costs its scheduler and client some milliseconds, about what a short
 document costs to parse: short documents go to a Dask worker in runs of up to
-`CHUNK_DOCS`, a file of `CHUNK_BYTES` or more alone (a scan's OCR needs no company)."""
+`CHUNK_DOCS`, a file of `CHUNK_BYTES` or more alone (a scan's OCR needs no company).
+On 2k generated pages runs of 32 rather than 8 took the parent's event loop from
+0.9 to 0.5 CPU-s; a run is about a second of a worker's time, so the last runs
+still end close together."""
 
 
 def run_chunk(chunk: Chunk, db: str | None, max_bytes: int, ocr: bool, options: Options = DEFAULT_OPTIONS

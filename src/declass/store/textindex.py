@@ -39,7 +39,10 @@ TOKENIZER = "declass"
 ID_FILE = "declass-archive-id"
 SNIPPET_CHARS = 160
 PREFIX_TERMS = 64  # words a prefix may stand for in a snippet's highlights
-WRITER_HEAP = 32_000_000  # bytes the writer buffers before it writes a segment
+WRITER_HEAP = 15_000_000
+"""Bytes the writer buffers before it writes a segment: tantivy's least.  Ingest syncs the index every
+30 s, a few MB of text: the buffer bounds the writing process's peak, not its speed (32 MB: index
+updates peaked at 85-116 MB over three 10k-page rounds of writes, 15 MB: 86-103)."""
 LOCK_WAIT_S = 30.0
 LONGEST_TOKEN = 65_000
 """Bytes: tantivy cannot index a longer term.  FTS5 keeps words of any length, so the
@@ -88,8 +91,9 @@ _AS_SPACE = str.maketrans(FOOTNOTE_DIGITS, " " * len(FOOTNOTE_DIGITS))
 
 
 def indexed_text(text: str) -> str:
-    """The text as the index sees it: footnote digits blanked, positions kept."""
-    return text.translate(_AS_SPACE)
+    """The text as the index sees it: footnote digits blanked, positions kept.  ASCII text (most
+    blocks: the check is a flag of the string) holds none and is taken as it is."""
+    return text if text.isascii() else text.translate(_AS_SPACE)
 
 
 def words(text: str) -> list[str]:
