@@ -257,6 +257,12 @@ def test_archive_of_the_previous_release_is_migrated(tmp_path: Path, sample_db: 
         assert old.redaction_report() == new.redaction_report()
         assert old.entities() == new.entities()
         assert old.cooccurrence() == new.cooccurrence()
+        for table, key, kept in (("events", "coalesce(kind, '')", "event_totals"), ("edits", "op", "edit_totals")):
+            counted = old.store._rows(f"SELECT {key} AS k, count(*) AS n FROM {table} GROUP BY {key} ORDER BY 1")
+            column = "kind" if table == "events" else "op"
+            assert counted and counted == old.store._rows(f"SELECT {column} AS k, n FROM {kept} ORDER BY 1"), table
+        assert old.edits(limit=1).total == new.edits(limit=1).total > 0
+        assert old.timeline(limit=1).total == new.timeline(limit=1).total > 0
         drop = ("date",)
         assert [{k: v for k, v in m.to_dict().items() if k not in drop} for m in old.entity("Moscow")["mentions"]] == \
             [{k: v for k, v in m.to_dict().items() if k not in drop} for m in new.entity("Moscow")["mentions"]]
