@@ -104,7 +104,7 @@ def _word_like(token: str) -> bool:
 @lru_cache(maxsize=1)
 def _series() -> frozenset[str]:
     """Document-series prefixes (NIE, SNIE, ...): names of documents, not entities."""
-    from declass.stages.metadata import doc_types
+    from declass.stages.doc_types import doc_types
 
     return frozenset(t["number"] for t in doc_types() if t.get("number"))
 
