@@ -94,3 +94,8 @@ def test_any_word_reads_as_cue_words_of_its_kind_or_none(word: str, kind: cue_wo
     vocab = {"title": cues().title_starts, "not_name": cues().not_names,
              "initial": {f"{chr(c)}." for c in range(65, 91)}}[kind]
     assert cue_words.damaged(word, kind) <= vocab
+
+
+def test_no_name_of_the_cue_lists_reads_as_a_damaged_title() -> None:
+    c = cues()
+    assert not [g for g in sorted(c.given | c.east_asian) if cue_words.damaged(g, "title")]

@@ -19,8 +19,9 @@ one rule reads them all back, scaled to the word's length:
   capital: it is read only as an honorific (Mr., Dr., Ms.), the commonest
   cue of a name, and a title that lost more than its capital is not read.
 
-A word of three letters or more that is an English word, or a name the
-gazetteer knows, is never a damaged cue word ("Near" is no "Dear").  No damaged form is listed
+A word of three letters or more that is an English word, a name the
+gazetteer knows, or (for a title) a given name or East Asian surname of the
+cue lists is never a damaged cue word ("Near" is no "Dear").  No damaged form is listed
 anywhere: they are all made from the cue words and the two shape tables.
 """
 
@@ -119,6 +120,8 @@ def damaged(word: str, kind: Kind) -> frozenset[str]:
     core = word.rstrip(".,")
     if kind != "initial" and (not core or (len(core) > 2 and is_word(core)) or core in lexicon.names()):
         return frozenset()
+    if kind == "title" and (core in cues().given or core in cues().east_asian):
+        return frozenset()  # a name the cue lists know ("Sutan" is one, not a damaged Sultan)
     found: set[str] = set()
     if kind != "initial" and _letters(core) >= LONG - max_edits(LONG):
         found.update(_nearest(core, kind))
