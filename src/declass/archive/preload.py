@@ -4,13 +4,17 @@ It builds the read-only tables every document consults (the English word list,
 the built-in gazetteer, the stages made from them) before any worker is forked,
 then moves them out of the garbage collector's sight (`gc.freeze`), so that no
 collection in a worker writes to their pages: the workers share one copy, some
-35 MB, instead of each building its own.  A failure here only means each worker
-builds its tables itself, as it would without this module."""
+35 MB, instead of each building its own.  The heap their building freed (the word
+lists' own sets, read and merged) is then handed back: 75 -> 66 MB resident in the
+forkserver.  A failure here only means each worker builds its tables itself, as it
+would without this module."""
 
 from __future__ import annotations
 
 import gc
 import sys
+
+from declass.limits import trim_heap
 
 
 def _build() -> None:
@@ -26,3 +30,4 @@ try:
 except Exception as exc:  # never stop the forkserver: a worker reports a real problem per document
     print(f"declass: worker tables not preloaded ({type(exc).__name__}: {exc})", file=sys.stderr)
 gc.freeze()
+trim_heap()
