@@ -91,7 +91,7 @@ def queries(db: str, repeats: int) -> dict[str, Any]:
         }
         out = {name: timed(fn, repeats) for name, fn in asks.items()}
         totals = {"judgments": a.judgments(limit=1).total, "events": a.timeline(limit=1).total,
-                  "mentions_of_top": a.entity(top["name"], limit=1)["total"], "entities": a.entities(limit=1).total,
+                  "mentions_of_top": a.entity(top["name"], limit=1).total, "entities": a.entities(limit=1).total,
                   "entity": top["name"], "documents": a.documents(limit=1).total}
     return {"queries": out, "totals": totals}
 

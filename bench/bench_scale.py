@@ -320,7 +320,7 @@ def top_up(lite: Path, pg: str | None, target: int) -> dict[str, Any] | None:
     blocks although a generated page holds fewer than ten."""
     with declass.Archive(lite, readonly=True) as a:
         blocks = a.store.count()[1]
-        pages = sum(d["pages"] for d in a.documents())
+        pages = sum(d.pages or 0 for d in a.documents())
     if blocks >= target:
         return None
     extra = ensure_corpus(int((target - blocks) / (blocks / pages) * 1.03) + 1, 1953)

@@ -50,8 +50,8 @@ def test_records_round_trip(filled: str, nie58: declass.Document) -> None:
     with declass.Archive(filled, readonly=True) as a:
         assert a.get("NIE-58") == {**declass.to_record(nie58), "source": a.get("NIE-58")["source"]}
         assert a.resolve("NIE-58") == NIE and a.resolve("1953-11") == BRIEF
-        assert [d["id"] for d in a.documents()] == [NIE, BRIEF]
-        assert a.store.count() == (2, sum(d["blocks"] for d in a.documents()))
+        assert [d.id for d in a.documents()] == [NIE, BRIEF]
+        assert a.store.count() == (2, sum(d.blocks or 0 for d in a.documents()))
 
 
 def test_search_ranks_highlights_and_filters(filled: str) -> None:
@@ -75,7 +75,7 @@ def test_search_ranks_highlights_and_filters(filled: str) -> None:
 def test_entities_links_and_judgments(filled: str) -> None:
     with declass.Archive(filled) as a:
         found = a.entity("Peiping")
-        assert found["entity"]["name"] == "Beijing" and {"Peiping", "Peking"} <= set(found["forms_seen"])
+        assert found.entity.name == "Beijing" and {"Peiping", "Peking"} <= set(found.forms_seen)
         assert a.cooccurrence(min_weight=2)
         links = a.find_links(method="lexical")
         assert any(lk["a"] == "22#1" and lk["b"] == "I.D#1" for lk in links)
@@ -213,12 +213,12 @@ def test_tables_answer_as_the_records_do(filled: str) -> None:
         coded = a.redactions(exemption="25X1")
         assert coded.total == sum(1 for _, x in reds if (x.get("exemption") or {}).get("code") == "25X1") > 0
         report = a.redaction_report(limit=1)
-        assert report["total"] == 2 and len(report["documents"]) == 1 and report["next"]
-        assert report["corpus"]["markers"] == sum(1 for _, x in reds if x["kind"] == "marker")
-        assert [d["id"] for d in _all_pages(lambda **k: a.redaction_report(sort="most", **k)["documents"], 1)] == \
+        assert report.total == 2 and len(report.documents) == 1 and report.next
+        assert report.corpus.markers == sum(1 for _, x in reds if x["kind"] == "marker")
+        assert [d.id for d in _all_pages(lambda **k: a.redaction_report(sort="most", **k).documents, 1)] == \
             [BRIEF, NIE]
         one = a.redaction_report("NIE-58")
-        assert [x.to_dict() for x in one["documents"][0]["redactions"]] == records[0]["redactions"]
+        assert [x.to_dict() for x in one.documents[0].redactions] == records[0]["redactions"]
 
         expected = counts([{**m, "document": r["id"]} for r in records for m in r["entities"]])
         got = _all_pages(a.entities, 10)
@@ -231,22 +231,22 @@ def test_tables_answer_as_the_records_do(filled: str) -> None:
         assert a.cooccurrence(min_weight=5).total == sum(1 for w, _ in edges.values() if w >= 5)
 
         beijing = a.entity("Peiping", limit=10)
-        eid = beijing["entity"]["id"]
+        eid = beijing.entity.id
         mentions = [m for r in records for m in r["entities"]
                     if eid in (m.get("id"), m.get("as_named") or m.get("id"))]
-        assert beijing["total"] == len(mentions) and len(beijing["mentions"]) == 10
-        assert sum(beijing["forms_seen"].values()) == len(mentions) and beijing["document_count"] == 2
-        rest = _all_pages(lambda **k: a.entity("Peiping", **k)["mentions"], 25)
+        assert beijing.total == len(mentions) and len(beijing.mentions) == 10
+        assert sum(beijing.forms_seen.values()) == len(mentions) and beijing.document_count == 2
+        rest = _all_pages(lambda **k: a.entity("Peiping", **k).mentions, 25)
         assert len(rest) == len(mentions) and all(m.citation for m in rest)
-        top = beijing["cooccurring"][0]
-        pair = tuple(sorted((eid, top["id"])))
-        assert top["weight"] == edges[pair][0] == max(w for (x, y), (w, _) in edges.items() if eid in (x, y))
+        top = beijing.cooccurring[0]
+        pair = tuple(sorted((eid, top.id)))
+        assert top.weight == edges[pair][0] == max(w for (x, y), (w, _) in edges.items() if eid in (x, y))
 
         docs = a.documents(sort="title", limit=1)
-        assert docs.total == 2 and docs[0]["title"] == min(d["title"] for d in a.documents())
-        assert [d["id"] for d in a.documents(text="nie-58")] == [NIE]
-        brief_type = a.documents()[1]["doc_type"]
-        assert [d["id"] for d in a.documents(doc_type=brief_type)] == [BRIEF]
+        assert docs.total == 2 and docs[0].title == min(d.title or "" for d in a.documents())
+        assert [d.id for d in a.documents(text="nie-58")] == [NIE]
+        brief_type = a.documents()[1].doc_type
+        assert [d.id for d in a.documents(doc_type=brief_type)] == [BRIEF]
         with pytest.raises(UsageError):
             a.judgments(after="not a cursor")
 
@@ -340,6 +340,6 @@ def test_old_postgres_schema_is_migrated(pg_url: str, samples: Path) -> None:
         assert a.timeline().total == sum(len(r["events"]) for r in records)
         edges = {(e["source"], e["target"]): (e["weight"], e["documents"]) for e in a.cooccurrence()}
         assert edges == _expected_cooccurrence(records)
-        assert a.entity("Peiping", limit=5)["mentions"][0].citation
-        assert a.redaction_report()["corpus"]["markers"] == sum(
+        assert a.entity("Peiping", limit=5).mentions[0].citation
+        assert a.redaction_report().corpus.markers == sum(
             1 for r in records for x in r["redactions"] if x["kind"] == "marker")

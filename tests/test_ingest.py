@@ -60,7 +60,7 @@ def test_parallel_and_serial_ingest_store_the_same(tmp_path: Path, samples: Path
     for workers in (1, 2):
         with declass.Archive(tmp_path / f"w{workers}.db") as a:
             a.ingest([folder], workers=workers)
-            results.append([a.get(d["id"]) for d in a.documents()])
+            results.append([a.get(d.id) for d in a.documents()])
     assert results[0] == results[1]
 
 

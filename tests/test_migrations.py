@@ -56,13 +56,13 @@ def test_totals_are_the_rows_counted(db: str, samples: Path, tmp_path: Path) -> 
         assert any(r[0] == "marker" and r[1] == "25X1" for r in before[0])
         assert any(r[0] == "withheld_block" and r[3] > 0 for r in before[0])
         report = a.redaction_report(limit=1)
-        assert report["corpus"]["documents"] == report["total"] == 3 == a.documents(limit=1).total
+        assert report.corpus.documents == report.total == 3 == a.documents(limit=1).total
         memo.write_text(RELEASED)
         assert a.ingest([memo], workers=1).count("replaced") == 1
         after = kept(a)
         assert after == counted(a) and after != before
         markers = a.store._rows("SELECT count(*) AS n FROM redactions WHERE kind = 'marker'")[0]["n"]
-        assert a.redaction_report()["corpus"]["markers"] == int(markers)
+        assert a.redaction_report().corpus.markers == int(markers)
         types = {r[0]: r[1] for r in after[1]}
         assert a.documents(limit=1, doc_type="Telegram").total == types.get("Telegram", 0) == 1
 
@@ -91,7 +91,7 @@ def test_an_archive_written_before_the_totals_is_backfilled(db: str, samples: Pa
     with declass.Archive(db) as a:
         assert migrations.current_version(a.store.d) == migrations.latest(a.store.d.name)
         assert kept(a) == want and kept_events_edits(a) == events_edits
-        assert a.redaction_report(limit=1)["corpus"]["markers"] == sum(r[2] for r in want[0] if r[0] == "marker") > 0
+        assert a.redaction_report(limit=1).corpus.markers == sum(r[2] for r in want[0] if r[0] == "marker") > 0
 
 
 EVENTS = "SELECT coalesce(kind, '') AS kind, count(*) AS n FROM events GROUP BY coalesce(kind, '') ORDER BY 1"
@@ -164,10 +164,10 @@ def test_a_text_filter_counts_up_to_a_bound(db: str, samples: Path, tmp_path: Pa
         assert (exact.total, exact.capped) == (4, False) and len(exact) == 2 and exact.next
         monkeypatch.setattr(paged, "TEXT_COUNT_BOUND", 3)
         bounded = a.documents(limit=2, text="soviet")
-        assert (bounded.total, bounded.capped) == (3, True) and [d["id"] for d in bounded] == [d["id"] for d in exact]
+        assert (bounded.total, bounded.capped) == (3, True) and [d.id for d in bounded] == [d.id for d in exact]
         assert (a.documents(text="zzz").total, a.documents(text="zzz").capped) == (0, False)
-        one = [d["id"] for d in a.documents(text="SOVIET NOTE NUMBER 2")]
-        assert len(one) == 1 and one == [d["id"] for d in a.documents(text="r 2")]
+        one = [d.id for d in a.documents(text="SOVIET NOTE NUMBER 2")]
+        assert len(one) == 1 and one == [d.id for d in a.documents(text="r 2")]
         assert a.documents(text="%").total == a.documents(text="t_").total == 0  # the text is literal
 
 
@@ -182,12 +182,12 @@ def test_report_statistics_counted_in_the_store_are_the_records_counted(db: str,
         a.ingest([samples, tmp_path], workers=1)
         for sort in ("date", "most"):
             full, counted = (a.redaction_report(sort=sort, limit=50, redactions=r) for r in (True, False))
-            assert [d["id"] for d in counted["documents"]] == [d["id"] for d in full["documents"]]
-            assert [d["statistics"] for d in counted["documents"]] == [d["statistics"] for d in full["documents"]]
-            assert counted["corpus"] == full["corpus"] and all(d["redactions"] == [] for d in counted["documents"])
-        stats = [d["statistics"] for d in full["documents"]]
-        assert any(s["markers"] for s in stats) and any(s["withheld_blocks"] for s in stats)
-        assert any(s["exempt_pages"] for s in stats) and any(len(s["by_exemption"]) > 1 for s in stats)
+            assert [d.id for d in counted.documents] == [d.id for d in full.documents]
+            assert [d.statistics for d in counted.documents] == [d.statistics for d in full.documents]
+            assert counted.corpus == full.corpus and all(d.redactions == () for d in counted.documents)
+        stats = [d.statistics for d in full.documents]
+        assert any(s.markers for s in stats) and any(s.withheld_blocks for s in stats)
+        assert any(s.exempt_pages for s in stats) and any(len(s.by_exemption) > 1 for s in stats)
 
 
 def test_the_version_a_store_checks_is_the_last_migration() -> None:

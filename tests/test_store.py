@@ -56,7 +56,7 @@ def test_same_name_in_two_folders_gets_two_ids(archive: declass.Archive, tmp_pat
         (tmp_path / sub).mkdir()
         (tmp_path / sub / "memo.txt").write_text(f"MEMORANDUM from folder {sub} about Formosa.\n")
         archive.add(tmp_path / sub / "memo.txt")
-    ids = sorted(d["id"] for d in archive.documents())
+    ids = sorted(d.id for d in archive.documents())
     assert len(ids) == 2 and ids[0] == "memo" and ids[1].startswith("memo-")
 
 
@@ -209,8 +209,8 @@ def test_old_archive_is_migrated_in_place(tmp_path: Path, nie58: declass.Documen
     )
     db.close()
     with declass.Archive(path) as a:
-        assert [d["id"] for d in a.documents()] == ["old"]
-        assert a.documents()[0]["redactions"] == 0
+        assert [d.id for d in a.documents()] == ["old"]
+        assert a.documents()[0].redactions == 0
         assert a.add(nie58).status == "added"
     con = sqlite3.connect(path)
     assert [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY version")] == list(
@@ -251,7 +251,7 @@ def test_archive_of_the_previous_release_is_migrated(tmp_path: Path, sample_db: 
     assert "judgments" not in {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
     con.close()
     with declass.Archive(path) as old, declass.Archive(sample_db, readonly=True) as new:
-        assert [d["id"] for d in old.documents()] == [d["id"] for d in new.documents()]
+        assert [d.id for d in old.documents()] == [d.id for d in new.documents()]
         assert old.judgments() == new.judgments()
         assert old.timeline() == new.timeline()
         assert old.redaction_report() == new.redaction_report()
@@ -264,8 +264,8 @@ def test_archive_of_the_previous_release_is_migrated(tmp_path: Path, sample_db: 
         assert old.edits(limit=1).total == new.edits(limit=1).total > 0
         assert old.timeline(limit=1).total == new.timeline(limit=1).total > 0
         drop = ("date",)
-        assert [{k: v for k, v in m.to_dict().items() if k not in drop} for m in old.entity("Moscow")["mentions"]] == \
-            [{k: v for k, v in m.to_dict().items() if k not in drop} for m in new.entity("Moscow")["mentions"]]
+        assert [{k: v for k, v in m.to_dict().items() if k not in drop} for m in old.entity("Moscow").mentions] == \
+            [{k: v for k, v in m.to_dict().items() if k not in drop} for m in new.entity("Moscow").mentions]
         assert old.search('"Port Arthur"')
         # the fixture was ingested from another checkout: the file's path is where it was then
         old_rec, new_rec = old.get("NIE-58"), new.get("NIE-58")
@@ -324,11 +324,11 @@ def test_rows_read_back_typed_as_their_records(sample_db: Path) -> None:
         assert deletes and len(deletes) == sum(1 for e in cited if e.op == "delete") < len(cited)
         edited = next(i for i, r in records.items() if r["edits"])
         assert [e.start for e in a.edits(edited, limit=None)] == [e["start"] for e in records[edited]["edits"]]
-        mentions = a.entity("Moscow", limit=5)["mentions"]
+        mentions = a.entity("Moscow", limit=5).mentions
         assert mentions and all(isinstance(m, StoredMention) and m.citation for m in mentions)
         assert all(m.page is not None and m.block for m in mentions)
-        report = a.redaction_report("NIE-58")["documents"][0]
-        assert all(isinstance(r, Redaction) for r in report["redactions"])
+        report = a.redaction_report("NIE-58").documents[0]
+        assert all(isinstance(r, Redaction) for r in report.redactions)
         cells = a.judgment_cells(list(records), scale="icd203")  # a strip's view of the same judgments
         assert {d: [(c.block, c.start, c.expression, c.range) for c in cs] for d, cs in cells.items()} == \
             {d: [(j.block, j.start, j.expression, j.range) for j in a.judgments(d, scale="icd203", limit=None)]

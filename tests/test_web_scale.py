@@ -100,7 +100,7 @@ def test_archive_page_in_every_order_under_every_filter(sample_db: Path) -> None
         got, after = [], None
         while True:
             w = queries.documents_page(lib, where, sort=sort, limit=1, after=after)
-            got += [d["id"] for d in w.items]
+            got += [d.id for d in w.items]
             assert w.total == len(want)
             after = w.next
             if not after:
@@ -113,7 +113,7 @@ def test_a_documents_judgment_terms_are_its_judgments_counted(sample_db: Path) -
     plan by scale and term read every judgment of the archive): counts and ranges as the
     judgments themselves give them, on every built-in scale."""
     with declass.Archive(sample_db, readonly=True) as a:
-        docs = [d["id"] for d in a.documents()]
+        docs = [d.id for d in a.documents()]
         assert docs
         for doc, scale in product(docs, ["kent", "icd203"]):
             want: dict[str, list] = {}

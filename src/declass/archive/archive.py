@@ -22,6 +22,13 @@ from declass.store.cursors import decode_cursor, encode_cursor
 from declass.store.page import Page
 
 if TYPE_CHECKING:  # the model, export, citation and linking modules load where used
+    from declass.archive.answers import (
+        Cooccurring,
+        DocumentSummary,
+        EntityPage,
+        RedactionReport,
+        ReportDocument,
+    )
     from declass.archive.ingest import FileResult, IngestReport
     from declass.model import Document
     from declass.store.base import Hit, PutResult
@@ -68,27 +75,19 @@ def page_of(rows: list[T], *, key: Callable[[T], tuple[Any, ...]], limit: int | 
     return Page(rows[start:stop], total=len(rows), next=encode_cursor(keys[stop - 1]) if stop < len(rows) else None)
 
 
-def _statistics(d: RedactionDocument) -> dict[str, Any]:
-    """A document's redaction statistics from its stored redactions and counts."""
-    from declass.stages.redactions.redactions import statistics
+def _report_row(d: RedactionDocument, counts: Mapping[str, Any] | None = None) -> ReportDocument:
+    """A document of the redaction report: its statistics and its redactions.  ``counts``: its redactions
+    counted by the store (`redaction_counts`), the redactions themselves not read; else they are counted
+    here.  The numbered blocks and pages are those the store keeps for the document."""
+    from declass.archive.answers import RedactionStatistics, ReportDocument
 
-    return _counted_statistics(statistics(d.redactions, [], d.pages), d)
+    if counts is None:
+        from declass.stages.redactions.redactions import statistics
 
-
-def _counted_statistics(counts: dict[str, Any], d: RedactionDocument) -> dict[str, Any]:
-    """A document's statistics from the counts of its redactions (counted by the store, `redaction_counts`,
-    or from the redactions read) and the numbered blocks and pages the store keeps for it."""
-    markers, withheld, numbered, pages = counts["markers"], counts["withheld_blocks"], d.numbered, d.pages
-    return {"markers": markers, "by_exemption": dict(sorted(counts["by_exemption"].items())),
-            "withheld_blocks": withheld,
-            "withheld_share": round(withheld / (numbered + withheld), 4) if numbered else 0.0,
-            "exempt_pages": counts["exempt_pages"], "omissions": counts["omissions"], "pages": pages,
-            "per_page": round(markers / pages, 3) if pages else 0.0}
-
-
-def _report_row(d: RedactionDocument) -> dict[str, Any]:
-    """A document of the redaction report: its statistics and its redactions."""
-    return {"id": d.id, "statistics": _statistics(d), "redactions": d.redactions}
+        stats = RedactionStatistics.from_counts(statistics(d.redactions, [], d.pages), numbered=d.numbered,
+                                                pages=d.pages)
+        return ReportDocument(d.id, stats, d.redactions)
+    return ReportDocument(d.id, RedactionStatistics.from_counts(counts, numbered=d.numbered, pages=d.pages), ())
 
 
 class LazyRecords(Mapping[str, dict[str, Any]]):
@@ -169,11 +168,14 @@ class Archive:
 
     def documents(self, *, limit: int | None = None, after: str | None = None, sort: str = "date",
                   descending: bool = False, doc_type: str | None = None,
-                  text: str | None = None) -> Page[dict[str, Any]]:
+                  text: str | None = None) -> Page[DocumentSummary]:
         """A summary row per document, ordered by date (or ``sort``), optionally of one
         ``doc_type`` or with ``text`` in its title or number."""
-        return self.store.documents_page(limit=bounded(limit), after=after, sort=sort, descending=descending,
+        from declass.archive.answers import DocumentSummary
+
+        page = self.store.documents_page(limit=bounded(limit), after=after, sort=sort, descending=descending,
                                          doc_type=doc_type, text=text)
+        return page.map(DocumentSummary.from_row)
 
     def short_names(self, ids: Sequence[str]) -> dict[str, str]:
         """Each given document's number where it has one (NIE-58), else its id."""
@@ -247,9 +249,10 @@ class Archive:
         return self.store.entity_counts(doc_id=doc_id, type_=type_, limit=bounded(limit), after=after)
 
     def entity(self, name: str, *, gazetteer: Sequence[str | Path] = (), limit: int | None = None,
-               after: str | None = None, cooccurring: int = 20) -> dict[str, Any]:
+               after: str | None = None, cooccurring: int = 20) -> EntityPage:
         """An entity's canonical record, the names it appears under, a page of its
         mentions (cited), and the entities most often named beside it."""
+        from declass.archive.answers import EntityPage
         from declass.stages.entities.gazetteer import load as load_gazetteer
 
         gaz = load_gazetteer(tuple(str(g) for g in gazetteer))
@@ -258,19 +261,19 @@ class Archive:
             raise UsageError("E401", f"no entity called {name!r} in the gazetteer (try 'declass entities')")
         mentions = self._cite(self.store.mentions_page(entity_ids=[ent.id], limit=bounded(limit), after=after))
         forms, documents = self.store.mention_forms([ent.id])
-        return {"entity": ent.to_dict(), "forms_seen": forms, "mentions": mentions,
-                "documents": sorted({m.document for m in mentions}), "document_count": documents,
-                "total": mentions.total, "next": mentions.next,
-                "cooccurring": self.store.cooccurring(ent.id, limit=cooccurring)}
+        return EntityPage(ent, forms, mentions, tuple(sorted({m.document for m in mentions})), documents,
+                          mentions.total, mentions.next, tuple(self.cooccurring(ent.id, limit=cooccurring)))
 
     def cooccurrence(self, *, min_weight: int = 1, limit: int | None = None,
                      after: str | None = None) -> Page[dict[str, Any]]:
         """Entity pairs mentioned in the same blocks (an edge list for network tools), heaviest first."""
         return self.store.cooccurrence_page(min_weight=min_weight, limit=bounded(limit), after=after)
 
-    def cooccurring(self, entity_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
+    def cooccurring(self, entity_id: str, *, limit: int = 20) -> list[Cooccurring]:
         """The entities most often named in the same blocks as ``entity_id``."""
-        return self.store.cooccurring(entity_id, limit=min(max(limit, 1), MAX_LIMIT))
+        from declass.archive.answers import Cooccurring
+
+        return [Cooccurring.from_row(r) for r in self.store.cooccurring(entity_id, limit=min(max(limit, 1), MAX_LIMIT))]
 
     def redactions(self, ref: str | None = None, *, exemption: str | None = None, kind: str | None = None,
                    limit: int | None = None, after: str | None = None) -> Page[StoredRedaction]:
@@ -281,10 +284,12 @@ class Archive:
         return self._cite(page)
 
     def redaction_report(self, ref: str | None = None, *, sort: str = "date", limit: int | None = None,
-                         after: str | None = None, redactions: bool = True) -> dict[str, Any]:
+                         after: str | None = None, redactions: bool = True) -> RedactionReport:
         """Redactions of one document, or a page of documents plus corpus totals
         (``sort``: ``date``, or ``most`` markers and withheld points first).  ``redactions=False``:
-        each document's statistics alone, counted in the store (its redactions an empty list)."""
+        each document's statistics alone, counted in the store (its redactions an empty tuple)."""
+        from declass.archive.answers import RedactionReport, RedactionTotals
+
         doc_id = self.resolve(ref) if ref else None
         page = self.store.redaction_documents(doc_id=doc_id, sort=sort, limit=bounded(limit), after=after,
                                               redactions=redactions)
@@ -292,15 +297,12 @@ class Archive:
             docs = page.map(_report_row)
         else:
             counts = self.store.redaction_counts([d.id for d in page])
-            docs = page.map(lambda d: {"id": d.id, "statistics": _counted_statistics(counts[d.id], d),
-                                       "redactions": []})
+            docs = page.map(lambda d: _report_row(d, counts[d.id]))
         if doc_id:
-            stats = docs[0]["statistics"]
-            corpus = {**{k: stats[k] for k in ("markers", "withheld_blocks", "pages", "exempt_pages")},
-                      "documents": 1, "by_exemption": stats["by_exemption"], "per_page": stats["per_page"]}
+            corpus = RedactionTotals.of_document(docs[0].statistics)
         else:
-            corpus = self.store.redaction_totals()
-        return {"documents": docs, "corpus": corpus, "total": docs.total, "next": docs.next}
+            corpus = RedactionTotals.from_row(self.store.redaction_totals())
+        return RedactionReport(docs, corpus, docs.total, docs.next)
 
     def judgments(self, ref: str | None = None, *, scale: str = "kent", low: float = 0.0,
                   high: float = 1.0, term: str | None = None, limit: int | None = None,
@@ -555,7 +557,7 @@ class Archive:
         from declass.corpus.releases.api import cached_pair_stats
         from declass.corpus.releases.stats import archive_stats
 
-        sha = {d["id"]: d["sha256"] for d in self.documents()}
+        sha = {d.id: d.sha256 for d in self.documents()}
         rows, stats = [], []
         for p in self.releases():
             e, lt = p["earlier"], p["later"]

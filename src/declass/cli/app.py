@@ -203,9 +203,8 @@ def list_documents(db: DbOption = None, as_json: JsonOption = False) -> None:
         return
     table = table_("id", "type", "number", "date", "class.", "pages", "blocks", "title")
     for d in docs:
-        table.add_row(d["id"], d["doc_type"] or "", d["doc_number"] or "", d["date"] or "",
-                      d["classification"] or "", str(d["pages"]), str(d["blocks"]),
-                      d["title"] or "")
+        table.add_row(d.id, d.doc_type or "", d.doc_number or "", d.date or "", d.classification or "",
+                      str(d.pages), str(d.blocks), d.title or "")
     out.print(table)
     out.print(f"{len(docs)} document{'s' if len(docs) != 1 else ''}")
 

@@ -48,24 +48,24 @@ def redactions(doc: str | None = None, db: str | None = None, as_json: bool = Fa
     report = ask(db, lambda archive: archive.redaction_report(doc, limit=limit, after=after))
     if as_json:
         print_json(report)
-        page_footer(report["documents"], "documents")
+        page_footer(report.documents, "documents")
         return
     from rich.text import Text
 
-    for d in report["documents"]:
-        st = d["statistics"]
-        out.print(Text(d["id"], style="bold"))
-        out.print(f"  {st['markers']} markers {st['by_exemption']}, {st['withheld_blocks']} withheld points "
-                  f"({100 * st['withheld_share']:.1f}% of numbered blocks), {st['per_page']} markers per page",
+    for d in report.documents:
+        st = d.statistics
+        out.print(Text(d.id, style="bold"))
+        out.print(f"  {st.markers} markers {st.by_exemption}, {st.withheld_blocks} withheld points "
+                  f"({100 * st.withheld_share:.1f}% of numbered blocks), {st.per_page} markers per page",
                   markup=False)
-        for r in d["redactions"]:
+        for r in d.redactions:
             if r.kind == "withheld_block":
                 out.print(f"  withheld {', '.join(r.inferred_labels or ())} (between {r.after} and {r.before}; "
                           f"{r.reason}; confidence {r.confidence})", markup=False)
-    c = report["corpus"]
-    out.print(f"corpus: {c['documents']} documents, {c['markers']} markers {c['by_exemption']}, "
-              f"{c['withheld_blocks']} withheld points, {c['per_page']} markers per page", markup=False)
-    page_footer(report["documents"], "documents")
+    c = report.corpus
+    out.print(f"corpus: {c.documents} documents, {c.markers} markers {c.by_exemption}, "
+              f"{c.withheld_blocks} withheld points, {c.per_page} markers per page", markup=False)
+    page_footer(report.documents, "documents")
 
 
 JUDGMENT_COLUMNS = ["document", "block", "term", "expression", "polarity", "low", "high", "horizon_end", "dissent",
@@ -154,23 +154,23 @@ def entity(name: str, db: str | None = None, gazetteer: Sequence[Path] = (), as_
     found = ask(db, lambda archive: archive.entity(name, gazetteer=gazetteer or (), limit=limit, after=after))
     if as_json:
         print_json(found)
-        page_footer(found["mentions"], "mentions")
+        page_footer(found.mentions, "mentions")
         return
     from rich.text import Text
 
-    e = found["entity"]
-    out.print(Text(f"{e['name']} ({e['type']}, {e['id']})", style="bold"))
-    if e.get("variants"):
-        out.print(f"  also: {', '.join(e['variants'])}", markup=False)
-    if e.get("lat") is not None:
-        out.print(f"  at {e['lat']}, {e['lon']} ({e.get('country', '')})", markup=False)
-    seen = ", ".join(f"{k} ({v})" for k, v in found["forms_seen"].items())
+    e = found.entity
+    out.print(Text(f"{e.name} ({e.type}, {e.id})", style="bold"))
+    if e.variants:
+        out.print(f"  also: {', '.join(e.variants)}", markup=False)
+    if e.lat is not None:
+        out.print(f"  at {e.lat}, {e.lon} ({e.country or ''})", markup=False)
+    seen = ", ".join(f"{k} ({v})" for k, v in found.forms_seen.items())
     out.print(f"  seen as: {seen or 'not mentioned in this archive'}", markup=False)
-    for m in found["mentions"]:
+    for m in found.mentions:
         flag = " [as the government]" if m.metonymy else ""
         flag += " [struck through]" if m.in_deleted_text else ""
         out.print(f"  \u201c{m.text}\u201d{flag}: {m.citation}", markup=False)
-    if found["cooccurring"]:
-        named = ", ".join(f"{c['name'] or c['id']} ({c['weight']})" for c in found["cooccurring"][:10])
+    if found.cooccurring:
+        named = ", ".join(f"{c.name or c.id} ({c.weight})" for c in found.cooccurring[:10])
         out.print(f"  named beside: {named}", markup=False)
-    page_footer(found["mentions"], "mentions", f" in {found['document_count']} documents")
+    page_footer(found.mentions, "mentions", f" in {found.document_count} documents")

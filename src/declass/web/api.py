@@ -37,13 +37,13 @@ def documents(
     request: Request, type: Text = None, classification: Text = None, date_from: Day = None, date_to: Day = None,
     redacted: bool | None = None, entity: Text = None, sort: Annotated[str, Query(pattern=r"^-?\w+$")] = "date",
     limit: Limit = DEFAULT_LIMIT, after: CursorText = None, before: CursorText = None,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Documents with type, number, date, classification, pages and redaction counts, a page at a time:
     ``{"total", "offset", "limit", "items", "next", "prev"}``; pass ``next`` back as ``after``."""
     where = queries.document_filter(lib(request), type=type, classification=classification, date_from=date_from,
                                     date_to=date_to, redacted=redacted, entity=entity)
-    return queries.documents_page(lib(request), where, sort=sort, limit=limit, after=after,
-                                  before=before).envelope()
+    return as_json(queries.documents_page(lib(request), where, sort=sort, limit=limit, after=after,
+                                          before=before).envelope())
 
 
 @router.get("/documents/{doc_id}")

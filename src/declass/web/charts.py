@@ -24,6 +24,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 if TYPE_CHECKING:
+    from declass.archive.answers import RedactionStatistics, RedactionTotals
     from declass.model import Event
     from declass.store.rows import JudgmentCell
 
@@ -288,11 +289,11 @@ def judgment_strip(document: str, judgments: Sequence[JudgmentCell], scale: str)
 # -- redactions -------------------------------------------------------------------------------
 
 
-def redaction_chart(stats: dict[str, Any], width: int = 520, label: str = "the archive") -> Markup | None:
+def redaction_chart(stats: RedactionStatistics | RedactionTotals, width: int = 520,
+                    label: str = "the archive") -> Markup | None:
     """Horizontal bars: markers by exemption, then withheld points and exempt pages."""
-    bars = sorted(((k, int(v)) for k, v in (stats.get("by_exemption") or {}).items()), key=lambda kv: (-kv[1], kv[0]))
-    bars += [("withheld points", int(stats.get("withheld_blocks") or 0)),
-             ("exempt pages", int(stats.get("exempt_pages") or 0))]
+    bars = sorted(((str(k), int(v)) for k, v in stats.by_exemption.items()), key=lambda kv: (-kv[1], kv[0]))
+    bars += [("withheld points", stats.withheld_blocks), ("exempt pages", stats.exempt_pages)]
     if not any(v for _, v in bars):
         return None
     top_n = max(v for _, v in bars) or 1

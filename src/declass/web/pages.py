@@ -27,6 +27,7 @@ from declass.web.render import in_context, probability_bar
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from declass.archive.answers import RedactionTotals
     from declass.store.rows import MentionInBlock, StoredEvent
 
 router = APIRouter()
@@ -227,16 +228,16 @@ def calibration_svg(request: Request, scale: Scale = "kent") -> Response:
 @router.get("/redactions", response_class=HTMLResponse)
 def redactions(request: Request, limit: Limit = DEFAULT_LIMIT, after: CursorText = None) -> HTMLResponse:
     archive = lib(request).archive
-    corpus: dict[str, Any] = {}
+    corpus: list[RedactionTotals] = []
 
     def report_page(limit: int, after: str | None) -> Any:
         rep = archive.redaction_report(limit=limit, after=after, sort="most", redactions=False)  # most withheld first
-        corpus.update(rep["corpus"])
-        return rep["documents"]
+        corpus.append(rep.corpus)
+        return rep.documents
 
     window = queries.paged(report_page, limit=limit, after=after)
-    names = names_of(lib(request), (d["id"] for d in window.items))
-    docs = window.map(lambda d: {"id": d["id"], "name": names.get(d["id"], d["id"]), "stats": d["statistics"],
-                                 "chart": redaction_chart(d["statistics"], label=names.get(d["id"], d["id"]))})
-    totals = {**corpus, "exempt_pages": corpus.get("exempt_pages") or 0}
+    names = names_of(lib(request), (d.id for d in window.items))
+    docs = window.map(lambda d: {"id": d.id, "name": names.get(d.id, d.id), "stats": d.statistics,
+                                 "chart": redaction_chart(d.statistics, label=names.get(d.id, d.id))})
+    totals = corpus[-1]
     return page(request, "redactions.html", docs=docs, totals=totals, chart=redaction_chart(totals))

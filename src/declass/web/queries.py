@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import HTTPException
 
+from declass.archive.answers import Cooccurring, DocumentSummary
 from declass.errors import UsageError
 from declass.store.rows import MentionInBlock
 from declass.web.data import Library
@@ -97,7 +98,7 @@ def _order(sort: str) -> list[tuple[str, bool]]:
 
 
 def documents_page(lib: Library, where: DocumentFilter, *, sort: str = "date", limit: int = 50,
-                   after: str | None = None, before: str | None = None) -> Window[dict[str, Any]]:
+                   after: str | None = None, before: str | None = None) -> Window[DocumentSummary]:
     """One page of the documents matching ``where``, sorted and cut in SQL.  The rows with a value
     and the rows without one (listed last) are read as two ordered ranges, so a sort on an indexed
     column (the date) reads one page of the index from the cursor on, not the whole table."""
@@ -146,8 +147,9 @@ def documents_page(lib: Library, where: DocumentFilter, *, sort: str = "date", l
                                    after=a, before=b))
 
 
-def _without_keys(window: Window[dict[str, Any]]) -> Window[dict[str, Any]]:
-    return window.map(lambda r: {k: v for k, v in r.items() if not (k[0] == "k" and k[1:].isdigit())})
+def _without_keys(window: Window[dict[str, Any]]) -> Window[DocumentSummary]:
+    """The summaries of a window's rows (the keyset's columns left behind)."""
+    return window.map(DocumentSummary.from_row)
 
 
 def document_choices(lib: Library) -> tuple[list[str], list[str]]:
@@ -343,10 +345,10 @@ def names_seen(lib: Library, ids: Sequence[str]) -> NamesSeen:
     return NamesSeen(out, int(docs))
 
 
-def cooccurring(lib: Library, entity_id: str, limit: int = 20) -> list[tuple[str, str, int]]:
-    """The entities named in the same blocks as ``entity_id``: (id, name, blocks), most first,
-    from the archive's maintained co-occurrence table."""
-    return [(r["id"], r["name"], int(r["weight"])) for r in lib.archive.cooccurring(entity_id, limit=limit)]
+def cooccurring(lib: Library, entity_id: str, limit: int = 20) -> list[Cooccurring]:
+    """The entities named in the same blocks as ``entity_id``, most first, from the archive's
+    maintained co-occurrence table."""
+    return lib.archive.cooccurring(entity_id, limit=limit)
 
 
 def place_forms(lib: Library, ids: Sequence[str]) -> dict[str, dict[str, int]]:

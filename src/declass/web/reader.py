@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from declass.archive.answers import RedactionStatistics
 from declass.corpus.cite import citation
 from declass.model import field_value
 from declass.stages.judgments.scales import BUILTIN
@@ -142,8 +143,8 @@ def reader(request: Request, doc_id: str, scale: Scale = "kent", reading: Readin
                           None if (rng := j["probability"].get(scale)) is None else (rng[0], rng[1]))
              for j in rec["judgments"]]
     strip = judgment_strip(rec["id"], cells, scale) if cells else None
-    withheld = redaction_chart(statistics(rec["redactions"], rec["blocks"], len(rec.get("pages") or []) or 1),
-                               width=250, label="this document")
+    counted = statistics(rec["redactions"], rec["blocks"], len(rec.get("pages") or []) or 1)
+    withheld = redaction_chart(RedactionStatistics.from_counts(counted), width=250, label="this document")
     page: HTMLResponse = request.app.state.templates.TemplateResponse(request, "document.html", {
         "strip": strip, "withheld_chart": withheld,
         "rec": rec, "md": md, "meta": meta, "cover": cover, "body": body, "front": front, "cover_line": cover_line,

@@ -1,0 +1,175 @@
+"""What `Archive` answers beyond the store's rows: typed, frozen, each with one export form.
+
+The store hands back plain rows (summaries, counts, totals); the archive reads them into these
+types, so the CLI, the API and the pages read named attributes and the JSON of each answer is
+written by one serialiser (`declass.model.records.plain`, through ``KEYS``), in the key order
+the API's and the CLI's JSON always had.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from declass.model.records import Exported
+
+if TYPE_CHECKING:
+    from declass.model.redaction import Redaction
+    from declass.stages.entities.gazetteer import Entity
+    from declass.store.page import Page
+    from declass.store.rows import StoredMention
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSummary(Exported):
+    """A document's summary row: what the archive's list shows and sorts by, without its record."""
+
+    KEYS: ClassVar[tuple[str, ...]] = (
+        "id", "path", "sha256", "media_type", "size", "pages", "blocks", "doc_type", "doc_number", "title", "date",
+        "classification", "archive_id", "released", "ingested_at", "redactions", "withheld", "edits")
+
+    id: str
+    path: str | None
+    sha256: str
+    media_type: str | None
+    size: int | None
+    pages: int | None
+    blocks: int | None
+    doc_type: str | None
+    doc_number: str | None
+    title: str | None
+    date: str | None
+    classification: str | None
+    archive_id: str | None
+    released: str | None
+    ingested_at: str | None
+    redactions: int | None
+    withheld: int | None
+    edits: int | None
+
+    @classmethod
+    def from_row(cls, r: Mapping[str, Any]) -> DocumentSummary:
+        """From a row of the documents table holding (at least) the summary's columns."""
+        return cls(*(r[k] for k in cls.KEYS))
+
+
+@dataclass(frozen=True, slots=True)
+class Cooccurring(Exported):
+    """An entity named in the same blocks as another: in how many blocks (``weight``) and documents."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("id", "name", "weight", "documents")
+
+    id: str
+    name: str | None
+    weight: int
+    documents: int
+
+    @classmethod
+    def from_row(cls, r: Mapping[str, Any]) -> Cooccurring:
+        return cls(r["id"], r["name"], int(r["weight"]), int(r["documents"]))
+
+
+@dataclass(frozen=True, slots=True)
+class EntityPage(Exported):
+    """An entity: its gazetteer record, the names it is seen under (with counts), a page of its mentions
+    (cited), the documents of that page, how many documents name it, and the entities named beside it."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("entity", "forms_seen", "mentions", "documents", "document_count", "total",
+                                       "next", "cooccurring")
+
+    entity: Entity
+    forms_seen: Mapping[str, int]
+    mentions: Page[StoredMention]
+    documents: tuple[str, ...]
+    document_count: int
+    total: int
+    next: str | None
+    cooccurring: tuple[Cooccurring, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The export form; the entity as the gazetteer writes it."""
+        out = Exported.to_dict(self)
+        out["entity"] = self.entity.to_dict()
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class RedactionStatistics(Exported):
+    """A document's redactions counted: markers (by exemption), withheld points and their share of the
+    numbered blocks, exempt pages, omissions, pages, markers per page."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("markers", "by_exemption", "withheld_blocks", "withheld_share", "exempt_pages",
+                                       "omissions", "pages", "per_page")
+
+    markers: int
+    by_exemption: Mapping[str | None, int]
+    withheld_blocks: int
+    withheld_share: float
+    exempt_pages: int
+    omissions: int
+    pages: int
+    per_page: float
+
+    @classmethod
+    def from_counts(cls, counts: Mapping[str, Any], *, numbered: int | None = None,
+                    pages: int | None = None) -> RedactionStatistics:
+        """From redactions counted (`stages.redactions.statistics`, or the store's `redaction_counts`);
+        ``numbered`` and ``pages``: the document's numbered blocks and pages, when the counts lack them
+        (a withheld point's share is of the numbered blocks and the points withheld together)."""
+        markers, withheld = int(counts["markers"]), int(counts["withheld_blocks"])
+        pages = int(counts["pages"]) if pages is None else pages
+        share = (round(withheld / (numbered + withheld), 4) if numbered else 0.0) if numbered is not None \
+            else float(counts["withheld_share"])
+        return cls(markers, dict(sorted(counts["by_exemption"].items())), withheld, share,
+                   int(counts["exempt_pages"]), int(counts["omissions"]), pages,
+                   round(markers / pages, 3) if pages else 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class RedactionTotals(Exported):
+    """The redaction report's figures over the documents it covers (the archive's, or one document's)."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("markers", "withheld_blocks", "pages", "documents", "exempt_pages",
+                                       "by_exemption", "per_page")
+
+    markers: int
+    withheld_blocks: int
+    pages: int
+    documents: int
+    exempt_pages: int
+    by_exemption: Mapping[str | None, int]
+    per_page: float
+
+    @classmethod
+    def from_row(cls, r: Mapping[str, Any]) -> RedactionTotals:
+        return cls(r["markers"], r["withheld_blocks"], r["pages"], r["documents"], r["exempt_pages"],
+                   r["by_exemption"], r["per_page"])
+
+    @classmethod
+    def of_document(cls, st: RedactionStatistics) -> RedactionTotals:
+        """The figures of a report on one document."""
+        return cls(st.markers, st.withheld_blocks, st.pages, 1, st.exempt_pages, st.by_exemption, st.per_page)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportDocument(Exported):
+    """A document of the redaction report: its statistics and its redactions (none when counted alone)."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("id", "statistics", "redactions")
+
+    id: str
+    statistics: RedactionStatistics
+    redactions: tuple[Redaction, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RedactionReport(Exported):
+    """A page of the redaction report's documents, the figures they sum to, and the paging."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("documents", "corpus", "total", "next")
+
+    documents: Page[ReportDocument]
+    corpus: RedactionTotals
+    total: int
+    next: str | None
