@@ -458,19 +458,25 @@ def aggregates(mentions: Iterable[Row], cooccurrence: Iterable[Row], terms: Iter
     """One document's share of the totals, from its mention rows (`MENTION_COLUMNS`), its
     entity pairs (`COOCCURRENCE_COLUMNS`), its judgments' terms and its ranges (`RANGE_COLUMNS`)."""
     totals: dict[tuple[str, str], list[Any]] = {}
-    forms: Counter[tuple[str, str, str]] = Counter()
-    names: Counter[tuple[str, str]] = Counter()
-    years: Counter[tuple[str, str, str, str]] = Counter()
+    seen_forms: list[tuple[str, str, str]] = []  # counted at the end, in one C pass each (Counter's += is Python)
+    seen_names: list[tuple[str, str]] = []
+    seen_years: list[tuple[str, str, str, str]] = []
     for m in mentions:
         eid, canonical, type_, text, named = m[1], m[2], m[3], m[4], m[10]
         key = (eid or "", canonical or text)
-        row = totals.setdefault(key, [type_, 0])
-        row[1] += 1
-        forms[(*key, text)] += 1
-        for entity in {eid, named} - {None}:
-            names[(entity, text)] += 1
+        row = totals.get(key)
+        if row is None:
+            totals[key] = [type_, 1]
+        else:
+            row[1] += 1
+        seen_forms.append((*key, text))
+        if eid is not None:
+            seen_names.append((eid, text))
+        if named is not None and named != eid:
+            seen_names.append((named, text))
         if eid or named:
-            years[(eid or "", named or "", text, (m[13] or "")[:4])] += 1
+            seen_years.append((eid or "", named or "", text, (m[13] or "")[:4]))
+    forms, names, years = Counter(seen_forms), Counter(seen_names), Counter(seen_years)
     return Aggregates(
         tuple((k[0], k[1], t, n, 1) for k, (t, n) in sorted(totals.items())),
         tuple((*k, n) for k, n in sorted(forms.items())),

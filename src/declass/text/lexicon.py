@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from importlib import resources
 
@@ -140,6 +140,22 @@ def repairable(token: str) -> bool:
     if len(token) < 4 or not token.isalpha() or token.isupper() or (token[0].isupper() and len(token) < 5):
         return False
     return not is_word(token) and token not in names()
+
+
+_UNREPAIRABLE: set[str] = set()
+"""Tokens `repairable` turned down, set aside a document at a time by one set difference (most
+of a document's tokens are ordinary words met in every document)."""
+_UNREPAIRABLE_MAX = 1 << 16
+
+
+def repairable_among(tokens: Iterable[str]) -> list[str]:
+    """The distinct ``tokens`` that are `repairable`, in no particular order."""
+    fresh = set(tokens).difference(_UNREPAIRABLE)
+    if len(_UNREPAIRABLE) + len(fresh) > _UNREPAIRABLE_MAX:
+        _UNREPAIRABLE.clear()  # bounded: a new start costs one document's look-ups again
+    out = [t for t in fresh if repairable(t)]
+    _UNREPAIRABLE.update(fresh.difference(out))
+    return out
 
 
 def repair(token: str, seen: Mapping[str, int] | None = None) -> str | None:

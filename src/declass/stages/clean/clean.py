@@ -245,7 +245,7 @@ def build_chunks(doc: Document, lines: list[Line], furniture: list[Furniture]) -
     text = doc.text
     fur_at = {f.start: f.kind for f in furniture}
     chunks: list[Chunk] = []
-    current: list[MappedText] = []
+    current: list[tuple[int, int]] = []  # the source spans of the chunk's stripped lines
     first_line = ""
     page = 1
     pending: list[str] = []
@@ -254,7 +254,7 @@ def build_chunks(doc: Document, lines: list[Line], furniture: list[Furniture]) -
     def flush() -> None:
         nonlocal current, pending
         if current:
-            view = join_lines(current)
+            view = join_spans(text, current)
             kinds = tuple(pending)
             chunks.append(Chunk(view, page, _is_break(kinds), first_line, kinds))
             pending = []
@@ -278,8 +278,8 @@ def build_chunks(doc: Document, lines: list[Line], furniture: list[Furniture]) -
             if last_page is not None and ln.page != last_page:
                 pending.append("page_break")
             last_page = ln.page
-        lo, hi = len(raw) - len(raw.lstrip()), len(raw.rstrip())  # the view of the stripped line, made once
-        current.append(MappedText.of_source(text, ln.start + lo, ln.start + max(hi, lo)))
+        lo, hi = len(raw) - len(raw.lstrip()), len(raw.rstrip())
+        current.append((ln.start + lo, ln.start + max(hi, lo)))
     flush()
     return chunks
 
@@ -296,25 +296,48 @@ def join_lines(views: list[MappedText]) -> MappedText:
 
     Each line is held back until the next one shows whether its final hyphen
     goes (``eliminat-`` + ``ing``); the text joined so far is never copied."""
+    views = [v for v in views if v.text]
     b = TextBuilder()
-    tail = ""  # the end of the text joined so far, enough to see its last word
     src_end = 0
-    held: MappedText | None = None
-    for view in views:
-        if not view.text:
-            continue
-        if held is not None:
-            joint = _joint(tail, view.text)
-            b.extend(held.slice(0, len(held.text) - 1) if joint == "drop" else held)
-            src_end = max(src_end, held.source_end)
-            if joint == "space":
-                b.add(" ", src_end, src_end)
-            tail = tail[:-1] if joint == "drop" else tail + (" " if joint == "space" else "")
-        held = view
-        tail = (tail + view.text)[-TAIL:]
-    if held is not None:
-        b.extend(held)
+    for view, joint in zip(views, _joints([v.text for v in views]), strict=True):
+        b.extend(view.slice(0, len(view.text) - 1) if joint == "drop" else view)
+        src_end = max(src_end, view.source_end)
+        if joint == "space":
+            b.add(" ", src_end, src_end)
     return b.build()
+
+
+def join_spans(source: str, spans: list[tuple[int, int]]) -> MappedText:
+    """`join_lines` of the lines ``source[start:end]`` of ``spans`` (in order, the source's own
+    text): the same view, without a view made for each line first."""
+    spans = [(a, z) for a, z in spans if z > a]
+    lines = [source[a:z] for a, z in spans]
+    b = TextBuilder()
+    src_end = 0
+    for (a, z), line, joint in zip(spans, lines, _joints(lines), strict=True):
+        if joint != "drop":
+            b.add(line, a, z)
+        elif z - 1 > a:
+            b.add(line[:-1], a, z - 1)
+        src_end = max(src_end, z)
+        if joint == "space":
+            b.add(" ", src_end, src_end)
+    return b.build()
+
+
+def _joints(lines: list[str]) -> list[str | None]:
+    """How each of ``lines`` (none empty) joins the next (`_joint`); None after the last."""
+    out: list[str | None] = []
+    tail = ""  # the end of the text joined so far, enough to see its last word
+    for k, line in enumerate(lines):
+        if k:
+            joint = _joint(tail, line)
+            out.append(joint)
+            tail = tail[:-1] if joint == "drop" else tail + (" " if joint == "space" else "")
+        tail = (tail + line)[-TAIL:]
+    if lines:
+        out.append(None)
+    return out
 
 
 def _joint(at: str, bt: str) -> str:
@@ -343,20 +366,25 @@ def _drop_hyphen(left: str, right: str) -> bool:
     return not (lexicon.is_word(left) and lexicon.is_word(right))
 
 
+FEW_FIXES = 8  # up to this many repairs a document, a chunk is searched for each as a substring first
+
+
 def repair_chunks(chunks: list[Chunk]) -> tuple[list[Chunk], list[Correction]]:
     """Repair OCR confusions in body chunks; each repair is recorded."""
     seen: Counter[str] = Counter()
     for c in chunks:  # chunk by chunk: the document's every word is never a list at once
         seen.update(_TOKEN.findall(c.text))
-    fixes = {t: r for t in seen if lexicon.repairable(t) and (r := lexicon.repair(t, seen))}
+    fixes = {t: r for t in lexicon.repairable_among(seen) if (r := lexicon.repair(t, seen))}
     if not fixes:
         return chunks, []
     out: list[Chunk] = []
     corrections: list[Correction] = []
+    few = len(fixes) <= FEW_FIXES
     for c in chunks:
         view = c.view
-        # a set look-up a word: one alternation of every fix costs a pass per fix (quadratic in a long document)
-        if fixes.keys().isdisjoint(_WORD_TOKEN.findall(view.text)):
+        # a set look-up a word: one alternation of every fix costs a pass per fix (quadratic in a long document);
+        # a few fixes are first looked for as substrings, which most chunks do not hold at all
+        if (few and not any(t in view.text for t in fixes)) or fixes.keys().isdisjoint(_WORD_TOKEN.findall(view.text)):
             out.append(c)
             continue
         b = TextBuilder()

@@ -138,21 +138,31 @@ def _heads(known: frozenset[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w'\u2019.-])[{''.join(firsts)}][A-Za-z]*") if firsts else None
 
 
-def damaged_names(text: str, known: frozenset[str],
-                  tails: Mapping[str, frozenset[str]] | None = None) -> dict[tuple[int, int], str]:
+def damaged_names(text: str, known: frozenset[str], tails: Mapping[str, frozenset[str]] | None = None,
+                  memo: dict[str, str | None] | None = None) -> dict[tuple[int, int], str]:
     """Spans of ``text`` holding a surname of ``known`` damaged by OCR (a word, or a name in
-    pieces), or a listed surname that lost its first letter (``tails``), with the intact form."""
+    pieces), or a listed surname that lost its first letter (``tails``), with the intact form.
+
+    ``memo``: the answers for words already read with the same ``known`` and ``tails`` (one
+    document's blocks): each distinct word is read once, and a block none of whose words is
+    damaged is not walked again word by word."""
+    memo = {} if memo is None else memo
     out: dict[tuple[int, int], str] = {}
-    for m in _CAP_WORD.finditer(text):
-        word = m.group()
-        form = intact_surname(word, known) if known else None
-        if form is None and tails and len(word) >= GAZETTEER_FIRST_LETTER:
-            form = first_letter_lost(word, tails)
-        if form is not None:
-            out[m.span()] = form
+    words = set(_CAP_WORD.findall(text))
+    for w in words.difference(memo):
+        form = intact_surname(w, known) if known else None
+        if form is None and tails and len(w) >= GAZETTEER_FIRST_LETTER:
+            form = first_letter_lost(w, tails)
+        memo[w] = form
+    if any(memo[w] is not None for w in words):
+        for m in _CAP_WORD.finditer(text):
+            if (form := memo[m.group()]) is not None:
+                out[m.span()] = form
     if known:
         for s, e in _lower_words(text, known):
-            if (form := intact_surname(text[s:e], known)) is not None:
+            word = text[s:e]
+            form = memo[word] if word in memo else memo.setdefault(word, intact_surname(word, known))
+            if form is not None:
                 out[s, e] = form
         out.update(_pieces(text, known, out))
     return out

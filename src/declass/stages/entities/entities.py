@@ -274,10 +274,11 @@ def _people_at(doc: Document, b: Block, ms: list[dict[str, Any]], found: Iterabl
 
 
 def _damaged_surnames(doc: Document, b: Block, ms: list[dict[str, Any]], known: frozenset[str],
-                      gaz: Gazetteer) -> list[dict[str, Any]]:
+                      gaz: Gazetteer, memo: dict[str, str | None]) -> list[dict[str, Any]]:
     """Words of block ``b`` that are a known surname damaged by OCR: each a person of its
-    own span, carrying the intact form (``intact``) so it joins that person's identity."""
-    hits = damage.damaged_names(b.text, known, damage.gazetteer_tails(gaz))
+    own span, carrying the intact form (``intact``) so it joins that person's identity.
+    ``memo``: the document's words read so far (`damage.damaged_names`)."""
+    hits = damage.damaged_names(b.text, known, damage.gazetteer_tails(gaz), memo)
     if not hits:
         return ms
     forms = {b.text[s:e]: form for (s, e), form in hits.items()}
@@ -291,8 +292,9 @@ def _surnames(doc: Document, blocks: list[Block], per_block: list[list[dict[str,
     known = persons.surnames(m["text"] for ms in per_block for m in ms if m["type"] == "person")
     pattern = persons.surname_pattern(known) if known else None
     out = []
+    memo: dict[str, str | None] = {}
     for b, ms in zip(blocks, per_block, strict=True):
-        ms = _damaged_surnames(doc, b, ms, known, gaz)
+        ms = _damaged_surnames(doc, b, ms, known, gaz, memo)
         if pattern is not None and any(name in b.text for name in known):
             ms = _people_at(doc, b, ms, (hit.span() for hit in pattern.finditer(b.text)), "surname", gaz)
         out.append(ms)
