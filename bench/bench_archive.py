@@ -59,7 +59,7 @@ def second_page(fetch: Callable[..., Any]) -> Callable[[], object]:
 def queries(db: str, repeats: int) -> dict[str, Any]:
     with declass.Archive(db, readonly=True) as a:
         top = a.entities(limit=1)[0]
-        term = a.judgment_terms()[0]["term"]
+        term = a.judgment_terms()[0].term
         doc = a.documents(limit=1, sort="pages", descending=True)[0]["id"]
         unique = a.store._rows("SELECT doc_number FROM documents WHERE doc_number IS NOT NULL GROUP BY doc_number"
                                " HAVING count(*) = 1 LIMIT 1")

@@ -78,12 +78,12 @@ def test_entities_links_and_judgments(filled: str) -> None:
         assert found.entity.name == "Beijing" and {"Peiping", "Peking"} <= set(found.forms_seen)
         assert a.cooccurrence(min_weight=2)
         links = a.find_links(method="lexical")
-        assert any(lk["a"] == "22#1" and lk["b"] == "I.D#1" for lk in links)
+        assert any(lk.a == "22#1" and lk.b == "I.D#1" for lk in links)
         a.judge_link("NIE-58:22#1", "1953-11-04:I.D#1", "rejected")
-        assert not any(lk["a"] == "22#1" and lk["b"] == "I.D#1" for lk in a.links())
-        assert any(lk["status"] == "rejected" for lk in a.links(include_rejected=True))
+        assert not any(lk.a == "22#1" and lk.b == "I.D#1" for lk in a.links())
+        assert any(lk.status == "rejected" for lk in a.links(include_rejected=True))
         assert len(a.judgments("NIE-58")) == 56
-        assert a.score(Path(declass.__file__).parent / "data" / "outcomes" / "samples.yaml")["summary"]["n"] == 13
+        assert a.score(Path(declass.__file__).parent / "data" / "outcomes" / "samples.yaml").summary.n == 13
 
 
 def test_read_only_store_refuses_writes(filled: str, nie58: declass.Document) -> None:
@@ -179,12 +179,12 @@ def test_tables_answer_as_the_records_do(filled: str) -> None:
             [j.id for j in band] and band
         probably = a.judgments(term="presumably")
         assert probably and {j.term for j in probably} == {"presumably"}
-        assert {t["term"]: t["count"] for t in a.judgment_terms()}["presumably"] == len(probably)
+        assert {t.term: t.count for t in a.judgment_terms()}["presumably"] == len(probably)
         for r in records:  # one document's terms (its judgments joined to their ranges by key)
             mine = Counter(j["term"] for j in r["judgments"])
             terms = a.judgment_terms(r["id"])
-            assert {t["term"]: t["count"] for t in terms} == mine
-            assert [t["count"] for t in terms] == sorted(mine.values(), reverse=True)
+            assert {t.term: t.count for t in terms} == mine
+            assert [t.count for t in terms] == sorted(mine.values(), reverse=True)
         assert [j.id for j in a.judgments("NIE-58", limit=3)] == [j["id"] for j in records[0]["judgments"][:3]]
 
         events = sorted(((r["id"], e) for r in records for e in r["events"]),
@@ -294,13 +294,13 @@ def test_links_are_found_through_the_token_index(filled: str) -> None:
     with declass.Archive(filled) as a:
         found = a.find_links(method="lexical")
         expected = candidates(list(a.records()), method="lexical")
-        assert {(x["a_doc"], x["a"], x["b_doc"], x["b"], x["score"]) for x in found} == \
+        assert {(x.a_doc, x.a, x.b_doc, x.b, x.score) for x in found} == \
             {(x["a_doc"], x["a"], x["b_doc"], x["b"], x["score"]) for x in expected}
         page = a.links(limit=3)
         assert len(page) == 3 and page.total == len(found)
         track = a.track("NIE-58:22#1")
-        assert {(r["document"], r["judgment"]) for r in track["trajectory"]} >= {(NIE, "22#1"), (BRIEF, "I.D#1")}
-        assert all(r["citation"] for r in track["trajectory"])
+        assert {(r.document, r.judgment) for r in track.trajectory} >= {(NIE, "22#1"), (BRIEF, "I.D#1")}
+        assert all(r.citation for r in track.trajectory)
 
 
 def test_old_postgres_schema_is_migrated(pg_url: str, samples: Path) -> None:

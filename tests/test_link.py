@@ -48,8 +48,8 @@ def test_nie58_to_briefing_alliance_link_and_track(tmp_path: Path, samples: Path
     assert runner.invoke(app, ["link", "reject", "--db", str(db), "NIE-58:22#1", "1953-11-04:I.D#1"]).exit_code == 0
     runner.invoke(app, ["link", "find", "--db", str(db)])
     with declass.Archive(db, readonly=True) as a:
-        assert not any(lk["a"] == "22#1" and lk["b"] == "I.D#1" for lk in a.links())
-        assert any(lk["status"] == "rejected" for lk in a.links(include_rejected=True))
+        assert not any(lk.a == "22#1" and lk.b == "I.D#1" for lk in a.links())
+        assert any(lk.status == "rejected" for lk in a.links(include_rejected=True))
     assert runner.invoke(app, ["track", "--db", str(db), "no such thing at all whatsoever"]).exit_code == 2
 
 
@@ -57,7 +57,7 @@ def test_lexical_method_needs_no_extra(tmp_path: Path, samples: Path) -> None:
     with declass.Archive(tmp_path / "l.db") as a:
         a.ingest([samples], workers=1)
         links = a.find_links(method="lexical")
-    assert links and {lk["method"] for lk in links} == {"lexical+entities"}
+    assert links and {lk.method for lk in links} == {"lexical+entities"}
 
 
 def test_unknown_method_is_refused(sample_db: Path) -> None:
@@ -77,13 +77,13 @@ def test_embeddings_find_restatements_in_other_words(tmp_path: Path, samples: Pa
         pytest.skip("the embeddings extra is not installed ('make test' installs it)")
     with declass.Archive(tmp_path / "e.db") as a:
         a.ingest([samples], workers=1)
-        lexical = {(lk["a"], lk["b"]) for lk in a.find_links(method="lexical")}
+        lexical = {(lk.a, lk.b) for lk in a.find_links(method="lexical")}
         links = a.find_links(method="embeddings")
-    found = {(lk["a"], lk["b"]): lk for lk in links}
+    found = {(lk.a, lk.b): lk for lk in links}
     assert ("2#1", "VIII.D#1") not in lexical
-    assert found[("2#1", "VIII.D#1")]["method"] == "embeddings"
-    assert found[("2#1", "VIII.D#1")]["score"] >= 0.65
-    assert found[("22#1", "I.D#1")]["score"] == 1.0  # lexical matches keep their score
+    assert found[("2#1", "VIII.D#1")].method == "embeddings"
+    assert found[("2#1", "VIII.D#1")].score >= 0.65
+    assert found[("22#1", "I.D#1")].score == 1.0  # lexical matches keep their score
     assert len(found) > len(lexical)
 
 

@@ -122,7 +122,7 @@ def test_a_documents_judgment_terms_are_its_judgments_counted(sample_db: Path) -
                 n, lo, hi = want.get(j.term, [0, None, None])
                 want[j.term] = [n + 1, low if lo is None else min(lo, low if low is not None else lo),
                                    high if hi is None else max(hi, high if high is not None else hi)]
-            got = {t["term"]: [t["count"], t["low"], t["high"]] for t in a.judgment_terms(doc, scale=scale)}
+            got = {t.term: [t.count, t.low, t.high] for t in a.judgment_terms(doc, scale=scale)}
             assert got == want, (doc, scale)
-            counts = [t["count"] for t in a.judgment_terms(doc, scale=scale)]
+            counts = [t.count for t in a.judgment_terms(doc, scale=scale)]
             assert counts == sorted(counts, reverse=True)

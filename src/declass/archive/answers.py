@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from declass.model.redaction import Redaction
     from declass.stages.entities.gazetteer import Entity
     from declass.store.page import Page
-    from declass.store.rows import StoredMention
+    from declass.store.rows import StoredJudgment, StoredMention
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,3 +173,56 @@ class RedactionReport(Exported):
     corpus: RedactionTotals
     total: int
     next: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TermCount(Exported):
+    """An estimative term: how many judgments use it, and the range they give it on a scale
+    (None: unmapped there)."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("term", "count", "low", "high")
+
+    term: str
+    count: int
+    low: float | None
+    high: float | None
+
+    @classmethod
+    def from_row(cls, r: Mapping[str, Any]) -> TermCount:
+        return cls(r["term"], int(r["count"]), r["low"], r["high"])
+
+    @property
+    def range(self) -> tuple[float, float] | None:
+        return None if self.low is None or self.high is None else (self.low, self.high)
+
+
+@dataclass(frozen=True, slots=True)
+class TrackStep(Exported):
+    """One restatement on a judgment's trajectory: where and when, its term and range, and that range on
+    the anchor's side of the question (``flipped``: the restatement asks the opposite), cited."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("document", "date", "judgment", "block", "term", "expression", "claim",
+                                       "range", "aligned_range", "flipped", "citation")
+
+    document: str
+    date: str | None
+    judgment: str
+    block: str | None
+    term: str
+    expression: str
+    claim: str
+    range: tuple[float, float] | None
+    aligned_range: tuple[float, float] | None
+    flipped: bool
+    citation: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Trajectory(Exported):
+    """A judgment (the anchor, as stored) and every restatement of it in date order, on one scale."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("anchor", "scale", "trajectory")
+
+    anchor: StoredJudgment
+    scale: str
+    trajectory: tuple[TrackStep, ...]

@@ -28,6 +28,8 @@ if TYPE_CHECKING:  # the model, export, citation and linking modules load where 
         EntityPage,
         RedactionReport,
         ReportDocument,
+        TermCount,
+        Trajectory,
     )
     from declass.archive.ingest import FileResult, IngestReport
     from declass.model import Document
@@ -35,12 +37,16 @@ if TYPE_CHECKING:  # the model, export, citation and linking modules load where 
     from declass.store.rows import (
         Cited,
         JudgmentCell,
+        Link,
         RedactionDocument,
         StoredEdit,
         StoredEvent,
         StoredJudgment,
         StoredRedaction,
     )
+
+if TYPE_CHECKING:  # the scoring module loads when first used
+    from declass.corpus.score import Score
 
 if TYPE_CHECKING:  # the releases package (and its near-duplicate index) loads when first used
     from declass.corpus.releases.compare import Comparison
@@ -341,10 +347,12 @@ class Archive:
         expression and range under ``scale`` (a built-in one)."""
         return self.store.judgment_cells(doc_ids, scale=scale)
 
-    def judgment_terms(self, ref: str | None = None, *, scale: str = "kent") -> list[dict[str, Any]]:
-        """Per term: how many judgments use it and its range under ``scale`` (a built-in one)."""
+    def judgment_terms(self, ref: str | None = None, *, scale: str = "kent") -> list[TermCount]:
+        """Per term: how many judgments use it and its range under ``scale`` (a built-in one), most used first."""
+        from declass.archive.answers import TermCount
+
         doc_id = self.resolve(ref) if ref else None
-        return self.store.judgment_terms(doc_id=doc_id, scale=scale)
+        return [TermCount.from_row(r) for r in self.store.judgment_terms(doc_id=doc_id, scale=scale)]
 
     def timeline(self, *, entity: str | None = None, start: str | None = None, end: str | None = None,
                  gazetteer: Sequence[str | Path] = (), limit: int | None = None,
@@ -383,7 +391,7 @@ class Archive:
 
     # -- judgments across documents --------------------------------------
 
-    def find_links(self, *, threshold: float | None = None, method: str = "auto") -> list[dict[str, Any]]:
+    def find_links(self, *, threshold: float | None = None, method: str = "auto") -> list[Link]:
         """Propose links between judgments restated across documents, and store them
         (``method``: lexical, embeddings, or auto = embeddings when installed; ``threshold``:
         least similarity, default `declass.corpus.link.DEFAULT_THRESHOLD`).  Candidate
@@ -394,12 +402,15 @@ class Archive:
         items = [LinkItem(j.document, j.id, j.claim, j.polarity, j.entities) for j in self.store.judgment_entities()]
         found = link_items(items, threshold, method)
         self.store.save_links(found)
-        return [lk.to_dict() for lk in self.store.links()]
+        return self.store.links()
 
     def links(self, *, include_rejected: bool = False, limit: int | None = None,
-              after: str | None = None) -> Page[dict[str, Any]]:
+              after: str | None = None) -> Page[Link]:
         """Stored links between judgments, best first."""
-        return self.store.links_page(include_rejected=include_rejected, limit=bounded(limit), after=after)
+        from declass.store.rows import Link
+
+        page = self.store.links_page(include_rejected=include_rejected, limit=bounded(limit), after=after)
+        return page.map(Link.from_row)
 
     def judge_link(self, a: str, b: str, status: str) -> None:
         """Confirm or reject the link between two judgments (``DOC:BLOCK#N``)."""
@@ -419,7 +430,7 @@ class Archive:
             raise UsageError("E402", f"no judgment {jid!r} in {doc_id} (see 'declass judgments {doc}')")
         return doc_id, found
 
-    def track(self, ref: str, *, scale: str = "kent") -> dict[str, Any]:
+    def track(self, ref: str, *, scale: str = "kent") -> Trajectory:
         """A judgment's trajectory: every restatement (linked or restated in
         the same document), in date order, with its term and probability on
         the anchor's side of the question."""
@@ -427,6 +438,7 @@ class Archive:
 
         from rapidfuzz import fuzz
 
+        from declass.archive.answers import TrackStep, Trajectory
         from declass.corpus.link import signature as link_signature
         from declass.stages.judgments.scales import range_under
 
@@ -461,21 +473,20 @@ class Archive:
             todo = nxt
         ents = self.store.entities_in_spans([(d, j.start, j.end) for (d, _), j in found.items()])
         anchor_sign = link_signature(anchor.claim, ents.get((anchor_doc, anchor.start, anchor.end), []))[1]
-        rows: list[dict[str, Any]] = []
-        for (rid, jid), j in sorted(found.items(), key=lambda kv: (kv[1].date or "", kv[0])):
-            rng = range_under(j, scale)
+        steps = sorted(found.items(), key=lambda kv: (kv[1].date or "", kv[0]))
+        cites = self.citations([(rid, j.block) for (rid, _), j in steps])
+        rows: list[TrackStep] = []
+        for ((rid, jid), j), (cite, _, _) in zip(steps, cites, strict=True):
+            got = range_under(j, scale)
+            rng = None if got is None else (got[0], got[1])
             sign = link_signature(j.claim, ents.get((rid, j.start, j.end), []))[1]
             flipped = bool(anchor_sign and sign and sign != anchor_sign)
-            aligned = None if rng is None else ([round(1 - rng[1], 4), round(1 - rng[0], 4)] if flipped else rng)
-            rows.append({"document": rid, "date": j.date, "judgment": jid, "block": j.block, "term": j.term,
-                         "expression": j.expression, "claim": j.claim, "range": rng, "aligned_range": aligned,
-                         "flipped": flipped})
-        for r, (cite, _, _) in zip(rows, self.citations([(r["document"], r["block"]) for r in rows]), strict=True):
-            r["citation"] = cite
-        return {"anchor": replace(anchor, date=None, range=None, scale=None).to_dict(), "scale": scale,
-                "trajectory": rows}
+            aligned = None if rng is None else ((round(1 - rng[1], 4), round(1 - rng[0], 4)) if flipped else rng)
+            rows.append(TrackStep(rid, j.date, jid, j.block, j.term, j.expression, j.claim, rng, aligned, flipped,
+                                  cite))
+        return Trajectory(replace(anchor, date=None, range=None, scale=None), scale, tuple(rows))
 
-    def score(self, outcomes: str | Path, *, scale: str = "kent", by: str | None = None) -> dict[str, Any]:
+    def score(self, outcomes: str | Path, *, scale: str = "kent", by: str | None = None) -> Score:
         """Brier and log scores, calibration, of the judgments an outcomes file resolves."""
         from declass.corpus.score import load_outcomes
         from declass.corpus.score import score as score_outcomes

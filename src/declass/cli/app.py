@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # what only some commands use loads in them: a store question
     from rich.text import Text
 
     from declass.store import Hit
+    from declass.store.rows import Link
 
 
 def _flag_type_hidden(display: Callable[[Any, Any], str | None]) -> Callable[[Any, Any], str | None]:
@@ -424,7 +425,7 @@ def link_reject(
     _judge(a, b, db, "rejected")
 
 
-def print_links(links: list[dict[str, Any]], as_json: bool) -> None:
+def print_links(links: list[Link], as_json: bool) -> None:
     if as_json:
         print_json(links)
         if isinstance(links, Page):
@@ -432,9 +433,8 @@ def print_links(links: list[dict[str, Any]], as_json: bool) -> None:
         return
     table = table_("score", "status", "agree", "judgment", "restated as")
     for lk in links:
-        agree = {True: "agrees", False: "flips", None: ""}[lk["agree"]]
-        table.add_row(f"{lk['score']:.2f}", lk["status"], agree, f"{lk['a_doc']}:{lk['a']}",
-                      f"{lk['b_doc']}:{lk['b']}")
+        agree = {True: "agrees", False: "flips", None: ""}[lk.agree]
+        table.add_row(f"{lk.score:.2f}", lk.status, agree, f"{lk.a_doc}:{lk.a}", f"{lk.b_doc}:{lk.b}")
     out.print(table)
     if isinstance(links, Page):
         page_footer(links, "links")
@@ -442,7 +442,7 @@ def print_links(links: list[dict[str, Any]], as_json: bool) -> None:
         out.print(f"{len(links)} links")
 
 
-def fmt_range(r: list[float] | None) -> str:
+def fmt_range(r: Sequence[float] | None) -> str:
     return f"{r[0]:.2f}-{r[1]:.2f}" if r else "unmapped"
 
 
@@ -460,12 +460,12 @@ def track_command(
     if as_json:
         print_json(found)
         return
-    a = found["anchor"]
-    out.print(Text(f"{a['document']}:{a['id']} \u2014 {a['claim']}", style="bold"))
+    a = found.anchor
+    out.print(Text(f"{a.document}:{a.id} \u2014 {a.claim}", style="bold"))
     table = table_("date", "judgment", "term", "range", "on this side", "claim")
-    for r in found["trajectory"]:
-        table.add_row(r["date"] or "", f"{r['document']}:{r['judgment']}", r["expression"], fmt_range(r["range"]),
-                      fmt_range(r["aligned_range"]) + (" (flipped)" if r["flipped"] else ""), r["claim"])
+    for r in found.trajectory:
+        table.add_row(r.date or "", f"{r.document}:{r.judgment}", r.expression, fmt_range(r.range),
+                      fmt_range(r.aligned_range) + (" (flipped)" if r.flipped else ""), r.claim)
     out.print(table)
 
 
@@ -480,41 +480,43 @@ def score_command(
     as_json: JsonOption = False,
 ) -> None:
     """Score judgments against what happened: Brier, log score, calibration table and plot."""
+    from dataclasses import replace
+
     from rich.text import Text
 
     from declass.corpus.score import plot as plot_calibration
 
     result = ask(db, lambda archive: archive.score(outcomes, scale=scale, by=by))
     paths = plot_calibration(result, plot_to)
-    result["plots"] = [str(p) for p in paths]
+    result = replace(result, plots=tuple(str(p) for p in paths))
     if as_json:
         print_json(result)
         return
-    s = result["summary"]
-    out.print(Text(f"{s['n']} judgments scored on the {scale} scale", style="bold"))
-    if s["n"]:
-        out.print(f"  Brier {s['brier']:.4f} (0-2 form {s['brier_0_2']:.4f}), log score {s['log']:.4f}; "
-                  f"mean stated probability {s['mean_probability']:.3f}, observed frequency {s['observed']:.3f}")
-    out.print(f"  excluded: {len(result['ambiguous'])} ambiguous, {len(result['no_probability'])} without a usable "
-              f"probability, {len(result['unmatched'])} unmatched; {result['unresolved']} judgments unresolved")
+    s = result.summary
+    out.print(Text(f"{s.n} judgments scored on the {scale} scale", style="bold"))
+    if s.n:
+        out.print(f"  Brier {s.brier:.4f} (0-2 form {s.brier_0_2:.4f}), log score {s.log:.4f}; "
+                  f"mean stated probability {s.mean_probability:.3f}, observed frequency {s.observed:.3f}")
+    out.print(f"  excluded: {len(result.ambiguous)} ambiguous, {len(result.no_probability)} without a usable "
+              f"probability, {len(result.unmatched)} unmatched; {result.unresolved} judgments unresolved")
     table = table_("stated", "n", "mean stated", "observed")
-    for r in result["calibration"]:
-        if r["n"]:
-            table.add_row(r["band"], str(r["n"]), f"{r['mean_probability']:.3f}", f"{r['observed']:.3f}")
+    for r in result.calibration:
+        if r.n:
+            table.add_row(r.band, str(r.n), f"{r.mean_probability:.3f}", f"{r.observed:.3f}")
     out.print(table)
-    for group, rows in (result.get("by") or {}).items():
+    for group, rows in (result.by or {}).items():
         t = table_(group, "n", "Brier", "log")
         for name, v in rows.items():
-            b, lg = (f"{v['brier']:.4f}", f"{v['log']:.4f}") if v["n"] else ("", "")
-            t.add_row(name, str(v["n"]), b, lg)
+            b, lg = (f"{v.brier:.4f}", f"{v.log:.4f}") if v.n else ("", "")
+            t.add_row(name, str(v.n), b, lg)
         out.print(t)
-    if result["no_probability"]:
+    if result.no_probability:
         out.print("resolved, but stated without a usable probability:")
-        for r in result["no_probability"]:
-            out.print(f"  {r['document']}:{r['judgment']} ({r['term']}) -> {r['outcome']}: {r['claim'][:70]}",
-                      markup=False)
-    for r in result["unmatched"]:
-        out.print(f"  unmatched: {r['document']} {r['block']} {r.get('match', '')!r}: {r['reason']}", markup=False)
+        for u in result.no_probability:
+            out.print(f"  {u.document}:{u.judgment} ({u.term}) -> {u.outcome}: {u.claim[:70]}", markup=False)
+    for m in result.unmatched:
+        out.print(f"  unmatched: {m.entry['document']} {m.entry['block']} {m.entry.get('match', '')!r}: {m.reason}",
+                  markup=False)
     err.print("wrote " + ", ".join(str(p) for p in paths))
 
 

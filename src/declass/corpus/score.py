@@ -24,15 +24,17 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
 from declass.datafile import load_yaml
 from declass.errors import UsageError
 from declass.model import Judgment, field_value
+from declass.model.records import Exported
 from declass.stages.judgments.scales import range_under
 
 EPS = 0.01
@@ -65,25 +67,127 @@ def log_score(p: float, o: int) -> float:
     return -math.log(p if o else 1 - p)
 
 
-def summarise(items: list[dict[str, Any]]) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Resolved(Exported):
+    """A judgment an outcomes entry resolves: where it is, what it claims, what happened (true, false or
+    ambiguous), when and on what authority, and the agency that stated it."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("document", "judgment", "block", "term", "claim", "outcome", "resolved_on",
+                                       "source", "agency")
+
+    document: str
+    judgment: str
+    block: str | None
+    term: str
+    claim: str
+    outcome: bool | str
+    resolved_on: str
+    source: str
+    agency: str
+
+
+@dataclass(frozen=True, slots=True)
+class Scored(Resolved):
+    """A resolved judgment scored: its range on the scale, the stated probability (its midpoint),
+    the outcome as 0 or 1, and its Brier and log scores."""
+
+    KEYS: ClassVar[tuple[str, ...]] = (*Resolved.KEYS, "range", "p", "o", "brier", "log")
+
+    range: tuple[float, float]
+    p: float
+    o: int
+    brier: float
+    log: float
+
+
+@dataclass(frozen=True, slots=True)
+class Unscorable(Resolved):
+    """A resolved judgment stated without a usable probability on the scale, and why (its mapping's note)."""
+
+    KEYS: ClassVar[tuple[str, ...]] = (*Resolved.KEYS, "reason")
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched(Exported):
+    """An outcomes entry (as the file gives it) that names no judgment of the archive, and why."""
+
+    entry: Mapping[str, Any]
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry's own keys, then the reason."""
+        return {**self.entry, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class Summary(Exported):
+    """Scores over a set of judgments: how many, mean Brier (and its 0-2 form), mean log score, mean stated
+    probability and observed frequency (the last two left out when nothing was scored)."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("n", "brier", "brier_0_2", "log", "mean_probability", "observed")
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset({"mean_probability", "observed"})
+
+    n: int
+    brier: float | None
+    brier_0_2: float | None
+    log: float | None
+    mean_probability: float | None = None
+    observed: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Band(Exported):
+    """A row of the calibration table: the stated probabilities' band, how many, their mean, how often true."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("band", "n", "mean_probability", "observed")
+
+    band: str
+    n: int
+    mean_probability: float | None
+    observed: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Score(Exported):
+    """What an outcomes file makes of the archive's judgments on one scale: the summary, the calibration
+    table, each judgment scored or set aside, how many judgments no entry resolves, the summaries by
+    document, term or agency when asked (``by``), and the plots drawn of it (``plots``, by the CLI)."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("scale", "summary", "calibration", "scored", "ambiguous", "no_probability",
+                                       "unmatched", "unresolved", "by", "plots")
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset({"by", "plots"})
+
+    scale: str
+    summary: Summary
+    calibration: tuple[Band, ...]
+    scored: tuple[Scored, ...]
+    ambiguous: tuple[Resolved, ...]
+    no_probability: tuple[Unscorable, ...]
+    unmatched: tuple[Unmatched, ...]
+    unresolved: int
+    by: Mapping[str, Mapping[str, Summary]] | None = None
+    plots: tuple[str, ...] | None = None
+
+
+def summarise(items: Sequence[Scored]) -> Summary:
     n = len(items)
     if not n:
-        return {"n": 0, "brier": None, "brier_0_2": None, "log": None}
-    b = sum(i["brier"] for i in items) / n
-    return {"n": n, "brier": round(b, 4), "brier_0_2": round(2 * b, 4),
-            "log": round(sum(i["log"] for i in items) / n, 4),
-            "mean_probability": round(sum(i["p"] for i in items) / n, 4),
-            "observed": round(sum(i["o"] for i in items) / n, 4)}
+        return Summary(0, None, None, None)
+    b = sum(i.brier for i in items) / n
+    return Summary(n, round(b, 4), round(2 * b, 4), round(sum(i.log for i in items) / n, 4),
+                   round(sum(i.p for i in items) / n, 4), round(sum(i.o for i in items) / n, 4))
 
 
-def calibration(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def calibration(items: Sequence[Scored]) -> tuple[Band, ...]:
     rows = []
     for lo, hi in BINS:
-        inside = [i for i in items if lo <= i["p"] < hi or (hi == 1.0 and i["p"] == 1.0)]
-        rows.append({"band": f"{lo:.1f}-{hi:.1f}", "n": len(inside),
-                     "mean_probability": round(sum(i["p"] for i in inside) / len(inside), 4) if inside else None,
-                     "observed": round(sum(i["o"] for i in inside) / len(inside), 4) if inside else None})
-    return rows
+        inside = [i for i in items if lo <= i.p < hi or (hi == 1.0 and i.p == 1.0)]
+        rows.append(Band(f"{lo:.1f}-{hi:.1f}", len(inside),
+                         round(sum(i.p for i in inside) / len(inside), 4) if inside else None,
+                         round(sum(i.o for i in inside) / len(inside), 4) if inside else None))
+    return tuple(rows)
 
 
 def _agency(record: dict[str, Any], j: Judgment) -> str:
@@ -106,81 +210,76 @@ def find_judgment(record: dict[str, Any], block: str, match: str | None) -> Judg
 
 
 def score(records: Mapping[str, dict[str, Any]], outcomes: list[dict[str, Any]], resolve: Any,
-          *, scale: str = "kent", by: str | None = None, total: int | None = None) -> dict[str, Any]:
+          *, scale: str = "kent", by: str | None = None, total: int | None = None) -> Score:
     """Score ``outcomes`` against the judgments in ``records`` (document id → record).
 
     ``resolve`` maps a document reference from the file to a document id; ``total``
     is how many judgments the archive holds (counted from ``records`` if not given).
     """
-    scored: list[dict[str, Any]] = []
-    ambiguous: list[dict[str, Any]] = []
-    unmatched: list[dict[str, Any]] = []
-    no_probability: list[dict[str, Any]] = []
+    scored: list[Scored] = []
+    ambiguous: list[Resolved] = []
+    unmatched: list[Unmatched] = []
+    no_probability: list[Unscorable] = []
     covered: set[tuple[str, str]] = set()
     for o in outcomes:
         try:
             doc_id = resolve(str(o["document"]))
         except UsageError:
-            unmatched.append({**o, "reason": "no such document"})
+            unmatched.append(Unmatched(o, "no such document"))
             continue
         rec = records[doc_id]
         j = find_judgment(rec, str(o["block"]), o.get("match"))
         if j is None:
-            unmatched.append({**o, "reason": "no judgment in that block matches"})
+            unmatched.append(Unmatched(o, "no judgment in that block matches"))
             continue
         covered.add((doc_id, j.id))
-        base = {"document": doc_id, "judgment": j.id, "block": j.block, "term": j.term,
-                "claim": j.claim, "outcome": o["outcome"], "resolved_on": str(o.get("resolved_on", "")),
-                "source": o["source"], "agency": _agency(rec, j)}
+        base = (doc_id, j.id, j.block, j.term, j.claim, o["outcome"], str(o.get("resolved_on", "")), o["source"],
+                _agency(rec, j))
         if o["outcome"] == "ambiguous":
-            ambiguous.append(base)
+            ambiguous.append(Resolved(*base))
             continue
         rng = range_under(j, scale)
         if rng is None:
-            no_probability.append({**base, "reason": j.mapping.get(scale, "unmapped")})
+            no_probability.append(Unscorable(*base, j.mapping.get(scale, "unmapped")))
             continue
         p = round((rng[0] + rng[1]) / 2, 4)
         oc = 1 if o["outcome"] else 0
-        scored.append({**base, "range": rng, "p": p, "o": oc, "brier": round(brier(p, oc), 6),
-                       "log": round(log_score(p, oc), 6)})
+        scored.append(Scored(*base, (rng[0], rng[1]), p, oc, round(brier(p, oc), 6), round(log_score(p, oc), 6)))
     if total is None:
         total = sum(len(r["judgments"]) for r in records.values())
-    result: dict[str, Any] = {
-        "scale": scale, "summary": summarise(scored), "calibration": calibration(scored), "scored": scored,
-        "ambiguous": ambiguous, "no_probability": no_probability, "unmatched": unmatched,
-        "unresolved": total - len(covered),
-    }
+    groups_by: dict[str, dict[str, Summary]] | None = None
     if by:
         key = {"document": "document", "term": "term", "agency": "agency"}.get(by)
         if key is None:
             raise UsageError("E404", f"--by {by!r} (document, term or agency)")
-        groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        groups: dict[str, list[Scored]] = defaultdict(list)
         for s in scored:
-            groups[str(s[key])].append(s)
-        result["by"] = {by: {g: summarise(v) for g, v in sorted(groups.items())}}
-    return result
+            groups[str(getattr(s, key))].append(s)
+        groups_by = {by: {g: summarise(v) for g, v in sorted(groups.items())}}
+    return Score(scale, summarise(scored), calibration(scored), tuple(scored), tuple(ambiguous),
+                 tuple(no_probability), tuple(unmatched), total - len(covered), groups_by)
 
 
-def plot(result: dict[str, Any], prefix: str | Path) -> list[Path]:
+def plot(result: Score, prefix: str | Path) -> list[Path]:
     """A calibration (reliability) diagram, as PNG and SVG."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rows = [r for r in result["calibration"] if r["n"]]
+    points = [(r.mean_probability, r.observed, r.n) for r in result.calibration
+              if r.n and r.mean_probability is not None and r.observed is not None]  # a band with judgments has both
     fig, ax = plt.subplots(figsize=(5.5, 5.5), dpi=120)
     ax.plot([0, 1], [0, 1], linestyle="--", color="#888888", label="perfect calibration")
-    if rows:
-        ax.scatter([r["mean_probability"] for r in rows], [r["observed"] for r in rows],
-                   s=[60 + 40 * r["n"] for r in rows], color="#1f4e79", alpha=0.8, label="judgments (size = count)")
-        for r in rows:
-            ax.annotate(str(r["n"]), (r["mean_probability"], r["observed"]), textcoords="offset points",
-                        xytext=(8, -4), fontsize=8)
-    s = result["summary"]
-    title = f"Calibration ({result['scale']} scale)"
-    if s["n"]:
-        title += f"\nBrier {s['brier']:.3f}, log {s['log']:.3f}, n = {s['n']}"
+    if points:
+        ax.scatter([x for x, _, _ in points], [y for _, y, _ in points],
+                   s=[60 + 40 * n for _, _, n in points], color="#1f4e79", alpha=0.8, label="judgments (size = count)")
+        for x, y, n in points:
+            ax.annotate(str(n), (x, y), textcoords="offset points", xytext=(8, -4), fontsize=8)
+    s = result.summary
+    title = f"Calibration ({result.scale} scale)"
+    if s.n:
+        title += f"\nBrier {s.brier:.3f}, log {s.log:.3f}, n = {s.n}"
     ax.set(xlim=(0, 1), ylim=(-0.05, 1.05), xlabel="stated probability (midpoint of range)",
            ylabel="observed frequency", title=title)
     ax.legend(loc="upper left", fontsize=8)

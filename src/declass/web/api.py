@@ -118,9 +118,9 @@ def events(request: Request, entity: Text = None, date_from: Day = None, date_to
 
 @router.get("/scores")
 def scores(request: Request, scale: Scale = "kent",
-           by: Annotated[str | None, Query(pattern=r"^(document|term|agency)$")] = None) -> dict[str, Any]:
+           by: Annotated[str | None, Query(pattern=r"^(document|term|agency)$")] = None) -> JSONResponse:
     """Brier and log scores and calibration, when the server has an outcomes file."""
     s = lib(request).scores(scale, by)
     if s is None:
-        return {"available": False, "detail": "no outcomes file: start the server with --outcomes FILE"}
-    return {"available": True, **s}
+        return as_json({"available": False, "detail": "no outcomes file: start the server with --outcomes FILE"})
+    return as_json({"available": True, **s.to_dict()})

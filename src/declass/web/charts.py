@@ -24,7 +24,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 if TYPE_CHECKING:
-    from declass.archive.answers import RedactionStatistics, RedactionTotals
+    from declass.archive.answers import RedactionStatistics, RedactionTotals, TermCount
     from declass.model import Event
     from declass.store.rows import JudgmentCell
 
@@ -220,17 +220,18 @@ def term_chart(judgments: Iterable[dict[str, Any]], scale: str, width: int = 720
     for j in judgments:
         count[j["term"]] += 1
         rng.setdefault(j["term"], j.get("range"))
-    return term_bars([(t, n, rng[t]) for t, n in count.items()], scale, width)
+    from declass.archive.answers import TermCount
+
+    return term_bars([TermCount(t, n, *(rng[t] or (None, None))) for t, n in count.items()], scale, width)
 
 
-def term_bars(terms_seen: Iterable[tuple[str, int, list[float] | None]], scale: str,
-              width: int = 720) -> Markup | None:
-    """The term chart from counts already made: (term, judgments, range on ``scale``)."""
+def term_bars(terms_seen: Iterable[TermCount], scale: str, width: int = 720) -> Markup | None:
+    """The term chart from counts already made: each term's judgments and range on ``scale``."""
     count: dict[str, int] = {}
-    rng: dict[str, list[float] | None] = {}
-    for t, n, r in terms_seen:
-        count[t] = n
-        rng[t] = r
+    rng: dict[str, tuple[float, float] | None] = {}
+    for seen in terms_seen:
+        count[seen.term] = seen.count
+        rng[seen.term] = seen.range
     if not count:
         return None
     terms = sorted(count, key=lambda t: (rng[t] is None, sum(rng[t] or [2, 2]) / 2, t))

@@ -8,11 +8,14 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from declass.archive.archive import Archive
 from declass.stages.entities.gazetteer import Gazetteer
 from declass.stages.entities.gazetteer import load as load_gazetteer
+
+if TYPE_CHECKING:
+    from declass.corpus.score import Score
 from declass.web import budget
 
 SEARCH_SECONDS = 2.0
@@ -42,7 +45,7 @@ class Library:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._records: OrderedDict[str, dict[str, Any]] = OrderedDict()
-        self._scores: dict[tuple[str, str | None], dict[str, Any]] = {}
+        self._scores: dict[tuple[str, str | None], Score] = {}
         self._memo: dict[str, tuple[tuple[Any, ...], Any]] = {}
 
     def memo(self, name: str, compute: Callable[[], T]) -> T:
@@ -114,7 +117,7 @@ class Library:
         finally:
             _stop_when_spent(self.archive)  # time_limit removed the request budget's handler
 
-    def scores(self, scale: str = "kent", by: str | None = None) -> dict[str, Any] | None:
+    def scores(self, scale: str = "kent", by: str | None = None) -> Score | None:
         if not self.outcomes:
             return None
         key = (scale, by)
@@ -127,7 +130,6 @@ class Library:
         if not s:
             return {}
         out: dict[tuple[str, str], Any] = {}
-        for group in ("scored", "ambiguous", "no_probability"):
-            for r in s[group]:
-                out[(r["document"], r["judgment"])] = r["outcome"]
+        for r in (*s.scored, *s.ambiguous, *s.no_probability):
+            out[(r.document, r.judgment)] = r.outcome
         return out

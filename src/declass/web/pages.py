@@ -181,7 +181,7 @@ def judgments(request: Request, scale: Scale = "kent", doc: Text = None, term: T
     cells = lib(request).archive.judgment_cells(on_page, scale=scale)
     strips = [(d, names.get(d, d), judgment_strip(d, cells[d], scale)) for d in on_page]
     return page(request, "judgments.html", rows=rows, items=items, scale=scale, scales=BUILTIN, doc=doc or "",
-                term=term or "", terms=sorted(t for t, _, _ in terms), names=names,
+                term=term or "", terms=sorted(t.term for t in terms), names=names,
                 chart=term_bars(terms, scale), strips=strips, min=min, max=max,
                 scored=lib(request).outcomes is not None)
 
@@ -207,8 +207,7 @@ def timeline(request: Request, entity: Text = None, date_from: Day = None, date_
 def scores(request: Request, scale: Scale = "kent",
            by: Annotated[str | None, Query(pattern=r"^(document|term|agency)?$")] = None) -> HTMLResponse:
     result = lib(request).scores(scale, by or None)
-    cited = {r["document"] for group in ("scored", "ambiguous", "no_probability")
-             for r in (result or {}).get(group) or [] if isinstance(r, dict) and "document" in r}
+    cited = {r.document for r in (*result.scored, *result.ambiguous, *result.no_probability)} if result else set()
     return page(request, "scores.html", result=result, scale=scale, scales=BUILTIN, by=by or "",
                 names=names_of(lib(request), cited))
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import HTTPException
 
-from declass.archive.answers import Cooccurring, DocumentSummary
+from declass.archive.answers import Cooccurring, DocumentSummary, TermCount
 from declass.errors import UsageError
 from declass.store.rows import MentionInBlock
 from declass.web.data import Library
@@ -389,10 +389,9 @@ def judgments_window(lib: Library, doc: str | None, *, scale: str, low: float, h
                  after=after)
 
 
-def judgment_terms(lib: Library, doc: str | None, scale: str) -> list[tuple[str, int, list[float] | None]]:
+def judgment_terms(lib: Library, doc: str | None, scale: str) -> list[TermCount]:
     """Each term the judgments use: how many, and its range on ``scale`` (most used first)."""
-    return [(r["term"], int(r["count"]), None if r.get("low") is None else [r["low"], r["high"]])
-            for r in lib.archive.judgment_terms(doc, scale=scale)]
+    return lib.archive.judgment_terms(doc, scale=scale)
 
 
 def events_window(lib: Library, *, entity: str | None, start: str | None, end: str | None, limit: int,
