@@ -198,18 +198,19 @@ def test_pairs_are_stored_found_again_and_user_decisions_kept(backend: str, tmp_
     with declass.Archive(db) as a:
         a.ingest([tmp_path / "in"], workers=1)
         pairs = a.find_releases()
-        assert [(p["earlier"], p["later"], p["status"]) for p in pairs] == [("crest", "foia", "proposed")]
+        assert [(p.earlier, p.later, p.status) for p in pairs] == [("crest", "foia", "proposed")]
         a.unpair_releases("foia", "crest")
         assert a.find_releases() == []  # a rejected pair is not proposed again
-        assert a.releases(include_rejected=True)[0]["status"] == "rejected"
+        assert a.releases(include_rejected=True)[0].status == "rejected"
         p = a.pair_releases("foia", "crest")
-        assert (p["earlier"], p["later"]) == ("crest", "foia")
+        assert (p.earlier, p.later) == ("crest", "foia")
         c = a.compare("foia", "crest")
         assert (c.earlier, c.later) == ("crest", "foia") and c.revealed
         rec = next(with_releases(a.records(), a.releases()))
         assert rec["releases"][0]["other"] in ("crest", "foia")
         stats = a.release_stats()
-        assert stats["archive"]["pairs"] == 1 and stats["archive"]["revealed_chars"] > 0
+        assert stats.archive.pairs == 1 and stats.archive.revealed_chars > 0
+        assert [(r.earlier, r.later) for r in stats.pairs] == [("crest", "foia")] and stats.pairs[0].revealed_chars > 0
 
 
 def test_cli_lists_compares_and_prints_stats(tmp_path: Path) -> None:

@@ -226,3 +226,14 @@ class Trajectory(Exported):
     anchor: StoredJudgment
     scale: str
     trajectory: tuple[TrackStep, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Paired(Exported):
+    """Two releases a user paired by hand, in the order worked out for them, and what decided it."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("earlier", "later", "basis")
+
+    earlier: str
+    later: str
+    basis: str

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # the model, export, citation and linking modules load where 
         Cooccurring,
         DocumentSummary,
         EntityPage,
+        Paired,
         RedactionReport,
         ReportDocument,
         TermCount,
@@ -43,6 +44,7 @@ if TYPE_CHECKING:  # the model, export, citation and linking modules load where 
         StoredEvent,
         StoredJudgment,
         StoredRedaction,
+        StoredRelease,
     )
 
 if TYPE_CHECKING:  # the scoring module loads when first used
@@ -50,6 +52,7 @@ if TYPE_CHECKING:  # the scoring module loads when first used
 
 if TYPE_CHECKING:  # the releases package (and its near-duplicate index) loads when first used
     from declass.corpus.releases.compare import Comparison
+    from declass.corpus.releases.stats import ReleaseStats
 
 DEFAULT_LIMIT = 50
 """Rows per page the CLI and the web ask for unless told otherwise."""
@@ -504,7 +507,7 @@ class Archive:
 
     # -- releases of one document (declass.corpus.releases) -------------------------
 
-    def find_releases(self) -> list[dict[str, Any]]:
+    def find_releases(self) -> list[StoredRelease]:
         """Pair the releases of one document across the archive (same archive id, same
         type + date + title, near-duplicate text) and store the pairs; a pair a user
         confirmed or rejected keeps its status.  Returns the stored pairs."""
@@ -514,24 +517,25 @@ class Archive:
         self.store.save_releases([(p.earlier, p.later, p.method, p.score, p.basis) for p in found])
         return self.releases()
 
-    def releases(self, *, find: bool = False, include_rejected: bool = False) -> list[dict[str, Any]]:
+    def releases(self, *, find: bool = False, include_rejected: bool = False) -> list[StoredRelease]:
         """Stored pairs of releases, earlier first (``find``: pair the archive first)."""
         if find:
             return self.find_releases()
         try:
-            return [p.to_dict() for p in self.store.releases(include_rejected=include_rejected)]
+            return self.store.releases(include_rejected=include_rejected)
         except StoreError as exc:  # an archive opened read-only from before releases were stored
             if "releases" in exc.message:
                 return []
             raise
 
-    def releases_of(self, ref: str) -> list[dict[str, Any]]:
+    def releases_of(self, ref: str) -> list[StoredRelease]:
         """The pairs a document is in."""
         doc_id = self.resolve(ref)
-        return [p for p in self.releases() if doc_id in (p["earlier"], p["later"])]
+        return [p for p in self.releases() if doc_id in (p.earlier, p.later)]
 
-    def pair_releases(self, a: str, b: str) -> dict[str, Any]:
+    def pair_releases(self, a: str, b: str) -> Paired:
         """Record by hand that ``a`` and ``b`` are releases of one document (ordered by the usual rules)."""
+        from declass.archive.answers import Paired
         from declass.corpus.releases.api import order_records
 
         ra, rb = self.get(a), self.get(b)
@@ -539,7 +543,7 @@ class Archive:
             raise UsageError("E404", f"{a!r} and {b!r} are one document")
         e, later, basis = order_records(ra, rb)
         self.store.set_release(e["id"], later["id"], "confirmed", basis)
-        return {"earlier": e["id"], "later": later["id"], "basis": basis}
+        return Paired(e["id"], later["id"], basis)
 
     def unpair_releases(self, a: str, b: str) -> None:
         """Record that ``a`` and ``b`` are not releases of one document (pairing will not propose them)."""
@@ -552,30 +556,28 @@ class Archive:
         from declass.corpus.releases.compare import compare_records
 
         ra, rb = self.get(a), self.get(b)
-        stored = {(p["earlier"], p["later"]) for p in self.releases()}
+        stored = {(p.earlier, p.later) for p in self.releases()}
         if (rb["id"], ra["id"]) in stored:
             ra, rb = rb, ra
         elif (ra["id"], rb["id"]) not in stored:
             ra, rb, _ = order_records(ra, rb)
         return compare_records(ra, rb)
 
-    def release_stats(self) -> dict[str, Any]:
+    def release_stats(self) -> ReleaseStats:
         """Each stored pair's figures and the archive's (by year, by what withheld the text).
         A pair's figures are kept in memory by the two releases' content hashes, so
         they are worked out again only when a release changes."""
-        from dataclasses import asdict
-
         from declass.corpus.releases.api import cached_pair_stats
-        from declass.corpus.releases.stats import archive_stats
+        from declass.corpus.releases.stats import PairFigures, ReleaseStats, archive_stats
 
         sha = {d.id: d.sha256 for d in self.documents()}
         rows, stats = [], []
         for p in self.releases():
-            e, lt = p["earlier"], p["later"]
+            e, lt = p.earlier, p.later
             def fetch(e: str = e, lt: str = lt) -> tuple[dict[str, Any], dict[str, Any]]:
                 return self.get(e), self.get(lt)
 
             st = cached_pair_stats(sha[e], sha[lt], fetch)
             stats.append(st)
-            rows.append({"earlier": e, "later": lt, "date": p.get("date"), **asdict(st)})
-        return {"pairs": rows, "archive": archive_stats(stats).to_dict()}
+            rows.append(PairFigures.of(e, lt, p.date, st))
+        return ReleaseStats(tuple(rows), archive_stats(stats))

@@ -6,12 +6,15 @@ prints what `Archive` returns.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from declass.cli import common as cli
 from declass.errors import DeclassError
+
+if TYPE_CHECKING:
+    from declass.corpus.releases.stats import ReleaseStats
 
 releases_app = typer.Typer(
     help="Releases of one document: list pairs (found automatically), compare, pair or unpair by hand.",
@@ -60,27 +63,26 @@ def releases_main(
 
     table = Table("earlier", "later", "date", "found by", "score", "order by", "status")
     for p in pairs:
-        table.add_row(p["earlier"], p["later"], p.get("date") or "", p["method"], f"{p['score']:.2f}",
-                      p["basis"], p["status"])
+        table.add_row(p.earlier, p.later, p.date or "", p.method, f"{p.score:.2f}", p.basis, p.status)
     cli.out.print(table)
 
 
-def _print_stats(cli: Any, data: dict[str, Any]) -> None:
-    a = data["archive"]
-    cli.out.print(f"{a['pairs']} pairs; later releases revealed {a['revealed_chars']} of {a['later_chars']} "
-                  f"letters ({a['withheld_share']:.1%} withheld in the earlier releases)")
+def _print_stats(cli: Any, data: ReleaseStats) -> None:
+    a = data.archive
+    cli.out.print(f"{a.pairs} pairs; later releases revealed {a.revealed_chars} of {a.later_chars} "
+                  f"letters ({a.withheld_share:.1%} withheld in the earlier releases)")
     for title, key in (("by year", "by_year"), ("by what withheld it", "by_withheld"), ("by scope", "by_scope"),
                        ("by content", "by_kind")):
         cli.out.print(f"\n{title}:")
-        for k, v in a[key].items():
+        for k, v in getattr(a, key).items():
             cli.out.print(f"  {k:28} {v['withheld_share']:.1%} of {v['pairs']} pair(s)" if isinstance(v, dict)
                           else f"  {k:28} {v} letters")
     from rich.table import Table
 
     table = Table("earlier", "later", "withheld", "revealed", "spans", "ocr words", "removed")
-    for p in data["pairs"]:
-        table.add_row(p["earlier"], p["later"], f"{p['withheld_share']:.1%}", str(p["revealed_chars"]),
-                      str(p["revealed_spans"]), str(p["ocr_words"]), str(p["removed_chars"]))
+    for p in data.pairs:
+        table.add_row(p.earlier, p.later, f"{p.withheld_share:.1%}", str(p.revealed_chars), str(p.revealed_spans),
+                      str(p.ocr_words), str(p.removed_chars))
     cli.out.print(table)
 
 
@@ -152,7 +154,7 @@ def pair_command(
             p = archive.pair_releases(a, b)
         except DeclassError as exc:
             raise cli.fail(exc) from None
-    cli.out.print(f"paired: {p['earlier']} (earlier) and {p['later']} (later), order by {p['basis']}")
+    cli.out.print(f"paired: {p.earlier} (earlier) and {p.later} (later), order by {p.basis}")
 
 
 @releases_app.command("unpair")

@@ -5,17 +5,27 @@ server-drawn SVG charts (nothing loaded from outside)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from markupsafe import Markup, escape
 
 from declass.corpus.cite import block_reference, document_citation
 from declass.errors import UsageError
+from declass.store.rows import plain
 from declass.web.pager import DEFAULT_LIMIT, CursorText, Limit
 from declass.web.queries import paged
+
+if TYPE_CHECKING:
+    from declass.corpus.releases.stats import ReleaseStats
+    from declass.store.rows import StoredRelease
+
+
+def as_json(answer: object) -> JSONResponse:
+    """An answer holding typed rows as JSON, each written once by `plain` (as `declass.web.api` does)."""
+    return JSONResponse(plain(answer))
 
 router = APIRouter()
 
@@ -53,18 +63,18 @@ def bar_chart(rows: list[tuple[str, float]], *, label: str, percent: bool = Fals
 @router.get("/releases", response_class=HTMLResponse)
 def releases_page(request: Request, limit: Limit = DEFAULT_LIMIT, after: CursorText = None) -> HTMLResponse:
     data = _lib(request).archive.release_stats()
-    a = data["archive"]
+    a = data.archive
     charts = [
         ("Share of the text withheld in the earlier release, by year of document",
-         bar_chart([(y, v["withheld_share"]) for y, v in a["by_year"].items()], label="withheld share by year",
+         bar_chart([(y, v["withheld_share"]) for y, v in a.by_year.items()], label="withheld share by year",
                    percent=True)),
         ("Revealed letters by what withheld them in the earlier release",
-         bar_chart([(k.replace("_", " "), v) for k, v in a["by_withheld"].items()], label="by what withheld them")),
-        ("Revealed letters by scope", bar_chart([(k, v) for k, v in a["by_scope"].items()], label="by scope")),
+         bar_chart([(k.replace("_", " "), v) for k, v in a.by_withheld.items()], label="by what withheld them")),
+        ("Revealed letters by scope", bar_chart([(k, v) for k, v in a.by_scope.items()], label="by scope")),
         ("Revealed letters by content", bar_chart([(k.replace("method:", "method: ").replace(
-            "entity:", "names a ").replace("_", " "), v) for k, v in a["by_kind"].items()], label="by content")),
+            "entity:", "names a ").replace("_", " "), v) for k, v in a.by_kind.items()], label="by content")),
     ]
-    pairs = paged(lambda: data["pairs"], limit=limit, after=after)  # the archive's figures above count every pair
+    pairs = paged(lambda: data.pairs, limit=limit, after=after)  # the archive's figures above count every pair
     return _page(request, "releases.html", stats=a, pairs=pairs, charts=charts)
 
 
@@ -83,23 +93,24 @@ def _marked(text: str, pieces: list[tuple[int, int, dict[str, Any]]]) -> Markup:
     return Markup("".join(out))
 
 
-def _pair_of(archive: Any, doc_id: str, other: str | None) -> dict[str, Any]:
+def _pair_of(archive: Any, doc_id: str, other: str | None) -> StoredRelease:
     """The release pair of ``doc_id`` (with ``other``, if named); E401 when there is none."""
     pairs = archive.releases_of(doc_id)
     if other:
         want = archive.resolve(other)
-        pairs = [p for p in pairs if want in (p["earlier"], p["later"])]
+        pairs = [p for p in pairs if want in (p.earlier, p.later)]
     if not pairs:
         raise UsageError("E401", f"{doc_id!r} has no other release paired with it (see /releases)")
-    return dict(pairs[0])
+    first: StoredRelease = pairs[0]
+    return first
 
 
 @router.get("/doc/{doc_id}/release", response_class=HTMLResponse)
 def release_reading(request: Request, doc_id: str, other: str | None = None) -> HTMLResponse:
     archive = _lib(request).archive
     p = _pair_of(archive, doc_id, other)
-    comparison = archive.compare(p["earlier"], p["later"]).to_dict()
-    earlier, later = archive.get(p["earlier"]), archive.get(p["later"])
+    comparison = archive.compare(p.earlier, p.later).to_dict()
+    earlier, later = archive.get(p.earlier), archive.get(p.later)
     by_block: dict[str, list[tuple[int, int, dict[str, Any]]]] = {}
     for span in comparison["revealed"]:
         for piece in span["pieces"]:
@@ -118,17 +129,17 @@ def release_reading(request: Request, doc_id: str, other: str | None = None) -> 
 
 
 @router.get("/api/releases", tags=["api"])
-def api_releases(request: Request, limit: Limit = DEFAULT_LIMIT, after: CursorText = None) -> dict[str, Any]:
+def api_releases(request: Request, limit: Limit = DEFAULT_LIMIT, after: CursorText = None) -> JSONResponse:
     """Pairs of releases of one document, earlier first (how each was found and ordered), a page at a time."""
-    pairs: list[dict[str, Any]] = _lib(request).archive.releases()
-    return paged(lambda: pairs, limit=limit, after=after).envelope()
+    pairs: list[StoredRelease] = _lib(request).archive.releases()
+    return as_json(paged(lambda: pairs, limit=limit, after=after).envelope())
 
 
 @router.get("/api/releases/stats", tags=["api"])
-def api_release_stats(request: Request) -> dict[str, Any]:
+def api_release_stats(request: Request) -> JSONResponse:
     """Each pair's figures and the archive's: share withheld, by year, by what withheld it, by scope, by content."""
-    stats: dict[str, Any] = _lib(request).archive.release_stats()
-    return stats
+    stats: ReleaseStats = _lib(request).archive.release_stats()
+    return as_json(stats)
 
 
 @router.get("/api/documents/{doc_id}/release", tags=["api"])
@@ -136,5 +147,5 @@ def api_release(request: Request, doc_id: str, other: str | None = None) -> dict
     """What the later release of a pair revealed: spans cited in both releases, OCR noise, removed text."""
     archive = _lib(request).archive
     p = _pair_of(archive, doc_id, other)
-    compared: dict[str, Any] = archive.compare(p["earlier"], p["later"]).to_dict()
+    compared: dict[str, Any] = archive.compare(p.earlier, p.later).to_dict()
     return compared

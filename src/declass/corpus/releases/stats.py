@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import ClassVar
 
 from declass.corpus.releases.characterise import RevealedSpan
+from declass.model.records import Exported
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +62,37 @@ def withheld_key(span: RevealedSpan) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class ArchiveStats:
+class PairFigures(Exported):
+    """A stored pair of releases (earlier, later, the earlier's date) and its figures (`PairStats`)."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("earlier", "later", "date", *(f.name for f in fields(PairStats)))
+
+    earlier: str
+    later: str
+    date: str | None
+    earlier_chars: int
+    later_chars: int
+    revealed_chars: int
+    revealed_spans: int
+    removed_chars: int
+    ocr_words: int
+    withheld_share: float
+    by_scope: dict[str, int]
+    by_withheld: dict[str, int]
+    by_kind: dict[str, int]
+    year: int | None
+
+    @classmethod
+    def of(cls, earlier: str, later: str, date: str | None, st: PairStats) -> PairFigures:
+        return cls(earlier, later, date, *(getattr(st, f.name) for f in fields(PairStats)))
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveStats(Exported):
     """Figures over every pair of an archive."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("pairs", "earlier_chars", "later_chars", "revealed_chars", "withheld_share",
+                                       "by_year", "by_withheld", "by_scope", "by_kind")
 
     pairs: int
     earlier_chars: int
@@ -74,10 +104,15 @@ class ArchiveStats:
     by_scope: dict[str, int]
     by_kind: dict[str, int]
 
-    def to_dict(self) -> dict[str, Any]:
-        from dataclasses import asdict
 
-        return asdict(self)
+@dataclass(frozen=True, slots=True)
+class ReleaseStats(Exported):
+    """Each stored pair's figures and the archive's."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("pairs", "archive")
+
+    pairs: tuple[PairFigures, ...]
+    archive: ArchiveStats
 
 
 def archive_stats(pairs: Iterable[PairStats]) -> ArchiveStats:
