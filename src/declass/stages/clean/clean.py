@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping
+from itertools import chain
 
 from declass.model import Chunk, Correction, Document, Furniture, Line, Page, page_lookup
 from declass.stages.clean.furniture import HEAD_LINES, agencies_line, classify_line, echoes_banner
@@ -371,9 +372,8 @@ FEW_FIXES = 8  # up to this many repairs a document, a chunk is searched for eac
 
 def repair_chunks(chunks: list[Chunk]) -> tuple[list[Chunk], list[Correction]]:
     """Repair OCR confusions in body chunks; each repair is recorded."""
-    seen: Counter[str] = Counter()
-    for c in chunks:  # chunk by chunk: the document's every word is never a list at once
-        seen.update(_TOKEN.findall(c.text))
+    # chunk by chunk (the document's every word is never a list at once), counted in one call
+    seen: Counter[str] = Counter(chain.from_iterable(_TOKEN.findall(c.text) for c in chunks))
     fixes = {t: r for t in lexicon.repairable_among(seen) if (r := lexicon.repair(t, seen))}
     if not fixes:
         return chunks, []

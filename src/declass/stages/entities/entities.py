@@ -199,7 +199,7 @@ def mentions_in_block(doc: Document, block: Block, gaz: Gazetteer,
             add(_person(doc, block, f.start, f.end, f.cue, f.title, gaz))
     for m in CAPITALISED.finditer(text):
         s, e = m.span()
-        if 1 in taken[s:e]:
+        if taken.find(1, s, e) >= 0:
             # names known in part: a damaged name may sit between them ("THE PEOPLE'S
             # REPUBLIC OF CHINA AND THE UNION OF SOVIET SOCIALIST REPUBLIC")
             for a, z in _untaken(text, taken, s, e):
