@@ -60,7 +60,7 @@ def queries(db: str, repeats: int) -> dict[str, Any]:
     with declass.Archive(db, readonly=True) as a:
         top = a.entities(limit=1)[0]
         term = a.judgment_terms()[0].term
-        doc = a.documents(limit=1, sort="pages", descending=True)[0]["id"]
+        doc = a.documents(limit=1, sort="pages", descending=True)[0].id
         unique = a.store._rows("SELECT doc_number FROM documents WHERE doc_number IS NOT NULL GROUP BY doc_number"
                                " HAVING count(*) = 1 LIMIT 1")
         number = unique[0]["doc_number"] if unique else doc  # (a replicated archive repeats every number)
@@ -76,10 +76,10 @@ def queries(db: str, repeats: int) -> dict[str, Any]:
             "judgment_terms": lambda: a.judgment_terms(),
             "timeline": lambda: a.timeline(limit=50),
             "timeline_page_2": second_page(a.timeline),
-            "timeline_entity": lambda: a.timeline(entity=top["name"], limit=50),
+            "timeline_entity": lambda: a.timeline(entity=top.name, limit=50),
             "timeline_dates": lambda: a.timeline(start="1955", end="1956", limit=50),
-            "entity_most_mentioned": lambda: a.entity(top["name"], limit=50),
-            "entity_page_2": second_page(lambda **k: a.entity(top["name"], **k)),
+            "entity_most_mentioned": lambda: a.entity(top.name, limit=50),
+            "entity_page_2": second_page(lambda **k: a.entity(top.name, **k)),
             "entities": lambda: a.entities(limit=50),
             "cooccurrence": lambda: a.cooccurrence(limit=50),
             "redactions": lambda: a.redactions(limit=50),
@@ -91,8 +91,8 @@ def queries(db: str, repeats: int) -> dict[str, Any]:
         }
         out = {name: timed(fn, repeats) for name, fn in asks.items()}
         totals = {"judgments": a.judgments(limit=1).total, "events": a.timeline(limit=1).total,
-                  "mentions_of_top": a.entity(top["name"], limit=1).total, "entities": a.entities(limit=1).total,
-                  "entity": top["name"], "documents": a.documents(limit=1).total}
+                  "mentions_of_top": a.entity(top.name, limit=1).total, "entities": a.entities(limit=1).total,
+                  "entity": top.name, "documents": a.documents(limit=1).total}
     return {"queries": out, "totals": totals}
 
 
@@ -239,7 +239,7 @@ def main() -> None:
             entry.update(queries(str(db), args.repeats))
         else:
             with declass.Archive(str(db), readonly=True) as a:
-                entry["totals"] = {"entity": a.entities(limit=1)[0]["name"], "documents": a.documents(limit=1).total}
+                entry["totals"] = {"entity": a.entities(limit=1)[0].name, "documents": a.documents(limit=1).total}
         top = entry["totals"]["entity"]
         entry["stale_bytecode"] = compiled()
         entry["cli_startup"] = cli_startup(str(db), args.startup_repeats)

@@ -222,11 +222,11 @@ def test_tables_answer_as_the_records_do(filled: str) -> None:
 
         expected = counts([{**m, "document": r["id"]} for r in records for m in r["entities"]])
         got = _all_pages(a.entities, 10)
-        assert [(e["id"], e["name"], e["mentions"]) for e in got] == \
+        assert [(e.id, e.name, e.mentions) for e in got] == \
             [(e["id"], e["name"], e["mentions"]) for e in expected]
-        assert got[0]["forms"] == expected[0]["forms"]
+        assert got[0].forms == expected[0]["forms"]
 
-        edges = {(e["source"], e["target"]): (e["weight"], e["documents"]) for e in _all_pages(a.cooccurrence, 50)}
+        edges = {(e.source, e.target): (e.weight, e.documents) for e in _all_pages(a.cooccurrence, 50)}
         assert edges == _expected_cooccurrence(records)
         assert a.cooccurrence(min_weight=5).total == sum(1 for w, _ in edges.values() if w >= 5)
 
@@ -338,7 +338,7 @@ def test_old_postgres_schema_is_migrated(pg_url: str, samples: Path) -> None:
         records = list(a.records())
         assert a.judgments(limit=5).total == sum(len(r["judgments"]) for r in records) > 0
         assert a.timeline().total == sum(len(r["events"]) for r in records)
-        edges = {(e["source"], e["target"]): (e["weight"], e["documents"]) for e in a.cooccurrence()}
+        edges = {(e.source, e.target): (e.weight, e.documents) for e in a.cooccurrence()}
         assert edges == _expected_cooccurrence(records)
         assert a.entity("Peiping", limit=5).mentions[0].citation
         assert a.redaction_report().corpus.markers == sum(

@@ -55,6 +55,44 @@ class DocumentSummary(Exported):
 
 
 @dataclass(frozen=True, slots=True)
+class EntityCount(Exported):
+    """An entity's mentions counted (in one document or the archive), and the forms it is written in
+    (with their counts, most written first).  ``id`` is None for a name the gazetteer does not know."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("id", "name", "type", "mentions", "forms")
+
+    id: str | None
+    name: str
+    type: str
+    mentions: int
+    forms: Mapping[str, int]
+
+    @classmethod
+    def from_row(cls, r: Mapping[str, Any]) -> EntityCount:
+        return cls(r["id"], r["name"], r["type"], int(r["mentions"]), r["forms"])
+
+
+@dataclass(frozen=True, slots=True)
+class Cooccurrence(Exported):
+    """Two entities named in the same blocks: an edge of the co-occurrence network, weighed by the
+    blocks they share, with the documents those blocks are in."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("source", "source_name", "target", "target_name", "weight", "documents")
+
+    source: str
+    source_name: str | None
+    target: str
+    target_name: str | None
+    weight: int
+    documents: int
+
+    @classmethod
+    def from_row(cls, r: Mapping[str, Any]) -> Cooccurrence:
+        return cls(r["source"], r["source_name"], r["target"], r["target_name"], int(r["weight"]),
+                   int(r["documents"]))
+
+
+@dataclass(frozen=True, slots=True)
 class Cooccurring(Exported):
     """An entity named in the same blocks as another: in how many blocks (``weight``) and documents."""
 

@@ -23,8 +23,10 @@ from declass.store.page import Page
 
 if TYPE_CHECKING:  # the model, export, citation and linking modules load where used
     from declass.archive.answers import (
+        Cooccurrence,
         Cooccurring,
         DocumentSummary,
+        EntityCount,
         EntityPage,
         Paired,
         RedactionReport,
@@ -252,10 +254,13 @@ class Archive:
         return ids
 
     def entities(self, ref: str | None = None, *, type_: str | None = None, limit: int | None = None,
-                 after: str | None = None) -> Page[dict[str, Any]]:
+                 after: str | None = None) -> Page[EntityCount]:
         """Mentions per canonical entity, in one document or the whole archive, most mentioned first."""
+        from declass.archive.answers import EntityCount
+
         doc_id = self.resolve(ref) if ref else None
-        return self.store.entity_counts(doc_id=doc_id, type_=type_, limit=bounded(limit), after=after)
+        page = self.store.entity_counts(doc_id=doc_id, type_=type_, limit=bounded(limit), after=after)
+        return page.map(EntityCount.from_row)
 
     def entity(self, name: str, *, gazetteer: Sequence[str | Path] = (), limit: int | None = None,
                after: str | None = None, cooccurring: int = 20) -> EntityPage:
@@ -274,9 +279,12 @@ class Archive:
                           mentions.total, mentions.next, tuple(self.cooccurring(ent.id, limit=cooccurring)))
 
     def cooccurrence(self, *, min_weight: int = 1, limit: int | None = None,
-                     after: str | None = None) -> Page[dict[str, Any]]:
+                     after: str | None = None) -> Page[Cooccurrence]:
         """Entity pairs mentioned in the same blocks (an edge list for network tools), heaviest first."""
-        return self.store.cooccurrence_page(min_weight=min_weight, limit=bounded(limit), after=after)
+        from declass.archive.answers import Cooccurrence
+
+        page = self.store.cooccurrence_page(min_weight=min_weight, limit=bounded(limit), after=after)
+        return page.map(Cooccurrence.from_row)
 
     def cooccurring(self, entity_id: str, *, limit: int = 20) -> list[Cooccurring]:
         """The entities most often named in the same blocks as ``entity_id``."""

@@ -591,7 +591,7 @@ def cooccurrence_command(
     try:
         w = csv.DictWriter(fh, fieldnames=cols)
         w.writeheader()
-        w.writerows(edges)
+        w.writerows(e.to_dict() for e in edges)
     finally:
         if out_file:
             fh.close()

@@ -142,8 +142,8 @@ def entities(doc: str | None = None, db: str | None = None, type_: str | None = 
         return
     table = table_("entity", "type", "id", "mentions", "as written")
     for r in rows:
-        forms = ", ".join(f"{f} ({n})" if n > 1 else f for f, n in sorted(r["forms"].items(), key=lambda kv: -kv[1]))
-        table.add_row(r["name"], r["type"], r["id"] or "", str(r["mentions"]), forms)
+        forms = ", ".join(f"{f} ({n})" if n > 1 else f for f, n in sorted(r.forms.items(), key=lambda kv: -kv[1]))
+        table.add_row(r.name, r.type, r.id or "", str(r.mentions), forms)
     out.print(table)
     page_footer(rows, "entities")
 

@@ -73,9 +73,9 @@ def search(request: Request, q: Text = None, entity: Text = None, any_spelling: 
 
 @router.get("/entities")
 def entities(request: Request, doc: Text = None, type: Text = None, limit: Limit = DEFAULT_LIMIT,
-             after: CursorText = None) -> dict[str, Any]:
+             after: CursorText = None) -> JSONResponse:
     """Mentions per canonical entity, the most mentioned first, a page at a time."""
-    return queries.paged(lib(request).archive.entities, doc, type_=type, limit=limit, after=after).envelope()
+    return as_json(queries.paged(lib(request).archive.entities, doc, type_=type, limit=limit, after=after).envelope())
 
 
 @router.get("/entities/{name:path}")
