@@ -22,7 +22,7 @@ Day = Annotated[str | None, Query(max_length=10, pattern=r"^\d{4}(-\d{2}(-\d{2})
 Scale = Annotated[str, Query(pattern=r"^(kent|icd203|phia|survey)$")]
 
 
-def as_json(answer: dict[str, Any]) -> JSONResponse:
+def as_json(answer: object) -> JSONResponse:
     """An answer holding the store's typed rows as JSON: each row serialised once, by `plain`, and
     the plain data written as it is (FastAPI's encoder would walk every value of it again)."""
     return JSONResponse(plain(answer))

@@ -19,6 +19,8 @@ from declass.web.pager import DEFAULT_LIMIT, CursorText, Limit
 from declass.web.queries import paged
 
 if TYPE_CHECKING:
+    from declass.corpus.releases.characterise import RevealedSpan
+    from declass.corpus.releases.compare import Comparison
     from declass.corpus.releases.stats import ReleaseStats
     from declass.store.rows import StoredRelease
 
@@ -78,16 +80,16 @@ def releases_page(request: Request, limit: Limit = DEFAULT_LIMIT, after: CursorT
     return _page(request, "releases.html", stats=a, pairs=pairs, charts=charts)
 
 
-def _marked(text: str, pieces: list[tuple[int, int, dict[str, Any]]]) -> Markup:
+def _marked(text: str, pieces: list[tuple[int, int, RevealedSpan]]) -> Markup:
     """A block's text with the revealed pieces wrapped in links to what hid them."""
     out, pos = [], 0
     for s, e, span in sorted(pieces, key=lambda p: p[0]):
         if s < pos:
             continue
         out.append(str(escape(text[pos:s])))
-        out.append(f'<mark class="revealed" id="rev-{span["index"] + 1}" data-scope="{escape(span["scope"])}">'
-                   f'{escape(text[s:e])}<a class="fills" href="#fills-{span["index"] + 1}" '
-                   f'title="what hid it in the earlier release">[{span["index"] + 1}]</a></mark>')
+        out.append(f'<mark class="revealed" id="rev-{span.index + 1}" data-scope="{escape(span.scope)}">'
+                   f'{escape(text[s:e])}<a class="fills" href="#fills-{span.index + 1}" '
+                   f'title="what hid it in the earlier release">[{span.index + 1}]</a></mark>')
         pos = e
     out.append(str(escape(text[pos:])))
     return Markup("".join(out))
@@ -109,20 +111,20 @@ def _pair_of(archive: Any, doc_id: str, other: str | None) -> StoredRelease:
 def release_reading(request: Request, doc_id: str, other: str | None = None) -> HTMLResponse:
     archive = _lib(request).archive
     p = _pair_of(archive, doc_id, other)
-    comparison = archive.compare(p.earlier, p.later).to_dict()
+    comparison: Comparison = archive.compare(p.earlier, p.later)
     earlier, later = archive.get(p.earlier), archive.get(p.later)
-    by_block: dict[str, list[tuple[int, int, dict[str, Any]]]] = {}
-    for span in comparison["revealed"]:
-        for piece in span["pieces"]:
-            by_block.setdefault(piece["block"], []).append((piece["start"], piece["end"], span))
+    by_block: dict[str, list[tuple[int, int, RevealedSpan]]] = {}
+    for span in comparison.revealed:
+        for piece in span.pieces:
+            by_block.setdefault(piece.block, []).append((piece.start, piece.end, span))
     blocks = [{"block": b, "html": _marked(b["text"], by_block.get(b["label"], [])),
                "revealed": b["label"] in by_block} for b in sorted(later["blocks"], key=lambda b: b["start"])]
     earlier_refs = {b["label"]: block_reference(b) for b in earlier["blocks"]}
     notes = []
-    for span in comparison["revealed"]:
-        w = span["withheld_by"]
-        notes.append({"span": span, "w": w, "ref": earlier_refs.get(w["block"] or "", w["block"]),
-                      "href": f"/doc/{quote(earlier['id'])}#{quote(w['block'])}" if w.get("block") else None})
+    for span in comparison.revealed:
+        w = span.withheld_by
+        notes.append({"span": span, "w": w, "ref": earlier_refs.get(w.block or "", w.block),
+                      "href": f"/doc/{quote(earlier['id'])}#{quote(w.block)}" if w.block else None})
     return _page(request, "release.html", c=comparison, blocks=blocks, notes=notes, pair=p,
                  earlier=earlier, later=later, earlier_cite=document_citation(earlier),
                  later_cite=document_citation(later), others=archive.releases_of(doc_id))
