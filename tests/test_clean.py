@@ -575,3 +575,47 @@ def test_repairs_cost_about_the_length_of_the_document() -> None:
     first(200)  # warm: the lexicon and the tables load once
     small, large = first(2000), first(16000)
     assert large < 16 * max(small, 0.05), f"clean: {small:.2f} s -> {large:.2f} s on 8x the text"
+
+
+_LINE = st.text(alphabet="ab- ", max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_LINE, max_size=6), st.booleans())
+def test_lines_joined_from_their_spans_are_the_views_joined(lines: list[str], stripped: bool) -> None:
+    """`join_spans` (what clean builds chunks with) gives the view `join_lines` gives, text and map,
+    for lines hyphenated, empty or not: "eliminat-" + "ing", "Sino-" + "Soviet", spaces."""
+    from declass.stages.clean.clean import join_lines, join_spans
+    from declass.text.textmap import MappedText
+
+    source = "\n".join(ln.strip() if stripped else ln for ln in lines)
+    spans, pos = [], 0
+    for ln in source.split("\n"):
+        spans.append((pos, pos + len(ln)))
+        pos += len(ln) + 1
+    joined = join_spans(source, spans)
+    assert joined == join_lines([MappedText.of_source(source, a, z) for a, z in spans])
+
+
+@pytest.mark.parametrize(("lines", "text"), [
+    (["the elimi-", "nation of", "Sino-", "Soviet ties"], "the elimination of Sino-Soviet ties"),
+    (["one", "", "two-"], "one two-"),
+])
+def test_lines_joined_from_their_spans(lines: list[str], text: str) -> None:
+    from declass.stages.clean.clean import join_spans
+
+    source = "\n".join(lines)
+    spans, pos = [], 0
+    for ln in lines:
+        spans.append((pos, pos + len(ln)))
+        pos += len(ln) + 1
+    view = join_spans(source, spans)
+    assert view.text == text
+    assert view.span_to_source(0, len(text)) == (0, len(source))
+
+
+@pytest.mark.parametrize("tokens", [["Thc", "the", "Changchun", "goverment", "thc", "Thc"], ["rnove", "UN", "a"]])
+def test_repairable_among_is_repairable_asked_of_each(tokens: list[str]) -> None:
+    """The set difference that sets known words aside answers as `repairable` does, asked again too."""
+    for _ in range(2):
+        assert sorted(lexicon.repairable_among(tokens)) == sorted({t for t in tokens if lexicon.repairable(t)})

@@ -595,3 +595,19 @@ def test_a_title_damaged_by_ocr_still_marks_a_person(text: str, name: str, title
                                   "1. Source: Meetings with the President. Secret; Personal and Private."])
 def test_words_near_a_title_are_no_title(text: str) -> None:
     assert not [m for m in _people(text) if m.id is None], _people(text)
+
+
+@pytest.mark.parametrize("blocks", [
+    ["Mr. Hoover met Koover and Hovver.", "Koover again, with Smith.", "No names here at all."],
+    ["ikeda and Ikeda", "sreen, Green; M Conau hy came", "Koover"],
+])
+def test_damaged_names_read_with_a_document_memory_as_without(blocks: list[str]) -> None:
+    """A document's blocks read with one memory of its words (each word read once) find what each
+    block read on its own finds, damaged surnames included."""
+    from declass.stages.entities import damage
+
+    known = frozenset({"Hoover", "Ikeda", "Green", "McConaughy"})
+    memo: dict[str, str | None] = {}
+    with_memo = [damage.damaged_names(b, known, None, memo) for b in blocks]
+    assert with_memo == [damage.damaged_names(b, known) for b in blocks]
+    assert any(with_memo)
