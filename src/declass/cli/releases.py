@@ -14,6 +14,7 @@ from declass.cli import common as cli
 from declass.errors import DeclassError
 
 if TYPE_CHECKING:
+    from declass.corpus.releases.compare import CitedComparison
     from declass.corpus.releases.stats import ReleaseStats
 
 releases_app = typer.Typer(
@@ -98,48 +99,40 @@ def compare_command(
     if as_json:
         cli.print_json(data)
         return
-    e, lt = data["earlier_record"], data["later_record"]
-    c = data["comparison"]
-    s = c["stats"]
-    cli.out.print(f"earlier: {e['citation']} [{c['earlier']}]\nlater:   {lt['citation']} [{c['later']}]")
-    cli.out.print(f"revealed {s['revealed_chars']} letters in {s['revealed_spans']} span(s): "
-                  f"{s['withheld_share']:.1%} of the later text; OCR noise {s['ocr_words']} word(s); "
-                  f"removed {s['removed_chars']} letters")
-    for span in c["revealed"]:
-        w = span["withheld_by"]
-        where = "; ".join(f"{lt['blocks'].get(p['block'], p['block'])} (p. {p['page']})" for p in span["pieces"])
-        hid = w["kind"].replace("_", " ") + (f" “{w['text']}”" if w.get("text") else "")
-        at = f", earlier {e['blocks'].get(w['block'], w['block'])}" if w.get("block") else ""
-        cli.out.print(f"\n[{span['index'] + 1}] {span['scope']}, {span['chars']} letters — later {where}; "
-                      f"filled: {hid}{at}{' (p. ' + str(w['page']) + ')' if w.get('page') else ''}",
+    e, lt = data.earlier_record, data.later_record
+    c = data.comparison
+    s = c.stats
+    cli.out.print(f"earlier: {e.citation} [{c.earlier}]\nlater:   {lt.citation} [{c.later}]")
+    cli.out.print(f"revealed {s.revealed_chars} letters in {s.revealed_spans} span(s): "
+                  f"{s.withheld_share:.1%} of the later text; OCR noise {s.ocr_words} word(s); "
+                  f"removed {s.removed_chars} letters")
+    for span in c.revealed:
+        w = span.withheld_by
+        where = "; ".join(f"{lt.blocks.get(p.block, p.block)} (p. {p.page})" for p in span.pieces)
+        hid = w.kind.replace("_", " ") + (f" “{w.text}”" if w.text else "")
+        at = f", earlier {e.blocks.get(w.block, w.block)}" if w.block else ""
+        cli.out.print(f"\n[{span.index + 1}] {span.scope}, {span.chars} letters — later {where}; "
+                      f"filled: {hid}{at}{' (p. ' + str(w.page) + ')' if w.page else ''}",
                       markup=False)
-        cli.out.print(f"    {span['text']}", markup=False)
-        extras = [", ".join(f"{x['text']} ({x['type']})" for x in span["entities"]),
-                  ", ".join(span["numbers"]), ", ".join(f"{m['term']} [{m['category']}]"
-                                                        for m in span["sources_methods"])]
+        cli.out.print(f"    {span.text}", markup=False)
+        extras = [", ".join(f"{x.text} ({x.type})" for x in span.entities),
+                  ", ".join(span.numbers), ", ".join(f"{m.term} [{m.category}]" for m in span.sources_methods)]
         for label, val in zip(("entities", "numbers", "sources and methods"), extras, strict=True):
             if val:
                 cli.out.print(f"    {label}: {val}", markup=False)
-    if c["removed"]:
+    if c.removed:
         cli.out.print("\nremoved (only in the earlier release):")
-        for r in c["removed"]:
-            cli.out.print(f"  {e['blocks'].get(r['block'], r['block'])}: {r['text']}", markup=False)
-    if c["ocr"]:
+        for r in c.removed:
+            cli.out.print(f"  {e.blocks.get(r.block, r.block)}: {r.text}", markup=False)
+    if c.ocr:
         cli.out.print("\nOCR noise (read differently, not revealed): " +
-                      ", ".join(f"{o['earlier']} / {o['later']}" for o in c["ocr"][:40]), markup=False)
+                      ", ".join(f"{o.earlier} / {o.later}" for o in c.ocr[:40]), markup=False)
 
 
-def _comparison(archive: Any, a: str, b: str) -> dict[str, Any]:
-    from declass.corpus.cite import block_reference, document_citation
+def _comparison(archive: Any, a: str, b: str) -> CitedComparison:
+    from declass.corpus.releases.compare import cited_comparison
 
-    c = archive.compare(a, b).to_dict()
-
-    def cited(doc_id: str) -> dict[str, Any]:
-        rec = archive.get(doc_id)
-        return {"id": doc_id, "citation": document_citation(rec),
-                "blocks": {x["label"]: block_reference(x) for x in rec["blocks"]}}
-
-    return {"comparison": c, "earlier_record": cited(c["earlier"]), "later_record": cited(c["later"])}
+    return cited_comparison(archive.compare(a, b), archive.get)
 
 
 @releases_app.command("pair")

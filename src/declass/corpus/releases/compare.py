@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from declass.corpus.releases.align import Alignment, align
 from declass.corpus.releases.characterise import (
@@ -17,6 +18,7 @@ from declass.corpus.releases.characterise import (
 from declass.corpus.releases.stats import PairStats, pair_stats
 from declass.corpus.releases.text import Evidence, ReleaseText, from_record
 from declass.model import field_value
+from declass.model.records import Exported
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,44 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseCitation(Exported):
+    """How to cite one release of a comparison: its id, its document citation, and each block's reference
+    (``paragraph 23.b``) by label."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("id", "citation", "blocks")
+
+    id: str
+    citation: str
+    blocks: Mapping[str, str]
+
+    @classmethod
+    def of(cls, record: Mapping[str, Any]) -> ReleaseCitation:
+        from declass.corpus.cite import block_reference, document_citation
+
+        return cls(record["id"], document_citation(dict(record)),
+                   {b["label"]: block_reference(b) for b in record["blocks"]})
+
+
+@dataclass(frozen=True, slots=True)
+class CitedComparison(Exported):
+    """A comparison with the citations of its two releases (what the CLI prints and writes as JSON)."""
+
+    comparison: Comparison
+    earlier_record: ReleaseCitation
+    later_record: ReleaseCitation
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"comparison": self.comparison.to_dict(), "earlier_record": self.earlier_record.to_dict(),
+                "later_record": self.later_record.to_dict()}
+
+
+def cited_comparison(comparison: Comparison, get: Callable[[str], Mapping[str, Any]]) -> CitedComparison:
+    """``comparison`` with its releases' citations, their records read by ``get``."""
+    return CitedComparison(comparison, ReleaseCitation.of(get(comparison.earlier)),
+                           ReleaseCitation.of(get(comparison.later)))
 
 
 def compare_records(earlier: dict[str, Any], later: dict[str, Any]) -> Comparison:
