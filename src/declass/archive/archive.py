@@ -2,8 +2,12 @@
 
 The CLI and the web UI are thin layers over this class; what it returns are
 the store's typed rows (`declass.store.rows`: judgments, events, redactions,
-mentions, edits, each a span of its document) and small dataclasses, a page at a
-time; `declass.store.rows.plain` gives their JSON.  The pipeline, the ingest
+mentions, edits, each a span of its document; links and pairs of releases) and
+typed answers (`declass.archive.answers`: summaries, the entity page, the
+redaction report, term counts, a judgment's trajectory; `declass.corpus.score.Score`;
+`declass.corpus.releases.stats.ReleaseStats`), a page at a time where a list can be
+long; `declass.store.rows.plain` gives their JSON.  Only a document's stored record
+(`get`, `records`) stays a dict: it is the export format.  The pipeline, the ingest
 machinery and the gazetteer are imported where they are used: a question to
 the store (``declass judgments``) should not pay for loading them.
 """
