@@ -346,3 +346,20 @@ def test_evidence_read_from_redaction_records_and_omissions_withhold_nothing() -
     rt = from_record(record)
     assert [(e.kind, e.pages, e.at) for e in rt.evidence] == [("exempt_pages", 2, 2)]
     assert norms_and_marks(record) == (["first", "item", "third", "item"], 2)
+
+
+def test_pair_figures_repeat_the_pair_stats_fields_and_fill_each_by_name() -> None:
+    from dataclasses import fields
+
+    from declass.corpus.releases.stats import PairFigures, PairStats
+
+    own = [f.name for f in fields(PairStats)]
+    assert [f.name for f in fields(PairFigures)] == ["earlier", "later", "date", *own]
+    assert list(PairFigures.KEYS) == ["earlier", "later", "date", *own]
+    # distinct values in every field: a value filled under another field's name shows
+    stats = PairStats(earlier_chars=1, later_chars=2, revealed_chars=3, revealed_spans=4, removed_chars=5,
+                      ocr_words=6, withheld_share=0.7, by_scope={"a": 8}, by_withheld={"b": 9},
+                      by_kind={"c": 10}, year=1911)
+    row = PairFigures.of("e", "l", "1911-01-01", stats).to_dict()
+    assert row == {"earlier": "e", "later": "l", "date": "1911-01-01",
+                   **{name: getattr(stats, name) for name in own}}

@@ -47,10 +47,11 @@ def pair_stats(spans: Iterable[RevealedSpan], *, earlier_chars: int, later_chars
         for k in s.kinds:
             if not k.startswith("scope:"):
                 by_kind[k] += s.chars
-    return PairStats(earlier_chars, later_chars, revealed, len(spans), removed_chars, ocr_words,
-                     round(revealed / later_chars, 4) if later_chars else 0.0,
-                     dict(sorted(by_scope.items())), dict(sorted(by_withheld.items())),
-                     dict(sorted(by_kind.items())), year)
+    return PairStats(earlier_chars=earlier_chars, later_chars=later_chars, revealed_chars=revealed,
+                     revealed_spans=len(spans), removed_chars=removed_chars, ocr_words=ocr_words,
+                     withheld_share=round(revealed / later_chars, 4) if later_chars else 0.0,
+                     by_scope=dict(sorted(by_scope.items())), by_withheld=dict(sorted(by_withheld.items())),
+                     by_kind=dict(sorted(by_kind.items())), year=year)
 
 
 def withheld_key(span: RevealedSpan) -> str:
@@ -63,7 +64,9 @@ def withheld_key(span: RevealedSpan) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PairFigures(Exported):
-    """A stored pair of releases (earlier, later, the earlier's date) and its figures (`PairStats`)."""
+    """A stored pair of releases (earlier, later, the earlier's date) and its figures (`PairStats`, its
+    fields repeated flat, as the export reads them; `of` fills them by name, and a test holds the two
+    lists of fields equal)."""
 
     KEYS: ClassVar[tuple[str, ...]] = ("earlier", "later", "date", *(f.name for f in fields(PairStats)))
 
@@ -84,7 +87,8 @@ class PairFigures(Exported):
 
     @classmethod
     def of(cls, earlier: str, later: str, date: str | None, st: PairStats) -> PairFigures:
-        return cls(earlier, later, date, *(getattr(st, f.name) for f in fields(PairStats)))
+        return cls(earlier=earlier, later=later, date=date,
+                   **{f.name: getattr(st, f.name) for f in fields(PairStats)})
 
 
 @dataclass(frozen=True, slots=True)
