@@ -16,7 +16,9 @@ import declass
 from declass.archive.export import to_record
 from declass.errors import StoreError, UsageError
 from declass.store import open_store
-from declass.store.migrations import LATEST
+from declass.store.schema import LATEST as LATEST_BY_DIALECT
+
+LATEST = LATEST_BY_DIALECT["sqlite"]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -214,7 +216,7 @@ def test_old_archive_is_migrated_in_place(tmp_path: Path, nie58: declass.Documen
         assert a.add(nie58).status == "added"
     con = sqlite3.connect(path)
     assert [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY version")] == list(
-        range(1, migrations.LATEST + 1)
+        range(1, LATEST + 1)
     )
     con.close()
 

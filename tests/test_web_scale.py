@@ -126,3 +126,21 @@ def test_a_documents_judgment_terms_are_its_judgments_counted(sample_db: Path) -
             assert got == want, (doc, scale)
             counts = [t.count for t in a.judgment_terms(doc, scale=scale)]
             assert counts == sorted(counts, reverse=True)
+
+
+def test_the_server_refuses_an_older_archive_at_start_and_serves_it_once_upgraded(tmp_path: Path) -> None:
+    """A read-only open does not migrate: the server would start on an older release's archive and
+    then fail page by page on the tables it lacks. It refuses at start, naming the upgrade; after one
+    open for writing it serves."""
+    import gzip
+
+    from declass.errors import StoreError
+
+    path = tmp_path / "v8.db"
+    path.write_bytes(gzip.decompress((Path(__file__).parent / "fixtures" / "archive-v8.db.gz").read_bytes()))
+    with pytest.raises(StoreError) as info:
+        Library(path)
+    assert info.value.code == "E302" and "older release" in str(info.value) and "reindex" in str(info.value)
+    declass.Archive(path).close()  # the upgrade: one open for writing
+    lib = Library(path)
+    assert lib.archive.timeline(limit=5).total > 0  # the events total a newer schema keeps

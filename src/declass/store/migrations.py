@@ -328,12 +328,6 @@ def latest(dialect: str) -> int:
     return steps(dialect)[-1][0]
 
 
-LATEST = latest("sqlite")
-"""The SQLite schema version this release writes."""
-
-
-
-
 def apply(d: Dialect, *, upto: int | None = None) -> list[int]:
     """Run the migrations the database lacks (those up to ``upto``), each in its own
     transaction, recording each; returns the versions run."""

@@ -1,7 +1,7 @@
 """Corpus questions as SQL pages, shared by the SQLite and PostgreSQL stores.
 
 Every method answers one page: rows in a fixed order, at most ``limit`` of
-them, starting after a keyset cursor (`tables.encode_cursor` of the last
+them, starting after a keyset cursor (`cursors.encode_cursor` of the last
 row's sort key), plus how many rows match in all.  The SQL is written once
 with ``?`` placeholders; a backend's `_rows` adapts them to its driver.
 No method reads the compressed records.
@@ -535,6 +535,8 @@ class PagedQueries:
         dozen rows whatever the size of the archive."""
         row = self._rows("SELECT coalesce(sum(documents), 0) AS documents, coalesce(sum(pages), 0) AS pages"
                          " FROM document_totals")[0]
+        from declass.model.redaction import per_page
+
         c = _redaction_tally()
         for r in self._rows("SELECT kind, exemption, n, withheld, pages FROM redaction_totals"):
             _tally_redactions(c, r)
@@ -542,7 +544,7 @@ class PagedQueries:
         return {"markers": markers, "withheld_blocks": c["withheld_blocks"], "pages": pages,
                 "documents": int(row["documents"]), "exempt_pages": c["exempt_pages"],
                 "by_exemption": dict(sorted(c["by_exemption"].items(), key=lambda kv: (kv[0] is None, kv[0] or ""))),
-                "per_page": round(markers / pages, 3) if pages else 0.0}
+                "per_page": per_page(markers, pages)}
 
     # -- entities --------------------------------------------------------------
 

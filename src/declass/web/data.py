@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from declass.archive.archive import Archive
+from declass.errors import StoreError
 from declass.stages.entities.gazetteer import Gazetteer
 from declass.stages.entities.gazetteer import load as load_gazetteer
 
@@ -40,13 +41,27 @@ class Library:
         self.db = str(db)
         self.outcomes = outcomes
         self.gazetteer_files = gazetteer
-        Archive(self.db, readonly=True).close()  # fail now, with a clear error, if the archive is unusable
+        self._check_schema()  # fail now, with a clear error, if the archive is unusable
         load_gazetteer(gazetteer)  # and if a gazetteer file is; loaded once here, not by the first visitor
         self._local = threading.local()
         self._lock = threading.Lock()
         self._records: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._scores: dict[tuple[str, str | None], Score] = {}
         self._memo: dict[str, tuple[tuple[Any, ...], Any]] = {}
+
+    def _check_schema(self) -> None:
+        """Open the archive read-only once and refuse one an older release wrote: a read-only open
+        does not migrate, and the pages read tables and totals the older schema lacks, so they would
+        fail one by one after a clean start (E302, naming how to upgrade it)."""
+        from declass.store.schema import LATEST
+
+        with Archive(self.db, readonly=True) as archive:
+            store = archive.store
+            version, latest = getattr(store, "schema", None), LATEST.get(getattr(store, "backend", ""))
+        if isinstance(version, int) and latest is not None and version < latest:
+            raise StoreError("E302", f"this archive is from an older release (schema {version} < {latest}); "
+                             "open it once for writing (declass reindex --db ..., or an ingest) to "
+                             "upgrade it", path=self.db)
 
     def memo(self, name: str, compute: Callable[[], T]) -> T:
         """A corpus-wide figure (an aggregate over every document) worked out once per state of the
