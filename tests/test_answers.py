@@ -68,3 +68,19 @@ def test_answers_export_what_the_cli_prints(sample_db: Path) -> None:
         sum(1 for r in report.documents[0].redactions if r.kind == "marker")
     assert terms and [t.count for t in terms] == sorted((t.count for t in terms), reverse=True)
     assert all(t.range is None or t.range[0] <= t.range[1] for t in terms)
+
+
+def test_statistics_count_markers_citing_no_exemption_beside_named_ones() -> None:
+    """The store counts a marker citing no exemption under None: with a named exemption beside it the
+    counts still sort (named in order, None last), and the stage's statistics read them the same way."""
+    from declass.model import Exemption, Redaction, RedactionKind
+    from declass.stages.redactions.redactions import statistics
+
+    counts = {"markers": 4, "by_exemption": {None: 1, "25X1": 2, "(b)(3)": 1}, "withheld_blocks": 0,
+              "exempt_pages": 0, "omissions": 0, "withheld_share": 0.0, "pages": 2}
+    st = RedactionStatistics.from_counts(counts)
+    assert list(st.by_exemption.items()) == [("(b)(3)", 1), ("25X1", 2), (None, 1)]
+    assert st.per_page == 2.0
+    marks = [Redaction(kind=RedactionKind.MARKER, block="p1", start=0, end=5, exemption=Exemption("25X1", "")),
+             Redaction(kind=RedactionKind.MARKER, block="p2", start=9, end=12)]
+    assert list(statistics(marks, [], 1)["by_exemption"].items()) == [("25X1", 1), (None, 1)]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from declass.model.records import Exported
+from declass.model.redaction import by_exemption_sorted, per_page, withheld_share
 
 if TYPE_CHECKING:
     from declass.model.redaction import Redaction
@@ -157,11 +158,9 @@ class RedactionStatistics(Exported):
         (a withheld point's share is of the numbered blocks and the points withheld together)."""
         markers, withheld = int(counts["markers"]), int(counts["withheld_blocks"])
         pages = int(counts["pages"]) if pages is None else pages
-        share = (round(withheld / (numbered + withheld), 4) if numbered else 0.0) if numbered is not None \
-            else float(counts["withheld_share"])
-        return cls(markers, dict(sorted(counts["by_exemption"].items())), withheld, share,
-                   int(counts["exempt_pages"]), int(counts["omissions"]), pages,
-                   round(markers / pages, 3) if pages else 0.0)
+        share = withheld_share(withheld, numbered) if numbered is not None else float(counts["withheld_share"])
+        return cls(markers, by_exemption_sorted(counts["by_exemption"]), withheld, share,
+                   int(counts["exempt_pages"]), int(counts["omissions"]), pages, per_page(markers, pages))
 
 
 @dataclass(frozen=True, slots=True)

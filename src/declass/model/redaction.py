@@ -1,5 +1,6 @@
 """Something withheld (`Redaction`), the exemption its marker cites (`Exemption`) and the markers
-that show an inferred withheld block (`Evidence`)."""
+that show an inferred withheld block (`Evidence`); the redaction report's figures (`withheld_share`,
+`per_page`, `by_exemption_sorted`), here so the stage, the store and the Archive's answers count alike."""
 
 from __future__ import annotations
 
@@ -99,3 +100,18 @@ class Redaction(Span):
         )
 
 
+def withheld_share(withheld: int, numbered: int) -> float:
+    """The share of a numbering's points that were withheld: of the numbered blocks printed and the
+    points inferred withheld together (0.0 with no numbering: nothing to measure against)."""
+    return round(withheld / (numbered + withheld), 4) if numbered else 0.0
+
+
+def per_page(markers: int, pages: int) -> float:
+    """Redaction markers per page (0.0 when the page count is unknown)."""
+    return round(markers / pages, 3) if pages else 0.0
+
+
+def by_exemption_sorted(counts: Mapping[str | None, int]) -> dict[str | None, int]:
+    """Marker counts by exemption, named exemptions in order and the unnamed (None) last: a marker
+    citing no exemption is counted under None, and None does not compare with a name."""
+    return dict(sorted(counts.items(), key=lambda kv: (kv[0] is None, kv[0] or "")))

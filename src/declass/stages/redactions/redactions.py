@@ -32,6 +32,7 @@ from typing import Any
 
 from declass.datafile import load_yaml
 from declass.model import Block, Document, Evidence, Exemption, Redaction, RedactionKind
+from declass.model.redaction import by_exemption_sorted, per_page, withheld_share
 from declass.stages.redactions.withholding import find_damaged, read_placeholder, sizes
 from declass.stages.redactions.withholding import parse as parse_withholding
 from declass.stages.structure.markers import BLACKOUT, EXEMPT_PAGES, PLACEHOLDER, letter_token
@@ -309,13 +310,13 @@ def statistics(records: Sequence[Redaction | Mapping[str, Any]], blocks: list[di
     numbered = sum(1 for b in blocks if (b.get("attrs") or {}).get("sequence"))
     return {
         "markers": len(markers),
-        "by_exemption": dict(sorted(by_exemption.items())),
+        "by_exemption": by_exemption_sorted(by_exemption),
         "withheld_blocks": withheld_labels,
-        "withheld_share": round(withheld_labels / (numbered + withheld_labels), 4) if numbered else 0.0,
+        "withheld_share": withheld_share(withheld_labels, numbered),
         "exempt_pages": sum(int((r.size or {}).get("pages", 1)) for r in exempt),
         "omissions": sum(1 for r in typed if r.kind == RedactionKind.OMISSION),
         "pages": pages,
-        "per_page": round(len(markers) / pages, 3) if pages else 0.0,
+        "per_page": per_page(len(markers), pages),
     }
 
 
