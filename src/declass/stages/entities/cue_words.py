@@ -113,7 +113,9 @@ def _space_for_letter(word: str, cue: str) -> bool:
 @lru_cache(maxsize=65536)
 def damaged(word: str, kind: Kind) -> frozenset[str]:
     """The cue words of ``kind`` a damaged ``word`` may stand for (empty if none, or if ``word`` is a
-    cue word, an English word or a name the gazetteer knows as printed)."""
+    cue word, an English word or a name the gazetteer knows as printed).  Only the long not-names are
+    in the vocabulary (`_vocabulary`), so a not-name is read by edit distance alone: the letter-shape
+    readings of a short word, which keep only short cue words, could never give one and are not tried."""
     vocab = _vocabulary()[kind]
     if word in vocab or not word:
         return frozenset()
@@ -126,7 +128,7 @@ def damaged(word: str, kind: Kind) -> frozenset[str]:
     if kind != "initial" and _letters(core) >= LONG - max_edits(LONG):
         found.update(_nearest(core, kind))
         found.update(w for w in lexicon.candidates(core) if w in vocab)  # "rn" for m: one confusion, two edits
-    if _letters(core) < LONG:
+    if kind != "not_name" and _letters(core) < LONG:
         found.update(w for w in _shape_readings(word) if w in vocab and _letters(w) < LONG)
         if " " in word:
             found.update(w for w in vocab if _space_for_letter(word, w))
