@@ -154,6 +154,15 @@ def test_a_damaged_title_honorific_or_initial_still_marks_the_name(text: str, na
     assert name in _names(text), _people(text)
 
 
+@pytest.mark.parametrize(("damaged", "title"), [("D .", "Dr."), ("M .", None), ("r.", None)])
+def test_a_damaged_honorific_titles_the_name_only_when_one_honorific_fits(damaged: str, title: str | None) -> None:
+    """A letter read as a space or a capital lost: "D ." can only be Dr.; "M ." is Mr. or Ms., "r."
+    Mr. or Dr., so the name is marked as a person's and given no title."""
+    people = [m for m in declass.parse(f"1. The cables were read. {damaged} Vantongeren noted them.").entities
+              if m.type == "person"]
+    assert [(m.text, m.method, m.title) for m in people] == [("Vantongeren", "person:title", title)]
+
+
 @pytest.mark.parametrize("text", ["1. We went to the s. Store on foot.", "1. The D . Street office closed.",
                                   "1. They climbed Mt. Quarmby.", "1. Then Gcn. Motors left.",
                                   "1. Its aims:\n\n= t. Wendholt's economic aims grew."])

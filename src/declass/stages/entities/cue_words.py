@@ -13,8 +13,9 @@ one rule reads them all back, scaled to the word's length:
   ``data/ocr_confusions.tsv`` ("Gcn." for Gen., "Co1." for Col.), a capital
   read as a glyph or capital of like shape (``data/letter_shapes.tsv``:
   "Oear" for Dear, "4." for an initial), one letter read as a space
-  ("M ." for Mr.) or lost from the front ("r." for Mr.), the point read as a
-  comma or lost ("Mr," for Mr.).  A lone small letter and a point is as
+  ("D ." for Dr.) or lost from the front ("rs." for Mrs.), the point read as a
+  comma or lost ("Mr," for Mr.).  Damage that fits several honorifics ("M ."
+  for Mr. or Ms., "r." for Mr. or Dr.) marks the name without naming a title.  A lone small letter and a point is as
   often a list's point ("t. Peiping's aims") as a title that lost its
   capital: it is read only as an honorific (Mr., Dr., Ms.), the commonest
   cue of a name, and a title that lost more than its capital is not read.
@@ -104,7 +105,8 @@ def _shape_readings(word: str) -> set[str]:
 
 
 def _space_for_letter(word: str, cue: str) -> bool:
-    """Is ``word`` the cue word with one letter after the first read as a space ("M ." for Mr.)?"""
+    """Is ``word`` the cue word with one letter after the first read as a space ("D ." for Dr.; "M ."
+    for Mr. and for Ms.)?"""
     if len(word) != len(cue) or word.count(" ") != 1 or word[0] == " ":
         return False
     return all(a == b or (a == " " and b.isalpha()) for a, b in zip(word, cue, strict=True))
