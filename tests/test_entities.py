@@ -599,14 +599,14 @@ def test_words_near_a_title_are_no_title(text: str) -> None:
 
 @pytest.mark.parametrize("blocks", [
     ["Mr. Hoover met Koover and Hovver.", "Koover again, with Smith.", "No names here at all."],
-    ["ikeda and Ikeda", "sreen, Green; M Conau hy came", "Koover"],
+    ["quarmby and Quarmby", "sreen, Green; Vanton eren came", "Koover"],
 ])
 def test_damaged_names_read_with_a_document_memory_as_without(blocks: list[str]) -> None:
     """A document's blocks read with one memory of its words (each word read once) find what each
     block read on its own finds, damaged surnames included."""
     from declass.stages.entities import damage
 
-    known = frozenset({"Hoover", "Ikeda", "Green", "McConaughy"})
+    known = frozenset({"Hoover", "Quarmby", "Green", "Vantongeren"})
     memo: dict[str, str | None] = {}
     with_memo = [damage.damaged_names(b, known, None, memo) for b in blocks]
     assert with_memo == [damage.damaged_names(b, known) for b in blocks]

@@ -4,11 +4,11 @@ Once a document shows a surname to be a person's ("Mr. Hoover", "Herbert
 Hoover"), a word that is that surname damaged by OCR names the same person:
 
 * one confusion of ``data/ocr_confusions.tsv`` ("Rnsk" for Rusk);
-* the first letter lower-cased or replaced ("ikeda" for Ikeda, "sreen" for Green);
+* the first letter lower-cased or replaced ("quarmby" for Quarmby, "sreen" for Green);
 * edits in proportion to the name's length: one in a word of five to seven
-  letters ("Koover" for Hoover), two from eight ("MeConauhy" for McConaughy);
+  letters ("Koover" for Hoover), two from eight ("Brandcwcg" for Brandeweg);
 * a name broken into pieces by a lost letter or a stray space or point
-  ("M Conau hy", "FitzGer. ld"), read as the pieces joined.
+  ("Vanton eren", "Halv. rsk"), read as the pieces joined.
 
 A surname the gazetteer lists may also have lost its first letter
 ("Marriman" for Harriman): with the rest intact and seven letters or more,

@@ -45,7 +45,7 @@ _LOWER_WORD = re.compile(r"\b[a-z]{2,}\b")
 
 
 def _heading(line: str, c: Cues) -> bool:
-    """Is ``line`` a list's heading, OCR damage allowed ("PARTICZ PANTS")?"""
+    """Is ``line`` a list's heading, OCR damage allowed ("PARTIC1 PANTS", "PARTICIPAHTS")?"""
     letters = "".join(ch for ch in line.lower() if ch.isalpha())
     return any(letters == h or (len(h) >= 8 and Levenshtein.distance(letters, h, score_cutoff=2) <= 2)
                for h in c.list_headings)
