@@ -26,8 +26,7 @@ from collections.abc import Iterator
 
 from rapidfuzz.distance import Levenshtein
 
-from declass.stages.entities import cue_words
-from declass.stages.entities.persons import Found, TitleAt, name_ok, trim_office
+from declass.stages.entities.persons import Found, TitleAt, damaged_title, name_ok, trim_office
 from declass.text.personal_names import NAME_SEQ, NAME_WORD, Cues, cues, is_word, tokens
 from declass.text.textmap import MappedText, iter_lines
 
@@ -61,13 +60,10 @@ def _shadow(rest: str) -> str:
     return _COMMA_INITIAL.sub(r"\1.", shadow)
 
 
-def _opening_title(shadow: str, c: Cues) -> TitleAt:
+def _opening_title(shadow: str) -> TitleAt:
     """The line's first word as a title read through damage ("Ambassadcr", "Mr,"), else as printed."""
     first = _FIRST.match(shadow)
-    if first is not None and first.group() not in c.title_starts \
-            and (read := cue_words.title(first.group())) is not None:
-        return TitleAt(0, first.end(), read[0], True, read[1])
-    return TitleAt(0, 0, "")
+    return (damaged_title(first) if first is not None else None) or TitleAt(0, 0, "")
 
 
 def entry(line: str, c: Cues | None = None) -> Found | None:
@@ -80,7 +76,7 @@ def entry(line: str, c: Cues | None = None) -> Found | None:
     if not rest or rest.split(None, 1)[0].lower() == "the":
         return None  # "The President", "The Secretary of State": an office
     shadow = _shadow(rest)
-    opening = _opening_title(shadow, c)
+    opening = _opening_title(shadow)
     hit = opening.match(shadow, c.title_re)
     if hit is not None:
         m, shift = hit

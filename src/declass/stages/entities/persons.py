@@ -343,6 +343,15 @@ def _initials_restored(text: str, c: Cues) -> str:
     return "".join(out)
 
 
+def damaged_title(word: re.Match[str]) -> TitleAt | None:
+    """The matched ``word`` read as a damaged title, honorific or salutation (`cue_words.title`); None
+    when it is one printed intact, or none."""
+    g = word.group()
+    if g in cues().title_starts or (read := cue_words.title(g)) is None:
+        return None
+    return TitleAt(word.start(), word.end(), read[0], True, read[1])
+
+
 def titles_in(text: str, taken: bytearray, caps: Iterable[re.Match[str]]) -> list[TitleAt]:
     """The titles, honorifics and salutations of ``text`` outside ``taken``, as printed (``caps``:
     its capitalised words) or damaged (``cue_words``), in text order."""
@@ -352,14 +361,11 @@ def titles_in(text: str, taken: bytearray, caps: Iterable[re.Match[str]]) -> lis
         g = m.group()
         if g in c.title_starts:
             out[m.start()] = TitleAt(m.start(), m.end(), g)
-        elif len(g) >= cue_words.LONG and (read := cue_words.title(g)) is not None:
-            out[m.start()] = TitleAt(m.start(), m.end(), read[0], True, read[1])
+        elif len(g) >= cue_words.LONG and (t := damaged_title(m)) is not None:
+            out[m.start()] = t
     for m in cue_words.SHORT_TOKEN.finditer(text):
-        g = m.group()
-        if m.start() in out or taken[m.start()] or g in c.title_starts:
-            continue
-        if (read := cue_words.title(g)) is not None:
-            out[m.start()] = TitleAt(m.start(), m.end(), read[0], True, read[1])
+        if m.start() not in out and not taken[m.start()] and (t := damaged_title(m)) is not None:
+            out[m.start()] = t
     return [out[k] for k in sorted(out)]
 
 
