@@ -33,7 +33,7 @@ from declass.text import lexicon
 from declass.text.personal_names import surname
 
 # a capitalised word where OCR may have damaged a name: digits read for letters ("Wendho1t"), a second
-# capital inside ("McConaughy")
+# capital inside ("McKelvane")
 _CAP_WORD = re.compile(r"(?<![\w'\u2019.-])[A-Z][a-z01]*[a-z][a-z01]*(?:[A-Z][a-z01]+)?(?![\w'\u2019-])")
 _PIECE = re.compile(r"[A-Za-z][A-Za-z]*")
 _GAPS = (" ", ". ")  # what may separate the pieces of one broken name
@@ -169,7 +169,7 @@ def damaged_names(text: str, known: frozenset[str], tails: Mapping[str, frozense
 
 
 def _pieces(text: str, known: frozenset[str], taken: Mapping[tuple[int, int], str]) -> dict[tuple[int, int], str]:
-    """Names of ``known`` broken into two or three pieces ("M Conau hy", "FitzGer. ld")."""
+    """Names of ``known`` broken into two or three pieces ("Vanton eren", "Halv. rsk")."""
     heads = _heads(known)
     if heads is None:
         return {}

@@ -2,7 +2,7 @@
 
 A FRUS memorandum of conversation lists one participant a line under a
 heading ("PARTICIPANTS", "Present:"): "The Secretary", "Ambassador Lodge",
-"colonel Goodpaster", "FE--Walter P. McConaughy, Assistant Secretary",
+"colonel Goodpaster", "FE--Osric T. Vantongeren, Assistant Secretary",
 "Koichiro Asakai, Japanese Ambassador to the United States".  Once the lines
 are joined into a block, a name no longer opens a line, and OCR may have
 lower-cased the title that marks it ("secretary Hoover"), so such lists are
@@ -35,7 +35,7 @@ _HEAD = re.compile(r"^[^\S\n]*[^\w\n]{0,3}[^\S\n]*(?P<h>[A-Za-z][A-Za-z .]{5,24}
 _LEAD = re.compile(r"[^A-Za-z\n]*")
 _CODE = re.compile(r"[A-Z][A-Z/]{0,4}[^\S\n]*(?:--|[-\u2013\u2014])[^\S\n]*(?=[A-Za-z])")
 _QUOTES = str.maketrans({q: " " for q in "'\u2018\u2019\"\u201c\u201d`"})
-# "Walter P, McConaughy": an initial's point read as a comma
+# "Osric T, Vantongeren": an initial's point read as a comma
 _COMMA_INITIAL = re.compile(r"(?<![\w.])([A-Z]),(?= [A-Z])")
 _NAME = re.compile(rf"(?=[A-Z]){NAME_SEQ}")
 _AFTER = re.compile(r"[^\S\n]*(?:[,;\u2013\u2014]|--|-[^\S\n])")
