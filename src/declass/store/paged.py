@@ -535,7 +535,7 @@ class PagedQueries:
         dozen rows whatever the size of the archive."""
         row = self._rows("SELECT coalesce(sum(documents), 0) AS documents, coalesce(sum(pages), 0) AS pages"
                          " FROM document_totals")[0]
-        from declass.model.redaction import per_page
+        from declass.model.redaction import by_exemption_sorted, per_page
 
         c = _redaction_tally()
         for r in self._rows("SELECT kind, exemption, n, withheld, pages FROM redaction_totals"):
@@ -543,7 +543,7 @@ class PagedQueries:
         markers, pages = c["markers"], int(row["pages"])
         return {"markers": markers, "withheld_blocks": c["withheld_blocks"], "pages": pages,
                 "documents": int(row["documents"]), "exempt_pages": c["exempt_pages"],
-                "by_exemption": dict(sorted(c["by_exemption"].items(), key=lambda kv: (kv[0] is None, kv[0] or ""))),
+                "by_exemption": by_exemption_sorted(c["by_exemption"]),
                 "per_page": per_page(markers, pages)}
 
     # -- entities --------------------------------------------------------------
