@@ -86,7 +86,7 @@ def test_an_archive_written_before_the_totals_is_backfilled(db: str, samples: Pa
         a.ingest([samples, memo], workers=1)
         want, events_edits = counted(a), counted_events_edits(a)
         set_back(a, {"sqlite": 19, "postgresql": 13},
-                 ("redaction_totals", "document_totals", "event_totals", "edit_totals"))
+                 ("redaction_totals", "document_totals", "event_totals", "edit_totals", "event_entity_totals"))
         assert migrations.current_version(a.store.d) == {"sqlite": 18, "postgresql": 12}[a.store.d.name]
     with declass.Archive(db) as a:
         assert migrations.current_version(a.store.d) == migrations.latest(a.store.d.name)
@@ -96,15 +96,19 @@ def test_an_archive_written_before_the_totals_is_backfilled(db: str, samples: Pa
 
 EVENTS = "SELECT coalesce(kind, '') AS kind, count(*) AS n FROM events GROUP BY coalesce(kind, '') ORDER BY 1"
 EDITS = "SELECT op, count(*) AS n FROM edits GROUP BY op ORDER BY 1"
+EVENT_ENTITIES = "SELECT entity, count(*) AS n FROM event_entities GROUP BY entity ORDER BY 1"
+
+Counts = tuple[list[tuple[object, ...]], list[tuple[object, ...]], list[tuple[object, ...]]]
 
 
-def counted_events_edits(a: declass.Archive) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    return ints(a.store._rows(EVENTS)), ints(a.store._rows(EDITS))
+def counted_events_edits(a: declass.Archive) -> Counts:
+    return ints(a.store._rows(EVENTS)), ints(a.store._rows(EDITS)), ints(a.store._rows(EVENT_ENTITIES))
 
 
-def kept_events_edits(a: declass.Archive) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+def kept_events_edits(a: declass.Archive) -> Counts:
     return (ints(a.store._rows("SELECT kind, n FROM event_totals ORDER BY 1")),
-            ints(a.store._rows("SELECT op, n FROM edit_totals ORDER BY 1")))
+            ints(a.store._rows("SELECT op, n FROM edit_totals ORDER BY 1")),
+            ints(a.store._rows("SELECT entity, n FROM event_entity_totals ORDER BY 1")))
 
 
 def page_totals(a: declass.Archive) -> dict[str, int]:
@@ -114,6 +118,8 @@ def page_totals(a: declass.Archive) -> dict[str, int]:
            "edits": (a.edits(limit=2).total, n("SELECT count(*) AS n FROM edits")),
            "redactions": (a.store.redactions_page(limit=2).total, n("SELECT count(*) AS n FROM redactions")),
            "judgments": (a.store.judgment_count(), n("SELECT count(*) AS n FROM judgments"))}
+    for r in a.store._rows(EVENT_ENTITIES)[:5]:  # an entity's timeline, counted from its kept total
+        out[f"timeline of {r['entity']}"] = (a.store.events_page(entity_ids=[r["entity"]], limit=2).total, int(r["n"]))
     for op in ("delete", "insert", "note"):
         out[f"edits {op}"] = (a.edits(op=op, limit=2).total, n("SELECT count(*) AS n FROM edits WHERE op = ?", op))
     for kind in ("marker", "withheld_block"):
@@ -136,7 +142,7 @@ def test_event_and_edit_totals_are_the_rows_counted(db: str, samples: Path, tmp_
     with declass.Archive(db) as a:
         a.ingest([samples, memo], workers=1)
         before = kept_events_edits(a)
-        assert before == counted_events_edits(a) and before[0] and before[1]
+        assert before == counted_events_edits(a) and before[0] and before[1] and before[2]
         totals = page_totals(a)
         assert all(page == rows for page, rows in totals.values()), totals
         assert totals["timeline"][0] > 0 and totals["edits delete"][0] > 0 and totals["redactions 25X1"][0] > 0

@@ -117,9 +117,10 @@ def prepare(record: dict[str, Any], *, words: bool = False) -> Prepared:
         vectors = tuple(tsvector(b["text"]) for b in record["blocks"])
     summary = summary_fields(record)
     kind, op = tables.EVENT_COLUMNS.index("kind"), tables.EDIT_COLUMNS.index("op")
+    entity = tables.EVENT_ENTITY_COLUMNS.index("entity")
     share = tables.totals(mentions, rows.judgments, rows.ranges, rows.redactions,
                           (summary["doc_type"], summary["pages"]), event_kinds=[r[kind] for r in rows.events],
-                          edit_ops=[r[op] for r in rows.edits])
+                          edit_ops=[r[op] for r in rows.edits], event_entities=[r[entity] for r in rows.event_entities])
     return Prepared(record["id"], src["sha256"], src["path"], summary, blob, tables.block_rows(record), mentions, rows,
                     share, vectors)
 

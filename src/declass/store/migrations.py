@@ -314,6 +314,7 @@ MIGRATIONS: tuple[Migration, ...] = (
               sqlite=(19, tables.V19), postgresql=(13, tables.V19)),
     Migration("events by kind and edits by operation, kept up to date", sqlite=(20, tables.V20),
               postgresql=(14, tables.V20)),
+    Migration("events by entity, kept up to date", sqlite=(21, tables.V21), postgresql=(15, tables.V21)),
 )
 
 

@@ -357,6 +357,7 @@ class PagedQueries:
             where.append(f"{t}.date <= ?")
             params.append(end + "\uffff")
         join = " JOIN events e ON e.doc_id = x.doc_id AND e.seq = x.seq"
+        kept = not where  # every event (of the one entity): counted in the maintained totals, not walked
         if len(entity_ids) == 1:  # one entity: no duplicates to remove, the index walk is in order
             where.insert(0, "x.entity = ?")
             params.insert(0, entity_ids[0])
@@ -365,13 +366,13 @@ class PagedQueries:
             return self._events_of_entities(entity_ids, where, params, limit, after)
         else:
             source = count_source = "events e"
-        kept = not where  # every event: counted in the maintained totals, not walked
         page = self._page(select="e.doc_id, e.seq, e.date, e.start, e.data", source=source, where=where,
                           params=params, order=(f"{t}.date", f"{t}.doc_id", f"{t}.start", f"{t}.seq"),
                           key=lambda r: (r["date"], r["doc_id"], r["start"], r["seq"]), limit=limit, after=after,
                           count=(count_source, params), total=not kept)
         if kept:
-            page.total = self._kept_total("event_totals", {})
+            page.total = self._kept_total("event_entity_totals", {"entity": entity_ids[0]}) if entity_ids \
+                else self._kept_total("event_totals", {})
         return page.map(_event)
 
     def _kept_total(self, table: str, equal: Mapping[str, str | None]) -> int:
@@ -432,10 +433,12 @@ class PagedQueries:
             f"SELECT e.doc_id, e.seq, e.date, e.start, e.data FROM ({' UNION '.join(arms)}) k"
             " JOIN events e ON e.doc_id = k.doc_id AND e.seq = k.seq ORDER BY k.date, k.doc_id, k.start, k.seq"
             + cap, [*args, *([limit + 1] if limit is not None else [])])
-        # counted without a sort to remove repeats: each entity's events in its index range, most
-        # named first, then of each other entity those not already named by one counted before it
+        # counted without a sort to remove repeats: the most named entity's events (its kept total, or
+        # its index range within dates), then of each other entity those not already named by one
+        # counted before it
         count = f"SELECT count(*) AS n FROM event_entities x WHERE x.entity = ?{cond}"
-        alone = {e: int(self._rows(count, [e, *params])[0]["n"]) for e in entity_ids}
+        alone = {e: self._kept_total("event_entity_totals", {"entity": e}) if not where
+                 else int(self._rows(count, [e, *params])[0]["n"]) for e in entity_ids}  # (a date range: walked)
         ranked = sorted((e for e in alone if alone[e]), key=lambda e: (-alone[e], e))
         total = alone[ranked[0]] if ranked else 0
         for k in range(1, len(ranked)):

@@ -162,8 +162,10 @@ class SQLStore(PagedQueries):
         doc = self._rows("SELECT doc_type, pages FROM documents WHERE id = ?", [doc_id])
         kinds = [r["kind"] for r in self._rows("SELECT kind FROM events WHERE doc_id = ?", [doc_id])]
         ops = [r["op"] for r in self._rows("SELECT op FROM edits WHERE doc_id = ?", [doc_id])]
+        ents = [r["entity"] for r in self._rows("SELECT entity FROM event_entities WHERE doc_id = ?", [doc_id])]
         return tables.totals(mentions, judgments, ranges, redactions,
-                             (doc[0]["doc_type"], doc[0]["pages"]) if doc else None, event_kinds=kinds, edit_ops=ops)
+                             (doc[0]["doc_type"], doc[0]["pages"]) if doc else None, event_kinds=kinds, edit_ops=ops,
+                             event_entities=ents)
 
     def _remove(self, doc_id: str) -> None:
         """Take a stored document out (before its new version goes in), with its share of the totals."""
