@@ -17,39 +17,6 @@ from typer.models import OptionInfo
 
 from declass.cli.plainargs import plain_value
 
-PROBE = """
-import io, json, sys
-sys.argv = ["declass", "judgments", "--json", "--limit", "5", "--db", sys.argv[1]]
-sys.stdout = io.StringIO()
-from declass.cli.main import run
-try:
-    run()
-except SystemExit as exc:
-    code = exc.code
-out = sys.stdout.getvalue()
-sys.stdout = sys.__stdout__
-heavy = sorted({m.split(".")[0] if not m.startswith("declass.") else ".".join(m.split(".")[:2])
-                for m in sys.modules
-                if m.split(".")[0] in ("pydantic", "rich", "yaml", "rapidfuzz", "numpy", "PIL", "pypdfium2")
-                or m.startswith(("declass.stages.parse", "declass.stages.pipeline", "declass.corpus",
-                                 "declass.model.document", "declass.text.textmap"))})
-print(json.dumps({"code": code, "rows": len(json.loads(out)), "heavy": heavy}))
-"""
-
-
-def test_judgments_json_loads_no_heavy_module(tmp_path):
-    from declass import Archive
-    from declass.samples import sample_paths
-
-    db = tmp_path / "a.db"
-    with Archive(db) as a:
-        a.ingest(sample_paths(), workers=1)
-    got = json.loads(subprocess.run([sys.executable, "-c", PROBE, str(db)], capture_output=True, text=True,
-                                    check=True).stdout)
-    assert got["code"] in (0, None) and got["rows"] == 5
-    assert got["heavy"] == [], got["heavy"]
-
-
 JUDGMENTS_PATH = frozenset({
     "declass", "declass.archive", "declass.archive.archive", "declass.cli", "declass.cli.common",
     "declass.cli.main", "declass.cli.plainargs", "declass.cli.queries", "declass.cli.quick", "declass.errors",
@@ -72,7 +39,7 @@ than its import costs, `declass.store.rows.common.MSGSPEC_AFTER`)."""
 
 LOADED = """
 import io, json, sys
-sys.argv = ["declass", "judgments", "--json", "--limit", "50", "--db", sys.argv[1]]
+sys.argv = ["declass", "judgments", "--json", "--limit", "5", "--db", sys.argv[1]]
 sys.stdout = io.StringIO()
 from declass.cli.main import run
 try:
@@ -96,7 +63,7 @@ def test_judgments_json_loads_only_what_it_needs(tmp_path):
         a.ingest(sample_paths(), workers=1)
     got = json.loads(subprocess.run([sys.executable, "-c", LOADED, str(db)], capture_output=True, text=True,
                                     check=True).stdout)
-    assert got["code"] in (0, None) and got["rows"] > 0
+    assert got["code"] in (0, None) and got["rows"] == 5  # (the limit honoured)
     declass_modules = {m for m in got["modules"] if m == "declass" or m.startswith("declass.")}
     assert declass_modules <= JUDGMENTS_PATH, sorted(declass_modules - JUDGMENTS_PATH)
     assert "declass.store.rows.judgments" in declass_modules  # (the probe did read judgments)
