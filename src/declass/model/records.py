@@ -169,13 +169,20 @@ loads when first asked for.  (Typed imports name the kind's own module, or `decl
 does not import them for the type checker, or each would import the other.)"""
 
 
-def __getattr__(name: str) -> Any:
-    module = _KINDS.get(name)
+def lazy_attribute(namespace: dict[str, Any], package: str, where: Mapping[str, str], name: str) -> Any:
+    """A module's ``__getattr__`` (PEP 562) for names defined in its package's submodules: ``name``
+    from ``package.<where[name]>``, imported on first use and kept in ``namespace`` (the module's
+    globals) so the next lookup is a plain one."""
+    module = where.get(name)
     if module is None:
-        raise AttributeError(f"module 'declass.model.records' has no attribute {name!r}")
-    value = getattr(import_module(f"declass.model.{module}"), name)
-    globals()[name] = value
+        raise AttributeError(f"module {namespace['__name__']!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{package}.{module}"), name)
+    namespace[name] = value
     return value
+
+
+def __getattr__(name: str) -> Any:
+    return lazy_attribute(globals(), "declass.model", _KINDS, name)
 
 
 __all__ = ["JSON", "Exported", "Span", "from_dicts", "plain"]

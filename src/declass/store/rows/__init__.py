@@ -19,10 +19,9 @@ a question about judgments makes the judgment's types, not those of every row.
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from declass.model.records import plain
+from declass.model.records import lazy_attribute, plain
 from declass.store.rows.common import CITED, Cited, decoded
 
 if TYPE_CHECKING:
@@ -45,12 +44,7 @@ _MODULES = {
 
 
 def __getattr__(name: str) -> Any:
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module 'declass.store.rows' has no attribute {name!r}")
-    value = getattr(import_module(f"declass.store.rows.{module}"), name)
-    globals()[name] = value
-    return value
+    return lazy_attribute(globals(), "declass.store.rows", _MODULES, name)
 
 
 __all__ = ["CITED", "Cited", "JudgmentCell", "JudgmentClaim", "Link", "MentionInBlock", "RedactionDocument",

@@ -115,3 +115,8 @@ class Cited:
 
     def keeps_cited(self, key: str) -> bool:
         return key in CITED and self.citation is not None
+
+    def keeps_none(self, key: str) -> bool:
+        """A row's citation fields are written once it is cited (a row type whose record keeps other
+        keys says so itself, and asks `keeps_cited` too)."""
+        return self.keeps_cited(key)

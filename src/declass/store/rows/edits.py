@@ -21,9 +21,6 @@ class StoredEdit(Cited, Edit):
     doc_number: str | None = None
     title: str | None = None
 
-    def keeps_none(self, key: str) -> bool:
-        return self.keeps_cited(key)
-
     @classmethod
     def from_data(cls, doc_id: str, data: str, date: str | None) -> StoredEdit:
         return _set(decoded(cls, doc_id, data), date=date or None)

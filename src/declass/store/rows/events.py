@@ -20,9 +20,6 @@ class StoredEvent(Cited, Event):
     doc_number: str | None = None
     title: str | None = None
 
-    def keeps_none(self, key: str) -> bool:
-        return self.keeps_cited(key)
-
     @classmethod
     def from_data(cls, doc_id: str, data: str) -> StoredEvent:
         return decoded(cls, doc_id, data)

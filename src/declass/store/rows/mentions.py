@@ -33,9 +33,6 @@ class StoredMention(Cited, Span):
     doc_number: str | None = None
     title: str | None = None
 
-    def keeps_none(self, key: str) -> bool:
-        return self.keeps_cited(key)
-
     @classmethod
     def from_row(cls, r: Mapping[str, Any], document: str | None = None) -> StoredMention:
         """From a row of ``mentions`` (`declass.store.paged.MENTION_SELECT`)."""
