@@ -1,6 +1,7 @@
 """The maintained totals: of redactions and documents (SQLite schema 19, PostgreSQL 13), of events and edits
 (SQLite 20, PostgreSQL 14): the rows counted, on both backends, after an ingest, after a document is
-replaced, and backfilled in an archive written before them; the lists' totals read from them."""
+replaced, and backfilled in an archive written before them; the lists' totals read from them.  Mentions
+by name from the name-only index alone (SQLite 22, PostgreSQL 16)."""
 
 from __future__ import annotations
 
@@ -224,3 +225,65 @@ def test_a_current_archive_opens_without_loading_the_migrations(tmp_path: Path) 
     assert not loads_migrations("rw") and not loads_migrations("ro")
     with declass.Archive(db, readonly=True) as a:
         assert migrations.current_version(a.store.d) == migrations.latest("sqlite")
+
+
+NAMED = ("SELECT named_id AS id FROM mentions"
+         " WHERE named_id IS NOT NULL AND (entity_id IS NULL OR entity_id <> named_id)")
+BY_ENTITY_OR_NAME = ('SELECT doc_id, start, "end", entity_id, named_id FROM mentions'
+                     " WHERE entity_id IN ({m}) OR named_id IN ({m}) ORDER BY doc_date, doc_id, start, seq")
+BY_NAME = "SELECT count(*) AS n FROM mentions m WHERE m.entity_id IN (?) OR (m.named_id IN (?) AND {only})"
+
+
+Found = list[tuple[object, ...]]
+
+
+def every_mention(a: declass.Archive, ids: list[str], limit: int) -> Found:
+    """The mentions of ``ids`` as the store pages them, page after page."""
+    out: Found = []
+    after = None
+    while True:
+        page = a.store.mentions_page(entity_ids=ids, limit=limit, after=after)
+        out += [(m.document, m.start, m.end, m.id, m.named_id) for m in page]
+        if page.next is None:
+            return out
+        after = page.next
+
+
+def plan(a: declass.Archive, sql: str, params: list[str]) -> str:
+    """The query plan of ``sql`` (PostgreSQL: told not to scan a table it could seek, as on a large one)."""
+    d = a.store.d
+    if d.name == "sqlite":
+        return " ".join(r[3] for r in d.db.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+    with d.transaction():
+        d.execute("SET LOCAL enable_seqscan = off")
+        return " ".join(str(r["QUERY PLAN"]) for r in d.rows(f"EXPLAIN {sql}", params))
+
+
+def test_mentions_by_name_are_found_without_the_full_index_by_name(db: str, samples: Path) -> None:
+    """Schema 22 / PostgreSQL 16: mentions by name come from the partial index of the mentions whose
+    name stands for another entity; the full index by name an archive at 21 / 15 has is dropped when it
+    is opened, and every question by entity or name finds what a plain match finds."""
+    from declass.store.paged import NAME_ONLY
+
+    with declass.Archive(db) as a:
+        a.ingest([samples], workers=1)
+        named = sorted({r["id"] for r in a.store._rows(NAMED)})
+        assert named, "the samples name an entity for another (metonymy)"
+        a.store.d.execute("CREATE INDEX mentions_named_order ON mentions(named_id, doc_date, doc_id, start, seq)")
+        with a.store.d.transaction():
+            a.store.d.execute("DELETE FROM schema_migrations WHERE version >= ?",
+                              ({"sqlite": 22, "postgresql": 16}[a.store.d.name],))
+    with declass.Archive(db) as a:
+        assert migrations.current_version(a.store.d) == migrations.latest(a.store.d.name)
+        indexes = ("SELECT name FROM sqlite_master WHERE tbl_name = 'mentions'" if a.store.d.name == "sqlite"
+                   else "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'mentions'")
+        names = {r["name"] for r in a.store._rows(indexes)}
+        assert "mentions_by_name_only" in names and "mentions_named_order" not in names
+        entity = a.store._rows("SELECT entity_id AS id FROM mentions WHERE entity_id IS NOT NULL"
+                               " GROUP BY entity_id ORDER BY count(*) DESC, entity_id LIMIT 1")[0]["id"]
+        for ids in [[n] for n in named] + [[named[0], entity]]:
+            want = [tuple(r.values()) for r in a.store._rows(
+                BY_ENTITY_OR_NAME.format(m=",".join("?" * len(ids))), [*ids, *ids])]
+            assert want and every_mention(a, ids, limit=3) == want
+            assert a.store.mentions_page(entity_ids=ids, limit=2).total == len(want)
+        assert "mentions_by_name_only" in plan(a, BY_NAME.format(only=NAME_ONLY), [entity, named[0]])

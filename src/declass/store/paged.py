@@ -107,7 +107,12 @@ MENTION_SELECT = ('m.doc_id, m.block, m.entity_id, m.canonical, m.type, m.text, 
                   " m.in_deleted, m.method, m.named_id, m.seq, m.page, m.doc_date")
 
 
-BY_NAME_ONLY = "m.named_id = ? AND (m.entity_id IS NULL OR m.entity_id <> m.named_id)"
+NAME_ONLY = "(m.entity_id IS NULL OR m.entity_id <> m.named_id)"
+"""A mention whose name stands for another entity than its own (or it has none): the rows of the
+partial index ``mentions_by_name_only``.  A question by name says so (a mention named for its own
+entity is found by ``entity_id``), and that index answers: no full index by name is written
+(schema 22 / PostgreSQL 16)."""
+BY_NAME_ONLY = f"m.named_id = ? AND {NAME_ONLY}"
 """A mention under the name, not already under the entity (Peiping read as the government)."""
 
 
@@ -560,7 +565,7 @@ class PagedQueries:
         params: list[Any] = []
         if entity_ids:
             marks = _marks(entity_ids)
-            where.append(f"(m.entity_id IN ({marks}) OR m.named_id IN ({marks}))")
+            where.append(f"(m.entity_id IN ({marks}) OR (m.named_id IN ({marks}) AND {NAME_ONLY}))")
             params += [*entity_ids, *entity_ids]
         if doc_id:
             where.append("m.doc_id = ?")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from declass.store.dialect import Dialect
 
-LATEST = {"sqlite": 21, "postgresql": 15}
+LATEST = {"sqlite": 22, "postgresql": 16}
 """The schema version this release writes in each dialect: the last of `declass.store.migrations`'
 steps in it (a test holds the two to the same numbers; appending a migration raises its dialect's)."""
 

@@ -12,6 +12,7 @@ from fastapi import HTTPException
 
 from declass.archive.answers import Cooccurring, DocumentSummary, TermCount
 from declass.errors import UsageError
+from declass.store.paged import NAME_ONLY
 from declass.store.rows import MentionInBlock
 from declass.web.data import Library
 from declass.web.pager import Cursor, Window, decode, encode, from_rows, keyset
@@ -67,8 +68,9 @@ class DocumentFilter:
         if self.entity_ids:  # a seek per document in the mentions' (entity, date, document) indexes
             m = marks(self.entity_ids)
             clauses.append(" OR ".join(
-                f"EXISTS (SELECT 1 FROM mentions m WHERE m.{col} IN ({m}) AND m.doc_date = coalesce(d.date, '')"
-                " AND m.doc_id = d.id)" for col in ("entity_id", "named_id")).join("()"))
+                f"EXISTS (SELECT 1 FROM mentions m WHERE m.{col} IN ({m}){only} AND m.doc_date = coalesce(d.date, '')"
+                " AND m.doc_id = d.id)" for col, only in (("entity_id", ""), ("named_id", f" AND {NAME_ONLY}"))
+            ).join("()"))
             params += [*self.entity_ids, *self.entity_ids]
         return " AND ".join(clauses) or "1 = 1", params
 
@@ -274,7 +276,7 @@ MENTION_COLUMNS = ('m.doc_id, m.block, m.entity_id, m.canonical, m.type, m.text,
 
 def entity_where(ids: Sequence[str]) -> tuple[str, list[Any]]:
     m = marks(ids)
-    return f"(m.entity_id IN ({m}) OR m.named_id IN ({m}))", [*ids, *ids]
+    return f"(m.entity_id IN ({m}) OR (m.named_id IN ({m}) AND {NAME_ONLY}))", [*ids, *ids]
 
 
 def mentions_page(lib: Library, ids: Sequence[str], *, limit: int = 50, after: str | None = None,
@@ -292,9 +294,9 @@ def mentions_page(lib: Library, ids: Sequence[str], *, limit: int = 50, after: s
     by = ", ".join(f"{e} {'ASC' if asc else 'DESC'}" for e, asc in cols)
     arms: list[str] = []
     arm_params: list[Any] = []
-    for column in ("entity_id", "named_id"):
+    for column, only in (("entity_id", ""), ("named_id", f" AND {NAME_ONLY}")):
         for one in ids:
-            where, extra = f"m.{column} = ?", [one]
+            where, extra = f"m.{column} = ?{only}", [one]
             if edge is not None:
                 more, values = keyset(cols, edge.key)
                 where, extra = f"{where} AND {more}", [*extra, *values]
