@@ -540,7 +540,7 @@ def test_repairs_are_looked_for_by_whole_words(text: str, repaired: list[str]) -
 def test_repairs_of_a_long_document_are_each_made() -> None:
     """A document with hundreds of distinct damaged words: each chunk is looked up by its words
     (an alternation of every repair made the stage quadratic in the document's length)."""
-    words = sorted(w for w in lexicon.words() if len(w) >= 8 and w.isalpha() and "m" in w and w.islower())[:400]
+    words = sorted(w for w in lexicon.word_list() if len(w) >= 8 and w.isalpha() and "m" in w and w.islower())[:400]
     damaged = [w.replace("m", "rn", 1) for w in words]
     text = "\n\n".join(f"The {d} stands here." for d in damaged)
     seen = Counter(re.findall(r"[A-Za-z]+", text))
@@ -553,7 +553,7 @@ def test_repairs_of_a_long_document_are_each_made() -> None:
 
 def _damaged_document(n: int) -> str:
     """``n`` paragraphs, each with a dictionary word OCR damaged ("rn" for "m"), most of them distinct."""
-    words = sorted(w for w in lexicon.words() if len(w) >= 8 and w.isalpha() and "m" in w and w.islower())
+    words = sorted(w for w in lexicon.word_list() if len(w) >= 8 and w.isalpha() and "m" in w and w.islower())
     return "\n\n".join(f"The {words[i % len(words)].replace('m', 'rn', 1)} stands here." for i in range(n))
 
 

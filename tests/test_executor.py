@@ -136,7 +136,7 @@ def tables_built() -> tuple[int, bool]:
 
     from declass.text import lexicon
 
-    return lexicon.words.cache_info().currsize, gc.get_freeze_count() > 0
+    return lexicon._word_table.cache_info().currsize, gc.get_freeze_count() > 0
 
 
 def test_workers_start_with_the_tables_their_forkserver_built(tmp_path: Path) -> None:

@@ -160,14 +160,15 @@ class Archive:
         ``gazetteer`` names the user's gazetteer files, merged over the built-in one.
         """
         from declass.archive.ingest import ingest
-        from declass.stages.entities.gazetteer import load as load_gazetteer
-        from declass.stages.pipeline import Options
+        from declass.stages.options import Options
 
         if isinstance(paths, (str, Path)):
             paths = [paths]
         options = Options(gazetteer=tuple(str(g) for g in gazetteer))
         if options.gazetteer:  # a bad gazetteer file fails here, once, not per document (the built-in
-            load_gazetteer(options.gazetteer)  # one is the workers' to load: not parsed in the writer too)
+            from declass.stages.entities.gazetteer import load as load_gazetteer  # one is the workers' to
+
+            load_gazetteer(options.gazetteer)  # load: neither parsed nor imported in the writer)
         return ingest(self.store, paths, db=self.db, workers=workers, max_bytes=max_bytes,
                       ocr=ocr, options=options, on_result=on_result, dask_address=dask, time_budget=time_budget)
 

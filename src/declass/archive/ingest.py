@@ -22,17 +22,20 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from declass.archive.executor import LocalPool, TaskTimeout, is_lost, run_tolerant
 from declass.archive.export import to_record
 from declass.errors import DeclassError, InputError, StageError, StoreError, UsageError
 from declass.limits import DEFAULT_MAX_BYTES, DEFAULT_TIME_BUDGET
 from declass.model import Document
-from declass.stages.pipeline import DEFAULT_OPTIONS, Options, Stage, run_stages, stages_for
+from declass.stages.options import DEFAULT_OPTIONS, Options
 from declass.stages.read.tei import Slice, iter_slices
 from declass.store import Store, open_store
 from declass.store.base import Prepared, prepare
+
+if TYPE_CHECKING:
+    from declass.stages.pipeline import Stage
 
 DOCUMENT_SUFFIXES = frozenset(
     {".txt", ".text", ".md", ".markdown", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".xml"}
@@ -144,7 +147,10 @@ def _worker_stages(options: Options) -> tuple[Stage, ...]:
     """The pipeline in a worker, its gazetteer and tables then moved out of the garbage collector's full
     scans: they live as long as the worker, and the scans would walk them again every few dozen documents
     (0.75 -> 0.45 CPU-s of 300 documents).  Done here, in the worker, not in the pipeline a library caller
-    may load, whose heap it would freeze too (forkserver workers have it done by `preload` already)."""
+    may load, whose heap it would freeze too (forkserver workers have it done by `preload` already).
+    Imported here: the parent that hands out the work never loads the stages."""
+    from declass.stages.pipeline import stages_for
+
     stages = stages_for(options)
     gc.freeze()
     return stages
@@ -176,6 +182,8 @@ a fifth of a long document's memory while entities and judgments ran)."""
 
 def parse_read(doc: Document, stages: tuple[Stage, ...]) -> Document:
     """`run_stages` over a document as read, the fields in `RELEASED` let go after their last reader."""
+    from declass.stages.pipeline import run_stages
+
     done = 0
     for i, st in enumerate(stages):
         if st.name in RELEASED:
@@ -386,13 +394,18 @@ PRELOAD = ("declass.archive.preload",)
 the read-only tables it would otherwise build for itself."""
 
 
-WRITE_DOCS = 32
+WRITE_DOCS = 128
 WRITE_BYTES = 4 << 20
-WRITE_SECONDS = 2.0
+WRITE_SECONDS = 5.0
 """Parsed documents are written in one transaction once `WRITE_DOCS` of them wait, or their stored
 records reach `WRITE_BYTES`, or the first has waited `WRITE_SECONDS`: a transaction and the upsert of
 the totals cost the writer about as much for one document as for thirty, and the writer's CPU is
-taken from the workers' cores (with local workers a batch was one or two documents)."""
+taken from the workers' cores (with local workers a batch was one or two documents).  A commit writes
+every page the batch dirtied, and the index pages of mentions and totals are dirtied again by the next:
+on 10k generated pages (bench/bench_writer.py) the writer took 8.6 CPU-s in batches of 32 documents,
+7.7 in batches of 128 (commits 1.5 -> 0.9 s), no less in batches of 256.  A batch stays all or nothing;
+128 generated documents hold 13 MB prepared, and `WRITE_BYTES` of records (about 8 times that prepared)
+bounds larger ones."""
 
 
 def _run_all(make: Callable[[], Executor], work: Iterable[Chunk], args: tuple[Any, ...],

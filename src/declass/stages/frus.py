@@ -34,7 +34,8 @@ from declass.model import (
     page_lookup,
     typed_metadata,
 )
-from declass.stages.pipeline import DEFAULT_OPTIONS, Options, Stage, run_stages, stages_for
+from declass.stages.options import DEFAULT_OPTIONS, Options
+from declass.stages.pipeline import Stage, run_stages, stages_for
 from declass.stages.read.tei import Slice, TeiBlock, TeiDocument, iter_documents
 from declass.text.textmap import MappedText
 

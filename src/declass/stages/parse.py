@@ -9,7 +9,8 @@ from pathlib import Path
 
 from declass.model import Document
 from declass.stages.frus import parse_tei
-from declass.stages.pipeline import DEFAULT_OPTIONS, Options, run_stages, stages_for
+from declass.stages.options import DEFAULT_OPTIONS, Options
+from declass.stages.pipeline import run_stages, stages_for
 from declass.stages.read.reader import read_path, read_text
 
 

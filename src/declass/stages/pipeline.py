@@ -25,6 +25,7 @@ from declass.stages.events import events
 from declass.stages.judgments.judgments import judgments
 from declass.stages.markup import amend, markup
 from declass.stages.metadata import extract_metadata
+from declass.stages.options import DEFAULT_OPTIONS, Options
 from declass.stages.redactions.redactions import redactions
 from declass.stages.structure import structure
 from declass.text import lexicon
@@ -50,14 +51,6 @@ BOOKKEEPING = frozenset({"stages"})
 """Fields every stage may write: the runner's record of what has run."""
 
 
-@dataclass(frozen=True, slots=True)
-class Options:
-    """What a user can change about the pipeline (hashable: stages are cached per options)."""
-
-    gazetteer: tuple[str, ...] = ()
-
-
-DEFAULT_OPTIONS = Options()
 
 BASE_STAGES: tuple[Stage, ...] = (
     Stage("clean", clean, ("read",), ("pages", "lines", "furniture", "chunks", "corrections", "warnings")),
@@ -75,8 +68,7 @@ def stages_for(options: Options = DEFAULT_OPTIONS) -> tuple[Stage, ...]:
     the word lists every document reads (else the first document read them, ~0.2 CPU-s that a
     figure per document counted as the stages' own)."""
     gaz = gazetteer.load(options.gazetteer)
-    lexicon.words()
-    lexicon.names()
+    lexicon.load()
     stages = (
         *BASE_STAGES,
         Stage("entities", entities_stage(gaz), ("amend",), ("entities",)),
