@@ -340,3 +340,54 @@ def test_a_batch_committed_but_never_counted_is_indexed_on_close(indexed: Path, 
         assert [h.document for h in reader.search("Zanzibar")] == ["memo"]
     finally:
         reader.close()
+
+
+KILLED_AFTER_COMMIT = """
+import os, signal, sys
+import declass
+a = declass.Archive(sys.argv[1])
+a.add(sys.argv[2])  # committed to SQLite; the index catches up only every 30 s or when the archive closes
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+KILLED_BETWEEN_INDEX_AND_LOG = """
+import os, signal, sys
+import declass
+from declass.store import textindex
+
+def killed(self, last, index_id):  # the index has committed the blocks; the archive's log still lists them
+    os.kill(os.getpid(), signal.SIGKILL)
+
+textindex.BlockIndex._applied = killed
+a = declass.Archive(sys.argv[1])
+a.add(sys.argv[2])
+a.store.sync_index()
+"""
+
+
+@pytest.mark.parametrize("script", [KILLED_AFTER_COMMIT, KILLED_BETWEEN_INDEX_AND_LOG],
+                         ids=["after the SQLite commit", "after the index commit"])
+def test_a_writer_killed_between_the_two_commits_is_repaired_when_next_opened(
+        indexed: Path, tmp_path: Path, script: str) -> None:
+    """SQLite and tantivy commit apart: the blocks a batch wrote wait in the archive's log (written in the
+    batch's own transaction) until the index holds them.  A writer killed (SIGKILL, no clean-up) after
+    either commit leaves searches on FTS5, which finds the new blocks; the next writer to open the archive
+    brings the index up to date from the log, each block once, and the index answers again."""
+    import signal
+    import subprocess
+    import sys
+
+    memo = tmp_path / "memo.txt"
+    memo.write_text("MEMORANDUM\n\n1. The Zanzibar question was discussed.\n")
+    done = subprocess.run([sys.executable, "-c", script, str(indexed), str(memo)], capture_output=True, text=True)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    reader = SQLiteStore(indexed, readonly=True)
+    try:
+        assert reader.search_engine() == "fts5"
+        assert [h.document for h in reader.search("Zanzibar")] == ["memo"]
+        declass.Archive(indexed).close()  # opened for writing, nothing written
+        assert reader.search_engine() == "tantivy"
+        assert [h.document for h in reader.search("Zanzibar")] == ["memo"]  # once, not twice
+        for query in QUERIES:
+            assert blocks(reader.search(query, limit=500)) == blocks(reader.search(query, limit=500, engine="fts5"))
+    finally:
+        reader.close()
