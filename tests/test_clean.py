@@ -626,6 +626,6 @@ def test_lines_joined_from_their_spans(lines: list[str], text: str) -> None:
 
 @pytest.mark.parametrize("tokens", [["Thc", "the", "Changchun", "goverment", "thc", "Thc"], ["rnove", "UN", "a"]])
 def test_repairable_among_is_repairable_asked_of_each(tokens: list[str]) -> None:
-    """The set difference that sets known words aside answers as `repairable` does, asked again too."""
+    """The look-ups kept per process answer as `repairable` does, asked again too."""
     for _ in range(2):
         assert sorted(lexicon.repairable_among(tokens)) == sorted({t for t in tokens if lexicon.repairable(t)})

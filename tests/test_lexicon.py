@@ -45,3 +45,16 @@ def test_the_table_is_a_small_fraction_of_the_list() -> None:
     table = lexicon._word_table()
     assert table.itemsize * len(table) <= 8 * 2 * len(_listed())  # at most 16 bytes a word; the strings take ~170
     assert len(_listed()) / len(table) <= 2 / 3  # never so full that a miss probes far
+
+
+def test_repairable_answers_are_kept_within_their_bound(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The per-process answers start afresh at their bound, and answer the same after it."""
+    monkeypatch.setattr(lexicon, "_REPAIRABLE_MAX", 8)
+    monkeypatch.setattr(lexicon, "_REPAIRABLE", {})
+    tokens = [f"{w}q" for w in ("estimat", "governm", "soviet", "militar", "politic")] * 3 + \
+             ["estimate", "government", "Chungking", "USSR", "abc"] * 3
+    first = [lexicon.repairable(t) for t in tokens]
+    assert len(lexicon._REPAIRABLE) <= 8
+    assert [lexicon.repairable(t) for t in tokens] == first
+    assert sorted(lexicon.repairable_among(tokens)) == sorted({t for t, a in zip(tokens, first, strict=True) if a})
+    assert first[0] and not first[tokens.index("estimate")] and not first[tokens.index("USSR")]

@@ -175,30 +175,40 @@ def lexicon_candidates(token: str) -> frozenset[str]:
     return frozenset(c for c in candidates(token) if in_word_list(c.lower()))
 
 
-@lru_cache(maxsize=262144)
-def repairable(token: str) -> bool:
-    """Whether ``token`` could be an OCR-damaged word at all, whatever its document: long
-    enough, all letters, not an acronym or a short name, not a word as it stands and not
-    a name the gazetteer knows.  Asked of every distinct token of every document:
-    remembered per token."""
+def _could_be_damaged(token: str) -> bool:
     if len(token) < 4 or not token.isalpha() or token.isupper() or (token[0].isupper() and len(token) < 5):
         return False
     return not is_word(token) and token not in names()
 
 
-_UNREPAIRABLE: set[str] = set()
-"""Tokens `repairable` turned down, set aside a document at a time by one set difference (most
-of a document's tokens are ordinary words met in every document)."""
-_UNREPAIRABLE_MAX = 1 << 16
+_REPAIRABLE: dict[str, bool] = {}
+"""`repairable`'s answers, kept per process: it is asked of every distinct token of every document, and
+most are ordinary words met in every document."""
+_REPAIRABLE_MAX = 1 << 17
+
+
+def repairable(token: str) -> bool:
+    """Whether ``token`` could be an OCR-damaged word at all, whatever its document: long
+    enough, all letters, not an acronym or a short name, not a word as it stands and not
+    a name the gazetteer knows."""
+    answer = _REPAIRABLE.get(token)
+    if answer is None:
+        if len(_REPAIRABLE) >= _REPAIRABLE_MAX:
+            _REPAIRABLE.clear()  # bounded: a new start costs one document's look-ups again
+        answer = _REPAIRABLE[token] = _could_be_damaged(token)
+    return answer
 
 
 def repairable_among(tokens: Iterable[str]) -> list[str]:
     """The distinct ``tokens`` that are `repairable`, in no particular order."""
-    fresh = set(tokens).difference(_UNREPAIRABLE)
-    if len(_UNREPAIRABLE) + len(fresh) > _UNREPAIRABLE_MAX:
-        _UNREPAIRABLE.clear()  # bounded: a new start costs one document's look-ups again
-    out = [t for t in fresh if repairable(t)]
-    _UNREPAIRABLE.update(fresh.difference(out))
+    known = _REPAIRABLE.get
+    out = []
+    for token in set(tokens):
+        answer = known(token)
+        if answer is None:
+            answer = repairable(token)
+        if answer:
+            out.append(token)
     return out
 
 
