@@ -93,6 +93,32 @@ def test_one_batch_adds_replaces_and_skips_as_one_at_a_time_would(tmp_path: Path
         store.close()
 
 
+def test_a_batch_of_documents_adds_to_the_totals_what_each_alone_would(tmp_path: Path, samples: Path) -> None:
+    """The totals a batch adds are its documents' shares summed per key (`tables.merged`), the first
+    document's name of a key kept: every total table as if each document had been stored alone."""
+    from declass.store import tables
+    from declass.store.base import prepare
+
+    memo = tmp_path / "memo.txt"
+    memo.write_text("MEMORANDUM\n\n1. Moscow will probably support Peking on Dairen and Port Arthur.\n\n"
+                    "2. The Kremlin is unlikely to yield on Manchuria.\n")
+    paths = [*sorted(p for p in samples.iterdir() if p.suffix == ".txt"), memo]
+    docs = [prepare(to_record(declass.parse(p))) for p in paths]
+    assert len(docs) >= 3
+    batch, alone = open_store(tmp_path / "batch.db"), open_store(tmp_path / "alone.db")
+    try:
+        batch.put_many(docs)
+        for doc in docs:
+            alone.put_many([doc])
+        for table, columns, _, _ in tables.TOTALS:
+            sql = f"SELECT {', '.join(columns)} FROM {table} ORDER BY {', '.join(columns)}"
+            assert batch._rows(sql) == alone._rows(sql), table
+        assert batch._rows("SELECT * FROM cooccurrence_totals WHERE documents > 1")  # keys the documents share
+    finally:
+        batch.close()
+        alone.close()
+
+
 def test_search_ranks_and_highlights(sample_db: Path) -> None:
     with declass.Archive(sample_db, readonly=True) as a:
         hits = a.search('"Port Arthur"')

@@ -423,18 +423,30 @@ TOTALS: tuple[tuple[str, tuple[str, ...], int, int], ...] = (
 def merged(parts: Iterable[Aggregates]) -> Aggregates:
     """Several documents' shares of the totals as one (counts summed per key, keys in order):
     a batch of documents updates each total once."""
-    sums: list[dict[Row, list[Any]]] = [{} for _ in TOTALS]
-    for agg in parts:
-        for (_, cols, keys, counts), acc, rows in zip(TOTALS, sums, agg.tables(), strict=True):
-            n = len(cols) - counts
-            for r in rows:
+    shares = [agg.tables() for agg in parts]
+    out: list[tuple[Row, ...]] = []
+    for t, (_, cols, keys, counts) in enumerate(TOTALS):
+        n = len(cols) - counts
+        if counts == 1 and n == keys:  # (key..., n): most tables, summed without a list per key
+            total: dict[Row, int] = {}
+            get = total.get
+            for share in shares:
+                for r in share[t]:
+                    k = r[:keys]
+                    total[k] = get(k, 0) + r[keys]
+            out.append(tuple([(*k, v) for k, v in sorted(total.items())]))
+            continue
+        acc: dict[Row, list[Any]] = {}
+        for share in shares:
+            for r in share[t]:
                 have = acc.get(r[:keys])
                 if have is None:
                     acc[r[:keys]] = list(r)
                 else:
                     for i in range(n, len(cols)):
                         have[i] += r[i]
-    return Aggregates(*(tuple(tuple(v) for _, v in sorted(acc.items())) for acc in sums))
+        out.append(tuple([tuple(v) for _, v in sorted(acc.items())]))
+    return Aggregates(*out)
 
 
 def totals(mentions: Sequence[Row], judgments: Iterable[Row], ranges: Iterable[Row], redactions: Iterable[Row] = (),
