@@ -87,3 +87,16 @@ def test_a_worker_letting_go_of_lines_and_chunks_stores_the_same_record(samples:
         released = parse_read(read_path(path), stages_for())
         assert released.lines == () and released.chunks == ()
         assert to_record(released) == to_record(run_stages(read_path(path), stages_for())), path
+
+
+def test_the_parent_of_an_ingest_does_not_load_the_pipeline() -> None:
+    """Ingest's parent hands out work and writes: the stages, their tables and the word list are
+    its workers' (each module the parent imports is resident beside the workers' copies)."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, declass.archive.ingest, declass.archive.archive; "
+             "print(sorted(m for m in sys.modules if m.startswith(('declass.stages.pipeline', "
+             "'declass.stages.entities', 'declass.stages.clean', 'declass.text.lexicon', 'english_words'))))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "[]"
