@@ -391,3 +391,38 @@ def test_a_writer_killed_between_the_two_commits_is_repaired_when_next_opened(
             assert blocks(reader.search(query, limit=500)) == blocks(reader.search(query, limit=500, engine="fts5"))
     finally:
         reader.close()
+
+
+def test_an_ingest_brings_the_index_up_once_after_its_writes(tmp_path: Path, samples: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mid-ingest catch-ups (here one per batch) wait for the end: one sync, and then the index answers."""
+    from declass.store import sqlite as sqlite_mod
+    from declass.store.textindex import BlockIndex
+
+    monkeypatch.setattr(sqlite_mod, "SYNC_BLOCKS", 1)
+    monkeypatch.setattr("declass.archive.ingest.WRITE_DOCS", 1)
+    calls: list[int] = []
+    real = BlockIndex.sync
+
+    def counted(self: BlockIndex) -> int:
+        calls.append(self.db.execute("SELECT count(*) FROM blocks").fetchone()[0])
+        return real(self)
+
+    monkeypatch.setattr(BlockIndex, "sync", counted)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i, src in enumerate(sorted(samples.glob("*.txt"))):
+        shutil.copy(src, folder / src.name)
+        (folder / f"memo{i}.txt").write_text(f"MEMORANDUM\n\n1. The Zanzibar question, part {i}, was discussed.\n")
+    db = tmp_path / "a.db"
+    with declass.Archive(db) as a:
+        report = a.ingest([folder], workers=2)
+        assert not report.failed and len(report.results) >= 4
+        total = a.store.db.execute("SELECT count(*) FROM blocks").fetchone()[0]  # type: ignore[attr-defined]
+    assert calls == [total]  # once, with every block written
+    store = SQLiteStore(db, readonly=True)
+    try:
+        assert store.search_engine() == "tantivy"
+        assert len(store.search("Zanzibar")) == len(store.search("Zanzibar", engine="fts5")) >= 2
+    finally:
+        store.close()

@@ -375,17 +375,18 @@ def ingest(
         return report
 
     args = (db, max_bytes, ocr, options)
-    if dask_address:
-        client = _dask_client(dask_address)
-        try:
-            _run_all(lambda: client.get_executor(pure=False), chunks(runnable(), CHUNK_DOCS, CHUNK_BYTES), args,
-                     done, limit=max(workers, 2) * 3)
-        finally:
-            client.close()
-        return report
-    # one document a task: the time budget and a crash's isolation are each document's own
-    _run_all(lambda: LocalPool(workers, time_budget=time_budget, preload=PRELOAD), ((t,) for t in runnable()), args,
-             done, limit=workers * 4)
+    with store.index_deferred():  # the search index catches up once, after the workers
+        if dask_address:
+            client = _dask_client(dask_address)
+            try:
+                _run_all(lambda: client.get_executor(pure=False), chunks(runnable(), CHUNK_DOCS, CHUNK_BYTES),
+                         args, done, limit=max(workers, 2) * 3)
+            finally:
+                client.close()
+            return report
+        # one document a task: the time budget and a crash's isolation are each document's own
+        _run_all(lambda: LocalPool(workers, time_budget=time_budget, preload=PRELOAD), ((t,) for t in runnable()),
+                 args, done, limit=workers * 4)
     return report
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 from declass.errors import StoreError
@@ -86,6 +86,11 @@ class SQLStore(PagedQueries):
 
     def close(self) -> None:
         self.d.close()
+
+    def index_deferred(self) -> AbstractContextManager[None]:
+        """Within it, a backend that keeps a search index beside its tables may leave the index's
+        catch-up to the end (SQLite's tantivy index); searches meanwhile stay right."""
+        return nullcontext()
 
     def time_limit(self, seconds: float) -> AbstractContextManager[None]:
         """Stop any question that runs longer than ``seconds`` (StoreError E305)."""
