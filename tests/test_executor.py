@@ -39,6 +39,10 @@ def resident(_: int) -> int:
     return _resident()
 
 
+def pid_of(x: int) -> tuple[int, int]:
+    return x, os.getpid()
+
+
 # -- run_tolerant's split ------------------------------------------------------------------
 
 
@@ -150,3 +154,16 @@ def test_workers_start_with_the_tables_their_forkserver_built(tmp_path: Path) ->
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=300,
                          check=True).stdout
     assert out.strip() == "(1, True)"
+
+
+def test_a_worker_is_retired_after_its_tasks_and_a_fresh_one_goes_on() -> None:
+    """``max_tasks``: every task answered, each worker answering at most that many, in order."""
+    pool = LocalPool(1, max_tasks=3)
+    try:
+        answers = [pool.submit(pid_of, i).result(timeout=60) for i in range(7)]
+    finally:
+        pool.shutdown()
+    assert [x for x, _ in answers] == list(range(7))
+    pids = [pid for _, pid in answers]
+    assert pids[0] == pids[1] == pids[2] != pids[3] == pids[4] == pids[5] != pids[6]
+    assert len(set(pids)) == 3 and pool.retired == 2 and pool.replaced == 0

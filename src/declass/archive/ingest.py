@@ -385,10 +385,17 @@ def ingest(
                 client.close()
             return report
         # one document a task: the time budget and a crash's isolation are each document's own
-        _run_all(lambda: LocalPool(workers, time_budget=time_budget, preload=PRELOAD), ((t,) for t in runnable()),
-                 args, done, limit=workers * 4)
+        _run_all(lambda: LocalPool(workers, time_budget=time_budget, preload=PRELOAD, max_tasks=WORKER_TASKS),
+                 ((t,) for t in runnable()), args, done, limit=workers * 4)
     return report
 
+
+WORKER_TASKS = 500
+"""Documents a local worker parses before a fresh one, forked from the forkserver with its shared
+tables, takes its place.  A worker's memory creeps with what it has read (bounded caches filling,
+a heap fragmented by large documents): 57 MB after 100 documents, 66 after 1,000, 79 after 10,000
+of the generated corpus.  A fresh worker costs a fork and its caches refilled, well under 1% of
+500 documents' work."""
 
 PRELOAD = ("declass.archive.preload",)
 """Modules the forkserver imports once, so a new or replacement worker starts at once and shares
