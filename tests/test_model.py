@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import pickle
 from dataclasses import FrozenInstanceError, replace
+from typing import ClassVar
 
 import pytest
 from hypothesis import given
@@ -240,3 +241,29 @@ def test_evolve_is_dataclasses_replace() -> None:
         doc.evolve(nonsense=1)
     with pytest.raises(ValueError):
         block.evolve(kind="no such kind")
+
+
+def test_a_record_without_its_own_keys_exports_its_fields_in_order() -> None:
+    """``KEYS`` defaults to the dataclass's fields; a record that lists its own keeps them."""
+    from dataclasses import dataclass, fields
+
+    from declass.model.records import Exported
+    from declass.model.redaction import Exemption
+    from declass.store.rows.links import Link
+
+    @dataclass(frozen=True, slots=True)
+    class Plain(Exported):
+        b: int
+        a: str | None
+
+    @dataclass(frozen=True, slots=True)
+    class Listed(Exported):
+        KEYS: ClassVar[tuple[str, ...]] = ("a",)
+        b: int
+        a: str | None
+
+    assert Plain.KEYS == ("b", "a") and Plain(1, None).to_dict() == {"b": 1, "a": None}
+    assert list(Plain(2, "x").to_dict()) == ["b", "a"]
+    assert Listed(1, "y").to_dict() == {"a": "y"}
+    for cls in (Exemption, Link):
+        assert tuple(f.name for f in fields(cls)) == cls.KEYS

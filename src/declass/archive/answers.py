@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from declass.model.records import Exported
 from declass.model.redaction import by_exemption_sorted, per_page, withheld_share
@@ -25,10 +25,6 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class DocumentSummary(Exported):
     """A document's summary row: what the archive's list shows and sorts by, without its record."""
-
-    KEYS: ClassVar[tuple[str, ...]] = (
-        "id", "path", "sha256", "media_type", "size", "pages", "blocks", "doc_type", "doc_number", "title", "date",
-        "classification", "archive_id", "released", "ingested_at", "redactions", "withheld", "edits")
 
     id: str
     path: str | None
@@ -60,8 +56,6 @@ class EntityCount(Exported):
     """An entity's mentions counted (in one document or the archive), and the forms it is written in
     (with their counts, most written first).  ``id`` is None for a name the gazetteer does not know."""
 
-    KEYS: ClassVar[tuple[str, ...]] = ("id", "name", "type", "mentions", "forms")
-
     id: str | None
     name: str
     type: str
@@ -77,8 +71,6 @@ class EntityCount(Exported):
 class Cooccurrence(Exported):
     """Two entities named in the same blocks: an edge of the co-occurrence network, weighed by the
     blocks they share, with the documents those blocks are in."""
-
-    KEYS: ClassVar[tuple[str, ...]] = ("source", "source_name", "target", "target_name", "weight", "documents")
 
     source: str
     source_name: str | None
@@ -97,8 +89,6 @@ class Cooccurrence(Exported):
 class Cooccurring(Exported):
     """An entity named in the same blocks as another: in how many blocks (``weight``) and documents."""
 
-    KEYS: ClassVar[tuple[str, ...]] = ("id", "name", "weight", "documents")
-
     id: str
     name: str | None
     weight: int
@@ -113,9 +103,6 @@ class Cooccurring(Exported):
 class EntityPage(Exported):
     """An entity: its gazetteer record, the names it is seen under (with counts), a page of its mentions
     (cited), the documents of that page, how many documents name it, and the entities named beside it."""
-
-    KEYS: ClassVar[tuple[str, ...]] = ("entity", "forms_seen", "mentions", "documents", "document_count", "total",
-                                       "next", "cooccurring")
 
     entity: Entity
     forms_seen: Mapping[str, int]
@@ -137,9 +124,6 @@ class EntityPage(Exported):
 class RedactionStatistics(Exported):
     """A document's redactions counted: markers (by exemption), withheld points and their share of the
     numbered blocks, exempt pages, omissions, pages, markers per page."""
-
-    KEYS: ClassVar[tuple[str, ...]] = ("markers", "by_exemption", "withheld_blocks", "withheld_share", "exempt_pages",
-                                       "omissions", "pages", "per_page")
 
     markers: int
     by_exemption: Mapping[str | None, int]
@@ -167,9 +151,6 @@ class RedactionStatistics(Exported):
 class RedactionTotals(Exported):
     """The redaction report's figures over the documents it covers (the archive's, or one document's)."""
 
-    KEYS: ClassVar[tuple[str, ...]] = ("markers", "withheld_blocks", "pages", "documents", "exempt_pages",
-                                       "by_exemption", "per_page")
-
     markers: int
     withheld_blocks: int
     pages: int
@@ -193,8 +174,6 @@ class RedactionTotals(Exported):
 class ReportDocument(Exported):
     """A document of the redaction report: its statistics and its redactions (none when counted alone)."""
 
-    KEYS: ClassVar[tuple[str, ...]] = ("id", "statistics", "redactions")
-
     id: str
     statistics: RedactionStatistics
     redactions: tuple[Redaction, ...]
@@ -203,8 +182,6 @@ class ReportDocument(Exported):
 @dataclass(frozen=True, slots=True)
 class RedactionReport(Exported):
     """A page of the redaction report's documents, the figures they sum to, and the paging."""
-
-    KEYS: ClassVar[tuple[str, ...]] = ("documents", "corpus", "total", "next")
 
     documents: Page[ReportDocument]
     corpus: RedactionTotals
@@ -216,8 +193,6 @@ class RedactionReport(Exported):
 class TermCount(Exported):
     """An estimative term: how many judgments use it, and the range they give it on a scale
     (None: unmapped there)."""
-
-    KEYS: ClassVar[tuple[str, ...]] = ("term", "count", "low", "high")
 
     term: str
     count: int
@@ -238,9 +213,6 @@ class TrackStep(Exported):
     """One restatement on a judgment's trajectory: where and when, its term and range, and that range on
     the anchor's side of the question (``flipped``: the restatement asks the opposite), cited."""
 
-    KEYS: ClassVar[tuple[str, ...]] = ("document", "date", "judgment", "block", "term", "expression", "claim",
-                                       "range", "aligned_range", "flipped", "citation")
-
     document: str
     date: str | None
     judgment: str
@@ -258,8 +230,6 @@ class TrackStep(Exported):
 class Trajectory(Exported):
     """A judgment (the anchor, as stored) and every restatement of it in date order, on one scale."""
 
-    KEYS: ClassVar[tuple[str, ...]] = ("anchor", "scale", "trajectory")
-
     anchor: StoredJudgment
     scale: str
     trajectory: tuple[TrackStep, ...]
@@ -268,8 +238,6 @@ class Trajectory(Exported):
 @dataclass(frozen=True, slots=True)
 class Paired(Exported):
     """Two releases a user paired by hand, in the order worked out for them, and what decided it."""
-
-    KEYS: ClassVar[tuple[str, ...]] = ("earlier", "later", "basis")
 
     earlier: str
     later: str

@@ -72,9 +72,6 @@ class Resolved(Exported):
     """A judgment an outcomes entry resolves: where it is, what it claims, what happened (true, false or
     ambiguous), when and on what authority, and the agency that stated it."""
 
-    KEYS: ClassVar[tuple[str, ...]] = ("document", "judgment", "block", "term", "claim", "outcome", "resolved_on",
-                                       "source", "agency")
-
     document: str
     judgment: str
     block: str | None
@@ -126,7 +123,6 @@ class Summary(Exported):
     """Scores over a set of judgments: how many, mean Brier (and its 0-2 form), mean log score, mean stated
     probability and observed frequency (the last two left out when nothing was scored)."""
 
-    KEYS: ClassVar[tuple[str, ...]] = ("n", "brier", "brier_0_2", "log", "mean_probability", "observed")
     OPTIONAL: ClassVar[frozenset[str]] = frozenset({"mean_probability", "observed"})
 
     n: int
@@ -141,8 +137,6 @@ class Summary(Exported):
 class Band(Exported):
     """A row of the calibration table: the stated probabilities' band, how many, their mean, how often true."""
 
-    KEYS: ClassVar[tuple[str, ...]] = ("band", "n", "mean_probability", "observed")
-
     band: str
     n: int
     mean_probability: float | None
@@ -155,8 +149,6 @@ class Score(Exported):
     table, each judgment scored or set aside, how many judgments no entry resolves, the summaries by
     document, term or agency when asked (``by``), and the plots drawn of it (``plots``, by the CLI)."""
 
-    KEYS: ClassVar[tuple[str, ...]] = ("scale", "summary", "calibration", "scored", "ambiguous", "no_probability",
-                                       "unmatched", "unresolved", "by", "plots")
     OPTIONAL: ClassVar[frozenset[str]] = frozenset({"by", "plots"})
 
     scale: str

@@ -13,8 +13,6 @@ from declass.model.records import Exported, Span, _pair
 class Horizon(Exported):
     """How far ahead a judgment looks: ``kind`` is period, explicit, open or none."""
 
-    KEYS: ClassVar[tuple[str, ...]] = ("end", "kind", "phrase")
-
     end: str | None
     kind: str
     phrase: str | None
@@ -27,8 +25,6 @@ class Horizon(Exported):
 @dataclass(frozen=True, slots=True)
 class Dissent(Exported):
     """An agency's reservation attached to a judgment's paragraph."""
-
-    KEYS: ClassVar[tuple[str, ...]] = ("by", "text", "source", "block")
 
     by: str
     text: str

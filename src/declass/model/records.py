@@ -61,19 +61,19 @@ def plain(value: Any) -> Any:
 
 _AS_IS = frozenset({"str", "int", "float", "bool", "str | None", "int | None", "float | None", "bool | None"})
 _PAIR = frozenset({"tuple[int, int]", "tuple[int, int] | None"})
-_WRITERS: dict[type, Callable[[Any], dict[str, Any]]] = {}
+_WRITERS: dict[type[Exported], Callable[[Any], dict[str, Any]]] = {}
 
 
-def _writer(cls: type) -> Callable[[Any], dict[str, Any]]:
+def _writer(cls: type[Exported]) -> Callable[[Any], dict[str, Any]]:
     """``to_dict`` written out for ``cls`` from its ``KEYS`` and field types, as
     `dataclasses` writes ``__init__``: the export runs for every fact of every
     document, and a loop over the keys testing each value's type costs several
     times more.  Scalars are copied as they are, offset pairs become lists,
     anything else goes through `_plain`."""
-    types = {f.name: str(f.type) for f in fields(cls)} if is_dataclass(cls) else {}
+    types: dict[str, str] = {f.name: str(f.type) for f in fields(cls)} if is_dataclass(cls) else {}
     optional: frozenset[str] = getattr(cls, "OPTIONAL", frozenset())
     lines = ["def to_dict(self):", "    out = {}"]
-    for k in getattr(cls, "KEYS", ()):
+    for k in cls.KEYS:
         t = types.get(k, "")
         value = "v" if t in _AS_IS else "(None if v is None else [v[0], v[1]])" if t in _PAIR else "_plain(v)"
         lines.append(f"    v = self.{k}")
@@ -99,11 +99,27 @@ def _opt_pair(v: Any) -> tuple[int, int] | None:
     return None if v is None else _pair(v)
 
 
+class _FieldNames:
+    """``KEYS`` of a record that does not list its own: its dataclass fields, in order (most export
+    every field; a record whose export differs, leaving out its document or adding a property,
+    lists its ``KEYS``)."""
+
+    def __get__(self, obj: object, cls: type) -> tuple[str, ...]:
+        keys = _FIELD_KEYS.get(cls)
+        if keys is None:
+            keys = _FIELD_KEYS[cls] = tuple(f.name for f in fields(cls)) if is_dataclass(cls) else ()
+        return keys
+
+
+_FIELD_KEYS: dict[type, tuple[str, ...]] = {}
+
+
 class Exported:
-    """A record with a fixed export form: ``KEYS`` in order, ``OPTIONAL`` ones only when set."""
+    """A record with a fixed export form: ``KEYS`` in order (by default its fields), ``OPTIONAL`` ones
+    only when set."""
 
     __slots__ = ()
-    KEYS: ClassVar[tuple[str, ...]] = ()
+    KEYS: ClassVar[tuple[str, ...]] = _FieldNames()  # type: ignore[assignment]  # read as a tuple
     OPTIONAL: ClassVar[frozenset[str]] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:

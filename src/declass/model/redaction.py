@@ -16,8 +16,6 @@ from declass.model.records import Exported, Span, _opt_pair
 class Exemption(Exported):
     """The exemption a marker cites: its code (``25X1``, ``(b)(3)``) and what the code means."""
 
-    KEYS: ClassVar[tuple[str, ...]] = ("code", "description")
-
     code: str
     description: str
 
@@ -29,8 +27,6 @@ class Exemption(Exported):
 @dataclass(frozen=True, slots=True)
 class Evidence(Exported):
     """A marker beside an inferred withheld block: why we believe text is missing."""
-
-    KEYS: ClassVar[tuple[str, ...]] = ("kind", "text", "start", "end")
 
     kind: str
     text: str

@@ -18,7 +18,6 @@ class ReleasePair(Exported):
     how the order was decided (release dates, withholding marks, own text,
     length); ``status``: proposed, confirmed or rejected once stored."""
 
-    KEYS: ClassVar[tuple[str, ...]] = ("earlier", "later", "method", "score", "basis", "status")
     OPTIONAL: ClassVar[frozenset[str]] = frozenset({"status"})
 
     earlier: str

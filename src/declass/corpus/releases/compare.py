@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from declass.corpus.releases.align import Alignment, align
 from declass.corpus.releases.characterise import (
@@ -42,8 +42,6 @@ class Comparison:
 class ReleaseCitation(Exported):
     """How to cite one release of a comparison: its id, its document citation, and each block's reference
     (``paragraph 23.b``) by label."""
-
-    KEYS: ClassVar[tuple[str, ...]] = ("id", "citation", "blocks")
 
     id: str
     citation: str

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
-from typing import ClassVar
 
 from declass.corpus.releases.characterise import RevealedSpan
 from declass.model.records import Exported
@@ -68,8 +67,6 @@ class PairFigures(Exported):
     fields repeated flat, as the export reads them; `of` fills them by name, and a test holds the two
     lists of fields equal)."""
 
-    KEYS: ClassVar[tuple[str, ...]] = ("earlier", "later", "date", *(f.name for f in fields(PairStats)))
-
     earlier: str
     later: str
     date: str | None
@@ -95,9 +92,6 @@ class PairFigures(Exported):
 class ArchiveStats(Exported):
     """Figures over every pair of an archive."""
 
-    KEYS: ClassVar[tuple[str, ...]] = ("pairs", "earlier_chars", "later_chars", "revealed_chars", "withheld_share",
-                                       "by_year", "by_withheld", "by_scope", "by_kind")
-
     pairs: int
     earlier_chars: int
     later_chars: int
@@ -112,8 +106,6 @@ class ArchiveStats(Exported):
 @dataclass(frozen=True, slots=True)
 class ReleaseStats(Exported):
     """Each stored pair's figures and the archive's."""
-
-    KEYS: ClassVar[tuple[str, ...]] = ("pairs", "archive")
 
     pairs: tuple[PairFigures, ...]
     archive: ArchiveStats

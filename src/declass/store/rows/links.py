@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from declass.model.records import Exported
 from declass.store.rows.common import decoded_as
@@ -41,9 +41,6 @@ class _Claim:
 class Link(Exported):
     """Judgment ``a`` of document ``a_doc`` restated as ``b`` of ``b_doc``: how alike (``score``),
     whether they agree, found how, and what a user made of it (proposed, confirmed, rejected)."""
-
-    KEYS: ClassVar[tuple[str, ...]] = ("a_doc", "a", "b_doc", "b", "score", "agree", "method", "status",
-                                       "updated_at")
 
     a_doc: str
     a: str

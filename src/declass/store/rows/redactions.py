@@ -33,8 +33,6 @@ class StoredRedaction(Cited, Redaction):
 class RedactionDocument(Exported):
     """A document of the redaction report: its pages, numbered blocks and redactions in order."""
 
-    KEYS: ClassVar[tuple[str, ...]] = ("id", "pages", "numbered", "redactions")
-
     id: str
     pages: int
     numbered: int
