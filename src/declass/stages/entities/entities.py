@@ -52,7 +52,7 @@ ACTOR_NOUN = re.compile(
     r"orbit|domination|influence|direction|pressure|approval)\b", re.IGNORECASE,
 )
 AND_NAME = re.compile(r"^\s+and\s+(?:the\s+)?[A-Z][\w'-]+")
-CAPITALISED = re.compile(r"\b[A-Z][A-Za-z'\u2019]*(?:-[A-Za-z][A-Za-z'\u2019]*)*"
+CAPITALISED = re.compile(r"[A-Z](?<!\w.)[A-Za-z'\u2019]*(?:-[A-Za-z][A-Za-z'\u2019]*)*"
                          r"(?:\s+(?:of\s+|the\s+|de\s+|van\s+)?[A-Z][A-Za-z'\u2019]*(?:-[A-Za-z]+)*)*")
 ROMAN = re.compile(r"^[IVXLC]+$")
 STOP = frozenset("a an the of and or in on at to for by with from as i".split())

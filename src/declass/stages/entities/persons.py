@@ -33,6 +33,7 @@ from declass.text.personal_names import (
     INITIAL,
     LOWER,
     NAME_SEQ,
+    NAME_TAIL,
     NAME_WORD,
     SUFFIXES,
     TOKEN,
@@ -51,7 +52,8 @@ __all__ = ["Found", "TitleAt", "eponym_after", "find", "given_names_before", "in
 
 _NAME_RE = re.compile(rf"(?=[{UPPER}]){NAME_SEQ}")
 # a capitalised word where a name or title may start ("Mr.", "McConaughy", "O'Neill", "Do-young")
-_CAP_TOKEN = re.compile(rf"(?=[{UPPER}])(?<![\w'\u2019.-])(?:{NAME_WORD}\.?|{INITIAL}(?=[ \n]?[{UPPER}]))")
+# (capital first, what stands before it checked behind: see `NAME_TAIL`)
+_CAP_TOKEN = re.compile(rf"[{UPPER}](?<![\w'\u2019.-].)(?:{NAME_TAIL}\.?|\.(?=[ \n]?[{UPPER}]))")
 _INITIAL_ONLY = re.compile(INITIAL)
 _BEFORE = re.compile(rf"({NAME_WORD}|{INITIAL})[ \n]")
 _NEXT_WORD = re.compile(rf"[ \n]+({NAME_WORD})")

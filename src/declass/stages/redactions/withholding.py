@@ -126,7 +126,7 @@ def placeholder_forms() -> tuple[str, ...]:
     return tuple(load_yaml(raw)["placeholder_forms"])
 
 
-_SPAN = re.compile(r"(?:[\[({|]|(?<!\d)/)(?P<body>(?:[^\[\]/(){}|]|(?<=\d)/(?=\d)|\([^()\[\]]{1,30}\)){4,170}?)"
+_SPAN = re.compile(r"[\[({|/](?<!\d/)(?P<body>(?:[^\[\]/(){}|]|(?<=\d)/(?=\d)|\([^()\[\]]{1,30}\)){4,170}?)"
                    r"(?:[\]})|]|/(?!\d))")
 _COUNTS = re.compile(r"(?<![A-Za-z\d])(?:\d+(?:\s*[-\u2013]\s*\d/\d|\s*[\u00bd\u00bc\u00be])?|[\u00bd\u00bc\u00be])"
                      r"(?![A-Za-z])")

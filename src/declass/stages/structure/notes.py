@@ -15,10 +15,10 @@ import re
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 BARE_NOTE = re.compile(r"^\s*[\u2018\u2019'`]?(\d{1,3})\s+(?=[A-Z\"'“‘\[(])")
 _MARKS = re.compile(
-    r"(?=[⁰¹²³⁴⁵⁶⁷⁸⁹^\[\d])"  # what a mark can begin with: the scan skips other text at C speed
-    r"(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+"  # superscripts
-    r"|\^\{?\d{1,3}\}?|\[\d{1,3}\]"  # ^2, ^{2}, [2]
-    r"|(?<=[A-Za-z.,;:)”\"’'])\d{1,2}(?=[\s.,;:)]|$))"  # a digit glued to a word: OCR's superscript
+    r"[⁰¹²³⁴⁵⁶⁷⁸⁹^\[\d]"  # what a mark begins with, taken first: the scan skips other text at C speed
+    r"(?:(?<=[⁰¹²³⁴⁵⁶⁷⁸⁹])[⁰¹²³⁴⁵⁶⁷⁸⁹]*"  # superscripts
+    r"|(?<=\^)\{?\d{1,3}\}?|(?<=\[)\d{1,3}\]"  # ^2, ^{2}, [2]
+    r"|(?<=[A-Za-z.,;:)”\"’']\d)\d?(?=[\s.,;:)]|$))"  # a digit glued to a word: OCR's superscript
 )
 
 
