@@ -38,8 +38,9 @@ from declass.stages.redactions.withholding import parse as parse_withholding
 from declass.stages.structure.markers import BLACKOUT, EXEMPT_PAGES, PLACEHOLDER, letter_token
 
 INLINE = re.compile(
-    # the lookahead names every character a marker can begin with, so the scan skips the
-    # rest of the text at C speed instead of trying each alternative at each position
+    # the lookahead names every character a marker can begin with, so a position that cannot
+    # begin one fails at once instead of trying each alternative (the engine cannot skip ahead
+    # by class under IGNORECASE; measured, a quarter of the time of the bare alternation)
     r"(?=[(\[NnPp\d\u2588\u25a0Xx])(?:"
     r"(?P<code>\b25\s?X\s?[1-9](?:[A-Z](?:\d[A-Z]?\d?)?)?\b)|(?P<foia>\(b\)\s?\(\d\)(?:\s?\([A-Za-z]\))?)"
     rf"|(?P<bracket>{PLACEHOLDER.pattern})|(?P<exempt>{EXEMPT_PAGES.pattern})|(?P<blackout>{BLACKOUT.pattern}))",
