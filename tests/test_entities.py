@@ -13,11 +13,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import declass
-import patterns
 from declass.cli.main import app
 from declass.model import Document
-from declass.stages.entities import damage, persons
-from declass.stages.entities import entities as entities_module
+from declass.stages.entities import persons
 from declass.stages.entities.gazetteer import Gazetteer, fold, load
 from declass.stages.read import tei
 from declass.text import lexicon, personal_names
@@ -614,37 +612,3 @@ def test_damaged_names_read_with_a_document_memory_as_without(blocks: list[str])
     assert with_memo == [damage.damaged_names(b, known) for b in blocks]
     assert any(with_memo)
 
-
-# -- the hot patterns, rewritten to open with their first character, find what they found ----------
-_UP, _LO = personal_names.UPPER, personal_names.LOWER
-_FIRST_NAME_WORD = (rf"(?:O['\u2019][{_UP}][{_LO}]+|[{_UP}][{_LO}]+(?:[{_UP}][{_LO}]+)?"
-                    rf"(?:['\u2019](?!s\b)[{_LO}]+)?(?:-[{_UP}{_LO}][{_LO}]*)*)")
-_FIRST_FORMS = {
-    "name word": (_FIRST_NAME_WORD, re.compile(personal_names.NAME_WORD)),
-    "name token": (rf"{personal_names.INITIAL}|{_FIRST_NAME_WORD}|Jr\.|Sr\.|II|III", personal_names.TOKEN),
-    "capitalised word": (rf"(?=[{_UP}])(?<![\w'\u2019.-])(?:{_FIRST_NAME_WORD}\.?|{personal_names.INITIAL}"
-                         rf"(?=[ \n]?[{_UP}]))", persons._CAP_TOKEN),
-    "capitalised run": (r"\b[A-Z][A-Za-z'\u2019]*(?:-[A-Za-z][A-Za-z'\u2019]*)*"
-                        r"(?:\s+(?:of\s+|the\s+|de\s+|van\s+)?[A-Z][A-Za-z'\u2019]*(?:-[A-Za-z]+)*)*",
-                        entities_module.CAPITALISED),
-    "damaged capital word": (r"(?<![\w'\u2019.-])[A-Z][a-z01]*[a-z][a-z01]*(?:[A-Z][a-z01]+)?(?![\w'\u2019-])",
-                             damage._CAP_WORD),
-    "damaged name heads": (r"(?<![\w'\u2019.-])[MOST][A-Za-z]*",
-                           damage._heads(frozenset({"Murphy", "O'Neill", "Stalin", "Truman", "Mao"}))),
-}
-
-
-@pytest.mark.parametrize("name", sorted(_FIRST_FORMS))
-@settings(max_examples=300, deadline=None)
-@given(text=patterns.TEXTS)
-def test_rewritten_patterns_find_what_their_first_forms_found(name: str, text: str) -> None:
-    first, rewritten = _FIRST_FORMS[name]
-    patterns.assert_same(first, rewritten, text)
-
-
-@settings(max_examples=300, deadline=None)
-@given(text=patterns.TEXTS)
-def test_the_case_turn_prefilter_never_hides_a_damaged_inner_capital(text: str) -> None:
-    """`damage._lower_words` reads `_INNER_CAPITAL` only where `_CASE_TURN` is found."""
-    if damage._INNER_CAPITAL.search(text):
-        assert damage._CASE_TURN.search(text)

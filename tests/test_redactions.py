@@ -5,7 +5,6 @@ import re
 import pytest
 
 import declass
-import patterns
 from declass.model import Document
 from declass.stages.redactions.redactions import exemption_of, statistics
 
@@ -129,7 +128,6 @@ from pathlib import Path  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from declass.stages.redactions import withholding  # noqa: E402
 from declass.stages.redactions.withholding import number, parse  # noqa: E402
 from declass.stages.structure.markers import PLACEHOLDER, is_omission  # noqa: E402
 
@@ -452,11 +450,3 @@ def test_a_scans_unmarked_gap_is_no_withheld_block(between: str, scanned: bool, 
     doc = _as_scanned(text) if scanned else declass.parse(text)
     assert withheld(doc) == expected
 
-
-@settings(max_examples=300, deadline=None)
-@given(text=patterns.TEXTS)
-def test_placeholder_span_pattern_finds_what_its_first_form_found(text: str) -> None:
-    """`withholding._SPAN` opens with the characters a placeholder begins with (scanned for at C speed)."""
-    first = (r"(?:[\[({|]|(?<!\d)/)(?P<body>(?:[^\[\]/(){}|]|(?<=\d)/(?=\d)|\([^()\[\]]{1,30}\)){4,170}?)"
-             r"(?:[\]})|]|/(?!\d))")
-    patterns.assert_same(first, withholding._SPAN, text)

@@ -5,9 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import declass
-import patterns
 from declass.model import Document
-from declass.stages.structure import notes
 from declass.stages.structure.markers import frus_head, heading_vocabulary, opening_name
 
 # NIE-58, paragraph by paragraph: how each begins and ends once the OCR's
@@ -452,11 +450,3 @@ def test_a_frus_heading_on_any_text_is_a_number_at_its_start(text: str) -> None:
     score, name, end = opening_name(text, heading_vocabulary())
     assert 0 <= score <= 1 and 0 <= end <= len(text) and (name in heading_vocabulary() or score == 0)
 
-
-@settings(max_examples=300, deadline=None)
-@given(text=patterns.TEXTS)
-def test_footnote_marks_pattern_finds_what_its_first_form_found(text: str) -> None:
-    """`notes._MARKS` opens with the characters a mark begins with (the scan skips the rest at C speed)."""
-    first = (r"(?=[⁰¹²³⁴⁵⁶⁷⁸⁹^\[\d])(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\^\{?\d{1,3}\}?|\[\d{1,3}\]"
-             r"|(?<=[A-Za-z.,;:)”\"’'])\d{1,2}(?=[\s.,;:)]|$))")
-    patterns.assert_same(first, notes._MARKS, text)

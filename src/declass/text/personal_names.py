@@ -23,7 +23,7 @@ LOWER = "a-zß-öø-ÿ"
 # a capitalised word of a name: "McConaughy", "O'Neill", "Ch'en", "Do-young" (never a possessive "'s"),
 # after its capital.  Written capital first (the "O" of "O'Neill" checked behind): a pattern that opens
 # with a character class is scanned for that class at C speed, where one that opens with an assertion
-# or an alternation is tried at every position (`tests/test_personal_names.py` holds the forms equal)
+# or an alternation is tried at every position (`tests/test_patterns.py` holds the forms equal)
 NAME_TAIL = (rf"(?:(?<=O)['\u2019][{UPPER}][{LOWER}]+|[{LOWER}]+(?:[{UPPER}][{LOWER}]+)?)"
              rf"(?:['\u2019](?!s\b)[{LOWER}]+)?(?:-[{UPPER}{LOWER}][{LOWER}]*)*")
 NAME_WORD = rf"(?:[{UPPER}]{NAME_TAIL})"
