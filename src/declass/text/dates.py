@@ -40,14 +40,15 @@ NUMBER_WORDS = {
     "eleven": 11, "twelve": 12, "eighteen": 18, "twenty": 20, "thirty": 30, "fifty": 50, "several": None,
     "a": 1, "an": 1, "the": 1,
 }
-PERIOD = re.compile(
-    r"\b(?:over|during|in|for|within|through)\s+the\s+(?:next|coming|following)\s+"
+PERIOD = re.compile(  # (the lookaheads: the letters a match begins with, as in judgments.NEGATION)
+    r"(?=[odifwt])\b(?:over|during|in|for|within|through)\s+the\s+(?:next|coming|following)\s+"
     r"(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|thirty|fifty"
     r"|several|few)?\s*(?P<unit>years?|months?|weeks?|decades?)\b",
     re.IGNORECASE,
 )
 THROUGH_YEAR = re.compile(
-    r"\b(?:through|until|till|to the end of|up to)\s+(?:(?P<mid>mid-?|early\s+|late\s+))?(?P<year>19\d\d|20\d\d)\b",
+    r"(?=[tu])\b(?:through|until|till|to the end of|up to)\s+(?:(?P<mid>mid-?|early\s+|late\s+))?"
+    r"(?P<year>19\d\d|20\d\d)\b",
     re.IGNORECASE,
 )
 

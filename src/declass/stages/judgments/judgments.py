@@ -42,12 +42,14 @@ PRIORITY = ("almost certainly not", "impossible", "certain", "almost certain", "
 NEGATIVE_TERMS = frozenset({"almost certainly not", "impossible", "unlikely", "we doubt"})
 ADJECTIVAL = re.compile(r"\b(?:the|a|an|its|their|his|her|our|these|those|this|that|all|any|some)\s+$", re.I)
 ADJ_FORMS = frozenset({"certain", "possible", "probable", "likely", "remote"})
-NEGATION = re.compile(r"\b(?:not(?!\s+only)|never|neither)\b|n't\b", re.IGNORECASE)
+# (a lookahead naming the letter every match begins with: any other position fails at once, where the
+# alternation would be tried there; the engine cannot skip ahead by letter under IGNORECASE)
+NEGATION = re.compile(r"(?=n)(?:\b(?:not(?!\s+only)|never|neither)\b|n't\b)", re.IGNORECASE)
 OPEN_ENDED = re.compile(
-    r"\b(?:over the long run|in the long run|in the long term|over the long term|in the foreseeable future|"
+    r"(?=[oiseu])\b(?:over the long run|in the long run|in the long term|over the long term|in the foreseeable future|"
     r"sooner or later|eventually|ultimately|in the future)\b", re.IGNORECASE,
 )
-PERIOD_REF = re.compile(r"\b(?:during|for|within|in)\s+the\s+period\s+of\s+this\s+estimate\b", re.IGNORECASE)
+PERIOD_REF = re.compile(r"(?=[dfwi])\b(?:during|for|within|in)\s+the\s+period\s+of\s+this\s+estimate\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +249,7 @@ def _tidy(text: str) -> str:
 
 
 IF_CLAUSE = re.compile(r"\bif\b[^,;]*[,;]", re.IGNORECASE)
-NO_AFTER_BE = re.compile(r"(?<=\bbe\s)no\b|(?<=\bthere is\s)no\b|(?<=\bthere are\s)no\b", re.IGNORECASE)
+NO_AFTER_BE = re.compile(r"(?=n)(?:(?<=\bbe\s)no\b|(?<=\bthere is\s)no\b|(?<=\bthere are\s)no\b)", re.IGNORECASE)
 
 
 def positive(claim: str) -> tuple[str, bool]:
