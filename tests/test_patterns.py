@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from declass.stages.entities import damage, entities, persons
 from declass.stages.judgments import judgments
 from declass.stages.redactions import withholding
-from declass.stages.structure import notes
+from declass.stages.structure import markers, notes
 from declass.text import dates, personal_names
 
 ALPHABET = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" "ÀÉÖØÞßéöøÿ" "0123456789"
@@ -30,7 +30,7 @@ WORDS = ["not only", "not", "never", "neither", "isn't", "be no", "there is no",
          "for the next several years", "during the period of this estimate", "in the period of this estimate",
          "over the long run", "In the long", "term", "ultimately", "sooner or later", "eventually", "O'Neill",
          "O’Brien", "Mr.", "J.", "McKelvane", "Wendho1t", "Do-young", "the", "of", "Peiping", "itzGerald", "l3",
-         "note²", "word,12", "^{3}", "[4]", "(b)(3)", "[25X1]", "1/2", "12/3", "/ withheld /",
+         "note²", "word,12", "said.*", "it;* ", "^{3}", "[4]", "(b)(3)", "[25X1]", "1/2", "12/3", "/ withheld /",
          "(not declassified)", "{words}", "|a|", "St. John's", "Ch'en", "USSR"]
 TEXTS = (st.text(alphabet=ALPHABET, max_size=80) | st.text(alphabet=DENSE, max_size=40)
          | st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join))
@@ -64,6 +64,8 @@ FIRST_FORMS: dict[str, tuple[str, re.Pattern[str]]] = {
                       r"|(?<=[A-Za-z.,;:)”\"’'])\d{1,2}(?=[\s.,;:)]|$))", notes._MARKS),
     "placeholder span": (r"(?:[\[({|]|(?<!\d)/)(?P<body>(?:[^\[\]/(){}|]|(?<=\d)/(?=\d)|\([^()\[\]]{1,30}\)){4,170}?)"
                          r"(?:[\]})|]|/(?!\d))", withholding._SPAN),
+    "footnote anchor": (r"[\u00b9\u00b2\u00b3\u2074-\u2079]+|\^\{?\d{1,2}\}?|\[\d{1,2}\]|(?<=[a-z.,;])\*(?=\s|$)",
+                        markers.ANCHOR_MARK),
     "negation": (r"\b(?:not(?!\s+only)|never|neither)\b|n't\b", judgments.NEGATION),
     "no after be": (r"(?<=\bbe\s)no\b|(?<=\bthere is\s)no\b|(?<=\bthere are\s)no\b", judgments.NO_AFTER_BE),
     "period of this estimate": (_without("(?=[dfwi])", judgments.PERIOD_REF), judgments.PERIOD_REF),

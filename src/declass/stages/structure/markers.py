@@ -54,7 +54,9 @@ FOOTNOTE_START = re.compile(
 )
 SOURCE_NOTE = re.compile(r"^\s*\^?\d{1,2}[.,]?\s+(?=Source:)")
 """A FRUS source note: its mark, which OCR may follow with a speck read as a full stop ("1. Source:")."""
-ANCHOR_MARK = re.compile(r"[\u00b9\u00b2\u00b3\u2074-\u2079]+|\^\{?\d{1,2}\}?|\[\d{1,2}\]|(?<=[a-z.,;])\*(?=\s|$)")
+# (the character a mark begins with taken first, as in `notes._MARKS`: the scan skips other text at C speed)
+ANCHOR_MARK = re.compile(r"[\u00b9\u00b2\u00b3\u2074-\u2079^\[*](?:(?<=[\u00b9\u00b2\u00b3\u2074-\u2079])"
+                         r"[\u00b9\u00b2\u00b3\u2074-\u2079]*|(?<=\^)\{?\d{1,2}\}?|(?<=\[)\d{1,2}\]|(?<=[a-z.,;]\*)(?=\s|$))")
 
 MAJOR_HEADINGS = frozenset(
     {
