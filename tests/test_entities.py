@@ -611,4 +611,3 @@ def test_damaged_names_read_with_a_document_memory_as_without(blocks: list[str])
     with_memo = [damage.damaged_names(b, known, None, memo) for b in blocks]
     assert with_memo == [damage.damaged_names(b, known) for b in blocks]
     assert any(with_memo)
-

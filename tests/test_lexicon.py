@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from functools import lru_cache
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -47,7 +48,7 @@ def test_the_table_is_a_small_fraction_of_the_list() -> None:
     assert len(_listed()) / len(table) <= 2 / 3  # never so full that a miss probes far
 
 
-def test_repairable_answers_are_kept_within_their_bound(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_repairable_answers_are_kept_within_their_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     """The per-process answers start afresh at their bound, and answer the same after it."""
     monkeypatch.setattr(lexicon, "_REPAIRABLE_MAX", 8)
     monkeypatch.setattr(lexicon, "_REPAIRABLE", {})

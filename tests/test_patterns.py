@@ -2,7 +2,8 @@
 
 A pattern that opens with a character class is scanned for that class at C speed; one that opens
 with an assertion (``\\b``, a lookbehind, a lookahead) is tried at every position.  The costliest
-were rewritten to open with their first character, the assertion checked behind it.  Each is held
+were rewritten to open with their first character, the assertion checked behind it, and case-blind
+alternations to open with `declass.text.patterns.first_letters`.  Each is held
 here to its first form on arbitrary text drawn from the characters the patterns care about: the
 same matches, at the same places, with the same groups."""
 
@@ -19,6 +20,7 @@ from declass.stages.judgments import judgments
 from declass.stages.redactions import withholding
 from declass.stages.structure import markers, notes
 from declass.text import dates, personal_names
+from declass.text.patterns import first_letters
 
 ALPHABET = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" "ÀÉÖØÞßéöøÿ" "0123456789"
             "⁰¹²³⁴⁵⁶⁷⁸⁹" " \n\t.,;:'’\"”-/()[]{}|^*_")
@@ -43,12 +45,6 @@ assert _HEADS is not None
 
 
 
-def _without(lookahead: str, pattern: re.Pattern[str]) -> str:
-    """``pattern`` as first written: without the ``lookahead`` naming the letters its matches begin with."""
-    assert pattern.pattern.startswith(lookahead)
-    return pattern.pattern[len(lookahead):]
-
-
 FIRST_FORMS: dict[str, tuple[str, re.Pattern[str]]] = {
     "name word": (_NAME_WORD, re.compile(personal_names.NAME_WORD)),
     "name token": (rf"{personal_names.INITIAL}|{_NAME_WORD}|Jr\.|Sr\.|II|III", personal_names.TOKEN),
@@ -68,10 +64,16 @@ FIRST_FORMS: dict[str, tuple[str, re.Pattern[str]]] = {
                         markers.ANCHOR_MARK),
     "negation": (r"\b(?:not(?!\s+only)|never|neither)\b|n't\b", judgments.NEGATION),
     "no after be": (r"(?<=\bbe\s)no\b|(?<=\bthere is\s)no\b|(?<=\bthere are\s)no\b", judgments.NO_AFTER_BE),
-    "period of this estimate": (_without("(?=[dfwi])", judgments.PERIOD_REF), judgments.PERIOD_REF),
-    "open-ended horizon": (_without("(?=[oiseu])", judgments.OPEN_ENDED), judgments.OPEN_ENDED),
-    "period ahead": (_without("(?=[odifwt])", dates.PERIOD), dates.PERIOD),
-    "through a year": (_without("(?=[tu])", dates.THROUGH_YEAR), dates.THROUGH_YEAR),
+    "period of this estimate": (r"\b(?:during|for|within|in)\s+the\s+period\s+of\s+this\s+estimate\b",
+                                judgments.PERIOD_REF),
+    "open-ended horizon": (r"\b(?:over the long run|in the long run|in the long term|over the long term|in the "
+                           r"foreseeable future|sooner or later|eventually|ultimately|in the future)\b",
+                           judgments.OPEN_ENDED),
+    "period ahead": (r"\b(?:over|during|in|for|within|through)\s+the\s+(?:next|coming|following)\s+(?P<n>\d{1,2}"
+                     r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|thirty|fifty"
+                     r"|several|few)?\s*(?P<unit>years?|months?|weeks?|decades?)\b", dates.PERIOD),
+    "through a year": (r"\b(?:through|until|till|to the end of|up to)\s+(?:(?P<mid>mid-?|early\s+|late\s+))?"
+                       r"(?P<year>19\d\d|20\d\d)\b", dates.THROUGH_YEAR),
 }
 
 
@@ -102,5 +104,14 @@ def test_a_rewritten_form_that_differs_is_caught() -> None:
     loose_run = re.compile(entities.CAPITALISED.pattern.replace(r"(?<!\w.)", "", 1))
     assert matches(loose_mark, "word123 ") != matches(notes._MARKS, "word123 ")
     assert matches(loose_run, "aB") != matches(entities.CAPITALISED, "aB")
-    short_lookahead = re.compile(dates.PERIOD.pattern.replace("(?=[odifwt])", "(?=[odifw])"), dates.PERIOD.flags)
+    without_through = first_letters(dates.PERIOD_WORDS[:-1])  # "through" is the last of them
+    short_lookahead = re.compile(dates.PERIOD.pattern.replace(first_letters(dates.PERIOD_WORDS), without_through),
+                                 dates.PERIOD.flags)
     assert matches(short_lookahead, "through the next two years") != matches(dates.PERIOD, "through the next two years")
+
+
+def test_first_letters_are_those_the_alternatives_open_with() -> None:
+    assert first_letters(["over", "During", r"in\s+the", "n't"]) == "(?=[dino])"
+    assert re.compile(first_letters(["during"]) + "during", re.IGNORECASE).match("DURING")
+    with pytest.raises(ValueError, match="open with a letter"):
+        first_letters([r"\bnot"])

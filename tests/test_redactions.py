@@ -449,4 +449,3 @@ def test_a_scans_unmarked_gap_is_no_withheld_block(between: str, scanned: bool, 
     text = _GAP.format(between=between)
     doc = _as_scanned(text) if scanned else declass.parse(text)
     assert withheld(doc) == expected
-

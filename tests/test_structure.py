@@ -449,4 +449,3 @@ def test_a_frus_heading_on_any_text_is_a_number_at_its_start(text: str) -> None:
     assert m is None or (m.group(1).isdigit() and text[:m.start(1)].strip() == "")
     score, name, end = opening_name(text, heading_vocabulary())
     assert 0 <= score <= 1 and 0 <= end <= len(text) and (name in heading_vocabulary() or score == 0)
-

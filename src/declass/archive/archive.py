@@ -165,10 +165,12 @@ class Archive:
         if isinstance(paths, (str, Path)):
             paths = [paths]
         options = Options(gazetteer=tuple(str(g) for g in gazetteer))
-        if options.gazetteer:  # a bad gazetteer file fails here, once, not per document (the built-in
-            from declass.stages.entities.gazetteer import load as load_gazetteer  # one is the workers' to
+        if options.gazetteer:
+            # a bad gazetteer file fails here, once, not per document (the built-in one is the workers'
+            # to load: neither parsed nor imported in the writer)
+            from declass.stages.entities.gazetteer import load as load_gazetteer
 
-            load_gazetteer(options.gazetteer)  # load: neither parsed nor imported in the writer)
+            load_gazetteer(options.gazetteer)
         return ingest(self.store, paths, db=self.db, workers=workers, max_bytes=max_bytes,
                       ocr=ocr, options=options, on_result=on_result, dask_address=dask, time_budget=time_budget)
 

@@ -51,7 +51,6 @@ BOOKKEEPING = frozenset({"stages"})
 """Fields every stage may write: the runner's record of what has run."""
 
 
-
 BASE_STAGES: tuple[Stage, ...] = (
     Stage("clean", clean, ("read",), ("pages", "lines", "furniture", "chunks", "corrections", "warnings")),
     Stage("markup", markup, ("clean",), ("chunks", "edits")),

@@ -74,8 +74,16 @@ SUMMARY = ("id, path, sha256, media_type, size, pages, blocks, doc_type, doc_num
            " archive_id, released, ingested_at, redactions, withheld, edits")
 
 
-def _marks(values: Sequence[Any]) -> str:
+def marks(values: Sequence[Any]) -> str:
+    """The placeholders of an ``IN (...)`` list of ``values``."""
     return ",".join("?" * len(values))
+
+
+def entity_clause(ids: Sequence[str]) -> tuple[str, list[Any]]:
+    """Mentions of any of the entities ``ids``: by the entity, or under its name where the name stands for
+    another (`NAME_ONLY`, the partial index's rows), with the clause's parameters."""
+    m = marks(ids)
+    return f"(m.entity_id IN ({m}) OR (m.named_id IN ({m}) AND {NAME_ONLY}))", [*ids, *ids]
 
 
 def _redaction_tally() -> dict[str, Any]:
@@ -152,7 +160,7 @@ class PagedQueries:
             # the first key alone as well: an index on an expression (coalesce(date, '')) is
             # sought on a bound of that expression, not on the row value
             keyset.append(f"{order[0]} {'<=' if descending else '>='} ?")
-            keyset.append(f"({', '.join(order)}) {'<' if descending else '>'} ({_marks(values)})")
+            keyset.append(f"({', '.join(order)}) {'<' if descending else '>'} ({marks(values)})")
             kparams = [values[0], *values]
         direction = " DESC" if descending else ""
         sql = (f"SELECT {select} FROM {source} WHERE {' AND '.join([*where, *keyset]) or '1=1'}"
@@ -325,7 +333,7 @@ class PagedQueries:
             for r in self._rows(
                     "SELECT j.doc_id, j.block, j.start, j.data, r.low, r.high FROM judgments j"
                     " LEFT JOIN judgment_ranges r ON r.doc_id = j.doc_id AND r.seq = j.seq AND r.scale = ?"
-                    f" WHERE j.doc_id IN ({_marks(chunk)}) ORDER BY j.doc_id, j.seq", [scale, *chunk]):
+                    f" WHERE j.doc_id IN ({marks(chunk)}) ORDER BY j.doc_id, j.seq", [scale, *chunk]):
                 out[r["doc_id"]].append(JudgmentCell.from_data(r["doc_id"], r["block"], int(r["start"]), r["data"],
                                                                r["low"], r["high"]))
         return out
@@ -449,7 +457,7 @@ class PagedQueries:
         for k in range(1, len(ranked)):
             total += int(self._rows(
                 f"{count} AND NOT EXISTS (SELECT 1 FROM event_entities y WHERE y.doc_id = x.doc_id AND y.seq = x.seq"
-                f" AND y.entity IN ({_marks(ranked[:k])}))", [ranked[k], *params, *ranked[:k]])[0]["n"])
+                f" AND y.entity IN ({marks(ranked[:k])}))", [ranked[k], *params, *ranked[:k]])[0]["n"])
         more = limit is not None and len(rows) > limit
         rows = rows[:limit] if limit is not None else rows
         nxt = encode_cursor((rows[-1]["date"], rows[-1]["doc_id"], rows[-1]["start"], rows[-1]["seq"])) \
@@ -507,7 +515,7 @@ class PagedQueries:
         ids = [r["id"] for r in page]
         found: dict[str, list[Redaction]] = {i: [] for i in ids}
         if ids and redactions:
-            for r in self._rows(f"SELECT doc_id, data FROM redactions WHERE doc_id IN ({_marks(ids)})"
+            for r in self._rows(f"SELECT doc_id, data FROM redactions WHERE doc_id IN ({marks(ids)})"
                                 " ORDER BY doc_id, seq", ids):
                 found[r["doc_id"]].append(decoded(Redaction, r["doc_id"], r["data"]))
         return page.map(lambda r: RedactionDocument(r["id"], r["pages"] or 1, r["numbered"] or 0,
@@ -523,7 +531,7 @@ class PagedQueries:
         for i in range(0, len(want), 500):
             chunk = want[i:i + 500]
             for r in self._rows("SELECT doc_id, kind, exemption, count(*) AS n, coalesce(sum(withheld), 0) AS withheld,"
-                                f" coalesce(sum(pages), 0) AS pages FROM redactions WHERE doc_id IN ({_marks(chunk)})"
+                                f" coalesce(sum(pages), 0) AS pages FROM redactions WHERE doc_id IN ({marks(chunk)})"
                                 " GROUP BY doc_id, kind, exemption", chunk):
                 _tally_redactions(out[r["doc_id"]], r)
         return out
@@ -564,9 +572,9 @@ class PagedQueries:
         where: list[str] = []
         params: list[Any] = []
         if entity_ids:
-            marks = _marks(entity_ids)
-            where.append(f"(m.entity_id IN ({marks}) OR (m.named_id IN ({marks}) AND {NAME_ONLY}))")
-            params += [*entity_ids, *entity_ids]
+            clause, ids = entity_clause(entity_ids)
+            where.append(clause)
+            params += ids
         if doc_id:
             where.append("m.doc_id = ?")
             params.append(doc_id)
@@ -599,12 +607,12 @@ class PagedQueries:
     def mention_forms(self, entity_ids: Sequence[str]) -> tuple[dict[str, int], int]:
         """The names the entities appear under (how often, from the maintained totals), and in
         how many documents (of several entities: the most of any one)."""
-        marks = _marks(entity_ids)
+        held = marks(entity_ids)
         counted: dict[str, int] = {}
-        for r in self._rows(f"SELECT form, sum(n) AS n FROM entity_names WHERE entity IN ({marks}) GROUP BY form",
+        for r in self._rows(f"SELECT form, sum(n) AS n FROM entity_names WHERE entity IN ({held}) GROUP BY form",
                             list(entity_ids)):
             counted[r["form"]] = int(r["n"])
-        docs = self._rows(f"SELECT coalesce(max(documents), 0) AS n FROM entity_documents WHERE entity IN ({marks})",
+        docs = self._rows(f"SELECT coalesce(max(documents), 0) AS n FROM entity_documents WHERE entity IN ({held})",
                           list(entity_ids))[0]["n"]
         return dict(sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))), int(docs)
 
@@ -683,7 +691,7 @@ class PagedQueries:
         out: dict[str, str | None] = {}
         for i in range(0, len(ids), 200):
             chunk = list(ids[i:i + 200])
-            for r in self._rows(f"SELECT id, doc_number FROM documents WHERE id IN ({_marks(chunk)})", chunk):
+            for r in self._rows(f"SELECT id, doc_number FROM documents WHERE id IN ({marks(chunk)})", chunk):
                 out[r["id"]] = r["doc_number"]
         return out
 
@@ -698,7 +706,7 @@ class PagedQueries:
         blocks: dict[tuple[str, str], dict[str, Any]] = {}
         for i in range(0, len(ids), 200):
             chunk = ids[i:i + 200]
-            for r in self._rows(f"SELECT id, doc_number, title, metadata FROM documents WHERE id IN ({_marks(chunk)})",
+            for r in self._rows(f"SELECT id, doc_number, title, metadata FROM documents WHERE id IN ({marks(chunk)})",
                                 chunk):
                 docs[r["id"]] = {"id": r["id"], "doc_number": r["doc_number"], "title": r["title"],
                                  "metadata": json.loads(r["metadata"]) if r["metadata"] else {}}

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from declass.errors import StoreError
 from declass.store import schema
 from declass.store.dialect import Dialect, Row, quoted
-from declass.store.paged import PagedQueries
+from declass.store.paged import PagedQueries, entity_clause, marks
 
 if TYPE_CHECKING:  # (what writing and searching use loads with them: a question reads pages)
     from declass.store import tables
@@ -47,10 +47,6 @@ def _put_result(doc_id: str, status: str) -> PutResult:
     from declass.store.base import PutResult
 
     return PutResult(doc_id, status)
-
-
-def _marks(values: Sequence[Any]) -> str:
-    return ",".join("?" * len(values))
 
 
 class SQLStore(PagedQueries):
@@ -108,7 +104,7 @@ class SQLStore(PagedQueries):
         out: list[dict[str, Any]] = []
         for i in range(0, len(values), CHUNK):
             chunk = values[i:i + CHUNK]
-            out += self._rows(f"{sql} ({_marks(chunk)})", chunk)
+            out += self._rows(f"{sql} ({marks(chunk)})", chunk)
         return out
 
     # -- writing ---------------------------------------------------------
@@ -226,10 +222,10 @@ class SQLStore(PagedQueries):
             where.append("b.doc_id = ?")
             params.append(doc_id)
         if entity_ids:
-            marks = _marks(entity_ids)
+            clause, ids = entity_clause(entity_ids)
             where.append(f"EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = b.doc_id AND m.block = b.label"
-                         f" AND (m.entity_id IN ({marks}) OR m.named_id IN ({marks})))")
-            params += [*entity_ids, *entity_ids]
+                         f" AND {clause})")
+            params += ids
         return where, params
 
     def _browse(self, limit: int, doc_id: str | None, entity_ids: Sequence[str]) -> list[Hit]:
@@ -251,10 +247,9 @@ class SQLStore(PagedQueries):
         """The hit's snippet as its whole block, its mentions of ``entity_ids`` highlighted."""
         rows = self._rows("SELECT text FROM blocks WHERE doc_id = ? AND label = ?", (hit.document, hit.label))
         text = rows[0]["text"] if rows else hit.snippet
-        marks = _marks(entity_ids)
-        found = self._rows(
-            f"SELECT text FROM mentions WHERE doc_id = ? AND block = ? AND (entity_id IN ({marks})"
-            f" OR named_id IN ({marks})) ORDER BY start", (hit.document, hit.label, *entity_ids, *entity_ids))
+        clause, ids = entity_clause(entity_ids)
+        found = self._rows(f"SELECT m.text FROM mentions m WHERE m.doc_id = ? AND m.block = ? AND {clause}"
+                           " ORDER BY m.start", (hit.document, hit.label, *ids))
         from declass.store.base import with_mentions_marked
 
         return with_mentions_marked(hit, text, [m["text"] for m in found])

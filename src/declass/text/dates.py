@@ -14,6 +14,8 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
+from declass.text.patterns import first_letters
+
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
     "oct": 10, "nov": 11, "dec": 12,
@@ -40,15 +42,17 @@ NUMBER_WORDS = {
     "eleven": 11, "twelve": 12, "eighteen": 18, "twenty": 20, "thirty": 30, "fifty": 50, "several": None,
     "a": 1, "an": 1, "the": 1,
 }
-PERIOD = re.compile(  # (the lookaheads: the letters a match begins with, as in judgments.NEGATION)
-    r"(?=[odifwt])\b(?:over|during|in|for|within|through)\s+the\s+(?:next|coming|following)\s+"
+PERIOD_WORDS = ("over", "during", "in", "for", "within", "through")
+"""What opens a period ahead ("during the next five years"); the pattern opens with `first_letters`."""
+PERIOD = re.compile(
+    rf"{first_letters(PERIOD_WORDS)}\b(?:{'|'.join(PERIOD_WORDS)})\s+the\s+(?:next|coming|following)\s+"
     r"(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|thirty|fifty"
     r"|several|few)?\s*(?P<unit>years?|months?|weeks?|decades?)\b",
     re.IGNORECASE,
 )
+_UNTIL = ("through", "until", "till", "to the end of", "up to")
 THROUGH_YEAR = re.compile(
-    r"(?=[tu])\b(?:through|until|till|to the end of|up to)\s+(?:(?P<mid>mid-?|early\s+|late\s+))?"
-    r"(?P<year>19\d\d|20\d\d)\b",
+    rf"{first_letters(_UNTIL)}\b(?:{'|'.join(_UNTIL)})\s+(?:(?P<mid>mid-?|early\s+|late\s+))?(?P<year>19\d\d|20\d\d)\b",
     re.IGNORECASE,
 )
 

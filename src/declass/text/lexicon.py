@@ -206,15 +206,7 @@ def repairable(token: str) -> bool:
 
 def repairable_among(tokens: Iterable[str]) -> list[str]:
     """The distinct ``tokens`` that are `repairable`, in no particular order."""
-    known = _REPAIRABLE.get
-    out = []
-    for token in set(tokens):
-        answer = known(token)
-        if answer is None:
-            answer = repairable(token)
-        if answer:
-            out.append(token)
-    return out
+    return [t for t in set(tokens) if repairable(t)]
 
 
 def repair(token: str, seen: Mapping[str, int] | None = None) -> str | None:

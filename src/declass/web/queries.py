@@ -12,7 +12,7 @@ from fastapi import HTTPException
 
 from declass.archive.answers import Cooccurring, DocumentSummary, TermCount
 from declass.errors import UsageError
-from declass.store.paged import NAME_ONLY
+from declass.store.paged import NAME_ONLY, entity_clause, marks
 from declass.store.rows import MentionInBlock
 from declass.web.data import Library
 from declass.web.pager import Cursor, Window, decode, encode, from_rows, keyset
@@ -30,10 +30,6 @@ def sql(lib: Library, text: str, params: Sequence[Any] = ()) -> list[dict[str, A
     if store.backend == "postgresql":
         text = text.replace("?", "%s")
     return [dict(r) for r in store._read(text, tuple(params))]
-
-
-def marks(values: Sequence[Any]) -> str:
-    return ",".join("?" * len(values))
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,11 +270,6 @@ MENTION_COLUMNS = ('m.doc_id, m.block, m.entity_id, m.canonical, m.type, m.text,
                    " m.in_deleted, m.method, m.named_id, m.page, m.seq, m.doc_date")
 
 
-def entity_where(ids: Sequence[str]) -> tuple[str, list[Any]]:
-    m = marks(ids)
-    return f"(m.entity_id IN ({m}) OR (m.named_id IN ({m}) AND {NAME_ONLY}))", [*ids, *ids]
-
-
 def mentions_page(lib: Library, ids: Sequence[str], *, limit: int = 50, after: str | None = None,
                   before: str | None = None, total: int | None = None) -> Window[MentionInBlock]:
     """One page of the mentions of an entity (``ids``: it and what stands for it), in date order,
@@ -286,7 +277,7 @@ def mentions_page(lib: Library, ids: Sequence[str], *, limit: int = 50, after: s
     its index in order (entity, document date, document, position) from the cursor on, so a page
     costs the same at the first mention and the ten-thousandth; only the page's blocks are read."""
     if total is None:  # (the pages pass the count they already hold)
-        cond, params = entity_where(ids)
+        cond, params = entity_clause(ids)
         total = int(sql(lib, f"SELECT count(*) AS n FROM mentions m WHERE {cond}", params)[0]["n"])
     a, b = decode(after, len(MENTION_ORDER)), decode(before, len(MENTION_ORDER), "before")
     edge = b or a
@@ -342,7 +333,7 @@ def names_seen(lib: Library, ids: Sequence[str]) -> NamesSeen:
     if len(ids) == 1:  # its documents are kept up to date per document (as the entity or the entity named)
         got = sql(lib, "SELECT documents FROM entity_documents WHERE entity = ?", list(ids))
         return NamesSeen(out, int(got[0]["documents"]) if got else 0)
-    cond, params = entity_where(ids)  # several ids: a document naming two of them counts once
+    cond, params = entity_clause(ids)  # several ids: a document naming two of them counts once
     docs = sql(lib, f"SELECT count(DISTINCT m.doc_id) AS n FROM mentions m WHERE {cond}", params)[0]["n"]
     return NamesSeen(out, int(docs))
 

@@ -31,6 +31,7 @@ from declass.stages.events import annex_map
 from declass.stages.judgments.scales import BUILTIN, Band, load_scale, probability, vocabulary
 from declass.stages.markup import in_deleted_text
 from declass.text import dates
+from declass.text.patterns import first_letters
 from declass.text.sentences import sentences
 
 BODY_KINDS = frozenset({"paragraph", "sub-paragraph", "point", "section", "item"})
@@ -42,14 +43,17 @@ PRIORITY = ("almost certainly not", "impossible", "certain", "almost certain", "
 NEGATIVE_TERMS = frozenset({"almost certainly not", "impossible", "unlikely", "we doubt"})
 ADJECTIVAL = re.compile(r"\b(?:the|a|an|its|their|his|her|our|these|those|this|that|all|any|some)\s+$", re.I)
 ADJ_FORMS = frozenset({"certain", "possible", "probable", "likely", "remote"})
-# (a lookahead naming the letter every match begins with: any other position fails at once, where the
-# alternation would be tried there; the engine cannot skip ahead by letter under IGNORECASE)
-NEGATION = re.compile(r"(?=n)(?:\b(?:not(?!\s+only)|never|neither)\b|n't\b)", re.IGNORECASE)
-OPEN_ENDED = re.compile(
-    r"(?=[oiseu])\b(?:over the long run|in the long run|in the long term|over the long term|in the foreseeable future|"
-    r"sooner or later|eventually|ultimately|in the future)\b", re.IGNORECASE,
-)
-PERIOD_REF = re.compile(r"(?=[dfwi])\b(?:during|for|within|in)\s+the\s+period\s+of\s+this\s+estimate\b", re.IGNORECASE)
+# (each opens with `first_letters`: a position that cannot begin a match fails at once)
+_NEGATING = (r"not(?!\s+only)", "never", "neither")
+_CONTRACTED = r"n't"
+NEGATION = re.compile(rf"{first_letters((*_NEGATING, _CONTRACTED))}(?:\b(?:{'|'.join(_NEGATING)})\b|{_CONTRACTED}\b)",
+                      re.IGNORECASE)
+OPEN_ENDED_PHRASES = ("over the long run", "in the long run", "in the long term", "over the long term",
+                      "in the foreseeable future", "sooner or later", "eventually", "ultimately", "in the future")
+OPEN_ENDED = re.compile(rf"{first_letters(OPEN_ENDED_PHRASES)}\b(?:{'|'.join(OPEN_ENDED_PHRASES)})\b", re.IGNORECASE)
+_IN_THE_PERIOD = ("during", "for", "within", "in")
+PERIOD_REF = re.compile(rf"{first_letters(_IN_THE_PERIOD)}\b(?:{'|'.join(_IN_THE_PERIOD)})\s+the\s+period\s+of"
+                        r"\s+this\s+estimate\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,7 +253,8 @@ def _tidy(text: str) -> str:
 
 
 IF_CLAUSE = re.compile(r"\bif\b[^,;]*[,;]", re.IGNORECASE)
-NO_AFTER_BE = re.compile(r"(?=n)(?:(?<=\bbe\s)no\b|(?<=\bthere is\s)no\b|(?<=\bthere are\s)no\b)", re.IGNORECASE)
+NO_AFTER_BE = re.compile(rf"{first_letters(['no'])}(?:(?<=\bbe\s)|(?<=\bthere is\s)|(?<=\bthere are\s))no\b",
+                         re.IGNORECASE)
 
 
 def positive(claim: str) -> tuple[str, bool]:
